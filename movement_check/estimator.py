@@ -1,0 +1,160 @@
+"""MediaPipe Pose Landmarker (Tasks API, mediapipe 1.x): the only module that imports mediapipe.
+
+One :class:`PoseEstimator` per clip or per live stream: MediaPipe graphs are
+not thread-safe, and VIDEO mode needs strictly increasing timestamps (this
+class enforces that, nudging a repeated or backwards time by 1 ms).
+
+Every person found in a frame comes back (up to ``max_people``), with image
+landmarks converted to pixels at once: MediaPipe normalises x by the width and
+y by the height, so normalised values skew every angle in a non-square frame.
+z is MediaPipe's relative depth, scaled like x (by the width).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import InputError
+from .landmarks import N_LANDMARKS
+from .pose_model import PoseModel
+
+
+@dataclass(frozen=True)
+class EstimatorSettings:
+    """How the pose model is run.
+
+    ``max_people``: how many people MediaPipe looks for in each frame. One is
+    fastest but MediaPipe then locks onto whoever it saw first, which may be a
+    bystander; two (the default) lets the tracker keep the patient when
+    someone else is in view, at roughly 1.5 times the cost per frame.
+    """
+
+    max_people: int = 2
+    min_detection_confidence: float = 0.5
+    min_presence_confidence: float = 0.5
+    min_tracking_confidence: float = 0.5
+
+
+@dataclass(frozen=True)
+class Detections:
+    """All people found in one frame. K = number of people (may be 0).
+
+    image (K, 33, 3) pixels; world (K, 33, 3) metres; visibility, presence (K, 33).
+    """
+
+    image: np.ndarray
+    world: np.ndarray
+    visibility: np.ndarray
+    presence: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.image.shape[0])
+
+    @staticmethod
+    def empty() -> "Detections":
+        return Detections(np.zeros((0, N_LANDMARKS, 3)), np.zeros((0, N_LANDMARKS, 3)),
+                          np.zeros((0, N_LANDMARKS)), np.zeros((0, N_LANDMARKS)))
+
+
+@contextlib.contextmanager
+def _quiet_stderr():
+    """Silence the C++ start-up chatter (TFLite, glog) that MediaPipe writes straight to fd 2."""
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(fd)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+        yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+        os.close(devnull)
+
+
+class PoseEstimator:
+    """Runs the Pose Landmarker on a sequence of frames (VIDEO running mode).
+
+    >>> with PoseEstimator(resolve_model("full")) as est:       # doctest: +SKIP
+    ...     people = est.detect(rgb_frame, time_s=0.033)
+    """
+
+    def __init__(self, model: PoseModel, settings: EstimatorSettings = EstimatorSettings()):
+        from mediapipe.tasks.python import BaseOptions, vision
+
+        self.model = model
+        self.settings = settings
+        options = vision.PoseLandmarkerOptions(
+            base_options=BaseOptions(model_asset_path=str(model.path)),
+            running_mode=vision.RunningMode.VIDEO,
+            num_poses=settings.max_people,
+            min_pose_detection_confidence=settings.min_detection_confidence,
+            min_pose_presence_confidence=settings.min_presence_confidence,
+            min_tracking_confidence=settings.min_tracking_confidence,
+            output_segmentation_masks=False,
+        )
+        try:
+            with _quiet_stderr():
+                self._landmarker = vision.PoseLandmarker.create_from_options(options)
+        except (RuntimeError, ValueError) as exc:
+            raise InputError(f"The pose model {model.path.name} could not be loaded ({exc}): "
+                             "use --model full or a pose_landmarker .task file.") from None
+        self._last_ms = -1
+
+    def detect(self, rgb: np.ndarray, time_s: float) -> Detections:
+        """Find the people in one RGB uint8 frame (H, W, 3) shown at ``time_s`` seconds."""
+        import mediapipe as mp
+
+        ms = int(round(time_s * 1000.0))
+        if ms <= self._last_ms:
+            ms = self._last_ms + 1
+        self._last_ms = ms
+        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
+        result = self._landmarker.detect_for_video(image, ms)
+        return _to_arrays(result, width=rgb.shape[1], height=rgb.shape[0])
+
+    def close(self) -> None:
+        if self._landmarker is not None:
+            self._landmarker.close()
+            self._landmarker = None
+
+    def __enter__(self) -> "PoseEstimator":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __del__(self) -> None:  # pragma: no cover - safety net
+        try:
+            self.close()
+        except Exception:
+            pass
+
+
+def _to_arrays(result, *, width: int, height: int) -> Detections:
+    people = result.pose_landmarks or []
+    k = len(people)
+    if k == 0:
+        return Detections.empty()
+    raw = np.array([[(lm.x, lm.y, lm.z, _score(lm.visibility), _score(lm.presence)) for lm in person]
+                    for person in people], dtype=float)
+    world_people = result.pose_world_landmarks or []
+    if len(world_people) == k:
+        world = np.array([[(lm.x, lm.y, lm.z) for lm in person] for person in world_people], dtype=float)
+    else:
+        world = np.full((k, N_LANDMARKS, 3), np.nan)
+    image = raw[..., :3] * np.array([width, height, width], dtype=float)
+    return Detections(image=image, world=world, visibility=raw[..., 3], presence=raw[..., 4])
+
+
+def _score(value) -> float:
+    return float("nan") if value is None else float(value)

@@ -1,0 +1,176 @@
+"""From a clip to one person's raw landmark trajectories.
+
+    clip -> frames (decoded in a background thread, overlapping inference)
+         -> every person's landmarks per frame (estimator)
+         -> people followed through the clip, one chosen (tracking)
+         -> Poses of the subject (a NaN row where the subject was not found)
+
+Cleaning (gaps, swaps, filtering) comes after, in :mod:`movement_check.cleaning`.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import cv2
+import numpy as np
+
+from .errors import InputError
+from .estimator import Detections, EstimatorSettings, PoseEstimator
+from .landmarks import N_LANDMARKS
+from .pose_model import PoseModel, resolve_model
+from .poses import Poses
+from .tracking import SubjectChoice, TrackingSettings, choose_subject, follow_people
+from .video import ClipReader, VideoInfo, VideoLimits, check_measured_rate
+
+Progress = Callable[[int, int], None]
+"""progress(frames_done, frames_expected); frames_expected is 0 when unknown."""
+
+
+@dataclass(frozen=True)
+class ExtractionSettings:
+    model: str = "full"
+    estimator: EstimatorSettings = EstimatorSettings()
+    tracking: TrackingSettings = TrackingSettings()
+    limits: VideoLimits = VideoLimits()
+    subject: str | int = "auto"
+
+
+@dataclass
+class PeopleInClip:
+    """Every person the model found in every frame of a clip, before a subject is chosen."""
+
+    times: np.ndarray
+    detections: list[Detections]
+    video: VideoInfo
+    model: PoseModel
+
+    @property
+    def frame_size(self) -> tuple[int, int]:
+        return (self.video.width, self.video.height)
+
+
+@dataclass
+class Extraction:
+    """The subject's raw trajectories, who they are, and everything needed to explain it."""
+
+    poses: Poses
+    subject: SubjectChoice
+    people: PeopleInClip
+    warnings: list[str] = field(default_factory=list)
+
+
+_END = object()
+
+
+def _decode(reader: ClipReader, out: "queue.Queue", stop: threading.Event) -> None:
+    """Producer: decode, convert to RGB and hand frames over; errors travel through the queue."""
+    try:
+        for frame in reader:
+            rgb = cv2.cvtColor(frame.bgr, cv2.COLOR_BGR2RGB)
+            item = (frame.index, frame.time_s, rgb)
+            while not stop.is_set():
+                try:
+                    out.put(item, timeout=0.1)
+                    break
+                except queue.Full:
+                    continue
+            if stop.is_set():
+                return
+        out.put(_END)
+    except BaseException as exc:  # handed to the consumer, which re-raises it
+        out.put(exc)
+
+
+def detect_people(path: str | Path, *, model: PoseModel | str = "full",
+                  estimator: EstimatorSettings = EstimatorSettings(),
+                  limits: VideoLimits = VideoLimits(),
+                  progress: Progress | None = None) -> PeopleInClip:
+    """Run the pose model over every frame of a clip; decoding overlaps inference.
+
+    Raises :class:`InputError` for a clip that cannot be used (see :func:`video.probe`).
+    """
+    model = resolve_model(model) if not isinstance(model, PoseModel) else model
+    reader = ClipReader(path, limits)
+    expected = reader.info.frame_count
+    frames: "queue.Queue" = queue.Queue(maxsize=8)
+    stop = threading.Event()
+    worker = threading.Thread(target=_decode, args=(reader, frames, stop), name="decode", daemon=True)
+    times: list[float] = []
+    detections: list[Detections] = []
+    with PoseEstimator(model, estimator) as est:
+        worker.start()
+        try:
+            while True:
+                item = frames.get()
+                if item is _END:
+                    break
+                if isinstance(item, BaseException):
+                    raise item
+                _, time_s, rgb = item
+                detections.append(est.detect(rgb, time_s))
+                times.append(time_s)
+                if progress is not None:
+                    progress(len(times), expected)
+        finally:
+            stop.set()
+            worker.join(timeout=5)
+    info = reader.info
+    if not times:
+        raise InputError(f"{Path(path).name} holds no frames that could be decoded: record the clip again.")
+    check_measured_rate(info, limits)
+    return PeopleInClip(times=np.asarray(times), detections=detections, video=info, model=model)
+
+
+def subject_poses(people: PeopleInClip, choice: SubjectChoice) -> Poses:
+    """The chosen person's trajectories: their detection in each frame, NaN elsewhere."""
+    t = len(people.times)
+    image = np.full((t, N_LANDMARKS, 3), np.nan)
+    world = np.full((t, N_LANDMARKS, 3), np.nan)
+    visibility = np.full((t, N_LANDMARKS), np.nan)
+    presence = np.full((t, N_LANDMARKS), np.nan)
+    if choice.person is not None:
+        for f, c in zip(choice.person.frames, choice.person.candidates):
+            det = people.detections[f]
+            image[f], world[f] = det.image[c], det.world[c]
+            visibility[f], presence[f] = det.visibility[c], det.presence[c]
+    source = {
+        **people.video.to_dict(),
+        "model": people.model.to_dict(),
+        "subject": choice.to_dict(),
+    }
+    return Poses(times=people.times, image=image, world=world, visibility=visibility, presence=presence,
+                 frame_size=people.frame_size, source=source)
+
+
+def extract(path: str | Path, settings: ExtractionSettings = ExtractionSettings(), *,
+            subject: str | int | None = None, progress: Progress | None = None) -> Extraction:
+    """Clip -> the subject's raw Poses, with who was chosen and why.
+
+    ``subject`` overrides ``settings.subject`` (a rule from :mod:`tracking`, or a
+    person's number). Raises :class:`InputError` when the clip cannot be used
+    or nobody is in it.
+    """
+    people = detect_people(path, model=settings.model, estimator=settings.estimator,
+                           limits=settings.limits, progress=progress)
+    return choose(people, subject if subject is not None else settings.subject, settings.tracking)
+
+
+def choose(people: PeopleInClip, subject: str | int = "auto",
+           tracking: TrackingSettings = TrackingSettings()) -> Extraction:
+    """Follow everyone and pick the subject (cheap: re-run it to choose someone else)."""
+    everyone = follow_people(people.times, [d.image for d in people.detections],
+                             [d.visibility for d in people.detections], people.frame_size, tracking)
+    if not everyone:
+        raise InputError(f"Nobody was found in {Path(people.video.path).name}: film the whole body, in good light, "
+                         "with the person facing or side-on to the camera.")
+    choice = choose_subject(everyone, subject, tracking)
+    warnings = list(people.video.warnings)
+    if len(everyone) > 1:
+        warnings.append(f"{len(everyone)} people were seen; the analysis follows person {choice.person.number}, "
+                        f"{choice.reason} (choose another with --subject N)")
+    return Extraction(poses=subject_poses(people, choice), subject=choice, people=people, warnings=warnings)

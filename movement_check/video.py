@@ -1,0 +1,225 @@
+"""Reading and checking clips: what OpenCV's FFmpeg backend can read (mp4, mov, m4v, webm, avi, mkv).
+
+Rules
+- Each frame's time comes from the container's timestamps (``CAP_PROP_POS_MSEC``
+  after the frame is read, which is the frame's presentation time), never from
+  index / fps: phone clips often have a variable frame rate.
+- A rotation a phone stored in the file (display matrix) is applied, so frames
+  come out upright; ``width`` and ``height`` are those of the upright frames.
+- A clip that cannot be used is refused with an :class:`InputError` whose one
+  sentence says why; a clip corrupt part-way keeps the frames decoded so far
+  and says so in ``warnings``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+import cv2
+import numpy as np
+
+from .errors import InputError
+
+VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".webm", ".avi", ".mkv")
+
+
+@dataclass(frozen=True)
+class VideoLimits:
+    """What a clip may be before we refuse it (all configurable).
+
+    Defaults: 10 minutes (a visit's walking or raising test lasts well under a
+    minute; a whole live session is recorded in steps), 2 GB, and at least
+    10 frames a second: below that a heel strike (about 0.1 s of contact
+    change) falls between frames.
+    """
+
+    max_duration_s: float = 600.0
+    max_file_bytes: int = 2_000_000_000
+    min_fps: float = 10.0
+    #: tolerance on min_fps: clips labelled 10 fps measure 9.9x fps
+    fps_tolerance: float = 0.05
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What the container says about a clip, and what decoding measured."""
+
+    path: str
+    width: int
+    height: int
+    nominal_fps: float
+    frame_count: int
+    rotation: int
+    file_bytes: int
+    duration_s: float = float("nan")
+    measured_fps: float = float("nan")
+    frames_decoded: int = 0
+    variable_frame_rate: bool = False
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict:
+        return {
+            "file": Path(self.path).name,
+            "width": self.width,
+            "height": self.height,
+            "rotation_deg": self.rotation,
+            "duration_s": _round(self.duration_s, 3),
+            "frame_count": self.frames_decoded or self.frame_count,
+            "nominal_fps": _round(self.nominal_fps, 3),
+            "measured_fps": _round(self.measured_fps, 3),
+            "variable_frame_rate": self.variable_frame_rate,
+        }
+
+
+def _round(value: float, digits: int) -> float | None:
+    return None if not np.isfinite(value) else round(float(value), digits)
+
+
+def _open(path: Path) -> cv2.VideoCapture:
+    cap = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
+    if not cap.isOpened():
+        cap.release()
+        raise InputError(f"{path.name} is not a video that can be read (it may be another kind of file, "
+                         "or damaged): record or export it again as mp4, mov, webm, avi or mkv.")
+    return cap
+
+
+def probe(path: str | Path, limits: VideoLimits = VideoLimits()) -> VideoInfo:
+    """Check a clip before any work starts, from its header and first frame.
+
+    Raises :class:`InputError` for: a missing file, an empty file, a file that
+    is not a video, a codec that cannot be decoded, a clip too large, too long,
+    or with fewer than ``limits.min_fps`` frames a second.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path} does not exist: check the file name.")
+    if path.is_dir():
+        raise InputError(f"{path} is a folder, not a video clip.")
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError(f"{path.name} is empty (0 bytes): the recording or the upload did not finish; record it again.")
+    if size > limits.max_file_bytes:
+        raise InputError(f"{path.name} is {size / 1e9:.1f} GB, more than the {limits.max_file_bytes / 1e9:.1f} GB "
+                         "limit: trim the clip to the test itself, or raise the limit.")
+    cap = _open(path)
+    try:
+        nominal_fps = float(cap.get(cv2.CAP_PROP_FPS) or 0.0)
+        frame_count = int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
+        rotation = int(round(cap.get(cv2.CAP_PROP_ORIENTATION_META) or 0)) % 360
+        ok, frame = cap.read()
+        if not ok or frame is None:
+            if frame_count <= 0:
+                raise InputError(f"{path.name} holds no video frames: record the clip again.")
+            raise InputError(f"{path.name} could not be decoded (its video codec is not supported, or the file is "
+                             "damaged): export it again as H.264 mp4.")
+        height, width = frame.shape[:2]
+    finally:
+        cap.release()
+    info = VideoInfo(path=str(path), width=width, height=height, nominal_fps=nominal_fps,
+                     frame_count=frame_count, rotation=rotation, file_bytes=size)
+    if nominal_fps > 0 and frame_count > 0:
+        duration = frame_count / nominal_fps
+        if duration > limits.max_duration_s:
+            raise InputError(f"{path.name} lasts {_minutes(duration)}, more than the {_minutes(limits.max_duration_s)} "
+                             "limit: trim the clip to the test itself, or raise the limit.")
+    if 0 < nominal_fps < limits.min_fps * (1 - limits.fps_tolerance):
+        raise InputError(f"{path.name} has {nominal_fps:.1f} frames a second, fewer than the {limits.min_fps:g} "
+                         "needed to time steps: record at 25 or 30 fps.")
+    return info
+
+
+def _minutes(seconds: float) -> str:
+    return f"{seconds / 60:.1f} min" if seconds >= 90 else f"{seconds:.0f} s"
+
+
+@dataclass
+class Frame:
+    """One decoded, upright frame: BGR pixels, its index and its time in seconds."""
+
+    index: int
+    time_s: float
+    bgr: np.ndarray
+
+
+class ClipReader:
+    """Iterate over a clip's frames; after iteration ``info`` holds measured figures and warnings.
+
+    >>> reader = ClipReader("walk.mp4")          # doctest: +SKIP
+    >>> for frame in reader: ...                 # doctest: +SKIP
+    >>> reader.info.measured_fps                 # doctest: +SKIP
+    """
+
+    def __init__(self, path: str | Path, limits: VideoLimits = VideoLimits()):
+        self.path = Path(path)
+        self.limits = limits
+        self.info = probe(self.path, limits)
+        self._times: list[float] = []
+
+    def __iter__(self) -> Iterator[Frame]:
+        cap = _open(self.path)
+        index = 0
+        last_t = -np.inf
+        try:
+            while True:
+                ok, frame = cap.read()
+                if not ok or frame is None:
+                    break
+                t = float(cap.get(cv2.CAP_PROP_POS_MSEC)) / 1000.0
+                if not np.isfinite(t) or t <= last_t:
+                    # a broken or repeated timestamp: place the frame just after the previous one
+                    t = last_t + 1e-3 if np.isfinite(last_t) else 0.0
+                if t > self.limits.max_duration_s:
+                    raise InputError(f"{self.path.name} lasts more than the {_minutes(self.limits.max_duration_s)} "
+                                     "limit: trim the clip to the test itself, or raise the limit.")
+                last_t = t
+                self._times.append(t)
+                yield Frame(index=index, time_s=t, bgr=frame)
+                index += 1
+        finally:
+            cap.release()
+            self.info = self._finish()
+
+    def _finish(self) -> VideoInfo:
+        info = self.info
+        times = np.asarray(self._times)
+        warnings = list(info.warnings)
+        n = len(times)
+        if n == 0:
+            return info
+        duration = float(times[-1] - times[0]) + (float(np.median(np.diff(times))) if n > 1 else 0.0)
+        measured = (n - 1) / float(times[-1] - times[0]) if n > 1 and times[-1] > times[0] else float("nan")
+        vfr = False
+        if n > 2:
+            dt = np.diff(times)
+            med = float(np.median(dt))
+            irregular = np.abs(dt - med) > 0.25 * med
+            # the first interval of many phone clips is short; judge the rest
+            vfr = bool(np.mean(irregular[1:]) > 0.02) if n > 3 else bool(irregular.any())
+            if vfr:
+                warnings.append(f"variable frame rate: frame intervals range from {dt.min() * 1000:.0f} to "
+                                f"{dt.max() * 1000:.0f} ms; the container's timestamps are used for timing")
+        expected = info.frame_count
+        if expected > 0 and n < expected - max(2, int(0.02 * expected)):
+            warnings.append(f"the clip stopped decoding after {n} of {expected} frames ({times[-1]:.1f} s): "
+                            "the file may be damaged or cut short; the frames decoded so far were kept")
+        return VideoInfo(
+            path=info.path, width=info.width, height=info.height, nominal_fps=info.nominal_fps,
+            frame_count=info.frame_count, rotation=info.rotation, file_bytes=info.file_bytes,
+            duration_s=duration, measured_fps=measured, frames_decoded=n, variable_frame_rate=vfr,
+            warnings=tuple(warnings),
+        )
+
+
+def check_measured_rate(info: VideoInfo, limits: VideoLimits = VideoLimits()) -> None:
+    """Refuse a clip whose measured frame rate is below the minimum (the header can be wrong)."""
+    if np.isfinite(info.measured_fps) and info.measured_fps < limits.min_fps * (1 - limits.fps_tolerance):
+        raise InputError(f"{Path(info.path).name} has {info.measured_fps:.1f} frames a second, fewer than the "
+                         f"{limits.min_fps:g} needed to time steps: record at 25 or 30 fps.")
+
+
+def is_video_name(name: str | os.PathLike) -> bool:
+    return Path(name).suffix.lower() in VIDEO_SUFFIXES
