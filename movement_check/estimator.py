@@ -109,6 +109,7 @@ class PoseEstimator:
             raise InputError(f"The pose model {model.path.name} could not be loaded ({exc}): "
                              "use --model full or a pose_landmarker .task file.") from None
         self._last_ms = -1
+        self._first = True
 
     def detect(self, rgb: np.ndarray, time_s: float) -> Detections:
         """Find the people in one RGB uint8 frame (H, W, 3) shown at ``time_s`` seconds."""
@@ -119,7 +120,13 @@ class PoseEstimator:
             ms = self._last_ms + 1
         self._last_ms = ms
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
-        result = self._landmarker.detect_for_video(image, ms)
+        if self._first:
+            # the first frame makes MediaPipe log a harmless projection notice to fd 2
+            with _quiet_stderr():
+                result = self._landmarker.detect_for_video(image, ms)
+            self._first = False
+        else:
+            result = self._landmarker.detect_for_video(image, ms)
         return _to_arrays(result, width=rgb.shape[1], height=rgb.shape[0])
 
     def close(self) -> None:

@@ -20,7 +20,8 @@ How the subject is chosen (``rule``):
                frames the person is seen in;
 - ``longest``  the person seen in the most frames;
 - ``auto``     ``walker`` when somebody walked (travel of at least a quarter of
-               the frame), else ``largest``. Tests pass their own preference
+               the frame) and was seen at least half as long as the person
+               seen longest, else ``largest``. Tests pass their own preference
                (gait: walker; standing tests: largest).
 
 A whole number N chooses person N of the list in the result (numbered by
@@ -135,22 +136,39 @@ def trunk_lengths(image: np.ndarray) -> np.ndarray:
     return np.linalg.norm(shoulders - hips, axis=1)
 
 
-def drop_duplicates(image: np.ndarray, visibility: np.ndarray, *, overlap: float = 0.15) -> np.ndarray:
+def drop_duplicates(image: np.ndarray, visibility: np.ndarray, *, overlap: float = 0.05,
+                    size_ratio: float = 1.3, partial: float = 0.7, contained: float = 0.8) -> np.ndarray:
     """Indices of the detections to keep in one frame.
 
-    MediaPipe asked for two people sometimes returns the same person twice;
-    of two detections whose trunks lie within ``overlap`` body heights of each
-    other, the one with the higher mean visibility is kept.
+    MediaPipe asked for two people sometimes returns the same person twice:
+    a second skeleton whose trunk lies within ``overlap`` body heights of the
+    first and whose size differs by less than ``size_ratio`` (seen: 0.02-0.04
+    body heights apart, up to 1.18 times the size), or a partial skeleton less
+    than ``partial`` times as tall lying mostly (``contained``) inside the
+    other's box. Of such a pair the detection with the higher mean visibility
+    is kept. Two real people crossing are rarely that close in both place and
+    size.
     """
     k = image.shape[0]
     if k < 2:
         return np.arange(k)
     centres = trunk_centres(image, visibility)
     heights = np.maximum(body_heights(image), 1.0)
+    lo, hi = np.nanmin(image[..., :2], axis=1), np.nanmax(image[..., :2], axis=1)
+
+    def duplicate(i: int, j: int) -> bool:
+        small, big = (i, j) if heights[i] < heights[j] else (j, i)
+        ratio = heights[big] / heights[small]
+        if ratio < size_ratio and np.linalg.norm(centres[i] - centres[j]) <= overlap * heights[big]:
+            return True
+        inter = np.clip(np.minimum(hi[small], hi[big]) - np.maximum(lo[small], lo[big]), 0, None).prod()
+        area = max(float(np.prod(hi[small] - lo[small])), 1.0)
+        return ratio > 1 / partial and inter / area >= contained
+
     order = np.argsort(-np.nanmean(visibility, axis=1))
     keep: list[int] = []
     for i in order:
-        if all(np.linalg.norm(centres[i] - centres[j]) > overlap * max(heights[i], heights[j]) for j in keep):
+        if not any(duplicate(int(i), j) for j in keep):
             keep.append(int(i))
     return np.array(sorted(keep), dtype=int)
 
@@ -318,7 +336,10 @@ def choose_subject(people: list[Person], rule: str | int = "auto",
         return SubjectChoice(people[0], rule, "only one person was seen", people)
     if rule == "auto":
         walker = max(people, key=lambda p: p.walking_score)
-        rule = "walker" if walker.travel >= settings.min_walk_travel or walker.size_change >= 0.4 else "largest"
+        walked = walker.travel >= settings.min_walk_travel or walker.size_change >= 0.4
+        # a passer-by crossing for a moment is not the patient's walking test
+        seen_enough = walker.coverage >= 0.5 * max(p.coverage for p in people)
+        rule = "walker" if walked and seen_enough else "largest"
     if rule == "walker":
         person = max(people, key=lambda p: (p.walking_score, p.frames.size))
         how = (f"walked across {person.travel:.0%} of the frame width" if person.travel >= person.size_change

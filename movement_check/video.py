@@ -78,10 +78,24 @@ def _round(value: float, digits: int) -> float | None:
     return None if not np.isfinite(value) else round(float(value), digits)
 
 
+def _looks_like_video_container(path: Path) -> bool:
+    """True when the file starts like an mp4/mov, mkv/webm or avi container."""
+    with open(path, "rb") as fh:
+        head = fh.read(12)
+    return head[4:8] in (b"ftyp", b"moov", b"mdat", b"wide", b"free") or head[:4] == b"\x1a\x45\xdf\xa3" \
+        or (head[:4] == b"RIFF" and head[8:12] == b"AVI ")
+
+
 def _open(path: Path) -> cv2.VideoCapture:
+    # FFmpeg's own log lines ("partial file", "Error at MB") would reach the user's
+    # terminal; our messages say what matters. Set OPENCV_FFMPEG_LOGLEVEL to see them.
+    os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
     cap = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
     if not cap.isOpened():
         cap.release()
+        if _looks_like_video_container(path):
+            raise InputError(f"{path.name} holds no video frames that can be read (the recording may have "
+                             "stopped before it started, or the file is damaged): record the clip again.")
         raise InputError(f"{path.name} is not a video that can be read (it may be another kind of file, "
                          "or damaged): record or export it again as mp4, mov, webm, avi or mkv.")
     return cap

@@ -1,0 +1,77 @@
+"""One call from a clip to a Result: extraction -> cleaning -> quality -> assessment.
+
+The command line and the app both go through here, so they give the same
+numbers for the same clip.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .assessments import REGISTRY, SUBJECT_RULE, TESTS, Assessment
+from .cleaning import CleaningReport, CleaningSettings, clean
+from .errors import InputError
+from .extraction import Extraction, ExtractionSettings, Progress, extract
+from .poses import Poses
+from .quality import framing_warnings, quality_summary
+from .results import Result
+
+
+@dataclass
+class Prepared:
+    """A clip turned into the subject's clean trajectories, with everything said about them."""
+
+    extraction: Extraction
+    poses: Poses               # cleaned
+    cleaning: CleaningReport
+    quality: dict
+    warnings: list[str]
+
+    @property
+    def raw(self) -> Poses:
+        return self.extraction.poses
+
+
+def prepare(path: str | Path, settings: ExtractionSettings = ExtractionSettings(), *,
+            cleaning: CleaningSettings | None = CleaningSettings(), subject: str | int | None = None,
+            progress: Progress | None = None) -> Prepared:
+    """Clip -> the subject's trajectories, cleaned unless ``cleaning`` is None."""
+    extraction = extract(path, settings, subject=subject, progress=progress)
+    raw = extraction.poses
+    if cleaning is not None:
+        poses, report = clean(raw, cleaning)
+    else:
+        poses, report = raw, CleaningReport()
+    warnings = extraction.warnings + framing_warnings(raw) + report.warnings
+    poses = poses.with_source(cleaning=report.to_dict() if cleaning is not None else None)
+    quality = quality_summary(raw, warnings=warnings, cleaning=poses.source["cleaning"],
+                              subject=extraction.subject.to_dict())
+    return Prepared(extraction=extraction, poses=poses, cleaning=report, quality=quality, warnings=warnings)
+
+
+def assess(test: str, prepared: Prepared) -> Result:
+    """Run one test on prepared trajectories and put the Result together."""
+    if test not in TESTS:
+        raise InputError(f"Unknown test {test!r}: choose one of {', '.join(TESTS)}.")
+    source = {k: v for k, v in prepared.poses.source.items() if k not in ("subject", "cleaning")}
+    fn = REGISTRY.get(test)
+    if fn is None:
+        found = Assessment(warnings=[f"the {test} assessment is not available in this version of movement-check: "
+                                     "only the landmark trajectories and their quality were computed"])
+    else:
+        found = fn(prepared.poses)
+    return Result(test=test, source=source, quality=prepared.quality, metrics=found.metrics,
+                  events=found.events, warnings=prepared.warnings + found.warnings)
+
+
+def analyze_clip(path: str | Path, test: str, settings: ExtractionSettings = ExtractionSettings(), *,
+                 cleaning: CleaningSettings = CleaningSettings(), subject: str | int | None = None,
+                 progress: Progress | None = None) -> tuple[Result, Prepared]:
+    """Clip -> Result for ``test``; whom to follow defaults to the test's preference."""
+    if test not in TESTS:
+        raise InputError(f"Unknown test {test!r}: choose one of {', '.join(TESTS)}.")
+    if subject is None or subject == "auto":
+        subject = SUBJECT_RULE[test]
+    prepared = prepare(path, settings, cleaning=cleaning, subject=subject, progress=progress)
+    return assess(test, prepared), prepared

@@ -1,0 +1,231 @@
+"""The ``movement-check`` command.
+
+    movement-check extract CLIP -o poses.npz [--csv poses.csv] [--annotated OUT.mp4]
+    movement-check analyze CLIP --test {gait,leg-raise,foot-rotation} [--json OUT|-]
+
+Exit status: 0 on success, 2 on bad input (one line on stderr saying what to
+do), 1 on an internal error (one line; ``--debug`` shows the traceback),
+130 when interrupted. A user never sees a traceback by default.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+from . import __version__
+from .assessments import TESTS
+from .cleaning import CleaningSettings
+from .errors import InputError
+from .estimator import EstimatorSettings
+from .extraction import ExtractionSettings
+from .tracking import RULES
+from .video import VideoLimits
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr, shown only on a terminal and for clips over ~3 s."""
+
+    def __init__(self, label: str, *, enabled: bool):
+        self.label = label
+        self.enabled = enabled
+        self._last = 0.0
+        self._shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or (total and total < 90):
+            return
+        now = time.monotonic()
+        if now - self._last < 0.2 and done != total:
+            return
+        self._last = now
+        if total:
+            frac = min(1.0, done / total)
+            bar = "#" * int(30 * frac)
+            line = f"\r{self.label} [{bar:<30}] {done}/{total} frames"
+        else:
+            line = f"\r{self.label} {done} frames"
+        sys.stderr.write(line)
+        sys.stderr.flush()
+        self._shown = True
+
+    def close(self) -> None:
+        if self._shown:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def _subject(value: str) -> str | int:
+    if value.isdigit():
+        return int(value)
+    if value not in RULES:
+        raise argparse.ArgumentTypeError(f"use one of {', '.join(RULES)} or a person's number")
+    return value
+
+
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="movement-check",
+        description="Objective movement tests (gait, single-leg raise, foot rotation) from one camera.")
+    parser.add_argument("--version", action="version", version=f"movement-check {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("clip", help="the video clip (mp4, mov, m4v, webm, avi, mkv)")
+    common.add_argument("--model", default="full",
+                        help="pose model: full (bundled, default), lite, or the path of a .task file")
+    common.add_argument("--subject", default="auto", type=_subject,
+                        help=f"whom to analyse when several people are in view: {', '.join(RULES)}, "
+                             "or the number of a person listed in the result (default: auto)")
+    common.add_argument("--max-people", type=int, default=2,
+                        help="how many people the model looks for in each frame (default 2)")
+    common.add_argument("--max-gap-ms", type=float, default=120.0,
+                        help="fill gaps in a landmark's track up to this long (default 120 ms)")
+    common.add_argument("--cutoff-hz", type=float, default=6.0,
+                        help="low-pass filter cut-off (default 6 Hz; 0 = no filter)")
+    common.add_argument("--max-duration-s", type=float, default=VideoLimits.max_duration_s,
+                        help="refuse clips longer than this (default 600 s)")
+    common.add_argument("--max-size-mb", type=float, default=VideoLimits.max_file_bytes / 1e6,
+                        help="refuse files larger than this (default 2000 MB)")
+    common.add_argument("--annotated", metavar="OUT.mp4",
+                        help="also write the clip with the skeleton drawn and faces blurred")
+    common.add_argument("--no-blur", action="store_true",
+                        help="do not blur faces in the annotated clip (it then shows who the person is)")
+    common.add_argument("--quiet", action="store_true", help="no progress bar or summary on stderr")
+    common.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
+
+    ext = sub.add_parser("extract", parents=[common],
+                         help="clip -> one person's landmark trajectories (.npz, optional CSV)")
+    ext.add_argument("-o", "--output", required=True, metavar="POSES.npz", help="where to save the trajectories")
+    ext.add_argument("--csv", metavar="POSES.csv", help="also write one row per frame as CSV")
+    ext.add_argument("--raw", action="store_true", help="save the trajectories as detected, not cleaned")
+
+    ana = sub.add_parser("analyze", parents=[common], help="clip -> a test's result as JSON")
+    ana.add_argument("--test", required=True, choices=TESTS, help="which test the clip shows")
+    ana.add_argument("--json", default="-", metavar="OUT|-",
+                     help="where to write the result JSON (default -: standard output)")
+    return parser
+
+
+def _settings(args) -> tuple[ExtractionSettings, CleaningSettings | None]:
+    if args.max_people < 1:
+        raise InputError("--max-people must be at least 1.")
+    limits = VideoLimits(max_duration_s=args.max_duration_s, max_file_bytes=int(args.max_size_mb * 1e6))
+    settings = ExtractionSettings(model=args.model, estimator=EstimatorSettings(max_people=args.max_people),
+                                  limits=limits)
+    cleaning = CleaningSettings(max_gap_s=args.max_gap_ms / 1000.0,
+                                cutoff_hz=args.cutoff_hz if args.cutoff_hz > 0 else None)
+    return settings, cleaning
+
+
+def _check_output(path: str | None, clip: str, what: str) -> None:
+    if path in (None, "-"):
+        return
+    out = Path(path)
+    if out.exists() and out.resolve() == Path(clip).resolve():
+        raise InputError(f"The {what} would overwrite the clip itself: choose another file name.")
+    if not out.parent.exists():
+        raise InputError(f"The folder for the {what}, {out.parent}, does not exist.")
+
+
+def _write_text(path: str, text: str) -> None:
+    """Write atomically: a failure never leaves half a file or destroys an older one."""
+    out = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=out.parent, suffix=out.suffix)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(text)
+    os.replace(tmp, out)
+
+
+def _atomic(path: str, writer) -> None:
+    out = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=out.parent, suffix=out.suffix)
+    os.close(fd)
+    try:
+        writer(tmp)
+        os.replace(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _summary(prepared) -> str:
+    raw = prepared.raw
+    subject = prepared.extraction.subject
+    seen = raw.frames_with_person
+    line = (f"{len(raw)} frames, person found in {int(seen.sum())} ({seen.mean():.0%}); "
+            f"subject: person {subject.person.number}, {subject.reason}")
+    return line
+
+
+def run(argv: list[str] | None = None) -> int:
+    from .analysis import analyze_clip, prepare  # heavy imports only once arguments are fine
+
+    args = build_parser().parse_args(argv)
+    for path, what in ((getattr(args, "output", None), "output"), (getattr(args, "csv", None), "CSV"),
+                       (args.annotated, "annotated video"), (getattr(args, "json", None), "JSON")):
+        _check_output(path, args.clip, what)
+    settings, cleaning = _settings(args)
+    progress = ProgressBar("pose", enabled=not args.quiet and sys.stderr.isatty())
+    try:
+        if args.command == "extract":
+            prepared = prepare(args.clip, settings, cleaning=None if args.raw else cleaning,
+                               subject=args.subject, progress=progress)
+        else:
+            result, prepared = analyze_clip(args.clip, args.test, settings, cleaning=cleaning,
+                                            subject=args.subject, progress=progress)
+    finally:
+        progress.close()
+
+    if args.command == "extract":
+        poses = prepared.poses.with_source(quality=prepared.quality)
+        _atomic(args.output, poses.save)
+        if args.csv:
+            _atomic(args.csv, prepared.poses.to_csv)
+    else:
+        text = result.to_json() + "\n"
+        if args.json == "-":
+            sys.stdout.write(text)
+        else:
+            _write_text(args.json, text)
+
+    if args.annotated:
+        from .annotate import write_annotated
+        everyone = [d.image for d in prepared.extraction.people.detections]
+        write_annotated(args.clip, args.annotated, prepared.poses, everyone, blur_faces=not args.no_blur,
+                        limits=settings.limits)
+    if not args.quiet:
+        print(_summary(prepared), file=sys.stderr)
+        for warning in prepared.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        return run(argv)
+    except InputError as exc:
+        print(f"movement-check: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("movement-check: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # an internal error: one line, unless --debug
+        if debug:
+            traceback.print_exc()
+        else:
+            print(f"movement-check: internal error ({type(exc).__name__}: {exc}); "
+                  "run again with --debug and report the output", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""Result of an assessment and its JSON shape (kept stable: the app, reports and clinics' scripts read it).
+
+    {
+      "test": "gait" | "leg-raise" | "foot-rotation",
+      "source": {"file", "duration_s", "nominal_fps", "measured_fps", "width", "height", "model", ...},
+      "quality": {"frames", "frames_with_person", "subject", "landmarks", "cleaning", "warnings"},
+      "metrics": [{"name", "value", "unit", "side", "normal_range", "flag", "note"}],
+      "events": [{"name", "side", "time_s", "frame"}],
+      "warnings": ["..."],
+      "version": "movement-check x.y.z"
+    }
+
+A value that could not be measured is ``null`` with the reason in ``note``,
+never 0. ``side`` is "left", "right" or null; ``normal_range`` is [low, high]
+(either may be null) or null where no validated range exists; ``flag`` is
+null or a short word ("low", "high", "asymmetric", ...).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import __version__
+
+SIDES = (None, "left", "right")
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One measured quantity. ``value`` None means not measurable; ``note`` then says why."""
+
+    name: str
+    value: float | int | None
+    unit: str
+    side: str | None = None
+    normal_range: tuple[float | None, float | None] | None = None
+    flag: str | None = None
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        problems = []
+        if self.side not in SIDES:
+            problems.append(f"side must be left, right or None, got {self.side!r}")
+        if self.value is not None and (isinstance(self.value, bool) or not math.isfinite(self.value)):
+            problems.append(f"value must be a finite number or None, got {self.value!r}")
+        if self.value is None and not self.note:
+            problems.append("a value that could not be measured needs a note saying why")
+        if problems:
+            raise ValueError(f"metric {self.name!r}: " + "; ".join(problems))
+
+    @classmethod
+    def unmeasured(cls, name: str, unit: str, reason: str, side: str | None = None) -> "Metric":
+        return cls(name=name, value=None, unit=unit, side=side, note=reason)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "value": self.value,
+            "unit": self.unit,
+            "side": self.side,
+            "normal_range": None if self.normal_range is None else list(self.normal_range),
+            "flag": self.flag,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True, order=True)
+class Event:
+    """Something that happened at one moment, e.g. ("heel_strike", "left", 1.23 s, frame 37)."""
+
+    time_s: float
+    name: str
+    side: str | None = None
+    frame: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "side": self.side, "time_s": round(self.time_s, 4), "frame": self.frame}
+
+
+@dataclass
+class Result:
+    test: str
+    source: dict[str, Any]
+    quality: dict[str, Any]
+    metrics: list[Metric] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def metric(self, name: str, side: str | None = None) -> Metric | None:
+        for m in self.metrics:
+            if m.name == name and m.side == side:
+                return m
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "test": self.test,
+            "source": self.source,
+            "quality": self.quality,
+            "metrics": [m.to_dict() for m in self.metrics],
+            "events": [e.to_dict() for e in sorted(self.events)],
+            "warnings": list(self.warnings),
+            "version": f"movement-check {__version__}",
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
