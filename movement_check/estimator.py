@@ -121,10 +121,10 @@ class PoseEstimator:
         self._last_ms = ms
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
         if self._first:
-            # the first frame makes MediaPipe log a harmless projection notice to fd 2
+            # the first frame with a person makes MediaPipe log a harmless projection notice to fd 2
             with _quiet_stderr():
                 result = self._landmarker.detect_for_video(image, ms)
-            self._first = False
+            self._first = not result.pose_landmarks
         else:
             result = self._landmarker.detect_for_video(image, ms)
         return _to_arrays(result, width=rgb.shape[1], height=rgb.shape[0])

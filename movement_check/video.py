@@ -88,8 +88,11 @@ def _looks_like_video_container(path: Path) -> bool:
 
 def _open(path: Path) -> cv2.VideoCapture:
     # FFmpeg's own log lines ("partial file", "Error at MB") would reach the user's
-    # terminal; our messages say what matters. Set OPENCV_FFMPEG_LOGLEVEL to see them.
+    # terminal; our messages say what matters. Set OPENCV_FFMPEG_LOGLEVEL or
+    # OPENCV_LOG_LEVEL to see them.
     os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
+    if "OPENCV_LOG_LEVEL" not in os.environ:  # OpenCV's "[ WARN ] ... can't capture by name"
+        cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
     cap = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
     if not cap.isOpened():
         cap.release()

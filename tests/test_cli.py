@@ -1,0 +1,87 @@
+"""The command line: exit status, one line on stderr for bad input, outputs written."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from movement_check.cli import main
+from movement_check.poses import Poses
+
+from .clips import SAMPLE_TWO_PEOPLE, truncate, write_clip
+
+
+def _run(*args):
+    proc = subprocess.run([sys.executable, "-m", "movement_check.cli", *map(str, args)],
+                          capture_output=True, text=True, timeout=600)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+@pytest.mark.parametrize("make, expected", [
+    (lambda d: (d / "notes.mp4").write_text("not a video") and d / "notes.mp4", "not a video that can be read"),
+    (lambda d: (d / "empty.mp4").write_bytes(b"") is not None and d / "empty.mp4", "is empty"),
+    (lambda d: truncate(write_clip(d / "cut.mp4", frames=40), 0.4), "holds no video frames"),
+    (lambda d: write_clip(d / "slow.mp4", frames=20, fps=4.0), "fewer than the 10"),
+    (lambda d: d / "missing.mp4", "does not exist"),
+])
+def test_bad_input_gives_one_line_and_status_2(tmp_path, make, expected):
+    clip = make(tmp_path)
+    code, out, err = _run("extract", clip, "-o", tmp_path / "p.npz")
+    assert code == 2
+    assert err.strip().count("\n") == 0 and expected in err, err
+    assert "Traceback" not in err
+    assert not (tmp_path / "p.npz").exists()
+
+
+def test_no_person_in_view(tmp_path, capsys):
+    clip = write_clip(tmp_path / "blank.mp4", frames=30)
+    assert main(["analyze", str(clip), "--test", "gait", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "Nobody was found" in err and err.count("\n") == 1
+
+
+def test_bad_model_and_bad_subject(tmp_path, capsys):
+    clip = write_clip(tmp_path / "blank.mp4", frames=30)
+    assert main(["extract", str(clip), "-o", str(tmp_path / "p.npz"), "--model", str(tmp_path / "x.task")]) == 2
+    assert "No model file" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as caught:
+        main(["extract", str(clip), "-o", str(tmp_path / "p.npz"), "--subject", "tallest"])
+    assert caught.value.code == 2
+
+
+def test_output_never_overwrites_the_clip(tmp_path, capsys):
+    clip = write_clip(tmp_path / "walk.mp4", frames=30)
+    before = clip.read_bytes()
+    assert main(["analyze", str(clip), "--test", "gait", "--annotated", str(clip)]) == 2
+    assert "overwrite the clip" in capsys.readouterr().err
+    assert clip.read_bytes() == before
+
+
+@pytest.mark.slow
+def test_extract_and_analyze_sample_clip(tmp_path):
+    out = tmp_path / "p.npz"
+    code, _, err = _run("extract", SAMPLE_TWO_PEOPLE, "-o", out, "--csv", tmp_path / "p.csv",
+                        "--annotated", tmp_path / "a.mp4", "--model", "full")
+    assert code == 0, err
+    assert "Traceback" not in err and "W0000" not in err and "INFO:" not in err, err
+    poses = Poses.load(out)
+    assert len(poses) == 230 and poses.frame_size == (1768, 994)
+    assert poses.source["subject"]["rule"] == "walker"
+    quality = poses.source["quality"]
+    # saved trajectories are cleaned: raw detections plus the short gaps filled
+    assert int(poses.frames_with_person.sum()) == (quality["frames_with_person"]
+                                                   + quality["cleaning"]["frames_filled"])
+    assert (tmp_path / "p.csv").read_text().count("\n") == 231
+    assert (tmp_path / "a.mp4").stat().st_size > 10_000
+
+    code, out_json, err = _run("analyze", SAMPLE_TWO_PEOPLE, "--test", "gait", "--json", "-", "--quiet")
+    assert code == 0, err
+    data = json.loads(out_json)
+    assert set(data) >= {"test", "source", "quality", "metrics", "events", "warnings"}
+    assert data["source"]["model"]["name"] == "full"
+    assert data["quality"]["subject"]["people_seen"] >= 2
+    assert any("people were seen" in w for w in data["warnings"])
+    # a value that is not measured is never 0: here the gait metrics do not exist yet
+    assert all(m["value"] is not None or m["note"] for m in data["metrics"])
