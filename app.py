@@ -1,0 +1,112 @@
+"""movement-check in the browser (Streamlit). Streamlit lives here only; the package never imports it.
+
+This first page analyses an uploaded clip: it finds the patient, cleans their
+landmark trajectories and shows how well they could be seen. The uploaded
+clip is written to a temporary folder for the analysis and deleted at once;
+nothing leaves this machine. The server listens on this computer only
+(``make app``); the live telehealth session and sign-in come later.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from movement_check import __version__
+from movement_check.analysis import analyze_clip
+from movement_check.assessments import TESTS
+from movement_check.errors import InputError
+from movement_check.estimator import EstimatorSettings
+from movement_check.extraction import ExtractionSettings
+from movement_check.video import VIDEO_SUFFIXES
+
+TEST_LABELS = {"gait": "Gait (walk for me)", "leg-raise": "Single-leg raise", "foot-rotation": "Foot rotation"}
+
+
+def run_analysis(data: bytes, name: str, test: str, model: str, subject: str | int) -> dict:
+    """Analyse the uploaded bytes; returns what the page shows (plain values, kept in session state)."""
+    progress = st.progress(0.0, text="Finding the person in each frame...")
+
+    def report(done: int, total: int) -> None:
+        if total:
+            progress.progress(min(1.0, done / total), text=f"Finding the person: frame {done} of {total}")
+
+    with tempfile.TemporaryDirectory(prefix="movement-check-") as folder:
+        clip = Path(folder) / ("clip" + Path(name).suffix.lower())
+        clip.write_bytes(data)
+        settings = ExtractionSettings(model=model, estimator=EstimatorSettings(max_people=2))
+        result, prepared = analyze_clip(clip, test, settings, subject=subject, progress=report)
+    progress.empty()
+    npz = io.BytesIO()
+    csv_text = io.StringIO()
+    with tempfile.TemporaryDirectory() as folder:
+        prepared.poses.save(Path(folder) / "poses.npz")
+        npz.write((Path(folder) / "poses.npz").read_bytes())
+        prepared.poses.to_csv(Path(folder) / "poses.csv")
+        csv_text.write((Path(folder) / "poses.csv").read_text())
+    result_dict = result.to_dict()
+    result_dict["source"]["file"] = name
+    return {"result": result_dict, "npz": npz.getvalue(), "csv": csv_text.getvalue(), "name": Path(name).stem}
+
+
+def show(outcome: dict) -> None:
+    result = outcome["result"]
+    quality = result["quality"]
+    subject = quality["subject"]
+    source = result["source"]
+    st.subheader("What was analysed")
+    cols = st.columns(4)
+    cols[0].metric("Frames", quality["frames"])
+    cols[1].metric("Person found in", f"{quality['person_seen_share']:.0%}")
+    cols[2].metric("Frame rate", f"{source['measured_fps']:.1f} fps" if source.get("measured_fps") else "unknown")
+    cols[3].metric("People in view", subject["people_seen"])
+    st.write(f"Following **person {subject['person']}**: {subject['reason']}.")
+    for warning in result["warnings"]:
+        st.warning(warning)
+    if result["metrics"]:
+        st.subheader("Results")
+        st.dataframe([{k: m[k] for k in ("name", "side", "value", "unit", "normal_range", "flag", "note")}
+                      for m in result["metrics"]], hide_index=True)
+    with st.expander("People seen in the clip"):
+        st.dataframe(subject["people"], hide_index=True)
+    with st.expander("How well each landmark was seen"):
+        st.dataframe([{"landmark": name, **q} for name, q in quality["landmarks"].items()], hide_index=True)
+    st.download_button("Download result (JSON)", json.dumps(result, indent=2),
+                       file_name=f"{outcome['name']}_{result['test']}.json", mime="application/json")
+    st.download_button("Download trajectories (.npz)", outcome["npz"], file_name=f"{outcome['name']}_poses.npz")
+    st.download_button("Download trajectories (CSV)", outcome["csv"], file_name=f"{outcome['name']}_poses.csv",
+                       mime="text/csv")
+
+
+def main() -> None:
+    st.set_page_config(page_title="movement-check", layout="wide")
+    st.title("movement-check")
+    st.caption(f"Objective movement tests from one camera · version {__version__} · "
+               "everything stays on this computer")
+    with st.form("clip"):
+        uploaded = st.file_uploader("Clip of the test", type=[s.lstrip(".") for s in VIDEO_SUFFIXES])
+        test = st.selectbox("Test", TESTS, format_func=lambda t: TEST_LABELS[t])
+        model = st.radio("Pose model", ["full", "lite"], horizontal=True,
+                         help="full is bundled; lite is faster but must be installed (see models/README.md)")
+        subject = st.text_input("Person to follow", "auto",
+                                help="auto, walker, largest, most-visible, longest, or a person's number")
+        submitted = st.form_submit_button("Analyse")
+    if submitted:
+        if uploaded is None:
+            st.error("Choose a clip first.")
+        else:
+            choice: str | int = int(subject) if subject.strip().isdigit() else subject.strip()
+            try:
+                st.session_state["outcome"] = run_analysis(uploaded.getvalue(), uploaded.name, test, model, choice)
+            except InputError as exc:
+                st.session_state.pop("outcome", None)
+                st.error(str(exc))
+    if "outcome" in st.session_state:
+        show(st.session_state["outcome"])
+
+
+main()
