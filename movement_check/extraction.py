@@ -95,7 +95,9 @@ def detect_people(path: str | Path, *, model: PoseModel | str = "full",
     Raises :class:`InputError` for a clip that cannot be used (see :func:`video.probe`).
     """
     model = resolve_model(model) if not isinstance(model, PoseModel) else model
-    reader = ClipReader(path, limits)
+    # one decoding thread: FFmpeg's default (one per core) competes with the pose model
+    # for the second core and slowed inference by ~20 % in the benchmark
+    reader = ClipReader(path, limits, threads=1)
     expected = reader.info.frame_count
     frames: "queue.Queue" = queue.Queue(maxsize=8)
     stop = threading.Event()

@@ -86,14 +86,15 @@ def _looks_like_video_container(path: Path) -> bool:
         or (head[:4] == b"RIFF" and head[8:12] == b"AVI ")
 
 
-def _open(path: Path) -> cv2.VideoCapture:
+def _open(path: Path, threads: int = 0) -> cv2.VideoCapture:
     # FFmpeg's own log lines ("partial file", "Error at MB") would reach the user's
     # terminal; our messages say what matters. Set OPENCV_FFMPEG_LOGLEVEL or
     # OPENCV_LOG_LEVEL to see them.
     os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
     if "OPENCV_LOG_LEVEL" not in os.environ:  # OpenCV's "[ WARN ] ... can't capture by name"
         cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
-    cap = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
+    params = [cv2.CAP_PROP_N_THREADS, threads] if threads > 0 else []
+    cap = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG, params)
     if not cap.isOpened():
         cap.release()
         if _looks_like_video_container(path):
@@ -170,14 +171,17 @@ class ClipReader:
     >>> reader.info.measured_fps                 # doctest: +SKIP
     """
 
-    def __init__(self, path: str | Path, limits: VideoLimits = VideoLimits()):
+    def __init__(self, path: str | Path, limits: VideoLimits = VideoLimits(), *, threads: int = 0):
+        """``threads``: FFmpeg decoding threads (0 = FFmpeg's choice, one per core). A reader that
+        runs beside the pose model is best given 1, leaving the other core to inference."""
         self.path = Path(path)
         self.limits = limits
+        self.threads = threads
         self.info = probe(self.path, limits)
         self._times: list[float] = []
 
     def __iter__(self) -> Iterator[Frame]:
-        cap = _open(self.path)
+        cap = _open(self.path, self.threads)
         index = 0
         last_t = -np.inf
         try:

@@ -82,3 +82,56 @@ def truncate(path: Path, keep: float) -> Path:
     data = path.read_bytes()
     path.write_bytes(data[: int(len(data) * keep)])
     return path
+
+
+def scramble_stream(path: Path, seed: int = 0) -> Path:
+    """Keep the container intact but fill the coded frames with noise: opens, decodes nothing."""
+    data = bytearray(path.read_bytes())
+    start, end = data.find(b"mdat") + 4, data.find(b"moov") - 4
+    assert 0 < start < end
+    data[start:end] = np.random.default_rng(seed).integers(0, 256, end - start, dtype=np.uint8).tobytes()
+    path.write_bytes(bytes(data))
+    return path
+
+
+def sample_frames(path: Path, *, scale: float = 0.5) -> tuple[list[np.ndarray], float]:
+    """The frames of a clip, resized by ``scale``, and its nominal fps."""
+    cap = cv2.VideoCapture(str(path))
+    fps = cap.get(cv2.CAP_PROP_FPS)
+    frames = []
+    while True:
+        ok, frame = cap.read()
+        if not ok:
+            break
+        frames.append(cv2.resize(frame, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA))
+    cap.release()
+    return frames, fps
+
+
+def write_frames(path: Path, frames: list[np.ndarray], fps: float) -> Path:
+    h, w = frames[0].shape[:2]
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (w, h))
+    for frame in frames:
+        writer.write(frame)
+    writer.release()
+    return path
+
+
+def write_frames_at(path: Path, frames: list[np.ndarray], times_s: list[float]) -> Path:
+    """Real frames at chosen times (variable frame rate), H.264-free MPEG-4 via PyAV."""
+    import av
+
+    tb = fractions.Fraction(1, 1000)
+    h, w = frames[0].shape[:2]
+    with av.open(str(path), "w", options={"movflags": "faststart"}) as container:
+        stream = container.add_stream("mpeg4", rate=30, options={"qscale": "3"})
+        stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"
+        stream.codec_context.time_base = tb
+        for frame_bgr, t in zip(frames, times_s):
+            frame = av.VideoFrame.from_ndarray(cv2.cvtColor(frame_bgr, cv2.COLOR_BGR2RGB), format="rgb24")
+            frame.pts, frame.time_base = int(round(t * 1000)), tb
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return path

@@ -1,7 +1,7 @@
 """Synthetic landmark trajectories with known answers, for tests.
 
 ``walking_poses`` draws a stick figure walking left to right across a
-1280x720 side view, as MediaPipe would report it in pixels:
+1280x720 side view (head to toe inside the frame), as MediaPipe would report it in pixels:
 
 - the hip midpoint moves at ``speed_px`` pixels a second, bobbing 4 px;
 - each hip flexes ``hip_amplitude_deg`` either way of vertical, sinusoidally,
@@ -26,7 +26,7 @@ from movement_check.poses import Poses
 
 def walking_poses(*, seconds: float = 4.0, fps: float = 30.0, cadence: float = 110.0,
                   speed_px: float = 250.0, hip_amplitude_deg: float = 20.0, knee_amplitude_deg: float = 55.0,
-                  noise_px: float = 0.0, seed: int = 0, px_per_m: float = 400.0,
+                  noise_px: float = 0.0, seed: int = 0, px_per_m: float = 380.0,
                   frame_size: tuple[int, int] = (1280, 720)) -> Poses:
     rng = np.random.default_rng(seed)
     t = np.arange(int(round(seconds * fps))) / fps
@@ -34,7 +34,7 @@ def walking_poses(*, seconds: float = 4.0, fps: float = 30.0, cadence: float = 1
     stride_hz = cadence / 120.0
     thigh, shank, torso = 0.45 * px_per_m, 0.43 * px_per_m, 0.55 * px_per_m
     img = np.zeros((n, N_LANDMARKS, 3))
-    hip_mid = np.column_stack([100 + speed_px * t, 360 + 4 * np.sin(4 * np.pi * stride_hz * t)])
+    hip_mid = np.column_stack([100 + speed_px * t, 330 + 4 * np.sin(4 * np.pi * stride_hz * t)])
     for side, phase in (("LEFT", 0.0), ("RIGHT", np.pi)):
         ph = 2 * np.pi * stride_hz * t + phase
         hip_angle = np.radians(hip_amplitude_deg) * np.sin(ph)       # + = thigh forward

@@ -6,7 +6,7 @@ import pytest
 from movement_check.errors import InputError
 from movement_check.video import ClipReader, VideoInfo, VideoLimits, check_measured_rate, probe
 
-from .clips import set_rotation, truncate, write_clip, write_empty_clip, write_pyav_clip
+from .clips import scramble_stream, set_rotation, truncate, write_clip, write_empty_clip, write_pyav_clip
 
 
 def _read_all(path, limits=VideoLimits()):
@@ -77,6 +77,13 @@ def test_truncated_mp4_without_index_is_refused(tmp_path):
     # OpenCV writes the index (moov) at the end: cut short, nothing can be read
     path = truncate(write_clip(tmp_path / "cut.mp4", frames=60), 0.5)
     with pytest.raises(InputError, match="holds no video frames"):
+        probe(path)
+
+
+def test_undecodable_stream_is_refused(tmp_path):
+    # the container is fine, the coded frames are not (as with a codec FFmpeg cannot decode)
+    path = scramble_stream(write_clip(tmp_path / "noise.mp4", frames=20))
+    with pytest.raises(InputError, match="could not be decoded.*codec"):
         probe(path)
 
 
