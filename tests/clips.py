@@ -50,24 +50,9 @@ def set_rotation(path: Path, degrees: int) -> Path:
 
 def write_pyav_clip(path: Path, times_s: list[float], *, width: int = 160, height: int = 120,
                     faststart: bool = True) -> Path:
-    """An mp4 with exactly the given frame times (variable frame rate), written with PyAV."""
-    import av
-
-    tb = fractions.Fraction(1, 1000)
-    options = {"movflags": "faststart"} if faststart else {}
-    with av.open(str(path), "w", options=options) as container:
-        stream = container.add_stream("mpeg4", rate=30)
-        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
-        stream.codec_context.time_base = tb
-        for k, t in enumerate(times_s):
-            frame = av.VideoFrame.from_ndarray(cv2.cvtColor(pattern_frame(k, width, height), cv2.COLOR_BGR2RGB),
-                                               format="rgb24")
-            frame.pts, frame.time_base = int(round(t * 1000)), tb
-            for packet in stream.encode(frame):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
-    return path
+    """An mp4 of test-pattern frames at exactly the given times (variable frame rate), written with PyAV."""
+    frames = [pattern_frame(k, width, height) for k in range(len(times_s))]
+    return write_frames_at(path, frames, times_s, faststart=faststart)
 
 
 def write_empty_clip(path: Path) -> Path:
@@ -117,13 +102,19 @@ def write_frames(path: Path, frames: list[np.ndarray], fps: float) -> Path:
     return path
 
 
-def write_frames_at(path: Path, frames: list[np.ndarray], times_s: list[float]) -> Path:
-    """Real frames at chosen times (variable frame rate), H.264-free MPEG-4 via PyAV."""
+def write_frames_at(path: Path, frames: list[np.ndarray], times_s: list[float], *,
+                    faststart: bool = True) -> Path:
+    """BGR frames shown at the given times (variable frame rate), MPEG-4 part 2 via PyAV.
+
+    ``faststart`` puts the index first, as phones and browsers do, so a cut-short
+    file still decodes up to the cut.
+    """
     import av
 
     tb = fractions.Fraction(1, 1000)
     h, w = frames[0].shape[:2]
-    with av.open(str(path), "w", options={"movflags": "faststart"}) as container:
+    options = {"movflags": "faststart"} if faststart else {}
+    with av.open(str(path), "w", options=options) as container:
         stream = container.add_stream("mpeg4", rate=30, options={"qscale": "3"})
         stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"
         stream.codec_context.time_base = tb

@@ -1,17 +1,55 @@
 """The Streamlit page's logic, under Streamlit's AppTest (no browser)."""
 
+import tempfile
+from pathlib import Path
+
 import pytest
 
 from .clips import REPO
 
 AppTest = pytest.importorskip("streamlit.testing.v1").AppTest
+LUNGE = REPO / "sample_videos" / "lab_lunge_portrait_60fps.mp4"
+
+
+def _leftover_clips() -> set[str]:
+    return {p.name for p in Path(tempfile.gettempdir()).glob("movement-check-*")}
+
+
+def _app():
+    return AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run()
 
 
 def test_page_renders_and_asks_for_a_clip():
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+    at = _app()
     assert not at.exception
     assert at.title[0].value == "movement-check"
     assert list(at.selectbox[0].options) == ["Gait (walk for me)", "Single-leg raise", "Foot rotation"]
     at.button[0].click().run()                      # Analyse with no clip
     assert not at.exception
     assert [e.value for e in at.error] == ["Choose a clip first."]
+
+
+def test_a_file_that_is_not_a_video_gets_one_sentence():
+    at = _app()
+    at.file_uploader[0].upload("notes.mp4", b"this is not a video", "video/mp4")
+    at.button[0].click().run()
+    assert not at.exception
+    assert len(at.error) == 1 and "not a video that can be read" in at.error[0].value
+    # what the user chose is still there to try again
+    assert at.file_uploader[0].value is not None
+
+
+@pytest.mark.slow
+def test_uploaded_clip_is_analysed_and_not_kept():
+    before = _leftover_clips()
+    at = _app()
+    at.file_uploader[0].upload(LUNGE.name, LUNGE.read_bytes(), "video/mp4")
+    at.button[0].click().run()
+    assert not at.exception
+    assert not at.error
+    text = " ".join(m.value for m in at.markdown)
+    assert "Following **person 1**" in text
+    assert any("not available in this version" in w.value for w in at.warning)
+    assert at.metric[0].value == "100"                        # frames
+    assert len(at.get("download_button")) == 3
+    assert _leftover_clips() == before                        # the clip was deleted after analysis
