@@ -10,8 +10,7 @@ PORT ?= 8501
 .PHONY: app test install install-system clean
 
 app: $(VENV)/.installed-app
-	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) --server.headless true \
-		--server.maxUploadSize 2000 --browser.gatherUsageStats false
+	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
 
 test: $(VENV)/.installed-dev
 	$(PY) -m pytest

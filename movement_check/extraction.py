@@ -174,5 +174,5 @@ def choose(people: PeopleInClip, subject: str | int = "auto",
     warnings = list(people.video.warnings)
     if len(everyone) > 1:
         warnings.append(f"{len(everyone)} people were seen; the analysis follows person {choice.person.number}, "
-                        f"{choice.reason} (choose another with --subject N)")
+                        f"{choice.reason} (another person can be chosen by number)")
     return Extraction(poses=subject_poses(people, choice), subject=choice, people=people, warnings=warnings)

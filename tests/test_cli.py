@@ -85,3 +85,18 @@ def test_extract_and_analyze_sample_clip(tmp_path):
     assert any("people were seen" in w for w in data["warnings"])
     # a value that is not measured is never 0: here the gait metrics do not exist yet
     assert all(m["value"] is not None or m["note"] for m in data["metrics"])
+
+
+def test_progress_bar_on_a_terminal(capsys):
+    from movement_check.cli import ProgressBar
+
+    bar = ProgressBar("pose", enabled=True)
+    bar(1, 300)
+    bar(300, 300)
+    bar.close()
+    err = capsys.readouterr().err
+    assert "\rpose [" in err and "300/300 frames" in err and err.endswith("\n")
+    quiet = ProgressBar("pose", enabled=True)
+    quiet(10, 60)                      # a 2-second clip: no bar
+    quiet.close()
+    assert capsys.readouterr().err == ""

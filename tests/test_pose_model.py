@@ -46,3 +46,14 @@ def test_missing_path_and_not_a_bundle(tmp_path):
                     reason="../shared/models not beside the checkout")
 def test_lite_is_found_beside_the_checkout():
     assert resolve_model("lite").sha256 == KNOWN_MODELS["lite"][1]
+
+
+def test_missing_bundled_model_says_how_to_restore_it(tmp_path, monkeypatch):
+    import movement_check.pose_model as pm
+
+    monkeypatch.setattr(pm, "model_dirs", lambda: [tmp_path / "models", tmp_path / "shared"])
+    with pytest.raises(InputError, match="missing.*git checkout models/") as caught:
+        resolve_model("full")
+    assert "\n" not in str(caught.value)
+    with pytest.raises(InputError, match="lite pose model is not installed"):
+        resolve_model("lite")
