@@ -50,28 +50,38 @@ def prepare(path: str | Path, settings: ExtractionSettings = ExtractionSettings(
     return Prepared(extraction=extraction, poses=poses, cleaning=report, quality=quality, warnings=warnings)
 
 
-def assess(test: str, prepared: Prepared) -> Result:
-    """Run one test on prepared trajectories and put the Result together."""
+def assess(test: str, prepared: Prepared, **options) -> Result:
+    """Run one test on prepared trajectories and put the Result together.
+
+    ``options`` are the test's settings (e.g. ``height_cm=172``, ``view="side"``
+    for gait); options a test does not take are ignored.
+    """
     if test not in TESTS:
         raise InputError(f"Unknown test {test!r}: choose one of {', '.join(TESTS)}.")
     source = {k: v for k, v in prepared.poses.source.items() if k not in ("subject", "cleaning")}
-    fn = REGISTRY.get(test)
-    if fn is None:
+    entry = REGISTRY.get(test)
+    if entry is None:
         found = Assessment(warnings=[f"the {test} assessment is not available in this version of movement-check: "
                                      "only the landmark trajectories and their quality were computed"])
     else:
-        found = fn(prepared.poses)
-    return Result(test=test, source=source, quality=prepared.quality, metrics=found.metrics,
+        fn, settings_cls = entry
+        known = {k: v for k, v in options.items() if k in settings_cls.__dataclass_fields__ and v is not None}
+        found = fn(prepared.poses, settings=settings_cls(**known))
+    quality = {**prepared.quality, "assessment": found.quality}
+    return Result(test=test, source=source, quality=quality, metrics=found.metrics,
                   events=found.events, warnings=prepared.warnings + found.warnings)
 
 
 def analyze_clip(path: str | Path, test: str, settings: ExtractionSettings = ExtractionSettings(), *,
                  cleaning: CleaningSettings = CleaningSettings(), subject: str | int | None = None,
-                 progress: Progress | None = None) -> tuple[Result, Prepared]:
-    """Clip -> Result for ``test``; whom to follow defaults to the test's preference."""
+                 progress: Progress | None = None, **options) -> tuple[Result, Prepared]:
+    """Clip -> Result for ``test``; whom to follow defaults to the test's preference.
+
+    ``options``: the test's settings, see :func:`assess`.
+    """
     if test not in TESTS:
         raise InputError(f"Unknown test {test!r}: choose one of {', '.join(TESTS)}.")
     if subject is None or subject == "auto":
         subject = SUBJECT_RULE[test]
     prepared = prepare(path, settings, cleaning=cleaning, subject=subject, progress=progress)
-    return assess(test, prepared), prepared
+    return assess(test, prepared, **options), prepared

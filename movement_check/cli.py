@@ -111,6 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
     ana.add_argument("--test", required=True, choices=TESTS, help="which test the clip shows")
     ana.add_argument("--json", default="-", metavar="OUT|-",
                      help="where to write the result JSON (default -: standard output)")
+    ana.add_argument("--height-cm", type=float, metavar="CM",
+                     help="the patient's height: scales gait speed and step length (without it they are not given)")
+    ana.add_argument("--view", choices=("side", "front"),
+                     help="override the view found in the clip (side: walking across; front: toward the camera)")
     return parser
 
 
@@ -179,8 +183,11 @@ def run(argv: list[str] | None = None) -> int:
             prepared = prepare(args.clip, settings, cleaning=None if args.raw else cleaning,
                                subject=args.subject, progress=progress)
         else:
+            if args.height_cm is not None and not 50 <= args.height_cm <= 250:
+                raise InputError(f"--height-cm {args.height_cm:g} is not a person's height in centimetres.")
             result, prepared = analyze_clip(args.clip, args.test, settings, cleaning=cleaning,
-                                            subject=args.subject, progress=progress)
+                                            subject=args.subject, progress=progress,
+                                            height_cm=args.height_cm, view=args.view)
     finally:
         progress.close()
 

@@ -44,6 +44,7 @@ def test_uploaded_clip_is_analysed_and_not_kept():
     before = _leftover_clips()
     at = _app()
     at.file_uploader[0].upload(LUNGE.name, LUNGE.read_bytes(), "video/mp4")
+    at.selectbox[0].select("leg-raise")                     # a test this version does not have yet
     at.button[0].click().run()
     assert not at.exception
     assert not at.error

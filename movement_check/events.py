@@ -1,0 +1,121 @@
+"""Gait events from landmark trajectories.
+
+Coordinate method of Zeni, Richards & Higginson (2008), *Two simple methods
+for determining gait events during treadmill and overground walking using
+kinematic data*, Gait & Posture 27(4):710-714 -- the best of seven kinematic
+methods compared there, 94 % of healthy events within one frame at 60 Hz.
+Stenum et al. (2021, PLoS Comput Biol 17(4):e1008935) used the same idea on
+2-D video. The foot's position is taken **relative to the pelvis** (hip
+midpoint) along the direction of travel, which removes walking speed and
+works on a treadmill or with a camera that follows the walker:
+
+- heel strike: the heel is farthest **in front of** the pelvis (a maximum);
+- toe-off: the toe is farthest **behind** the pelvis (a minimum).
+
+An extremum's time is refined below the frame interval by fitting a parabola
+through the sample and its two neighbours (in time, so a variable frame rate
+is handled).
+
+Events are small ordered values ``Event(time_s, name, side, frame)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.signal import find_peaks
+
+HEEL_STRIKE = "heel_strike"
+TOE_OFF = "toe_off"
+
+
+@dataclass(frozen=True)
+class Extremum:
+    """A refined extremum: fractional frame index, time (s) and value."""
+
+    frame: float
+    time_s: float
+    value: float
+
+
+def refine_peak(times: np.ndarray, values: np.ndarray, i: int) -> Extremum:
+    """Sub-frame location of the extremum at sample ``i`` (parabola through i-1, i, i+1)."""
+    if i <= 0 or i >= len(values) - 1 or not np.all(np.isfinite(values[i - 1:i + 2])):
+        return Extremum(float(i), float(times[i]), float(values[i]))
+    t = times[i - 1:i + 2] - times[i]
+    y = values[i - 1:i + 2]
+    a, b, c = np.polyfit(t, y, 2)
+    if a == 0:
+        return Extremum(float(i), float(times[i]), float(values[i]))
+    dt = float(np.clip(-b / (2 * a), t[0], t[2]))
+    # fractional frame by interpolating the time axis
+    frame = float(np.interp(times[i] + dt, times[i - 1:i + 2], [i - 1, i, i + 1]))
+    return Extremum(frame, float(times[i] + dt), float(a * dt * dt + b * dt + c))
+
+
+def dominant_period(times: np.ndarray, signal: np.ndarray, *, lo_s: float = 0.6, hi_s: float = 2.5) -> float | None:
+    """Strongest period (s) between ``lo_s`` and ``hi_s`` in a signal (autocorrelation), or None.
+
+    Used to set how far apart two heel strikes of the same foot must be
+    (a stride lasts 0.8-1.6 s in adults; slower walkers up to ~2.5 s).
+    """
+    ok = np.isfinite(signal)
+    if ok.sum() < 10:
+        return None
+    dt = float(np.median(np.diff(times)))
+    x = np.interp(np.arange(times[0], times[-1], dt), times[ok], signal[ok])
+    x = x - x.mean()
+    if not np.any(x):
+        return None
+    ac = np.correlate(x, x, mode="full")[x.size - 1:]
+    ac = ac / ac[0]
+    lo, hi = int(lo_s / dt), min(int(hi_s / dt), ac.size - 1)
+    if hi <= lo + 2:
+        return None
+    peaks, _ = find_peaks(ac[lo:hi + 1])
+    if peaks.size == 0:
+        return None
+    best = lo + peaks[np.argmax(ac[lo + peaks])]
+    return float(best * dt) if ac[best] > 0.2 else None
+
+
+def find_extrema(times: np.ndarray, signal: np.ndarray, *, kind: str, min_interval_s: float,
+                 min_prominence: float) -> list[Extremum]:
+    """Maxima (``kind="max"``) or minima of ``signal``, at least ``min_interval_s`` apart.
+
+    Only peaks standing out by ``min_prominence`` (signal units) count. NaN
+    stretches never hold a peak.
+    """
+    x = np.asarray(signal, dtype=float)
+    sign = 1.0 if kind == "max" else -1.0
+    finite = np.isfinite(x)
+    if finite.sum() < 3:
+        return []
+    y = sign * x
+    y = np.where(finite, y, np.min(y[finite]))      # a gap holds no peak
+    dt = float(np.median(np.diff(times)))
+    peaks, _ = find_peaks(y, distance=max(1, int(min_interval_s / dt)), prominence=min_prominence)
+    out = []
+    for i in peaks:
+        if not np.all(np.isfinite(x[max(0, i - 1):i + 2])):
+            continue
+        e = refine_peak(times, sign * x, int(i))
+        out.append(Extremum(e.frame, e.time_s, sign * e.value))
+    return out
+
+
+def zeni_events(times: np.ndarray, heel_ahead: np.ndarray, toe_ahead: np.ndarray, *,
+                stride_s: float, scale: float) -> tuple[list[Extremum], list[Extremum]]:
+    """Heel strikes and toe-offs of one foot by the Zeni method.
+
+    ``heel_ahead`` / ``toe_ahead``: how far the heel / toe is in front of the
+    pelvis along the direction of travel (any unit; positive = in front).
+    ``stride_s``: the expected stride time (sets the minimum spacing, 60 % of
+    it). ``scale``: a body length in the same unit (e.g. leg length): a peak
+    must stand out by 10 % of it.
+    """
+    spacing = 0.6 * stride_s
+    strikes = find_extrema(times, heel_ahead, kind="max", min_interval_s=spacing, min_prominence=0.1 * scale)
+    offs = find_extrema(times, toe_ahead, kind="min", min_interval_s=spacing, min_prominence=0.1 * scale)
+    return strikes, offs

@@ -1,0 +1,111 @@
+"""Angles from landmark positions: small pure functions on arrays.
+
+Axis 0 is time; the last axis holds (x, y) image coordinates in **pixels**
+(x to the right, y down). Work in pixels, never in MediaPipe's normalised
+units: x and y are normalised by different lengths, which skews every angle
+in a non-square frame. NaN in, NaN out.
+
+Each angle states its sign convention. "Forward" is the person's direction
+of travel, given as ``direction`` = +1 (walking toward +x, to the right of
+the image) or -1 (toward -x).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _xy(a: np.ndarray) -> np.ndarray:
+    return np.asarray(a, dtype=float)[..., :2]
+
+
+def signed_angle(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Angle (deg) turning vector ``u`` onto ``v`` in the image, in (-180, 180].
+
+    Positive is clockwise on screen (from +x toward +y, since y points down).
+    """
+    u, v = _xy(u), _xy(v)
+    cross = u[..., 0] * v[..., 1] - u[..., 1] * v[..., 0]
+    dot = (u * v).sum(axis=-1)
+    return np.degrees(np.arctan2(cross, dot))
+
+
+def interior_angle(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Unsigned angle (deg, 0-180) at ``b`` between the segments b->a and b->c."""
+    return np.abs(signed_angle(_xy(a) - _xy(b), _xy(c) - _xy(b)))
+
+
+def knee_flexion(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray) -> np.ndarray:
+    """Knee flexion (deg): 0 with the leg straight, positive as the knee bends.
+
+    180 minus the angle at the knee between thigh and shank, as seen in the
+    image plane (a sagittal angle in a side view).
+    """
+    return 180.0 - interior_angle(hip, knee, ankle)
+
+
+def inclination(top: np.ndarray, bottom: np.ndarray, direction: float | np.ndarray = 1.0) -> np.ndarray:
+    """Tilt (deg) of the segment bottom->top from the upward vertical, positive toward ``direction``.
+
+    For the trunk (hip midpoint -> shoulder midpoint) in a side view this is the
+    forward lean: positive = leaning forward, in the direction of travel.
+    """
+    seg = _xy(top) - _xy(bottom)
+    # angle from straight up (0, -1): atan2 of the horizontal over the upward component
+    return np.degrees(np.arctan2(seg[..., 0] * direction, -seg[..., 1]))
+
+
+def hip_flexion(shoulder_mid: np.ndarray, hip: np.ndarray, knee: np.ndarray,
+                direction: float | np.ndarray = 1.0) -> np.ndarray:
+    """Sagittal hip flexion (deg) of the thigh **relative to the trunk**, side view.
+
+    0 when the thigh continues the trunk line downward; positive when the
+    thigh swings forward (in ``direction``), negative in extension behind.
+    The pelvis cannot be seen in 2-D video, so the trunk stands in for it.
+    """
+    trunk_down = _xy(hip) - _xy(shoulder_mid)
+    thigh = _xy(knee) - _xy(hip)
+    # clockwise on screen from the trunk-down line is toward -x, i.e. backward for direction +1
+    return -signed_angle(trunk_down, thigh) * direction
+
+
+def ankle_dorsiflexion(knee: np.ndarray, ankle: np.ndarray, heel: np.ndarray, toe: np.ndarray) -> np.ndarray:
+    """Ankle dorsiflexion (deg), side view: 90 minus the angle between shank and foot.
+
+    Shank = ankle->knee, foot = heel->toe (MediaPipe's heel and foot index).
+    0 with the foot at a right angle to the shank; positive = toes pulled up
+    (dorsiflexion), negative = toes pointed down (plantarflexion). MediaPipe's
+    heel and toe are not bony landmarks: compare sides and visits, not
+    absolute values with a goniometer's.
+    """
+    shank = _xy(knee) - _xy(ankle)
+    foot = _xy(toe) - _xy(heel)
+    return 90.0 - np.abs(signed_angle(shank, foot))
+
+
+def foot_to_floor(heel: np.ndarray, toe: np.ndarray, direction: float | np.ndarray = 1.0) -> np.ndarray:
+    """Angle (deg) of the foot (heel->toe) to the horizontal image line, side view.
+
+    Positive = toes higher than the heel; the camera must be level.
+    """
+    foot = _xy(toe) - _xy(heel)
+    return np.degrees(np.arctan2(-foot[..., 1], foot[..., 0] * direction))
+
+
+def lateral_tilt(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Tilt (deg) of the line between a left and a right landmark, front view (person facing the camera).
+
+    Positive when the person's left point is **lower** than the right one in the
+    image (e.g. for the hips: the pelvis drops on the left). The camera must be
+    level. Facing the camera, the person's left is on the image's right.
+    """
+    seg = _xy(left) - _xy(right)          # right -> left: points to +x when facing the camera
+    return np.degrees(np.arctan2(seg[..., 1], np.abs(seg[..., 0])))
+
+
+def trunk_lateral_lean(hip_mid: np.ndarray, shoulder_mid: np.ndarray) -> np.ndarray:
+    """Trunk lateral lean (deg), front view facing the camera: positive = toward the person's right.
+
+    The person's right is the image's left (-x) when they face the camera.
+    """
+    return inclination(shoulder_mid, hip_mid, direction=-1.0)

@@ -1,0 +1,145 @@
+"""Where in a clip the person walks steadily, and from which side the camera sees it.
+
+A home patient walks to the wall, turns and walks back; a clip starts and
+ends with standing, and people enter and leave the frame. Only steady
+walking goes into gait parameters. A frame counts as walking when:
+
+- hips and feet are seen and inside the frame (not entering or leaving);
+- the legs alternate: over a 1 s window the two ankles move relative to each
+  other along the direction of travel by more than 8 % of the leg length
+  (standard deviation; 4 % of the vertical offset in a front view, where depth
+  is foreshortened), which rules out standing still;
+- in a side view, the feet point along the image (heel->toe horizontal extent
+  at least half the foot's usual length): while turning they point at or
+  away from the camera.
+
+Runs of walking frames facing the same way, at least ``min_bout_s`` long,
+are *bouts*. The view is decided per bout from the shoulders: seen side-on,
+shoulder width is small against trunk length (ratio < 0.5: side view);
+facing or turning away from the camera it is large (front view).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.ndimage import uniform_filter1d
+
+from .landmarks import Landmark as L
+from .poses import Poses
+
+SIDE, FRONT = "side", "front"
+
+
+@dataclass(frozen=True)
+class Bout:
+    """Frames [start, stop) of steady walking, seen from one ``view``.
+
+    ``direction``: side view, +1 = walking toward +x (to the right of the
+    image), -1 = toward the left; front view, +1 = toward the camera, -1 = away.
+    """
+
+    start: int
+    stop: int
+    view: str
+    direction: int
+    start_s: float
+    stop_s: float
+
+    @property
+    def duration_s(self) -> float:
+        return self.stop_s - self.start_s
+
+    def to_dict(self) -> dict:
+        return {"start_s": round(self.start_s, 3), "stop_s": round(self.stop_s, 3), "view": self.view,
+                "direction": ("to the right" if self.direction > 0 else "to the left") if self.view == SIDE
+                else ("toward the camera" if self.direction > 0 else "away from the camera")}
+
+
+def midpoint(poses: Poses, a: L, b: L) -> np.ndarray:
+    return 0.5 * (poses.image[:, a, :2] + poses.image[:, b, :2])
+
+
+def leg_length_px(poses: Poses) -> float:
+    """Median hip-to-ankle distance in pixels over both legs (the body scale of this clip)."""
+    lengths = [np.linalg.norm(poses.image[:, hip, :2] - poses.image[:, ankle, :2], axis=1)
+               for hip, ankle in ((L.LEFT_HIP, L.LEFT_ANKLE), (L.RIGHT_HIP, L.RIGHT_ANKLE))]
+    value = np.nanmedian(np.concatenate(lengths))
+    return float(value) if np.isfinite(value) else float("nan")
+
+
+def shoulder_ratio(poses: Poses) -> np.ndarray:
+    """(T,) horizontal shoulder width over trunk length: small side-on, large facing the camera."""
+    width = np.abs(poses.image[:, L.LEFT_SHOULDER, 0] - poses.image[:, L.RIGHT_SHOULDER, 0])
+    trunk = np.linalg.norm(midpoint(poses, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
+                           - midpoint(poses, L.LEFT_HIP, L.RIGHT_HIP), axis=1)
+    return width / trunk
+
+
+def _rolling_std(x: np.ndarray, n: int) -> np.ndarray:
+    ok = np.isfinite(x)
+    x0 = np.where(ok, x, 0.0)
+    cnt = uniform_filter1d(ok.astype(float), n, mode="nearest")
+    mean = uniform_filter1d(x0, n, mode="nearest") / np.maximum(cnt, 1e-9)
+    sq = uniform_filter1d(x0 * x0, n, mode="nearest") / np.maximum(cnt, 1e-9)
+    out = np.sqrt(np.clip(sq - mean * mean, 0, None))
+    return np.where(cnt > 0.6, out, np.nan)
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    padded = np.concatenate(([False], mask, [False]))
+    edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
+    return list(zip(edges[0::2].tolist(), edges[1::2].tolist()))
+
+
+def find_bouts(poses: Poses, *, view: str | None = None, min_bout_s: float = 1.5,
+               edge_margin: float = 0.01) -> list[Bout]:
+    """Steady walking bouts (see the module notes). ``view`` forces "side" or "front"."""
+    n = len(poses)
+    if n < 3:
+        return []
+    times = poses.times
+    fps = 1.0 / float(np.median(np.diff(times)))
+    leg = leg_length_px(poses)
+    if not np.isfinite(leg) or leg <= 0:
+        return []
+    w, h = poses.frame_size
+    feet = [L.LEFT_HEEL, L.RIGHT_HEEL, L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX, L.LEFT_HIP, L.RIGHT_HIP]
+    xy = poses.image[:, feet, :2]
+    inside = (np.isfinite(xy).all(axis=(1, 2))
+              & (xy[..., 0] > edge_margin * w).all(axis=1) & (xy[..., 0] < (1 - edge_margin) * w).all(axis=1)
+              & (xy[..., 1] > edge_margin * h).all(axis=1) & (xy[..., 1] < (1 - edge_margin) * h).all(axis=1))
+    window = max(3, int(round(1.0 * fps)))
+    ratio = shoulder_ratio(poses)
+    frame_view = np.where(ratio < 0.5, SIDE, FRONT) if view is None else np.full(n, view)
+    ankle_l, ankle_r = poses.image[:, L.LEFT_ANKLE, :2], poses.image[:, L.RIGHT_ANKLE, :2]
+    apart = ankle_l - ankle_r
+    # legs alternate along the direction of travel: x in a side view, y (depth) in a front view
+    along = np.where(frame_view == SIDE, apart[:, 0], apart[:, 1])
+    # seen from the front, depth shows as a smaller vertical offset: a lower threshold
+    alternating = _rolling_std(along, window) > np.where(frame_view == SIDE, 0.08, 0.04) * leg
+    # which way the feet point (side view) / which way the person faces (front view)
+    foot_x = 0.5 * ((poses.image[:, L.LEFT_FOOT_INDEX, 0] - poses.image[:, L.LEFT_HEEL, 0])
+                    + (poses.image[:, L.RIGHT_FOOT_INDEX, 0] - poses.image[:, L.RIGHT_HEEL, 0]))
+    foot_len = np.nanmedian(np.abs(foot_x[inside])) if inside.any() else np.nan
+    side_dir = np.sign(uniform_filter1d(np.nan_to_num(foot_x), window, mode="nearest"))
+    pointing_along = np.abs(foot_x) >= 0.5 * foot_len
+    facing = np.sign(poses.image[:, L.LEFT_SHOULDER, 0] - poses.image[:, L.RIGHT_SHOULDER, 0])  # + faces camera
+    direction = np.where(frame_view == SIDE, side_dir, facing)
+    walking = inside & alternating & np.where(frame_view == SIDE, pointing_along, True) & (direction != 0)
+
+    bouts: list[Bout] = []
+    for start, stop in _runs(walking):
+        # split where the direction or the view changes
+        k = start
+        while k < stop:
+            end = k + 1
+            while end < stop and direction[end] == direction[k] and frame_view[end] == frame_view[k]:
+                end += 1
+            if times[end - 1] - times[k] >= min_bout_s:
+                views, counts = np.unique(frame_view[k:end], return_counts=True)
+                bouts.append(Bout(start=k, stop=end, view=str(views[np.argmax(counts)]), direction=int(direction[k]),
+                                  start_s=float(times[k]), stop_s=float(times[end - 1])))
+            k = end
+    return bouts

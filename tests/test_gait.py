@@ -1,0 +1,112 @@
+"""Gait on a synthetic walker with known events (tests/walker.py), then on real clips."""
+
+import numpy as np
+import pytest
+
+from movement_check.assessments.gait import GaitSettings, assess
+from movement_check.cleaning import clean
+
+from .walker import Camera, Script, walk, walk_edges
+
+FPS = 30.0
+FRONT_CAMERA = Camera(position=(14.0, 0.0, 1.1), target=(0.0, 0.0, 0.8), focal_px=1400.0)
+
+
+def _metrics(assessment):
+    return {(m.name, m.side): m for m in assessment.metrics}
+
+
+def _interior(truth, script, name, side):
+    """Truth events more than one stride away from where walking starts or stops."""
+    edges = np.array(walk_edges(script))
+    return np.array([t for s, n, t in truth.events if s == side and n == name
+                     and np.min(np.abs(edges - t)) > truth.stride_s])
+
+
+def _run(script, **render):
+    poses, truth = walk(script, fps=FPS, **render)
+    cleaned, _ = clean(poses)
+    return assess(cleaned, settings=GaitSettings(height_cm=script.height_m * 100)), truth
+
+
+STEADY = Script(segments=[("stand", 1.0), ("walk", 6.0), ("stand", 1.0)])    # 7.2 m: stays in view
+
+
+@pytest.fixture(scope="module")
+def steady_noisy():
+    # 1.5 px noise, two short dropouts and a planted left/right leg swap
+    return _run(STEADY, noise_px=1.5, dropouts=[(80, 82), (120, 122)], swap=(150, 165), seed=3)
+
+
+def test_heel_strikes_and_toe_offs_within_one_frame(steady_noisy):
+    found, truth = steady_noisy
+    for name in ("heel_strike", "toe_off"):
+        for side in ("left", "right"):
+            expected = _interior(truth, STEADY, name, side)
+            detected = np.array([e.time_s for e in found.events if e.name == name and e.side == side])
+            assert expected.size >= 3
+            for t in expected:
+                assert np.min(np.abs(detected - t)) * FPS <= 1.0, (name, side, t)
+
+
+def test_cadence_step_times_and_knee_peak(steady_noisy):
+    found, truth = steady_noisy
+    m = _metrics(found)
+    assert m[("cadence", None)].value == pytest.approx(STEADY.cadence, rel=0.01)
+    for side in ("left", "right"):
+        assert m[("step_time", side)].value == pytest.approx(truth.step_s[side], abs=1 / FPS)
+        assert m[("knee_flexion_swing_peak", side)].value == pytest.approx(truth.knee_peak_swing[side], abs=3.0)
+        assert m[("stance", side)].value == pytest.approx(62.0, abs=3.0)
+    assert m[("trunk_forward_lean", None)].value == pytest.approx(STEADY.trunk_lean_deg, abs=1.0)
+    assert m[("gait_speed", None)].value == pytest.approx(STEADY.speed_mps, rel=0.1)
+    assert found.quality["view"] == "side"
+
+
+def test_limp_symmetry_index_within_2_points():
+    limp = Script(segments=[("stand", 1.0), ("walk", 6.0), ("stand", 1.0)], limp=0.05, cadence=100.0)
+    found, truth = _run(limp, noise_px=1.0, seed=5)
+    si = _metrics(found)[("step_time_symmetry_index", None)]
+    assert si.value == pytest.approx(400 * limp.limp, abs=2.0)          # 20 %: right steps longer
+    assert si.flag == "asymmetric"
+    normal, _ = _run(STEADY, noise_px=1.0, seed=5)
+    assert abs(_metrics(normal)[("step_time_symmetry_index", None)].value) < 2.0
+
+
+def test_standing_and_turning_are_left_out():
+    script = Script(segments=[("stand", 1.5), ("walk", 4.5), ("turn", 1.0), ("walk", 4.5), ("stand", 1.5)],
+                    speed_mps=0.8)
+    far = Camera(position=(1.8, -12.0, 1.0), target=(1.8, 0.0, 0.9), focal_px=1500.0)
+    found, truth = _run(script, camera=far)
+    bouts = found.quality["walking_bouts"]
+    assert [b["direction"] for b in bouts] == ["to the right", "to the left"]
+    stand_turn = [(0.0, 1.5), (6.0, 7.0), (11.5, 13.0)]
+    for b in bouts:
+        for a, z in stand_turn:
+            overlap = min(b["stop_s"], z) - max(b["start_s"], a)
+            assert overlap < 0.6, (b, a, z)          # at most the edge of the 1 s window
+    assert not any(a + 0.3 < e.time_s < z - 0.3 for e in found.events for a, z in stand_turn)
+
+
+def test_no_walking_gives_reasons_not_zeros():
+    found, _ = _run(Script(segments=[("stand", 5.0)]))
+    m = _metrics(found)
+    assert m[("cadence", None)].value is None and "no steady walking" in m[("cadence", None)].note
+    assert found.warnings and not found.events
+
+
+def test_without_height_speed_is_not_guessed():
+    poses, _ = walk(STEADY, fps=FPS)
+    m = _metrics(assess(clean(poses)[0]))
+    assert m[("gait_speed", None)].value is None and "height" in m[("gait_speed", None)].note
+    assert m[("step_length", "left")].value is None
+
+
+def test_front_view_is_recognised_and_side_angles_declined():
+    script = Script(segments=[("walk", 8.0)], speed_mps=1.0)
+    found, truth = _run(script, camera=FRONT_CAMERA)
+    m = _metrics(found)
+    assert found.quality["view"] == "front"
+    assert m[("cadence", None)].value == pytest.approx(script.cadence, rel=0.03)
+    assert m[("knee_flexion_swing_peak", "left")].value is None
+    assert "side view" in m[("knee_flexion_swing_peak", "left")].note
+    assert m[("trunk_lateral_lean", None)].value is not None

@@ -1,0 +1,88 @@
+"""Gait on real and rendered clips (local files in ../shared, never committed)."""
+
+import json
+
+import numpy as np
+import pytest
+
+from movement_check.analysis import assess, prepare
+
+from .clips import SAMPLE_TWO_PEOPLE, SHARED
+
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not (SHARED / "videos").exists(), reason="../shared not beside the checkout")]
+VIDEOS, SYNTHETIC = SHARED / "videos", SHARED / "synthetic_videos"
+
+
+@pytest.fixture(scope="module")
+def gait():
+    cache = {}
+
+    def run(path, **options):
+        key = (str(path), tuple(sorted(options.items())))
+        if key not in cache:
+            cache[key] = assess("gait", prepare(path, subject="walker"), **options).to_dict()
+        return cache[key]
+    return run
+
+
+def _value(result, name, side=None):
+    return next(m["value"] for m in result["metrics"] if m["name"] == name and m["side"] == side)
+
+
+def _strikes(result, side):
+    return np.array([e["time_s"] for e in result["events"] if e["name"] == "heel_strike" and e["side"] == side])
+
+
+def test_home_walk_cadence(gait):
+    result = gait(VIDEOS / "side_walk_home_normal.mp4")
+    assert 80 <= _value(result, "cadence") <= 140
+    assert _value(result, "steps") >= 4
+    assert result["quality"]["assessment"]["view"] == "side"
+
+
+def test_limp_is_more_asymmetric_than_normal(gait):
+    limp = _value(gait(VIDEOS / "side_walk_home_limp.mp4"), "step_time_symmetry_index")
+    normal = _value(gait(VIDEOS / "side_walk_home_normal.mp4"), "step_time_symmetry_index")
+    assert abs(limp) > abs(normal)
+
+
+def test_studio_side_and_front_cadence_agree(gait):
+    side = gait(VIDEOS / "studio_walk_side.mp4")
+    front = gait(VIDEOS / "studio_walk_front.mp4")
+    assert side["quality"]["assessment"]["view"] == "side"
+    assert front["quality"]["assessment"]["view"] == "front"
+    assert _value(front, "cadence") == pytest.approx(_value(side, "cadence"), rel=0.03)
+
+
+@pytest.mark.xfail(strict=True, reason="front-view events come ~4 frames before the side view's on this pair "
+                                       "(and ~2 frames after the truth on the rendered clip): frontal method open")
+def test_studio_side_and_front_heel_strikes_within_2_frames(gait):
+    side = gait(VIDEOS / "studio_walk_side.mp4")
+    front = gait(VIDEOS / "studio_walk_front.mp4")
+    for s in ("left", "right"):
+        ref = _strikes(side, s)
+        for t in _strikes(front, s):
+            if ref[0] < t < ref[-1]:
+                assert np.min(np.abs(ref - t)) * 25 <= 2.0
+
+
+def test_rendered_front_walk_cadence(gait):
+    truth = json.loads((SYNTHETIC / "walk_front_tracking_30fps.gt.json").read_text())
+    result = gait(SYNTHETIC / "walk_front_tracking_30fps.mp4")
+    assert result["quality"]["assessment"]["view"] == "front"
+    assert _value(result, "cadence") == pytest.approx(truth["cadence_prescribed_steps_per_min"], rel=0.015)
+    # every true heel strike is found, late by the documented front-view bias (< 5 frames)
+    for s in ("left", "right"):
+        found = _strikes(result, s) * truth["fps"]
+        for frame in truth["events_frames"][s]["heel_strike"]:
+            assert np.min(np.abs(found - frame)) < 5
+
+
+def test_two_people_sample_analyses_the_walker(gait):
+    result = gait(SAMPLE_TWO_PEOPLE)
+    assert result["quality"]["subject"]["rule"] == "walker"
+    strikes = np.concatenate([_strikes(result, "left"), _strikes(result, "right")])
+    assert strikes.size >= 4
+    assert strikes.min() > 1.9 and strikes.max() < 6.8       # while she is in view (frames ~60-205)
+    assert 80 <= _value(result, "cadence") <= 140
