@@ -1,7 +1,8 @@
 """movement-check in the browser (Streamlit). Streamlit lives here only; the package never imports it.
 
 This first page analyses an uploaded clip: it finds the patient, cleans their
-landmark trajectories and shows how well they could be seen. The uploaded
+landmark trajectories, shows how well they could be seen, and runs the chosen
+test (gait today) with its metrics, flags and figures. The uploaded
 clip is written to a temporary folder for the analysis and deleted at once;
 nothing leaves this machine. The server listens on this computer only
 (``make app``); the live telehealth session and sign-in come later.
@@ -22,12 +23,14 @@ from movement_check.assessments import TESTS
 from movement_check.errors import InputError
 from movement_check.estimator import EstimatorSettings
 from movement_check.extraction import ExtractionSettings
+from movement_check.figures import figures_for
 from movement_check.video import VIDEO_SUFFIXES
 
 TEST_LABELS = {"gait": "Gait (walk for me)", "leg-raise": "Single-leg raise", "foot-rotation": "Foot rotation"}
 
 
-def run_analysis(data: bytes, name: str, test: str, model: str, subject: str | int) -> dict:
+def run_analysis(data: bytes, name: str, test: str, model: str, subject: str | int,
+                 height_cm: float | None = None) -> dict:
     """Analyse the uploaded bytes; returns what the page shows (plain values, kept in session state)."""
     progress = st.progress(0.0, text="Finding the person in each frame...")
 
@@ -39,7 +42,7 @@ def run_analysis(data: bytes, name: str, test: str, model: str, subject: str | i
         clip = Path(folder) / ("clip" + Path(name).suffix.lower())
         clip.write_bytes(data)
         settings = ExtractionSettings(model=model, estimator=EstimatorSettings(max_people=2))
-        result, prepared = analyze_clip(clip, test, settings, subject=subject, progress=report)
+        result, prepared = analyze_clip(clip, test, settings, subject=subject, progress=report, height_cm=height_cm)
     progress.empty()
     npz = io.BytesIO()
     csv_text = io.StringIO()
@@ -50,7 +53,13 @@ def run_analysis(data: bytes, name: str, test: str, model: str, subject: str | i
         csv_text.write((Path(folder) / "poses.csv").read_text())
     result_dict = result.to_dict()
     result_dict["source"]["file"] = name
-    return {"result": result_dict, "npz": npz.getvalue(), "csv": csv_text.getvalue(), "name": Path(name).stem}
+    figures = {}
+    for fig_name, fig in figures_for(test, prepared.poses, height_cm=height_cm).items():
+        png = io.BytesIO()
+        fig.savefig(png, format="png", dpi=110)
+        figures[fig_name] = png.getvalue()
+    return {"result": result_dict, "npz": npz.getvalue(), "csv": csv_text.getvalue(), "name": Path(name).stem,
+            "figures": figures}
 
 
 def show(outcome: dict) -> None:
@@ -71,6 +80,8 @@ def show(outcome: dict) -> None:
         st.subheader("Results")
         st.dataframe([{k: m[k] for k in ("name", "side", "value", "unit", "normal_range", "flag", "note")}
                       for m in result["metrics"]], hide_index=True)
+    for png in outcome.get("figures", {}).values():
+        st.image(png)
     with st.expander("People seen in the clip"):
         st.dataframe(subject["people"], hide_index=True)
     with st.expander("How well each landmark was seen"):
@@ -94,6 +105,8 @@ def main() -> None:
                          help="full is bundled; lite is faster but must be installed (see models/README.md)")
         subject = st.text_input("Person to follow", "auto",
                                 help="auto, walker, largest, most-visible, longest, or a person's number")
+        height = st.number_input("Patient's height (cm)", min_value=0, max_value=250, value=0,
+                                 help="scales gait speed and step length; 0 = not given")
         submitted = st.form_submit_button("Analyse")
     if submitted:
         if uploaded is None:
@@ -101,7 +114,8 @@ def main() -> None:
         else:
             choice: str | int = int(subject) if subject.strip().isdigit() else subject.strip()
             try:
-                st.session_state["outcome"] = run_analysis(uploaded.getvalue(), uploaded.name, test, model, choice)
+                st.session_state["outcome"] = run_analysis(uploaded.getvalue(), uploaded.name, test, model, choice,
+                                                           float(height) if height >= 50 else None)
             except InputError as exc:
                 st.session_state.pop("outcome", None)
                 st.error(str(exc))

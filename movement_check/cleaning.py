@@ -24,6 +24,7 @@ Missing-data rules (axis 0 is time; NaN = not seen):
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -173,30 +174,38 @@ def find_swaps(image: np.ndarray, times: np.ndarray, left: tuple[int, ...], righ
     legs = np.linalg.norm(xy[seen][:, left[0]] - xy[seen][:, left[2]], axis=-1)
     min_gain = 0.03 * float(np.nanmedian(legs)) * len(left)
     state = False
-    history: list[tuple[float, np.ndarray, np.ndarray]] = []  # (time, L, R) as corrected
+    # plain floats in this sequential loop: NumPy's per-call overhead on 5 points dominated
+    lefts = xy[:, left].tolist()
+    rights = xy[:, right].tolist()
+    tlist = np.asarray(times, dtype=float).tolist()
+    seen_list = seen.tolist()
+    history: list[tuple[float, list, list]] = []  # (time, L, R) as corrected
+
+    def cost(a_pts: list, b_pts: list) -> float:
+        return sum(math.hypot(p[0] - q[0], p[1] - q[1]) for p, q in zip(a_pts, b_pts))
+
     for t in range(n):
-        if not seen[t]:
+        if not seen_list[t]:
             continue
-        if history and times[t] - history[-1][0] > max_gap_s:
+        if history and tlist[t] - history[-1][0] > max_gap_s:
             history, state = [], False
-        cur_l, cur_r = xy[t, left], xy[t, right]
-        if state:
-            cur_l, cur_r = cur_r, cur_l
+        cur_l, cur_r = (rights[t], lefts[t]) if state else (lefts[t], rights[t])
         if history:
             t1, l1, r1 = history[-1]
             if len(history) >= 2:
                 t0, l0, r0 = history[-2]
-                k = (times[t] - t1) / (t1 - t0)
-                pred_l, pred_r = l1 + k * (l1 - l0), r1 + k * (r1 - r0)
+                k = (tlist[t] - t1) / (t1 - t0)
+                pred_l = [(p[0] + k * (p[0] - q[0]), p[1] + k * (p[1] - q[1])) for p, q in zip(l1, l0)]
+                pred_r = [(p[0] + k * (p[0] - q[0]), p[1] + k * (p[1] - q[1])) for p, q in zip(r1, r0)]
             else:
                 pred_l, pred_r = l1, r1
-            keep = np.linalg.norm(cur_l - pred_l, axis=1).sum() + np.linalg.norm(cur_r - pred_r, axis=1).sum()
-            swap = np.linalg.norm(cur_r - pred_l, axis=1).sum() + np.linalg.norm(cur_l - pred_r, axis=1).sum()
+            keep = cost(cur_l, pred_l) + cost(cur_r, pred_r)
+            swap = cost(cur_r, pred_l) + cost(cur_l, pred_r)
             if swap < margin * keep and keep - swap > min_gain:
                 state = not state
                 cur_l, cur_r = cur_r, cur_l
         swapped[t] = state
-        history = (history + [(float(times[t]), cur_l, cur_r)])[-2:]
+        history = (history + [(tlist[t], cur_l, cur_r)])[-2:]
     return swapped
 
 

@@ -113,6 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="where to write the result JSON (default -: standard output)")
     ana.add_argument("--height-cm", type=float, metavar="CM",
                      help="the patient's height: scales gait speed and step length (without it they are not given)")
+    ana.add_argument("--figures", metavar="DIR",
+                     help="also save the test's figures as PNG files in this folder")
     ana.add_argument("--view", choices=("side", "front"),
                      help="override the view found in the clip (side: walking across; front: toward the camera)")
     return parser
@@ -203,6 +205,14 @@ def run(argv: list[str] | None = None) -> int:
         else:
             _write_text(args.json, text)
 
+    if args.command == "analyze" and args.figures:
+        from .figures import figures_for
+
+        folder = Path(args.figures)
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = Path(args.clip).stem
+        for name, fig in figures_for(args.test, prepared.poses, height_cm=args.height_cm, view=args.view).items():
+            _atomic(str(folder / f"{stem}_{name}.png"), lambda tmp, fig=fig: fig.savefig(tmp, dpi=110, format="png"))
     if args.annotated:
         from .annotate import write_annotated
         everyone = [d.image for d in prepared.extraction.people.detections]
@@ -210,7 +220,7 @@ def run(argv: list[str] | None = None) -> int:
                         limits=settings.limits)
     if not args.quiet:
         print(_summary(prepared), file=sys.stderr)
-        for warning in prepared.warnings:
+        for warning in (result.warnings if args.command == "analyze" else prepared.warnings):
             print(f"warning: {warning}", file=sys.stderr)
     return 0
 

@@ -84,16 +84,19 @@ def find_extrema(times: np.ndarray, signal: np.ndarray, *, kind: str, min_interv
                  min_prominence: float) -> list[Extremum]:
     """Maxima (``kind="max"``) or minima of ``signal``, at least ``min_interval_s`` apart.
 
-    Only peaks standing out by ``min_prominence`` (signal units) count. NaN
-    stretches never hold a peak.
+    Only peaks standing out by ``min_prominence`` (signal units) count. A peak
+    needs seen samples on both sides: NaN stretches (gaps, the region outside
+    a walking bout) never hold one.
     """
     x = np.asarray(signal, dtype=float)
     sign = 1.0 if kind == "max" else -1.0
     finite = np.isfinite(x)
     if finite.sum() < 3:
         return []
-    y = sign * x
-    y = np.where(finite, y, np.min(y[finite]))      # a gap holds no peak
+    # bridge gaps and the region outside a bout by interpolation (edges held): a
+    # filled stretch can neither hold a peak nor lend prominence to one beside it
+    idx = np.arange(x.size)
+    y = sign * np.interp(idx, idx[finite], x[finite])
     dt = float(np.median(np.diff(times)))
     peaks, _ = find_peaks(y, distance=max(1, int(min_interval_s / dt)), prominence=min_prominence)
     out = []

@@ -54,3 +54,17 @@ def test_uploaded_clip_is_analysed_and_not_kept():
     assert at.metric[0].value == "100"                        # frames
     assert len(at.get("download_button")) == 3
     assert _leftover_clips() == before                        # the clip was deleted after analysis
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (REPO.parent / "shared" / "videos").exists(), reason="../shared not beside the checkout")
+def test_gait_results_and_figures_are_shown():
+    clip = REPO.parent / "shared" / "videos" / "side_walk_home_normal.mp4"
+    at = _app()
+    at.file_uploader[0].upload(clip.name, clip.read_bytes(), "video/mp4")
+    at.number_input[0].set_value(178)
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+    table = at.dataframe[0].value
+    assert "cadence" in list(table["name"])
+    assert len(at.get("imgs")) >= 1 or len(at.get("image")) >= 1

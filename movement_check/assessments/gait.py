@@ -185,9 +185,26 @@ def _lower_side(values: dict[str, list[float]], min_gap: float) -> str | None:
 
 
 # ------------------------------------------------------------------ the assessment
+@dataclass
+class GaitAnalysis:
+    """The walking found in a clip: bouts, events per bout and side, clean strides, step times."""
+
+    bouts: list[Bout]
+    found: dict
+    strides: list[Stride]
+    steps: dict[str, list[float]]
+
+
+def analyse(poses: Poses, settings: GaitSettings = GaitSettings()) -> GaitAnalysis:
+    bouts = find_bouts(poses, view=settings.view, min_bout_s=settings.min_bout_s)
+    found = detect_events(poses, bouts)
+    return GaitAnalysis(bouts=bouts, found=found, strides=strides_from_events(found), steps=step_times(found))
+
+
 def assess(poses: Poses, /, *, settings: GaitSettings = GaitSettings()) -> Assessment:
     """Gait metrics, events and warnings for one clip's cleaned trajectories."""
-    bouts = find_bouts(poses, view=settings.view, min_bout_s=settings.min_bout_s)
+    walk = analyse(poses, settings)
+    bouts = walk.bouts
     if not bouts:
         reason = "no steady walking was found (standing, turning, or the feet out of the frame)"
         names = [("cadence", "steps/min", None), ("steps", "count", None)]
@@ -195,9 +212,7 @@ def assess(poses: Poses, /, *, settings: GaitSettings = GaitSettings()) -> Asses
             metrics=[Metric.unmeasured(n, u, reason, side=s) for n, u, s in names],
             warnings=[f"{reason}: film at least 4 steps of walking with the whole body, feet included, in view"],
             quality={"walking_bouts": [], "view": None})
-    found = detect_events(poses, bouts)
-    strides = strides_from_events(found)
-    steps = step_times(found)
+    found, strides, steps = walk.found, walk.strides, walk.steps
     views = {b.view for b in bouts}
     view = views.pop() if len(views) == 1 else "mixed"
     leg = leg_length_px(poses)
@@ -272,6 +287,8 @@ def assess(poses: Poses, /, *, settings: GaitSettings = GaitSettings()) -> Asses
         for side in SIDES:
             metrics.append(Metric.unmeasured("pelvic_drop", "deg", why, side=side))
 
+    metrics = _withhold_unreliable_flags(metrics, {s: len(per_side_strides[s]) for s in SIDES})
+
     # ---- quality
     for side in SIDES:
         n = len(per_side_strides[side])
@@ -287,6 +304,22 @@ def assess(poses: Poses, /, *, settings: GaitSettings = GaitSettings()) -> Asses
                                "event_method": "Zeni et al. 2008 (foot position relative to the pelvis)"
                                + (", image height standing in for depth" if view != SIDE else ""),
                                "strides": {s: len(per_side_strides[s]) for s in SIDES}})
+
+
+def _withhold_unreliable_flags(metrics: list[Metric], strides: dict[str, int]) -> list[Metric]:
+    """No flag from fewer than MIN_STRIDES clean strides: the value stays, the note says why.
+
+    A per-side metric needs that many strides on its side; a metric without a
+    side (cadence, symmetry, variability, speed) needs them on both sides.
+    """
+    out = []
+    for m in metrics:
+        n = strides[m.side] if m.side else min(strides.values())
+        if m.flag and n < MIN_STRIDES:
+            note = f"not flagged: only {n} clean stride{'s' if n != 1 else ''}" + (f"; {m.note}" if m.note else "")
+            m = Metric(m.name, m.value, m.unit, side=m.side, normal_range=m.normal_range, flag=None, note=note)
+        out.append(m)
+    return out
 
 
 def _scaled_metrics(poses: Poses, bouts: list[Bout], found: dict, settings: GaitSettings,
@@ -336,21 +369,45 @@ def _scaled_metrics(poses: Poses, bouts: list[Bout], found: dict, settings: Gait
     return metrics
 
 
-def _side_angles(poses: Poses, bouts: list[Bout], strides: dict[str, list[Stride]], leg: float) -> list[Metric]:
-    times = poses.times
-    img = poses.image
+def bout_direction(poses: Poses, bouts: list[Bout]) -> np.ndarray:
+    """(T,) direction of travel inside bouts (+1 / -1), NaN outside them."""
     direction = np.full(len(poses), np.nan)
     for b in bouts:
         direction[b.start:b.stop] = b.direction
+    return direction
+
+
+def side_angle_series(poses: Poses, bouts: list[Bout]) -> dict[str, dict[str, np.ndarray]]:
+    """Sagittal angles over time per side (side view): {"hip"|"knee"|"ankle": {side: (T,)}} in degrees.
+
+    Hip: thigh relative to the trunk, + = flexion (forward); knee: + = flexion;
+    ankle: + = dorsiflexion. NaN outside walking bouts (the sign of hip
+    flexion needs the direction of travel).
+    """
+    img = poses.image
+    direction = bout_direction(poses, bouts)
+    shoulder_mid = midpoint(poses, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
+    out: dict[str, dict[str, np.ndarray]] = {"hip": {}, "knee": {}, "ankle": {}}
+    for side in SIDES:
+        hip, knee, ankle, heel, toe = (img[:, j] for j in _LEG[side])
+        out["hip"][side] = kin.hip_flexion(shoulder_mid, hip, knee, direction)
+        out["knee"][side] = kin.knee_flexion(hip, knee, ankle)
+        out["ankle"][side] = kin.ankle_dorsiflexion(knee, ankle, heel, toe)
+    return out
+
+
+def _side_angles(poses: Poses, bouts: list[Bout], strides: dict[str, list[Stride]], leg: float) -> list[Metric]:
+    times = poses.times
+    img = poses.image
+    direction = bout_direction(poses, bouts)
     shoulder_mid = midpoint(poses, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
     hip_mid = midpoint(poses, L.LEFT_HIP, L.RIGHT_HIP)
+    series = side_angle_series(poses, bouts)
     metrics: list[Metric] = []
     knee_peak, knee_rng, hip_rng, dorsi, toe_h = {}, {}, {}, {}, {}
     for side in SIDES:
-        hip, knee, ankle, heel, toe = (img[:, j] for j in _LEG[side])
-        knee_f = kin.knee_flexion(hip, knee, ankle)
-        hip_f = kin.hip_flexion(shoulder_mid, hip, knee, direction)
-        dors = kin.ankle_dorsiflexion(knee, ankle, heel, toe)
+        _, _, _, heel, toe = (img[:, j] for j in _LEG[side])
+        knee_f, hip_f, dors = series["knee"][side], series["hip"][side], series["ankle"][side]
         rise = (heel[:, 1] - toe[:, 1]) / leg           # toe above heel, in leg lengths
         knee_peak[side] = [np.nanmax(w) for st in strides[side] if st.toe_off
                            for w in [_window(times, knee_f, st.toe_off, st.stop)] if np.isfinite(w).any()]

@@ -1,0 +1,34 @@
+"""Figures: stride normalisation with a known answer, and what the gait figures draw."""
+
+import numpy as np
+
+from movement_check.assessments.gait import Stride
+from movement_check.cleaning import clean
+from movement_check.figures import foot_paths_figure, gait_cycle_figure, normalise_strides
+
+from .walker import Script, walk
+
+
+def test_normalise_strides_maps_each_stride_onto_0_to_100_percent():
+    times = np.arange(0, 4.0, 1 / 30)
+    series = (times % 1.3) * 10            # a saw-tooth restarting at every "heel strike" (every 1.3 s)
+    strides = [Stride("left", start=k * 1.3, stop=(k + 1) * 1.3 - 1e-6, toe_off=None, other_strike=None,
+                      other_toe_off=None, bout=0) for k in range(2)]
+    rows = normalise_strides(times, series, strides)
+    assert rows.shape == (2, 101)
+    np.testing.assert_allclose(rows[0], np.linspace(0, 13.0, 101), atol=0.35)   # within one sample's rise
+
+
+def test_gait_figures_draw_both_sides_and_the_events(tmp_path):
+    poses, truth = walk(Script(segments=[("walk", 6.0)]), noise_px=1.0, seed=2)
+    poses, _ = clean(poses)
+    fig = gait_cycle_figure(poses)
+    knee_axes = fig.axes[1]
+    assert any(label.startswith("left (n=") for label in fig.axes[0].get_legend_handles_labels()[1])
+    peak = max(np.nanmax(line.get_ydata()) for line in knee_axes.get_lines() if len(line.get_ydata()) == 101)
+    assert abs(peak - truth.knee_peak_swing["left"]) < 4.0
+    paths = foot_paths_figure(poses)
+    markers = [line for line in paths.axes[0].get_lines() if line.get_marker() in ("v", "^")]
+    assert len(markers) >= 8
+    fig.savefig(tmp_path / "cycle.png")
+    assert (tmp_path / "cycle.png").stat().st_size > 5000
