@@ -69,6 +69,8 @@ def test_limp_symmetry_index_within_2_points():
     si = _metrics(found)[("step_time_symmetry_index", None)]
     assert si.value == pytest.approx(400 * limp.limp, abs=2.0)          # 20 %: right steps longer
     assert si.flag == "asymmetric"
+    pairs = _metrics(found)[("step_time_asymmetry", None)]
+    assert pairs.value == pytest.approx(400 * limp.limp, abs=3.0)       # alternating 0.55 / 0.45 of a stride
     normal, _ = _run(STEADY, noise_px=1.0, seed=5)
     assert abs(_metrics(normal)[("step_time_symmetry_index", None)].value) < 2.0
 

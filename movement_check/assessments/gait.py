@@ -122,6 +122,20 @@ def strides_from_events(found: dict) -> list[Stride]:
     return strides
 
 
+def step_pair_asymmetry(found: dict) -> list[float]:
+    """|difference| / mean (%) of each pair of consecutive steps within a bout.
+
+    A limp shows as alternating short and long steps; the median of these is
+    hardly moved by one odd step (a first or last step, a missed event).
+    """
+    out = []
+    for per_side in found.values():
+        seq = sorted((e.time_s, side) for side in SIDES for e in per_side[side][HEEL_STRIKE])
+        steps = [(t1 - t0) for (t0, s0), (t1, s1) in zip(seq[:-1], seq[1:]) if s0 != s1]
+        out += [100 * abs(b - a) / ((a + b) / 2) for a, b in zip(steps[:-1], steps[1:])]
+    return out
+
+
 def step_times(found: dict) -> dict[str, list[float]]:
     """Step times per side: from the other foot's heel strike to this foot's, consecutive within a bout."""
     steps: dict[str, list[float]] = {"left": [], "right": []}
@@ -260,6 +274,11 @@ def assess(poses: Poses, /, *, settings: GaitSettings = GaitSettings()) -> Asses
                            flag="asymmetric" if si is not None and abs(si) > ref.SYMMETRY_LIMIT else None,
                            note="SI = (right - left) / mean x 100; positive: right steps longer. "
                                 + ref.SYMMETRY_SOURCE, why_missing="needs at least 2 steps of each foot"))
+    pairs = step_pair_asymmetry(found)
+    metrics.append(_metric("step_time_asymmetry", _r(float(np.median(pairs)) if pairs else None, 1), "%",
+                           note=f"median over {len(pairs)} pairs of consecutive steps of |difference| / mean; robust "
+                                "to one odd step; no validated cut-off",
+                           why_missing="needs at least 3 consecutive steps"))
     durations = [st.duration for st in strides]
     cv = 100 * _sd(durations) / float(np.mean(durations)) if len(durations) > 2 else None
     cv_note = ref.STRIDE_CV_SOURCE + (f"; only {len(durations)} strides here" if len(durations) < 10 else "")
