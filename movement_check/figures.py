@@ -9,7 +9,10 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from .assessments.gait import SIDES, GaitSettings, _ahead_signals, analyse, side_angle_series
+from .assessments.gait import GaitSettings
+from .assessments.gait_angles import side_angle_series
+from .assessments.gait_strides import ahead_signals, analyse
+from .assessments.stride_stats import SIDES
 from .events import HEEL_STRIKE, TOE_OFF
 from .poses import Poses
 from .walking import SIDE
@@ -32,7 +35,7 @@ def normalise_strides(times: np.ndarray, series: np.ndarray, strides, *, points:
 
 def gait_cycle_figure(poses: Poses, settings: GaitSettings = GaitSettings()) -> Figure:
     """Hip, knee and ankle angles over the normalised gait cycle, mean +- SD per side (side view)."""
-    walk = analyse(poses, settings)
+    walk = analyse(poses, view=settings.view, min_bout_s=settings.min_bout_s)
     fig = Figure(figsize=(10, 3.4), layout="constrained")
     axes = fig.subplots(1, 3)
     side_bouts = [b for b in walk.bouts if b.view == SIDE]
@@ -67,14 +70,14 @@ def gait_cycle_figure(poses: Poses, settings: GaitSettings = GaitSettings()) -> 
 
 def foot_paths_figure(poses: Poses, settings: GaitSettings = GaitSettings()) -> Figure:
     """Heel and toe position relative to the pelvis over time, with heel strikes and toe-offs marked."""
-    walk = analyse(poses, settings)
+    walk = analyse(poses, view=settings.view, min_bout_s=settings.min_bout_s)
     fig = Figure(figsize=(10, 3.6), layout="constrained")
     ax = fig.subplots()
     t = poses.times
     for b, bout in enumerate(walk.bouts):
         ax.axvspan(bout.start_s, bout.stop_s, color="0.92", zorder=0)
         for side in SIDES:
-            heel, toe = _ahead_signals(poses, bout, side)
+            heel, toe = ahead_signals(poses, bout, side)
             ax.plot(t, heel, color=COLOURS[side], label=f"{side} heel" if b == 0 else None)
             ax.plot(t, toe, color=COLOURS[side], linestyle="--", label=f"{side} toe" if b == 0 else None)
             for e in walk.found[b][side][HEEL_STRIKE]:

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from movement_check.assessments.gait import Stride
+from movement_check.assessments.gait_strides import Stride
 from movement_check.cleaning import clean
 from movement_check.figures import foot_paths_figure, gait_cycle_figure, normalise_strides
 

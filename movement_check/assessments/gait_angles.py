@@ -1,0 +1,129 @@
+"""Joint angles of walking: sagittal angles in a side view, trunk and pelvis tilt in a front view.
+
+Sign conventions: :mod:`movement_check.kinematics`. Sources: :mod:`gait_reference`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import kinematics as kin
+from ..landmarks import Landmark as L
+from ..poses import Poses
+from ..results import Metric
+from ..walking import Bout, midpoint
+from . import gait_reference as ref
+from .gait_strides import LEG, Stride
+from .stride_stats import SIDES, lower_side, make_metric, mean_of, rounded, value_at, window
+
+
+def bout_direction(poses: Poses, bouts: list[Bout]) -> np.ndarray:
+    """(T,) direction of travel inside bouts (+1 / -1), NaN outside them."""
+    direction = np.full(len(poses), np.nan)
+    for b in bouts:
+        direction[b.start:b.stop] = b.direction
+    return direction
+
+
+def side_angle_series(poses: Poses, bouts: list[Bout]) -> dict[str, dict[str, np.ndarray]]:
+    """Sagittal angles over time per side (side view): {"hip"|"knee"|"ankle": {side: (T,)}} in degrees.
+
+    Hip: thigh relative to the trunk, + = flexion (forward); knee: + = flexion;
+    ankle: + = dorsiflexion. NaN outside walking bouts (the sign of hip
+    flexion needs the direction of travel).
+    """
+    img = poses.image
+    direction = bout_direction(poses, bouts)
+    shoulder_mid = midpoint(poses, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
+    out: dict[str, dict[str, np.ndarray]] = {"hip": {}, "knee": {}, "ankle": {}}
+    for side in SIDES:
+        hip, knee, ankle, heel, toe = (img[:, j] for j in LEG[side])
+        out["hip"][side] = kin.hip_flexion(shoulder_mid, hip, knee, direction)
+        out["knee"][side] = kin.knee_flexion(hip, knee, ankle)
+        out["ankle"][side] = kin.ankle_dorsiflexion(knee, ankle, heel, toe)
+    return out
+
+
+def side_angle_metrics(poses: Poses, bouts: list[Bout], strides: dict[str, list[Stride]], leg: float) -> list[Metric]:
+    times = poses.times
+    img = poses.image
+    direction = bout_direction(poses, bouts)
+    shoulder_mid = midpoint(poses, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
+    hip_mid = midpoint(poses, L.LEFT_HIP, L.RIGHT_HIP)
+    series = side_angle_series(poses, bouts)
+    metrics: list[Metric] = []
+    knee_peak, knee_rng, hip_rng, dorsi, toe_h = {}, {}, {}, {}, {}
+    for side in SIDES:
+        _, _, _, heel, toe = (img[:, j] for j in LEG[side])
+        knee_f, hip_f, dors = series["knee"][side], series["hip"][side], series["ankle"][side]
+        rise = (heel[:, 1] - toe[:, 1]) / leg           # toe above heel, in leg lengths
+        knee_peak[side] = [np.nanmax(w) for st in strides[side] if st.toe_off
+                           for w in [window(times, knee_f, st.toe_off, st.stop)] if np.isfinite(w).any()]
+        knee_rng[side] = [np.nanmax(w) - np.nanmin(w) for st in strides[side]
+                          for w in [window(times, knee_f, st.start, st.stop)] if np.isfinite(w).any()]
+        hip_rng[side] = [np.nanmax(w) - np.nanmin(w) for st in strides[side]
+                         for w in [window(times, hip_f, st.start, st.stop)] if np.isfinite(w).any()]
+        mids = [(st.toe_off + st.stop) / 2 for st in strides[side] if st.toe_off]
+        dorsi[side] = [v for v in (value_at(times, dors, t) for t in mids) if np.isfinite(v)]
+        toe_h[side] = [v for v in (value_at(times, rise, t) for t in mids) if np.isfinite(v)]
+    peaks = {s: mean_of(knee_peak[s]) for s in SIDES}
+    diff_flag = (peaks["left"] is not None and peaks["right"] is not None
+                 and abs(peaks["left"] - peaks["right"]) > ref.KNEE_SWING_DIFF)
+    for side in SIDES:
+        value = peaks[side]
+        flag = "low" if value is not None and value < ref.KNEE_SWING_MIN else None
+        if diff_flag and value == min(peaks.values()):
+            flag = "asymmetric" if flag is None else flag + ", asymmetric"
+        metrics.append(make_metric("knee_flexion_swing_peak", rounded(value, 1), "deg", side=side,
+                               normal=(ref.KNEE_SWING_MIN, None), flag=flag,
+                               note=ref.KNEE_SOURCE + "; " + ref.ONE_CAMERA_NOTE))
+    for side in SIDES:
+        metrics.append(make_metric("knee_range", rounded(mean_of(knee_rng[side]), 1), "deg", side=side))
+    for side in SIDES:
+        metrics.append(make_metric("hip_range", rounded(mean_of(hip_rng[side]), 1), "deg", side=side,
+                               note="thigh relative to the trunk (the pelvis is not visible in 2-D video)"))
+    lean = kin.inclination(shoulder_mid, hip_mid, direction)
+    in_bouts = np.isfinite(direction) & np.isfinite(lean)
+    metrics.append(make_metric("trunk_forward_lean", rounded(float(np.mean(lean[in_bouts])) if in_bouts.any() else None, 1),
+                           "deg", note="positive = forward; no validated cut-off: compare sides and visits"))
+    low_dorsi = lower_side(dorsi, 5.0)
+    low_toe = lower_side(toe_h, 0.02)
+    foot_note = ("foot-drop sign at mid-swing, no validated cut-off; real toe clearance (11-19 mm) is below what "
+                 "the camera can resolve, so this is the foot's angle and the toe's height relative to the heel")
+    for side in SIDES:
+        metrics.append(make_metric("ankle_dorsiflexion_mid_swing", rounded(mean_of(dorsi[side]), 1), "deg", side=side,
+                               flag="lower than the other side" if low_dorsi == side else None,
+                               note=foot_note + "; " + ref.ONE_CAMERA_NOTE))
+    for side in SIDES:
+        metrics.append(make_metric("toe_height_mid_swing", rounded(mean_of(toe_h[side]), 3), "leg lengths", side=side,
+                               flag="lower than the other side" if low_toe == side else None, note=foot_note))
+    return metrics
+
+
+def front_angle_metrics(poses: Poses, bouts: list[Bout], strides: dict[str, list[Stride]]) -> list[Metric]:
+    times = poses.times
+    img = poses.image
+    inside = np.zeros(len(poses), dtype=bool)
+    for b in bouts:
+        inside[b.start:b.stop] = True
+    lean = kin.trunk_lateral_lean(midpoint(poses, L.LEFT_HIP, L.RIGHT_HIP),
+                                  midpoint(poses, L.LEFT_SHOULDER, L.RIGHT_SHOULDER))
+    tilt = kin.lateral_tilt(img[:, L.LEFT_HIP], img[:, L.RIGHT_HIP])     # + = left hip lower
+    level = float(np.nanmedian(tilt[inside]))                              # cancels camera roll
+    ok = inside & np.isfinite(lean)
+    metrics = [make_metric("trunk_lateral_lean", rounded(float(np.mean(lean[ok])) if ok.any() else None, 1), "deg",
+                       note="mean over walking; positive = toward the right; no validated cut-off")]
+    for side in SIDES:
+        sign = 1.0 if side == "left" else -1.0
+        drops = []
+        for st in strides["right" if side == "left" else "left"]:       # this side swings while the other stands
+            if st.toe_off is None:
+                continue
+            w = window(times, sign * (tilt - level), st.start, st.toe_off) if inside.any() else np.array([])
+            if np.isfinite(w).any():
+                drops.append(float(np.nanmax(w)))
+        metrics.append(make_metric("pelvic_drop", rounded(mean_of(drops), 1), "deg", side=side,
+                               note="drop of this side's hip while it swings, from the hip landmarks; MediaPipe's "
+                                    "hip landmark follows the thigh, which reads as a hip hike: indicative only, "
+                                    "no validated cut-off"))
+    return metrics

@@ -1,0 +1,63 @@
+"""Small statistics for stride-based metrics: means that skip missing values, values at a time, windows.
+
+Shared by the gait metrics and the gait angles; each returns None (not 0)
+when there is nothing to summarise.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..results import Metric
+
+SIDES = ("left", "right")
+
+
+def mean_of(values) -> float | None:
+    vals = [v for v in values if v is not None and np.isfinite(v)]
+    return float(np.mean(vals)) if vals else None
+
+
+def sd_of(values) -> float | None:
+    vals = [v for v in values if v is not None and np.isfinite(v)]
+    return float(np.std(vals, ddof=1)) if len(vals) > 1 else None
+
+
+def rounded(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(float(value), digits)
+
+
+def value_at(times: np.ndarray, series: np.ndarray, t: float) -> float:
+    ok = np.isfinite(series)
+    if ok.sum() < 2 or t < times[ok][0] or t > times[ok][-1]:
+        return float("nan")
+    return float(np.interp(t, times[ok], series[ok]))
+
+
+def window(times: np.ndarray, series: np.ndarray, a: float, b: float) -> np.ndarray:
+    inside = (times >= a) & (times <= b)
+    return series[inside]
+
+
+def range_flag(value: float | None, normal: tuple[float, float]) -> str | None:
+    if value is None:
+        return None
+    return "low" if value < normal[0] else "high" if value > normal[1] else None
+
+
+def make_metric(name, value, unit, *, side=None, normal=None, flag=None, note=None, why_missing="") -> Metric:
+    if value is None:
+        return Metric.unmeasured(name, unit, why_missing or "not enough clean strides to measure it", side=side)
+    return Metric(name, value, unit, side=side, normal_range=normal, flag=flag, note=note)
+
+
+def lower_side(values: dict[str, list[float]], min_gap: float) -> str | None:
+    """The side clearly lower than the other: means differ by more than ``min_gap`` and 2 standard errors."""
+    if any(len(values[s]) < 2 for s in SIDES):
+        return None
+    m = {s: float(np.mean(values[s])) for s in SIDES}
+    se = np.sqrt(sum(np.var(values[s], ddof=1) / len(values[s]) for s in SIDES))
+    gap = abs(m["left"] - m["right"])
+    if gap > max(min_gap, 2 * se):
+        return min(SIDES, key=lambda s: m[s])
+    return None
