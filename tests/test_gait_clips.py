@@ -56,8 +56,26 @@ def test_studio_side_and_front_cadence_agree(gait):
     assert _value(front, "cadence") == pytest.approx(_value(side, "cadence"), rel=0.03)
 
 
-@pytest.mark.xfail(strict=True, reason="front-view events come ~4 frames before the side view's on this pair "
-                                       "(and ~2 frames after the truth on the rendered clip): frontal method open")
+def _events(result, name, side):
+    return np.array([e["time_s"] for e in result["events"] if e["name"] == name and e["side"] == side])
+
+
+def test_studio_side_and_front_toe_offs_within_2_frames(gait):
+    side = gait(VIDEOS / "studio_walk_side.mp4")
+    front = gait(VIDEOS / "studio_walk_front.mp4")
+    compared = 0
+    for s in ("left", "right"):
+        ref = _events(side, "toe_off", s)
+        for t in _events(front, "toe_off", s):
+            if ref[0] < t < ref[-1]:
+                assert np.min(np.abs(ref - t)) * 25 <= 2.0, (s, t)
+                compared += 1
+    assert compared >= 4
+
+
+@pytest.mark.xfail(strict=True, reason="front-view heel strikes come ~4 frames before the side view's on this pair "
+                                       "(toe-offs agree), and 2-4 frames after the truth on the rendered clip: "
+                                       "the frontal heel-strike method is still open")
 def test_studio_side_and_front_heel_strikes_within_2_frames(gait):
     side = gait(VIDEOS / "studio_walk_side.mp4")
     front = gait(VIDEOS / "studio_walk_front.mp4")
