@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 
 from .assessments.gait import GaitSettings
 from .assessments.gait_angles import side_angle_series
-from .assessments.gait_strides import ahead_signals, analyse
+from .assessments.gait_strides import GaitAnalysis, ahead_signals, analyse
 from .assessments.stride_stats import SIDES
 from .events import HEEL_STRIKE, TOE_OFF
 from .poses import Poses
@@ -33,9 +33,16 @@ def normalise_strides(times: np.ndarray, series: np.ndarray, strides, *, points:
     return np.array(rows) if rows else np.zeros((0, points))
 
 
-def gait_cycle_figure(poses: Poses, settings: GaitSettings = GaitSettings()) -> Figure:
-    """Hip, knee and ankle angles over the normalised gait cycle, mean +- SD per side (side view)."""
-    walk = analyse(poses, view=settings.view, min_bout_s=settings.min_bout_s)
+def _walk(poses: Poses, settings: GaitSettings, walk: GaitAnalysis | None) -> GaitAnalysis:
+    return walk if walk is not None else analyse(poses, view=settings.view, min_bout_s=settings.min_bout_s)
+
+
+def gait_cycle_figure(poses: Poses, settings: GaitSettings = GaitSettings(), *,
+                      walk: GaitAnalysis | None = None) -> Figure:
+    """Hip, knee and ankle angles over the normalised gait cycle, mean +- SD per side (side view).
+
+    ``walk``: the clip's gait analysis if already computed (else it is computed here)."""
+    walk = _walk(poses, settings, walk)
     fig = Figure(figsize=(10, 3.4), layout="constrained")
     axes = fig.subplots(1, 3)
     side_bouts = [b for b in walk.bouts if b.view == SIDE]
@@ -68,9 +75,10 @@ def gait_cycle_figure(poses: Poses, settings: GaitSettings = GaitSettings()) -> 
     return fig
 
 
-def foot_paths_figure(poses: Poses, settings: GaitSettings = GaitSettings()) -> Figure:
+def foot_paths_figure(poses: Poses, settings: GaitSettings = GaitSettings(), *,
+                      walk: GaitAnalysis | None = None) -> Figure:
     """Heel and toe position relative to the pelvis over time, with heel strikes and toe-offs marked."""
-    walk = analyse(poses, view=settings.view, min_bout_s=settings.min_bout_s)
+    walk = _walk(poses, settings, walk)
     fig = Figure(figsize=(10, 3.6), layout="constrained")
     ax = fig.subplots()
     t = poses.times
@@ -99,4 +107,6 @@ def figures_for(test: str, poses: Poses, **options) -> dict[str, Figure]:
         return {}
     settings = GaitSettings(**{k: v for k, v in options.items()
                                if k in GaitSettings.__dataclass_fields__ and v is not None})
-    return {"gait_cycle": gait_cycle_figure(poses, settings), "foot_paths": foot_paths_figure(poses, settings)}
+    walk = _walk(poses, settings, None)
+    return {"gait_cycle": gait_cycle_figure(poses, settings, walk=walk),
+            "foot_paths": foot_paths_figure(poses, settings, walk=walk)}
