@@ -181,6 +181,7 @@ class ClipReader:
         self._times: list[float] = []
 
     def __iter__(self) -> Iterator[Frame]:
+        self._times = []                 # each pass measures the clip afresh
         cap = _open(self.path, self.threads)
         index = 0
         last_t = -np.inf

@@ -145,3 +145,14 @@ def test_messages_are_one_line(tmp_path):
     with pytest.raises(InputError) as caught:
         probe(path)
     assert "\n" not in str(caught.value)
+
+
+def test_reading_a_clip_twice_measures_it_the_same(tmp_path):
+    path = write_clip(tmp_path / "twice.mp4", frames=30, fps=30.0)
+    reader = ClipReader(path)
+    first = len(list(reader))
+    once = reader.info
+    second = len(list(reader))
+    assert first == second == 30
+    assert reader.info.frames_decoded == once.frames_decoded == 30
+    assert reader.info.measured_fps == pytest.approx(once.measured_fps)
