@@ -177,7 +177,8 @@ class ClipReader:
         self.path = Path(path)
         self.limits = limits
         self.threads = threads
-        self.info = probe(self.path, limits)
+        self._probed = probe(self.path, limits)   # what the header says; each pass adds what it measured
+        self.info = self._probed
         self._times: list[float] = []
 
     def __iter__(self) -> Iterator[Frame]:
@@ -206,7 +207,7 @@ class ClipReader:
             self.info = self._finish()
 
     def _finish(self) -> VideoInfo:
-        info = self.info
+        info = self._probed
         times = np.asarray(self._times)
         warnings = list(info.warnings)
         n = len(times)

@@ -156,3 +156,12 @@ def test_reading_a_clip_twice_measures_it_the_same(tmp_path):
     assert first == second == 30
     assert reader.info.frames_decoded == once.frames_decoded == 30
     assert reader.info.measured_fps == pytest.approx(once.measured_fps)
+
+
+def test_reading_twice_does_not_repeat_warnings(tmp_path):
+    times = np.cumsum([0.0] + [0.033 if k % 2 else 0.050 for k in range(39)])
+    reader = ClipReader(write_pyav_clip(tmp_path / "vfr2.mp4", list(times)))
+    list(reader)
+    first = reader.info.warnings
+    list(reader)
+    assert reader.info.warnings == first and len(first) == 1
