@@ -68,7 +68,7 @@ class CleaningReport:
 
 
 # ---------------------------------------------------------------- gap filling
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+def runs(mask: np.ndarray) -> list[tuple[int, int]]:
     """(start, stop) of each run of True in a 1-D bool array (stop exclusive)."""
     if not mask.any():
         return []
@@ -94,7 +94,7 @@ def fill_gaps(values: np.ndarray, times: np.ndarray, /, *, max_gap_s: float = 0.
         patterns.setdefault(np.packbits(missing[:, col]).tobytes(), []).append(int(col))
     for cols in patterns.values():
         mask = missing[:, cols[0]]
-        for start, stop in _runs(mask):
+        for start, stop in runs(mask):
             if start == 0 or stop == len(times):
                 continue
             before, after = start - 1, stop
@@ -130,7 +130,7 @@ def lowpass(values: np.ndarray, times: np.ndarray, /, *, cutoff_hz: float = 6.0,
     for col in np.flatnonzero(seen.any(axis=0)):
         patterns.setdefault(np.packbits(seen[:, col]).tobytes(), []).append(int(col))
     for cols in patterns.values():
-        for start, stop in _runs(seen[:, cols[0]]):
+        for start, stop in runs(seen[:, cols[0]]):
             n = stop - start
             if n < 4:
                 continue
@@ -232,7 +232,7 @@ def clean(poses: Poses, settings: CleaningSettings = CleaningSettings()) -> tupl
             if mask.any():
                 poses = swap_sides(poses, mask, tuple(map(int, left)), tuple(map(int, right)))
                 report.swapped_frames += int(mask.sum())
-                report.swap_runs += _runs(mask)
+                report.swap_runs += runs(mask)
     was_missing = ~poses.frames_with_person
     arrays = {name: fill_gaps(getattr(poses, name), poses.times, max_gap_s=settings.max_gap_s)
               for name in ("image", "world", "visibility", "presence")}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .cleaning import runs
 from .landmarks import NAMES, Landmark
 from .poses import Poses
 
@@ -21,10 +22,7 @@ def longest_run_s(mask: np.ndarray, times: np.ndarray) -> float:
     if not mask.any():
         return 0.0
     dt = float(np.median(np.diff(times))) if len(times) > 1 else 0.0
-    padded = np.concatenate(([False], mask, [False]))
-    edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
-    starts, stops = edges[0::2], edges[1::2]
-    return float(max(times[b - 1] - times[a] + dt for a, b in zip(starts, stops)))
+    return float(max(times[b - 1] - times[a] + dt for a, b in runs(mask)))
 
 
 def landmark_quality(poses: Poses, *, min_visibility: float = 0.5) -> dict[str, dict[str, float]]:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.ndimage import uniform_filter1d
 
+from .cleaning import runs
 from .landmarks import Landmark as L
 from .poses import Poses
 
@@ -87,12 +88,6 @@ def _rolling_std(x: np.ndarray, n: int) -> np.ndarray:
     return np.where(cnt > 0.6, out, np.nan)
 
 
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    padded = np.concatenate(([False], mask, [False]))
-    edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
-    return list(zip(edges[0::2].tolist(), edges[1::2].tolist()))
-
-
 def find_bouts(poses: Poses, *, view: str | None = None, min_bout_s: float = 1.5,
                edge_margin: float = 0.01) -> list[Bout]:
     """Steady walking bouts (see the module notes). ``view`` forces "side" or "front"."""
@@ -130,7 +125,7 @@ def find_bouts(poses: Poses, *, view: str | None = None, min_bout_s: float = 1.5
     walking = inside & alternating & np.where(frame_view == SIDE, pointing_along, True) & (direction != 0)
 
     bouts: list[Bout] = []
-    for start, stop in _runs(walking):
+    for start, stop in runs(walking):
         # split where the direction or the view changes
         k = start
         while k < stop:
