@@ -58,6 +58,14 @@ class Bout:
                 else ("toward the camera" if self.direction > 0 else "away from the camera")}
 
 
+def in_bouts(n: int, bouts: list[Bout]) -> np.ndarray:
+    """(n,) bool: the frame lies inside one of the bouts."""
+    inside = np.zeros(n, dtype=bool)
+    for b in bouts:
+        inside[b.start:b.stop] = True
+    return inside
+
+
 def midpoint(poses: Poses, a: L, b: L) -> np.ndarray:
     return 0.5 * (poses.image[:, a, :2] + poses.image[:, b, :2])
 

@@ -33,7 +33,7 @@ from ..events import HEEL_STRIKE, TOE_OFF
 from ..landmarks import Landmark as L
 from ..poses import Poses
 from ..results import Event, Metric
-from ..walking import FRONT, SIDE, Bout, leg_length_px, midpoint
+from ..walking import FRONT, SIDE, Bout, in_bouts, leg_length_px, midpoint
 from . import gait_reference as ref
 from .base import Assessment
 from .gait_angles import front_angle_metrics, side_angle_metrics
@@ -232,9 +232,7 @@ def _scaled_metrics(poses: Poses, bouts: list[Bout], found: dict, settings: Gait
 
 
 def _poorly_seen_legs(poses: Poses, bouts: list[Bout]) -> list[str]:
-    inside = np.zeros(len(poses), dtype=bool)
-    for b in bouts:
-        inside[b.start:b.stop] = True
+    inside = in_bouts(len(poses), bouts)
     out = []
     for side in SIDES:
         vis = poses.visibility[inside][:, list(LEG[side])]

@@ -11,7 +11,7 @@ from .. import kinematics as kin
 from ..landmarks import Landmark as L
 from ..poses import Poses
 from ..results import Metric
-from ..walking import Bout, midpoint
+from ..walking import Bout, in_bouts, midpoint
 from . import gait_reference as ref
 from .gait_strides import LEG, Stride
 from .stride_stats import SIDES, lower_side, make_metric, mean_of, rounded, value_at, window
@@ -103,9 +103,7 @@ def side_angle_metrics(poses: Poses, bouts: list[Bout], strides: dict[str, list[
 def front_angle_metrics(poses: Poses, bouts: list[Bout], strides: dict[str, list[Stride]]) -> list[Metric]:
     times = poses.times
     img = poses.image
-    inside = np.zeros(len(poses), dtype=bool)
-    for b in bouts:
-        inside[b.start:b.stop] = True
+    inside = in_bouts(len(poses), bouts)
     lean = kin.trunk_lateral_lean(midpoint(poses, L.LEFT_HIP, L.RIGHT_HIP),
                                   midpoint(poses, L.LEFT_SHOULDER, L.RIGHT_SHOULDER))
     tilt = kin.lateral_tilt(img[:, L.LEFT_HIP], img[:, L.RIGHT_HIP])     # + = left hip lower

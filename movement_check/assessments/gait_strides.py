@@ -88,6 +88,16 @@ def strides_from_events(found: dict) -> list[Stride]:
     return strides
 
 
+def _steps_in_bout(per_side: dict) -> list[tuple[float, str]]:
+    """(duration, side) of each step in time order: from one foot's heel strike to the other's.
+
+    A step is named after the foot that ends it; two heel strikes of the same
+    foot in a row (a missed event) make no step.
+    """
+    seq = sorted((e.time_s, side) for side in SIDES for e in per_side[side][HEEL_STRIKE])
+    return [(t1 - t0, s1) for (t0, s0), (t1, s1) in zip(seq[:-1], seq[1:]) if s0 != s1]
+
+
 def step_pair_asymmetry(found: dict) -> list[float]:
     """|difference| / mean (%) of each pair of consecutive steps within a bout.
 
@@ -96,8 +106,7 @@ def step_pair_asymmetry(found: dict) -> list[float]:
     """
     out = []
     for per_side in found.values():
-        seq = sorted((e.time_s, side) for side in SIDES for e in per_side[side][HEEL_STRIKE])
-        steps = [(t1 - t0) for (t0, s0), (t1, s1) in zip(seq[:-1], seq[1:]) if s0 != s1]
+        steps = [d for d, _ in _steps_in_bout(per_side)]
         out += [100 * abs(b - a) / ((a + b) / 2) for a, b in zip(steps[:-1], steps[1:])]
     return out
 
@@ -106,10 +115,8 @@ def step_times(found: dict) -> dict[str, list[float]]:
     """Step times per side: from the other foot's heel strike to this foot's, consecutive within a bout."""
     steps: dict[str, list[float]] = {"left": [], "right": []}
     for per_side in found.values():
-        seq = sorted((e.time_s, side) for side in SIDES for e in per_side[side][HEEL_STRIKE])
-        for (t0, s0), (t1, s1) in zip(seq[:-1], seq[1:]):
-            if s0 != s1:
-                steps[s1].append(t1 - t0)
+        for duration, side in _steps_in_bout(per_side):
+            steps[side].append(duration)
     return steps
 
 
