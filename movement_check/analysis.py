@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .assessments import REGISTRY, SUBJECT_RULE, TESTS, Assessment
+from .assessments.base import settings_from
 from .cleaning import CleaningReport, CleaningSettings, clean
 from .errors import InputError
 from .extraction import Extraction, ExtractionSettings, Progress, extract
@@ -65,8 +66,7 @@ def assess(test: str, prepared: Prepared, **options) -> Result:
                                      "only the landmark trajectories and their quality were computed"])
     else:
         fn, settings_cls = entry
-        known = {k: v for k, v in options.items() if k in settings_cls.__dataclass_fields__ and v is not None}
-        found = fn(prepared.poses, settings=settings_cls(**known))
+        found = fn(prepared.poses, settings=settings_from(settings_cls, options))
     quality = {**prepared.quality, "assessment": found.quality}
     return Result(test=test, source=source, quality=quality, metrics=found.metrics,
                   events=found.events, warnings=prepared.warnings + found.warnings)

@@ -141,16 +141,9 @@ def _check_output(path: str | None, clip: str, what: str) -> None:
         raise InputError(f"The folder for the {what}, {out.parent}, does not exist.")
 
 
-def _write_text(path: str, text: str) -> None:
-    """Write atomically: a failure never leaves half a file or destroys an older one."""
-    out = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, suffix=out.suffix)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(text)
-    os.replace(tmp, out)
-
-
 def _atomic(path: str, writer) -> None:
+    """Write through ``writer(temporary path)``, then move into place: a failure never leaves
+    half a file or destroys an older one."""
     out = Path(path)
     fd, tmp = tempfile.mkstemp(dir=out.parent, suffix=out.suffix)
     os.close(fd)
@@ -203,7 +196,7 @@ def run(argv: list[str] | None = None) -> int:
         if args.json == "-":
             sys.stdout.write(text)
         else:
-            _write_text(args.json, text)
+            _atomic(args.json, lambda tmp: Path(tmp).write_text(text))
 
     if args.command == "analyze" and args.figures:
         from .figures import figures_for

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
+from .assessments.base import settings_from
 from .assessments.gait import GaitSettings
 from .assessments.gait_angles import side_angle_series
 from .assessments.gait_strides import GaitAnalysis, ahead_signals, analyse
@@ -105,8 +106,7 @@ def figures_for(test: str, poses: Poses, **options) -> dict[str, Figure]:
     """The figures of one test by name (empty for a test without figures yet)."""
     if test != "gait":
         return {}
-    settings = GaitSettings(**{k: v for k, v in options.items()
-                               if k in GaitSettings.__dataclass_fields__ and v is not None})
+    settings = settings_from(GaitSettings, options)
     walk = _walk(poses, settings, None)
     return {"gait_cycle": gait_cycle_figure(poses, settings, walk=walk),
             "foot_paths": foot_paths_figure(poses, settings, walk=walk)}
