@@ -44,13 +44,9 @@ def run_analysis(data: bytes, name: str, test: str, model: str, subject: str | i
         settings = ExtractionSettings(model=model, estimator=EstimatorSettings(max_people=2))
         result, prepared = analyze_clip(clip, test, settings, subject=subject, progress=report, height_cm=height_cm)
     progress.empty()
-    npz = io.BytesIO()
-    csv_text = io.StringIO()
     with tempfile.TemporaryDirectory() as folder:
-        prepared.poses.save(Path(folder) / "poses.npz")
-        npz.write((Path(folder) / "poses.npz").read_bytes())
-        prepared.poses.to_csv(Path(folder) / "poses.csv")
-        csv_text.write((Path(folder) / "poses.csv").read_text())
+        npz = prepared.poses.save(Path(folder) / "poses.npz").read_bytes()
+        csv_text = prepared.poses.to_csv(Path(folder) / "poses.csv").read_text()
     result_dict = result.to_dict()
     result_dict["source"]["file"] = name
     figures = {}
@@ -58,7 +54,7 @@ def run_analysis(data: bytes, name: str, test: str, model: str, subject: str | i
         png = io.BytesIO()
         fig.savefig(png, format="png", dpi=110)
         figures[fig_name] = png.getvalue()
-    return {"result": result_dict, "npz": npz.getvalue(), "csv": csv_text.getvalue(), "name": Path(name).stem,
+    return {"result": result_dict, "npz": npz, "csv": csv_text, "name": Path(name).stem,
             "figures": figures}
 
 
