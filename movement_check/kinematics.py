@@ -109,3 +109,51 @@ def trunk_lateral_lean(hip_mid: np.ndarray, shoulder_mid: np.ndarray) -> np.ndar
     The person's right is the image's left (-x) when they face the camera.
     """
     return inclination(shoulder_mid, hip_mid, direction=-1.0)
+
+
+def thigh_elevation(hip: np.ndarray, knee: np.ndarray, direction: float | np.ndarray = 1.0) -> np.ndarray:
+    """Thigh elevation (deg) from the downward vertical, side view: how high the knee is raised.
+
+    0 with the thigh hanging straight down, 90 with it horizontal in front,
+    positive forward (toward ``direction``, the way the person faces),
+    negative behind. It is the thigh **against the vertical**, not against the
+    trunk: hip flexion relative to the trunk is this plus the trunk's
+    backward lean. The camera must be level.
+    """
+    thigh = _xy(knee) - _xy(hip)
+    return np.degrees(np.arctan2(thigh[..., 0] * direction, thigh[..., 1]))
+
+
+def thigh_elevation_front(knee_drop: np.ndarray, knee_drop_at_rest: float, thigh_length: float) -> np.ndarray:
+    """Thigh elevation (deg) from the downward vertical, front view, from how far the knee rose.
+
+    ``knee_drop``: (T,) image height of the knee below a reference point that
+    does not move with the raised thigh (px, y down; e.g. the standing leg's
+    hip); ``knee_drop_at_rest`` the same with both feet down;
+    ``thigh_length`` the thigh's vertical image length at rest. A thigh raised
+    by ``e`` lifts the knee by ``thigh_length x (1 - cos e)`` (orthographic
+    approximation), so ``e = arccos(1 - rise / thigh_length)``: unsigned,
+    0-180, forward and sideways raises are not told apart.
+
+    Why not the raised side's own hip: MediaPipe's hip landmark rises with a
+    raised thigh (see :mod:`movement_check.raises`). Known biases: a pelvis
+    dropping on the raised side lowers the knee with it and reads low (about
+    2.5 deg at 70 deg for a 6 deg drop); 1 px of knee error moves the angle by
+    about 1 / (length x sin e) rad, poor near 0; MediaPipe puts a knee
+    pointing at the camera a few pixels low, so high raises read low.
+    """
+    rise = knee_drop_at_rest - np.asarray(knee_drop, dtype=float)
+    return np.degrees(np.arccos(np.clip(1.0 - rise / thigh_length, -1.0, 1.0)))
+
+
+def leg_elevation(hip: np.ndarray, ankle: np.ndarray, direction: float | np.ndarray = 1.0) -> np.ndarray:
+    """Angle (deg) of the leg line hip->ankle above the horizontal image line, side view, lying down.
+
+    ``direction``: which way the legs point along x (+1: feet to the right).
+    Positive with the foot higher than the hip. For the supine straight-leg
+    raise, subtract the angle of the leg at rest on the table (the table may
+    not be level in the image, and the hip landmark sits higher above the
+    table than the ankle): see :mod:`movement_check.raises`.
+    """
+    leg = _xy(ankle) - _xy(hip)
+    return np.degrees(np.arctan2(-leg[..., 1], leg[..., 0] * direction))

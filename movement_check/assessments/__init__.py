@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Callable
 
 from ..poses import Poses
-from . import gait
+from . import gait, leg_raise
 from .base import SUBJECT_RULE, TESTS, Assessment
 
 AssessFn = Callable[..., Assessment]
@@ -18,6 +18,7 @@ AssessFn = Callable[..., Assessment]
 #: implemented tests: name -> (assess function, its settings class)
 REGISTRY: dict[str, tuple[AssessFn, type]] = {
     "gait": (gait.assess, gait.GaitSettings),
+    "leg-raise": (leg_raise.assess, leg_raise.LegRaiseSettings),
 }
 
 __all__ = ["REGISTRY", "SUBJECT_RULE", "TESTS", "Assessment", "Poses"]

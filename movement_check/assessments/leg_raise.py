@@ -1,0 +1,340 @@
+"""Single-leg raises: standing knee/leg raises and single-leg stance, supine straight-leg raise, form check.
+
+Pipeline: posture and view (:mod:`movement_check.raises`, or the settings)
+-> each leg's raise angle and when each foot is up -> repetitions
+-> per-repetition measures (:mod:`leg_raise_measures`) -> metrics per side,
+pain-marker angles, and the home-exercise form check (:mod:`form_check`).
+
+Which ``side`` a metric carries (each note repeats it):
+
+- the **raised** leg: ``repetitions``, ``hip_flexion_peak``,
+  ``leg_elevation_peak``, ``raised_knee_flexion``, ``hold_time``,
+  ``touch_downs``, ``pelvic_drop`` (the side that drops), ``trunk_backward_lean``;
+- the **standing** leg: ``single_leg_time``, ``stance_knee_flexion``,
+  ``trunk_lateral_lean`` (toward the standing leg), ``sway``.
+
+``hip_flexion_peak`` is the thigh against the **vertical** (not against the
+trunk) in both views, so that it means the same from the side and from the
+front; hip flexion against the trunk is it plus ``trunk_backward_lean``.
+Per-side values are the mean over that side's repetitions (the note gives
+the range), except ``single_leg_time``: the longest.
+
+Reference values and sources: :mod:`leg_raise_reference`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..poses import Poses
+from ..raises import (FRONT, LEG, OTHER, SIDE, SIDES, STANDING, SUPINE, RaiseSettings, Repetition, find_posture,
+                      find_repetitions, find_view, raise_angles, rest_mask, up_masks)
+from ..results import Event, Metric
+from . import leg_raise_reference as ref
+from .base import Assessment
+from .form_check import FormCheck, Prescription, check_form
+from .leg_raise_measures import PELVIC_DROP_MAX_THIGH_DEG, RepMeasure, make_context, measure
+from .stride_stats import mean_of, rounded, value_at
+
+__all__ = ["LegRaiseSettings", "assess", "analyse", "LegRaiseAnalysis"]
+
+
+@dataclass(frozen=True)
+class LegRaiseSettings:
+    """``posture`` "standing"/"supine" and ``view`` "side"/"front" override what the data says.
+    ``pain_at_s``: times (s) the therapist marked pain. ``stance_test``: the patient was asked to
+    stand on one leg as long as possible (then a stance under 5 s is flagged). The ``prescribed_*``
+    options describe a home exercise and turn on the form check."""
+
+    posture: str | None = None
+    view: str | None = None
+    pain_at_s: tuple[float, ...] = ()
+    stance_test: bool = False
+    hold_tolerance_deg: float = 5.0
+    prescribed_repetitions: int | None = None
+    prescribed_hold_s: float | None = None
+    prescribed_sides: tuple[str, ...] = SIDES
+    straight_knee: bool = False
+    target_angle_deg: float | None = None
+
+    def prescription(self) -> Prescription | None:
+        if self.prescribed_repetitions is None and self.prescribed_hold_s is None:
+            return None
+        return Prescription(repetitions_per_side=self.prescribed_repetitions or 10,
+                            hold_s=self.prescribed_hold_s if self.prescribed_hold_s is not None else 5.0,
+                            sides=tuple(self.prescribed_sides), straight_knee=self.straight_knee,
+                            target_angle_deg=self.target_angle_deg)
+
+
+@dataclass
+class LegRaiseAnalysis:
+    """Everything found in one clip, for the metrics and the figures."""
+
+    posture: str
+    view: str
+    angles: dict[str, np.ndarray]
+    up: dict[str, np.ndarray]
+    repetitions: list[Repetition]
+    measures: list[RepMeasure]
+    why_posture: str
+    why_view: str
+
+
+def analyse(poses: Poses, settings: LegRaiseSettings = LegRaiseSettings()) -> LegRaiseAnalysis | None:
+    """Posture, view, angles and repetitions; None if the person's trunk was never seen."""
+    posture = settings.posture or find_posture(poses)
+    view = settings.view or find_view(poses)
+    if posture is None or view is None:
+        return None
+    why_posture = "given" if settings.posture else "from the trunk's tilt"
+    why_view = "given" if settings.view else "from the shoulders' width"
+    rs = RaiseSettings(hold_tolerance_deg=settings.hold_tolerance_deg)
+    if posture == SUPINE:
+        if not settings.view:
+            view, why_view = SIDE, "lying down is filmed from the side"
+        angles = raise_angles(poses, posture, view)
+        up = up_masks(poses, posture, angles, rs)
+    else:
+        up = up_masks(poses, posture, {}, rs)
+        angles = raise_angles(poses, posture, view, {s: ~up[s] for s in SIDES})
+    reps = find_repetitions(poses, up, angles, rs)
+    ctx = make_context(poses, posture, view, rest_mask(len(poses), reps, poses.times))
+    measures = [measure(ctx, r, angles[r.side]) for r in reps]
+    return LegRaiseAnalysis(posture=posture, view=view, angles=angles, up=up, repetitions=reps, measures=measures,
+                            why_posture=why_posture, why_view=why_view)
+
+
+# ------------------------------------------------------------------ the assessment
+def assess(poses: Poses, /, *, settings: LegRaiseSettings = LegRaiseSettings()) -> Assessment:
+    """Leg-raise metrics, events, warnings and (with a prescription) the form check."""
+    found = analyse(poses, settings)
+    if found is None:
+        reason = "the trunk (shoulders and hips) was not seen"
+        return Assessment(metrics=[Metric.unmeasured("repetitions", "count", reason)],
+                          warnings=[f"{reason}: film the whole body, head to feet"],
+                          quality={"posture": None, "view": None})
+    metrics: list[Metric] = []
+    warnings: list[str] = []
+    reps, measures = found.repetitions, found.measures
+    per_side = {s: [m for m in measures if m.rep.side == s] for s in SIDES}
+    events = _events(reps)
+
+    metrics.append(Metric("repetitions", len(reps), "count",
+                          note=f"raises of either leg ({found.posture}, {found.view} view)"))
+    for s in SIDES:
+        metrics.append(Metric("repetitions", len(per_side[s]), "count", side=s, note=f"raises of the {s} leg"))
+    if found.posture == SUPINE:
+        metrics += _supine_metrics(per_side)
+    else:
+        metrics += _standing_metrics(per_side, found.view, settings)
+    metrics += _symmetry(per_side, "leg_elevation_peak" if found.posture == SUPINE else "hip_flexion_peak")
+    pain_metrics, pain_events = _pain_marks(poses, found, settings.pain_at_s)
+    metrics += pain_metrics
+    events += pain_events
+
+    quality: dict = {"posture": found.posture, "posture_from": found.why_posture, "view": found.view,
+                     "view_from": found.why_view, "angle": _angle_words(found),
+                     "hold_tolerance_deg": settings.hold_tolerance_deg,
+                     "repetitions": [m.to_dict() for m in measures]}
+    prescription = settings.prescription()
+    if prescription is not None:
+        form = check_form(measures, prescription, angle_name="leg raised" if found.posture == SUPINE else "knee raised")
+        quality["form_check"] = form.to_dict()
+        metrics.append(Metric("adherence", round(form.adherence_pct, 1), "%",
+                              note="repetitions meeting the prescription / prescribed; " + "; ".join(form.summary)))
+    if not reps:
+        warnings.append("no raise was found: no foot left the floor for 0.4 s or more"
+                        if found.posture == STANDING else "no raise was found: neither leg lifted 5 deg or more")
+    warnings += _framing(poses, reps)
+    if found.posture == STANDING and found.view == FRONT and reps:
+        warnings.append("front view: how high the knee came up is estimated from how far it rose, which reads low "
+                        "by 5-10 deg at high raises; knee angles need a side view")
+    if found.posture == SUPINE and find_view(poses) == FRONT and not settings.view:
+        warnings.append("lying down filmed end-on: leg angles need the camera beside the table")
+    return Assessment(metrics=metrics, events=events, warnings=warnings, quality=quality)
+
+
+def form_check_of(poses: Poses, settings: LegRaiseSettings) -> FormCheck | None:
+    """The form check alone (for the app's patient view)."""
+    found = analyse(poses, settings)
+    p = settings.prescription()
+    return None if found is None or p is None else check_form(found.measures, p)
+
+
+# ------------------------------------------------------------------ metrics
+def _values(ms: list[RepMeasure], attr: str) -> list[float]:
+    out = []
+    for m in ms:
+        v = getattr(m, attr) if hasattr(m, attr) else getattr(m.rep, attr)
+        if v is not None and np.isfinite(v):
+            out.append(float(v))
+    return out
+
+
+def _per_side(name: str, unit: str, ms: list[RepMeasure], attr: str, side: str, *, why_none: str,
+              whose: str = "raised", digits: int = 1, note: str = "", reduce=mean_of, how: str = "mean of") -> Metric:
+    vals = _values(ms, attr)
+    value = reduce(vals) if vals else None
+    if value is None:
+        return Metric.unmeasured(name, unit, why_none, side=side)
+    spread = f" ({min(vals):.{digits}f}-{max(vals):.{digits}f})" if len(vals) > 1 else ""
+    text = f"{whose} leg; {how} {len(vals)} raise{'s' if len(vals) != 1 else ''}{spread}" + (f"; {note}" if note else "")
+    value = int(value) if isinstance(value, (int, np.integer)) else round(float(value), digits)
+    return Metric(name, value, unit, side=side, note=text)
+
+
+def _standing_metrics(per_side: dict[str, list[RepMeasure]], view: str, settings: LegRaiseSettings) -> list[Metric]:
+    out: list[Metric] = []
+    none = "no raise of this leg"
+    side_only = "needs a side view (the camera beside the patient)"
+    front_only = "needs a front view (the patient facing the camera)"
+    angle_note = ("thigh against the vertical, from the side" if view == SIDE else
+                  "thigh against the vertical, from how far the knee rose (front view: reads 5-10 deg low at high "
+                  "raises)")
+    for s in SIDES:
+        ms = per_side[s]
+        stance = OTHER[s]
+        out.append(_per_side("hip_flexion_peak", "deg", ms, "peak_angle", s, why_none=none, note=angle_note))
+        out.append(_per_side("raised_knee_flexion", "deg", ms, "raised_knee_flexion", s,
+                             why_none=none if not ms else side_only, note="during the hold; 0 = straight"))
+        out.append(_per_side("hold_time", "s", ms, "hold_s", s, why_none=none, digits=2,
+                             note=f"longest time within {settings.hold_tolerance_deg:g} deg of the peak"))
+        out.append(_per_side("touch_downs", "count", ms, "touch_downs", s, why_none=none, digits=0,
+                             reduce=lambda v: int(np.sum(v)), how="total over",
+                             note="the raised foot touching the floor for under 0.5 s before going up again"))
+        # the standing leg's own metrics: this side stands while the other is raised
+        stands = per_side[stance]
+        t = _per_side("single_leg_time", "s", stands, "up_s", s, why_none=f"never stood on the {s} leg alone",
+                      whose="standing", digits=2, reduce=max, how="longest of", note=ref.SINGLE_LEG_SOURCE)
+        if t.value is not None:
+            flag = "short" if settings.stance_test and t.value < ref.SINGLE_LEG_MIN_S else None
+            note = t.note + ("" if settings.stance_test else
+                             "; flagged only in a single-leg stance test (stand as long as possible)")
+            t = Metric(t.name, t.value, t.unit, side=s, normal_range=(ref.SINGLE_LEG_MIN_S, None), flag=flag, note=note)
+        out.append(t)
+        out.append(_per_side("stance_knee_flexion", "deg", stands, "stance_knee_flexion", s,
+                             why_none=f"never stood on the {s} leg alone" if not stands else side_only,
+                             whose="standing", note="during the hold; 0 = straight"))
+        out.append(_per_side("trunk_lateral_lean", "deg", stands, "trunk_lateral_lean", s,
+                             why_none=f"never stood on the {s} leg alone" if not stands else front_only,
+                             whose="standing", note="toward the standing leg (positive), change from standing "
+                                                    "still; " + ref.TRUNK_LEAN_SOURCE))
+        out.append(_per_side("sway", "%height/s", stands, "sway", s,
+                             why_none=f"never stood on the {s} leg alone" if not stands else
+                             "the time on one leg was too short (needs 2 s on one foot or a 1 s hold)",
+                             whose="standing", digits=2, note=ref.SWAY_SOURCE))
+        if view == SIDE:
+            why_drop = front_only
+        elif ms and all(m.pelvic_drop is None for m in ms):
+            why_drop = (f"not measurable from one camera with the thigh raised above {PELVIC_DROP_MAX_THIGH_DEG:g} deg: "
+                        "the hip landmark on the raised side rises with the thigh and would show a drop as a hike; "
+                        "for a Trendelenburg test lift the foot by bending the knee, thigh kept down")
+        else:
+            why_drop = none
+        out.append(_per_side("pelvic_drop", "deg", ms, "pelvic_drop", s, why_none=why_drop,
+                             note="the raised side lower (positive), change from standing still; "
+                                  + ref.PELVIC_DROP_SOURCE))
+        out.append(_per_side("trunk_backward_lean", "deg", ms, "trunk_backward_lean", s,
+                             why_none=none if not ms else side_only,
+                             note="backward (positive), change from standing still; " + ref.TRUNK_LEAN_SOURCE))
+    return out
+
+
+def _supine_metrics(per_side: dict[str, list[RepMeasure]]) -> list[Metric]:
+    out: list[Metric] = []
+    for s in SIDES:
+        ms = per_side[s]
+        none = "no raise of this leg"
+        out.append(_per_side("leg_elevation_peak", "deg", ms, "peak_angle", s, why_none=none,
+                             note="hip-ankle line above its resting line on the table; " + ref.ASLR_SOURCE))
+        out.append(_per_side("raised_knee_flexion", "deg", ms, "raised_knee_flexion", s, why_none=none,
+                             note="during the hold; 0 = straight"))
+        out.append(_per_side("hold_time", "s", ms, "hold_s", s, why_none=none, digits=2,
+                             note="longest time within the tolerance of the peak"))
+        out.append(Metric.unmeasured("pelvis_rotation", "deg", "not visible from a camera beside the table (the "
+                                     "pelvis turns about the body's long axis, toward the camera)", side=s))
+    return out
+
+
+def _symmetry(per_side: dict[str, list[RepMeasure]], name: str) -> list[Metric]:
+    out = []
+    for metric, attr, unit in ((name, "peak_angle", "%"), ("hold_time", "hold_s", "%")):
+        left, right = mean_of(_values(per_side["left"], attr)), mean_of(_values(per_side["right"], attr))
+        mean = None if left is None or right is None else (left + right) / 2
+        if mean is None or mean <= 0:
+            out.append(Metric.unmeasured(f"{metric}_symmetry_index", unit, "needs raises of both legs"))
+        else:
+            out.append(Metric(f"{metric}_symmetry_index", rounded(100 * (right - left) / mean, 1), unit,
+                              note=ref.SYMMETRY_SOURCE))
+    return out
+
+
+def _pain_marks(poses: Poses, found: LegRaiseAnalysis, marks) -> tuple[list[Metric], list[Event]]:
+    """The raised leg's angle at each moment the therapist marked pain."""
+    name = "leg_elevation_at_pain" if found.posture == SUPINE else "hip_flexion_at_pain"
+    metrics, events = [], []
+    times = poses.times
+    for t in sorted(float(x) for x in marks):
+        frame = int(np.argmin(np.abs(times - t))) if len(times) else None
+        if not len(times) or t < times[0] - 1e-6 or t > times[-1] + 1e-6:
+            metrics.append(Metric.unmeasured(name, "deg", f"pain marked at {t:.2f} s, outside the clip"))
+            continue
+        rep = next((r for r in found.repetitions if r.start_s <= t <= r.end_s), None)
+        if rep is not None:
+            side = rep.side
+        else:
+            at = {s: value_at(times, found.angles[s], t) for s in SIDES}
+            side = max(SIDES, key=lambda s: at[s] if np.isfinite(at[s]) else -np.inf)
+        angle = value_at(times, found.angles[side], t)
+        events.append(Event(t, "pain_marked", side, frame))
+        if not np.isfinite(angle):
+            metrics.append(Metric.unmeasured(name, "deg", f"pain marked at {t:.2f} s; the {side} leg was not seen",
+                                             side=side))
+            continue
+        note = f"pain marked at {t:.2f} s" + ("" if rep else ", with neither leg raised")
+        flag = None
+        if found.posture == SUPINE:
+            lo, hi = ref.LASEGUE_RANGE
+            if lo <= angle <= hi:
+                flag = "30-70 deg"
+            note += "; " + ref.LASEGUE_SOURCE + " (ask whether the pain ran down the leg)"
+        metrics.append(Metric(name, round(float(angle), 1), "deg", side=side,
+                              normal_range=ref.LASEGUE_RANGE if found.posture == SUPINE else None, flag=flag,
+                              note=note))
+    return metrics, events
+
+
+def _events(reps: list[Repetition]) -> list[Event]:
+    out = []
+    for r in reps:
+        out += [Event(r.start_s, "raise_start", r.side, r.start), Event(r.peak_s, "raise_peak", r.side, r.peak),
+                Event(r.end_s, "raise_end", r.side, r.stop)]
+        out += [Event(t, "touch_down", r.side, None) for t in r.touch_down_times]
+    return out
+
+
+def _angle_words(found: LegRaiseAnalysis) -> str:
+    if found.posture == SUPINE:
+        return "leg elevation: hip-ankle line above its resting line"
+    if found.view == SIDE:
+        return "thigh elevation from the vertical, in the image (side view)"
+    return "thigh elevation from the vertical, from the knee's rise against the standing hip (front view)"
+
+
+def _framing(poses: Poses, reps: list[Repetition]) -> list[str]:
+    """Warnings for a repetition during which the raised leg or the hips left the frame or were poorly seen."""
+    out = []
+    w, h = poses.frame_size
+    for r in reps:
+        idx = list(LEG[r.side][:3]) + list(LEG[OTHER[r.side]][:3])
+        seg = poses.image[r.start:r.stop + 1][:, idx, :2]
+        vis = poses.visibility[r.start:r.stop + 1][:, idx]
+        outside = (~np.isfinite(seg).all(axis=2) | (seg[..., 0] < 0) | (seg[..., 0] > w)
+                   | (seg[..., 1] < 0) | (seg[..., 1] > h)).any(axis=0)
+        poorly = np.nanmean(np.where(np.isfinite(vis), vis, 0.0), axis=0) < 0.5
+        if outside.any() or poorly.any():
+            out.append(f"during the {r.side} raise at {r.start_s:.1f}-{r.end_s:.1f} s the hips, knees or ankles were "
+                       "out of the frame or poorly seen: its values are less reliable; keep the whole body in view")
+    return out

@@ -1,0 +1,295 @@
+"""Single-leg raises: posture, view, the raised leg's angle and the repetitions (pure functions).
+
+A **repetition** is one stretch of time with one foot off the floor (standing)
+or one leg lifted off the table (lying on the back), the other leg staying
+down. Standing, a foot is "off the floor" when its ankle is more than
+``lift_on`` leg lengths above its own floor level (the ankle's lowest image
+position in the clip, a high percentile of its y); it is back down below
+``lift_off`` (hysteresis, so landmark noise does not split a raise). Lying
+down, the leg is "lifted" above ``elevation_on`` deg and down below
+``elevation_off`` deg from its angle at rest. A foot that comes down for
+less than ``touch_down_max_s`` and goes up again is a **touch-down** (balance
+lost and caught) inside the same repetition, not a new repetition.
+
+The **angle** that gives each repetition its peak and hold:
+
+- standing, side view: thigh elevation from the vertical (sagittal, signed);
+- standing, front view: thigh elevation from its foreshortening (less
+  accurate: see :func:`movement_check.kinematics.thigh_elevation_front`);
+- lying, side view: leg elevation (hip->ankle) above its resting angle.
+
+``hold`` is the longest continuous time the angle stays within
+``hold_tolerance_deg`` of the repetition's peak, with sub-frame edges.
+
+Assumes a static camera and the patient standing (or lying) in one place:
+each foot's floor level is taken over the whole clip.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+from scipy.ndimage import uniform_filter1d
+
+from .cleaning import runs
+from .kinematics import inclination, leg_elevation, thigh_elevation, thigh_elevation_front
+from .landmarks import Landmark as L
+from .poses import Poses
+from .walking import leg_length_px, midpoint, shoulder_ratio
+
+STANDING, SUPINE = "standing", "supine"
+SIDE, FRONT = "side", "front"
+SIDES = ("left", "right")
+OTHER = {"left": "right", "right": "left"}
+
+#: hip, knee, ankle, heel, toe per side
+LEG = {"left": (L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE, L.LEFT_HEEL, L.LEFT_FOOT_INDEX),
+       "right": (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE, L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX)}
+
+
+@dataclass(frozen=True)
+class RaiseSettings:
+    """Thresholds of the segmentation (module notes). Leg lengths are hip-to-ankle."""
+
+    lift_on: float = 0.06            # leg lengths (about 5 cm)
+    lift_off: float = 0.03
+    elevation_on: float = 5.0        # deg, lying down
+    elevation_off: float = 2.5
+    min_raise_s: float = 0.4         # shorter lifts are steps or shuffles, not raises
+    touch_down_max_s: float = 0.5
+    hold_tolerance_deg: float = 5.0
+    floor_percentile: float = 90.0
+
+
+@dataclass(frozen=True)
+class Repetition:
+    """One raise. Frame indices are into the clip; ``stop`` is the last frame with the leg up."""
+
+    side: str                 # the raised leg
+    start: int
+    peak: int
+    stop: int
+    start_s: float
+    peak_s: float
+    end_s: float
+    peak_angle: float | None  # deg, the module's angle
+    hold_s: float             # longest continuous time within tolerance of the peak
+    hold_start_s: float
+    hold_end_s: float
+    touch_downs: int
+    touch_down_times: tuple[float, ...] = ()
+
+    @property
+    def up_s(self) -> float:
+        """Time with the foot off the floor (the single-leg time when standing)."""
+        return self.end_s - self.start_s
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["touch_down_times"] = list(self.touch_down_times)
+        d["up_s"] = self.up_s
+        return d
+
+
+# ---------------------------------------------------------------- posture and view
+def trunk_tilt(poses: Poses) -> np.ndarray:
+    """(T,) unsigned tilt (deg) of the trunk (hip midpoint -> shoulder midpoint) from the vertical."""
+    return np.abs(inclination(midpoint(poses, L.LEFT_SHOULDER, L.RIGHT_SHOULDER),
+                              midpoint(poses, L.LEFT_HIP, L.RIGHT_HIP)))
+
+
+def find_posture(poses: Poses) -> str | None:
+    """``standing`` or ``supine`` from the trunk's median tilt (over 45 deg: lying), None if unseen."""
+    tilt = trunk_tilt(poses)
+    if not np.isfinite(tilt).any():
+        return None
+    return SUPINE if float(np.nanmedian(tilt)) > 45.0 else STANDING
+
+
+def find_view(poses: Poses) -> str | None:
+    """``side`` or ``front`` from the shoulders' width over the trunk's length (as for gait)."""
+    ratio = shoulder_ratio(poses)
+    if not np.isfinite(ratio).any():
+        return None
+    return SIDE if float(np.nanmedian(ratio)) < 0.5 else FRONT
+
+
+def facing(poses: Poses) -> int:
+    """Side view, standing: +1 if the person faces +x (toes to the right of the heels), else -1.
+
+    Lying down: +1 if the feet are to the right of the hips.
+    """
+    toes = poses.image[:, [L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX], 0]
+    heels = poses.image[:, [L.LEFT_HEEL, L.RIGHT_HEEL], 0]
+    d = np.nanmedian(toes - heels) if np.isfinite(toes - heels).any() else 0.0
+    return 1 if d >= 0 else -1
+
+
+def legs_direction(poses: Poses) -> int:
+    """+1 if the feet lie to the right of the hips in the image (lying down), else -1."""
+    d = poses.image[:, [L.LEFT_ANKLE, L.RIGHT_ANKLE], 0] - poses.image[:, [L.LEFT_HIP, L.RIGHT_HIP], 0]
+    return 1 if (np.nanmedian(d) if np.isfinite(d).any() else 0.0) >= 0 else -1
+
+
+# ---------------------------------------------------------------- signals
+def foot_lift(poses: Poses, settings: RaiseSettings = RaiseSettings()) -> dict[str, np.ndarray]:
+    """Per side, (T,) height of the ankle above its floor level, in leg lengths (standing).
+
+    Each foot's floor level is a high percentile of its ankle's image y; a foot
+    that never came down (its "floor" well above the other's) takes the other
+    foot's level instead.
+    """
+    leg = leg_length_px(poses)
+    y = {s: poses.image[:, LEG[s][2], 1] for s in SIDES}
+    floor = {s: float(np.nanpercentile(y[s], settings.floor_percentile)) if np.isfinite(y[s]).any() else np.nan
+             for s in SIDES}
+    for side in SIDES:
+        if floor[OTHER[side]] - floor[side] > 4 * settings.lift_on * leg:
+            floor[side] = floor[OTHER[side]]
+    return {s: (floor[s] - y[s]) / leg for s in SIDES}
+
+
+def _rest_value(x: np.ndarray, rest: np.ndarray) -> float:
+    """Median of ``x`` over rest frames (all frames if fewer than 3 are at rest)."""
+    use = rest & np.isfinite(x)
+    if use.sum() < 3:
+        use = np.isfinite(x)
+    return float(np.median(x[use])) if use.any() else float("nan")
+
+
+def raise_angles(poses: Poses, posture: str, view: str, down: dict[str, np.ndarray] | None = None
+                 ) -> dict[str, np.ndarray]:
+    """Per side, (T,) the angle that measures the raise (module notes), in degrees."""
+    out = {}
+    if posture == SUPINE:
+        direction = legs_direction(poses)
+        for side in SIDES:
+            hip, ankle = LEG[side][0], LEG[side][2]
+            out[side] = leg_elevation(poses.image[:, hip, :2], poses.image[:, ankle, :2], direction)
+        # relative to the leg at rest: its lowest angles (10th percentile)
+        for side in SIDES:
+            a = out[side]
+            rest = np.nanpercentile(a, 10) if np.isfinite(a).any() else np.nan
+            out[side] = a - rest
+        return out
+    if view == SIDE:
+        direction = facing(poses)
+        for side in SIDES:
+            hip, knee = LEG[side][0], LEG[side][1]
+            out[side] = thigh_elevation(poses.image[:, hip, :2], poses.image[:, knee, :2], direction)
+        return out
+    # front view: the knee's rise measured from the standing leg's hip
+    both_down = np.ones(len(poses), bool) if down is None else down["left"] & down["right"]
+    for side in SIDES:
+        hip, knee = LEG[side][0], LEG[side][1]
+        ref = LEG[OTHER[side]][0]
+        drop = poses.image[:, knee, 1] - poses.image[:, ref, 1]
+        thigh = _rest_value(poses.image[:, knee, 1] - poses.image[:, hip, 1], both_down)
+        out[side] = thigh_elevation_front(drop, _rest_value(drop, both_down), thigh)
+    return out
+
+
+# ---------------------------------------------------------------- repetitions
+def _hysteresis(signal: np.ndarray, on: float, off: float) -> np.ndarray:
+    """(T,) bool: up once above ``on``, until below ``off``; NaN keeps the state."""
+    up = np.zeros(len(signal), dtype=bool)
+    state = False
+    for i, v in enumerate(signal):
+        if np.isfinite(v):
+            state = v > on if not state else v > off
+        up[i] = state
+    return up
+
+
+def up_masks(poses: Poses, posture: str, angles: dict[str, np.ndarray],
+             settings: RaiseSettings = RaiseSettings()) -> dict[str, np.ndarray]:
+    """Per side, (T,) bool: that leg is raised and the other is not."""
+    if posture == SUPINE:
+        raw = {s: _hysteresis(angles[s], settings.elevation_on, settings.elevation_off) for s in SIDES}
+    else:
+        lift = foot_lift(poses, settings)
+        raw = {s: _hysteresis(lift[s], settings.lift_on, settings.lift_off) for s in SIDES}
+    both = raw["left"] & raw["right"]        # a jump, or both legs lifted: not a single-leg raise
+    return {s: raw[s] & ~both for s in SIDES}
+
+
+def _smooth(x: np.ndarray, n: int) -> np.ndarray:
+    if n <= 1:
+        return x
+    ok = np.isfinite(x)
+    num = uniform_filter1d(np.where(ok, x, 0.0), n, mode="nearest")
+    den = uniform_filter1d(ok.astype(float), n, mode="nearest")
+    return np.where(ok, num / np.maximum(den, 1e-9), np.nan)
+
+
+def longest_hold(times: np.ndarray, angle: np.ndarray, level: float, a: int, b: int) -> tuple[float, float, float]:
+    """Longest continuous time in frames [a, b] with ``angle`` >= ``level``; edges interpolated.
+
+    Returns (duration, start time, end time).
+    """
+    seg = angle[a:b + 1]
+    t = times[a:b + 1]
+    above = np.isfinite(seg) & (seg >= level)
+    best = (0.0, float(t[0]), float(t[0]))
+    for s, e in runs(above):
+        t0, t1 = float(t[s]), float(t[e - 1])
+        if s > 0 and np.isfinite(seg[s - 1]):         # crossing between s-1 and s
+            f = (level - seg[s - 1]) / (seg[s] - seg[s - 1])
+            t0 = float(t[s - 1] + f * (t[s] - t[s - 1]))
+        if e < len(seg) and np.isfinite(seg[e]):      # crossing between e-1 and e
+            f = (seg[e - 1] - level) / (seg[e - 1] - seg[e])
+            t1 = float(t[e - 1] + f * (t[e] - t[e - 1]))
+        if t1 - t0 > best[0]:
+            best = (t1 - t0, t0, t1)
+    return best
+
+
+def find_repetitions(poses: Poses, up: dict[str, np.ndarray], angles: dict[str, np.ndarray],
+                     settings: RaiseSettings = RaiseSettings()) -> list[Repetition]:
+    """Every raise in time order (module notes)."""
+    times = poses.times
+    fps = 1.0 / float(np.median(np.diff(times))) if len(times) > 1 else 30.0
+    reps: list[Repetition] = []
+    for side in SIDES:
+        spans = runs(up[side])
+        # join spans separated by a short touch-down
+        merged: list[list] = []
+        for s, e in spans:
+            if merged and times[s] - times[merged[-1][1] - 1] <= settings.touch_down_max_s + 0.5 / fps:
+                merged[-1][2].append(0.5 * (times[merged[-1][1] - 1] + times[s]))
+                merged[-1][1] = e
+            else:
+                merged.append([s, e, []])
+        smooth = _smooth(angles[side], max(1, int(round(0.2 * fps))))
+        for s, e, touches in merged:
+            start_s, end_s = _edge_time(times, up[side], s, before=True), _edge_time(times, up[side], e - 1, before=False)
+            if end_s - start_s < settings.min_raise_s:
+                continue
+            seg = smooth[s:e]
+            if np.isfinite(seg).any():
+                k = s + int(np.nanargmax(seg))
+                peak = float(np.nanmax(seg))
+                hold, h0, h1 = longest_hold(times, angles[side], peak - settings.hold_tolerance_deg, s, e - 1)
+            else:
+                k, peak, hold, h0, h1 = (s + e) // 2, None, 0.0, float(times[s]), float(times[s])
+            reps.append(Repetition(side=side, start=s, peak=k, stop=e - 1, start_s=start_s, peak_s=float(times[k]),
+                                   end_s=end_s, peak_angle=peak, hold_s=hold, hold_start_s=h0, hold_end_s=h1,
+                                   touch_downs=len(touches), touch_down_times=tuple(float(x) for x in touches)))
+    return sorted(reps, key=lambda r: r.start_s)
+
+
+def _edge_time(times: np.ndarray, up: np.ndarray, i: int, *, before: bool) -> float:
+    """Time of a raise's edge: halfway between the last frame down and the first frame up."""
+    j = i - 1 if before else i + 1
+    if 0 <= j < len(times):
+        return float(0.5 * (times[i] + times[j]))
+    return float(times[i])
+
+
+def rest_mask(n: int, reps: list[Repetition], times: np.ndarray, *, margin_s: float = 0.3) -> np.ndarray:
+    """(n,) bool: no raise within ``margin_s``: both feet down, the person standing still."""
+    rest = np.ones(n, dtype=bool)
+    for r in reps:
+        rest &= ~((times >= r.start_s - margin_s) & (times <= r.end_s + margin_s))
+    return rest
