@@ -116,8 +116,50 @@ def build_parser() -> argparse.ArgumentParser:
     ana.add_argument("--figures", metavar="DIR",
                      help="also save the test's figures as PNG files in this folder")
     ana.add_argument("--view", choices=("side", "front"),
-                     help="override the view found in the clip (side: walking across; front: toward the camera)")
+                     help="override the view found in the clip (side: walking across or side-on; front: facing "
+                          "the camera)")
+    raise_ = ana.add_argument_group("leg-raise options")
+    raise_.add_argument("--posture", choices=("standing", "supine"),
+                        help="override the posture found in the clip (supine: lying on the back)")
+    raise_.add_argument("--pain-at", metavar="S[,S...]", type=_times,
+                        help="times (s from the start of the clip) the patient reported pain: the leg's angle at each "
+                             "is reported")
+    raise_.add_argument("--stance-test", action="store_true",
+                        help="the patient was asked to stand on one leg as long as possible (flags under 5 s)")
+    raise_.add_argument("--prescribed-reps", type=int, metavar="N",
+                        help="home exercise: raises prescribed per side (turns on the form check)")
+    raise_.add_argument("--prescribed-hold-s", type=float, metavar="S", help="home exercise: hold prescribed (s)")
+    raise_.add_argument("--prescribed-sides", choices=("both", "left", "right"), default="both",
+                        help="home exercise: which legs (default both)")
+    raise_.add_argument("--straight-knee", action="store_true",
+                        help="home exercise: a straight-leg raise (a bent knee is pointed out)")
+    raise_.add_argument("--target-deg", type=float, metavar="DEG", help="home exercise: raise at least this high")
     return parser
+
+
+def _times(text: str) -> tuple[float, ...]:
+    try:
+        values = tuple(float(x) for x in text.replace(" ", "").split(",") if x)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a list of times in seconds, e.g. 3.5,7.2") from None
+    if not values or any(v < 0 for v in values):
+        raise argparse.ArgumentTypeError(f"{text!r}: give times in seconds from the start of the clip, e.g. 3.5,7.2")
+    return values
+
+
+def _test_options(args) -> dict:
+    """The test's settings from the command line (each test takes the ones it knows)."""
+    if args.height_cm is not None and not 50 <= args.height_cm <= 250:
+        raise InputError(f"--height-cm {args.height_cm:g} is not a person's height in centimetres.")
+    if args.prescribed_reps is not None and not 1 <= args.prescribed_reps <= 200:
+        raise InputError(f"--prescribed-reps {args.prescribed_reps}: give the raises per side, 1 to 200.")
+    if args.prescribed_hold_s is not None and not 0 <= args.prescribed_hold_s <= 300:
+        raise InputError(f"--prescribed-hold-s {args.prescribed_hold_s:g}: give the hold in seconds, 0 to 300.")
+    sides = ("left", "right") if args.prescribed_sides == "both" else (args.prescribed_sides,)
+    return {"height_cm": args.height_cm, "view": args.view, "posture": args.posture,
+            "pain_at_s": args.pain_at, "stance_test": args.stance_test or None,
+            "prescribed_repetitions": args.prescribed_reps, "prescribed_hold_s": args.prescribed_hold_s,
+            "prescribed_sides": sides, "straight_knee": args.straight_knee or None, "target_angle_deg": args.target_deg}
 
 
 def _settings(args) -> tuple[ExtractionSettings, CleaningSettings | None]:
@@ -178,11 +220,9 @@ def run(argv: list[str] | None = None) -> int:
             prepared = prepare(args.clip, settings, cleaning=None if args.raw else cleaning,
                                subject=args.subject, progress=progress)
         else:
-            if args.height_cm is not None and not 50 <= args.height_cm <= 250:
-                raise InputError(f"--height-cm {args.height_cm:g} is not a person's height in centimetres.")
+            options = _test_options(args)
             result, prepared = analyze_clip(args.clip, args.test, settings, cleaning=cleaning,
-                                            subject=args.subject, progress=progress,
-                                            height_cm=args.height_cm, view=args.view)
+                                            subject=args.subject, progress=progress, **options)
     finally:
         progress.close()
 
@@ -204,7 +244,7 @@ def run(argv: list[str] | None = None) -> int:
         folder = Path(args.figures)
         folder.mkdir(parents=True, exist_ok=True)
         stem = Path(args.clip).stem
-        for name, fig in figures_for(args.test, prepared.poses, height_cm=args.height_cm, view=args.view).items():
+        for name, fig in figures_for(args.test, prepared.poses, **options).items():
             _atomic(str(folder / f"{stem}_{name}.png"), lambda tmp, fig=fig: fig.savefig(tmp, dpi=110, format="png"))
     if args.annotated:
         from .annotate import write_annotated

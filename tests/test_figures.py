@@ -32,3 +32,22 @@ def test_gait_figures_draw_both_sides_and_the_events(tmp_path):
     assert len(markers) >= 8
     fig.savefig(tmp_path / "cycle.png")
     assert (tmp_path / "cycle.png").stat().st_size > 5000
+
+
+def test_leg_raise_figure_marks_each_raise_peak_and_pain(tmp_path):
+    from movement_check.figures import figures_for
+
+    from .raiser import SIDE_CAMERA, Raise, perform
+    from .raiser import Script as RaiseScript
+
+    poses, truth = perform(RaiseScript([Raise("right", 1.0, hip=70), Raise("left", 5.0, hip=50)], duration=9),
+                           camera=SIDE_CAMERA)
+    poses, _ = clean(poses)
+    fig = figures_for("leg-raise", poses, pain_at_s=(2.0,))["raises"]
+    ax = fig.axes[0]
+    peaks = sorted(line.get_ydata()[0] for line in ax.get_lines() if line.get_marker() == "v")
+    assert np.allclose(peaks, [50, 70], atol=3)
+    assert sum(1 for t in ax.texts if t.get_text().startswith("hold")) == 2
+    assert any("pain" in t.get_text() for t in ax.texts)
+    fig.savefig(tmp_path / "raises.png")
+    assert (tmp_path / "raises.png").stat().st_size > 5000
