@@ -2,7 +2,8 @@
 
 This first page analyses an uploaded clip: it finds the patient, cleans their
 landmark trajectories, shows how well they could be seen, and runs the chosen
-test (gait today) with its metrics, flags and figures. The uploaded
+test (gait, single-leg raise) with its metrics, flags and figures, and for a
+home exercise the form check a patient can read. The uploaded
 clip is written to a temporary folder for the analysis and deleted at once;
 nothing leaves this machine. The server listens on this computer only
 (``make app``); the live telehealth session and sign-in come later.
@@ -29,8 +30,19 @@ from movement_check.video import VIDEO_SUFFIXES
 TEST_LABELS = {"gait": "Gait (walk for me)", "leg-raise": "Single-leg raise", "foot-rotation": "Foot rotation"}
 
 
-def run_analysis(data: bytes, name: str, test: str, model: str, subject: str | int,
-                 height_cm: float | None = None) -> dict:
+def parse_times(text: str) -> tuple[float, ...]:
+    """ "3.5, 7.2" -> (3.5, 7.2); raises InputError with a sentence the user can act on."""
+    parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p]
+    try:
+        values = tuple(float(p) for p in parts)
+    except ValueError:
+        raise InputError(f"Pain times {text!r}: give seconds from the start of the clip, e.g. 3.5, 7.2.") from None
+    if any(v < 0 for v in values):
+        raise InputError("Pain times are seconds from the start of the clip, so none can be negative.")
+    return values
+
+
+def run_analysis(data: bytes, name: str, test: str, model: str, subject: str | int, **options) -> dict:
     """Analyse the uploaded bytes; returns what the page shows (plain values, kept in session state)."""
     progress = st.progress(0.0, text="Finding the person in each frame...")
 
@@ -42,7 +54,7 @@ def run_analysis(data: bytes, name: str, test: str, model: str, subject: str | i
         clip = Path(folder) / ("clip" + Path(name).suffix.lower())
         clip.write_bytes(data)
         settings = ExtractionSettings(model=model, estimator=EstimatorSettings(max_people=2))
-        result, prepared = analyze_clip(clip, test, settings, subject=subject, progress=report, height_cm=height_cm)
+        result, prepared = analyze_clip(clip, test, settings, subject=subject, progress=report, **options)
     progress.empty()
     with tempfile.TemporaryDirectory() as folder:
         npz = prepared.poses.save(Path(folder) / "poses.npz").read_bytes()
@@ -50,7 +62,7 @@ def run_analysis(data: bytes, name: str, test: str, model: str, subject: str | i
     result_dict = result.to_dict()
     result_dict["source"]["file"] = name
     figures = {}
-    for fig_name, fig in figures_for(test, prepared.poses, height_cm=height_cm).items():
+    for fig_name, fig in figures_for(test, prepared.poses, **options).items():
         png = io.BytesIO()
         fig.savefig(png, format="png", dpi=110)
         figures[fig_name] = png.getvalue()
@@ -78,6 +90,12 @@ def show(outcome: dict) -> None:
                       for m in result["metrics"]], hide_index=True)
     for png in outcome.get("figures", {}).values():
         st.image(png)
+    assessment = quality.get("assessment", {})
+    if assessment.get("form_check"):
+        show_form_check(assessment["form_check"])
+    if assessment.get("repetitions"):
+        with st.expander("Each repetition"):
+            st.dataframe(assessment["repetitions"], hide_index=True)
     with st.expander("People seen in the clip"):
         st.dataframe(subject["people"], hide_index=True)
     with st.expander("How well each landmark was seen"):
@@ -87,6 +105,37 @@ def show(outcome: dict) -> None:
     st.download_button("Download trajectories (.npz)", outcome["npz"], file_name=f"{outcome['name']}_poses.npz")
     st.download_button("Download trajectories (CSV)", outcome["csv"], file_name=f"{outcome['name']}_poses.csv",
                        mime="text/csv")
+
+
+def show_form_check(form: dict) -> None:
+    """The home-exercise check in the patient's words."""
+    st.subheader("Home exercise check")
+    st.metric("Done as prescribed", f"{form['adherence_pct']:.0f} %")
+    for line in form["summary"]:
+        st.write(line)
+    st.dataframe([{"leg": r["side"], "raise": r["number"], "at (s)": r["start_s"],
+                   "as prescribed": "yes" if r["meets_prescription"] else "no",
+                   "feedback": "; ".join(r["feedback"])} for r in form["repetitions"]], hide_index=True)
+
+
+def leg_raise_options() -> dict:
+    """The leg-raise inputs inside the form (read only when that test is chosen)."""
+    with st.expander("Single-leg raise options"):
+        posture = st.radio("Position", ["found in the clip", "standing", "lying on the back"], horizontal=True)
+        pain = st.text_input("Pain reported at (s)", "", help="seconds from the start of the clip, e.g. 3.5, 7.2: "
+                                                              "the leg's angle at each moment is reported")
+        stance_test = st.checkbox("Single-leg stance test (stand as long as possible): flag under 5 s")
+        st.caption("Home exercise (leave raises at 0 for none)")
+        cols = st.columns(3)
+        reps = cols[0].number_input("Raises per side", min_value=0, max_value=200, value=0)
+        hold = cols[1].number_input("Hold (s)", min_value=0.0, max_value=300.0, value=5.0, step=0.5)
+        sides = cols[2].selectbox("Legs", ["both", "left", "right"])
+        straight = st.checkbox("Straight-leg raise (keep the knee straight)")
+    return {"posture": {"standing": "standing", "lying on the back": "supine"}.get(posture),
+            "pain_text": pain, "stance_test": stance_test or None,
+            "prescribed_repetitions": int(reps) or None, "prescribed_hold_s": float(hold) if reps else None,
+            "prescribed_sides": ("left", "right") if sides == "both" else (sides,),
+            "straight_knee": straight or None}
 
 
 def main() -> None:
@@ -103,6 +152,7 @@ def main() -> None:
                                 help="auto, walker, largest, most-visible, longest, or a person's number")
         height = st.number_input("Patient's height (cm)", min_value=0, max_value=250, value=0,
                                  help="scales gait speed and step length; 0 = not given")
+        raise_options = leg_raise_options()
         submitted = st.form_submit_button("Analyse")
     if submitted:
         if uploaded is None:
@@ -110,8 +160,12 @@ def main() -> None:
         else:
             choice: str | int = int(subject) if subject.strip().isdigit() else subject.strip()
             try:
+                options = {"height_cm": float(height) if height >= 50 else None}
+                if test == "leg-raise":
+                    options.update(raise_options)
+                    options["pain_at_s"] = parse_times(options.pop("pain_text"))
                 st.session_state["outcome"] = run_analysis(uploaded.getvalue(), uploaded.name, test, model, choice,
-                                                           float(height) if height >= 50 else None)
+                                                           **options)
             except InputError as exc:
                 st.session_state.pop("outcome", None)
                 st.error(str(exc))

@@ -44,7 +44,7 @@ def test_uploaded_clip_is_analysed_and_not_kept():
     before = _leftover_clips()
     at = _app()
     at.file_uploader[0].upload(LUNGE.name, LUNGE.read_bytes(), "video/mp4")
-    at.selectbox[0].select("leg-raise")                     # a test this version does not have yet
+    at.selectbox[0].select("foot-rotation")                 # a test this version does not have yet
     at.button[0].click().run()
     assert not at.exception
     assert not at.error
@@ -68,3 +68,33 @@ def test_gait_results_and_figures_are_shown():
     table = at.dataframe[0].value
     assert "cadence" in list(table["name"])
     assert len(at.get("imgs")) >= 1 or len(at.get("image")) >= 1
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (REPO.parent / "shared" / "videos").exists(), reason="../shared not beside the checkout")
+def test_leg_raise_with_a_prescription_shows_the_form_check():
+    clip = REPO.parent / "shared" / "synthetic_videos" / "legraise_front_15fps.mp4"
+    at = _app()
+    at.file_uploader[0].upload(clip.name, clip.read_bytes(), "video/mp4")
+    at.selectbox[0].select("leg-raise")
+    at.text_input[1].input("1.5")                 # pain marked at 1.5 s
+    at.number_input[1].set_value(1)               # 1 raise per side
+    at.number_input[2].set_value(1.5)             # held 1.5 s
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+    names = list(at.dataframe[0].value["name"])
+    assert "hip_flexion_peak" in names and "hip_flexion_at_pain" in names
+    assert any(s.value == "Home exercise check" for s in at.subheader)
+    feedback = at.dataframe[1].value
+    assert list(feedback["leg"]) == ["right", "left"]
+    assert feedback["feedback"][1].startswith("held 1.7 s")
+
+
+def test_pain_times_that_are_not_times_get_one_sentence():
+    at = _app()
+    at.file_uploader[0].upload("clip.mp4", b"not read before the times are checked", "video/mp4")
+    at.selectbox[0].select("leg-raise")
+    at.text_input[1].input("soon")
+    at.button[0].click().run()
+    assert not at.exception
+    assert len(at.error) == 1 and "Pain times" in at.error[0].value
