@@ -138,9 +138,11 @@ def thigh_elevation_front(knee_drop: np.ndarray, knee_drop_at_rest: float, thigh
     Why not the raised side's own hip: MediaPipe's hip landmark rises with a
     raised thigh (see :mod:`movement_check.raises`). Known biases: a pelvis
     dropping on the raised side lowers the knee with it and reads low (about
-    2.5 deg at 70 deg for a 6 deg drop); 1 px of knee error moves the angle by
-    about 1 / (length x sin e) rad, poor near 0; MediaPipe puts a knee
-    pointing at the camera a few pixels low, so high raises read low.
+    2.5 deg at 70 deg for a 6 deg drop); the knee coming toward the lens is
+    ignored (perspective), which reads low: 1.8 / 3.1 / 4.2 deg at 70 / 55 /
+    40 deg with a camera 5 m away, 9-12 deg with a webcam 2.5 m away; 1 px of
+    knee error moves the angle by about 1 / (length x sin e) rad, poor near 0;
+    MediaPipe puts a knee pointing at the camera a few pixels low.
     """
     rise = knee_drop_at_rest - np.asarray(knee_drop, dtype=float)
     return np.degrees(np.arccos(np.clip(1.0 - rise / thigh_length, -1.0, 1.0)))

@@ -75,8 +75,10 @@ def test_front_view_peaks_without_compensation():
     a, truth, _ = _run(script, FRONT_CAMERA, noise_px=0.5, seed=5)
     reps = a.quality["repetitions"]
     assert len(reps) == 3
+    # the knee comes toward the lens, which the orthographic foreshortening model ignores: it reads low,
+    # noiseless 1.8 / 3.1 / 4.2 deg at 70 / 55 / 40 with this camera 5 m away (more with a webcam nearer)
     for r, t in zip(reps, truth):
-        assert abs(r["peak_angle"] - t.peak) < 3.0
+        assert 0.0 < t.peak - r["peak_angle"] < 5.0
         assert abs(r["hold_s"] - t.hold_s) < 0.15
 
 

@@ -149,8 +149,10 @@ def assess(poses: Poses, /, *, settings: LegRaiseSettings = LegRaiseSettings()) 
                         if found.posture == STANDING else "no raise was found: neither leg lifted 5 deg or more")
     warnings += _framing(poses, reps)
     if found.posture == STANDING and found.view == FRONT and reps:
-        warnings.append("front view: how high the knee came up is estimated from how far it rose, which reads low "
-                        "by 5-10 deg at high raises; knee angles need a side view")
+        warnings.append("front view: how high the knee came up is estimated from how far it rose in the image, "
+                        "which reads low (2-4 deg with the camera 5 m away, up to 10-12 deg with a webcam 2.5 m "
+                        "away); a straight-leg raise toward a camera above hip height can be missed; knee angles "
+                        "need a side view: film from the side for numbers to compare between visits")
     if found.posture == SUPINE and find_view(poses) == FRONT and not settings.view:
         warnings.append("lying down filmed end-on: leg angles need the camera beside the table")
     return Assessment(metrics=metrics, events=events, warnings=warnings, quality=quality)
@@ -191,8 +193,8 @@ def _standing_metrics(per_side: dict[str, list[RepMeasure]], view: str, settings
     side_only = "needs a side view (the camera beside the patient)"
     front_only = "needs a front view (the patient facing the camera)"
     angle_note = ("thigh against the vertical, from the side" if view == SIDE else
-                  "thigh against the vertical, from how far the knee rose (front view: reads 5-10 deg low at high "
-                  "raises)")
+                  "thigh against the vertical, from how far the knee rose (front view: reads low, more so with "
+                  "the camera near)")
     for s in SIDES:
         ms = per_side[s]
         stance = OTHER[s]
