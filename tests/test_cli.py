@@ -99,3 +99,13 @@ def test_progress_bar_on_a_terminal(capsys):
     quiet(10, 60)                      # a 2-second clip: no bar
     quiet.close()
     assert capsys.readouterr().err == ""
+
+
+def test_leg_raise_options_are_checked_before_any_work(tmp_path, capsys):
+    clip = write_clip(tmp_path / "clip.mp4", frames=20)
+    assert main(["analyze", str(clip), "--test", "leg-raise", "--prescribed-reps", "0", "--quiet"]) == 2
+    assert "--prescribed-reps 0" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:
+        main(["analyze", str(clip), "--test", "leg-raise", "--pain-at", "later"])
+    assert exit_.value.code == 2
+    assert "not a list of times" in capsys.readouterr().err
