@@ -54,6 +54,8 @@ LEFT_LEG = (Landmark.LEFT_HIP, Landmark.LEFT_KNEE, Landmark.LEFT_ANKLE,
             Landmark.LEFT_HEEL, Landmark.LEFT_FOOT_INDEX)
 RIGHT_LEG = (Landmark.RIGHT_HIP, Landmark.RIGHT_KNEE, Landmark.RIGHT_ANKLE,
              Landmark.RIGHT_HEEL, Landmark.RIGHT_FOOT_INDEX)
+#: the leg chain by side name: LEG["left"] = (hip, knee, ankle, heel, toe)
+LEG = {"left": LEFT_LEG, "right": RIGHT_LEG}
 LEFT_ARM = (Landmark.LEFT_SHOULDER, Landmark.LEFT_ELBOW, Landmark.LEFT_WRIST,
             Landmark.LEFT_PINKY, Landmark.LEFT_INDEX, Landmark.LEFT_THUMB)
 RIGHT_ARM = (Landmark.RIGHT_SHOULDER, Landmark.RIGHT_ELBOW, Landmark.RIGHT_WRIST,

@@ -34,18 +34,14 @@ from scipy.ndimage import uniform_filter1d
 
 from .cleaning import runs
 from .kinematics import inclination, leg_elevation, thigh_elevation, thigh_elevation_front
-from .landmarks import Landmark as L
+from .landmarks import LEG, Landmark as L
 from .poses import Poses
-from .walking import leg_length_px, midpoint, shoulder_ratio
+from .walking import FRONT, SIDE, SIDE_VIEW_MAX_RATIO, leg_length_px, midpoint, shoulder_ratio
 
 STANDING, SUPINE = "standing", "supine"
-SIDE, FRONT = "side", "front"
 SIDES = ("left", "right")
 OTHER = {"left": "right", "right": "left"}
 
-#: hip, knee, ankle, heel, toe per side
-LEG = {"left": (L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE, L.LEFT_HEEL, L.LEFT_FOOT_INDEX),
-       "right": (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE, L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX)}
 
 
 @dataclass(frozen=True)
@@ -112,14 +108,11 @@ def find_view(poses: Poses) -> str | None:
     ratio = shoulder_ratio(poses)
     if not np.isfinite(ratio).any():
         return None
-    return SIDE if float(np.nanmedian(ratio)) < 0.5 else FRONT
+    return SIDE if float(np.nanmedian(ratio)) < SIDE_VIEW_MAX_RATIO else FRONT
 
 
 def facing(poses: Poses) -> int:
-    """Side view, standing: +1 if the person faces +x (toes to the right of the heels), else -1.
-
-    Lying down: +1 if the feet are to the right of the hips.
-    """
+    """Side view, standing: +1 if the person faces +x (toes to the right of the heels), else -1."""
     toes = poses.image[:, [L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX], 0]
     heels = poses.image[:, [L.LEFT_HEEL, L.RIGHT_HEEL], 0]
     d = np.nanmedian(toes - heels) if np.isfinite(toes - heels).any() else 0.0
@@ -263,7 +256,7 @@ def find_repetitions(poses: Poses, up: dict[str, np.ndarray], angles: dict[str, 
                 merged.append([s, e, []])
         smooth = _smooth(angles[side], max(1, int(round(0.2 * fps))))
         for s, e, touches in merged:
-            start_s, end_s = _edge_time(times, up[side], s, before=True), _edge_time(times, up[side], e - 1, before=False)
+            start_s, end_s = _edge_time(times, s, before=True), _edge_time(times, e - 1, before=False)
             if end_s - start_s < settings.min_raise_s:
                 continue
             seg = smooth[s:e]
@@ -279,7 +272,7 @@ def find_repetitions(poses: Poses, up: dict[str, np.ndarray], angles: dict[str, 
     return sorted(reps, key=lambda r: r.start_s)
 
 
-def _edge_time(times: np.ndarray, up: np.ndarray, i: int, *, before: bool) -> float:
+def _edge_time(times: np.ndarray, i: int, *, before: bool) -> float:
     """Time of a raise's edge: halfway between the last frame down and the first frame up."""
     j = i - 1 if before else i + 1
     if 0 <= j < len(times):

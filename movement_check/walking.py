@@ -31,6 +31,10 @@ from .landmarks import Landmark as L
 from .poses import Poses
 
 SIDE, FRONT = "side", "front"
+#: shoulder width / trunk length below this: side view (see the module notes)
+SIDE_VIEW_MAX_RATIO = 0.5
+#: leg length (hip to ankle) as a share of body height: hip 0.530 H, ankle 0.039 H (Drillis & Contini 1966)
+LEG_SHARE_OF_HEIGHT = 0.491
 
 
 @dataclass(frozen=True)
@@ -115,7 +119,7 @@ def find_bouts(poses: Poses, *, view: str | None = None, min_bout_s: float = 1.5
               & (xy[..., 1] > edge_margin * h).all(axis=1) & (xy[..., 1] < (1 - edge_margin) * h).all(axis=1))
     window = max(3, int(round(1.0 * fps)))
     ratio = shoulder_ratio(poses)
-    frame_view = np.where(ratio < 0.5, SIDE, FRONT) if view is None else np.full(n, view)
+    frame_view = np.where(ratio < SIDE_VIEW_MAX_RATIO, SIDE, FRONT) if view is None else np.full(n, view)
     ankle_l, ankle_r = poses.image[:, L.LEFT_ANKLE, :2], poses.image[:, L.RIGHT_ANKLE, :2]
     apart = ankle_l - ankle_r
     # legs alternate along the direction of travel: x in a side view, y (depth) in a front view

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from movement_check.landmarks import LEG as LEGS
 from movement_check.landmarks import N_LANDMARKS, Landmark as L
 from tests.walker import Camera, render
 
@@ -118,8 +119,6 @@ UPPER = {
     L.LEFT_EAR: (0.0, 0.07, 0.71), L.RIGHT_EAR: (0.0, -0.07, 0.71),
     L.MOUTH_LEFT: (0.1, 0.02, 0.66), L.MOUTH_RIGHT: (0.1, -0.02, 0.66),
 }
-LEGS = {"left": (L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE, L.LEFT_HEEL, L.LEFT_FOOT_INDEX),
-        "right": (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE, L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX)}
 
 
 def _leg(pos, i, side, hip, thigh_dir, shank_dir):

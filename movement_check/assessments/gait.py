@@ -30,18 +30,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..events import HEEL_STRIKE, TOE_OFF
-from ..landmarks import Landmark as L
+from ..landmarks import LEG, Landmark as L
 from ..poses import Poses
 from ..results import Event, Metric
-from ..walking import FRONT, SIDE, Bout, in_bouts, leg_length_px, midpoint
+from ..walking import FRONT, LEG_SHARE_OF_HEIGHT, SIDE, Bout, in_bouts, leg_length_px, midpoint
 from . import gait_reference as ref
 from .base import Assessment
 from .gait_angles import front_angle_metrics, side_angle_metrics
-from .gait_strides import LEG, GaitAnalysis, Stride, analyse, step_pair_asymmetry
+from .gait_strides import GaitAnalysis, Stride, analyse, step_pair_asymmetry
 from .stride_stats import SIDES, make_metric, mean_of, range_flag, rounded, sd_of, value_at
 
-#: leg length (hip to ankle) as a share of body height: hip 0.530 H, ankle 0.039 H (Drillis & Contini 1966)
-LEG_SHARE_OF_HEIGHT = 0.491
 MIN_STRIDES = 4
 
 __all__ = ["GaitAnalysis", "GaitSettings", "Stride", "analyse", "assess"]

@@ -8,12 +8,12 @@ from __future__ import annotations
 import numpy as np
 
 from .. import kinematics as kin
-from ..landmarks import Landmark as L
+from ..landmarks import LEG, Landmark as L
 from ..poses import Poses
 from ..results import Metric
 from ..walking import Bout, in_bouts, midpoint
 from . import gait_reference as ref
-from .gait_strides import LEG, Stride
+from .gait_strides import Stride
 from .stride_stats import SIDES, lower_side, make_metric, mean_of, rounded, value_at, window
 
 

@@ -11,13 +11,11 @@ import numpy as np
 
 from ..events import HEEL_STRIKE, Extremum, dominant_period, zeni_events
 from ..events import TOE_OFF
-from ..landmarks import Landmark as L
+from ..landmarks import LEG, Landmark as L
 from ..poses import Poses
 from ..walking import SIDE, Bout, find_bouts, leg_length_px, midpoint
 from .stride_stats import SIDES
 
-LEG = {"left": (L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE, L.LEFT_HEEL, L.LEFT_FOOT_INDEX),
-       "right": (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE, L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX)}
 
 
 @dataclass

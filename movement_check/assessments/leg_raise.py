@@ -29,9 +29,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..poses import Poses
-from ..raises import (FRONT, LEG, OTHER, SIDE, SIDES, STANDING, SUPINE, RaiseSettings, Repetition, find_posture,
-                      find_repetitions, find_view, raise_angles, rest_mask, up_masks)
+from ..landmarks import LEG
+from ..raises import (OTHER, SIDES, STANDING, SUPINE, RaiseSettings, Repetition, find_posture, find_repetitions,
+                      find_view, raise_angles, rest_mask, up_masks)
 from ..results import Event, Metric
+from ..walking import FRONT, SIDE
 from . import leg_raise_reference as ref
 from .base import Assessment
 from .form_check import FormCheck, Prescription, check_form

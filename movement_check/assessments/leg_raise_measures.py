@@ -25,13 +25,12 @@ from ..cleaning import lowpass
 from ..kinematics import inclination, knee_flexion, lateral_tilt, trunk_lateral_lean
 from ..landmarks import Landmark as L
 from ..poses import Poses
-from ..raises import FRONT, LEG, OTHER, SIDE, STANDING, SUPINE, Repetition, facing
-from ..walking import leg_length_px, midpoint
+from ..landmarks import LEG
+from ..raises import OTHER, STANDING, Repetition, facing
+from ..walking import LEG_SHARE_OF_HEIGHT, SIDE, leg_length_px, midpoint
 
 #: above this thigh elevation MediaPipe's hip landmark on the raised side follows the thigh (see raises)
 PELVIC_DROP_MAX_THIGH_DEG = 20.0
-#: leg length (hip to ankle) as a share of body height (Drillis & Contini 1966)
-LEG_SHARE_OF_HEIGHT = 0.491
 SWAY_CUTOFF_HZ = 2.0
 
 
@@ -152,5 +151,5 @@ def make_context(poses: Poses, posture: str, view: str, rest: np.ndarray) -> Con
     return Context(poses=poses, posture=posture, view=view, rest=rest, baseline_ok=rest.sum() * dt >= 0.5)
 
 
-__all__ = ["Context", "FRONT", "PELVIC_DROP_MAX_THIGH_DEG", "RepMeasure", "SUPINE", "hold_window", "make_context",
-           "measure", "sway_path"]
+__all__ = ["Context", "PELVIC_DROP_MAX_THIGH_DEG", "RepMeasure", "hold_window", "make_context", "measure",
+           "sway_path"]
