@@ -10,9 +10,9 @@ angle at the top of a raise (seen with MediaPipe on the rendered test clip)
 shortens the hold to a fraction of the time the leg was kept up.
 
 Changes from standing still (trunk leans, pelvic drop) are measured from the
-median of the frames with both feet down and no raise near
+mean of the frames with both feet down and no raise near
 (:func:`movement_check.raises.rest_mask`); with fewer than 0.5 s of such
-frames the angle itself is used and the note says so.
+frames the angle itself is used (the metric's note does not yet say so).
 """
 
 from __future__ import annotations
@@ -54,13 +54,22 @@ class RepMeasure:
 
 @dataclass(frozen=True)
 class Context:
-    """What every repetition of one clip shares."""
+    """What every repetition of one clip shares: the clip's series, computed once (:func:`make_context`).
 
-    poses: Poses
+    A series the view cannot show is None.
+    """
+
+    times: np.ndarray
     posture: str
     view: str
-    rest: np.ndarray          # (T,) bool, both feet down and still
-    baseline_ok: bool         # at least 0.5 s at rest
+    rest: np.ndarray                          # (T,) bool, both feet down and still
+    baseline_ok: bool                         # at least 0.5 s at rest
+    knee_flexion: dict[str, np.ndarray] | None = None     # per side, side view
+    trunk_backward: np.ndarray | None = None  # standing, side view
+    trunk_toward_right: np.ndarray | None = None          # standing, front view
+    hips_left_lower: np.ndarray | None = None              # standing, front view
+    sway_hips: np.ndarray | None = None       # (T, 2) hip midpoint, low-passed for sway; standing
+    height_px: float = float("nan")
 
 
 def hold_window(times: np.ndarray, rep: Repetition) -> np.ndarray:
@@ -83,23 +92,17 @@ def _change(ctx: Context, x: np.ndarray, window: np.ndarray) -> float | None:
     return value - base if base is not None else value
 
 
-def sway_path(poses: Poses, window: np.ndarray) -> float | None:
+def sway_path(ctx: Context, window: np.ndarray) -> float | None:
     """Path of the hip midpoint per second over ``window``, in % of body height (module notes)."""
     idx = np.flatnonzero(window)
-    if idx.size < 4:
+    if idx.size < 4 or ctx.sway_hips is None:
         return None
-    times = poses.times
-    hips = midpoint(poses, L.LEFT_HIP, L.RIGHT_HIP)
-    fs = 1.0 / float(np.median(np.diff(times)))
-    if SWAY_CUTOFF_HZ < 0.5 * fs:
-        hips = lowpass(hips, times, cutoff_hz=SWAY_CUTOFF_HZ)
-    seg = hips[idx[0]:idx[-1] + 1]
+    seg = ctx.sway_hips[idx[0]:idx[-1] + 1]
     steps = np.linalg.norm(np.diff(seg, axis=0), axis=1)
     if not np.isfinite(steps).any():
         return None
-    duration = float(times[idx[-1]] - times[idx[0]])
-    height_px = leg_length_px(poses) / LEG_SHARE_OF_HEIGHT
-    return 100.0 * float(np.nansum(steps)) / height_px / duration
+    duration = float(ctx.times[idx[-1]] - ctx.times[idx[0]])
+    return 100.0 * float(np.nansum(steps)) / ctx.height_px / duration
 
 
 def steady_window(times: np.ndarray, rep: Repetition, *, min_s: float = 0.5) -> np.ndarray | None:
@@ -113,42 +116,54 @@ def steady_window(times: np.ndarray, rep: Repetition, *, min_s: float = 0.5) -> 
 
 def measure(ctx: Context, rep: Repetition, thigh_angle: np.ndarray) -> RepMeasure:
     """The measures of one repetition. ``thigh_angle``: the raised side's angle series (raises)."""
-    p = ctx.poses
-    im = p.image
-    times = p.times
+    times = ctx.times
     win = hold_window(times, rep)
     steady = steady_window(times, rep)
     if steady is None:
         steady = win
-    raised, stance = LEG[rep.side], LEG[OTHER[rep.side]]
+    stance = OTHER[rep.side]
     out: dict = {}
-    if ctx.view == SIDE:
-        out["raised_knee_flexion"] = _mean(knee_flexion(im[:, raised[0]], im[:, raised[1]], im[:, raised[2]]), win)
+    if ctx.knee_flexion is not None:
+        out["raised_knee_flexion"] = _mean(ctx.knee_flexion[rep.side], win)
     if ctx.posture == STANDING:
-        shoulders = midpoint(p, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
-        hips = midpoint(p, L.LEFT_HIP, L.RIGHT_HIP)
         if ctx.view == SIDE:
-            out["stance_knee_flexion"] = _mean(knee_flexion(im[:, stance[0]], im[:, stance[1]], im[:, stance[2]]), win)
-            backward = -inclination(shoulders, hips, facing(p))
-            out["trunk_backward_lean"] = _change(ctx, backward, steady)
+            out["stance_knee_flexion"] = _mean(ctx.knee_flexion[stance], win)
+            out["trunk_backward_lean"] = _change(ctx, ctx.trunk_backward, steady)
         else:
-            toward_right = trunk_lateral_lean(hips, shoulders)
-            toward_stance = toward_right if rep.side == "left" else -toward_right
+            toward_stance = ctx.trunk_toward_right if rep.side == "left" else -ctx.trunk_toward_right
             out["trunk_lateral_lean"] = _change(ctx, toward_stance, steady)
             thigh = _mean(thigh_angle, steady)
             if thigh is not None and thigh <= PELVIC_DROP_MAX_THIGH_DEG:
-                left_lower = lateral_tilt(im[:, L.LEFT_HIP], im[:, L.RIGHT_HIP])
-                raised_lower = left_lower if rep.side == "left" else -left_lower
+                raised_lower = ctx.hips_left_lower if rep.side == "left" else -ctx.hips_left_lower
                 out["pelvic_drop"] = _change(ctx, raised_lower, steady)
         sw = steady_window(times, rep, min_s=1.0)
         if sw is not None:
-            out["sway"] = sway_path(p, sw)
+            out["sway"] = sway_path(ctx, sw)
     return RepMeasure(rep=rep, **out)
 
 
 def make_context(poses: Poses, posture: str, view: str, rest: np.ndarray) -> Context:
-    dt = float(np.median(np.diff(poses.times))) if len(poses) > 1 else 1 / 30
-    return Context(poses=poses, posture=posture, view=view, rest=rest, baseline_ok=rest.sum() * dt >= 0.5)
+    """The clip's series the repetitions are measured on, each computed once."""
+    times = poses.times
+    dt = float(np.median(np.diff(times))) if len(poses) > 1 else 1 / 30
+    im = poses.image
+    series: dict = {}
+    if view == SIDE:
+        series["knee_flexion"] = {s: knee_flexion(im[:, LEG[s][0]], im[:, LEG[s][1]], im[:, LEG[s][2]])
+                                  for s in LEG}
+    if posture == STANDING:
+        shoulders = midpoint(poses, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
+        hips = midpoint(poses, L.LEFT_HIP, L.RIGHT_HIP)
+        if view == SIDE:
+            series["trunk_backward"] = -inclination(shoulders, hips, facing(poses))
+        else:
+            series["trunk_toward_right"] = trunk_lateral_lean(hips, shoulders)
+            series["hips_left_lower"] = lateral_tilt(im[:, L.LEFT_HIP], im[:, L.RIGHT_HIP])
+        if SWAY_CUTOFF_HZ < 0.5 / dt:
+            hips = lowpass(hips, times, cutoff_hz=SWAY_CUTOFF_HZ)
+        series["sway_hips"] = hips
+        series["height_px"] = leg_length_px(poses) / LEG_SHARE_OF_HEIGHT
+    return Context(times=times, posture=posture, view=view, rest=rest, baseline_ok=rest.sum() * dt >= 0.5, **series)
 
 
 __all__ = ["Context", "PELVIC_DROP_MAX_THIGH_DEG", "RepMeasure", "hold_window", "make_context", "measure",
