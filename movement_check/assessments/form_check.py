@@ -17,9 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..raises import SIDES
 from .leg_raise_measures import RepMeasure
-
-SIDES = ("left", "right")
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from ..results import Event, Metric
 from ..walking import FRONT, SIDE
 from . import leg_raise_reference as ref
 from .base import Assessment
-from .form_check import FormCheck, Prescription, check_form
+from .form_check import Prescription, check_form
 from .leg_raise_measures import PELVIC_DROP_MAX_THIGH_DEG, RepMeasure, make_context, measure
 from .stride_stats import mean_of, rounded, value_at
 
@@ -158,13 +158,6 @@ def assess(poses: Poses, /, *, settings: LegRaiseSettings = LegRaiseSettings()) 
     if found.posture == SUPINE and find_view(poses) == FRONT and not settings.view:
         warnings.append("lying down filmed end-on: leg angles need the camera beside the table")
     return Assessment(metrics=metrics, events=events, warnings=warnings, quality=quality)
-
-
-def form_check_of(poses: Poses, settings: LegRaiseSettings) -> FormCheck | None:
-    """The form check alone (for the app's patient view)."""
-    found = analyse(poses, settings)
-    p = settings.prescription()
-    return None if found is None or p is None else check_form(found.measures, p)
 
 
 # ------------------------------------------------------------------ metrics
