@@ -21,6 +21,7 @@ import streamlit as st
 from movement_check import __version__
 from movement_check.analysis import analyze_clip
 from movement_check.assessments import TESTS
+from movement_check.assessments.leg_raise import parse_times
 from movement_check.errors import InputError
 from movement_check.estimator import EstimatorSettings
 from movement_check.extraction import ExtractionSettings
@@ -28,18 +29,6 @@ from movement_check.figures import figures_for
 from movement_check.video import VIDEO_SUFFIXES
 
 TEST_LABELS = {"gait": "Gait (walk for me)", "leg-raise": "Single-leg raise", "foot-rotation": "Foot rotation"}
-
-
-def parse_times(text: str) -> tuple[float, ...]:
-    """ "3.5, 7.2" -> (3.5, 7.2); raises InputError with a sentence the user can act on."""
-    parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p]
-    try:
-        values = tuple(float(p) for p in parts)
-    except ValueError:
-        raise InputError(f"Pain times {text!r}: give seconds from the start of the clip, e.g. 3.5, 7.2.") from None
-    if any(v < 0 for v in values):
-        raise InputError("Pain times are seconds from the start of the clip, so none can be negative.")
-    return values
 
 
 def run_analysis(data: bytes, name: str, test: str, model: str, subject: str | int, **options) -> dict:

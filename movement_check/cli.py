@@ -20,6 +20,7 @@ from pathlib import Path
 
 from . import __version__
 from .assessments import TESTS
+from .assessments.leg_raise import parse_times
 from .cleaning import CleaningSettings
 from .errors import InputError
 from .estimator import EstimatorSettings
@@ -139,11 +140,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _times(text: str) -> tuple[float, ...]:
     try:
-        values = tuple(float(x) for x in text.replace(" ", "").split(",") if x)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a list of times in seconds, e.g. 3.5,7.2") from None
-    if not values or any(v < 0 for v in values):
-        raise argparse.ArgumentTypeError(f"{text!r}: give times in seconds from the start of the clip, e.g. 3.5,7.2")
+        values = parse_times(text)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if not values:
+        raise argparse.ArgumentTypeError("give times in seconds from the start of the clip, e.g. 3.5,7.2")
     return values
 
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import InputError
 from ..poses import Poses
 from ..landmarks import LEG
 from ..raises import (OTHER, SIDES, STANDING, SUPINE, RaiseSettings, Repetition, find_posture, find_repetitions,
@@ -41,6 +42,22 @@ from .leg_raise_measures import PELVIC_DROP_MAX_THIGH_DEG, RepMeasure, make_cont
 from .stride_stats import mean_of, rounded, value_at
 
 __all__ = ["LegRaiseSettings", "assess", "analyse", "LegRaiseAnalysis"]
+
+
+def parse_times(text: str) -> tuple[float, ...]:
+    """Pain moments as typed by a user, "3.5, 7.2" (commas, semicolons or spaces) -> (3.5, 7.2).
+
+    Raises InputError with a sentence the user can act on. Empty text: no marks.
+    """
+    parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p]
+    try:
+        values = tuple(float(p) for p in parts)
+    except ValueError:
+        raise InputError(f"Pain times {text!r} are not a list of times in seconds from the start of the clip, "
+                         "e.g. 3.5, 7.2.") from None
+    if any(not np.isfinite(v) or v < 0 for v in values):
+        raise InputError("Pain times are seconds from the start of the clip, so none can be negative.")
+    return values
 
 
 @dataclass(frozen=True)
