@@ -17,6 +17,19 @@ FEET = (Landmark.LEFT_HEEL, Landmark.RIGHT_HEEL, Landmark.LEFT_FOOT_INDEX, Landm
         Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE)
 
 
+def out_of_frame(xy: np.ndarray, frame_size: tuple[int, int], *, margin: float = 0.0) -> np.ndarray:
+    """(...,) bool: the point (``xy[..., :2]``, pixels) is unseen (NaN) or not inside the frame.
+
+    ``margin`` is a share of the width/height: positive keeps that band along
+    the edges out too (a landmark on the edge is often a guess), negative lets
+    a point that far beyond the edge count as inside.
+    """
+    w, h = frame_size
+    x, y = xy[..., 0], xy[..., 1]
+    inside = ((x > margin * w) & (x < (1 - margin) * w) & (y > margin * h) & (y < (1 - margin) * h))
+    return ~(np.isfinite(x) & np.isfinite(y) & inside)
+
+
 def longest_run_s(mask: np.ndarray, times: np.ndarray) -> float:
     """Duration of the longest run of True in ``mask`` (frames x typical frame interval)."""
     if not mask.any():
@@ -56,11 +69,9 @@ def framing_warnings(poses: Poses, *, margin: float = 0.01) -> list[str]:
         warnings.append(f"the person was found in only {share:.0%} of the frames: keep the whole body in view "
                         "for the whole test")
     if with_person.any():
-        w, h = poses.frame_size
         feet = poses.image[with_person][:, list(FEET), :2]
         pres = np.nan_to_num(poses.presence[with_person][:, list(FEET)], nan=0.0)
-        outside = ((feet[..., 0] < -margin * w) | (feet[..., 0] > (1 + margin) * w)
-                   | (feet[..., 1] < -margin * h) | (feet[..., 1] > (1 + margin) * h) | (pres < 0.5))
+        outside = out_of_frame(feet, poses.frame_size, margin=-margin) | (pres < 0.5)
         out_share = float(outside.any(axis=1).mean())
         if out_share > 0.2:
             warnings.append(f"the feet are out of the frame in {out_share:.0%} of the frames where the person is "

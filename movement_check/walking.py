@@ -29,6 +29,7 @@ from scipy.ndimage import uniform_filter1d
 from .cleaning import runs
 from .landmarks import Landmark as L
 from .poses import Poses
+from .quality import out_of_frame
 
 SIDE, FRONT = "side", "front"
 #: shoulder width / trunk length below this: side view (see the module notes)
@@ -111,12 +112,8 @@ def find_bouts(poses: Poses, *, view: str | None = None, min_bout_s: float = 1.5
     leg = leg_length_px(poses)
     if not np.isfinite(leg) or leg <= 0:
         return []
-    w, h = poses.frame_size
     feet = [L.LEFT_HEEL, L.RIGHT_HEEL, L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX, L.LEFT_HIP, L.RIGHT_HIP]
-    xy = poses.image[:, feet, :2]
-    inside = (np.isfinite(xy).all(axis=(1, 2))
-              & (xy[..., 0] > edge_margin * w).all(axis=1) & (xy[..., 0] < (1 - edge_margin) * w).all(axis=1)
-              & (xy[..., 1] > edge_margin * h).all(axis=1) & (xy[..., 1] < (1 - edge_margin) * h).all(axis=1))
+    inside = ~out_of_frame(poses.image[:, feet, :2], poses.frame_size, margin=edge_margin).any(axis=1)
     window = max(3, int(round(1.0 * fps)))
     ratio = shoulder_ratio(poses)
     frame_view = np.where(ratio < SIDE_VIEW_MAX_RATIO, SIDE, FRONT) if view is None else np.full(n, view)

@@ -30,6 +30,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..poses import Poses
+from ..quality import out_of_frame
 from ..landmarks import LEG
 from ..raises import (OTHER, SIDES, STANDING, SUPINE, RaiseSettings, Repetition, find_posture, find_repetitions,
                       find_view, raise_angles, rest_mask, up_masks)
@@ -340,13 +341,10 @@ def _angle_words(found: LegRaiseAnalysis) -> str:
 def _framing(poses: Poses, reps: list[Repetition]) -> list[str]:
     """Warnings for a repetition during which the raised leg or the hips left the frame or were poorly seen."""
     out = []
-    w, h = poses.frame_size
     for r in reps:
         idx = list(LEG[r.side][:3]) + list(LEG[OTHER[r.side]][:3])
-        seg = poses.image[r.start:r.stop + 1][:, idx, :2]
         vis = poses.visibility[r.start:r.stop + 1][:, idx]
-        outside = (~np.isfinite(seg).all(axis=2) | (seg[..., 0] < 0) | (seg[..., 0] > w)
-                   | (seg[..., 1] < 0) | (seg[..., 1] > h)).any(axis=0)
+        outside = out_of_frame(poses.image[r.start:r.stop + 1][:, idx, :2], poses.frame_size).any(axis=0)
         poorly = np.nanmean(np.where(np.isfinite(vis), vis, 0.0), axis=0) < 0.5
         if outside.any() or poorly.any():
             out.append(f"during the {r.side} raise at {r.start_s:.1f}-{r.end_s:.1f} s the hips, knees or ankles were "
