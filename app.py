@@ -120,11 +120,15 @@ def leg_raise_options() -> dict:
         hold = cols[1].number_input("Hold (s)", min_value=0.0, max_value=300.0, value=5.0, step=0.5)
         sides = cols[2].selectbox("Legs", ["both", "left", "right"])
         straight = st.checkbox("Straight-leg raise (keep the knee straight)")
+        fov = st.number_input("Camera's field of view (deg, front view)", min_value=20.0, max_value=120.0,
+                              value=65.0, step=5.0,
+                              help="across the frame's longer side; most webcams and phones see 60-70 deg. "
+                                   "From the front, how high the thigh came up depends on it")
     return {"posture": {"standing": "standing", "lying on the back": "supine"}.get(posture),
             "pain_text": pain, "stance_test": stance_test or None,
             "prescribed_repetitions": int(reps) or None, "prescribed_hold_s": float(hold) if reps else None,
             "prescribed_sides": ("left", "right") if sides == "both" else (sides,),
-            "straight_knee": straight or None}
+            "straight_knee": straight or None, "fov_deg": float(fov)}
 
 
 def main() -> None:

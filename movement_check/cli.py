@@ -135,6 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
     raise_.add_argument("--straight-knee", action="store_true",
                         help="home exercise: a straight-leg raise (a bent knee is pointed out)")
     raise_.add_argument("--target-deg", type=float, metavar="DEG", help="home exercise: raise at least this high")
+    raise_.add_argument("--fov-deg", type=float, metavar="DEG",
+                        help="front view: the camera's field of view across the frame's longer side (default 65, "
+                             "like most webcams and phones); thigh heights depend on it")
     return parser
 
 
@@ -156,11 +159,14 @@ def _test_options(args) -> dict:
         raise InputError(f"--prescribed-reps {args.prescribed_reps}: give the raises per side, 1 to 200.")
     if args.prescribed_hold_s is not None and not 0 <= args.prescribed_hold_s <= 300:
         raise InputError(f"--prescribed-hold-s {args.prescribed_hold_s:g}: give the hold in seconds, 0 to 300.")
+    if args.fov_deg is not None and not 20 <= args.fov_deg <= 120:
+        raise InputError(f"--fov-deg {args.fov_deg:g}: give the camera's field of view in degrees, 20 to 120.")
     sides = ("left", "right") if args.prescribed_sides == "both" else (args.prescribed_sides,)
     return {"height_cm": args.height_cm, "view": args.view, "posture": args.posture,
             "pain_at_s": args.pain_at, "stance_test": args.stance_test or None,
             "prescribed_repetitions": args.prescribed_reps, "prescribed_hold_s": args.prescribed_hold_s,
-            "prescribed_sides": sides, "straight_knee": args.straight_knee or None, "target_angle_deg": args.target_deg}
+            "prescribed_sides": sides, "straight_knee": args.straight_knee or None, "target_angle_deg": args.target_deg,
+            "fov_deg": args.fov_deg}
 
 
 def _settings(args) -> tuple[ExtractionSettings, CleaningSettings | None]:

@@ -115,6 +115,11 @@ def leg_raise_figure(poses: Poses, settings: LegRaiseSettings = LegRaiseSettings
         ax.set_axis_off()
         return fig
     t = poses.times
+    if found.front is not None:
+        blind = max(found.front.blind_deg.values())
+        ax.axhspan(0, blind, color="grey", alpha=0.15, lw=0)
+        ax.text(t[0] if len(t) else 0.0, blind, f" below {blind:.0f} deg the front view cannot see a raise",
+                va="bottom", fontsize=8, color="dimgrey")
     for side in SIDES:
         ax.plot(t, found.angles[side], color=COLOURS[side], lw=1.3, label=f"{side} leg")
     for r in found.repetitions:
@@ -129,6 +134,7 @@ def leg_raise_figure(poses: Poses, settings: LegRaiseSettings = LegRaiseSettings
             ax.plot([r.peak_s], [r.peak_angle], marker="v", color=c, ms=7)
         for td in r.touch_down_times:
             ax.axvline(td, color=c, ls=":", lw=1)
+    ax.margins(y=0.12)                      # room for the hold labels above the peaks
     for t_pain in settings.pain_at_s:
         ax.axvline(t_pain, color="black", ls="--", lw=1)
         ax.text(t_pain, ax.get_ylim()[1], " pain", va="top", fontsize=8)

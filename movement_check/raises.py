@@ -14,12 +14,15 @@ lost and caught) inside the same repetition, not a new repetition.
 The **angle** that gives each repetition its peak and hold:
 
 - standing, side view: thigh elevation from the vertical (sagittal, signed);
-- standing, front view: thigh elevation from its foreshortening (less
-  accurate: see :func:`movement_check.kinematics.thigh_elevation_front`);
+- standing, front view: thigh elevation from the knee's image row through a
+  pinhole camera with an assumed field of view (``fov_deg``, 65 deg across
+  the longer side, like most webcams and phones), with a blind zone below
+  about 10-30 deg: see :func:`movement_check.kinematics.thigh_elevation_front`;
 - lying, side view: leg elevation (hip->ankle) above its resting angle.
 
-``hold`` is the longest continuous time the angle stays within
-``hold_tolerance_deg`` of the repetition's peak, with sub-frame edges.
+``hold`` is the longest continuous time the angle stays steady near the top:
+inside a band ``hold_tolerance_deg`` wide, no lower than twice that below
+the peak (:func:`longest_hold`), with sub-frame edges.
 
 Assumes a static camera and the patient standing (or lying) in one place:
 each foot's floor level is taken over the whole clip.
@@ -33,7 +36,8 @@ import numpy as np
 from scipy.ndimage import uniform_filter1d
 
 from .cleaning import runs
-from .kinematics import inclination, leg_elevation, thigh_elevation, thigh_elevation_front
+from .kinematics import (focal_length_px, front_blind_angle, inclination, knee_rise_angle, leg_elevation,
+                         thigh_elevation, thigh_elevation_front)
 from .landmarks import LEG, Landmark as L
 from .poses import Poses
 from .walking import FRONT, SIDE, SIDE_VIEW_MAX_RATIO, leg_length_px, midpoint, shoulder_ratio
@@ -56,6 +60,9 @@ class RaiseSettings:
     touch_down_max_s: float = 0.5
     hold_tolerance_deg: float = 5.0
     floor_percentile: float = 90.0
+    fov_deg: float = 65.0            # camera's field of view across the frame's longer side (front view)
+    thigh_on_deg: float = 10.0       # front view: a thigh this far above its blind angle is raised
+    thigh_off_deg: float = 5.0
 
 
 @dataclass(frozen=True)
@@ -151,8 +158,49 @@ def _rest_value(x: np.ndarray, rest: np.ndarray) -> float:
     return float(np.median(x[use])) if use.any() else float("nan")
 
 
-def raise_angles(poses: Poses, posture: str, view: str, down: dict[str, np.ndarray] | None = None
-                 ) -> dict[str, np.ndarray]:
+@dataclass(frozen=True)
+class FrontThigh:
+    """Front view, per side: the thigh's elevation (deg, pinhole model), the orthographic angle of the
+    knee's visible rise (deg; says how far the knee rose, for gating) and the blind angle (deg) below
+    which the elevation cannot be told from a thigh hanging straight. ``out_to_side`` tells a knee
+    that went out to the side (a tree pose, a hip abduction) from one raised forward, whose knee stays
+    above its foot in the image."""
+
+    elevation: dict[str, np.ndarray]
+    knee_rise: dict[str, np.ndarray]
+    blind_deg: dict[str, float]
+    out_to_side: dict[str, np.ndarray]      # deg: asin(the knee's sideways move from rest / thigh length)
+
+
+def front_thigh(poses: Poses, down: dict[str, np.ndarray] | None = None, fov_deg: float = 65.0) -> FrontThigh:
+    """Front view: each thigh's elevation from its knee's image row (module notes).
+
+    The raised side's hip is placed at the STANDING side's hip plus their
+    offset at rest, because MediaPipe's hip landmark rises with a raised thigh.
+    ``down``: per side, frames with that foot down; rest = both down.
+    """
+    both_down = np.ones(len(poses), bool) if down is None else down["left"] & down["right"]
+    focal = focal_length_px(poses.frame_size, fov_deg)
+    centre_y = poses.frame_size[1] / 2.0
+    elevation, rise, blind, out = {}, {}, {}, {}
+    for side in SIDES:
+        hip, knee = LEG[side][0], LEG[side][1]
+        ref_y = poses.image[:, LEG[OTHER[side]][0], 1]
+        knee_y = poses.image[:, knee, 1]
+        hip_y = ref_y + _rest_value(poses.image[:, hip, 1] - ref_y, both_down)
+        thigh = _rest_value(knee_y - poses.image[:, hip, 1], both_down)
+        drop = knee_y - ref_y
+        elevation[side] = thigh_elevation_front(knee_y, hip_y, thigh, focal, centre_y)
+        rise[side] = knee_rise_angle(drop, _rest_value(drop, both_down), thigh)
+        blind[side] = front_blind_angle(_rest_value(knee_y, both_down), focal, centre_y)
+        dx = poses.image[:, knee, 0] - poses.image[:, hip, 0]
+        sideways = np.abs(dx - _rest_value(dx, both_down)) / thigh
+        out[side] = np.degrees(np.arcsin(np.clip(sideways, 0.0, 1.0)))
+    return FrontThigh(elevation=elevation, knee_rise=rise, blind_deg=blind, out_to_side=out)
+
+
+def raise_angles(poses: Poses, posture: str, view: str, down: dict[str, np.ndarray] | None = None,
+                 fov_deg: float = 65.0) -> dict[str, np.ndarray]:
     """Per side, (T,) the angle that measures the raise (module notes), in degrees."""
     out = {}
     if posture == SUPINE:
@@ -172,15 +220,7 @@ def raise_angles(poses: Poses, posture: str, view: str, down: dict[str, np.ndarr
             hip, knee = LEG[side][0], LEG[side][1]
             out[side] = thigh_elevation(poses.image[:, hip, :2], poses.image[:, knee, :2], direction)
         return out
-    # front view: the knee's rise measured from the standing leg's hip
-    both_down = np.ones(len(poses), bool) if down is None else down["left"] & down["right"]
-    for side in SIDES:
-        hip, knee = LEG[side][0], LEG[side][1]
-        ref = LEG[OTHER[side]][0]
-        drop = poses.image[:, knee, 1] - poses.image[:, ref, 1]
-        thigh = _rest_value(poses.image[:, knee, 1] - poses.image[:, hip, 1], both_down)
-        out[side] = thigh_elevation_front(drop, _rest_value(drop, both_down), thigh)
-    return out
+    return front_thigh(poses, down, fov_deg).elevation
 
 
 # ---------------------------------------------------------------- repetitions
@@ -196,13 +236,26 @@ def _hysteresis(signal: np.ndarray, on: float, off: float) -> np.ndarray:
 
 
 def up_masks(poses: Poses, posture: str, angles: dict[str, np.ndarray],
-             settings: RaiseSettings = RaiseSettings()) -> dict[str, np.ndarray]:
-    """Per side, (T,) bool: that leg is raised and the other is not."""
+             settings: RaiseSettings = RaiseSettings(), front: FrontThigh | None = None) -> dict[str, np.ndarray]:
+    """Per side, (T,) bool: that leg is raised and the other is not.
+
+    Standing, a leg is raised while its foot is off the floor; with ``front``
+    (front view) also while its thigh is ``thigh_on_deg`` above the blind
+    angle: a straight leg raised toward a camera above hip height hardly
+    lifts the ankle in the image (the foot comes toward the lens).
+    """
     if posture == SUPINE:
         raw = {s: _hysteresis(angles[s], settings.elevation_on, settings.elevation_off) for s in SIDES}
     else:
         lift = foot_lift(poses, settings)
         raw = {s: _hysteresis(lift[s], settings.lift_on, settings.lift_off) for s in SIDES}
+        if front is not None:
+            # not while the other foot is up: this thigh's hip reference is then the raised side's hip
+            feet = dict(raw)
+            for s in SIDES:
+                above = front.elevation[s] - front.blind_deg[s]
+                raw[s] = feet[s] | (_hysteresis(above, settings.thigh_on_deg, settings.thigh_off_deg)
+                                    & ~feet[OTHER[s]])
     both = raw["left"] & raw["right"]        # a jump, or both legs lifted: not a single-leg raise
     return {s: raw[s] & ~both for s in SIDES}
 
@@ -216,25 +269,43 @@ def _smooth(x: np.ndarray, n: int) -> np.ndarray:
     return np.where(ok, num / np.maximum(den, 1e-9), np.nan)
 
 
-def longest_hold(times: np.ndarray, angle: np.ndarray, level: float, a: int, b: int) -> tuple[float, float, float]:
-    """Longest continuous time in frames [a, b] with ``angle`` >= ``level``; edges interpolated.
+def _crossing(t0: float, t1: float, v0: float, v1: float, edge: float) -> float:
+    """Time at which the line from (t0, v0) to (t1, v1) crosses ``edge``."""
+    return float(t0 + (edge - v0) / (v1 - v0) * (t1 - t0)) if v1 != v0 else float(t0)
 
-    Returns (duration, start time, end time).
+
+def longest_hold(times: np.ndarray, angle: np.ndarray, peak: float, tolerance: float, a: int, b: int
+                 ) -> tuple[float, float, float]:
+    """The hold of a raise: the longest continuous time in frames [a, b] the angle stays inside a band
+    ``tolerance`` deg wide whose floor is at most ``2 x tolerance`` below ``peak``; edges interpolated.
+
+    With the leg held level at its peak this is the time within ``tolerance``
+    of the peak. The band may sit lower than the peak so that a brief
+    over-reading at the top (seen with MediaPipe as the thigh arrives, on the
+    rendered test clip: 0.3 s about 7 deg high) does not cut the hold to a
+    fraction of the time the leg was kept up. Returns (duration, start, end).
     """
     seg = angle[a:b + 1]
     t = times[a:b + 1]
-    above = np.isfinite(seg) & (seg >= level)
+    ok = np.isfinite(seg)
+    floors = np.unique(np.concatenate([seg[ok], seg[ok] - tolerance]))
+    floors = floors[(floors >= peak - 2 * tolerance) & (floors <= peak)]
+    if not len(floors):
+        floors = np.array([peak - tolerance])
     best = (0.0, float(t[0]), float(t[0]))
-    for s, e in runs(above):
-        t0, t1 = float(t[s]), float(t[e - 1])
-        if s > 0 and np.isfinite(seg[s - 1]):         # crossing between s-1 and s
-            f = (level - seg[s - 1]) / (seg[s] - seg[s - 1])
-            t0 = float(t[s - 1] + f * (t[s] - t[s - 1]))
-        if e < len(seg) and np.isfinite(seg[e]):      # crossing between e-1 and e
-            f = (seg[e - 1] - level) / (seg[e - 1] - seg[e])
-            t1 = float(t[e - 1] + f * (t[e] - t[e - 1]))
-        if t1 - t0 > best[0]:
-            best = (t1 - t0, t0, t1)
+    for lo in floors:
+        hi = lo + tolerance
+        inside = ok & (seg >= lo - 1e-9) & (seg <= hi + 1e-9)
+        for s, e in runs(inside):
+            t0, t1 = float(t[s]), float(t[e - 1])
+            if s > 0 and ok[s - 1]:
+                edge = lo if seg[s - 1] < lo else hi
+                t0 = _crossing(float(t[s - 1]), float(t[s]), float(seg[s - 1]), float(seg[s]), edge)
+            if e < len(seg) and ok[e]:
+                edge = lo if seg[e] < lo else hi
+                t1 = _crossing(float(t[e - 1]), float(t[e]), float(seg[e - 1]), float(seg[e]), edge)
+            if t1 - t0 > best[0]:
+                best = (t1 - t0, t0, t1)
     return best
 
 
@@ -263,7 +334,7 @@ def find_repetitions(poses: Poses, up: dict[str, np.ndarray], angles: dict[str, 
             if np.isfinite(seg).any():
                 k = s + int(np.nanargmax(seg))
                 peak = float(np.nanmax(seg))
-                hold, h0, h1 = longest_hold(times, angles[side], peak - settings.hold_tolerance_deg, s, e - 1)
+                hold, h0, h1 = longest_hold(times, angles[side], peak, settings.hold_tolerance_deg, s, e - 1)
             else:
                 k, peak, hold, h0, h1 = (s + e) // 2, None, 0.0, float(times[s]), float(times[s])
             reps.append(Repetition(side=side, start=s, peak=k, stop=e - 1, start_s=start_s, peak_s=float(times[k]),

@@ -46,6 +46,8 @@ LEG = THIGH + SHANK
 
 SIDE_CAMERA = Camera(position=(0.0, -3.5, 0.93), target=(0.0, 0.0, 0.93), focal_px=600.0, size=(1280, 720))
 FRONT_CAMERA = Camera(position=(5.0, 0.0, 0.93), target=(0.0, 0.0, 0.93), focal_px=1000.0, size=(1280, 720))
+#: a laptop webcam: 2.5 m away, 1.1 m high (above the hips), level, 61 deg across the 1280 px width
+WEBCAM = Camera(position=(2.5, 0.0, 1.1), target=(0.0, 0.0, 1.1), focal_px=1088.0, size=(1280, 720))
 SUPINE_CAMERA = Camera(position=(0.2, -3.0, 0.12), target=(0.2, 0.0, 0.12), focal_px=600.0, size=(1280, 720))
 
 

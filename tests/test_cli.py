@@ -105,6 +105,8 @@ def test_leg_raise_options_are_checked_before_any_work(tmp_path, capsys):
     clip = write_clip(tmp_path / "clip.mp4", frames=20)
     assert main(["analyze", str(clip), "--test", "leg-raise", "--prescribed-reps", "0", "--quiet"]) == 2
     assert "--prescribed-reps 0" in capsys.readouterr().err
+    assert main(["analyze", str(clip), "--test", "leg-raise", "--fov-deg", "500", "--quiet"]) == 2
+    assert "field of view" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exit_:
         main(["analyze", str(clip), "--test", "leg-raise", "--pain-at", "later"])
     assert exit_.value.code == 2

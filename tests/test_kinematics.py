@@ -60,3 +60,30 @@ def test_front_view_tilts():
 def test_nan_in_nan_out():
     a = np.array([[np.nan, 0.0]])
     assert np.isnan(kin.knee_flexion(a, _pt(0, 1), _pt(0, 2))[0])
+
+
+@pytest.mark.parametrize("height, depth", [(0.2, 2.5), (0.6, 2.5), (0.0, 5.0), (-0.3, 3.0)])
+def test_thigh_elevation_front_inverts_a_pinhole_projection(height, depth):
+    """Hip ``height`` m below the camera's axis at ``depth`` m; thigh 0.43 m raised toward the lens."""
+    f, cy, thigh = 1000.0, 360.0, 0.43
+    e = np.radians(np.arange(0.0, 100.0, 5.0))
+    hip_y = np.full_like(e, cy + f * height / depth)
+    knee_y = cy + f * (height + thigh * np.cos(e)) / (depth - thigh * np.sin(e))
+    got = kin.thigh_elevation_front(knee_y, hip_y, f * thigh / depth, f, cy)
+    blind = kin.front_blind_angle(knee_y[0], f, cy)
+    # the knee below the axis first sinks in the image, and is back at its resting row at the blind angle
+    assert blind == pytest.approx(max(0.0, 2 * np.degrees(np.arctan((height + thigh) / depth))))
+    seen = np.degrees(e) > blind + 1.0
+    assert np.allclose(got[seen], np.degrees(e[seen]), atol=1e-6)
+    # inside the blind zone the reading is not the truth: it never falls below the true angle
+    assert np.all(got[~seen] >= np.degrees(e[~seen]) - 1e-6)
+    # the orthographic reading of the same knee is low when the camera is above the hip
+    if height > 0:
+        ortho = kin.knee_rise_angle(knee_y - hip_y, knee_y[0] - hip_y[0], f * thigh / depth)
+        low = seen & (np.degrees(e) <= 80)
+        assert np.all(ortho[low] < np.degrees(e[low]) - 1.0)
+
+
+def test_focal_length_from_the_field_of_view_across_the_longer_side():
+    assert kin.focal_length_px((1280, 720), 90.0) == pytest.approx(640.0)
+    assert kin.focal_length_px((720, 1280), 90.0) == pytest.approx(640.0)    # a portrait phone clip

@@ -2,9 +2,10 @@
 
 import json
 
+import numpy as np
 import pytest
 
-from movement_check.analysis import analyze_clip
+from movement_check.analysis import analyze_clip, assess
 
 from .clips import SHARED
 
@@ -27,26 +28,39 @@ def test_real_single_leg_stance_is_one_stance_of_5_to_7_s():
     assert 5.0 <= _metric(result, "single_leg_time", standing)["value"] <= 7.0
     assert _metric(result, "repetitions", raised)["value"] == 1
     assert _metric(result, "repetitions", standing)["value"] == 0
+    # a tree pose: the knee goes out to the side (hip abduction), which is not a hip flexion to report
+    peak = _metric(result, "hip_flexion_peak", raised)
+    assert peak["value"] is None and "out to the side" in peak["note"]
 
 
 def test_rendered_knee_raises_against_ground_truth():
     clip = SYNTHETIC / "legraise_front_15fps.mp4"
     truth = json.loads(clip.with_suffix(".gt.json").read_text())
-    result, _ = analyze_clip(clip, "leg-raise")
+    camera = truth["camera"]
+    fov = float(np.degrees(2 * np.arctan(camera["sensor_width_mm"] / 2 / camera["lens_mm"])))     # 54.4 deg
+    result, prepared = analyze_clip(clip, "leg-raise", fov_deg=fov)
     result = result.to_dict()
     assert result["quality"]["assessment"]["view"] == "front"
     reps = result["quality"]["assessment"]["repetitions"]
     assert [r["side"] for r in reps] == [t["side"] for t in truth["repetitions"]]
     for found, true in zip(reps, truth["repetitions"]):
-        # the peak falls inside the true hold, and the front view reads the height low but near
+        # the peak falls inside the true hold; with the camera's own field of view the height is within 3 deg
+        # (measured +2.1 at 70 and +2.5 at 55: MediaPipe over-reads the top)
         lo, hi = true["hold_frames_within_5deg"]
         assert lo <= found["peak"] <= hi
-        assert -6.0 < found["peak_angle"] - true["peak_hip_flexion_deg"] < 1.0
+        assert abs(found["peak_angle"] - true["peak_hip_flexion_deg"]) < 3.0
+    # with the default guess of the field of view (65 deg, 11 too wide): +3.1 and +4.1 measured
+    guessed = assess("leg-raise", prepared).to_dict()["quality"]["assessment"]["repetitions"]
+    for found, true in zip(guessed, truth["repetitions"]):
+        assert abs(found["peak_angle"] - true["peak_hip_flexion_deg"]) < 5.0
     # trunk lean toward the standing leg: 5 deg planted in the right raise (standing on the left), none in the left
     assert abs(_metric(result, "trunk_lateral_lean", "left")["value"] - truth["repetitions"][0]["trunk_lateral_lean_deg_hold"]["mean"]) < 1.5
     assert abs(_metric(result, "trunk_lateral_lean", "right")["value"]) < 1.5
     # the hip-landmark trap: pelvic drop is not reported during a knee raise, never as a hike or the wrong way
     for side in ("left", "right"):
         assert _metric(result, "pelvic_drop", side)["value"] is None
-    # the left raise is held steadily: its hold within 0.15 s of the truth
-    assert abs(reps[1]["hold_s"] - truth["repetitions"][1]["hold_duration_within_5deg_s_continuous"]) < 0.15
+    # the left raise is held steadily: its hold within 0.15 s of the truth; the right one reads about 7 deg high
+    # for 0.3 s as the thigh arrives (MediaPipe), which the hold band rides out: 1.34 s of 1.73 measured
+    holds = [t["hold_duration_within_5deg_s_continuous"] for t in truth["repetitions"]]
+    assert abs(reps[1]["hold_s"] - holds[1]) < 0.15
+    assert abs(reps[0]["hold_s"] - holds[0]) < 0.5

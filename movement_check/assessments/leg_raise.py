@@ -32,8 +32,8 @@ from ..errors import InputError
 from ..poses import Poses
 from ..quality import out_of_frame
 from ..landmarks import LEG
-from ..raises import (OTHER, SIDES, STANDING, SUPINE, RaiseSettings, Repetition, find_posture, find_repetitions,
-                      find_view, raise_angles, rest_mask, up_masks)
+from ..raises import (OTHER, SIDES, STANDING, SUPINE, FrontThigh, RaiseSettings, Repetition, find_posture,
+                      find_repetitions, find_view, front_thigh, raise_angles, rest_mask, up_masks)
 from ..results import Event, Metric
 from ..walking import FRONT, SIDE
 from . import leg_raise_reference as ref
@@ -78,6 +78,7 @@ class LegRaiseSettings:
     prescribed_sides: tuple[str, ...] = SIDES
     straight_knee: bool = False
     target_angle_deg: float | None = None
+    fov_deg: float = 65.0
 
     def prescription(self) -> Prescription | None:
         if self.prescribed_repetitions is None and self.prescribed_hold_s is None:
@@ -100,6 +101,8 @@ class LegRaiseAnalysis:
     measures: list[RepMeasure]
     why_posture: str
     why_view: str
+    front: FrontThigh | None = None     # front view, standing: the blind angle and the knee's visible rise
+    from_rest: bool = True              # leans and pelvic drop are changes from standing still (else absolute)
 
 
 def analyse(poses: Poses, settings: LegRaiseSettings = LegRaiseSettings()) -> LegRaiseAnalysis | None:
@@ -110,7 +113,8 @@ def analyse(poses: Poses, settings: LegRaiseSettings = LegRaiseSettings()) -> Le
         return None
     why_posture = "given" if settings.posture else "from the trunk's tilt"
     why_view = "given" if settings.view else "from the shoulders' width"
-    rs = RaiseSettings(hold_tolerance_deg=settings.hold_tolerance_deg)
+    rs = RaiseSettings(hold_tolerance_deg=settings.hold_tolerance_deg, fov_deg=settings.fov_deg)
+    front = None
     if posture == SUPINE:
         if not settings.view:
             view, why_view = SIDE, "lying down is filmed from the side"
@@ -118,12 +122,19 @@ def analyse(poses: Poses, settings: LegRaiseSettings = LegRaiseSettings()) -> Le
         up = up_masks(poses, posture, angles, rs)
     else:
         up = up_masks(poses, posture, {}, rs)
-        angles = raise_angles(poses, posture, view, {s: ~up[s] for s in SIDES})
+        if view == FRONT:
+            front = front_thigh(poses, {s: ~up[s] for s in SIDES}, rs.fov_deg)
+            up = up_masks(poses, posture, {}, rs, front)
+            angles = front.elevation
+        else:
+            angles = raise_angles(poses, posture, view)
     reps = find_repetitions(poses, up, angles, rs)
     ctx = make_context(poses, posture, view, rest_mask(len(poses), reps, poses.times))
-    measures = [measure(ctx, r, angles[r.side]) for r in reps]
+    # the pelvic-drop gate needs how far the knee visibly rose, not the (blind-zone) elevation
+    gate = front.knee_rise if front is not None else angles
+    measures = [measure(ctx, r, gate[r.side], None if front is None else front.out_to_side[r.side]) for r in reps]
     return LegRaiseAnalysis(posture=posture, view=view, angles=angles, up=up, repetitions=reps, measures=measures,
-                            why_posture=why_posture, why_view=why_view)
+                            why_posture=why_posture, why_view=why_view, front=front, from_rest=ctx.baseline_ok)
 
 
 # ------------------------------------------------------------------ the assessment
@@ -145,18 +156,19 @@ def assess(poses: Poses, /, *, settings: LegRaiseSettings = LegRaiseSettings()) 
                           note=f"raises of either leg ({found.posture}, {found.view} view)"))
     for s in SIDES:
         metrics.append(Metric("repetitions", len(per_side[s]), "count", side=s, note=f"raises of the {s} leg"))
+    seen = _above_blind(per_side, found)
     if found.posture == SUPINE:
-        metrics += _supine_metrics(per_side)
+        metrics += _supine_metrics(per_side, settings.hold_tolerance_deg)
     else:
-        metrics += _standing_metrics(per_side, found.view, settings)
-    metrics += _symmetry(per_side, "leg_elevation_peak" if found.posture == SUPINE else "hip_flexion_peak")
+        metrics += _standing_metrics(per_side, seen, found, settings)
+    metrics += _symmetry(seen, "leg_elevation_peak" if found.posture == SUPINE else "hip_flexion_peak")
     pain_metrics, pain_events = _pain_marks(poses, found, settings.pain_at_s)
     metrics += pain_metrics
     events += pain_events
 
     quality: dict = {"posture": found.posture, "posture_from": found.why_posture, "view": found.view,
                      "view_from": found.why_view, "angle": _angle_words(found),
-                     "hold_tolerance_deg": settings.hold_tolerance_deg,
+                     "hold_tolerance_deg": settings.hold_tolerance_deg, "leans_from_rest": found.from_rest,
                      "repetitions": [m.to_dict() for m in measures]}
     prescription = settings.prescription()
     if prescription is not None:
@@ -169,10 +181,12 @@ def assess(poses: Poses, /, *, settings: LegRaiseSettings = LegRaiseSettings()) 
                         if found.posture == STANDING else "no raise was found: neither leg lifted 5 deg or more")
     warnings += _framing(poses, reps)
     if found.posture == STANDING and found.view == FRONT and reps:
-        warnings.append("front view: how high the knee came up is estimated from how far it rose in the image, "
-                        "which reads low (2-4 deg with the camera 5 m away, up to 10-12 deg with a webcam 2.5 m "
-                        "away); a straight-leg raise toward a camera above hip height can be missed; knee angles "
-                        "need a side view: film from the side for numbers to compare between visits")
+        blind = max(found.front.blind_deg.values())
+        warnings.append(f"front view: how high the thigh came up is worked out from the knee's height in the image, "
+                        f"assuming a level camera that sees {settings.fov_deg:g} deg across the frame (a guess "
+                        f"10 deg wrong moves the readings 1-4 deg with the camera 2.5 m away); raises under about "
+                        f"{blind:.0f} deg cannot be seen at this camera's height and distance; knee angles need a "
+                        "side view: film from the side for numbers to compare between visits")
     if found.posture == SUPINE and find_view(poses) == FRONT and not settings.view:
         warnings.append("lying down filmed end-on: leg angles need the camera beside the table")
     return Assessment(metrics=metrics, events=events, warnings=warnings, quality=quality)
@@ -200,22 +214,57 @@ def _per_side(name: str, unit: str, ms: list[RepMeasure], attr: str, side: str, 
     return Metric(name, value, unit, side=side, note=text)
 
 
-def _standing_metrics(per_side: dict[str, list[RepMeasure]], view: str, settings: LegRaiseSettings) -> list[Metric]:
+def _above_blind(per_side: dict[str, list[RepMeasure]], found: LegRaiseAnalysis) -> dict[str, list[RepMeasure]]:
+    """The raises whose peak the view can show: in a front view, raised forward and clear of the blind angle."""
+    if found.front is None:
+        return per_side
+    return {s: [m for m in ms if m.rep.peak_angle is not None and not _sideways(m)
+                and m.rep.peak_angle >= found.front.blind_deg[s] + BLIND_MARGIN_DEG] for s, ms in per_side.items()}
+
+
+def _sideways(m: RepMeasure) -> bool:
+    return m.thigh_out_to_side is not None and m.thigh_out_to_side > SIDEWAYS_MAX_DEG
+
+
+#: a front-view peak must clear the blind angle by this much to be reported
+BLIND_MARGIN_DEG = 5.0
+#: a knee that moved sideways by more than sin(this) thigh lengths went out to the side, not forward
+SIDEWAYS_MAX_DEG = 30.0
+
+
+def _standing_metrics(per_side: dict[str, list[RepMeasure]], seen: dict[str, list[RepMeasure]],
+                      found: LegRaiseAnalysis, settings: LegRaiseSettings) -> list[Metric]:
+    view = found.view
     out: list[Metric] = []
     none = "no raise of this leg"
     side_only = "needs a side view (the camera beside the patient)"
     front_only = "needs a front view (the patient facing the camera)"
     angle_note = ("thigh against the vertical, from the side" if view == SIDE else
-                  "thigh against the vertical, from how far the knee rose (front view: reads low, more so with "
-                  "the camera near)")
+                  f"thigh against the vertical, from the knee's height in the image through a camera assumed to "
+                  f"see {settings.fov_deg:g} deg across (front view)")
+    baseline = ("change from standing still on both feet" if found.from_rest else
+                "as seen, not a change from standing still: the clip has under 0.5 s on both feet away from the "
+                "raises (start filming before the first raise), so a camera not held level adds its tilt")
     for s in SIDES:
         ms = per_side[s]
         stance = OTHER[s]
-        out.append(_per_side("hip_flexion_peak", "deg", ms, "peak_angle", s, why_none=none, note=angle_note))
+        why_peak = none
+        if ms and not seen[s]:
+            why_peak = (f"the thigh stayed under {found.front.blind_deg[s] + BLIND_MARGIN_DEG:.0f} deg, which this "
+                        "front view cannot tell from a thigh hanging straight (the knee comes toward the lens as "
+                        "fast as it rises): film from the side")
+            if all(_sideways(m) for m in ms):
+                why_peak = ("the knee went out to the side (hip abduction, as in a tree pose), not forward: "
+                            "hip flexion is not measured")
+        hidden = len(ms) - len(seen[s])
+        out.append(_per_side("hip_flexion_peak", "deg", seen[s], "peak_angle", s, why_none=why_peak,
+                             note=angle_note + (f"; {hidden} raise{'s' if hidden > 1 else ''} too low to be seen "
+                                                "from the front or out to the side left out"
+                                                if hidden and seen[s] else "")))
         out.append(_per_side("raised_knee_flexion", "deg", ms, "raised_knee_flexion", s,
                              why_none=none if not ms else side_only, note="during the hold; 0 = straight"))
-        out.append(_per_side("hold_time", "s", ms, "hold_s", s, why_none=none, digits=2,
-                             note=f"longest time within {settings.hold_tolerance_deg:g} deg of the peak"))
+        out.append(_per_side("hold_time", "s", seen[s], "hold_s", s, why_none=why_peak, digits=2,
+                             note=_hold_note(settings.hold_tolerance_deg)))
         out.append(_per_side("touch_downs", "count", ms, "touch_downs", s, why_none=none, digits=0,
                              reduce=lambda v: int(np.sum(v)), how="total over",
                              note="the raised foot touching the floor for under 0.5 s before going up again"))
@@ -234,8 +283,8 @@ def _standing_metrics(per_side: dict[str, list[RepMeasure]], view: str, settings
                              whose="standing", note="during the hold; 0 = straight"))
         out.append(_per_side("trunk_lateral_lean", "deg", stands, "trunk_lateral_lean", s,
                              why_none=f"never stood on the {s} leg alone" if not stands else front_only,
-                             whose="standing", note="toward the standing leg (positive), change from standing "
-                                                    "still; " + ref.TRUNK_LEAN_SOURCE))
+                             whose="standing", note=f"toward the standing leg (positive), {baseline}; "
+                                                    + ref.TRUNK_LEAN_SOURCE))
         out.append(_per_side("sway", "%height/s", stands, "sway", s,
                              why_none=f"never stood on the {s} leg alone" if not stands else
                              "the time on one leg was too short (needs 2 s on one foot or a 1 s hold)",
@@ -249,15 +298,19 @@ def _standing_metrics(per_side: dict[str, list[RepMeasure]], view: str, settings
         else:
             why_drop = none
         out.append(_per_side("pelvic_drop", "deg", ms, "pelvic_drop", s, why_none=why_drop,
-                             note="the raised side lower (positive), change from standing still; "
-                                  + ref.PELVIC_DROP_SOURCE))
+                             note=f"the raised side lower (positive), {baseline}; " + ref.PELVIC_DROP_SOURCE))
         out.append(_per_side("trunk_backward_lean", "deg", ms, "trunk_backward_lean", s,
                              why_none=none if not ms else side_only,
-                             note="backward (positive), change from standing still; " + ref.TRUNK_LEAN_SOURCE))
+                             note=f"backward (positive), {baseline}; " + ref.TRUNK_LEAN_SOURCE))
     return out
 
 
-def _supine_metrics(per_side: dict[str, list[RepMeasure]]) -> list[Metric]:
+def _hold_note(tolerance: float) -> str:
+    return (f"longest time the leg stayed steady near the top: within a {tolerance:g} deg band, no lower than "
+            f"{2 * tolerance:g} deg below the peak")
+
+
+def _supine_metrics(per_side: dict[str, list[RepMeasure]], tolerance: float) -> list[Metric]:
     out: list[Metric] = []
     for s in SIDES:
         ms = per_side[s]
@@ -267,7 +320,7 @@ def _supine_metrics(per_side: dict[str, list[RepMeasure]]) -> list[Metric]:
         out.append(_per_side("raised_knee_flexion", "deg", ms, "raised_knee_flexion", s, why_none=none,
                              note="during the hold; 0 = straight"))
         out.append(_per_side("hold_time", "s", ms, "hold_s", s, why_none=none, digits=2,
-                             note="longest time within the tolerance of the peak"))
+                             note=_hold_note(tolerance)))
         out.append(Metric.unmeasured("pelvis_rotation", "deg", "not visible from a camera beside the table (the "
                                      "pelvis turns about the body's long axis, toward the camera)", side=s))
     return out
@@ -335,7 +388,8 @@ def _angle_words(found: LegRaiseAnalysis) -> str:
         return "leg elevation: hip-ankle line above its resting line"
     if found.view == SIDE:
         return "thigh elevation from the vertical, in the image (side view)"
-    return "thigh elevation from the vertical, from the knee's rise against the standing hip (front view)"
+    return ("thigh elevation from the vertical, from the knee's height in the image through a pinhole camera "
+            "(front view)")
 
 
 def _framing(poses: Poses, reps: list[Repetition]) -> list[str]:

@@ -12,7 +12,7 @@ shortens the hold to a fraction of the time the leg was kept up.
 Changes from standing still (trunk leans, pelvic drop) are measured from the
 mean of the frames with both feet down and no raise near
 (:func:`movement_check.raises.rest_mask`); with fewer than 0.5 s of such
-frames the angle itself is used (the metric's note does not yet say so).
+frames the angle itself is used (the metrics' notes then say so).
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ class RepMeasure:
     trunk_backward_lean: float | None = None      # change from standing
     pelvic_drop: float | None = None              # raised side lower, change from standing
     sway: float | None = None                     # % body height per second
+    thigh_out_to_side: float | None = None        # front view: deg, the knee's sideways move at the hold
 
     def to_dict(self) -> dict:
         d = self.rep.to_dict()
@@ -114,8 +115,11 @@ def steady_window(times: np.ndarray, rep: Repetition, *, min_s: float = 0.5) -> 
     return None
 
 
-def measure(ctx: Context, rep: Repetition, thigh_angle: np.ndarray) -> RepMeasure:
-    """The measures of one repetition. ``thigh_angle``: the raised side's angle series (raises)."""
+def measure(ctx: Context, rep: Repetition, thigh_angle: np.ndarray,
+            out_to_side: np.ndarray | None = None) -> RepMeasure:
+    """The measures of one repetition. ``thigh_angle``: the raised side's thigh angle series; in a front
+    view, how far the knee visibly rose (:attr:`movement_check.raises.FrontThigh.knee_rise`), with
+    ``out_to_side`` the knee's sideways move (:attr:`~movement_check.raises.FrontThigh.out_to_side`)."""
     times = ctx.times
     win = hold_window(times, rep)
     steady = steady_window(times, rep)
@@ -125,6 +129,8 @@ def measure(ctx: Context, rep: Repetition, thigh_angle: np.ndarray) -> RepMeasur
     out: dict = {}
     if ctx.knee_flexion is not None:
         out["raised_knee_flexion"] = _mean(ctx.knee_flexion[rep.side], win)
+    if out_to_side is not None:
+        out["thigh_out_to_side"] = _mean(out_to_side, win)
     if ctx.posture == STANDING:
         if ctx.view == SIDE:
             out["stance_knee_flexion"] = _mean(ctx.knee_flexion[stance], win)
@@ -163,7 +169,7 @@ def make_context(poses: Poses, posture: str, view: str, rest: np.ndarray) -> Con
             hips = lowpass(hips, times, cutoff_hz=SWAY_CUTOFF_HZ)
         series["sway_hips"] = hips
         series["height_px"] = leg_length_px(poses) / LEG_SHARE_OF_HEIGHT
-    return Context(times=times, posture=posture, view=view, rest=rest, baseline_ok=rest.sum() * dt >= 0.5, **series)
+    return Context(times=times, posture=posture, view=view, rest=rest, baseline_ok=bool(rest.sum() * dt >= 0.5), **series)
 
 
 __all__ = ["Context", "PELVIC_DROP_MAX_THIGH_DEG", "RepMeasure", "hold_window", "make_context", "measure",
