@@ -75,8 +75,8 @@ def show(outcome: dict) -> None:
         st.warning(warning)
     if result["metrics"]:
         st.subheader("Results")
-        st.dataframe([{k: m[k] for k in ("name", "side", "value", "unit", "normal_range", "flag", "note")}
-                      for m in result["metrics"]], hide_index=True)
+        columns = ("name", "side", "value", "uncertainty", "unit", "normal_range", "flag", "note")
+        st.dataframe([{k: m.get(k) for k in columns} for m in result["metrics"]], hide_index=True)
     for png in outcome.get("figures", {}).values():
         st.image(png)
     assessment = quality.get("assessment", {})

@@ -119,6 +119,12 @@ def build_parser() -> argparse.ArgumentParser:
     ana.add_argument("--view", choices=("side", "front"),
                      help="override the view found in the clip (side: walking across or side-on; front: facing "
                           "the camera)")
+    ana.add_argument("--fov-deg", type=float, metavar="DEG",
+                     help="the camera's field of view across the frame's longer side (default 65, like most webcams "
+                          "and phones): thigh heights from the front and foot angles depend on it")
+    ana.add_argument("--camera-tilt-deg", type=float, metavar="DEG",
+                     help="foot rotation: how far the camera looks down (default: found from a walk toward or away "
+                          "from it, else level)")
     raise_ = ana.add_argument_group("leg-raise options")
     raise_.add_argument("--posture", choices=("standing", "supine"),
                         help="override the posture found in the clip (supine: lying on the back)")
@@ -135,9 +141,6 @@ def build_parser() -> argparse.ArgumentParser:
     raise_.add_argument("--straight-knee", action="store_true",
                         help="home exercise: a straight-leg raise (a bent knee is pointed out)")
     raise_.add_argument("--target-deg", type=float, metavar="DEG", help="home exercise: raise at least this high")
-    raise_.add_argument("--fov-deg", type=float, metavar="DEG",
-                        help="front view: the camera's field of view across the frame's longer side (default 65, "
-                             "like most webcams and phones); thigh heights depend on it")
     return parser
 
 
@@ -161,12 +164,15 @@ def _test_options(args) -> dict:
         raise InputError(f"--prescribed-hold-s {args.prescribed_hold_s:g}: give the hold in seconds, 0 to 300.")
     if args.fov_deg is not None and not 20 <= args.fov_deg <= 120:
         raise InputError(f"--fov-deg {args.fov_deg:g}: give the camera's field of view in degrees, 20 to 120.")
+    if args.camera_tilt_deg is not None and not -45 <= args.camera_tilt_deg <= 80:
+        raise InputError(f"--camera-tilt-deg {args.camera_tilt_deg:g}: give how far the camera looks down, in "
+                         "degrees, -45 to 80.")
     sides = ("left", "right") if args.prescribed_sides == "both" else (args.prescribed_sides,)
     return {"height_cm": args.height_cm, "view": args.view, "posture": args.posture,
             "pain_at_s": args.pain_at, "stance_test": args.stance_test or None,
             "prescribed_repetitions": args.prescribed_reps, "prescribed_hold_s": args.prescribed_hold_s,
             "prescribed_sides": sides, "straight_knee": args.straight_knee or None, "target_angle_deg": args.target_deg,
-            "fov_deg": args.fov_deg}
+            "fov_deg": args.fov_deg, "camera_tilt_deg": args.camera_tilt_deg}
 
 
 def _settings(args) -> tuple[ExtractionSettings, CleaningSettings | None]:

@@ -39,6 +39,7 @@ class Metric:
     normal_range: tuple[float | None, float | None] | None = None
     flag: str | None = None
     note: str | None = None
+    uncertainty: float | None = None     # +- in the value's unit, where one is estimated
 
     def __post_init__(self) -> None:
         problems = []
@@ -64,6 +65,7 @@ class Metric:
             "normal_range": None if self.normal_range is None else list(self.normal_range),
             "flag": self.flag,
             "note": self.note,
+            "uncertainty": self.uncertainty,
         }
 
 

@@ -17,7 +17,8 @@ def test_result_json_shape():
     data = json.loads(result.to_json())
     assert set(data) == {"test", "source", "quality", "metrics", "events", "warnings", "version"}
     assert data["metrics"][0] == {"name": "cadence", "value": 112.0, "unit": "steps/min", "side": None,
-                                  "normal_range": [100, 120], "flag": None, "note": None}
+                                  "normal_range": [100, 120], "flag": None, "note": None,
+                                  "uncertainty": None}
     assert data["metrics"][1]["value"] is None and "height" in data["metrics"][1]["note"]
     assert [e["time_s"] for e in data["events"]] == [0.6, 1.2]            # in time order
     assert set(data["events"][0]) == {"name", "side", "time_s", "frame"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Callable
 
 from ..poses import Poses
-from . import gait, leg_raise
+from . import foot_rotation, gait, leg_raise
 from .base import SUBJECT_RULE, TESTS, Assessment
 
 AssessFn = Callable[..., Assessment]
@@ -19,6 +19,7 @@ AssessFn = Callable[..., Assessment]
 REGISTRY: dict[str, tuple[AssessFn, type]] = {
     "gait": (gait.assess, gait.GaitSettings),
     "leg-raise": (leg_raise.assess, leg_raise.LegRaiseSettings),
+    "foot-rotation": (foot_rotation.assess, foot_rotation.FootRotationSettings),
 }
 
 __all__ = ["REGISTRY", "SUBJECT_RULE", "TESTS", "Assessment", "Poses"]

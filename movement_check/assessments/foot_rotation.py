@@ -1,0 +1,352 @@
+"""Foot rotation: foot progression angle while walking, foot angle standing, each with its uncertainty.
+
+Method (one camera):
+
+1. **Floor.** Heel and toe are mapped onto the floor through a pinhole camera
+   (:mod:`movement_check.floor`): field of view assumed (``fov_deg``, 65 deg
+   across the longer side) or given; pitch given (``camera_tilt_deg``), else
+   found from the walk (the hip stays at one height over the feet), else
+   assumed level. This rectifies a front or oblique view; MediaPipe's depth
+   (image z and world landmarks) is not used: it is the noisiest coordinate.
+2. **Footprints.** Walking bouts (:func:`movement_check.walking.find_bouts`)
+   -> each foot flat and still on the floor (:mod:`movement_check.footprints`)
+   -> one heel->toe line per stance phase.
+3. **Angle.** Against the bout's walking line; positive = toe-out. Standing
+   (no walking in the clip), against the line from the feet to the camera:
+   ``static_toe_out``.
+4. **Uncertainty** (``uncertainty`` on each metric, +- deg): the random part
+   (spread over steps / sqrt(steps); standing, over the frames) combined with
+   the systematic part: how far the mean moves when the pitch changes by 3 deg
+   (found) or 10 deg (assumed) and the field of view by 10 deg. The quality
+   block also gives how oblique the view was and the degrees one pixel of
+   heel or toe error moves a step's angle.
+5. **Declines.** A walk across the camera (line of sight more than
+   ``max_obliqueness_deg`` from the walking line: a side view) turns the foot
+   along the line of sight, which one camera cannot measure: null with that
+   reason; so are feet that point more than 60 deg (median) off the walking
+   line, a sign that the geometry failed (seen on a real side-view clip
+   that read 69 deg oblique). Fewer than ``min_steps`` footprints on a side:
+   a warning.
+
+Reference values and sources: :mod:`foot_rotation_reference`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from ..floor import FloorCamera, estimate_tilt
+from ..footprints import Footprint, find_footprints, progression_angle, walking_line
+from ..landmarks import LEG, Landmark as L
+from ..poses import Poses
+from ..raises import find_view
+from ..results import Metric
+from ..walking import FRONT, Bout, find_bouts, in_bouts, midpoint
+from . import foot_rotation_reference as ref
+from .base import Assessment
+from .stride_stats import SIDES
+
+__all__ = ["FootRotationSettings", "FootRotationAnalysis", "analyse", "assess"]
+
+WALKING, STANDING = "walking", "standing"
+#: a foot turned further than this from the walking line means the geometry failed, not that the foot did
+IMPLAUSIBLE_DEG = 60.0
+
+
+@dataclass(frozen=True)
+class FootRotationSettings:
+    """``fov_deg``: the camera's field of view across the frame's longer side. ``camera_tilt_deg``:
+    its downward pitch, if known (else found from a walk, else level)."""
+
+    fov_deg: float = 65.0
+    camera_tilt_deg: float | None = None
+    min_steps: int = 3
+    max_obliqueness_deg: float = 70.0
+    tilt_error_found_deg: float = 3.0
+    tilt_error_assumed_deg: float = 10.0
+    fov_error_deg: float = 10.0
+
+
+@dataclass
+class FootRotationAnalysis:
+    """What the clip showed (module notes). Angles in degrees."""
+
+    mode: str | None                       # walking, standing, or None (nothing usable)
+    camera: FloorCamera
+    tilt_from: str                         # given / found from the walk / assumed level
+    tilt_reason: str = ""
+    bouts: list[Bout] = field(default_factory=list)
+    prints: list[Footprint] = field(default_factory=list)
+    angles: list[float] = field(default_factory=list)        # per footprint (walking) or per side (standing)
+    obliqueness_deg: float | None = None
+    per_px_deg: float | None = None
+    declined: str | None = None
+    fps: float = 30.0
+
+
+# ------------------------------------------------------------------ angles under one camera
+def _prints_under(poses: Poses, camera: FloorCamera, prints: list[Footprint]) -> list[Footprint]:
+    """The same footprints (same frames) seen through another camera model."""
+    out = []
+    for p in prints:
+        heel_i, toe_i = LEG[p.side][3], LEG[p.side][4]
+        h = camera.to_floor(poses.image[p.start:p.stop, heel_i, :2])
+        t = camera.to_floor(poses.image[p.start:p.stop, toe_i, :2])
+        ok = np.isfinite(h).all(axis=1) & np.isfinite(t).all(axis=1)
+        if not ok.any():
+            out.append(p)
+            continue
+        out.append(replace(p, heel=tuple(h[ok].mean(axis=0)), toe=tuple(t[ok].mean(axis=0))))
+    return out
+
+
+def _bout_of(p: Footprint, bouts: list[Bout]) -> int:
+    return next((i for i, b in enumerate(bouts) if b.start <= p.start < b.stop), -1)
+
+
+def walking_angles(prints: list[Footprint], bouts: list[Bout]) -> tuple[list[float], dict[int, np.ndarray]]:
+    """Each footprint's progression angle against its bout's walking line (NaN if the bout has under 3)."""
+    lines = {i: walking_line([p for p in prints if _bout_of(p, bouts) == i]) for i in range(len(bouts))}
+    angles = []
+    for p in prints:
+        w = lines.get(_bout_of(p, bouts))
+        angles.append(float("nan") if w is None else progression_angle(p.side, w, p.axis))
+    return angles, {i: w for i, w in lines.items() if w is not None}
+
+
+def standing_angles(prints: list[Footprint]) -> list[float]:
+    """Standing: each foot against the line from the feet to the camera (floor origin)."""
+    centre = np.mean([p.centre for p in prints], axis=0)
+    toward_camera = -centre / np.linalg.norm(centre)
+    return [progression_angle(p.side, toward_camera, p.axis) for p in prints]
+
+
+def _side_means(prints: list[Footprint], angles: list[float]) -> dict[str, float]:
+    out = {}
+    for s in SIDES:
+        vals = [a for p, a in zip(prints, angles) if p.side == s and np.isfinite(a)]
+        out[s] = float(np.mean(vals)) if vals else float("nan")
+    out["asymmetry"] = out["right"] - out["left"]
+    return out
+
+
+# ------------------------------------------------------------------ analysis
+def analyse(poses: Poses, settings: FootRotationSettings = FootRotationSettings()) -> FootRotationAnalysis:
+    """Footprints and their angles (module notes)."""
+    camera = FloorCamera.from_frame(poses.frame_size, settings.fov_deg, settings.camera_tilt_deg or 0.0)
+    if settings.camera_tilt_deg is None:
+        camera = camera.with_tilt(_least_tilt(poses, camera))
+    fps = 1.0 / float(np.median(np.diff(poses.times))) if len(poses) > 1 else 30.0
+    bouts = find_bouts(poses)
+    tilt_from, tilt_reason = ("given", "") if settings.camera_tilt_deg is not None else ("assumed level", "")
+    if bouts:
+        frames = in_bouts(len(poses), bouts)
+        if settings.camera_tilt_deg is None:
+            hips = midpoint(poses, L.LEFT_HIP, L.RIGHT_HIP)
+            heels = poses.image[:, [L.LEFT_HEEL, L.RIGHT_HEEL], :2].copy()
+            hips = np.where(frames[:, None], hips, np.nan)
+            fit = estimate_tilt(camera, hips, heels, int(round(1.1 * fps)))
+            if fit.tilt_deg is not None:
+                camera, tilt_from = camera.with_tilt(fit.tilt_deg), "found from the walk"
+            else:
+                tilt_reason = fit.reason
+        prints = find_footprints(poses, camera, frames)
+        angles, lines = walking_angles(prints, bouts)
+        found = FootRotationAnalysis(WALKING, camera, tilt_from, tilt_reason, bouts, prints, angles, fps=fps)
+        _view_quality(found, poses, lines, settings)
+        return found
+    if find_view(poses) != FRONT:
+        return FootRotationAnalysis(None, camera, tilt_from, declined="no walking was found and the person was not "
+                                    "standing facing the camera")
+    prints = _standing_prints(poses, camera)
+    if not {p.side for p in prints} >= set(SIDES):
+        return FootRotationAnalysis(None, camera, tilt_from, declined="the feet (heels and toes) were not seen well "
+                                    "enough while standing")
+    found = FootRotationAnalysis(STANDING, camera, tilt_from, prints=prints, angles=standing_angles(prints), fps=fps)
+    _view_quality(found, poses, {}, settings)
+    return found
+
+
+def _least_tilt(poses: Poses, camera: FloorCamera) -> float:
+    """The assumed pitch: level, or looking down just enough (2 deg to spare) to put the heels and toes
+    below the horizon, as they must be on a floor seen from above it."""
+    feet = poses.image[:, [L.LEFT_HEEL, L.RIGHT_HEEL, L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX], 1]
+    if not np.isfinite(feet).any():
+        return 0.0
+    highest = float(np.nanpercentile(feet, 5))
+    above = float(np.degrees(np.arctan((camera.centre[1] - highest) / camera.focal_px)))
+    return max(0.0, above + 2.0)
+
+
+def _standing_prints(poses: Poses, camera: FloorCamera) -> list[Footprint]:
+    """Standing: one footprint per side over the whole clip (frames with heel and toe seen)."""
+    every = np.ones(len(poses), dtype=bool)
+    out = []
+    for side in SIDES:
+        heel_i, toe_i = LEG[side][3], LEG[side][4]
+        h = camera.to_floor(poses.image[:, heel_i, :2])
+        t = camera.to_floor(poses.image[:, toe_i, :2])
+        seen = (poses.visibility[:, heel_i] >= 0.5) & (poses.visibility[:, toe_i] >= 0.5)
+        ok = every & seen & np.isfinite(h).all(axis=1) & np.isfinite(t).all(axis=1)
+        if ok.sum() < 3:
+            continue
+        axis = t[ok] - h[ok]
+        mean_axis = axis.mean(axis=0)
+        spread = np.degrees(np.arctan2(axis[:, 1] * mean_axis[0] - axis[:, 0] * mean_axis[1], axis @ mean_axis))
+        out.append(Footprint(side=side, start=0, stop=len(poses), time_s=float(np.mean(poses.times[ok])),
+                             heel=tuple(h[ok].mean(axis=0)), toe=tuple(t[ok].mean(axis=0)),
+                             frame_sd_deg=float(np.std(spread))))
+    return out
+
+
+def _angles_under(poses: Poses, found: FootRotationAnalysis, camera: FloorCamera) -> list[float]:
+    moved = _prints_under(poses, camera, found.prints)
+    if found.mode == WALKING:
+        return walking_angles(moved, found.bouts)[0]
+    return standing_angles(moved)
+
+
+def _view_quality(found: FootRotationAnalysis, poses: Poses, lines: dict[int, np.ndarray],
+                  settings: FootRotationSettings) -> None:
+    """How oblique the view was, what one pixel does to an angle, and a decline for a side view."""
+    if not found.prints:
+        return
+    if found.mode == WALKING and lines:
+        obl = []
+        for i, w in lines.items():
+            centres = [p.centre for p in found.prints if _bout_of(p, found.bouts) == i]
+            m = np.mean(centres, axis=0)
+            obl.append(float(np.degrees(np.arccos(min(1.0, abs(float(np.dot(w, m / np.linalg.norm(m)))))))))
+        found.obliqueness_deg = float(np.median(obl))
+        if found.obliqueness_deg > settings.max_obliqueness_deg:
+            found.declined = (f"the walk crossed the camera's view ({found.obliqueness_deg:.0f} deg from the line of "
+                              "sight: a side view): the foot turns along the line of sight, which one camera cannot "
+                              "measure; film walking toward or away from the camera")
+    elif found.mode == STANDING:
+        found.obliqueness_deg = 0.0
+    seen = np.abs([a for a in found.angles if np.isfinite(a)])
+    if not found.declined and seen.size and float(np.median(seen)) > IMPLAUSIBLE_DEG:
+        found.declined = (f"the feet do not point along the walking line (median {float(np.median(seen)):.0f} deg "
+                          "off): this view does not show how the feet turn; film walking straight toward the camera")
+    # one pixel of toe error, moved across and along the image, on the middle footprint
+    p = found.prints[len(found.prints) // 2]
+    toe_i = LEG[p.side][4]
+    base = np.nanmean(poses.image[p.start:p.stop, toe_i, :2], axis=0)
+    heel = found.camera.to_floor(np.nanmean(poses.image[p.start:p.stop, LEG[p.side][3], :2], axis=0))
+    moves = []
+    for d in ((1.0, 0.0), (0.0, 1.0)):
+        toe = found.camera.to_floor(base + np.array(d))
+        toe0 = found.camera.to_floor(base)
+        a0 = np.degrees(np.arctan2(*(toe0 - heel)[::-1]))
+        a1 = np.degrees(np.arctan2(*(toe - heel)[::-1]))
+        moves.append(abs((a1 - a0 + 180) % 360 - 180))
+    found.per_px_deg = float(max(moves))
+
+
+# ------------------------------------------------------------------ the assessment
+def assess(poses: Poses, /, *, settings: FootRotationSettings = FootRotationSettings()) -> Assessment:
+    """Foot rotation metrics with uncertainties, the per-step angles, and warnings."""
+    found = analyse(poses, settings)
+    quality: dict = {"mode": found.mode, "camera_tilt_deg": round(found.camera.tilt_deg, 1),
+                     "camera_tilt_from": found.tilt_from, "fov_deg": settings.fov_deg,
+                     "obliqueness_deg": None if found.obliqueness_deg is None else round(found.obliqueness_deg, 1),
+                     "deg_per_px": None if found.per_px_deg is None else round(found.per_px_deg, 2)}
+    warnings: list[str] = [f"{ref.ONE_CAMERA_SOURCE}"] if found.mode else []
+    if found.tilt_reason:
+        warnings.append(f"camera assumed level: its tilt could not be found ({found.tilt_reason}); give it with "
+                        "--camera-tilt-deg if known")
+    if found.mode is None or found.declined:
+        reason = found.declined or "nothing to measure"
+        names = ("foot_progression_angle", "foot_progression_angle_sd") if found.mode != STANDING else ("static_toe_out",)
+        metrics = [Metric.unmeasured(n, "deg", reason, side=s) for n in names for s in SIDES]
+        return Assessment(metrics=metrics, warnings=warnings + [reason], quality=quality)
+    if found.mode == WALKING:
+        quality["steps"] = [{"side": p.side, "time_s": round(p.time_s, 3), "angle_deg": round(a, 1),
+                             "frame_sd_deg": round(p.frame_sd_deg, 1)}
+                            for p, a in zip(found.prints, found.angles) if np.isfinite(a)]
+    systematic = _systematic(poses, found, settings)
+    metrics, more = _metrics(found, systematic, settings)
+    quality["systematic_deg"] = {k: round(v, 1) for k, v in systematic.items() if np.isfinite(v)}
+    return Assessment(metrics=metrics, warnings=warnings + more, quality=quality)
+
+
+def _systematic(poses: Poses, found: FootRotationAnalysis, settings: FootRotationSettings) -> dict[str, float]:
+    """How far each side's mean and the asymmetry move under the camera's plausible errors."""
+    base = _side_means(found.prints, found.angles)
+    tilt_err = (0.0 if found.tilt_from == "given" else
+                settings.tilt_error_found_deg if found.tilt_from == "found from the walk"
+                else settings.tilt_error_assumed_deg)
+    cams = []
+    for dt in (-tilt_err, tilt_err):
+        if dt:
+            cams.append(found.camera.with_tilt(found.camera.tilt_deg + dt))
+    for df in (-settings.fov_error_deg, settings.fov_error_deg):
+        fov = np.degrees(2 * np.arctan(0.5 * max(poses.frame_size) / found.camera.focal_px)) + df
+        cams.append(FloorCamera.from_frame(poses.frame_size, fov, found.camera.tilt_deg))
+    worst = {k: 0.0 for k in base}
+    for cam in cams:
+        moved = _side_means(found.prints, _angles_under(poses, found, cam))
+        for k in base:
+            if np.isfinite(moved[k]) and np.isfinite(base[k]):
+                worst[k] = max(worst[k], abs(moved[k] - base[k]))
+    return worst
+
+
+def _metrics(found: FootRotationAnalysis, systematic: dict[str, float], settings: FootRotationSettings
+             ) -> tuple[list[Metric], list[str]]:
+    metrics: list[Metric] = []
+    warnings: list[str] = []
+    walking = found.mode == WALKING
+    name = "foot_progression_angle" if walking else "static_toe_out"
+    what = ("mean over stance phases (foot flat), against the walking line; positive = toe-out"
+            if walking else "standing, against the line from the feet to the camera; positive = toe-out")
+    random = {}
+    for s in SIDES:
+        vals = np.array([a for p, a in zip(found.prints, found.angles) if p.side == s and np.isfinite(a)])
+        if not vals.size:
+            metrics.append(Metric.unmeasured(name, "deg", "no stance phase of this foot was seen flat on the floor",
+                                             side=s))
+            if walking:
+                metrics.append(Metric.unmeasured("foot_progression_angle_sd", "deg", "no stance phase", side=s))
+            random[s] = float("nan")
+            continue
+        mean = float(vals.mean())
+        if walking:
+            sd = float(vals.std(ddof=1)) if vals.size > 1 else float("nan")
+            random[s] = sd / np.sqrt(vals.size) if vals.size > 1 else float("nan")
+        else:
+            p = next(p for p in found.prints if p.side == s)
+            # frames 0.5 s apart taken as independent (landmark noise is correlated over a few frames)
+            random[s] = p.frame_sd_deg / np.sqrt(max(1.0, (p.stop - p.start) / found.fps / 0.5))
+        unc = float(np.hypot(np.nan_to_num(random[s], nan=5.0), systematic[s]))
+        lo, hi = ref.FPA_NORMAL
+        flag = None
+        if mean + unc < lo:
+            flag = "in-toeing"
+        elif mean - unc > hi:
+            flag = "out-toeing"
+        count = f"{vals.size} stance phase{'s' if vals.size != 1 else ''}" if walking else "standing"
+        metrics.append(Metric(name, round(mean, 1), "deg", side=s, normal_range=ref.FPA_NORMAL if walking else None,
+                              flag=flag if walking else None, uncertainty=round(unc, 1),
+                              note=f"{what}; {count}; camera {found.tilt_from}; "
+                                   + (ref.FPA_SOURCE + "; flagged only when outside by more than the uncertainty"
+                                      if walking else "no validated normal range for standing")))
+        if walking:
+            metrics.append(Metric("foot_progression_angle_sd", None if vals.size < 2 else round(sd, 1), "deg",
+                                  side=s, note="spread over stance phases" if vals.size > 1 else "needs 2 stance phases"))
+            if vals.size < settings.min_steps:
+                warnings.append(f"only {vals.size} stance phase(s) of the {s} foot: its angle is not reliable; film "
+                                f"at least {settings.min_steps} steps of each foot")
+    left, right = (next((m.value for m in metrics if m.name == name and m.side == s), None) for s in SIDES)
+    diff_name = "foot_progression_asymmetry" if walking else "static_toe_out_difference"
+    if left is None or right is None:
+        metrics.append(Metric.unmeasured(diff_name, "deg", "needs both feet"))
+    else:
+        unc = float(np.hypot(np.hypot(np.nan_to_num(random["left"], nan=5.0), np.nan_to_num(random["right"], nan=5.0)),
+                             systematic["asymmetry"]))
+        metrics.append(Metric(diff_name, round(right - left, 1), "deg", uncertainty=round(unc, 1),
+                              note="right minus left (positive: the right foot turns out more); the camera's errors "
+                                   "largely cancel in the difference"))
+    return metrics, warnings
