@@ -44,13 +44,13 @@ def test_uploaded_clip_is_analysed_and_not_kept():
     before = _leftover_clips()
     at = _app()
     at.file_uploader[0].upload(LUNGE.name, LUNGE.read_bytes(), "video/mp4")
-    at.selectbox[0].select("foot-rotation")                 # a test this version does not have yet
+    at.selectbox[0].select("foot-rotation")                 # a lunge: nothing to measure, said plainly
     at.button[0].click().run()
     assert not at.exception
     assert not at.error
     text = " ".join(m.value for m in at.markdown)
     assert "Following **person 1**" in text
-    assert any("not available in this version" in w.value for w in at.warning)
+    assert any("no walking was found" in w.value for w in at.warning)
     assert at.metric[0].value == "100"                        # frames
     assert len(at.get("download_button")) == 3
     assert _leftover_clips() == before                        # the clip was deleted after analysis
