@@ -25,6 +25,7 @@ from movement_check.assessments.leg_raise import parse_times
 from movement_check.errors import InputError
 from movement_check.estimator import EstimatorSettings
 from movement_check.extraction import ExtractionSettings
+from movement_check.kinematics import DEFAULT_FOV_DEG
 from movement_check.figures import figures_for
 from movement_check.video import VIDEO_SUFFIXES
 
@@ -121,7 +122,7 @@ def leg_raise_options() -> dict:
         sides = cols[2].selectbox("Legs", ["both", "left", "right"])
         straight = st.checkbox("Straight-leg raise (keep the knee straight)")
         fov = st.number_input("Camera's field of view (deg, front view)", min_value=20.0, max_value=120.0,
-                              value=65.0, step=5.0,
+                              value=DEFAULT_FOV_DEG, step=5.0,
                               help="across the frame's longer side; most webcams and phones see 60-70 deg. "
                                    "From the front, how high the thigh came up depends on it")
     return {"posture": {"standing": "standing", "lying on the back": "supine"}.get(posture),

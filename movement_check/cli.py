@@ -25,6 +25,7 @@ from .cleaning import CleaningSettings
 from .errors import InputError
 from .estimator import EstimatorSettings
 from .extraction import ExtractionSettings
+from .kinematics import DEFAULT_FOV_DEG
 from .tracking import RULES
 from .video import VideoLimits
 
@@ -120,8 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="override the view found in the clip (side: walking across or side-on; front: facing "
                           "the camera)")
     ana.add_argument("--fov-deg", type=float, metavar="DEG",
-                     help="the camera's field of view across the frame's longer side (default 65, like most webcams "
-                          "and phones): thigh heights from the front and foot angles depend on it")
+                     help=f"the camera's field of view across the frame's longer side (default {DEFAULT_FOV_DEG:g}, like "
+                          "most webcams and phones): thigh heights from the front and foot angles depend on it")
     ana.add_argument("--camera-tilt-deg", type=float, metavar="DEG",
                      help="foot rotation: how far the camera looks down (default: found from a walk toward or away "
                           "from it, else level)")

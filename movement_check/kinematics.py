@@ -124,6 +124,11 @@ def thigh_elevation(hip: np.ndarray, knee: np.ndarray, direction: float | np.nda
     return np.degrees(np.arctan2(thigh[..., 0] * direction, thigh[..., 1]))
 
 
+#: the field of view (deg, across the frame's longer side) assumed when none is given: most webcams and phones
+#: see 60-70 deg
+DEFAULT_FOV_DEG = 65.0
+
+
 def focal_length_px(frame_size: tuple[int, int], fov_deg: float) -> float:
     """Focal length (px) of a camera whose field of view across the frame's LONGER side is ``fov_deg``."""
     return 0.5 * max(frame_size) / float(np.tan(np.radians(fov_deg) / 2))

@@ -36,7 +36,7 @@ import numpy as np
 from scipy.ndimage import uniform_filter1d
 
 from .cleaning import runs
-from .kinematics import (focal_length_px, front_blind_angle, inclination, knee_rise_angle, leg_elevation,
+from .kinematics import (DEFAULT_FOV_DEG, focal_length_px, front_blind_angle, inclination, knee_rise_angle, leg_elevation,
                          thigh_elevation, thigh_elevation_front)
 from .landmarks import LEG, Landmark as L
 from .poses import Poses
@@ -60,7 +60,6 @@ class RaiseSettings:
     touch_down_max_s: float = 0.5
     hold_tolerance_deg: float = 5.0
     floor_percentile: float = 90.0
-    fov_deg: float = 65.0            # camera's field of view across the frame's longer side (front view)
     thigh_on_deg: float = 10.0       # front view: a thigh this far above its blind angle is raised
     thigh_off_deg: float = 5.0
 
@@ -172,7 +171,8 @@ class FrontThigh:
     out_to_side: dict[str, np.ndarray]      # deg: asin(the knee's sideways move from rest / thigh length)
 
 
-def front_thigh(poses: Poses, down: dict[str, np.ndarray] | None = None, fov_deg: float = 65.0) -> FrontThigh:
+def front_thigh(poses: Poses, down: dict[str, np.ndarray] | None = None,
+                fov_deg: float = DEFAULT_FOV_DEG) -> FrontThigh:
     """Front view: each thigh's elevation from its knee's image row (module notes).
 
     The raised side's hip is placed at the STANDING side's hip plus their
@@ -199,9 +199,12 @@ def front_thigh(poses: Poses, down: dict[str, np.ndarray] | None = None, fov_deg
     return FrontThigh(elevation=elevation, knee_rise=rise, blind_deg=blind, out_to_side=out)
 
 
-def raise_angles(poses: Poses, posture: str, view: str, down: dict[str, np.ndarray] | None = None,
-                 fov_deg: float = 65.0) -> dict[str, np.ndarray]:
-    """Per side, (T,) the angle that measures the raise (module notes), in degrees."""
+def raise_angles(poses: Poses, posture: str, view: str) -> dict[str, np.ndarray]:
+    """Per side, (T,) the angle that measures the raise (module notes), in degrees: lying down, or
+    standing seen from the side. Standing seen from the front needs the feet's rest frames and the
+    camera: :func:`front_thigh`."""
+    if posture != SUPINE and view != SIDE:
+        raise ValueError("standing, front view: use front_thigh")
     out = {}
     if posture == SUPINE:
         direction = legs_direction(poses)
@@ -214,13 +217,11 @@ def raise_angles(poses: Poses, posture: str, view: str, down: dict[str, np.ndarr
             rest = np.nanpercentile(a, 10) if np.isfinite(a).any() else np.nan
             out[side] = a - rest
         return out
-    if view == SIDE:
-        direction = facing(poses)
-        for side in SIDES:
-            hip, knee = LEG[side][0], LEG[side][1]
-            out[side] = thigh_elevation(poses.image[:, hip, :2], poses.image[:, knee, :2], direction)
-        return out
-    return front_thigh(poses, down, fov_deg).elevation
+    direction = facing(poses)
+    for side in SIDES:
+        hip, knee = LEG[side][0], LEG[side][1]
+        out[side] = thigh_elevation(poses.image[:, hip, :2], poses.image[:, knee, :2], direction)
+    return out
 
 
 # ---------------------------------------------------------------- repetitions

@@ -39,6 +39,7 @@ import numpy as np
 
 from ..floor import FloorCamera, estimate_tilt
 from ..footprints import Footprint, find_footprints, progression_angle, walking_line
+from ..kinematics import DEFAULT_FOV_DEG
 from ..landmarks import LEG, Landmark as L
 from ..poses import Poses
 from ..raises import find_view
@@ -60,7 +61,7 @@ class FootRotationSettings:
     """``fov_deg``: the camera's field of view across the frame's longer side. ``camera_tilt_deg``:
     its downward pitch, if known (else found from a walk, else level)."""
 
-    fov_deg: float = 65.0
+    fov_deg: float = DEFAULT_FOV_DEG
     camera_tilt_deg: float | None = None
     min_steps: int = 3
     max_obliqueness_deg: float = 70.0

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import InputError
+from ..kinematics import DEFAULT_FOV_DEG
 from ..poses import Poses
 from ..quality import out_of_frame
 from ..landmarks import LEG
@@ -78,7 +79,7 @@ class LegRaiseSettings:
     prescribed_sides: tuple[str, ...] = SIDES
     straight_knee: bool = False
     target_angle_deg: float | None = None
-    fov_deg: float = 65.0
+    fov_deg: float = DEFAULT_FOV_DEG
 
     def prescription(self) -> Prescription | None:
         if self.prescribed_repetitions is None and self.prescribed_hold_s is None:
@@ -113,7 +114,7 @@ def analyse(poses: Poses, settings: LegRaiseSettings = LegRaiseSettings()) -> Le
         return None
     why_posture = "given" if settings.posture else "from the trunk's tilt"
     why_view = "given" if settings.view else "from the shoulders' width"
-    rs = RaiseSettings(hold_tolerance_deg=settings.hold_tolerance_deg, fov_deg=settings.fov_deg)
+    rs = RaiseSettings(hold_tolerance_deg=settings.hold_tolerance_deg)
     front = None
     if posture == SUPINE:
         if not settings.view:
@@ -123,7 +124,7 @@ def analyse(poses: Poses, settings: LegRaiseSettings = LegRaiseSettings()) -> Le
     else:
         up = up_masks(poses, posture, {}, rs)
         if view == FRONT:
-            front = front_thigh(poses, {s: ~up[s] for s in SIDES}, rs.fov_deg)
+            front = front_thigh(poses, {s: ~up[s] for s in SIDES}, settings.fov_deg)
             up = up_masks(poses, posture, {}, rs, front)
             angles = front.elevation
         else:
