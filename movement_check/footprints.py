@@ -79,6 +79,21 @@ def foot_tracks(poses: Poses, camera: FloorCamera, settings: FootprintSettings =
     return out
 
 
+def footprint(side: str, heel: np.ndarray, toe: np.ndarray, a: int, b: int, times: np.ndarray, *,
+              min_frames: int = 2) -> Footprint | None:
+    """The footprint of frames [a, b) of one foot's floor tracks (frames with NaN left out); None if fewer
+    than ``min_frames`` frames are left."""
+    h, t = heel[a:b], toe[a:b]
+    ok = np.isfinite(h).all(axis=1) & np.isfinite(t).all(axis=1)
+    if ok.sum() < min_frames:
+        return None
+    axis = t[ok] - h[ok]
+    per_frame = signed_angle_2d(np.broadcast_to(axis.mean(axis=0), axis.shape), axis)
+    return Footprint(side=side, start=a, stop=b, time_s=float(np.mean(times[a:b])),
+                     heel=tuple(float(v) for v in h[ok].mean(axis=0)),
+                     toe=tuple(float(v) for v in t[ok].mean(axis=0)), frame_sd_deg=float(np.std(per_frame)))
+
+
 def _speed(times: np.ndarray, xy: np.ndarray) -> np.ndarray:
     v = np.gradient(xy, times, axis=0)
     return np.linalg.norm(v, axis=1)
@@ -113,17 +128,9 @@ def find_footprints(poses: Poses, camera: FloorCamera, frames: np.ndarray,
             a, b = s + cut, e - cut
             if b - a < 2:
                 a, b = s, e
-            h, t = heel[a:b], toe[a:b]
-            ok = np.isfinite(h).all(axis=1) & np.isfinite(t).all(axis=1)
-            if ok.sum() < 2:
-                continue
-            axis = t[ok] - h[ok]
-            mean_axis = axis.mean(axis=0)
-            per_frame = signed_angle_2d(np.broadcast_to(mean_axis, axis.shape), axis)
-            prints.append(Footprint(side=side, start=a, stop=b, time_s=float(np.mean(times[a:b])),
-                                    heel=tuple(float(v) for v in h[ok].mean(axis=0)),
-                                    toe=tuple(float(v) for v in t[ok].mean(axis=0)),
-                                    frame_sd_deg=float(np.std(per_frame))))
+            found = footprint(side, heel, toe, a, b, times)
+            if found is not None:
+                prints.append(found)
     return sorted(prints, key=lambda p: p.time_s)
 
 
@@ -150,4 +157,5 @@ def progression_angle(side: str, direction: np.ndarray, axis: np.ndarray) -> flo
     return a if side == "left" else -a
 
 
-__all__ = ["Footprint", "FootprintSettings", "find_footprints", "foot_tracks", "progression_angle", "walking_line"]
+__all__ = ["Footprint", "FootprintSettings", "find_footprints", "foot_tracks", "footprint", "progression_angle",
+           "walking_line"]

@@ -33,12 +33,12 @@ Reference values and sources: :mod:`foot_rotation_reference`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..floor import FloorCamera, estimate_tilt
-from ..footprints import Footprint, find_footprints, progression_angle, walking_line
+from ..floor import FloorCamera, estimate_tilt, signed_angle_2d
+from ..footprints import Footprint, find_footprints, foot_tracks, footprint, progression_angle, walking_line
 from ..kinematics import DEFAULT_FOV_DEG
 from ..landmarks import LEG, Landmark as L
 from ..poses import Poses
@@ -89,18 +89,10 @@ class FootRotationAnalysis:
 
 # ------------------------------------------------------------------ angles under one camera
 def _prints_under(poses: Poses, camera: FloorCamera, prints: list[Footprint]) -> list[Footprint]:
-    """The same footprints (same frames) seen through another camera model."""
-    out = []
-    for p in prints:
-        heel_i, toe_i = LEG[p.side][3], LEG[p.side][4]
-        h = camera.to_floor(poses.image[p.start:p.stop, heel_i, :2])
-        t = camera.to_floor(poses.image[p.start:p.stop, toe_i, :2])
-        ok = np.isfinite(h).all(axis=1) & np.isfinite(t).all(axis=1)
-        if not ok.any():
-            out.append(p)
-            continue
-        out.append(replace(p, heel=tuple(h[ok].mean(axis=0)), toe=tuple(t[ok].mean(axis=0))))
-    return out
+    """The same footprints (same frames, same well-seen heels and toes) through another camera model."""
+    tracks = foot_tracks(poses, camera)
+    moved = [footprint(p.side, *tracks[p.side], p.start, p.stop, poses.times, min_frames=1) for p in prints]
+    return [p if m is None else m for p, m in zip(prints, moved)]
 
 
 def _bout_of(p: Footprint, bouts: list[Bout]) -> int:
@@ -146,7 +138,7 @@ def analyse(poses: Poses, settings: FootRotationSettings = FootRotationSettings(
         frames = in_bouts(len(poses), bouts)
         if settings.camera_tilt_deg is None:
             hips = midpoint(poses, L.LEFT_HIP, L.RIGHT_HIP)
-            heels = poses.image[:, [L.LEFT_HEEL, L.RIGHT_HEEL], :2].copy()
+            heels = poses.image[:, [L.LEFT_HEEL, L.RIGHT_HEEL], :2]
             hips = np.where(frames[:, None], hips, np.nan)
             fit = estimate_tilt(camera, hips, heels, int(round(1.1 * fps)))
             if fit.tilt_deg is not None:
@@ -183,23 +175,9 @@ def _least_tilt(poses: Poses, camera: FloorCamera) -> float:
 
 def _standing_prints(poses: Poses, camera: FloorCamera) -> list[Footprint]:
     """Standing: one footprint per side over the whole clip (frames with heel and toe seen)."""
-    every = np.ones(len(poses), dtype=bool)
-    out = []
-    for side in SIDES:
-        heel_i, toe_i = LEG[side][3], LEG[side][4]
-        h = camera.to_floor(poses.image[:, heel_i, :2])
-        t = camera.to_floor(poses.image[:, toe_i, :2])
-        seen = (poses.visibility[:, heel_i] >= 0.5) & (poses.visibility[:, toe_i] >= 0.5)
-        ok = every & seen & np.isfinite(h).all(axis=1) & np.isfinite(t).all(axis=1)
-        if ok.sum() < 3:
-            continue
-        axis = t[ok] - h[ok]
-        mean_axis = axis.mean(axis=0)
-        spread = np.degrees(np.arctan2(axis[:, 1] * mean_axis[0] - axis[:, 0] * mean_axis[1], axis @ mean_axis))
-        out.append(Footprint(side=side, start=0, stop=len(poses), time_s=float(np.mean(poses.times[ok])),
-                             heel=tuple(h[ok].mean(axis=0)), toe=tuple(t[ok].mean(axis=0)),
-                             frame_sd_deg=float(np.std(spread))))
-    return out
+    tracks = foot_tracks(poses, camera)
+    prints = [footprint(side, *tracks[side], 0, len(poses), poses.times, min_frames=3) for side in SIDES]
+    return [p for p in prints if p is not None]
 
 
 def _angles_under(poses: Poses, found: FootRotationAnalysis, camera: FloorCamera) -> list[float]:
@@ -236,14 +214,9 @@ def _view_quality(found: FootRotationAnalysis, poses: Poses, lines: dict[int, np
     toe_i = LEG[p.side][4]
     base = np.nanmean(poses.image[p.start:p.stop, toe_i, :2], axis=0)
     heel = found.camera.to_floor(np.nanmean(poses.image[p.start:p.stop, LEG[p.side][3], :2], axis=0))
-    moves = []
-    for d in ((1.0, 0.0), (0.0, 1.0)):
-        toe = found.camera.to_floor(base + np.array(d))
-        toe0 = found.camera.to_floor(base)
-        a0 = np.degrees(np.arctan2(*(toe0 - heel)[::-1]))
-        a1 = np.degrees(np.arctan2(*(toe - heel)[::-1]))
-        moves.append(abs((a1 - a0 + 180) % 360 - 180))
-    found.per_px_deg = float(max(moves))
+    axis = found.camera.to_floor(base) - heel
+    moved = found.camera.to_floor(base + np.eye(2)) - heel          # the toe 1 px across, 1 px down
+    found.per_px_deg = float(np.max(np.abs(signed_angle_2d(np.broadcast_to(axis, moved.shape), moved))))
 
 
 # ------------------------------------------------------------------ the assessment
