@@ -75,6 +75,18 @@ class FloorCamera:
         p = r * scale[..., None]
         return np.stack([p[..., 0], p @ self.ahead], axis=-1)
 
+    def to_image(self, floor_xy: np.ndarray, height: float = 0.0) -> np.ndarray:
+        """(..., 2) floor (X, Y) of points ``height`` above the floor -> (..., 2) pixels (inverse of to_floor)."""
+        f = np.asarray(floor_xy, dtype=float)
+        p = (f[..., :1] * np.array([1.0, 0.0, 0.0]) + f[..., 1:2] * self.ahead + (height - 1.0) * self.up)
+        return np.stack([self.centre[0] + self.focal_px * p[..., 0] / p[..., 2],
+                         self.centre[1] + self.focal_px * p[..., 1] / p[..., 2]], axis=-1)
+
+    def jacobian(self, floor_xy: np.ndarray) -> np.ndarray:
+        """(2, 2) floor displacement per pixel at a floor point: column k for one pixel along image axis k."""
+        px = self.to_image(floor_xy)
+        return np.stack([self.to_floor(px + e) - self.to_floor(px) for e in np.eye(2)], axis=1)
+
     def height_over(self, xy: np.ndarray, floor_y: np.ndarray) -> np.ndarray:
         """Height (camera heights) of an image point that stands above floor distance ``floor_y``."""
         r = self.rays(xy)

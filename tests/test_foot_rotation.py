@@ -108,3 +108,54 @@ def test_feet_above_the_image_centre_mean_the_camera_looks_down():
     assert a.quality["mode"] == "standing" and a.quality["camera_tilt_deg"] > 0.0
     m = _metric(a, "static_toe_out", "right")
     assert abs(m.value - 14.0) <= m.uncertainty
+
+
+@pytest.mark.parametrize("height, tilt, oblique", [(1.0, 0.0, 0.0), (1.5, 10.0, 0.0), (1.2, 10.0, 30.0)])
+@pytest.mark.parametrize("noise", [0.0, 1.5])
+def test_a_treadmill_walk_is_measured_on_the_moving_floor(height, tilt, oblique, noise):
+    # walking on the spot (a treadmill, or a camera that follows the walker): a foot in stance slides with the
+    # floor instead of standing still, and the walking line is the floor's motion, not the footprints' spread
+    poses, _ = walk(Script(segments=[("walk", 5.0)], toe_out_deg=TOE_OUT, speed_mps=0.0),
+                    camera=camera(4.0, height, tilt, oblique, middle=0.0), noise_px=noise, seed=2,
+                    dropouts=[(40, 43)] if noise else [])
+    if noise:
+        poses, _ = clean(poses)
+    a = assess(poses, settings=FootRotationSettings(fov_deg=FOV, camera_tilt_deg=tilt))
+    assert a.quality["floor_moved"] is True and len(a.quality["steps"]) >= 6
+    for side, truth in zip(("left", "right"), TOE_OUT):
+        assert abs(_metric(a, "foot_progression_angle", side).value - truth) < (1.0 if not noise else 3.0)
+
+
+def test_a_fixed_camera_does_not_see_the_floor_move():
+    poses, _ = walk(Script(segments=[("walk", 5.0)], toe_out_deg=TOE_OUT), camera=camera(8.0, 1.2, 10.0, 0.0),
+                    noise_px=1.5, seed=3)
+    poses, _ = clean(poses)
+    assert assess(poses, settings=FootRotationSettings(fov_deg=FOV)).quality["floor_moved"] is False
+
+
+@pytest.fixture
+def heels_3cm_up(monkeypatch):
+    """MediaPipe's heel landmark sits on the back of the heel, above the floor: put the walker's there."""
+    from tests import walker
+
+    plain = walker.simulate
+
+    def lifted(script, times):
+        pos, truth = plain(script, times)
+        pos[:, [L.LEFT_HEEL, L.RIGHT_HEEL], 2] += 0.03
+        return pos, truth
+
+    monkeypatch.setattr(walker, "simulate", lifted)
+
+
+@pytest.mark.parametrize("height, tilt, oblique", [(1.0, 0.0, 0.0), (1.5, 10.0, 0.0), (1.2, 15.0, 60.0)])
+def test_a_heel_landmark_above_the_floor_is_taken_down(heels_3cm_up, height, tilt, oblique):
+    poses, _ = walk(Script(segments=[("walk", 5.0)], toe_out_deg=TOE_OUT), camera=camera(8.0, height, tilt, oblique))
+    a = assess(poses, settings=FootRotationSettings(fov_deg=FOV))
+    # the heel lands far behind where it stands: the foot looks 1.4-1.9 times its length (angles would shrink)
+    assert a.quality["seen_foot_length_share"] > 1.3
+    for side, truth in zip(("left", "right"), TOE_OUT):
+        m = _metric(a, "foot_progression_angle", side)
+        assert abs(m.value - truth) < 1.0
+    # the lift found: 3 cm of a 0.93 m hip height
+    assert abs(a.quality["heel_lift_share_of_hip_height"] - 0.03 / (0.530 * 1.75)) < 0.003

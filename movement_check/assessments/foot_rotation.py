@@ -6,21 +6,36 @@ Method (one camera):
    (:mod:`movement_check.floor`): field of view assumed (``fov_deg``, 65 deg
    across the longer side) or given; pitch given (``camera_tilt_deg``), else
    found from the walk (the hip stays at one height over the feet), else
-   assumed level. This rectifies a front or oblique view; MediaPipe's depth
-   (image z and world landmarks) is not used: it is the noisiest coordinate.
+   assumed level. This rectifies a front or oblique view.
+   MediaPipe's world landmarks were measured and are not used: on the
+   rendered front walk (truth left 7.8, right 3.9 deg) their heel->toe line
+   gives 19.1 and 17.5 deg, the shoe 0.14 m long for 0.27 m, its toe 6-7 cm
+   below its heel; on the real studio front walk 16.9 / 14.8 deg.
 2. **Footprints.** Walking bouts (:func:`movement_check.walking.find_bouts`)
-   -> each foot flat and still on the floor (:mod:`movement_check.footprints`)
-   -> one heel->toe line per stance phase.
-3. **Angle.** Against the bout's walking line; positive = toe-out. Standing
+   -> each foot flat on the floor (:mod:`movement_check.footprints`) -> one
+   heel->toe line per stance phase. A camera that follows the walker, or a
+   treadmill, makes the floor slide past the camera: footprints then move with
+   the floor and the walking line is the floor's motion (``floor_moved``).
+3. **The foot's line.** Not the seen heel->toe line as it is: MediaPipe's heel
+   and toe sit off the floor, which in a front view stretches or shrinks the
+   foot along the line of sight; one heel lift for the clip and the foot's
+   length from the hip height put it right
+   (:func:`movement_check.footprints.foot_axis`).
+4. **Angle.** Against the bout's walking line; positive = toe-out. Standing
    (no walking in the clip), against the line from the feet to the camera:
    ``static_toe_out``.
-4. **Uncertainty** (``uncertainty`` on each metric, +- deg): the random part
+5. **Uncertainty** (``uncertainty`` on each metric, +- deg): the random part
    (spread over steps / sqrt(steps); standing, over the frames) combined with
-   the systematic part: how far the mean moves when the pitch changes by 3 deg
-   (found) or 10 deg (assumed) and the field of view by 10 deg. The quality
-   block also gives how oblique the view was and the degrees one pixel of
-   heel or toe error moves a step's angle.
-5. **Declines.** A walk across the camera (line of sight more than
+   the systematic parts that steps do not average out (``quality.systematic_deg``):
+   ``camera`` (pitch 3 deg if found, 10 if assumed; field of view 10 deg),
+   ``foot_length`` (the body's foot proportion +-10 %), ``placement``
+   (MediaPipe's toe 3 px off on one foot, as its right heel was on the
+   rendered clip), ``walking_line`` (how well the footprints fix its
+   direction). The quality block also gives how oblique the view was and the
+   degrees one pixel of toe error moves a step's angle. An oblique view is
+   honest but poor: a foot seen across the line of sight turns with the heel
+   lift and the foot's length, and its uncertainty says so (10-30 deg at 30-60 deg).
+6. **Declines.** A walk across the camera (line of sight more than
    ``max_obliqueness_deg`` from the walking line: a side view) turns the foot
    along the line of sight, which one camera cannot measure: null with that
    reason; so are feet that point more than 60 deg (median) off the walking
@@ -33,14 +48,16 @@ Reference values and sources: :mod:`foot_rotation_reference`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from ..floor import FloorCamera, estimate_tilt, signed_angle_2d
-from ..footprints import Footprint, find_footprints, foot_tracks, footprint, progression_angle, walking_line
+from ..floor import FloorCamera, estimate_tilt
+from ..footprints import (FOOT_OVER_HIP, Footprint, find_footprints, foot_axis, foot_tracks, foot_velocities,
+                          footprint, ground_velocity, heel_lift, hip_height, progression_angle, walking_line,
+                          walking_line_sd)
 from ..kinematics import DEFAULT_FOV_DEG
-from ..landmarks import LEG, Landmark as L
+from ..landmarks import Landmark as L
 from ..poses import Poses
 from ..raises import find_view
 from ..results import Metric
@@ -68,6 +85,8 @@ class FootRotationSettings:
     tilt_error_found_deg: float = 3.0
     tilt_error_assumed_deg: float = 10.0
     fov_error_deg: float = 10.0
+    foot_length_error: float = 0.10        # the foot / hip-height proportion between people (share)
+    placement_px: float = 3.0              # MediaPipe's heel/toe off the true point, the same all clip long
 
 
 @dataclass
@@ -85,35 +104,63 @@ class FootRotationAnalysis:
     per_px_deg: float | None = None
     declined: str | None = None
     fps: float = 30.0
+    floor_velocity: np.ndarray | None = None                 # the floor sliding past a following camera
+    axes: list[np.ndarray] = field(default_factory=list)     # per footprint, the foot's line (floor)
+    hip_height: float = float("nan")                         # camera heights
+    seen_length_share: float | None = None                   # seen heel->toe length / the body's foot length
+    heel_lift: float = 0.0                                   # camera heights (footprints.heel_lift)
 
 
 # ------------------------------------------------------------------ angles under one camera
-def _prints_under(poses: Poses, camera: FloorCamera, prints: list[Footprint]) -> list[Footprint]:
-    """The same footprints (same frames, same well-seen heels and toes) through another camera model."""
+def _prints_under(poses: Poses, camera: FloorCamera, found: "FootRotationAnalysis"
+                  ) -> tuple[list[Footprint], np.ndarray | None]:
+    """The same footprints (same frames, same well-seen heels and toes) through another camera model, and
+    the floor's velocity past it."""
     tracks = foot_tracks(poses, camera)
-    moved = [footprint(p.side, *tracks[p.side], p.start, p.stop, poses.times, min_frames=1) for p in prints]
-    return [p if m is None else m for p, m in zip(prints, moved)]
+    moved = [footprint(p.side, *tracks[p.side], p.start, p.stop, poses.times, min_frames=1) for p in found.prints]
+    floor_v = None
+    if found.floor_velocity is not None and np.any(found.floor_velocity):
+        floor_v = ground_velocity(foot_velocities(tracks, poses.times), in_bouts(len(poses), found.bouts),
+                                  moving=True)
+    return [p if m is None else m for p, m in zip(found.prints, moved)], floor_v
 
 
 def _bout_of(p: Footprint, bouts: list[Bout]) -> int:
     return next((i for i, b in enumerate(bouts) if b.start <= p.start < b.stop), -1)
 
 
-def walking_angles(prints: list[Footprint], bouts: list[Bout]) -> tuple[list[float], dict[int, np.ndarray]]:
-    """Each footprint's progression angle against its bout's walking line (NaN if the bout has under 3)."""
-    lines = {i: walking_line([p for p in prints if _bout_of(p, bouts) == i]) for i in range(len(bouts))}
+@dataclass
+class Angles:
+    """Each footprint's foot line (floor) and angle, under one camera model."""
+
+    angles: list[float]
+    axes: list[np.ndarray]
+    lines: dict[int, np.ndarray]            # walking line per bout
+    hip_height: float                       # camera heights
+    heel_lift: float                        # camera heights (footprints.heel_lift)
+
+
+def foot_angles(poses: Poses, camera: FloorCamera, prints: list[Footprint], mode: str, bouts: list[Bout],
+                floor_velocity: np.ndarray | None = None, *, length_scale: float = 1.0) -> Angles:
+    """Walking: each footprint's progression angle against its bout's walking line (NaN if the bout has
+    under 3 footprints). Standing: each foot against the line from the feet to the camera (floor origin).
+    The foot's line is :func:`movement_check.footprints.foot_axis`."""
+    hip_h = hip_height(poses, camera, prints)
+    length = FOOT_OVER_HIP * hip_h * length_scale
+    lift = heel_lift(prints, length)
+    axes = [foot_axis(p, camera, length, lift) for p in prints]
+    if mode == STANDING:
+        centre = np.mean([p.centre for p in prints], axis=0)
+        toward_camera = -centre / np.linalg.norm(centre)
+        return Angles([progression_angle(p.side, toward_camera, a) for p, a in zip(prints, axes)], axes, {}, hip_h,
+                      lift)
+    lines = {i: walking_line([p for p in prints if _bout_of(p, bouts) == i], floor_velocity)
+             for i in range(len(bouts))}
     angles = []
-    for p in prints:
+    for p, a in zip(prints, axes):
         w = lines.get(_bout_of(p, bouts))
-        angles.append(float("nan") if w is None else progression_angle(p.side, w, p.axis))
-    return angles, {i: w for i, w in lines.items() if w is not None}
-
-
-def standing_angles(prints: list[Footprint]) -> list[float]:
-    """Standing: each foot against the line from the feet to the camera (floor origin)."""
-    centre = np.mean([p.centre for p in prints], axis=0)
-    toward_camera = -centre / np.linalg.norm(centre)
-    return [progression_angle(p.side, toward_camera, p.axis) for p in prints]
+        angles.append(float("nan") if w is None else progression_angle(p.side, w, a))
+    return Angles(angles, axes, {i: w for i, w in lines.items() if w is not None}, hip_h, lift)
 
 
 def _side_means(prints: list[Footprint], angles: list[float]) -> dict[str, float]:
@@ -145,10 +192,12 @@ def analyse(poses: Poses, settings: FootRotationSettings = FootRotationSettings(
                 camera, tilt_from = camera.with_tilt(fit.tilt_deg), "found from the walk"
             else:
                 tilt_reason = fit.reason
-        prints = find_footprints(poses, camera, frames)
-        angles, lines = walking_angles(prints, bouts)
-        found = FootRotationAnalysis(WALKING, camera, tilt_from, tilt_reason, bouts, prints, angles, fps=fps)
-        _view_quality(found, poses, lines, settings)
+        prints, floor_v = find_footprints(poses, camera, frames)
+        seen = foot_angles(poses, camera, prints, WALKING, bouts, floor_v)
+        found = FootRotationAnalysis(WALKING, camera, tilt_from, tilt_reason, bouts, prints, seen.angles, fps=fps,
+                                     floor_velocity=floor_v, axes=seen.axes, hip_height=seen.hip_height,
+                                     heel_lift=seen.heel_lift)
+        _view_quality(found, poses, seen.lines, settings)
         return found
     if find_view(poses) != FRONT:
         return FootRotationAnalysis(None, camera, tilt_from, declined="no walking was found and the person was not "
@@ -157,7 +206,10 @@ def analyse(poses: Poses, settings: FootRotationSettings = FootRotationSettings(
     if not {p.side for p in prints} >= set(SIDES):
         return FootRotationAnalysis(None, camera, tilt_from, declined="the feet (heels and toes) were not seen well "
                                     "enough while standing")
-    found = FootRotationAnalysis(STANDING, camera, tilt_from, prints=prints, angles=standing_angles(prints), fps=fps)
+    seen = foot_angles(poses, camera, prints, STANDING, [])
+    found = FootRotationAnalysis(STANDING, camera, tilt_from, prints=prints, angles=seen.angles, fps=fps,
+                                 axes=seen.axes, hip_height=seen.hip_height,
+                                     heel_lift=seen.heel_lift)
     _view_quality(found, poses, {}, settings)
     return found
 
@@ -181,10 +233,15 @@ def _standing_prints(poses: Poses, camera: FloorCamera) -> list[Footprint]:
 
 
 def _angles_under(poses: Poses, found: FootRotationAnalysis, camera: FloorCamera) -> list[float]:
-    moved = _prints_under(poses, camera, found.prints)
-    if found.mode == WALKING:
-        return walking_angles(moved, found.bouts)[0]
-    return standing_angles(moved)
+    moved, floor_v = _prints_under(poses, camera, found)
+    return foot_angles(poses, camera, moved, found.mode, found.bouts, floor_v).angles
+
+
+def _toes_moved(found: FootRotationAnalysis, side: str, shift_px: np.ndarray) -> list[Footprint]:
+    """The footprints with ``side``'s toe landmark moved by ``shift_px`` in the image."""
+    cam = found.camera
+    return [replace(p, toe=tuple(float(v) for v in cam.to_floor(cam.to_image(np.asarray(p.toe)) + shift_px)))
+            if p.side == side else p for p in found.prints]
 
 
 def _view_quality(found: FootRotationAnalysis, poses: Poses, lines: dict[int, np.ndarray],
@@ -209,14 +266,18 @@ def _view_quality(found: FootRotationAnalysis, poses: Poses, lines: dict[int, np
     if not found.declined and seen.size and float(np.median(seen)) > IMPLAUSIBLE_DEG:
         found.declined = (f"the feet do not point along the walking line (median {float(np.median(seen)):.0f} deg "
                           "off): this view does not show how the feet turn; film walking straight toward the camera")
-    # one pixel of toe error, moved across and along the image, on the middle footprint
-    p = found.prints[len(found.prints) // 2]
-    toe_i = LEG[p.side][4]
-    base = np.nanmean(poses.image[p.start:p.stop, toe_i, :2], axis=0)
-    heel = found.camera.to_floor(np.nanmean(poses.image[p.start:p.stop, LEG[p.side][3], :2], axis=0))
-    axis = found.camera.to_floor(base) - heel
-    moved = found.camera.to_floor(base + np.eye(2)) - heel          # the toe 1 px across, 1 px down
-    found.per_px_deg = float(np.max(np.abs(signed_angle_2d(np.broadcast_to(axis, moved.shape), moved))))
+    # one pixel of toe error, across and along the image, on every footprint: the median change of its angle
+    moved = []
+    for d in np.eye(2):
+        for side in SIDES:
+            again = foot_angles(poses, found.camera, _toes_moved(found, side, d), found.mode, found.bouts,
+                                found.floor_velocity).angles
+            moved += [abs(b - a) for p, a, b in zip(found.prints, found.angles, again) if p.side == side]
+    moved = [m for m in moved if np.isfinite(m)]
+    found.per_px_deg = float(np.median(moved)) if moved else None
+    lengths = [np.linalg.norm(p.axis) for p in found.prints]
+    if np.isfinite(found.hip_height) and lengths:
+        found.seen_length_share = float(np.median(lengths) / (FOOT_OVER_HIP * found.hip_height))
 
 
 # ------------------------------------------------------------------ the assessment
@@ -226,7 +287,15 @@ def assess(poses: Poses, /, *, settings: FootRotationSettings = FootRotationSett
     quality: dict = {"mode": found.mode, "camera_tilt_deg": round(found.camera.tilt_deg, 1),
                      "camera_tilt_from": found.tilt_from, "fov_deg": settings.fov_deg,
                      "obliqueness_deg": None if found.obliqueness_deg is None else round(found.obliqueness_deg, 1),
-                     "deg_per_px": None if found.per_px_deg is None else round(found.per_px_deg, 2)}
+                     "deg_per_px": None if found.per_px_deg is None else round(found.per_px_deg, 2),
+                     "hip_height_camera_heights": (round(found.hip_height, 3) if np.isfinite(found.hip_height)
+                                                   else None),
+                     "seen_foot_length_share": (None if found.seen_length_share is None
+                                                else round(found.seen_length_share, 2)),
+                     "heel_lift_share_of_hip_height": (round(found.heel_lift / found.hip_height, 3)
+                                                       if np.isfinite(found.hip_height) else None),
+                     "floor_moved": (None if found.floor_velocity is None
+                                     else bool(np.any(found.floor_velocity)))}
     warnings: list[str] = [f"{ref.ONE_CAMERA_SOURCE}"] if found.mode else []
     if found.tilt_reason:
         warnings.append(f"camera assumed level: its tilt could not be found ({found.tilt_reason}); give it with "
@@ -240,32 +309,60 @@ def assess(poses: Poses, /, *, settings: FootRotationSettings = FootRotationSett
         quality["steps"] = [{"side": p.side, "time_s": round(p.time_s, 3), "angle_deg": round(a, 1),
                              "frame_sd_deg": round(p.frame_sd_deg, 1)}
                             for p, a in zip(found.prints, found.angles) if np.isfinite(a)]
-    systematic = _systematic(poses, found, settings)
-    metrics, more = _metrics(found, systematic, settings)
-    quality["systematic_deg"] = {k: round(v, 1) for k, v in systematic.items() if np.isfinite(v)}
+    parts = _systematic(poses, found, settings)
+    metrics, more = _metrics(found, parts["total"], settings)
+    quality["systematic_deg"] = {part: {k: round(v, 1) for k, v in vals.items() if np.isfinite(v)}
+                                 for part, vals in parts.items()}
     return Assessment(metrics=metrics, warnings=warnings + more, quality=quality)
 
 
-def _systematic(poses: Poses, found: FootRotationAnalysis, settings: FootRotationSettings) -> dict[str, float]:
-    """How far each side's mean and the asymmetry move under the camera's plausible errors."""
+def _systematic(poses: Poses, found: FootRotationAnalysis, settings: FootRotationSettings
+                ) -> dict[str, dict[str, float]]:
+    """How far each side's mean and the asymmetry move under each plausible error that steps do not average
+    out (deg): ``camera`` (pitch, field of view), ``foot_length`` (the body's proportion), ``placement``
+    (MediaPipe's toe a few pixels off, on one foot)."""
     base = _side_means(found.prints, found.angles)
+    keys = list(base)
+
+    def worst(variants: list[list[float]]) -> dict[str, float]:
+        out = {k: 0.0 for k in keys}
+        for angles in variants:
+            moved = _side_means(found.prints, angles)
+            for k in keys:
+                if np.isfinite(moved[k]) and np.isfinite(base[k]):
+                    out[k] = max(out[k], abs(moved[k] - base[k]))
+        return out
+
     tilt_err = (0.0 if found.tilt_from == "given" else
                 settings.tilt_error_found_deg if found.tilt_from == "found from the walk"
                 else settings.tilt_error_assumed_deg)
-    cams = []
-    for dt in (-tilt_err, tilt_err):
-        if dt:
-            cams.append(found.camera.with_tilt(found.camera.tilt_deg + dt))
+    cams = [found.camera.with_tilt(found.camera.tilt_deg + dt) for dt in (-tilt_err, tilt_err) if dt]
     for df in (-settings.fov_error_deg, settings.fov_error_deg):
         fov = np.degrees(2 * np.arctan(0.5 * max(poses.frame_size) / found.camera.focal_px)) + df
         cams.append(FloorCamera.from_frame(poses.frame_size, fov, found.camera.tilt_deg))
-    worst = {k: 0.0 for k in base}
-    for cam in cams:
-        moved = _side_means(found.prints, _angles_under(poses, found, cam))
-        for k in base:
-            if np.isfinite(moved[k]) and np.isfinite(base[k]):
-                worst[k] = max(worst[k], abs(moved[k] - base[k]))
-    return worst
+    parts = {"camera": worst([_angles_under(poses, found, cam) for cam in cams])}
+    parts["foot_length"] = worst([foot_angles(poses, found.camera, found.prints, found.mode, found.bouts,
+                                              found.floor_velocity, length_scale=1.0 + e).angles
+                                  for e in (-settings.foot_length_error, settings.foot_length_error)])
+    placement = {}
+    for side in SIDES:
+        shifted = [foot_angles(poses, found.camera, _toes_moved(found, side, settings.placement_px * d), found.mode,
+                               found.bouts, found.floor_velocity).angles for d in np.eye(2)]
+        placement[side] = worst(shifted)[side]
+    placement["asymmetry"] = float(np.hypot(placement["left"], placement["right"]))
+    parts["placement"] = placement
+    line = 0.0
+    if found.mode == WALKING:
+        sds = [walking_line_sd([p for p in found.prints if _bout_of(p, found.bouts) == i], found.floor_velocity)
+               for i in range(len(found.bouts))]
+        sds = [v for v in sds if np.isfinite(v)]
+        line = float(np.median(sds)) if sds else 0.0
+    # a turned walking line adds to one foot's toe-out what it takes from the other's
+    parts["walking_line"] = {"left": line, "right": line, "asymmetry": 2.0 * line}
+    parts["total"] = {k: float(np.sqrt(sum(parts[p][k] ** 2 for p in ("camera", "foot_length", "placement",
+                                                                      "walking_line"))))
+                      for k in keys}
+    return parts
 
 
 def _metrics(found: FootRotationAnalysis, systematic: dict[str, float], settings: FootRotationSettings
