@@ -51,7 +51,6 @@ def _feet_where_rendered(poses, truth):
     """MediaPipe's trajectories with hips, knees, ankles, heels and toes put where the renderer drew them."""
     import dataclasses
 
-
     from movement_check.landmarks import Landmark as L
 
     image = poses.image.copy()
