@@ -117,19 +117,31 @@ def leg_raise_options() -> dict:
         stance_test = st.checkbox("Single-leg stance test (stand as long as possible): flag under 5 s")
         st.caption("Home exercise (leave raises at 0 for none)")
         cols = st.columns(3)
-        reps = cols[0].number_input("Raises per side", min_value=0, max_value=200, value=0)
-        hold = cols[1].number_input("Hold (s)", min_value=0.0, max_value=300.0, value=5.0, step=0.5)
+        reps = cols[0].number_input("Raises per side", min_value=0, max_value=200, value=0, key="reps")
+        hold = cols[1].number_input("Hold (s)", min_value=0.0, max_value=300.0, value=5.0, step=0.5, key="hold")
         sides = cols[2].selectbox("Legs", ["both", "left", "right"])
         straight = st.checkbox("Straight-leg raise (keep the knee straight)")
-        fov = st.number_input("Camera's field of view (deg, front view)", min_value=20.0, max_value=120.0,
-                              value=DEFAULT_FOV_DEG, step=5.0,
-                              help="across the frame's longer side; most webcams and phones see 60-70 deg. "
-                                   "From the front, how high the thigh came up depends on it")
     return {"posture": {"standing": "standing", "lying on the back": "supine"}.get(posture),
             "pain_text": pain, "stance_test": stance_test or None,
             "prescribed_repetitions": int(reps) or None, "prescribed_hold_s": float(hold) if reps else None,
             "prescribed_sides": ("left", "right") if sides == "both" else (sides,),
-            "straight_knee": straight or None, "fov_deg": float(fov)}
+            "straight_knee": straight or None}
+
+
+def camera_options() -> dict:
+    """What is known of the camera (front-view leg raise and foot rotation use it)."""
+    with st.expander("Camera (front view: leg raise, foot rotation)"):
+        fov = st.number_input("Field of view (deg)", min_value=20.0, max_value=120.0, value=DEFAULT_FOV_DEG,
+                              step=5.0, key="fov",
+                              help="across the frame's longer side; most webcams and phones see 60-70 deg. "
+                                   "From the front, how high the thigh came up and how far the feet turn "
+                                   "depend on it")
+        tilt = st.number_input("Downward tilt (deg), if known", min_value=-30.0, max_value=60.0, value=None,
+                               step=1.0, key="tilt",
+                               help="how far the camera looks down from level (0 = level). Left empty, it is "
+                                    "found from a walk toward the camera, or assumed level with a wider "
+                                    "uncertainty")
+    return {"fov_deg": float(fov), "camera_tilt_deg": None if tilt is None else float(tilt)}
 
 
 def main() -> None:
@@ -144,9 +156,10 @@ def main() -> None:
                          help="full is bundled; lite is faster but must be installed (see models/README.md)")
         subject = st.text_input("Person to follow", "auto",
                                 help="auto, walker, largest, most-visible, longest, or a person's number")
-        height = st.number_input("Patient's height (cm)", min_value=0, max_value=250, value=0,
+        height = st.number_input("Patient's height (cm)", min_value=0, max_value=250, value=0, key="height",
                                  help="scales gait speed and step length; 0 = not given")
         raise_options = leg_raise_options()
+        camera = camera_options()
         submitted = st.form_submit_button("Analyse")
     if submitted:
         if uploaded is None:
@@ -154,7 +167,7 @@ def main() -> None:
         else:
             choice: str | int = int(subject) if subject.strip().isdigit() else subject.strip()
             try:
-                options = {"height_cm": float(height) if height >= 50 else None}
+                options = {"height_cm": float(height) if height >= 50 else None, **camera}
                 if test == "leg-raise":
                     options.update(raise_options)
                     options["pain_at_s"] = parse_times(options.pop("pain_text"))

@@ -62,7 +62,7 @@ def test_gait_results_and_figures_are_shown():
     clip = REPO.parent / "shared" / "videos" / "side_walk_home_normal.mp4"
     at = _app()
     at.file_uploader[0].upload(clip.name, clip.read_bytes(), "video/mp4")
-    at.number_input[0].set_value(178)
+    at.number_input(key="height").set_value(178)
     at.button[0].click().run()
     assert not at.exception and not at.error
     table = at.dataframe[0].value
@@ -78,8 +78,8 @@ def test_leg_raise_with_a_prescription_shows_the_form_check():
     at.file_uploader[0].upload(clip.name, clip.read_bytes(), "video/mp4")
     at.selectbox[0].select("leg-raise")
     at.text_input[1].input("1.5")                 # pain marked at 1.5 s
-    at.number_input[1].set_value(1)               # 1 raise per side
-    at.number_input[2].set_value(1.5)             # held 1.5 s
+    at.number_input(key="reps").set_value(1)       # 1 raise per side
+    at.number_input(key="hold").set_value(1.5)     # held 1.5 s
     at.button[0].click().run()
     assert not at.exception and not at.error
     names = list(at.dataframe[0].value["name"])
@@ -98,3 +98,20 @@ def test_pain_times_that_are_not_times_get_one_sentence():
     at.button[0].click().run()
     assert not at.exception
     assert len(at.error) == 1 and "Pain times" in at.error[0].value
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (REPO.parent / "shared" / "synthetic_videos").exists(),
+                    reason="../shared not beside the checkout")
+def test_foot_rotation_shows_angles_with_uncertainties_and_both_figures():
+    clip = REPO.parent / "shared" / "synthetic_videos" / "walk_front_tracking_30fps.mp4"
+    at = _app()
+    at.file_uploader[0].upload(clip.name, clip.read_bytes(), "video/mp4")
+    at.selectbox[0].select("foot-rotation")
+    at.number_input(key="fov").set_value(54.4)         # the rendering camera's lens
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+    table = at.dataframe[0].value
+    rows = table[table["name"] == "foot_progression_angle"]
+    assert list(rows["side"]) == ["left", "right"] and rows["uncertainty"].notna().all()
+    assert len(at.get("image")) == 2                   # step angles over time, footprints from above
