@@ -151,19 +151,26 @@ def leg_raise_figure(poses: Poses, settings: LegRaiseSettings = LegRaiseSettings
     return fig
 
 
-def _nothing(ax, text: str) -> None:
-    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes)
-    ax.set_axis_off()
+def _feet_figure(poses: Poses, settings: FootRotationSettings, found: FootRotationAnalysis | None,
+                 size: tuple[float, float]):
+    """A one-panel figure for the foot-rotation analysis (made here if not given); the analysis is None, and
+    the panel says why, when there is nothing to draw."""
+    found = found if found is not None else analyse_feet(poses, settings)
+    fig = Figure(figsize=size, layout="constrained")
+    ax = fig.subplots()
+    if found.mode is None or found.declined or not found.prints:
+        ax.text(0.5, 0.5, found.declined or "no foot was seen flat on the floor", ha="center", va="center",
+                transform=ax.transAxes, wrap=True)
+        ax.set_axis_off()
+        return fig, ax, None
+    return fig, ax, found
 
 
 def step_angles_figure(poses: Poses, settings: FootRotationSettings = FootRotationSettings(), *,
                        found: FootRotationAnalysis | None = None) -> Figure:
     """Each stance phase's foot progression angle over time per side, the side's mean, and the normal range."""
-    found = found if found is not None else analyse_feet(poses, settings)
-    fig = Figure(figsize=(10, 3.2), layout="constrained")
-    ax = fig.subplots()
-    if found.mode is None or found.declined or not found.prints:
-        _nothing(ax, found.declined or "no foot was seen flat on the floor")
+    fig, ax, found = _feet_figure(poses, settings, found, (10, 3.2))
+    if found is None:
         return fig
     lo, hi = foot_ref.FPA_NORMAL
     ax.axhspan(lo, hi, color="green", alpha=0.07, lw=0)
@@ -191,11 +198,8 @@ def step_angles_figure(poses: Poses, settings: FootRotationSettings = FootRotati
 def footprints_figure(poses: Poses, settings: FootRotationSettings = FootRotationSettings(), *,
                       found: FootRotationAnalysis | None = None) -> Figure:
     """Top-down sketch: each footprint (heel -> toe, as fitted) along its bout's walking line, which points up."""
-    found = found if found is not None else analyse_feet(poses, settings)
-    fig = Figure(figsize=(4.2, 6.0), layout="constrained")
-    ax = fig.subplots()
-    if found.mode is None or found.declined or not found.prints:
-        _nothing(ax, found.declined or "no foot was seen flat on the floor")
+    fig, ax, found = _feet_figure(poses, settings, found, (4.2, 6.0))
+    if found is None:
         return fig
     groups = ([[i for i, p in enumerate(found.prints) if b.start <= p.start < b.stop] for b in found.bouts]
               if found.mode == WALKING else [list(range(len(found.prints)))])

@@ -51,3 +51,28 @@ def test_leg_raise_figure_marks_each_raise_peak_and_pain(tmp_path):
     assert any("pain" in t.get_text() for t in ax.texts)
     fig.savefig(tmp_path / "raises.png")
     assert (tmp_path / "raises.png").stat().st_size > 5000
+
+
+def test_foot_rotation_figures_show_each_step_and_each_footprint_turned_out(tmp_path):
+    from movement_check.figures import figures_for
+
+    from .test_foot_rotation import FOV, camera
+
+    poses, _ = walk(Script(segments=[("walk", 5.0)], toe_out_deg=(5.0, 20.0)), camera=camera(8.0, 1.2, 10.0, 0.0))
+    figs = figures_for("foot-rotation", poses, fov_deg=FOV)
+    steps = figs["step_angles"].axes[0]
+    dots = {line.get_label().split(":")[0]: line.get_ydata() for line in steps.get_lines() if line.get_marker() == "o"}
+    assert np.allclose(dots["left foot"], 5.0, atol=1.0) and np.allclose(dots["right foot"], 20.0, atol=1.0)
+    # from above, walking up: each foot's heel->toe segment leans outward by its toe-out
+    sketch = figs["footprints"].axes[0]
+    checked = 0
+    for line in sketch.get_lines():
+        x, y = line.get_xdata(), line.get_ydata()
+        if len(x) == 2 and line.get_color() in ("#1f77b4", "#d62728"):
+            lean = np.degrees(np.arctan2(x[1] - x[0], y[1] - y[0]))      # + = toward the walker's right
+            expected = -5.0 if line.get_color() == "#1f77b4" else 20.0
+            assert abs(lean - expected) < 1.0
+            checked += 1
+    assert checked >= 6
+    figs["footprints"].savefig(tmp_path / "feet.png")
+    assert (tmp_path / "feet.png").stat().st_size > 5000
