@@ -59,6 +59,7 @@ from .cleaning import runs
 from .floor import FloorCamera, signed_angle_2d
 from .landmarks import LEG, Landmark as L
 from .poses import Poses
+from .walking import midpoint
 
 SIDES = ("left", "right")
 #: foot length / hip height: 0.152 and 0.530 of body height (Drillis & Contini 1966)
@@ -160,11 +161,9 @@ def ground_velocity(velocities: dict[str, np.ndarray], frames: np.ndarray,
         near = np.linalg.norm(v - mode, axis=1) < radius
         if near.sum() < 3:
             break
-        moved = v[near].mean(axis=0)
-        if np.linalg.norm(moved - mode) < 1e-3 * radius:
-            mode = moved
+        moved, mode = np.linalg.norm(v[near].mean(axis=0) - mode), v[near].mean(axis=0)
+        if moved < 1e-3 * radius:
             break
-        mode = moved
     # over whole strides each foot keeps up with the body, so the mean of the feet's velocities is the body's
     walking = np.linalg.norm(v.mean(axis=0) - mode)
     return mode if moving or np.linalg.norm(mode) > settings.moving_floor_share * walking else np.zeros(2)
@@ -248,7 +247,7 @@ def walking_line(prints: list[Footprint], floor_velocity: np.ndarray | None = No
 def hip_height(poses: Poses, camera: FloorCamera, prints: list[Footprint]) -> float:
     """The hip midpoint's height over the floor (camera heights), median over the footprints, each taken
     over its frames and above its centre (in stance the hips are over the feet, give or take a step)."""
-    hips = 0.5 * (poses.image[:, L.LEFT_HIP, :2] + poses.image[:, L.RIGHT_HIP, :2])
+    hips = midpoint(poses, L.LEFT_HIP, L.RIGHT_HIP)
     found = [float(camera.height_over(np.nanmean(hips[p.start:p.stop], axis=0), p.centre[1])) for p in prints]
     found = [h for h in found if np.isfinite(h) and h > 0]
     return float(np.median(found)) if found else float("nan")
@@ -268,13 +267,11 @@ def heel_lift(prints: list[Footprint], foot_length: float) -> float:
     seen = float(np.median(np.linalg.norm(toes - heels, axis=1)))
     lo, hi = -1.5 * foot_length / distance, 0.8 * seen / distance
 
-    def misfit(lift: float) -> float:
-        return float(np.abs(np.linalg.norm(toes - heels * (1.0 - lift), axis=1) - foot_length).sum())
+    def misfit(lifts: np.ndarray) -> np.ndarray:
+        lengths = np.linalg.norm(toes[None] - heels[None] * (1.0 - lifts[:, None, None]), axis=2)
+        return np.abs(lengths - foot_length).sum(axis=1)
 
-    grid = np.linspace(lo, hi, 41)
-    k = int(np.argmin([misfit(v) for v in grid]))
-    return float(minimize_scalar(misfit, bounds=(grid[max(k - 1, 0)], grid[min(k + 1, 40)]), method="bounded",
-                                 options={"xatol": 1e-6}).x)
+    return _least(misfit, np.linspace(lo, hi, 41))
 
 
 def foot_axis(p: Footprint, camera: FloorCamera, foot_length: float, lift: float = 0.0,
@@ -300,12 +297,17 @@ def foot_axis(p: Footprint, camera: FloorCamera, foot_length: float, lift: float
 
     start = np.arctan2(seen[1], seen[0])
     # the foot points within 90 deg of the seen heel->toe line (the toe is seen nearer or farther than the heel)
-    grid = start + np.radians(np.linspace(-89.0, 89.0, 179))
-    k = int(np.argmin(fit(grid)[1]))
-    lo, hi = grid[max(k - 1, 0)], grid[min(k + 1, len(grid) - 1)]
-    a = minimize_scalar(lambda x: float(fit(np.array([x]))[1][0]), bounds=(lo, hi), method="bounded",
-                        options={"xatol": 1e-6}).x
+    a = _least(lambda angles: fit(angles)[1], start + np.radians(np.linspace(-89.0, 89.0, 179)))
     return float(fit(np.array([a]))[0][0]) * np.array([np.cos(a), np.sin(a)])
+
+
+def _least(cost, grid: np.ndarray) -> float:
+    """Where ``cost`` (vectorised over its argument) is least: the best point of ``grid``, then refined
+    between its neighbours."""
+    k = int(np.argmin(cost(grid)))
+    lo, hi = grid[max(k - 1, 0)], grid[min(k + 1, len(grid) - 1)]
+    return float(minimize_scalar(lambda x: float(cost(np.array([x]))[0]), bounds=(lo, hi), method="bounded",
+                                 options={"xatol": 1e-6}).x)
 
 
 def progression_angle(side: str, direction: np.ndarray, axis: np.ndarray) -> float:
@@ -315,5 +317,5 @@ def progression_angle(side: str, direction: np.ndarray, axis: np.ndarray) -> flo
 
 
 __all__ = ["FOOT_OVER_HIP", "Footprint", "FootprintSettings", "find_footprints", "foot_axis", "foot_tracks",
-           "foot_velocities", "footprint", "ground_velocity", "heel_lift", "hip_height", "on_floor", "progression_angle", "walking_line",
-           "walking_line_sd"]
+           "foot_velocities", "footprint", "ground_velocity", "heel_lift", "hip_height", "on_floor",
+           "progression_angle", "walking_line", "walking_line_sd"]
