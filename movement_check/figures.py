@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 
 from .assessments import foot_rotation_reference as foot_ref
 from .assessments.base import settings_from
-from .assessments.foot_rotation import WALKING, FootRotationAnalysis, FootRotationSettings
+from .assessments.foot_rotation import WALKING, FootRotationAnalysis, FootRotationSettings, bout_of
 from .assessments.foot_rotation import analyse as analyse_feet
 from .assessments.gait import GaitSettings
 from .assessments.gait_angles import side_angle_series
@@ -201,7 +201,7 @@ def footprints_figure(poses: Poses, settings: FootRotationSettings = FootRotatio
     fig, ax, found = _feet_figure(poses, settings, found, (4.2, 6.0))
     if found is None:
         return fig
-    groups = ([[i for i, p in enumerate(found.prints) if b.start <= p.start < b.stop] for b in found.bouts]
+    groups = ([[i for i, p in enumerate(found.prints) if bout_of(p, found.bouts) == k] for k in range(len(found.bouts))]
               if found.mode == WALKING else [list(range(len(found.prints)))])
     x_offset = 0.0
     for idx in groups:

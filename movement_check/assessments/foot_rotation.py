@@ -66,7 +66,7 @@ from . import foot_rotation_reference as ref
 from .base import Assessment
 from .stride_stats import SIDES
 
-__all__ = ["FootRotationSettings", "FootRotationAnalysis", "analyse", "assess"]
+__all__ = ["FootRotationSettings", "FootRotationAnalysis", "analyse", "assess", "bout_of", "foot_angles"]
 
 WALKING, STANDING = "walking", "standing"
 #: a foot turned further than this from the walking line means the geometry failed, not that the foot did
@@ -125,7 +125,8 @@ def _prints_under(poses: Poses, camera: FloorCamera, found: "FootRotationAnalysi
     return [p if m is None else m for p, m in zip(found.prints, moved)], floor_v
 
 
-def _bout_of(p: Footprint, bouts: list[Bout]) -> int:
+def bout_of(p: Footprint, bouts: list[Bout]) -> int:
+    """Index of the bout a footprint lies in (-1: none)."""
     return next((i for i, b in enumerate(bouts) if b.start <= p.start < b.stop), -1)
 
 
@@ -154,11 +155,11 @@ def foot_angles(poses: Poses, camera: FloorCamera, prints: list[Footprint], mode
         toward_camera = -centre / np.linalg.norm(centre)
         return Angles([progression_angle(p.side, toward_camera, a) for p, a in zip(prints, axes)], axes, {}, hip_h,
                       lift)
-    lines = {i: walking_line([p for p in prints if _bout_of(p, bouts) == i], floor_velocity)
+    lines = {i: walking_line([p for p in prints if bout_of(p, bouts) == i], floor_velocity)
              for i in range(len(bouts))}
     angles = []
     for p, a in zip(prints, axes):
-        w = lines.get(_bout_of(p, bouts))
+        w = lines.get(bout_of(p, bouts))
         angles.append(float("nan") if w is None else progression_angle(p.side, w, a))
     return Angles(angles, axes, {i: w for i, w in lines.items() if w is not None}, hip_h, lift)
 
@@ -208,8 +209,7 @@ def analyse(poses: Poses, settings: FootRotationSettings = FootRotationSettings(
                                     "enough while standing")
     seen = foot_angles(poses, camera, prints, STANDING, [])
     found = FootRotationAnalysis(STANDING, camera, tilt_from, prints=prints, angles=seen.angles, fps=fps,
-                                 axes=seen.axes, hip_height=seen.hip_height,
-                                     heel_lift=seen.heel_lift)
+                                 axes=seen.axes, hip_height=seen.hip_height, heel_lift=seen.heel_lift)
     _view_quality(found, poses, {}, settings)
     return found
 
@@ -237,11 +237,13 @@ def _angles_under(poses: Poses, found: FootRotationAnalysis, camera: FloorCamera
     return foot_angles(poses, camera, moved, found.mode, found.bouts, floor_v).angles
 
 
-def _toes_moved(found: FootRotationAnalysis, side: str, shift_px: np.ndarray) -> list[Footprint]:
-    """The footprints with ``side``'s toe landmark moved by ``shift_px`` in the image."""
+def _angles_with_toes_moved(poses: Poses, found: FootRotationAnalysis, side: str, shift_px: np.ndarray
+                            ) -> list[float]:
+    """The angles again with ``side``'s toe landmarks moved by ``shift_px`` in the image."""
     cam = found.camera
-    return [replace(p, toe=tuple(float(v) for v in cam.to_floor(cam.to_image(np.asarray(p.toe)) + shift_px)))
-            if p.side == side else p for p in found.prints]
+    moved = [replace(p, toe=tuple(float(v) for v in cam.to_floor(cam.to_image(np.asarray(p.toe)) + shift_px)))
+             if p.side == side else p for p in found.prints]
+    return foot_angles(poses, cam, moved, found.mode, found.bouts, found.floor_velocity).angles
 
 
 def _view_quality(found: FootRotationAnalysis, poses: Poses, lines: dict[int, np.ndarray],
@@ -252,7 +254,7 @@ def _view_quality(found: FootRotationAnalysis, poses: Poses, lines: dict[int, np
     if found.mode == WALKING and lines:
         obl = []
         for i, w in lines.items():
-            centres = [p.centre for p in found.prints if _bout_of(p, found.bouts) == i]
+            centres = [p.centre for p in found.prints if bout_of(p, found.bouts) == i]
             m = np.mean(centres, axis=0)
             obl.append(float(np.degrees(np.arccos(min(1.0, abs(float(np.dot(w, m / np.linalg.norm(m)))))))))
         found.obliqueness_deg = float(np.median(obl))
@@ -270,8 +272,7 @@ def _view_quality(found: FootRotationAnalysis, poses: Poses, lines: dict[int, np
     moved = []
     for d in np.eye(2):
         for side in SIDES:
-            again = foot_angles(poses, found.camera, _toes_moved(found, side, d), found.mode, found.bouts,
-                                found.floor_velocity).angles
+            again = _angles_with_toes_moved(poses, found, side, d)
             moved += [abs(b - a) for p, a, b in zip(found.prints, found.angles, again) if p.side == side]
     moved = [m for m in moved if np.isfinite(m)]
     found.per_px_deg = float(np.median(moved)) if moved else None
@@ -346,14 +347,13 @@ def _systematic(poses: Poses, found: FootRotationAnalysis, settings: FootRotatio
                                   for e in (-settings.foot_length_error, settings.foot_length_error)])
     placement = {}
     for side in SIDES:
-        shifted = [foot_angles(poses, found.camera, _toes_moved(found, side, settings.placement_px * d), found.mode,
-                               found.bouts, found.floor_velocity).angles for d in np.eye(2)]
+        shifted = [_angles_with_toes_moved(poses, found, side, settings.placement_px * d) for d in np.eye(2)]
         placement[side] = worst(shifted)[side]
     placement["asymmetry"] = float(np.hypot(placement["left"], placement["right"]))
     parts["placement"] = placement
     line = 0.0
     if found.mode == WALKING:
-        sds = [walking_line_sd([p for p in found.prints if _bout_of(p, found.bouts) == i], found.floor_velocity)
+        sds = [walking_line_sd([p for p in found.prints if bout_of(p, found.bouts) == i], found.floor_velocity)
                for i in range(len(found.bouts))]
         sds = [v for v in sds if np.isfinite(v)]
         line = float(np.median(sds)) if sds else 0.0
