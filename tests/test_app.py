@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from .clips import REPO
+from .clips import REPO, SHARED
 
 AppTest = pytest.importorskip("streamlit.testing.v1").AppTest
 LUNGE = REPO / "sample_videos" / "lab_lunge_portrait_60fps.mp4"
@@ -17,6 +17,19 @@ def _leftover_clips() -> set[str]:
 
 def _app():
     return AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run()
+
+
+def _app_with(clip: Path, test: str | None = None):
+    """The page with ``clip`` uploaded and ``test`` chosen (the form not yet sent)."""
+    at = _app()
+    at.file_uploader[0].upload(clip.name, clip.read_bytes(), "video/mp4")
+    if test is not None:
+        at.selectbox[0].select(test)
+    return at
+
+
+def _needs(folder: str):
+    return pytest.mark.skipif(not (SHARED / folder).exists(), reason="../shared not beside the checkout")
 
 
 def test_page_renders_and_asks_for_a_clip():
@@ -42,9 +55,7 @@ def test_a_file_that_is_not_a_video_gets_one_sentence():
 @pytest.mark.slow
 def test_uploaded_clip_is_analysed_and_not_kept():
     before = _leftover_clips()
-    at = _app()
-    at.file_uploader[0].upload(LUNGE.name, LUNGE.read_bytes(), "video/mp4")
-    at.selectbox[0].select("foot-rotation")                 # a lunge: nothing to measure, said plainly
+    at = _app_with(LUNGE, "foot-rotation")                  # a lunge: nothing to measure, said plainly
     at.button[0].click().run()
     assert not at.exception
     assert not at.error
@@ -57,11 +68,9 @@ def test_uploaded_clip_is_analysed_and_not_kept():
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not (REPO.parent / "shared" / "videos").exists(), reason="../shared not beside the checkout")
+@_needs("videos")
 def test_gait_results_and_figures_are_shown():
-    clip = REPO.parent / "shared" / "videos" / "side_walk_home_normal.mp4"
-    at = _app()
-    at.file_uploader[0].upload(clip.name, clip.read_bytes(), "video/mp4")
+    at = _app_with(SHARED / "videos" / "side_walk_home_normal.mp4")
     at.number_input(key="height").set_value(178)
     at.button[0].click().run()
     assert not at.exception and not at.error
@@ -71,12 +80,9 @@ def test_gait_results_and_figures_are_shown():
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not (REPO.parent / "shared" / "videos").exists(), reason="../shared not beside the checkout")
+@_needs("synthetic_videos")
 def test_leg_raise_with_a_prescription_shows_the_form_check():
-    clip = REPO.parent / "shared" / "synthetic_videos" / "legraise_front_15fps.mp4"
-    at = _app()
-    at.file_uploader[0].upload(clip.name, clip.read_bytes(), "video/mp4")
-    at.selectbox[0].select("leg-raise")
+    at = _app_with(SHARED / "synthetic_videos" / "legraise_front_15fps.mp4", "leg-raise")
     at.text_input[1].input("1.5")                 # pain marked at 1.5 s
     at.number_input(key="reps").set_value(1)       # 1 raise per side
     at.number_input(key="hold").set_value(1.5)     # held 1.5 s
@@ -101,13 +107,9 @@ def test_pain_times_that_are_not_times_get_one_sentence():
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not (REPO.parent / "shared" / "synthetic_videos").exists(),
-                    reason="../shared not beside the checkout")
+@_needs("synthetic_videos")
 def test_foot_rotation_shows_angles_with_uncertainties_and_both_figures():
-    clip = REPO.parent / "shared" / "synthetic_videos" / "walk_front_tracking_30fps.mp4"
-    at = _app()
-    at.file_uploader[0].upload(clip.name, clip.read_bytes(), "video/mp4")
-    at.selectbox[0].select("foot-rotation")
+    at = _app_with(SHARED / "synthetic_videos" / "walk_front_tracking_30fps.mp4", "foot-rotation")
     at.number_input(key="fov").set_value(54.4)         # the rendering camera's lens
     at.button[0].click().run()
     assert not at.exception and not at.error

@@ -5,6 +5,7 @@ import pytest
 from movement_check.analysis import analyze_clip
 
 from .clips import SHARED
+from .test_foot_rotation import _metric as _value
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not (SHARED / "videos").exists(), reason="../shared not beside the checkout")]
@@ -64,10 +65,6 @@ def _assessed(poses):
     from movement_check.assessments.foot_rotation import FootRotationSettings, assess
 
     return assess(poses, settings=FootRotationSettings(fov_deg=FOV_RENDERED))
-
-
-def _value(a, name, side=None):
-    return next(m for m in a.metrics if m.name == name and m.side == side)
 
 
 def test_rendered_walk_with_a_following_camera_from_its_true_2d_feet(rendered_walk):
