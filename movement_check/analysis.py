@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
+
+import numpy as np
 
 from .assessments import REGISTRY, SUBJECT_RULE, TESTS, Assessment
 from .assessments.base import settings_from
 from .cleaning import CleaningReport, CleaningSettings, clean
 from .errors import InputError
-from .extraction import Extraction, ExtractionSettings, Progress, extract
+from .extraction import Extraction, ExtractionSettings, Progress, choose, detect_people_in_frames, extract
 from .poses import Poses
 from .quality import framing_warnings, quality_summary
 from .results import Result
@@ -38,7 +41,10 @@ def prepare(path: str | Path, settings: ExtractionSettings = ExtractionSettings(
             cleaning: CleaningSettings | None = CleaningSettings(), subject: str | int | None = None,
             progress: Progress | None = None) -> Prepared:
     """Clip -> the subject's trajectories, cleaned unless ``cleaning`` is None."""
-    extraction = extract(path, settings, subject=subject, progress=progress)
+    return _cleaned(extract(path, settings, subject=subject, progress=progress), cleaning)
+
+
+def _cleaned(extraction: Extraction, cleaning: CleaningSettings | None) -> Prepared:
     raw = extraction.poses
     if cleaning is not None:
         poses, report = clean(raw, cleaning)
@@ -84,4 +90,25 @@ def analyze_clip(path: str | Path, test: str, settings: ExtractionSettings = Ext
     if subject is None or subject == "auto":
         subject = SUBJECT_RULE[test]
     prepared = prepare(path, settings, cleaning=cleaning, subject=subject, progress=progress)
+    return assess(test, prepared, **options), prepared
+
+
+def analyze_frames(frames: Iterable[tuple[float, np.ndarray]], test: str,
+                   settings: ExtractionSettings = ExtractionSettings(), *, name: str, expected: int = 0,
+                   cleaning: CleaningSettings = CleaningSettings(), subject: str | int | None = None,
+                   progress: Progress | None = None, **options) -> tuple[Result, Prepared]:
+    """Frames received live, ``(time_s, rgb)`` in time order -> Result for ``test``.
+
+    The same steps as :func:`analyze_clip` (every frame through the pose model,
+    the subject followed, cleaning, the test), so a step recorded in a live
+    session gives the numbers the command line gives for the same frames.
+    ``name`` names the recording in messages and in the result's source.
+    """
+    if test not in TESTS:
+        raise InputError(f"Unknown test {test!r}: choose one of {', '.join(TESTS)}.")
+    if subject is None or subject == "auto":
+        subject = SUBJECT_RULE[test]
+    people = detect_people_in_frames(frames, name=name, model=settings.model, estimator=settings.estimator,
+                                     limits=settings.limits, expected=expected, progress=progress)
+    prepared = _cleaned(choose(people, subject, settings.tracking), cleaning)
     return assess(test, prepared, **options), prepared

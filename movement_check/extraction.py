@@ -14,7 +14,7 @@ import queue
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable, Iterator
 
 import cv2
 import numpy as np
@@ -25,7 +25,7 @@ from .landmarks import N_LANDMARKS
 from .pose_model import PoseModel, resolve_model
 from .poses import Poses
 from .tracking import SubjectChoice, TrackingSettings, choose_subject, follow_people
-from .video import ClipReader, VideoInfo, VideoLimits, check_measured_rate
+from .video import ClipReader, VideoInfo, VideoLimits, check_measured_rate, with_timing
 
 Progress = Callable[[int, int], None]
 """progress(frames_done, frames_expected); frames_expected is 0 when unknown."""
@@ -102,28 +102,64 @@ def detect_people(path: str | Path, *, model: PoseModel | str = "full",
     frames: "queue.Queue" = queue.Queue(maxsize=8)
     stop = threading.Event()
     worker = threading.Thread(target=_decode, args=(reader, frames, stop), name="decode", daemon=True)
-    times: list[float] = []
-    detections: list[Detections] = []
+
+    def decoded() -> Iterator[tuple[float, np.ndarray]]:
+        while True:
+            item = frames.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            _, time_s, rgb = item
+            yield time_s, rgb
+
     with PoseEstimator(model, estimator) as est:
         worker.start()
         try:
-            while True:
-                item = frames.get()
-                if item is _END:
-                    break
-                if isinstance(item, BaseException):
-                    raise item
-                _, time_s, rgb = item
-                detections.append(est.detect(rgb, time_s))
-                times.append(time_s)
-                if progress is not None:
-                    progress(len(times), expected)
+            times, detections, _ = _detect_each(est, decoded(), expected, progress)
         finally:
             stop.set()
             worker.join(timeout=5)
     info = reader.info
     if not times:
         raise InputError(f"{Path(path).name} holds no frames that could be decoded: record the clip again.")
+    check_measured_rate(info, limits)
+    return PeopleInClip(times=np.asarray(times), detections=detections, video=info, model=model)
+
+
+def _detect_each(est: PoseEstimator, frames: Iterable[tuple[float, np.ndarray]], expected: int,
+                 progress: Progress | None) -> tuple[list[float], list[Detections], tuple[int, int]]:
+    times: list[float] = []
+    detections: list[Detections] = []
+    size = (0, 0)
+    for time_s, rgb in frames:
+        detections.append(est.detect(rgb, time_s))
+        times.append(time_s)
+        size = (rgb.shape[1], rgb.shape[0])
+        if progress is not None:
+            progress(len(times), expected)
+    return times, detections, size
+
+
+def detect_people_in_frames(frames: Iterable[tuple[float, np.ndarray]], *,
+                            name: str, model: PoseModel | str = "full",
+                            estimator: EstimatorSettings = EstimatorSettings(),
+                            limits: VideoLimits = VideoLimits(), expected: int = 0,
+                            progress: Progress | None = None) -> PeopleInClip:
+    """Run the pose model over frames received live: ``(time_s, rgb)`` pairs in time order.
+
+    Same as :func:`detect_people` for a clip, for a live step's recording (``name``
+    stands in for the file name in messages). The frame rate and its regularity
+    are measured from the times, as for a clip.
+    """
+    model = resolve_model(model) if not isinstance(model, PoseModel) else model
+    with PoseEstimator(model, estimator) as est:
+        times, detections, (width, height) = _detect_each(est, frames, expected, progress)
+    if not times:
+        raise InputError(f"No frames were received for {name}: check that the camera is streaming, then "
+                         "record the step again.")
+    info = with_timing(VideoInfo(path=name, width=width, height=height, nominal_fps=float("nan"), frame_count=0,
+                                 rotation=0, file_bytes=0), np.asarray(times))
     check_measured_rate(info, limits)
     return PeopleInClip(times=np.asarray(times), detections=detections, video=info, model=model)
 

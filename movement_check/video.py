@@ -207,34 +207,41 @@ class ClipReader:
             self.info = self._finish()
 
     def _finish(self) -> VideoInfo:
-        info = self._probed
-        times = np.asarray(self._times)
-        warnings = list(info.warnings)
-        n = len(times)
-        if n == 0:
-            return info
-        duration = float(times[-1] - times[0]) + (float(np.median(np.diff(times))) if n > 1 else 0.0)
-        measured = (n - 1) / float(times[-1] - times[0]) if n > 1 and times[-1] > times[0] else float("nan")
-        vfr = False
-        if n > 2:
-            dt = np.diff(times)
-            med = float(np.median(dt))
-            irregular = np.abs(dt - med) > 0.25 * med
-            # the first interval of many phone clips is short; judge the rest
-            vfr = bool(np.mean(irregular[1:]) > 0.02) if n > 3 else bool(irregular.any())
-            if vfr:
-                warnings.append(f"variable frame rate: frame intervals range from {dt.min() * 1000:.0f} to "
-                                f"{dt.max() * 1000:.0f} ms; the container's timestamps are used for timing")
-        expected = info.frame_count
-        if expected > 0 and n < expected - max(2, int(0.02 * expected)):
-            warnings.append(f"the clip stopped decoding after {n} of {expected} frames ({times[-1]:.1f} s): "
-                            "the file may be damaged or cut short; the frames decoded so far were kept")
-        return VideoInfo(
-            path=info.path, width=info.width, height=info.height, nominal_fps=info.nominal_fps,
-            frame_count=info.frame_count, rotation=info.rotation, file_bytes=info.file_bytes,
-            duration_s=duration, measured_fps=measured, frames_decoded=n, variable_frame_rate=vfr,
-            warnings=tuple(warnings),
-        )
+        return with_timing(self._probed, np.asarray(self._times))
+
+
+def with_timing(info: VideoInfo, times: np.ndarray) -> VideoInfo:
+    """``info`` completed with what the frames' times measure: duration, frame rate, its regularity.
+
+    Warns about a variable frame rate and about a clip that stopped decoding
+    before the frame count its header gave.
+    """
+    warnings = list(info.warnings)
+    n = len(times)
+    if n == 0:
+        return info
+    duration = float(times[-1] - times[0]) + (float(np.median(np.diff(times))) if n > 1 else 0.0)
+    measured = (n - 1) / float(times[-1] - times[0]) if n > 1 and times[-1] > times[0] else float("nan")
+    vfr = False
+    if n > 2:
+        dt = np.diff(times)
+        med = float(np.median(dt))
+        irregular = np.abs(dt - med) > 0.25 * med
+        # the first interval of many phone clips is short; judge the rest
+        vfr = bool(np.mean(irregular[1:]) > 0.02) if n > 3 else bool(irregular.any())
+        if vfr:
+            warnings.append(f"variable frame rate: frame intervals range from {dt.min() * 1000:.0f} to "
+                            f"{dt.max() * 1000:.0f} ms; each frame's own timestamp is used for timing")
+    expected = info.frame_count
+    if expected > 0 and n < expected - max(2, int(0.02 * expected)):
+        warnings.append(f"the clip stopped decoding after {n} of {expected} frames ({times[-1]:.1f} s): "
+                        "the file may be damaged or cut short; the frames decoded so far were kept")
+    return VideoInfo(
+        path=info.path, width=info.width, height=info.height, nominal_fps=info.nominal_fps,
+        frame_count=info.frame_count, rotation=info.rotation, file_bytes=info.file_bytes,
+        duration_s=duration, measured_fps=measured, frames_decoded=n, variable_frame_rate=vfr,
+        warnings=tuple(warnings),
+    )
 
 
 def check_measured_rate(info: VideoInfo, limits: VideoLimits = VideoLimits()) -> None:

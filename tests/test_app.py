@@ -16,7 +16,9 @@ def _leftover_clips() -> set[str]:
 
 
 def _app():
-    return AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run()
+    """The clip page (the app opens on its home page)."""
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run()
+    return at.switch_page("app_pages/upload.py").run()
 
 
 def _app_with(clip: Path, test: str | None = None):
@@ -35,7 +37,7 @@ def _needs(folder: str):
 def test_page_renders_and_asks_for_a_clip():
     at = _app()
     assert not at.exception
-    assert at.title[0].value == "movement-check"
+    assert at.title[0].value == "Analyse a clip"
     assert list(at.selectbox[0].options) == ["Gait (walk for me)", "Single-leg raise", "Foot rotation"]
     at.button[0].click().run()                      # Analyse with no clip
     assert not at.exception

@@ -1,0 +1,91 @@
+"""The patient's page: opened from the therapist's link; the camera, the current instruction, live cues.
+
+The page needs the link's code; the first browser to open it holds the visit
+(its patient token is put in the address so a reload keeps the place).
+Frames go to the visit's live stream (:class:`movement_check.live.LiveStream`)
+from streamlit-webrtc's worker thread; nothing is stored from them unless
+the therapist is recording a step, and then only until it is analysed.
+"""
+
+from __future__ import annotations
+
+import time
+
+import av
+import streamlit as st
+from streamlit_webrtc import WebRtcMode, webrtc_streamer
+
+from movement_check.live import LiveStream
+from movement_check.protocol import step
+from movement_check.visits import Refused, Visit
+
+from app_pages.state import config_or_stop, visit_book
+
+CUES_EVERY_S = 0.5
+CAMERA = {"video": {"width": {"ideal": 640}, "height": {"ideal": 480}, "frameRate": {"ideal": 30}},
+          "audio": False}
+
+
+def frame_callback(stream: LiveStream):
+    """streamlit-webrtc's queued-frames callback for ``stream``: every frame received since the last call
+    is handed over (for a recording step), the newest comes back with the skeleton drawn."""
+
+    async def callback(frames: list[av.VideoFrame]) -> list[av.VideoFrame]:
+        items = [(f.time if f.time is not None else time.monotonic(), f.to_ndarray(format="bgr24"))
+                 for f in frames]
+        out = stream.receive(items)
+        return [av.VideoFrame.from_ndarray(out, format="bgr24")]
+
+    return callback
+
+
+def join() -> Visit:
+    params = st.query_params
+    try:
+        visit, token = visit_book().join(params.get("code", ""), params.get("t"))
+    except Refused as exc:
+        st.error(str(exc))
+        st.stop()
+    if params.get("t") != token:
+        st.query_params["t"] = token
+    return visit
+
+
+@st.fragment(run_every=CUES_EVERY_S)
+def instruction(visit: Visit) -> None:
+    """The current instruction in large type, and what to fix now."""
+    if visit.ended:
+        st.success("The visit has ended. Thank you.")
+        return
+    view = visit.stream.view()
+    current = step(view.step) if view.step else None
+    if current is None:
+        st.markdown("### Your therapist will start the next test. Press **START** below if your camera is off.")
+    else:
+        st.markdown(f"## {current.instruction}")
+        if current.pain_button and st.button("PAIN: it hurts now", key="pain", type="primary"):
+            visit.mark_pain()
+            st.toast("Your therapist has been told.")
+    for cue in view.cues:
+        st.warning(f"**{cue}**")
+    if current is not None and current.raised_side and view.counters["hold_s"] > 0:
+        st.metric("Holding", f"{view.counters['hold_s']:.0f} s")
+
+
+def main() -> None:
+    st.title("Your movement check")
+    config = config_or_stop()
+    visit = join()
+    instruction(visit)
+    webrtc_streamer(
+        key="patient", mode=WebRtcMode.SENDRECV, rtc_configuration=config.rtc_configuration,
+        media_stream_constraints=CAMERA, queued_video_frames_callback=frame_callback(visit.stream),
+        async_processing=True,
+        video_html_attrs={"style": {"width": "100%", "transform": "scaleX(-1)"}, "autoPlay": True,
+                          "controls": False, "muted": True},
+    )
+    st.caption("Your video goes to your therapist's computer only, and is not kept. "
+               "The picture is mirrored, like a mirror.")
+
+
+main()

@@ -1,0 +1,61 @@
+"""Showing one test's result: metrics with normal ranges and flags, figures, warnings, downloads.
+
+Used by the clip page and by the therapist's page for each live step.
+"""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+
+def show(outcome: dict, *, key: str = "clip") -> None:
+    """One analysed clip or step (plain values: see the clip page's ``run_analysis``)."""
+    result = outcome["result"]
+    quality = result["quality"]
+    subject = quality["subject"]
+    source = result["source"]
+    st.subheader("What was analysed")
+    cols = st.columns(4)
+    cols[0].metric("Frames", quality["frames"])
+    cols[1].metric("Person found in", f"{quality['person_seen_share']:.0%}")
+    cols[2].metric("Frame rate", f"{source['measured_fps']:.1f} fps" if source.get("measured_fps") else "unknown")
+    cols[3].metric("People in view", subject["people_seen"])
+    st.write(f"Following **person {subject['person']}**: {subject['reason']}.")
+    for warning in result["warnings"]:
+        st.warning(warning)
+    if result["metrics"]:
+        st.subheader("Results")
+        columns = ("name", "side", "value", "uncertainty", "unit", "normal_range", "flag", "note")
+        st.dataframe([{k: m.get(k) for k in columns} for m in result["metrics"]], hide_index=True)
+    for png in outcome.get("figures", {}).values():
+        st.image(png)
+    assessment = quality.get("assessment", {})
+    if assessment.get("form_check"):
+        show_form_check(assessment["form_check"])
+    if assessment.get("repetitions"):
+        with st.expander("Each repetition"):
+            st.dataframe(assessment["repetitions"], hide_index=True)
+    with st.expander("People seen"):
+        st.dataframe(subject["people"], hide_index=True)
+    with st.expander("How well each landmark was seen"):
+        st.dataframe([{"landmark": name, **q} for name, q in quality["landmarks"].items()], hide_index=True)
+    st.download_button("Download result (JSON)", json.dumps(result, indent=2), key=f"{key}-json",
+                       file_name=f"{outcome['name']}_{result['test']}.json", mime="application/json")
+    st.download_button("Download trajectories (.npz)", outcome["npz"], file_name=f"{outcome['name']}_poses.npz",
+                       key=f"{key}-npz")
+    if outcome.get("csv"):
+        st.download_button("Download trajectories (CSV)", outcome["csv"], file_name=f"{outcome['name']}_poses.csv",
+                           mime="text/csv", key=f"{key}-csv")
+
+
+def show_form_check(form: dict) -> None:
+    """The home-exercise check in the patient's words."""
+    st.subheader("Home exercise check")
+    st.metric("Done as prescribed", f"{form['adherence_pct']:.0f} %")
+    for line in form["summary"]:
+        st.write(line)
+    st.dataframe([{"leg": r["side"], "raise": r["number"], "at (s)": r["start_s"],
+                   "as prescribed": "yes" if r["meets_prescription"] else "no",
+                   "feedback": "; ".join(r["feedback"])} for r in form["repetitions"]], hide_index=True)

@@ -1,0 +1,139 @@
+"""The therapist's page: sign in, start a visit, send the link, guide the tests, see live figures and results."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import streamlit as st
+
+from movement_check.protocol import STEPS, step
+from movement_check.visits import Visit
+
+from app_pages.results import show
+from app_pages.state import therapist_or_sign_in, visit_book
+
+LIVE_EVERY_S = 0.4
+
+
+def join_link(visit: Visit) -> str:
+    """The patient's link, on the address the therapist's browser used to reach this server."""
+    url = urlsplit(st.context.url or "")
+    base = f"{url.scheme}://{url.netloc}" if url.netloc else ""
+    return f"{base}/patient?code={visit.code}"
+
+
+def choose_visit(therapist: str) -> Visit | None:
+    book = visit_book()
+    if st.button("Start a new visit", key="new-visit", type="primary"):
+        st.session_state["visit"] = book.create(therapist).number
+    visits = book.of(therapist)
+    if not visits:
+        st.info("Start a visit to get a link for your patient.")
+        return None
+    numbers = [v.number for v in visits]
+    current = st.session_state.get("visit")
+    chosen = st.selectbox("Visit", numbers, index=numbers.index(current) if current in numbers else 0,
+                          format_func=lambda n: f"visit {n}", key="visit-choice")
+    st.session_state["visit"] = chosen
+    return next(v for v in visits if v.number == chosen)
+
+
+@st.fragment(run_every=LIVE_EVERY_S)
+def live_panel(visit: Visit) -> None:
+    """The patient's processed video, cues, counters and live figure, refreshed a few times a second."""
+    view = visit.stream.view()
+    if not visit.joined:
+        st.info("Waiting for the patient to open the link.")
+    elif not view.streaming:
+        st.info("The patient has joined; waiting for their camera (they press START on their page).")
+    left, right = st.columns([3, 2])
+    with left:
+        if view.jpeg:
+            st.image(view.jpeg, caption="The patient's camera, as analysed", width="stretch")
+    with right:
+        for cue in view.cues:
+            st.warning(cue)
+        counters = view.counters
+        cols = st.columns(3)
+        cols[0].metric("Steps", counters["steps"])
+        cols[1].metric("Hold", f"{counters['hold_s']:.1f} s")
+        cols[2].metric("Longest hold", f"{counters['longest_hold_s']:.1f} s")
+        angles = {k: counters[k] for k in ("left_knee", "right_knee", "left_hip", "right_hip") if k in counters}
+        if angles:
+            cols = st.columns(4)
+            for col, (k, v) in zip(cols, angles.items()):
+                col.metric(k.replace("_", " "), f"{v:.0f}°")
+            st.caption("Knee and hip angles mean something side-on to the camera only.")
+        if view.angle_times:
+            series = {"time (s)": [t - view.angle_times[-1] for t in view.angle_times]}
+            series |= {k.replace("_", " "): v for k, v in view.angles.items() if k.endswith("knee")}
+            st.line_chart(series, x="time (s)", y=[k for k in series if k.endswith("knee")], height=180)
+        st.caption(f"Frames received {view.frames_received} ({view.received_fps:.0f}/s) · "
+                   f"analysed live {view.frames_processed} ({view.processed_fps:.0f}/s) · "
+                   f"{view.latency_ms:.0f} ms per frame")
+    if view.step:
+        st.success(f"Recording: {step(view.step).title} · {view.recording_s:.0f} s")
+    job = visit.analysis
+    if job is not None:
+        st.progress(min(1.0, job.done / max(job.frames, 1)),
+                    text=f"Analysing every frame of \"{job.step.title}\": {job.done} of {job.frames}")
+    if len(visit.outcomes) != st.session_state.get("outcomes-shown", 0):
+        st.rerun(scope="app")
+
+
+def step_controls(visit: Visit) -> None:
+    keys = [s.key for s in STEPS]
+    chosen = step(st.selectbox("Test", keys, format_func=lambda k: step(k).title, key="step"))
+    st.caption(f"The patient reads: *{chosen.instruction}*")
+    height = st.number_input("Patient's height (cm)", min_value=0, max_value=250, value=0, key="height",
+                             help="scales gait speed and step length; 0 = not given")
+    cols = st.columns(3)
+    recording = visit.step is not None
+    if cols[0].button("Start", key="start", disabled=recording, type="primary"):
+        visit.start_step(chosen)
+        st.rerun()
+    if cols[1].button("Stop and analyse", key="stop", disabled=not recording):
+        visit.stop_step(height_cm=float(height) if height >= 50 else None)
+        st.rerun()
+    if cols[2].button("Pain now", key="pain", disabled=not (recording and visit.step.pain_button)):
+        moment = visit.mark_pain()
+        st.toast(f"Pain marked at {moment:.1f} s" if moment is not None else "Not recording")
+
+
+def results(visit: Visit, outcomes: list) -> None:
+    if not outcomes:
+        return
+    st.header("Results")
+    for i, outcome in reversed(list(enumerate(outcomes))):
+        with st.container(border=True):
+            st.subheader(f"{i + 1}. {outcome.title}")
+            st.caption(f"{outcome.frames_received} frames received ({outcome.received_fps:.1f}/s); "
+                       f"{outcome.frames_processed} analysed for this result; the live preview drew "
+                       f"{outcome.live_fps:.1f}/s")
+            if outcome.error:
+                st.error(outcome.error)
+                continue
+            show({"result": outcome.result, "npz": outcome.npz, "figures": outcome.figures,
+                  "name": f"visit-{visit.number}-{i + 1:02d}-{outcome.step}"}, key=f"step-{i}")
+
+
+def main() -> None:
+    st.title("Live visit")
+    therapist = therapist_or_sign_in()
+    visit = choose_visit(therapist)
+    if visit is None:
+        return
+    st.write("Send this link to your patient (it works for one person; it expires if unused):")
+    st.code(join_link(visit), language=None)
+    outcomes = list(visit.outcomes)
+    st.session_state["outcomes-shown"] = len(outcomes)      # the live panel reruns the page when one more is in
+    live_panel(visit)
+    step_controls(visit)
+    results(visit, outcomes)
+    if st.button("End the visit", key="end"):
+        visit_book().end(visit)
+        st.session_state.pop("visit", None)
+        st.rerun()
+
+
+main()

@@ -1,0 +1,130 @@
+"""The live session's settings: who may sign in, ICE servers, the pose model, where data is kept.
+
+Read from a TOML file (``MOVEMENT_CHECK_CONFIG``, else ``movement-check.toml``
+in the working folder, else nothing) and from environment variables, which win:
+
+``MOVEMENT_CHECK_THERAPISTS``
+    JSON object, therapist name -> password hash (``movement-check hash-password``).
+``MOVEMENT_CHECK_ICE_SERVERS``
+    JSON list of RTCIceServer objects, e.g.
+    ``[{"urls": ["stun:stun.example.org:3478"]}, {"urls": ["turn:turn.example.org:3478"],
+    "username": "u", "credential": "p"}]``. Empty by default: the app then
+    connects browsers on this computer or this network only, and contacts no
+    outside server. Patients at home behind a router need a STUN/TURN server
+    the clinic runs or trusts.
+``MOVEMENT_CHECK_LIVE_MODEL``
+    ``full`` (bundled, the default) or ``lite`` (faster; see models/README.md).
+``MOVEMENT_CHECK_DATA_DIR``
+    where each step's result and landmark trajectories are kept
+    (default ``movement-check-data`` in the working folder). Video is never kept.
+``MOVEMENT_CHECK_CODE_MINUTES``
+    how long a patient's join code stays valid (default 120).
+
+The file takes the same settings::
+
+    [therapists]
+    jdoe = "pbkdf2_sha256$600000$..."
+
+    [live]
+    model = "lite"
+    code_minutes = 90
+    ice_servers = [{urls = ["stun:stun.example.org:3478"]}]
+
+    [storage]
+    data_dir = "/srv/movement-check"
+
+There is no default password: with no therapist configured, the therapist's
+page says how to add one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError
+
+CONFIG_ENV = "MOVEMENT_CHECK_CONFIG"
+DEFAULT_FILE = "movement-check.toml"
+MODELS = ("full", "lite")
+
+
+@dataclass(frozen=True)
+class LiveConfig:
+    therapists: dict[str, str] = field(default_factory=dict)
+    ice_servers: tuple[dict, ...] = ()
+    model: str = "full"
+    data_dir: Path = Path("movement-check-data")
+    code_minutes: float = 120.0
+    source: str = "defaults"
+
+    @property
+    def rtc_configuration(self) -> dict:
+        """What streamlit-webrtc takes: an explicit (possibly empty) list, never None
+        (None or ``{}`` makes it fall back to a public STUN server)."""
+        return {"iceServers": [dict(s) for s in self.ice_servers]}
+
+
+HOW_TO_ADD_A_THERAPIST = (
+    "No therapist account is configured. On the computer running the app, run "
+    "`movement-check hash-password` and put its output in movement-check.toml under [therapists] "
+    "(e.g. jdoe = \"pbkdf2_sha256$...\"), or set MOVEMENT_CHECK_THERAPISTS='{\"jdoe\": \"pbkdf2_sha256$...\"}'; "
+    "then restart the app."
+)
+
+
+def load_config(environ: dict[str, str] | None = None, *, cwd: Path | None = None) -> LiveConfig:
+    """The settings from the file and the environment (see the module docstring).
+
+    Raises :class:`InputError` naming the setting when one cannot be read.
+    """
+    env = os.environ if environ is None else environ
+    folder = cwd or Path.cwd()
+    path = Path(env[CONFIG_ENV]) if env.get(CONFIG_ENV) else folder / DEFAULT_FILE
+    data: dict = {}
+    source = "defaults"
+    if path.is_file():
+        try:
+            data = tomllib.loads(path.read_text())
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise InputError(f"The settings file {path} cannot be read ({exc}): fix it or remove it.") from None
+        source = str(path)
+    elif env.get(CONFIG_ENV):
+        raise InputError(f"{CONFIG_ENV} names {path}, which does not exist.")
+    live = data.get("live", {})
+    therapists = dict(data.get("therapists", {}))
+    if env.get("MOVEMENT_CHECK_THERAPISTS"):
+        therapists = _json(env["MOVEMENT_CHECK_THERAPISTS"], "MOVEMENT_CHECK_THERAPISTS", dict)
+    ice = live.get("ice_servers", [])
+    if env.get("MOVEMENT_CHECK_ICE_SERVERS"):
+        ice = _json(env["MOVEMENT_CHECK_ICE_SERVERS"], "MOVEMENT_CHECK_ICE_SERVERS", list)
+    for server in ice:
+        if not isinstance(server, dict) or "urls" not in server:
+            raise InputError(f"Each ICE server needs \"urls\" (got {server!r}): "
+                             "e.g. {\"urls\": [\"stun:stun.example.org:3478\"]}.")
+    model = env.get("MOVEMENT_CHECK_LIVE_MODEL") or live.get("model", "full")
+    if model not in MODELS:
+        raise InputError(f"The live model must be one of {', '.join(MODELS)} (got {model!r}).")
+    data_dir = Path(env.get("MOVEMENT_CHECK_DATA_DIR") or data.get("storage", {}).get("data_dir",
+                                                                                     "movement-check-data"))
+    minutes = env.get("MOVEMENT_CHECK_CODE_MINUTES") or live.get("code_minutes", 120)
+    try:
+        minutes = float(minutes)
+    except (TypeError, ValueError):
+        raise InputError(f"code_minutes must be a number of minutes (got {minutes!r}).") from None
+    return LiveConfig(therapists={str(k): str(v) for k, v in therapists.items()}, ice_servers=tuple(ice),
+                      model=model, data_dir=data_dir if data_dir.is_absolute() else folder / data_dir,
+                      code_minutes=minutes, source=source)
+
+
+def _json(text: str, name: str, kind: type):
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{name} is not valid JSON ({exc}).") from None
+    if not isinstance(value, kind):
+        raise InputError(f"{name} must be a JSON {'object' if kind is dict else 'list'}.")
+    return value

@@ -1,0 +1,93 @@
+"""A live step's result: the step's recorded frames through the same analysis as the command line.
+
+Every frame received while the step recorded goes through the pose model
+(:func:`analysis.analyze_frames`), so the result does not depend on how many
+frames the live preview drew. The outcome holds plain values only (the result
+as a dict, figures as PNG bytes, the trajectories as .npz bytes): the pages
+show it, the data folder keeps it. Video is never kept.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .analysis import analyze_frames
+from .errors import InputError
+from .estimator import EstimatorSettings
+from .extraction import ExtractionSettings, Progress
+from .figures import figures_for
+from .protocol import Step
+from .recording import Recording
+
+
+@dataclass
+class StepOutcome:
+    """What one recorded step gave: a result, or the reason there is none."""
+
+    step: str
+    title: str
+    started: str                                # ISO time, UTC
+    frames_received: int
+    received_fps: float
+    frames_processed: int = 0                   # frames through the pose model for the result
+    result: dict | None = None
+    figures: dict[str, bytes] = field(default_factory=dict)
+    npz: bytes = b""
+    error: str | None = None
+    live_fps: float = float("nan")              # frames the live preview processed per second
+    options: dict = field(default_factory=dict)
+
+    def summary(self) -> dict:
+        return {"step": self.step, "title": self.title, "started": self.started,
+                "frames_received": self.frames_received, "received_fps": round(self.received_fps, 2),
+                "frames_processed": self.frames_processed, "live_preview_fps": round(self.live_fps, 2),
+                "error": self.error}
+
+
+def analyse_step(recording: Recording, step: Step, *, model: str = "full", live_fps: float = float("nan"),
+                 progress: Progress | None = None, **options) -> StepOutcome:
+    """Run ``step``'s test on every frame of ``recording``; a bad recording gives an outcome with ``error``.
+
+    ``options`` add to the step's own (e.g. ``height_cm``, ``pain_at_s``).
+    """
+    options = {**step.options, **options}
+    outcome = StepOutcome(step=step.key, title=step.title, started=datetime.now(timezone.utc).isoformat(),
+                          frames_received=len(recording), received_fps=recording.fps, live_fps=live_fps,
+                          options=options)
+    settings = ExtractionSettings(model=model, estimator=EstimatorSettings(max_people=2))
+    try:
+        result, prepared = analyze_frames(recording.rgb_frames(), step.test, settings, name=recording.name,
+                                          expected=len(recording), progress=progress, **options)
+    except InputError as exc:
+        outcome.error = str(exc)
+        return outcome
+    result_dict = result.to_dict()
+    if recording.truncated:
+        result_dict["warnings"].insert(0, recording.truncated)
+    result_dict["source"]["live_step"] = outcome.summary() | {"frames_processed": len(prepared.poses)}
+    outcome.result = result_dict
+    outcome.frames_processed = len(prepared.poses)
+    for name, fig in figures_for(step.test, prepared.poses, **options).items():
+        png = io.BytesIO()
+        fig.savefig(png, format="png", dpi=100)
+        outcome.figures[name] = png.getvalue()
+    with tempfile.TemporaryDirectory() as folder:
+        outcome.npz = prepared.poses.save(Path(folder) / "poses.npz").read_bytes()
+    return outcome
+
+
+def keep(outcome: StepOutcome, folder: Path, *, number: int) -> Path | None:
+    """Write the outcome's result JSON and trajectories into ``folder`` (no video); the JSON's path."""
+    if outcome.result is None:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"{number:02d}-{outcome.step}"
+    (folder / f"{stem}-poses.npz").write_bytes(outcome.npz)
+    path = folder / f"{stem}.json"
+    path.write_text(json.dumps(outcome.result, indent=2))
+    return path

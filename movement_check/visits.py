@@ -1,0 +1,204 @@
+"""Live visits: who may see which session, join codes, the steps run and their results.
+
+A therapist who signed in creates a :class:`Visit` and sends its join link.
+The code in it is 128 random bits (``secrets.token_urlsafe(16)``); it lets a
+patient in for ``code_minutes``. The first browser to open it becomes the
+visit's patient and gets a second secret (its *patient token*) that any later
+reload must show, so one patient per visit: anyone else holding the link is
+refused. A patient who joined stays in until the visit ends, or ``max_hours``
+after it was created, when the server forgets it.
+Only the therapist who created a visit finds it (:meth:`VisitBook.of`).
+
+Everything lives in this server process's memory (one process serves both
+pages); visits are dropped when they end or expire, and with them their
+frames. Each step's result and trajectories are also written to the data
+folder when one is given.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .live import LiveStream
+from .protocol import Step
+from .step_results import StepOutcome, analyse_step, keep
+
+
+class Refused(Exception):
+    """A join link that cannot be used; the message tells the patient what to do."""
+
+
+EXPIRED = "This link has expired. Ask your therapist to send a new one."
+UNKNOWN = "This link is not valid. Check that you opened the whole link your therapist sent, or ask for a new one."
+TAKEN = ("Someone has already joined this visit with this link. If that was you in another window, "
+         "use that window; otherwise ask your therapist for a new link.")
+ENDED = "This visit has ended. Thank you."
+
+
+@dataclass
+class Analysis:
+    """A step being analysed in the background."""
+
+    step: Step
+    frames: int
+    done: int = 0
+    thread: threading.Thread | None = None
+
+
+@dataclass
+class Visit:
+    number: str                          # short, for the therapist's list (not a secret)
+    code: str                            # the join code: a secret
+    therapist: str
+    created: float                       # wall-clock seconds
+    expires: float
+    stream: LiveStream
+    data_folder: Path | None = None
+    patient_token: str | None = None
+    ended: bool = False
+    step: Step | None = None             # the step recording now
+    pain_marks: list[float] = field(default_factory=list)
+    outcomes: list[StepOutcome] = field(default_factory=list)
+    analysis: Analysis | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def joined(self) -> bool:
+        return self.patient_token is not None
+
+    def start_step(self, step: Step) -> None:
+        """Start recording ``step``; the step recording before is stopped and analysed first."""
+        if self.step is not None:
+            self.stop_step()
+        with self.lock:
+            self.step = step
+            self.pain_marks = []
+        self.stream.start_step(step, name=f"the step \"{step.title}\"")
+
+    def mark_pain(self) -> float | None:
+        """Mark the moment the patient reports pain (seconds into the step); None when not recording."""
+        t = self.stream.pain_mark()
+        if t is not None:
+            with self.lock:
+                self.pain_marks.append(round(t, 2))
+        return t
+
+    def stop_step(self, *, wait: bool = False, **options) -> Analysis | None:
+        """Stop the recording step and analyse its frames in a background thread.
+
+        ``options``: the test's settings beyond the step's own (e.g. ``height_cm``).
+        ``wait``: return once the result is in (tests, the command line).
+        """
+        recording = self.stream.stop_step()
+        with self.lock:
+            step, self.step = self.step, None
+            marks = tuple(self.pain_marks)
+        if step is None or recording is None:
+            return None
+        if step.pain_button and marks:
+            options["pain_at_s"] = marks
+        live_fps = self.stream.view().processed_fps
+        job = Analysis(step=step, frames=len(recording))
+
+        def progress(done: int, total: int) -> None:
+            job.done = done
+
+        def run() -> None:
+            outcome = analyse_step(recording, step, model=self.stream.model, live_fps=live_fps,
+                                   progress=progress, **options)
+            recording.clear()
+            with self.lock:
+                self.outcomes.append(outcome)
+                number = len(self.outcomes)
+                if self.analysis is job:
+                    self.analysis = None
+            if self.data_folder is not None:
+                keep(outcome, self.data_folder / f"visit-{self.number}", number=number)
+
+        job.thread = threading.Thread(target=run, name=f"analyse-{step.key}", daemon=True)
+        with self.lock:
+            self.analysis = job
+        job.thread.start()
+        if wait:
+            job.thread.join()
+        return job
+
+    def end(self) -> None:
+        self.stream.stop_step()
+        self.stream.close()
+        with self.lock:
+            self.ended = True
+            self.step = None
+
+
+class VisitBook:
+    """The visits this server holds, thread-safe. ``clock`` gives wall-clock seconds (tests pass their own)."""
+
+    def __init__(self, *, code_minutes: float = 120.0, max_hours: float = 12.0, model: str = "full", data_dir: Path | None = None,
+                 stream_factory: Callable[[str], LiveStream] | None = None,
+                 clock: Callable[[], float] = time.time):
+        self.code_s = code_minutes * 60.0
+        self.max_s = max_hours * 3600.0
+        self.model = model
+        self.data_dir = data_dir
+        self._stream_factory = stream_factory or (lambda model: LiveStream(model))
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._visits: dict[str, Visit] = {}        # by code
+
+    def create(self, therapist: str) -> Visit:
+        now = self._clock()
+        visit = Visit(number=secrets.token_hex(3), code=secrets.token_urlsafe(16), therapist=therapist,
+                      created=now, expires=now + self.code_s, stream=self._stream_factory(self.model),
+                      data_folder=self.data_dir)
+        with self._lock:
+            self._drop_expired(now)
+            self._visits[visit.code] = visit
+        return visit
+
+    def of(self, therapist: str) -> list[Visit]:
+        """The therapist's own visits still open, newest first."""
+        with self._lock:
+            self._drop_expired(self._clock())
+            return sorted((v for v in self._visits.values() if v.therapist == therapist and not v.ended),
+                          key=lambda v: -v.created)
+
+    def join(self, code: str, token: str | None = None) -> tuple[Visit, str]:
+        """The visit for a patient's code, and their patient token (new on the first join).
+
+        Raises :class:`Refused` with the patient's next step for an unknown,
+        expired, ended or already-taken code.
+        """
+        now = self._clock()
+        with self._lock:
+            visit = self._visits.get(code or "")
+            if visit is None or not secrets.compare_digest(visit.code, code or ""):
+                raise Refused(UNKNOWN)
+            if visit.ended:
+                raise Refused(ENDED)
+            if visit.patient_token is None:
+                if now > visit.expires:
+                    raise Refused(EXPIRED)
+                visit.patient_token = secrets.token_urlsafe(16)
+                return visit, visit.patient_token
+            if token is None or not secrets.compare_digest(visit.patient_token, token):
+                raise Refused(TAKEN)
+            return visit, token
+
+    def end(self, visit: Visit) -> None:
+        visit.end()
+        with self._lock:
+            self._visits.pop(visit.code, None)
+
+    def _drop_expired(self, now: float) -> None:
+        """Visits nobody joined before their code expired, and any visit past ``max_hours``, are ended."""
+        for code, visit in list(self._visits.items()):
+            unused = now > visit.expires and not visit.joined
+            if (unused or now - visit.created > self.max_s) and not visit.step and visit.analysis is None:
+                visit.end()
+                del self._visits[code]
