@@ -7,12 +7,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: app test install install-system clean
+.PHONY: app test install install-system install-browser clean
 
 app: $(VENV)/.installed-app
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev install-browser
 	$(PY) -m pytest
 
 install: $(VENV)/.installed-app $(VENV)/.installed-dev
@@ -20,6 +20,10 @@ install: $(VENV)/.installed-app $(VENV)/.installed-dev
 # OpenCV's contrib build (brought by mediapipe) links libGL and glib.
 install-system:
 	@bash .ci/system-deps
+
+# Debian's Chromium, for the real-browser test of the live visit
+install-browser:
+	@bash .ci/browser-deps
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

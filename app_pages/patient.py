@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 
 import av
+import cv2
 import streamlit as st
 from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
@@ -31,10 +32,14 @@ def frame_callback(stream: LiveStream):
     is handed over (for a recording step), the newest comes back with the skeleton drawn."""
 
     async def callback(frames: list[av.VideoFrame]) -> list[av.VideoFrame]:
-        items = [(f.time if f.time is not None else time.monotonic(), f.to_ndarray(format="bgr24"))
-                 for f in frames]
-        out = stream.receive(items)
-        return [av.VideoFrame.from_ndarray(out, format="bgr24")]
+        # only a recording step needs every frame's pixels; otherwise just the newest is decoded
+        keep = frames if stream.recording else frames[-1:]
+        items = [(f.time if f.time is not None else time.monotonic(), f.to_ndarray(format="bgr24")) for f in keep]
+        out = stream.receive(items, skipped=len(frames) - len(keep))
+        # sent back at half size: encoding the return video costs the server's CPU for every frame
+        # received, and the patient's own view needs no more (measured: see benchmarks/live.py)
+        small = cv2.resize(out, (out.shape[1] // 2, out.shape[0] // 2), interpolation=cv2.INTER_AREA)
+        return [av.VideoFrame.from_ndarray(small, format="bgr24")]
 
     return callback
 

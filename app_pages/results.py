@@ -29,6 +29,9 @@ def show(outcome: dict, *, key: str = "clip") -> None:
         st.subheader("Results")
         columns = ("name", "side", "value", "uncertainty", "unit", "normal_range", "flag", "note")
         st.dataframe([{k: m.get(k) for k in columns} for m in result["metrics"]], hide_index=True)
+    events = events_line(result["events"])
+    if events:
+        st.caption(events)
     for png in outcome.get("figures", {}).values():
         st.image(png)
     assessment = quality.get("assessment", {})
@@ -59,3 +62,15 @@ def show_form_check(form: dict) -> None:
     st.dataframe([{"leg": r["side"], "raise": r["number"], "at (s)": r["start_s"],
                    "as prescribed": "yes" if r["meets_prescription"] else "no",
                    "feedback": "; ".join(r["feedback"])} for r in form["repetitions"]], hide_index=True)
+
+
+def events_line(events: list[dict]) -> str:
+    """'Events: heel strike left 5, right 4; toe off ...' (counts per kind and side)."""
+    counts: dict[str, dict[str, int]] = {}
+    for e in events:
+        per_side = counts.setdefault(e["name"].replace("_", " "), {})
+        side = e.get("side") or "both"
+        per_side[side] = per_side.get(side, 0) + 1
+    parts = [f"{name} " + ", ".join(f"{side} {n}" for side, n in sorted(sides.items()))
+             for name, sides in counts.items()]
+    return ("Events: " + "; ".join(parts)) if parts else ""

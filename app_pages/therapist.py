@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
+from movement_check.live_figure import knee_angles_image
 from movement_check.protocol import STEPS, step
 from movement_check.visits import Visit
 
@@ -64,10 +65,7 @@ def live_panel(visit: Visit) -> None:
             for col, (k, v) in zip(cols, angles.items()):
                 col.metric(k.replace("_", " "), f"{v:.0f}°")
             st.caption("Knee and hip angles mean something side-on to the camera only.")
-        if view.angle_times:
-            series = {"time (s)": [t - view.angle_times[-1] for t in view.angle_times]}
-            series |= {k.replace("_", " "): v for k, v in view.angles.items() if k.endswith("knee")}
-            st.line_chart(series, x="time (s)", y=[k for k in series if k.endswith("knee")], height=180)
+        st.image(knee_angles_image(view.angle_times, view.angles), channels="BGR")
         st.caption(f"Frames received {view.frames_received} ({view.received_fps:.0f}/s) · "
                    f"analysed live {view.frames_processed} ({view.processed_fps:.0f}/s) · "
                    f"{view.latency_ms:.0f} ms per frame")

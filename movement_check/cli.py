@@ -103,6 +103,10 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--quiet", action="store_true", help="no progress bar or summary on stderr")
     common.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
 
+    pw = sub.add_parser("hash-password",
+                        help="a therapist's sign-in for the live session: prints the line for movement-check.toml")
+    pw.add_argument("name", help="the therapist's sign-in name")
+
     ext = sub.add_parser("extract", parents=[common],
                          help="clip -> one person's landmark trajectories (.npz, optional CSV)")
     ext.add_argument("-o", "--output", required=True, metavar="POSES.npz", help="where to save the trajectories")
@@ -224,6 +228,8 @@ def run(argv: list[str] | None = None) -> int:
     from .analysis import analyze_clip, prepare  # heavy imports only once arguments are fine
 
     args = build_parser().parse_args(argv)
+    if args.command == "hash-password":
+        return _hash_password(args.name)
     for path, what in ((getattr(args, "output", None), "output"), (getattr(args, "csv", None), "CSV"),
                        (args.annotated, "annotated video"), (getattr(args, "json", None), "JSON")):
         _check_output(path, args.clip, what)
@@ -269,6 +275,29 @@ def run(argv: list[str] | None = None) -> int:
         print(_summary(prepared), file=sys.stderr)
         for warning in (result.warnings if args.command == "analyze" else prepared.warnings):
             print(f"warning: {warning}", file=sys.stderr)
+    return 0
+
+
+def _hash_password(name: str) -> int:
+    """Ask for the password (twice at a terminal; one line from a pipe) and print the settings line."""
+    import getpass
+    import json
+
+    from .accounts import hash_password
+
+    if not name.strip() or any(c in name for c in " =\"[]"):
+        raise InputError("A therapist's name must be one word without spaces, quotes, = or brackets.")
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"Password for {name}: ")
+        if getpass.getpass("Again: ") != password:
+            raise InputError("The two passwords differ: nothing was changed.")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    if len(password) < 10:
+        raise InputError("Use a password of at least 10 characters.")
+    stored = hash_password(password)
+    print("# under [therapists] in movement-check.toml:", file=sys.stderr)
+    print(f"{name} = {json.dumps(stored)}")
     return 0
 
 

@@ -102,13 +102,22 @@ class LiveStream:
         self._step_t0: float | None = None
 
     # -- the worker thread ---------------------------------------------------------------------
-    def receive(self, frames: list[tuple[float, np.ndarray]]) -> np.ndarray:
+    @property
+    def recording(self) -> bool:
+        """True while a step records (every frame received is then needed)."""
+        return self._recording is not None
+
+    def receive(self, frames: list[tuple[float, np.ndarray]], *, skipped: int = 0) -> np.ndarray:
         """Take the frames received since the last call ((time_s, BGR uint8), oldest first);
-        return the newest with the patient's skeleton drawn."""
+        return the newest with the patient's skeleton drawn.
+
+        ``skipped``: frames received before these that the caller did not
+        decode (no step recording): counted as received, nothing else.
+        """
         start = self._clock()
         with self._lock:
-            self._received += len(frames)
-            self._rx_rate.tick(start, len(frames))
+            self._received += len(frames) + skipped
+            self._rx_rate.tick(start, len(frames) + skipped)
             if self._recording is not None:
                 for t, bgr in frames:
                     self._recording.add(t, bgr)

@@ -111,3 +111,18 @@ def test_leg_raise_options_are_checked_before_any_work(tmp_path, capsys):
         main(["analyze", str(clip), "--test", "leg-raise", "--pain-at", "later"])
     assert exit_.value.code == 2
     assert "not a list of times" in capsys.readouterr().err
+
+
+def test_hash_password_prints_a_settings_line_that_signs_in(tmp_path):
+    import tomllib
+
+    from movement_check.accounts import sign_in
+    proc = subprocess.run([sys.executable, "-m", "movement_check.cli", "hash-password", "jdoe"],
+                          input="a long enough password\n", capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    therapists = tomllib.loads(proc.stdout)
+    assert sign_in(therapists, "jdoe", "a long enough password")
+    assert not sign_in(therapists, "jdoe", "another password")
+    short = subprocess.run([sys.executable, "-m", "movement_check.cli", "hash-password", "jdoe"],
+                           input="short\n", capture_output=True, text=True, timeout=120)
+    assert short.returncode == 2 and "at least 10 characters" in short.stderr and not short.stdout

@@ -1,0 +1,173 @@
+"""The live visit's pages under Streamlit's AppTest: the therapist's and the patient's, sharing one VisitBook.
+
+``webrtc_streamer`` cannot run under AppTest (no browser): it is replaced by a
+stub that records its arguments, and the test calls the frame callback the
+page gave it with real frames of a sample clip, as streamlit-webrtc's worker
+thread would. The real browser test is tests/test_live_browser.py.
+"""
+
+import asyncio
+import json
+from fractions import Fraction
+
+import cv2
+
+import pytest
+
+from movement_check.accounts import hash_password
+from movement_check.video import ClipReader
+from .clips import REPO
+
+AppTest = pytest.importorskip("streamlit.testing.v1").AppTest
+av = pytest.importorskip("av")
+WALKER = REPO / "sample_videos" / "side_walk_outdoor_two_people.mp4"
+PASSWORD = "a long enough password"
+
+
+@pytest.fixture
+def live_env(monkeypatch, tmp_path):
+    """Two therapists configured, data kept in tmp_path, a fresh VisitBook; webrtc_streamer stubbed."""
+    import streamlit_webrtc
+
+    from app_pages import state
+
+    hashed = hash_password(PASSWORD, iterations=1000)
+    monkeypatch.setenv("MOVEMENT_CHECK_THERAPISTS", json.dumps({"jdoe": hashed, "asmith": hashed}))
+    monkeypatch.setenv("MOVEMENT_CHECK_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("MOVEMENT_CHECK_CONFIG", "")
+    monkeypatch.delenv("MOVEMENT_CHECK_ICE_SERVERS", raising=False)
+    calls = []
+
+    def stub(**kwargs):
+        calls.append(kwargs)
+
+    monkeypatch.setattr(streamlit_webrtc, "webrtc_streamer", stub)
+    state.live_config.clear()
+    state.visit_book.clear()
+    yield calls
+    for visit in list(state.visit_book()._visits.values()):
+        state.visit_book().end(visit)
+    state.live_config.clear()
+    state.visit_book.clear()
+
+
+def _page(page: str, **query):
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=180)
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.run()
+    return at.switch_page(f"app_pages/{page}.py").run()
+
+
+def _signed_in(name="jdoe", password=PASSWORD):
+    at = _page("therapist")
+    at.text_input(key="user").input(name)
+    at.text_input(key="password").input(password)
+    return at.button[0].click().run()
+
+
+def _link(at) -> str:
+    return next(c.value for c in at.code if "/patient?code=" in c.value)
+
+
+def _feed(callback, clip=WALKER, *, batch=3, limit=None, size=(640, 360)):
+    """Hand the page's frame callback the clip's frames, ``batch`` at a time, as av frames with
+    WebRTC's 90 kHz timestamps; returns (frames sent back, frames handed in)."""
+    frames = []
+    for i, frame in enumerate(ClipReader(clip)):
+        if limit is not None and i >= limit:
+            break
+        vf = av.VideoFrame.from_ndarray(cv2.resize(frame.bgr, size), format="bgr24")
+        vf.pts, vf.time_base = int(round(frame.time_s * 90000)), Fraction(1, 90000)
+        frames.append(vf)
+    out = []
+    for i in range(0, len(frames), batch):
+        out += asyncio.run(callback(frames[i:i + batch]))
+    return out, len(frames)
+
+
+def test_without_a_therapist_configured_the_page_says_how_to_add_one(live_env, monkeypatch):
+    from app_pages import state
+
+    monkeypatch.delenv("MOVEMENT_CHECK_THERAPISTS")
+    state.live_config.clear()
+    at = _page("therapist")
+    assert not at.exception
+    assert "movement-check hash-password" in at.error[0].value
+    assert not at.text_input                                   # no sign-in form, no default password
+
+
+def test_a_wrong_password_is_refused_and_the_right_one_opens_a_visit_with_a_join_link(live_env):
+    at = _signed_in(password="wrong password")
+    assert not at.exception
+    assert "do not match" in at.error[0].value
+    at = _signed_in()
+    assert not at.error
+    at.button(key="new-visit").click().run()
+    link = _link(at)
+    assert link.endswith("/patient?code=" + link.split("code=")[1]) and len(link.split("code=")[1]) >= 22
+    assert any("Waiting for the patient" in i.value for i in at.info)
+
+
+def test_the_patient_streams_with_no_outside_ice_server_and_a_stranger_sees_nothing(live_env):
+    therapist = _signed_in()
+    therapist.button(key="new-visit").click().run()
+    code = _link(therapist).split("code=")[1]
+    patient = _page("patient", code=code)
+    assert not patient.exception and not patient.error
+    (kwargs,) = live_env
+    assert kwargs["rtc_configuration"] == {"iceServers": []}
+    assert kwargs["mode"].name == "SENDRECV"
+    assert kwargs["media_stream_constraints"]["audio"] is False
+    token = patient.query_params["t"]
+    assert token and token != code
+    out, _ = _feed(kwargs["queued_video_frames_callback"], limit=30)
+    assert len(out) == 10 and out[0].width == 320                # one overlaid frame back per batch, half size
+    therapist.run()
+    assert not therapist.exception
+    assert therapist.get("imgs") or therapist.get("image")
+    caption = " ".join(c.value for c in therapist.caption)
+    assert "Frames received 30" in caption and "analysed live 10" in caption
+    # a second browser with the same link, and a wrong code: refused, no camera started
+    for query in ({"code": code}, {"code": code + "x"}, {}):
+        stranger = _page("patient", **query)
+        assert not stranger.exception
+        assert stranger.error and len(live_env) == 1
+    # another therapist does not see the visit
+    other = _signed_in("asmith")
+    assert not other.code and any("Start a visit" in i.value for i in other.info)
+    # the patient reloading with their token gets back in
+    again = _page("patient", code=code, t=token)
+    assert not again.error and len(live_env) == 2
+
+
+@pytest.mark.slow
+def test_a_gait_step_guided_by_the_therapist_gives_a_result_from_every_frame(live_env, tmp_path):
+    therapist = _signed_in()
+    therapist.button(key="new-visit").click().run()
+    code = _link(therapist).split("code=")[1]
+    patient = _page("patient", code=code)
+    callback = live_env[0]["queued_video_frames_callback"]
+    therapist.selectbox(key="step").select("walk-side").run()
+    therapist.button(key="start").click().run()
+    patient.run()
+    assert any("side-on to the camera" in m.value for m in patient.markdown)   # the instruction, large
+    _, sent = _feed(callback, batch=4)
+    therapist.button(key="stop").click().run()
+    from app_pages import state
+    (visit,) = state.visit_book().of("jdoe")
+    if visit.analysis is not None:
+        visit.analysis.thread.join(timeout=300)
+    therapist.run()
+    assert not therapist.exception and not therapist.error
+    assert len(visit.outcomes) == 1
+    outcome = visit.outcomes[0]
+    assert outcome.frames_received == outcome.frames_processed == sent        # not just the ones drawn live
+    result = outcome.result
+    strikes = {e["side"] for e in result["events"] if e["name"] == "heel_strike"}
+    assert strikes == {"left", "right"}
+    table = therapist.dataframe[0].value
+    assert "cadence" in list(table["name"])
+    assert any("frames received" in c.value for c in therapist.caption)
+    saved = sorted(p.name for p in (tmp_path / "data").rglob("*"))
+    assert any(n.endswith("walk-side.json") for n in saved) and not any(n.endswith(".mp4") for n in saved)
