@@ -33,7 +33,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from movement_check.accounts import hash_password  # noqa: E402
-from tests.test_live_browser import FLAGS, PASSWORD, WALKER, _free_port, _start_camera, write_y4m  # noqa: E402
+from tests.test_live_browser import FLAGS, PASSWORD, WALKER, _free_port, open_visit, write_y4m  # noqa: E402
 
 PANEL = re.compile(r"Frames received (\d+) \((\d+)/s\) · analysed live (\d+) \((\d+)/s\) · (\d+|nan) ms per frame")
 
@@ -46,7 +46,7 @@ def rss_mb(pid: int) -> float:
 
 
 def run(model: str, seconds: float, y4m: Path, folder: Path) -> dict:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import sync_playwright
 
     port = _free_port()
     env = {**os.environ, "MOVEMENT_CHECK_THERAPISTS": json.dumps({"jdoe": hash_password(PASSWORD, iterations=1000)}),
@@ -67,17 +67,7 @@ def run(model: str, seconds: float, y4m: Path, folder: Path) -> dict:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
                                          args=FLAGS + [f"--use-file-for-fake-video-capture={y4m}"])
-            therapist = browser.new_context().new_page()
-            therapist.goto(f"{base}/therapist")
-            therapist.get_by_role("textbox", name="Name").fill("jdoe")
-            therapist.get_by_role("textbox", name="Password").fill(PASSWORD)
-            therapist.get_by_role("button", name="Sign in").click()
-            therapist.get_by_role("button", name="Start a new visit").click()
-            link = therapist.locator("code", has_text="/patient?code=")
-            expect(link).to_be_visible(timeout=30_000)
-            patient = browser.new_context().new_page()
-            patient.goto(link.inner_text().strip())
-            _start_camera(patient, therapist)
+            therapist, _, _ = open_visit(browser, base)
             start_mb = rss_mb(server.pid)
             t0 = time.monotonic()
             while time.monotonic() - t0 < seconds:

@@ -110,6 +110,24 @@ def server(tmp_path):
         log.close()
 
 
+def open_visit(browser, base: str):
+    """The therapist signs in and starts a visit; the patient opens its link and starts the camera.
+    Returns (therapist page, patient page, link)."""
+    therapist = browser.new_context().new_page()
+    therapist.goto(f"{base}/therapist")
+    therapist.get_by_role("textbox", name="Name").fill("jdoe")
+    therapist.get_by_role("textbox", name="Password").fill(PASSWORD)
+    therapist.get_by_role("button", name="Sign in").click()
+    therapist.get_by_role("button", name="Start a new visit").click()
+    link_box = therapist.locator("code", has_text="/patient?code=")
+    expect(link_box).to_be_visible(timeout=30_000)
+    link = link_box.inner_text().strip()
+    patient = browser.new_context().new_page()
+    patient.goto(link)
+    _start_camera(patient, therapist)
+    return therapist, patient, link
+
+
 def _start_camera(patient, therapist) -> None:
     """The patient presses START; the therapist's page must then count frames.
 
@@ -142,20 +160,8 @@ def test_patient_streams_therapist_watches_runs_a_gait_step_and_a_stranger_sees_
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
                                      args=FLAGS + [f"--use-file-for-fake-video-capture={y4m}"])
         try:
-            therapist = browser.new_context().new_page()
-            therapist.goto(f"{base}/therapist")
-            therapist.get_by_role("textbox", name="Name").fill("jdoe")
-            therapist.get_by_role("textbox", name="Password").fill(PASSWORD)
-            therapist.get_by_role("button", name="Sign in").click()
-            therapist.get_by_role("button", name="Start a new visit").click()
-            link_box = therapist.locator("code", has_text="/patient?code=")
-            expect(link_box).to_be_visible(timeout=30_000)
-            link = link_box.inner_text().strip()
+            therapist, patient, link = open_visit(browser, base)
             code = link.split("code=")[1]
-
-            patient = browser.new_context().new_page()
-            patient.goto(link)
-            _start_camera(patient, therapist)
 
             # the therapist's live panel: the patient's processed video, and figures that keep changing
             first = _frames_received(therapist)
