@@ -99,7 +99,6 @@ class LiveStream:
         self._latency_ms = float("nan")
         self._updated = 0.0
         self._last_time: float | None = None
-        self._step_t0: float | None = None
 
     # -- the worker thread ---------------------------------------------------------------------
     @property
@@ -162,13 +161,18 @@ class LiveStream:
             self._step = step
             self._recording = Recording(name=name, max_s=self.max_step_s)
             self._counters = Counters()
-            self._step_t0 = self._last_time
 
-    def stop_step(self) -> Recording | None:
-        """Stop recording; the frames kept (None when no step was recording)."""
+    @property
+    def step(self) -> Step | None:
+        """The step recording now, or None."""
+        return self._step
+
+    def stop_step(self) -> tuple[Step | None, Recording | None]:
+        """Stop recording; the step that was recording and its frames (None, None when none was)."""
         with self._lock:
-            recording, self._recording, self._step = self._recording, None, None
-            return recording
+            step, recording = self._step, self._recording
+            self._recording, self._step = None, None
+            return step, recording
 
     def pain_mark(self) -> float | None:
         """Seconds from the recording step's first frame to the newest frame; None when not recording."""

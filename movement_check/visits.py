@@ -61,7 +61,6 @@ class Visit:
     data_folder: Path | None = None
     patient_token: str | None = None
     ended: bool = False
-    step: Step | None = None             # the step recording now
     pain_marks: list[float] = field(default_factory=list)
     outcomes: list[StepOutcome] = field(default_factory=list)
     analysis: Analysis | None = None
@@ -71,12 +70,16 @@ class Visit:
     def joined(self) -> bool:
         return self.patient_token is not None
 
+    @property
+    def step(self) -> Step | None:
+        """The step recording now (the live stream's), or None."""
+        return self.stream.step
+
     def start_step(self, step: Step) -> None:
         """Start recording ``step``; the step recording before is stopped and analysed first."""
         if self.step is not None:
             self.stop_step()
         with self.lock:
-            self.step = step
             self.pain_marks = []
         self.stream.start_step(step, name=f"the step \"{step.title}\"")
 
@@ -94,9 +97,8 @@ class Visit:
         ``options``: the test's settings beyond the step's own (e.g. ``height_cm``).
         ``wait``: return once the result is in (tests, the command line).
         """
-        recording = self.stream.stop_step()
+        step, recording = self.stream.stop_step()
         with self.lock:
-            step, self.step = self.step, None
             marks = tuple(self.pain_marks)
         if step is None or recording is None:
             return None
@@ -133,7 +135,6 @@ class Visit:
         self.stream.close()
         with self.lock:
             self.ended = True
-            self.step = None
 
 
 class VisitBook:

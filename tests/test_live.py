@@ -125,7 +125,8 @@ def test_every_frame_is_recorded_but_only_the_newest_of_each_batch_is_analysed_l
     stream, model = _stream(poses)
     stream.start_step(step("walk-side"), name="walk")
     _frames(poses, stream, batch=3)
-    recording = stream.stop_step()
+    stopped, recording = stream.stop_step()
+    assert stopped is step("walk-side")
     assert len(recording) == len(poses)                             # every frame kept
     assert np.allclose(recording.times, poses.times)
     assert model.calls == list(poses.times[2::3]) + ([] if len(poses) % 3 == 0 else [poses.times[-1]])
