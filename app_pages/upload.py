@@ -10,7 +10,6 @@ needs the therapist's sign-in.
 
 from __future__ import annotations
 
-import io
 import tempfile
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from movement_check.errors import InputError
 from movement_check.estimator import EstimatorSettings
 from movement_check.extraction import ExtractionSettings
 from movement_check.kinematics import DEFAULT_FOV_DEG
-from movement_check.figures import figures_for
+from movement_check.figures import figure_pngs
 from movement_check.video import VIDEO_SUFFIXES
 
 from app_pages.results import show
@@ -47,17 +46,11 @@ def run_analysis(data: bytes, name: str, test: str, model: str, subject: str | i
         result, prepared = analyze_clip(clip, test, settings, subject=subject, progress=report, **options)
     progress.empty()
     with tempfile.TemporaryDirectory() as folder:
-        npz = prepared.poses.save(Path(folder) / "poses.npz").read_bytes()
         csv_text = prepared.poses.to_csv(Path(folder) / "poses.csv").read_text()
     result_dict = result.to_dict()
     result_dict["source"]["file"] = name
-    figures = {}
-    for fig_name, fig in figures_for(test, prepared.poses, **options).items():
-        png = io.BytesIO()
-        fig.savefig(png, format="png", dpi=110)
-        figures[fig_name] = png.getvalue()
-    return {"result": result_dict, "npz": npz, "csv": csv_text, "name": Path(name).stem,
-            "figures": figures}
+    return {"result": result_dict, "npz": prepared.poses.npz_bytes(), "csv": csv_text, "name": Path(name).stem,
+            "figures": figure_pngs(test, prepared.poses, **options)}
 
 
 def leg_raise_options() -> dict:

@@ -85,10 +85,7 @@ def analyze_clip(path: str | Path, test: str, settings: ExtractionSettings = Ext
 
     ``options``: the test's settings, see :func:`assess`.
     """
-    if test not in TESTS:
-        raise InputError(f"Unknown test {test!r}: choose one of {', '.join(TESTS)}.")
-    if subject is None or subject == "auto":
-        subject = SUBJECT_RULE[test]
+    subject = _subject_for(test, subject)
     prepared = prepare(path, settings, cleaning=cleaning, subject=subject, progress=progress)
     return assess(test, prepared, **options), prepared
 
@@ -104,11 +101,15 @@ def analyze_frames(frames: Iterable[tuple[float, np.ndarray]], test: str,
     session gives the numbers the command line gives for the same frames.
     ``name`` names the recording in messages and in the result's source.
     """
-    if test not in TESTS:
-        raise InputError(f"Unknown test {test!r}: choose one of {', '.join(TESTS)}.")
-    if subject is None or subject == "auto":
-        subject = SUBJECT_RULE[test]
+    subject = _subject_for(test, subject)
     people = detect_people_in_frames(frames, name=name, model=settings.model, estimator=settings.estimator,
                                      limits=settings.limits, expected=expected, progress=progress)
     prepared = _cleaned(choose(people, subject, settings.tracking), cleaning)
     return assess(test, prepared, **options), prepared
+
+
+def _subject_for(test: str, subject: str | int | None) -> str | int:
+    """Whom to follow: ``subject``, or the test's own preference for None / ``auto``; an unknown test refused."""
+    if test not in TESTS:
+        raise InputError(f"Unknown test {test!r}: choose one of {', '.join(TESTS)}.")
+    return SUBJECT_RULE[test] if subject is None or subject == "auto" else subject

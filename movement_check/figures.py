@@ -6,6 +6,8 @@ save it with ``fig.savefig(path)`` or show it in the app.
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -252,3 +254,13 @@ def figures_for(test: str, poses: Poses, **options) -> dict[str, Figure]:
     walk = _walk(poses, settings, None)
     return {"gait_cycle": gait_cycle_figure(poses, settings, walk=walk),
             "foot_paths": foot_paths_figure(poses, settings, walk=walk)}
+
+
+def figure_pngs(test: str, poses: Poses, *, dpi: int = 110, **options) -> dict[str, bytes]:
+    """:func:`figures_for` rendered to PNG bytes, by name (for the app's pages)."""
+    out = {}
+    for name, fig in figures_for(test, poses, **options).items():
+        png = io.BytesIO()
+        fig.savefig(png, format="png", dpi=dpi)
+        out[name] = png.getvalue()
+    return out

@@ -22,6 +22,7 @@ on normalised values are skewed in any non-square frame.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -84,11 +85,15 @@ class Poses:
     def save(self, path: str | Path) -> Path:
         """Save to one ``.npz`` file (arrays plus the source as JSON)."""
         path = Path(path)
-        meta = {"format": _FORMAT, "frame_size": list(self.frame_size), "source": self.source}
-        with open(path, "wb") as fh:
-            np.savez_compressed(fh, meta=np.array(json.dumps(meta)),
-                                **{name: getattr(self, name) for name in _ARRAYS})
+        path.write_bytes(self.npz_bytes())
         return path
+
+    def npz_bytes(self) -> bytes:
+        """What :meth:`save` writes, as bytes (for a download or a database)."""
+        meta = {"format": _FORMAT, "frame_size": list(self.frame_size), "source": self.source}
+        buffer = io.BytesIO()
+        np.savez_compressed(buffer, meta=np.array(json.dumps(meta)), **{name: getattr(self, name) for name in _ARRAYS})
+        return buffer.getvalue()
 
     @classmethod
     def load(cls, path: str | Path) -> "Poses":

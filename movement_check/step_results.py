@@ -9,9 +9,7 @@ show it, the data folder keeps it. Video is never kept.
 
 from __future__ import annotations
 
-import io
 import json
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,7 +18,7 @@ from .analysis import analyze_frames
 from .errors import InputError
 from .estimator import EstimatorSettings
 from .extraction import ExtractionSettings, Progress
-from .figures import figures_for
+from .figures import figure_pngs
 from .protocol import Step
 from .recording import Recording
 
@@ -69,15 +67,11 @@ def analyse_step(recording: Recording, step: Step, *, model: str = "full", live_
     result_dict = result.to_dict()
     if recording.truncated:
         result_dict["warnings"].insert(0, recording.truncated)
-    result_dict["source"]["live_step"] = outcome.summary() | {"frames_processed": len(prepared.poses)}
-    outcome.result = result_dict
     outcome.frames_processed = len(prepared.poses)
-    for name, fig in figures_for(step.test, prepared.poses, **options).items():
-        png = io.BytesIO()
-        fig.savefig(png, format="png", dpi=100)
-        outcome.figures[name] = png.getvalue()
-    with tempfile.TemporaryDirectory() as folder:
-        outcome.npz = prepared.poses.save(Path(folder) / "poses.npz").read_bytes()
+    result_dict["source"]["live_step"] = outcome.summary()
+    outcome.result = result_dict
+    outcome.figures = figure_pngs(step.test, prepared.poses, dpi=100, **options)
+    outcome.npz = prepared.poses.npz_bytes()
     return outcome
 
 
