@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .kinematics import hip_flexion, knee_flexion
-from .landmarks import Landmark as L
+from .landmarks import LEG, Landmark as L
 from .protocol import FRONT_VIEW, SIDE_VIEW
 
 FEET = (L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_HEEL, L.RIGHT_HEEL, L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX)
@@ -136,10 +136,7 @@ def joint_angles(person: np.ndarray) -> dict[str, float]:
     """
     out: dict[str, float] = {}
     shoulder_mid = (person[L.LEFT_SHOULDER] + person[L.RIGHT_SHOULDER]) / 2
-    for side, (hip, knee, ankle, heel, toe) in {
-        "left": (L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE, L.LEFT_HEEL, L.LEFT_FOOT_INDEX),
-        "right": (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE, L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX),
-    }.items():
+    for side, (hip, knee, ankle, heel, toe) in LEG.items():
         direction = float(np.sign(person[toe, 0] - person[heel, 0])) or 1.0
         out[f"{side}_knee"] = float(knee_flexion(person[hip], person[knee], person[ankle]))
         out[f"{side}_hip"] = float(hip_flexion(shoulder_mid, person[hip], person[knee], direction))
@@ -185,8 +182,8 @@ class Counters:
         self._order = order
 
     def _time_hold(self, time_s: float, person: np.ndarray, side: str) -> None:
-        knee, other_knee, hip = (L.LEFT_KNEE, L.RIGHT_KNEE, L.LEFT_HIP) if side == "left" else \
-            (L.RIGHT_KNEE, L.LEFT_KNEE, L.RIGHT_HIP)
+        hip, knee = LEG[side][:2]
+        other_knee = LEG["right" if side == "left" else "left"][1]
         thigh = float(np.linalg.norm(person[hip, :2] - person[other_knee, :2]))
         up = person[other_knee, 1] - person[knee, 1] > UP_ABOVE * thigh     # image y grows downward
         if up:
