@@ -33,6 +33,12 @@ class KnownPeople:
     def close(self) -> None:
         self.closed = True
 
+    def __enter__(self) -> "KnownPeople":          # used as extraction's PoseEstimator too
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
 
 def grey_frame(size: tuple[int, int], level: int = 128) -> np.ndarray:
     w, h = size

@@ -271,7 +271,7 @@ def test_a_step_is_analysed_from_every_frame_received():
     # the result's frames go through the real pose model: stub it with the same known walker
     import movement_check.extraction as extraction
     real = extraction.PoseEstimator
-    extraction.PoseEstimator = lambda model, settings: _Closing(KnownPeople(poses))
+    extraction.PoseEstimator = lambda model, settings: KnownPeople(poses)
     try:
         job = visit.stop_step(wait=True, height_cm=175)
     finally:
@@ -288,20 +288,6 @@ def test_a_step_is_analysed_from_every_frame_received():
     assert cadence["value"] == pytest.approx(110.0, rel=0.01)
     assert any(m["name"] == "gait_speed" and m["value"] for m in outcome.result["metrics"])
     assert set(outcome.figures) == {"gait_cycle", "foot_paths"} and outcome.npz
-
-
-class _Closing:
-    def __init__(self, inner):
-        self.inner = inner
-
-    def detect(self, rgb, time_s):
-        return self.inner.detect(rgb, time_s)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return None
 
 
 def test_a_step_with_no_frames_gives_a_reason_not_a_traceback():

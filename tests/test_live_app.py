@@ -171,3 +171,56 @@ def test_a_gait_step_guided_by_the_therapist_gives_a_result_from_every_frame(liv
     assert any("frames received" in c.value for c in therapist.caption)
     saved = sorted(p.name for p in (tmp_path / "data").rglob("*"))
     assert any(n.endswith("walk-side.json") for n in saved) and not any(n.endswith(".mp4") for n in saved)
+
+
+def test_the_patients_pain_button_during_a_straight_leg_raise_gives_the_legs_angle_at_that_moment(
+        live_env, monkeypatch):
+    """A supine straight-leg raise (the synthetic raiser, seen by a stub pose model, on the patient's
+    real page and callback): the patient presses PAIN while the leg rises; the result gives the leg's
+    elevation at that moment, which the test knows from the raiser's own profile."""
+    import numpy as np
+
+    import movement_check.extraction as extraction
+    from app_pages import state
+    from tests.live_stubs import KnownPeople, grey_frame
+    from tests.raiser import SUPINE_CAMERA, Raise, Script, perform, profile
+
+    lift = Raise("left", 1.0, hip=60, knee=0, up=2.0, hold=1.0)
+    poses, _ = perform(Script([lift], duration=6, posture="supine"), camera=SUPINE_CAMERA)
+    monkeypatch.setattr(extraction, "PoseEstimator", lambda model, settings: KnownPeople(poses))
+    therapist = _signed_in()
+    therapist.button(key="new-visit").click().run()
+    patient = _page("patient", code=_link(therapist).split("code=")[1])
+    callback = live_env[0]["queued_video_frames_callback"]
+    (visit,) = state.visit_book().of("jdoe")
+    visit.stream._factory = lambda: KnownPeople(poses)
+    therapist.selectbox(key="step").select("slr-left").run()
+    therapist.button(key="start").click().run()
+    patient.run()
+    assert not patient.exception
+    assert not therapist.button(key="pain").disabled
+
+    grey = grey_frame(poses.frame_size)
+    pressed_at = None
+    for i, t in enumerate(poses.times):
+        vf = av.VideoFrame.from_ndarray(grey, format="bgr24")
+        vf.pts, vf.time_base = int(round(t * 90000)), Fraction(1, 90000)
+        asyncio.run(callback([vf]))
+        if pressed_at is None and t >= 2.2:                 # halfway up the rise
+            patient.button(key="pain").click().run()
+            assert not patient.exception
+            pressed_at = t
+    assert visit.pain_marks == [pytest.approx(pressed_at - poses.times[0], abs=0.01)]
+    therapist.button(key="stop").click().run()
+    visit.analysis.thread.join(timeout=300)
+    therapist.run()
+    assert not therapist.exception and not therapist.error
+    (outcome,) = visit.outcomes
+    assert outcome.error is None, outcome.error
+    at_pain = next(m for m in outcome.result["metrics"] if m["name"] == "leg_elevation_at_pain")
+    expected = 60 * float(profile(lift, np.array([pressed_at]))[0])
+    assert 10 < expected < 55 and at_pain["side"] == "left"
+    assert at_pain["value"] == pytest.approx(expected, abs=3.0)
+    assert any(e["name"] == "pain_marked" for e in outcome.result["events"])
+    table = therapist.dataframe[0].value
+    assert "leg_elevation_at_pain" in list(table["name"])
