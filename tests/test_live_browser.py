@@ -51,13 +51,17 @@ FLAGS = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
          "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-def write_y4m(clip: Path, out: Path, *, size=(640, 480), fps: int = 30) -> Path:
-    """The clip as raw y4m (4:2:0) for Chrome's fake camera, letterboxed into ``size`` (shape kept)."""
+def write_y4m(clip: Path, out: Path, *, size=(640, 480), fps: int = 30, mark=None) -> Path:
+    """The clip as raw y4m (4:2:0) for Chrome's fake camera, letterboxed into ``size`` (shape kept).
+    ``mark(bgr, index)``, if given, draws on each letterboxed frame first (the benchmark stamps frame numbers)."""
     w, h = size
     with open(out, "wb") as fh:
         fh.write(f"YUV4MPEG2 W{w} H{h} F{fps}:1 Ip A1:1 C420jpeg\n".encode())
-        for frame in ClipReader(clip):
-            fh.write(b"FRAME\n" + cv2.cvtColor(letterbox(frame.bgr, size), cv2.COLOR_BGR2YUV_I420).tobytes())
+        for i, frame in enumerate(ClipReader(clip)):
+            bgr = letterbox(frame.bgr, size)
+            if mark is not None:
+                mark(bgr, i)
+            fh.write(b"FRAME\n" + cv2.cvtColor(bgr, cv2.COLOR_BGR2YUV_I420).tobytes())
     return out
 
 
@@ -110,9 +114,10 @@ def server(tmp_path):
         log.close()
 
 
-def open_visit(browser, base: str):
+def open_visit(browser, base: str, *, patient_script: str | None = None):
     """The therapist signs in and starts a visit; the patient opens its link and starts the camera.
-    Returns (therapist page, patient page, link)."""
+    ``patient_script`` is run in every frame of the patient's page before its own scripts (the benchmark's
+    probe). Returns (therapist page, patient page, link)."""
     therapist = browser.new_context().new_page()
     therapist.goto(f"{base}/therapist")
     therapist.get_by_role("textbox", name="Name").fill("jdoe")
@@ -122,7 +127,10 @@ def open_visit(browser, base: str):
     link_box = therapist.locator("code", has_text="/patient?code=")
     expect(link_box).to_be_visible(timeout=30_000)
     link = link_box.inner_text().strip()
-    patient = browser.new_context().new_page()
+    patient_context = browser.new_context()
+    if patient_script:
+        patient_context.add_init_script(patient_script)
+    patient = patient_context.new_page()
     patient.goto(link)
     _start_camera(patient, therapist)
     return therapist, patient, link
