@@ -12,8 +12,9 @@ PORT ?= 8501
 app: $(VENV)/.installed-app
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
 
+# PostgreSQL (Debian's package, started by .ci/postgres) for the clinic record's tests on a real server
 test: $(VENV)/.installed-dev install-browser
-	$(PY) -m pytest
+	MOVEMENT_CHECK_TEST_POSTGRES="$${MOVEMENT_CHECK_TEST_POSTGRES:-$$(bash .ci/postgres)}" $(PY) -m pytest
 
 install: $(VENV)/.installed-app $(VENV)/.installed-dev
 

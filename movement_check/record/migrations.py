@@ -1,0 +1,67 @@
+"""Schema versions of the clinic record, so a clinic's data survives an upgrade of movement-check.
+
+The record keeps its schema version in the one-row table ``schema_version``.
+
+- A new, empty database gets the newest tables at once (``schema.metadata``) and is stamped with
+  ``LATEST``.
+- A database at an older version gets each later migration in turn, in one transaction each, and is
+  stamped after each; a failed migration leaves the database at the version before it.
+- A database newer than this code (written by a newer movement-check) is refused rather than touched.
+
+To change the schema: change ``schema.py``, then append to ``MIGRATIONS`` a function that brings a
+database of the previous version to the new one (portable SQL: ``ALTER TABLE ... ADD COLUMN``,
+``CREATE TABLE`` through SQLAlchemy), and a test that upgrades a database of the old version with
+data in it (tests/test_record.py freezes each old version's tables).
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from sqlalchemy import Column, Integer, MetaData, Table, inspect, select
+from sqlalchemy.engine import Connection, Engine
+
+from . import schema
+
+version_table = Table("schema_version", MetaData(), Column("version", Integer, nullable=False))
+
+# version reached -> what it does; a migration takes the connection of its own transaction
+MIGRATIONS: dict[int, tuple[str, Callable[[Connection], None]]] = {}
+LATEST = 1 + len(MIGRATIONS)
+
+
+class NewerSchema(RuntimeError):
+    """The database was written by a newer movement-check."""
+
+
+def version(conn: Connection) -> int | None:
+    """The database's schema version; None for an empty database (no tables of ours)."""
+    names = set(inspect(conn).get_table_names())
+    if "schema_version" not in names:
+        if names & set(schema.metadata.tables):
+            raise RuntimeError("the database has movement-check tables but no schema version; "
+                               "it was not made by movement-check, or is damaged")
+        return None
+    return conn.execute(select(version_table.c.version)).scalar_one()
+
+
+def upgrade(engine: Engine) -> list[int]:
+    """Bring the database to ``LATEST``; the versions applied (``[LATEST]`` for a new database)."""
+    with engine.begin() as conn:
+        found = version(conn)
+        if found is None:
+            schema.metadata.create_all(conn)
+            version_table.create(conn)
+            conn.execute(version_table.insert().values(version=LATEST))
+            return [LATEST]
+    if found > LATEST:
+        raise NewerSchema(f"the record's schema is version {found}, newer than this movement-check knows "
+                          f"({LATEST}): upgrade movement-check before using this record")
+    applied = []
+    for v in range(found + 1, LATEST + 1):
+        _, migrate = MIGRATIONS[v]
+        with engine.begin() as conn:
+            migrate(conn)
+            conn.execute(version_table.update().values(version=v))
+        applied.append(v)
+    return applied

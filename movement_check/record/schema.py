@@ -1,0 +1,73 @@
+"""The clinic record's tables as they are now (the newest migration's result); queries use these.
+
+Every table the record holds, and what it keeps:
+
+- ``patients``: a pseudonymous ID the clinic chooses and optional initials. No name, birth date or contact.
+- ``sessions``: one live visit, home-exercise check or uploaded clip of one patient: its kind, who ran it,
+  when it started and ended.
+- ``checkins``: the patient's answers before the tests (JSON, see :mod:`movement_check.checkin`) and the
+  red flags ticked; one per session.
+- ``tests``: one assessed test of a session: the result JSON (metrics, events, warnings, quality), the
+  landmark trajectory (the ``.npz`` of :class:`movement_check.poses.Poses`, so a result can be recomputed
+  when the algorithms improve), the package version that computed it, and a kept video's file name only if
+  the user asked for it to be kept.
+- ``metrics``: each test's metrics as rows (name, side, value, unit, flag) for history and trends.
+
+Times are ISO 8601 text in UTC, the same on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Column, Float, ForeignKey, Integer, LargeBinary, MetaData, String, Table, Text
+
+metadata = MetaData()
+
+patients = Table(
+    "patients", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("initials", String(4)),
+    Column("created_at", String(32), nullable=False),
+)
+
+sessions = Table(
+    "sessions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("patient_id", String(32), ForeignKey("patients.id"), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),                 # visit | home | upload
+    Column("therapist", String(64)),
+    Column("started_at", String(32), nullable=False),
+    Column("ended_at", String(32)),
+    Column("note", Text),
+)
+
+checkins = Table(
+    "checkins", metadata,
+    Column("session_id", Integer, ForeignKey("sessions.id"), primary_key=True),
+    Column("answers", JSON, nullable=False),
+    Column("red_flags", JSON, nullable=False),
+    Column("created_at", String(32), nullable=False),
+)
+
+tests = Table(
+    "tests", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("session_id", Integer, ForeignKey("sessions.id"), nullable=False, index=True),
+    Column("test", String(32), nullable=False),                 # gait | leg-raise | foot-rotation
+    Column("step", String(32)),                                 # the live protocol's step, when there was one
+    Column("created_at", String(32), nullable=False),
+    Column("software_version", String(32), nullable=False),
+    Column("result", JSON, nullable=False),
+    Column("trajectory", LargeBinary),                          # Poses.npz_bytes()
+    Column("video", String(255)),                               # a kept clip's file name, only when asked
+)
+
+metrics = Table(
+    "metrics", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("test_id", Integer, ForeignKey("tests.id"), nullable=False, index=True),
+    Column("name", String(64), nullable=False),
+    Column("side", String(8)),
+    Column("value", Float),
+    Column("unit", String(16)),
+    Column("flag", String(128)),
+)

@@ -1,0 +1,220 @@
+"""The clinic record's reads and writes: one :class:`Record` on SQLite (a file, the default) or
+PostgreSQL (a URL), the same code on both through SQLAlchemy Core.
+
+Patients are pseudonymous: an ID the clinic chooses (letters, digits, ``-``, ``_``, ``.``) and optional
+initials; nothing else about who they are is asked or kept. A test keeps its result JSON, its metrics
+as rows and the landmark trajectory; video only when the user asked (a file name in ``tests.video``).
+Each write is one transaction: a failure leaves what was stored before untouched.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, insert, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from .. import __version__
+from ..checkin import CheckIn
+from . import schema
+from .migrations import upgrade
+
+KINDS = ("visit", "home", "upload")
+PATIENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
+INITIALS = re.compile(r"^[A-Za-z]{1,4}$")
+
+
+class RecordError(ValueError):
+    """A request the record cannot meet, in words a user acts on."""
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class TestRecord:
+    id: int
+    session_id: int
+    test: str
+    step: str | None
+    created_at: str
+    software_version: str
+    result: dict
+    video: str | None
+    has_trajectory: bool
+
+    def metric(self, name: str, side: str | None = None) -> dict | None:
+        return next((m for m in self.result.get("metrics", []) if m["name"] == name and m.get("side") == side),
+                    None)
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    id: int
+    patient_id: str
+    kind: str
+    therapist: str | None
+    started_at: str
+    ended_at: str | None
+    note: str | None
+    checkin: CheckIn | None = None
+    tests: list[TestRecord] = field(default_factory=list)
+
+
+def engine_for(where: str | Path) -> Engine:
+    """An engine for a database URL (``postgresql+psycopg://...``, ``sqlite:///...``) or a file path (SQLite)."""
+    text = str(where)
+    if "://" not in text:
+        path = Path(text).expanduser()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = f"sqlite:///{path}"
+    engine = create_engine(text)
+    if engine.dialect.name == "sqlite":
+        @event.listens_for(engine, "connect")
+        def _foreign_keys(dbapi_conn, _record):          # SQLite checks foreign keys only when asked
+            dbapi_conn.execute("PRAGMA foreign_keys=ON")
+    return engine
+
+
+class Record:
+    """The clinic record at ``where`` (a file path or a database URL); the schema is brought up to date."""
+
+    def __init__(self, where: str | Path):
+        self.engine = engine_for(where)
+        try:
+            upgrade(self.engine)
+        except SQLAlchemyError as exc:
+            raise RecordError(f"cannot open the record at {_safe(where)}: {exc.__class__.__name__}: "
+                              f"{str(exc.orig) if getattr(exc, 'orig', None) else exc}") from exc
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- patients ---------------------------------------------------------------------------------------------
+    def add_patient(self, patient_id: str, *, initials: str | None = None) -> None:
+        """Add a patient (an existing ID is left as it is: adding twice is harmless)."""
+        if not PATIENT_ID.match(patient_id or ""):
+            raise RecordError("a patient ID is 1-32 letters, digits, '-', '_' or '.', starting with a letter or "
+                              f"digit (a pseudonym such as P-0042, not a name); got {patient_id!r}")
+        if initials and not INITIALS.match(initials):
+            raise RecordError(f"initials are 1-4 letters; got {initials!r}")
+        with self.engine.begin() as conn:
+            if conn.execute(select(schema.patients.c.id).where(schema.patients.c.id == patient_id)).first():
+                return
+            conn.execute(insert(schema.patients).values(id=patient_id, initials=initials or None,
+                                                        created_at=now()))
+
+    def patients(self) -> list[tuple[str, str | None]]:
+        """(ID, initials) of every patient, by ID."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(schema.patients.c.id, schema.patients.c.initials)
+                                .order_by(schema.patients.c.id))
+            return [tuple(r) for r in rows]
+
+    # -- sessions ---------------------------------------------------------------------------------------------
+    def start_session(self, patient_id: str, kind: str, *, therapist: str | None = None,
+                      note: str | None = None, started_at: str | None = None) -> int:
+        """A new session of ``kind`` (visit, home, upload) for a known patient; its ID."""
+        if kind not in KINDS:
+            raise RecordError(f"a session is one of {', '.join(KINDS)}; got {kind!r}")
+        try:
+            with self.engine.begin() as conn:
+                return conn.execute(insert(schema.sessions).values(
+                    patient_id=patient_id, kind=kind, therapist=therapist, note=note,
+                    started_at=started_at or now())).inserted_primary_key[0]
+        except IntegrityError as exc:
+            raise RecordError(f"no patient {patient_id!r} in the record: add the patient first") from exc
+
+    def end_session(self, session_id: int) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(schema.sessions).where(schema.sessions.c.id == session_id)
+                         .values(ended_at=now()))
+
+    def save_checkin(self, session_id: int, checkin: CheckIn) -> None:
+        """The session's check-in (a second one replaces the first: the patient corrected an answer)."""
+        values = dict(answers=checkin.to_dict(), red_flags=list(checkin.red_flags), created_at=now())
+        with self.engine.begin() as conn:
+            self._session_row(conn, session_id)
+            table = schema.checkins
+            if conn.execute(select(table.c.session_id).where(table.c.session_id == session_id)).first():
+                conn.execute(update(table).where(table.c.session_id == session_id).values(**values))
+            else:
+                conn.execute(insert(table).values(session_id=session_id, **values))
+
+    def add_test(self, session_id: int, result: dict, *, trajectory: bytes | None = None,
+                 step: str | None = None, video: str | None = None) -> int:
+        """Keep one test's result (its JSON dict), metrics and trajectory; the test's ID."""
+        test = result.get("test")
+        if not test:
+            raise RecordError("the result names no test")
+        with self.engine.begin() as conn:
+            self._session_row(conn, session_id)
+            test_id = conn.execute(insert(schema.tests).values(
+                session_id=session_id, test=test, step=step, created_at=now(), software_version=__version__,
+                result=result, trajectory=trajectory, video=video)).inserted_primary_key[0]
+            rows = [dict(test_id=test_id, name=m["name"], side=m.get("side"), value=m.get("value"),
+                         unit=m.get("unit"), flag=m.get("flag")) for m in result.get("metrics", [])]
+            if rows:
+                conn.execute(insert(schema.metrics), rows)
+            return test_id
+
+    def trajectory(self, test_id: int) -> bytes | None:
+        with self.engine.connect() as conn:
+            return conn.execute(select(schema.tests.c.trajectory).where(schema.tests.c.id == test_id)).scalar()
+
+    def session(self, session_id: int) -> SessionRecord:
+        with self.engine.connect() as conn:
+            return self._session(conn, self._session_row(conn, session_id))
+
+    def sessions(self, patient_id: str) -> list[SessionRecord]:
+        """The patient's sessions, oldest first, each with its check-in and tests."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(schema.sessions).where(schema.sessions.c.patient_id == patient_id)
+                                .order_by(schema.sessions.c.started_at, schema.sessions.c.id)).mappings().all()
+            return [self._session(conn, r) for r in rows]
+
+    def metric_history(self, patient_id: str) -> list[dict]:
+        """Every stored metric of the patient with its session's time and kind, oldest first:
+        dicts of session_id, started_at, kind, test, name, side, value, unit, flag."""
+        s, t, m = schema.sessions, schema.tests, schema.metrics
+        query = (select(s.c.id.label("session_id"), s.c.started_at, s.c.kind, t.c.test, m.c.name, m.c.side,
+                        m.c.value, m.c.unit, m.c.flag)
+                 .select_from(s.join(t, t.c.session_id == s.c.id).join(m, m.c.test_id == t.c.id))
+                 .where(s.c.patient_id == patient_id).order_by(s.c.started_at, s.c.id, t.c.id, m.c.id))
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(query).mappings()]
+
+    # -- helpers ----------------------------------------------------------------------------------------------
+    @staticmethod
+    def _session_row(conn, session_id: int):
+        row = conn.execute(select(schema.sessions).where(schema.sessions.c.id == session_id)).mappings().first()
+        if row is None:
+            raise RecordError(f"no session {session_id} in the record")
+        return row
+
+    @staticmethod
+    def _session(conn, row) -> SessionRecord:
+        answers = conn.execute(select(schema.checkins.c.answers)
+                               .where(schema.checkins.c.session_id == row["id"])).scalar()
+        t = schema.tests
+        tests = [TestRecord(id=r["id"], session_id=r["session_id"], test=r["test"], step=r["step"],
+                            created_at=r["created_at"], software_version=r["software_version"],
+                            result=r["result"], video=r["video"], has_trajectory=bool(r["has_trajectory"]))
+                 for r in conn.execute(select(t.c.id, t.c.session_id, t.c.test, t.c.step, t.c.created_at,
+                                              t.c.software_version, t.c.result, t.c.video,
+                                              t.c.trajectory.isnot(None).label("has_trajectory"))
+                                       .where(t.c.session_id == row["id"]).order_by(t.c.id)).mappings()]
+        return SessionRecord(id=row["id"], patient_id=row["patient_id"], kind=row["kind"],
+                             therapist=row["therapist"], started_at=row["started_at"], ended_at=row["ended_at"],
+                             note=row["note"], checkin=CheckIn.from_dict(answers) if answers else None,
+                             tests=tests)
+
+
+def _safe(where: str | Path) -> str:
+    """The location without a password (``postgresql://user:secret@host`` -> ``postgresql://user:***@host``)."""
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", str(where))

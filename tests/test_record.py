@@ -1,0 +1,139 @@
+"""The clinic record on SQLite and on a real PostgreSQL server: round trips, history, failures, schema."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from sqlalchemy import create_engine, inspect, text
+
+from movement_check.assessments.gait import assess as assess_gait
+from movement_check.checkin import CheckIn
+from movement_check.poses import Poses
+from movement_check.record import Record, RecordError
+from movement_check.record import schema
+from movement_check.record.migrations import LATEST, NewerSchema, upgrade
+from movement_check.results import Result
+from tests.records import database_url
+from tests.walker import Script, walk
+
+KINDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(params=KINDS)
+def where(request, tmp_path):
+    yield from database_url(request.param, tmp_path)
+
+
+def gait_result(cadence: float) -> tuple[dict, Poses]:
+    """A real gait result (the synthetic walker at ``cadence``) as the app and the CLI hand it over."""
+    poses, _ = walk(Script(segments=[("walk", 8.0)], cadence=cadence))
+    found = assess_gait(poses)
+    result = Result(test="gait", source=dict(poses.source), quality=found.quality, metrics=found.metrics,
+                    events=found.events, warnings=found.warnings)
+    return result.to_dict(), poses
+
+
+def test_a_visit_round_trips_with_check_in_result_metrics_and_trajectory(where):
+    record = Record(where)
+    record.add_patient("P-0042", initials="JD")
+    record.add_patient("P-0042", initials="JD")                     # twice is harmless
+    visit = record.start_session("P-0042", "visit", therapist="jdoe")
+    answers = CheckIn(pain_now=6, since_last="worse", areas=("lower back", "below the knee"), pain_side="left",
+                      spreads_below_knee=True, leg_numbness=True, sleep="wakes me sometimes",
+                      activities_affected="sitting at work", home_exercises="a little painful")
+    record.save_checkin(visit, answers)
+    result, poses = gait_result(110.0)
+    test_id = record.add_test(visit, result, trajectory=poses.npz_bytes(), step="walk-side")
+    record.end_session(visit)
+
+    again = Record(where)                                             # a new process, the same data
+    assert again.patients() == [("P-0042", "JD")]
+    (session,) = again.sessions("P-0042")
+    assert session.id == visit and session.kind == "visit" and session.therapist == "jdoe" and session.ended_at
+    assert session.checkin == answers
+    (test,) = session.tests
+    assert test.result == result and test.step == "walk-side" and test.has_trajectory and test.video is None
+    assert test.metric("cadence")["value"] == pytest.approx(110.0, rel=0.01)
+    with np.load(io.BytesIO(again.trajectory(test_id)), allow_pickle=False) as data:
+        np.testing.assert_array_equal(data["image"], poses.image)
+        np.testing.assert_array_equal(data["times"], poses.times)
+    rows = again.metric_history("P-0042")
+    assert {(r["name"], r["side"]) for r in rows} == {(m["name"], m["side"]) for m in result["metrics"]}
+    cadence = next(r for r in rows if r["name"] == "cadence")
+    assert cadence["session_id"] == visit and cadence["value"] == result["metrics"][
+        [m["name"] for m in result["metrics"]].index("cadence")]["value"]
+    again.close()
+    record.close()
+
+
+def test_history_keeps_each_patients_sessions_apart_and_in_order(where):
+    record = Record(where)
+    for pid in ("P-1", "P-2"):
+        record.add_patient(pid)
+    first = record.start_session("P-1", "visit", started_at="2026-10-01T10:00:00+00:00")
+    second = record.start_session("P-1", "visit", started_at="2026-11-01T10:00:00+00:00")
+    other = record.start_session("P-2", "home", started_at="2026-10-15T10:00:00+00:00")
+    slow, _ = gait_result(96.0)
+    quick, _ = gait_result(116.0)
+    record.add_test(second, quick)
+    record.add_test(first, slow)
+    record.add_test(other, quick)
+    assert [s.id for s in record.sessions("P-1")] == [first, second]
+    cadences = [(r["session_id"], r["value"]) for r in record.metric_history("P-1") if r["name"] == "cadence"]
+    assert [s for s, _ in cadences] == [first, second]
+    assert cadences[0][1] == pytest.approx(96.0, rel=0.01) and cadences[1][1] == pytest.approx(116.0, rel=0.01)
+    assert [s.id for s in record.sessions("P-2")] == [other]
+    record.close()
+
+
+def test_what_the_record_refuses_it_says_why_and_stores_nothing(where):
+    record = Record(where)
+    with pytest.raises(RecordError, match="pseudonym"):
+        record.add_patient("Jane Doe")
+    with pytest.raises(RecordError, match="initials"):
+        record.add_patient("P-9", initials="J.D.")
+    with pytest.raises(RecordError, match="add the patient first"):
+        record.start_session("P-404", "visit")
+    record.add_patient("P-9")
+    with pytest.raises(RecordError, match="one of visit, home, upload"):
+        record.start_session("P-9", "party")
+    with pytest.raises(RecordError, match="no session 12345"):
+        record.add_test(12345, {"test": "gait", "metrics": []})
+    session = record.start_session("P-9", "upload")
+    kept, _ = gait_result(110.0)
+    record.add_test(session, kept)
+    broken = {"test": "gait", "metrics": [{"name": "cadence", "value": 100.0}, {"name": None, "value": 1.0}]}
+    with pytest.raises(Exception):
+        record.add_test(session, broken)                              # a metric with no name: NOT NULL
+    (stored,) = record.session(session).tests                         # the failed write left nothing behind
+    assert stored.result == kept
+    assert sum(r["name"] == "cadence" for r in record.metric_history("P-9")) == 1
+    record.close()
+
+
+def test_a_fresh_record_has_exactly_the_tables_of_the_schema(where):
+    record = Record(where)
+    found = inspect(record.engine)
+    for table in schema.metadata.sorted_tables:
+        assert {c["name"] for c in found.get_columns(table.name)} == set(table.columns.keys()), table.name
+    with record.engine.connect() as conn:
+        assert conn.execute(text("SELECT version FROM schema_version")).scalar_one() == LATEST
+    assert upgrade(record.engine) == []                               # opening again changes nothing
+    record.close()
+
+
+def test_a_record_from_a_newer_movement_check_or_not_ours_is_refused_untouched(where):
+    record = Record(where)
+    with record.engine.begin() as conn:
+        conn.execute(text("UPDATE schema_version SET version = :v"), {"v": LATEST + 1})
+    with pytest.raises(NewerSchema, match="upgrade movement-check"):
+        Record(where)
+    record.close()
+    engine = create_engine(str(where) if "://" in str(where) else f"sqlite:///{where}")
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE schema_version"))
+    with pytest.raises(RuntimeError, match="no schema version"):
+        Record(where)
+    engine.dispose()
