@@ -20,6 +20,7 @@ from movement_check.live import LiveStream
 from movement_check.protocol import step
 from movement_check.visits import Refused, Visit
 
+from app_pages.checkin_form import checkin_form, red_flag_notice
 from app_pages.state import config_or_stop, visit_book
 
 CUES_EVERY_S = 0.5
@@ -81,6 +82,14 @@ def main() -> None:
     st.title("Your movement check")
     config = config_or_stop()
     visit = join()
+    if visit.checkin is None:
+        answers = checkin_form("checkin")
+        if answers is None:
+            st.stop()
+        visit.check_in(answers)
+    if visit.tests_stopped:
+        red_flag_notice(visit.checkin)
+        st.stop()
     instruction(visit)
     webrtc_streamer(
         key="patient", mode=WebRtcMode.SENDRECV, rtc_configuration=config.rtc_configuration,

@@ -11,6 +11,7 @@ import streamlit as st
 from movement_check.accounts import sign_in
 from movement_check.config import HOW_TO_ADD_A_THERAPIST, LiveConfig, load_config
 from movement_check.errors import InputError
+from movement_check.record import Record, RecordError
 from movement_check.visits import VisitBook
 
 LOCAL_ADDRESSES = ("", "127.0.0.1", "localhost", "::1")
@@ -22,9 +23,25 @@ def live_config() -> LiveConfig:
 
 
 @st.cache_resource
+def clinic_record() -> Record:
+    """The clinic record (settings: ``record``; default record.sqlite in the data folder)."""
+    return Record(live_config().record_location)
+
+
+def record_or_stop() -> Record:
+    """The clinic record; one that cannot be opened stops the page with the reason."""
+    try:
+        return clinic_record()
+    except (RecordError, RuntimeError) as exc:
+        st.error(f"The clinic record cannot be opened: {exc}")
+        st.stop()
+
+
+@st.cache_resource
 def visit_book() -> VisitBook:
     config = live_config()
-    return VisitBook(code_minutes=config.code_minutes, model=config.model, data_dir=config.data_dir)
+    return VisitBook(code_minutes=config.code_minutes, model=config.model, data_dir=config.data_dir,
+                     record=record_or_stop())
 
 
 def config_or_stop() -> LiveConfig:

@@ -8,8 +8,10 @@ import streamlit as st
 
 from movement_check.live_figure import knee_angles_image
 from movement_check.protocol import STEPS, step
+from movement_check.record import RecordError
 from movement_check.visits import Visit
 
+from app_pages.checkin_form import checkin_summary
 from app_pages.results import show
 from app_pages.state import therapist_or_sign_in, visit_book
 
@@ -25,8 +27,17 @@ def join_link(visit: Visit) -> str:
 
 def choose_visit(therapist: str) -> Visit | None:
     book = visit_book()
+    cols = st.columns([2, 1])
+    patient_id = cols[0].text_input("Patient ID (a pseudonym such as P-0042, not a name)", key="patient-id",
+                                    help="the visit, the check-in and each test are kept in the clinic record "
+                                         "under this ID; leave empty to keep nothing in the record")
+    initials = cols[1].text_input("Initials (optional)", key="initials", max_chars=4)
     if st.button("Start a new visit", key="new-visit", type="primary"):
-        st.session_state["visit"] = book.create(therapist).number
+        try:
+            st.session_state["visit"] = book.create(therapist, patient_id=patient_id.strip() or None,
+                                                    initials=initials.strip() or None).number
+        except RecordError as exc:
+            st.error(str(exc))
     visits = book.of(therapist)
     if not visits:
         st.info("Start a visit to get a link for your patient.")
@@ -34,9 +45,14 @@ def choose_visit(therapist: str) -> Visit | None:
     numbers = [v.number for v in visits]
     current = st.session_state.get("visit")
     chosen = st.selectbox("Visit", numbers, index=numbers.index(current) if current in numbers else 0,
-                          format_func=lambda n: f"visit {n}", key="visit-choice")
+                          format_func=lambda n: _visit_label(next(v for v in visits if v.number == n)),
+                          key="visit-choice")
     st.session_state["visit"] = chosen
     return next(v for v in visits if v.number == chosen)
+
+
+def _visit_label(visit: Visit) -> str:
+    return f"visit {visit.number}" + (f" · patient {visit.patient_id}" if visit.patient_id else "")
 
 
 @st.fragment(run_every=LIVE_EVERY_S)
@@ -75,11 +91,16 @@ def live_panel(visit: Visit) -> None:
     if job is not None:
         st.progress(min(1.0, job.done / max(job.frames, 1)),
                     text=f"Analysing every frame of \"{job.step.title}\": {job.done} of {job.frames}")
-    if len(visit.outcomes) != st.session_state.get("outcomes-shown", 0):
+    if (len(visit.outcomes) != st.session_state.get("outcomes-shown", 0)
+            or (visit.checkin is not None) != st.session_state.get("checkin-shown", False)):
         st.rerun(scope="app")
 
 
 def step_controls(visit: Visit) -> None:
+    if visit.tests_stopped:
+        st.error("The on-camera tests are stopped: the patient ticked a red flag in the check-in. "
+                 "Arrange in-person care.")
+        return
     keys = [s.key for s in STEPS]
     chosen = step(st.selectbox("Test", keys, format_func=lambda k: step(k).title, key="step"))
     st.caption(f"The patient reads: *{chosen.instruction}*")
@@ -125,6 +146,11 @@ def main() -> None:
     st.code(join_link(visit), language=None)
     outcomes = list(visit.outcomes)
     st.session_state["outcomes-shown"] = len(outcomes)      # the live panel reruns the page when one more is in
+    st.session_state["checkin-shown"] = visit.checkin is not None
+    with st.expander("Check-in", expanded=visit.checkin is None or visit.tests_stopped):
+        checkin_summary(visit.checkin)
+    for problem in visit.record_errors:
+        st.warning(problem)
     live_panel(visit)
     step_controls(visit)
     results(visit, outcomes)

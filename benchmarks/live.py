@@ -158,7 +158,7 @@ def run(model: str, seconds: float, y4m: Path, folder: Path, *, steps: bool = Fa
 
     port = _free_port()
     env = {**os.environ, "MOVEMENT_CHECK_THERAPISTS": json.dumps({"jdoe": hash_password(PASSWORD, iterations=1000)}),
-           "MOVEMENT_CHECK_DATA_DIR": str(folder / model), "MOVEMENT_CHECK_CONFIG": "",
+           "MOVEMENT_CHECK_DATA_DIR": str(folder / model), "MOVEMENT_CHECK_CONFIG": "", "MOVEMENT_CHECK_RECORD": "",
            "MOVEMENT_CHECK_LIVE_MODEL": model}
     server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port",
                                str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],

@@ -17,6 +17,10 @@ in the working folder, else nothing) and from environment variables, which win:
 ``MOVEMENT_CHECK_DATA_DIR``
     where each step's result and landmark trajectories are kept
     (default ``movement-check-data`` in the working folder). Video is never kept.
+``MOVEMENT_CHECK_RECORD``
+    the clinic record (patients, check-ins, results): a SQLite file path or a
+    database URL such as ``postgresql+psycopg://user:password@host/dbname``
+    (default ``record.sqlite`` in the data folder).
 ``MOVEMENT_CHECK_CODE_MINUTES``
     how long a patient's join code stays valid (default 120).
 
@@ -32,6 +36,7 @@ The file takes the same settings::
 
     [storage]
     data_dir = "/srv/movement-check"
+    record = "postgresql+psycopg://movement_check:secret@db.clinic.local/movement_check"
 
 There is no default password: with no therapist configured, the therapist's
 page says how to add one.
@@ -59,7 +64,12 @@ class LiveConfig:
     model: str = "full"
     data_dir: Path = Path("movement-check-data")
     code_minutes: float = 120.0
+    record: str = ""                    # a SQLite path or a database URL; "" = record.sqlite in data_dir
     source: str = "defaults"
+
+    @property
+    def record_location(self) -> str:
+        return self.record or str(self.data_dir / "record.sqlite")
 
     @property
     def rtc_configuration(self) -> dict:
@@ -110,6 +120,9 @@ def load_config(environ: dict[str, str] | None = None, *, cwd: Path | None = Non
         raise InputError(f"The live model must be one of {', '.join(MODELS)} (got {model!r}).")
     data_dir = Path(env.get("MOVEMENT_CHECK_DATA_DIR") or data.get("storage", {}).get("data_dir",
                                                                                      "movement-check-data"))
+    record = env.get("MOVEMENT_CHECK_RECORD") or data.get("storage", {}).get("record", "")
+    if record and "://" not in record and not Path(record).is_absolute():
+        record = str(folder / record)
     minutes = env.get("MOVEMENT_CHECK_CODE_MINUTES") or live.get("code_minutes", 120)
     try:
         minutes = float(minutes)
@@ -117,7 +130,7 @@ def load_config(environ: dict[str, str] | None = None, *, cwd: Path | None = Non
         raise InputError(f"code_minutes must be a number of minutes (got {minutes!r}).") from None
     return LiveConfig(therapists={str(k): str(v) for k, v in therapists.items()}, ice_servers=tuple(ice),
                       model=model, data_dir=data_dir if data_dir.is_absolute() else folder / data_dir,
-                      code_minutes=minutes, source=source)
+                      code_minutes=minutes, record=str(record), source=source)
 
 
 def _json(text: str, name: str, kind: type):

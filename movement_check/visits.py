@@ -13,6 +13,11 @@ Everything lives in this server process's memory (one process serves both
 pages); visits are dropped when they end or expire, and with them their
 frames. Each step's result and trajectories are also written to the data
 folder when one is given.
+
+A visit started for a patient (a pseudonymous ID) is also a session in the
+clinic record (:mod:`movement_check.record`) when the book has one: the
+patient's check-in and each step's result and trajectory are saved there.
+A check-in with a red flag stops the on-camera tests (:class:`RedFlagStop`).
 """
 
 from __future__ import annotations
@@ -24,8 +29,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from .checkin import CheckIn
 from .live import LiveStream
 from .protocol import Step
+from .record import Record
 from .step_results import StepOutcome, analyse_step, keep
 
 
@@ -38,6 +45,10 @@ UNKNOWN = "This link is not valid. Check that you opened the whole link your the
 TAKEN = ("Someone has already joined this visit with this link. If that was you in another window, "
          "use that window; otherwise ask your therapist for a new link.")
 ENDED = "This visit has ended. Thank you."
+
+
+class RedFlagStop(Exception):
+    """The check-in ticked a red flag: no on-camera tests in this visit."""
 
 
 @dataclass
@@ -64,7 +75,26 @@ class Visit:
     pain_marks: list[float] = field(default_factory=list)
     outcomes: list[StepOutcome] = field(default_factory=list)
     analysis: Analysis | None = None
+    patient_id: str | None = None        # pseudonymous, when the visit is kept in the clinic record
+    record: Record | None = None
+    session_id: int | None = None        # the record's session of this visit
+    checkin: CheckIn | None = None
+    record_errors: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def tests_stopped(self) -> bool:
+        """The patient's check-in ticked a red flag: the on-camera tests do not go ahead."""
+        return self.checkin is not None and self.checkin.stops_tests
+
+    def check_in(self, answers: CheckIn) -> None:
+        """The patient's check-in; saved with the visit's session in the clinic record. A red flag stops the
+        step recording now, if one is (its frames are dropped, not analysed)."""
+        with self.lock:
+            self.checkin = answers
+        if answers.stops_tests:
+            self.stream.stop_step()
+        self._save(lambda record: record.save_checkin(self.session_id, answers))
 
     @property
     def joined(self) -> bool:
@@ -77,6 +107,9 @@ class Visit:
 
     def start_step(self, step: Step) -> None:
         """Start recording ``step``; the step recording before is stopped and analysed first."""
+        if self.tests_stopped:
+            raise RedFlagStop("The check-in ticked a red flag: no on-camera tests in this visit. "
+                               "Arrange in-person care.")
         if self.step is not None:
             self.stop_step()
         with self.lock:
@@ -121,6 +154,9 @@ class Visit:
                     self.analysis = None
             if self.data_folder is not None:
                 keep(outcome, self.data_folder / f"visit-{self.number}", number=number)
+            if outcome.result is not None:
+                self._save(lambda record: record.add_test(self.session_id, outcome.result,
+                                                          trajectory=outcome.npz or None, step=step.key))
 
         job.thread = threading.Thread(target=run, name=f"analyse-{step.key}", daemon=True)
         with self.lock:
@@ -130,7 +166,20 @@ class Visit:
             job.thread.join()
         return job
 
+    def _save(self, write: Callable[[Record], object]) -> None:
+        """Write to the clinic record when the visit is kept there; a failure is kept to be shown (the
+        visit goes on, and the result stays in the data folder)."""
+        if self.record is None or self.session_id is None:
+            return
+        try:
+            write(self.record)
+        except Exception as exc:  # the database went away, a disk filled: say so, lose nothing else
+            with self.lock:
+                self.record_errors.append(f"Not saved in the clinic record: {exc}")
+
     def end(self) -> None:
+        if not self.ended:
+            self._save(lambda record: record.end_session(self.session_id))
         self.stream.stop_step()
         self.stream.close()
         with self.lock:
@@ -140,23 +189,32 @@ class Visit:
 class VisitBook:
     """The visits this server holds, thread-safe. ``clock`` gives wall-clock seconds (tests pass their own)."""
 
-    def __init__(self, *, code_minutes: float = 120.0, max_hours: float = 12.0, model: str = "full", data_dir: Path | None = None,
+    def __init__(self, *, code_minutes: float = 120.0, max_hours: float = 12.0, model: str = "full",
+                 data_dir: Path | None = None, record: Record | None = None,
                  stream_factory: Callable[[str], LiveStream] | None = None,
                  clock: Callable[[], float] = time.time):
         self.code_s = code_minutes * 60.0
         self.max_s = max_hours * 3600.0
         self.model = model
         self.data_dir = data_dir
+        self.record = record
         self._stream_factory = stream_factory or (lambda model: LiveStream(model))
         self._clock = clock
         self._lock = threading.Lock()
         self._visits: dict[str, Visit] = {}        # by code
 
-    def create(self, therapist: str) -> Visit:
+    def create(self, therapist: str, *, patient_id: str | None = None, initials: str | None = None) -> Visit:
+        """A new visit; with ``patient_id`` (and a record) also a new session of that patient in the record
+        (the patient is added if new). A bad ID raises :class:`movement_check.record.RecordError`."""
         now = self._clock()
+        session_id = None
+        if patient_id and self.record is not None:
+            self.record.add_patient(patient_id, initials=initials)
+            session_id = self.record.start_session(patient_id, "visit", therapist=therapist)
         visit = Visit(number=secrets.token_hex(3), code=secrets.token_urlsafe(16), therapist=therapist,
                       created=now, expires=now + self.code_s, stream=self._stream_factory(self.model),
-                      data_folder=self.data_dir)
+                      data_folder=self.data_dir, patient_id=patient_id or None, record=self.record,
+                      session_id=session_id)
         with self._lock:
             self._drop_expired(now)
             self._visits[visit.code] = visit

@@ -36,6 +36,7 @@ def live_env(monkeypatch, tmp_path):
     monkeypatch.setenv("MOVEMENT_CHECK_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("MOVEMENT_CHECK_CONFIG", "")
     monkeypatch.delenv("MOVEMENT_CHECK_ICE_SERVERS", raising=False)
+    monkeypatch.delenv("MOVEMENT_CHECK_RECORD", raising=False)        # the record: record.sqlite in tmp_path
     calls = []
 
     def stub(**kwargs):
@@ -44,11 +45,13 @@ def live_env(monkeypatch, tmp_path):
     monkeypatch.setattr(streamlit_webrtc, "webrtc_streamer", stub)
     state.live_config.clear()
     state.visit_book.clear()
+    state.clinic_record.clear()
     yield calls
     for visit in list(state.visit_book()._visits.values()):
         state.visit_book().end(visit)
     state.live_config.clear()
     state.visit_book.clear()
+    state.clinic_record.clear()
 
 
 def _page(page: str, **query):
@@ -64,6 +67,15 @@ def _signed_in(name="jdoe", password=PASSWORD):
     at.text_input(key="user").input(name)
     at.text_input(key="password").input(password)
     return at.button[0].click().run()
+
+
+def _checked_in(at, *, pain=2, flags=()):
+    """The patient sends the check-in (pain ``pain``, the red flags ``flags`` ticked)."""
+    assert not at.exception
+    at.slider(key="checkin-pain").set_value(pain)
+    for flag in flags:
+        at.checkbox(key=f"checkin-flag-{flag}").check()
+    return next(b for b in at.button if b.label == "Send my answers").click().run()
 
 
 def _link(at) -> str:
@@ -114,6 +126,8 @@ def test_the_patient_streams_with_no_outside_ice_server_and_a_stranger_sees_noth
     therapist.button(key="new-visit").click().run()
     code = _link(therapist).split("code=")[1]
     patient = _page("patient", code=code)
+    assert not live_env                                         # no camera before the check-in
+    patient = _checked_in(patient)
     assert not patient.exception and not patient.error
     (kwargs,) = live_env
     assert kwargs["rtc_configuration"] == {"iceServers": []}
@@ -146,7 +160,7 @@ def test_a_gait_step_guided_by_the_therapist_gives_a_result_from_every_frame(liv
     therapist = _signed_in()
     therapist.button(key="new-visit").click().run()
     code = _link(therapist).split("code=")[1]
-    patient = _page("patient", code=code)
+    patient = _checked_in(_page("patient", code=code))
     callback = live_env[0]["queued_video_frames_callback"]
     therapist.selectbox(key="step").select("walk-side").run()
     therapist.button(key="start").click().run()
@@ -190,7 +204,7 @@ def test_the_patients_pain_button_during_a_straight_leg_raise_gives_the_legs_ang
     monkeypatch.setattr(extraction, "PoseEstimator", lambda model, settings: KnownPeople(poses))
     therapist = _signed_in()
     therapist.button(key="new-visit").click().run()
-    patient = _page("patient", code=_link(therapist).split("code=")[1])
+    patient = _checked_in(_page("patient", code=_link(therapist).split("code=")[1]))
     callback = live_env[0]["queued_video_frames_callback"]
     (visit,) = state.visit_book().of("jdoe")
     visit.stream._factory = lambda: KnownPeople(poses)
@@ -224,3 +238,42 @@ def test_the_patients_pain_button_during_a_straight_leg_raise_gives_the_legs_ang
     assert any(e["name"] == "pain_marked" for e in outcome.result["events"])
     table = therapist.dataframe[0].value
     assert "leg_elevation_at_pain" in list(table["name"])
+
+
+def test_a_red_flag_in_the_patients_check_in_stops_the_tests_on_both_pages_and_is_recorded(live_env):
+    from app_pages import state
+
+    therapist = _signed_in()
+    therapist.text_input(key="patient-id").input("P-0042")
+    therapist.button(key="new-visit").click().run()
+    patient = _page("patient", code=_link(therapist).split("code=")[1])
+    patient = _checked_in(patient, pain=7, flags=("saddle_numbness",))
+    assert not patient.exception
+    shown = " ".join(e.value for e in patient.error)
+    assert "in person" in shown and "emergency" in shown and "saddle" in shown
+    assert not live_env                                         # no camera, no tests
+    therapist.run()
+    assert not therapist.exception
+    assert any("red flag" in e.value for e in therapist.error)
+    assert not [b for b in therapist.button if b.key == "start"]  # no step can be started
+    (session,) = state.clinic_record().sessions("P-0042")
+    assert session.checkin.red_flags == ("saddle_numbness",) and session.checkin.pain_now == 7
+
+
+def test_a_visit_for_a_patient_id_keeps_the_check_in_and_a_bad_id_is_refused_with_the_reason(live_env):
+    from app_pages import state
+
+    therapist = _signed_in()
+    therapist.text_input(key="patient-id").input("Jane Doe")
+    therapist.button(key="new-visit").click().run()
+    assert any("pseudonym" in e.value for e in therapist.error) and not therapist.code
+    assert therapist.text_input(key="patient-id").value == "Jane Doe"     # what was typed is kept
+    therapist.text_input(key="patient-id").input("P-0043")
+    therapist.button(key="new-visit").click().run()
+    patient = _checked_in(_page("patient", code=_link(therapist).split("code=")[1]), pain=3)
+    assert not patient.error and len(live_env) == 1
+    therapist.run()
+    table = therapist.table[0].value
+    assert "3" in list(table["Answer"])
+    (session,) = state.clinic_record().sessions("P-0043")
+    assert session.checkin.pain_now == 3 and session.therapist == "jdoe"

@@ -27,6 +27,7 @@ import numpy as np
 import pytest
 
 from movement_check.accounts import hash_password
+from movement_check.record import Record
 from movement_check.video import ClipReader
 from .clips import REPO
 
@@ -87,7 +88,8 @@ def server(tmp_path):
     """The app as a real server; yields its base URL and the data folder."""
     port = _free_port()
     env = {**os.environ, "MOVEMENT_CHECK_THERAPISTS": json.dumps({"jdoe": hash_password(PASSWORD, iterations=1000)}),
-           "MOVEMENT_CHECK_DATA_DIR": str(tmp_path / "data"), "MOVEMENT_CHECK_CONFIG": ""}
+           "MOVEMENT_CHECK_DATA_DIR": str(tmp_path / "data"), "MOVEMENT_CHECK_CONFIG": "",
+           "MOVEMENT_CHECK_RECORD": ""}
     log = open(tmp_path / "server.log", "wb")
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"),
                              "--server.port", str(port), "--server.address", "127.0.0.1",
@@ -114,8 +116,9 @@ def server(tmp_path):
         log.close()
 
 
-def open_visit(browser, base: str, *, patient_script: str | None = None):
-    """The therapist signs in and starts a visit; the patient opens its link and starts the camera.
+def open_visit(browser, base: str, *, patient_script: str | None = None, patient_id: str = ""):
+    """The therapist signs in and starts a visit; the patient opens its link, sends the check-in and starts
+    the camera.
     ``patient_script`` is run in every frame of the patient's page before its own scripts (the benchmark's
     probe). Returns (therapist page, patient page, link)."""
     therapist = browser.new_context().new_page()
@@ -123,6 +126,10 @@ def open_visit(browser, base: str, *, patient_script: str | None = None):
     therapist.get_by_role("textbox", name="Name").fill("jdoe")
     therapist.get_by_role("textbox", name="Password").fill(PASSWORD)
     therapist.get_by_role("button", name="Sign in").click()
+    if patient_id:
+        box = therapist.get_by_role("textbox", name=re.compile("Patient ID"))
+        box.fill(patient_id)
+        box.press("Enter")
     therapist.get_by_role("button", name="Start a new visit").click()
     link_box = therapist.locator("code", has_text="/patient?code=")
     expect(link_box).to_be_visible(timeout=30_000)
@@ -132,6 +139,7 @@ def open_visit(browser, base: str, *, patient_script: str | None = None):
         patient_context.add_init_script(patient_script)
     patient = patient_context.new_page()
     patient.goto(link)
+    patient.get_by_role("button", name="Send my answers").click(timeout=30_000)     # the check-in, no red flag
     _start_camera(patient, therapist)
     return therapist, patient, link
 
@@ -168,7 +176,7 @@ def test_patient_streams_therapist_watches_runs_a_gait_step_and_a_stranger_sees_
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
                                      args=FLAGS + [f"--use-file-for-fake-video-capture={y4m}"])
         try:
-            therapist, patient, link = open_visit(browser, base)
+            therapist, patient, link = open_visit(browser, base, patient_id="P-0042")
             code = link.split("code=")[1]
 
             # the therapist's live panel: the patient's processed video, and figures that keep changing
@@ -208,3 +216,5 @@ def test_patient_streams_therapist_watches_runs_a_gait_step_and_a_stranger_sees_
     saved = [p.name for p in data.rglob("*")]
     assert any(n.endswith("walk-side.json") for n in saved)
     assert not any(n.endswith((".mp4", ".webm", ".y4m", ".jpg")) for n in saved)           # no video kept
+    (session,) = Record(data / "record.sqlite").sessions("P-0042")                       # the clinic record
+    assert session.checkin is not None and [t.step for t in session.tests] == ["walk-side"]

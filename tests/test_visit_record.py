@@ -1,0 +1,75 @@
+"""A live visit kept in the clinic record: its session, the patient's check-in, each step's result;
+a red flag in the check-in stops the on-camera tests."""
+
+import pytest
+
+import movement_check.extraction as extraction
+from movement_check.checkin import CheckIn
+from movement_check.live import LiveStream
+from movement_check.protocol import step
+from movement_check.record import Record, RecordError
+from movement_check.visits import RedFlagStop, VisitBook
+from tests.live_stubs import KnownPeople, grey_frame
+from tests.walker import Script, walk
+
+
+def _book(record, poses=None):
+    return VisitBook(record=record, stream_factory=lambda model: LiveStream(
+        model, estimator_factory=lambda: KnownPeople(*([poses] if poses is not None else []))))
+
+
+def test_a_visit_for_a_patient_keeps_its_check_in_and_each_steps_result(tmp_path, monkeypatch):
+    poses, _ = walk(Script(segments=[("walk", 6.0)]))
+    record = Record(tmp_path / "record.sqlite")
+    visit = _book(record, poses).create("jdoe", patient_id="P-0042", initials="JD")
+    answers = CheckIn(pain_now=5, since_last="same", leg_pain=True)
+    visit.check_in(answers)
+    visit.start_step(step("walk-side"))
+    for t in poses.times:
+        visit.stream.receive([(float(t), grey_frame(poses.frame_size))])
+    monkeypatch.setattr(extraction, "PoseEstimator", lambda model, settings: KnownPeople(poses))
+    visit.stop_step(wait=True, height_cm=175)
+    visit.end()
+    assert visit.record_errors == []
+    (session,) = Record(tmp_path / "record.sqlite").sessions("P-0042")
+    assert session.kind == "visit" and session.therapist == "jdoe" and session.ended_at
+    assert session.checkin == answers
+    (test,) = session.tests
+    assert test.step == "walk-side" and test.test == "gait" and test.has_trajectory
+    assert test.metric("cadence")["value"] == pytest.approx(110.0, rel=0.01)
+    assert test.result == visit.outcomes[0].result
+
+
+def test_a_red_flag_in_the_check_in_stops_the_tests_and_drops_a_recording_step(tmp_path):
+    record = Record(tmp_path / "record.sqlite")
+    visit = _book(record).create("jdoe", patient_id="P-7")
+    visit.start_step(step("walk-side"))
+    visit.stream.receive([(0.0, grey_frame((640, 480)))])
+    visit.check_in(CheckIn(pain_now=8, red_flags=("bladder_bowel",)))
+    assert visit.tests_stopped and visit.step is None and visit.analysis is None
+    with pytest.raises(RedFlagStop, match="in-person care"):
+        visit.start_step(step("raise-left"))
+    (session,) = record.sessions("P-7")
+    assert session.checkin.red_flags == ("bladder_bowel",) and session.tests == []
+
+
+def test_a_visit_without_a_patient_id_is_not_recorded_and_a_bad_id_is_refused(tmp_path):
+    record = Record(tmp_path / "record.sqlite")
+    book = _book(record)
+    visit = book.create("jdoe")
+    visit.check_in(CheckIn(pain_now=2))
+    assert visit.session_id is None and record.patients() == []
+    with pytest.raises(RecordError, match="pseudonym"):
+        book.create("jdoe", patient_id="Jane Doe")
+
+
+def test_a_record_that_fails_mid_visit_is_reported_and_the_visit_goes_on(tmp_path):
+    record = Record(tmp_path / "record.sqlite")
+    visit = _book(record).create("jdoe", patient_id="P-8")
+    record.engine.dispose()
+    (tmp_path / "record.sqlite").unlink()
+    (tmp_path / "record.sqlite").mkdir()                        # the file is gone: writes fail
+    visit.check_in(CheckIn(pain_now=1))
+    assert visit.checkin == CheckIn(pain_now=1)                 # kept in the visit all the same
+    assert visit.record_errors and "Not saved in the clinic record" in visit.record_errors[0]
+    visit.start_step(step("walk-side"))                         # the tests go on
