@@ -325,6 +325,7 @@ def test_settings_default_to_no_therapist_and_no_outside_ice_server(tmp_path):
     config = load_config({}, cwd=tmp_path)
     assert config.therapists == {} and config.rtc_configuration == {"iceServers": []}
     assert config.model == "full" and config.data_dir == tmp_path / "movement-check-data"
+    assert config.record_location == str(tmp_path / "movement-check-data" / "record.sqlite")
 
 
 def test_settings_from_a_file_and_the_environment(tmp_path):
@@ -339,6 +340,11 @@ def test_settings_from_a_file_and_the_environment(tmp_path):
     env = {"MOVEMENT_CHECK_ICE_SERVERS": json.dumps(turn), "MOVEMENT_CHECK_LIVE_MODEL": "full"}
     config = load_config(env, cwd=tmp_path)
     assert config.rtc_configuration == {"iceServers": turn} and config.model == "full"
+    assert config.record_location == "/srv/mc/record.sqlite"
+    url = "postgresql+psycopg://mc:secret@db.example.org/mc"
+    assert load_config({"MOVEMENT_CHECK_RECORD": url}, cwd=tmp_path).record_location == url
+    assert load_config({"MOVEMENT_CHECK_RECORD": "clinic.sqlite"}, cwd=tmp_path).record_location == str(
+        tmp_path / "clinic.sqlite")
 
 
 @pytest.mark.parametrize("env, message", [
