@@ -137,3 +137,43 @@ def test_a_record_from_a_newer_movement_check_or_not_ours_is_refused_untouched(w
     with pytest.raises(RuntimeError, match="no schema version"):
         Record(where)
     engine.dispose()
+
+
+def test_a_version_1_record_with_data_is_upgraded_and_keeps_everything(where):
+    from tests import record_v1
+
+    engine = create_engine(str(where) if "://" in str(where) else f"sqlite:///{where}")
+    record_v1.create_v1(engine)
+    result, poses = gait_result(110.0)
+    with engine.begin() as conn:                     # what a clinic on movement-check 0.1 had stored
+        conn.execute(record_v1.patients.insert().values(id="P-1", initials="AB", created_at="2026-10-01T09:00:00+00:00"))
+        sid = conn.execute(record_v1.sessions.insert().values(
+            patient_id="P-1", kind="visit", therapist="jdoe", started_at="2026-10-01T09:00:00+00:00")
+        ).inserted_primary_key[0]
+        conn.execute(record_v1.checkins.insert().values(session_id=sid, answers=CheckIn(pain_now=4).to_dict(),
+                                                        red_flags=[], created_at="2026-10-01T09:01:00+00:00"))
+        tid = conn.execute(record_v1.tests.insert().values(
+            session_id=sid, test="gait", created_at="2026-10-01T09:05:00+00:00", software_version="0.1.0",
+            result=result, trajectory=poses.npz_bytes())).inserted_primary_key[0]
+        conn.execute(record_v1.metrics.insert(), [dict(test_id=tid, name=m["name"], side=m["side"],
+                                                       value=m["value"], unit=m["unit"], flag=m["flag"])
+                                                  for m in result["metrics"]])
+    engine.dispose()
+
+    record = Record(where)                            # opening it upgrades it
+    with record.engine.connect() as conn:
+        assert conn.execute(text("SELECT version FROM schema_version")).scalar_one() == LATEST == 2
+    (session,) = record.sessions("P-1")
+    assert session.checkin == CheckIn(pain_now=4) and session.prescription_id is None
+    assert session.tests[0].result == result and record.trajectory(tid) == poses.npz_bytes()
+    assert len(record.metric_history("P-1")) == len(result["metrics"])
+    # what version 2 added works on the upgraded record
+    from movement_check.home import HomeExercise
+    pid = record.prescribe("P-1", HomeExercise("walk", minutes=2), therapist="jdoe")
+    home = record.start_session("P-1", "home", prescription_id=pid)
+    assert record.session(home).prescription_id == pid
+    assert [p.exercise.minutes for p in record.prescriptions("P-1")] == [2]
+    found = inspect(record.engine)
+    for table in schema.metadata.sorted_tables:       # the same tables as a record made new
+        assert {c["name"] for c in found.get_columns(table.name)} == set(table.columns.keys()), table.name
+    record.close()

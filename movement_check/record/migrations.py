@@ -18,15 +18,26 @@ from __future__ import annotations
 
 from typing import Callable
 
-from sqlalchemy import Column, Integer, MetaData, Table, inspect, select
+from sqlalchemy import Column, Integer, MetaData, Table, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
 
 from . import schema
 
 version_table = Table("schema_version", MetaData(), Column("version", Integer, nullable=False))
 
-# version reached -> what it does; a migration takes the connection of its own transaction
-MIGRATIONS: dict[int, tuple[str, Callable[[Connection], None]]] = {}
+
+
+def _v2_home_exercises(conn: Connection) -> None:
+    """Version 2 (movement-check 0.2): home-exercise prescriptions, and the prescription a home check's
+    session checks. (If ``prescriptions`` changes later, copy its version-2 definition here first.)"""
+    schema.prescriptions.create(conn)
+    conn.execute(text("ALTER TABLE sessions ADD COLUMN prescription_id INTEGER"))
+
+
+# version reached -> (what it does, the migration); a migration takes the connection of its own transaction
+MIGRATIONS: dict[int, tuple[str, Callable[[Connection], None]]] = {
+    2: ("home-exercise prescriptions", _v2_home_exercises),
+}
 LATEST = 1 + len(MIGRATIONS)
 
 

@@ -12,6 +12,9 @@ Every table the record holds, and what it keeps:
   when the algorithms improve), the package version that computed it, and a kept video's file name only if
   the user asked for it to be kept.
 - ``metrics``: each test's metrics as rows (name, side, value, unit, flag) for history and trends.
+- ``prescriptions`` (version 2): a home exercise the therapist prescribed (JSON, see
+  :class:`movement_check.home.HomeExercise`), from when, until when; a home check's session names the
+  prescription it checks (``sessions.prescription_id``).
 
 Times are ISO 8601 text in UTC, the same on SQLite and PostgreSQL.
 """
@@ -38,6 +41,7 @@ sessions = Table(
     Column("started_at", String(32), nullable=False),
     Column("ended_at", String(32)),
     Column("note", Text),
+    Column("prescription_id", Integer),                         # version 2: a home check's prescription
 )
 
 checkins = Table(
@@ -70,4 +74,14 @@ metrics = Table(
     Column("value", Float),
     Column("unit", String(16)),
     Column("flag", String(128)),
+)
+
+prescriptions = Table(
+    "prescriptions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("patient_id", String(32), ForeignKey("patients.id"), nullable=False, index=True),
+    Column("therapist", String(64)),
+    Column("exercise", JSON, nullable=False),                   # HomeExercise.to_dict()
+    Column("created_at", String(32), nullable=False),
+    Column("ended_at", String(32)),
 )

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from .. import __version__
 from ..checkin import CheckIn
+from ..home import HomeExercise
 from . import schema
 from .migrations import upgrade
 
@@ -66,8 +67,19 @@ class SessionRecord:
     started_at: str
     ended_at: str | None
     note: str | None
+    prescription_id: int | None = None
     checkin: CheckIn | None = None
     tests: list[TestRecord] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PrescriptionRecord:
+    id: int
+    patient_id: str
+    therapist: str | None
+    exercise: HomeExercise
+    created_at: str
+    ended_at: str | None
 
 
 def engine_for(where: str | Path) -> Engine:
@@ -122,17 +134,47 @@ class Record:
 
     # -- sessions ---------------------------------------------------------------------------------------------
     def start_session(self, patient_id: str, kind: str, *, therapist: str | None = None,
-                      note: str | None = None, started_at: str | None = None) -> int:
-        """A new session of ``kind`` (visit, home, upload) for a known patient; its ID."""
+                      note: str | None = None, started_at: str | None = None,
+                      prescription_id: int | None = None) -> int:
+        """A new session of ``kind`` (visit, home, upload) for a known patient; its ID. A home check names
+        the prescription it checks."""
         if kind not in KINDS:
             raise RecordError(f"a session is one of {', '.join(KINDS)}; got {kind!r}")
         try:
             with self.engine.begin() as conn:
                 return conn.execute(insert(schema.sessions).values(
                     patient_id=patient_id, kind=kind, therapist=therapist, note=note,
-                    started_at=started_at or now())).inserted_primary_key[0]
+                    started_at=started_at or now(), prescription_id=prescription_id)).inserted_primary_key[0]
         except IntegrityError as exc:
             raise RecordError(f"no patient {patient_id!r} in the record: add the patient first") from exc
+
+    # -- home exercises ---------------------------------------------------------------------------------------
+    def prescribe(self, patient_id: str, exercise: HomeExercise, *, therapist: str | None = None,
+                  created_at: str | None = None) -> int:
+        """A home exercise for the patient, from now until ended; its ID."""
+        try:
+            with self.engine.begin() as conn:
+                return conn.execute(insert(schema.prescriptions).values(
+                    patient_id=patient_id, therapist=therapist, exercise=exercise.to_dict(),
+                    created_at=created_at or now())).inserted_primary_key[0]
+        except IntegrityError as exc:
+            raise RecordError(f"no patient {patient_id!r} in the record: add the patient first") from exc
+
+    def end_prescription(self, prescription_id: int) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(schema.prescriptions).where(schema.prescriptions.c.id == prescription_id)
+                         .values(ended_at=now()))
+
+    def prescriptions(self, patient_id: str, *, current_only: bool = True) -> list[PrescriptionRecord]:
+        """The patient's prescriptions, oldest first (only those not ended, unless ``current_only=False``)."""
+        p = schema.prescriptions
+        query = select(p).where(p.c.patient_id == patient_id).order_by(p.c.created_at, p.c.id)
+        if current_only:
+            query = query.where(p.c.ended_at.is_(None))
+        with self.engine.connect() as conn:
+            return [PrescriptionRecord(id=r["id"], patient_id=r["patient_id"], therapist=r["therapist"],
+                                       exercise=HomeExercise.from_dict(r["exercise"]), created_at=r["created_at"],
+                                       ended_at=r["ended_at"]) for r in conn.execute(query).mappings()]
 
     def end_session(self, session_id: int) -> None:
         with self.engine.begin() as conn:
@@ -215,7 +257,7 @@ class Record:
                                        .where(t.c.session_id == row["id"]).order_by(t.c.id)).mappings()]
         return SessionRecord(id=row["id"], patient_id=row["patient_id"], kind=row["kind"],
                              therapist=row["therapist"], started_at=row["started_at"], ended_at=row["ended_at"],
-                             note=row["note"], checkin=CheckIn.from_dict(answers) if answers else None,
+                             note=row["note"], prescription_id=row["prescription_id"], checkin=CheckIn.from_dict(answers) if answers else None,
                              tests=tests)
 
 
