@@ -107,6 +107,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="a therapist's sign-in for the live session: prints the line for movement-check.toml")
     pw.add_argument("name", help="the therapist's sign-in name")
 
+    from .cli_record import add_parsers
+
+    add_parsers(sub)
+
     ext = sub.add_parser("extract", parents=[common],
                          help="clip -> one person's landmark trajectories (.npz, optional CSV)")
     ext.add_argument("-o", "--output", required=True, metavar="POSES.npz", help="where to save the trajectories")
@@ -230,6 +234,10 @@ def run(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "hash-password":
         return _hash_password(args.name)
+    if args.command == "report":
+        from .cli_record import run_report
+
+        return run_report(args)
     for path, what in ((getattr(args, "output", None), "output"), (getattr(args, "csv", None), "CSV"),
                        (args.annotated, "annotated video"), (getattr(args, "json", None), "JSON")):
         _check_output(path, args.clip, what)

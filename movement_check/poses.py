@@ -99,14 +99,23 @@ class Poses:
     def load(cls, path: str | Path) -> "Poses":
         """Load what :meth:`save` wrote. A file that is not one gives an :class:`InputError`."""
         path = Path(path)
+        return cls._from_npz(path, path)
+
+    @classmethod
+    def from_npz_bytes(cls, data: bytes, *, name: str = "the stored trajectory") -> "Poses":
+        """What :meth:`npz_bytes` gave (e.g. from the clinic record)."""
+        return cls._from_npz(io.BytesIO(data), name)
+
+    @classmethod
+    def _from_npz(cls, source, name) -> "Poses":
         try:
-            with np.load(path, allow_pickle=False) as data:
+            with np.load(source, allow_pickle=False) as data:
                 meta = json.loads(str(data["meta"]))
-                arrays = {name: data[name] for name in _ARRAYS}
+                arrays = {key: data[key] for key in _ARRAYS}
         except (OSError, KeyError, ValueError) as exc:
-            raise InputError(f"{path} is not a movement-check poses file ({exc}).") from None
+            raise InputError(f"{name} is not a movement-check poses file ({exc}).") from None
         if meta.get("format") != _FORMAT:
-            raise InputError(f"{path} is not a movement-check poses file (format {meta.get('format')!r}).")
+            raise InputError(f"{name} is not a movement-check poses file (format {meta.get('format')!r}).")
         return cls(frame_size=tuple(meta["frame_size"]), source=meta.get("source", {}), **arrays)
 
     def to_csv(self, path: str | Path) -> Path:

@@ -1,0 +1,119 @@
+"""A patient's progress: the key metrics over time, the change since the previous visit, home-exercise
+adherence per week. Pure functions on what the clinic record returns (:mod:`movement_check.record`).
+
+The key metrics are the ones a back-pain programme follows from visit to visit: cadence,
+step-time symmetry and knee flexion in swing (gait), foot progression angle per side (foot
+rotation), the leg-raise peak and hold per side, and the check-in's pain score (0-10).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .home import weekly_adherence
+from .record import SessionRecord
+
+# (test, metric, label, unit); per side where the metric is
+KEY_METRICS: tuple[tuple[str, str, str, str], ...] = (
+    ("gait", "cadence", "Cadence", "steps/min"),
+    ("gait", "step_time_symmetry_index", "Step-time symmetry index", "%"),
+    ("gait", "knee_flexion_swing_peak", "Knee flexion in swing", "deg"),
+    ("foot-rotation", "foot_progression_angle", "Foot progression angle", "deg"),
+    ("leg-raise", "hip_flexion_peak", "Leg raise: hip flexion peak", "deg"),
+    ("leg-raise", "leg_elevation_peak", "Straight-leg raise: peak", "deg"),
+    ("leg-raise", "hold_time", "Leg raise: hold", "s"),
+)
+PAIN = ("check-in", "pain_now", "Pain now (0-10)", "/10")
+
+
+@dataclass(frozen=True)
+class Point:
+    session_id: int
+    when: str                 # ISO time of the session
+    kind: str                 # visit | home | upload
+    value: float
+
+
+@dataclass(frozen=True)
+class Series:
+    test: str
+    metric: str
+    label: str
+    unit: str
+    side: str | None
+    points: tuple[Point, ...]
+
+    @property
+    def title(self) -> str:
+        return f"{self.label}, {self.side}" if self.side else self.label
+
+
+def trends(sessions: list[SessionRecord]) -> list[Series]:
+    """Each key metric (and pain) that has at least one value, per side, as a series over the sessions
+    (oldest first). A test repeated in one session gives one point per test."""
+    found: dict[tuple[str, str, str | None], list[Point]] = {}
+    for s in sessions:
+        if s.checkin is not None:
+            found.setdefault((PAIN[0], PAIN[1], None), []).append(
+                Point(s.id, s.started_at, s.kind, float(s.checkin.pain_now)))
+        for t in s.tests:
+            for m in t.result.get("metrics", []):
+                if m.get("value") is None or not any(t.test == kt and m["name"] == km for kt, km, _, _ in KEY_METRICS):
+                    continue
+                found.setdefault((t.test, m["name"], m.get("side")), []).append(
+                    Point(s.id, s.started_at, s.kind, float(m["value"])))
+    out = []
+    for test, metric, label, unit in (PAIN,) + KEY_METRICS:
+        for side in (None, "left", "right"):
+            points = found.get((test, metric, side))
+            if points:
+                out.append(Series(test, metric, label, unit, side, tuple(points)))
+    return out
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    unit: str
+    side: str | None
+    before: float | None
+    now: float | None
+
+    @property
+    def difference(self) -> float | None:
+        return None if self.before is None or self.now is None else self.now - self.before
+
+
+def previous_visit(sessions: list[SessionRecord], session_id: int) -> SessionRecord | None:
+    """The patient's last visit before ``session_id`` (home checks and uploads are not visits)."""
+    ordered = [s for s in sessions if s.kind == "visit" or s.id == session_id]
+    idx = next((i for i, s in enumerate(ordered) if s.id == session_id), None)
+    return ordered[idx - 1] if idx else None
+
+
+def changes(now: SessionRecord, before: SessionRecord | None) -> list[Change]:
+    """The key metrics of ``now`` beside those of ``before`` (the mean when a test was repeated)."""
+    a, b = _values(now), _values(before) if before is not None else {}
+    out = []
+    for test, metric, label, unit in (PAIN,) + KEY_METRICS:
+        for side in (None, "left", "right"):
+            key = (test, metric, side)
+            if key in a or key in b:
+                out.append(Change(label, unit, side, b.get(key), a.get(key)))
+    return out
+
+
+def _values(s: SessionRecord) -> dict[tuple[str, str, str | None], float]:
+    sums: dict[tuple[str, str, str | None], list[float]] = {}
+    if s.checkin is not None:
+        sums[(PAIN[0], PAIN[1], None)] = [float(s.checkin.pain_now)]
+    for t in s.tests:
+        for m in t.result.get("metrics", []):
+            if m.get("value") is not None:
+                sums.setdefault((t.test, m["name"], m.get("side")), []).append(float(m["value"]))
+    return {k: sum(v) / len(v) for k, v in sums.items()}
+
+
+def adherence(sessions: list[SessionRecord], per_week: int) -> list[tuple[str, int, float]]:
+    """Home checks per ISO week against ``per_week`` (see :func:`movement_check.home.weekly_adherence`)."""
+    return weekly_adherence([s.started_at for s in sessions if s.kind == "home"], per_week)

@@ -1,0 +1,274 @@
+"""One document per visit for the clinical record, as HTML and PDF.
+
+What it holds: the patient (pseudonymous ID), the visit, the check-in (red flags first), each test's
+metrics with their normal ranges and flags, its warnings and figures, the key metrics beside the
+previous visit's, and what one camera can and cannot measure. Both formats are made here from the
+same :class:`VisitReport`; the PDF is drawn with matplotlib (already used for the figures), so no
+other program is needed and nothing leaves the machine.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from matplotlib import rc_context
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+
+from . import __version__
+from .figures import figure_pngs
+from .history import Change, changes, previous_visit
+from .poses import Poses
+from .record import Record, SessionRecord
+
+TEST_TITLES = {"gait": "Gait", "leg-raise": "Leg raise", "foot-rotation": "Foot rotation"}
+
+CAMERA_LIMITS = (
+    "One ordinary camera sees the body in two dimensions. Angles in the plane facing the camera (knee and "
+    "hip bending seen side-on; trunk and pelvis tilt seen from the front) are measured within a few degrees.",
+    "Rotation about the leg's own axis and foot angles in the floor plane are seen poorly from one camera: "
+    "foot progression angles carry an uncertainty stated beside each value, and small asymmetries are "
+    "within it.",
+    "Toe clearance in swing (1-2 cm in healthy walking) is below what the camera resolves; the toe-height "
+    "figure compares the two sides, it does not measure clearance.",
+    "Distances and speeds need the patient's height for scale; without it they are not reported.",
+    "The pose model estimates joint centres from the image; loose clothing, poor light, and a body part "
+    "out of view lower the quality, which each test's warnings state.",
+)
+
+
+@dataclass
+class VisitReport:
+    session: SessionRecord
+    initials: str | None
+    previous: SessionRecord | None
+    changes: list[Change]
+    figures: dict[int, dict[str, bytes]] = field(default_factory=dict)   # test id -> name -> PNG
+
+
+def visit_report(record: Record, session_id: int, *, with_figures: bool = True) -> VisitReport:
+    """The report of one session (visit, home check or upload) from the clinic record."""
+    session = record.session(session_id)
+    history = record.sessions(session.patient_id)
+    before = previous_visit(history, session_id) if session.kind == "visit" else None
+    initials = dict(record.patients()).get(session.patient_id)
+    figures = {}
+    if with_figures:
+        for test in session.tests:
+            data = record.trajectory(test.id) if test.has_trajectory else None
+            if data:
+                figures[test.id] = figure_pngs(test.test, Poses.from_npz_bytes(data), dpi=100)
+    return VisitReport(session=session, initials=initials, previous=before, changes=changes(session, before),
+                       figures=figures)
+
+
+# -- the content, shared by both formats ----------------------------------------------------------------------
+
+def _heading(r: VisitReport) -> list[str]:
+    s = r.session
+    who = f"Patient {s.patient_id}" + (f" ({r.initials})" if r.initials else "")
+    kind = {"visit": "Video visit", "home": "Home-exercise check", "upload": "Uploaded clip"}[s.kind]
+    lines = [who, f"{kind}, {s.started_at[:16].replace('T', ' ')} UTC"
+             + (f", therapist {s.therapist}" if s.therapist else "")]
+    return lines
+
+
+def _fmt(value, unit: str | None = None) -> str:
+    if value is None:
+        return "not measured"
+    if isinstance(value, float):
+        value = f"{value:.2f}" if abs(value) < 10 and unit == "s" else f"{value:.1f}"
+    if not unit or unit == "count":
+        return str(value)
+    return f"{value}{unit}" if unit.startswith("/") else f"{value} {unit}"
+
+
+def _range(m: dict) -> str:
+    lo, hi = (m.get("normal_range") or (None, None))
+    if lo is None and hi is None:
+        return "-"
+    if hi is None:
+        return f">= {lo}"
+    if lo is None:
+        return f"<= {hi}"
+    return f"{lo}-{hi}"
+
+
+def metric_rows(result: dict) -> list[tuple[str, str, str, str, str]]:
+    """(metric, side, value, normal range, flag) for each metric of a result."""
+    return [(m["name"].replace("_", " "), m.get("side") or "", _fmt(m.get("value"), m.get("unit")), _range(m),
+             m.get("flag") or "") for m in result.get("metrics", [])]
+
+
+def change_rows(report: VisitReport) -> list[tuple[str, str, str, str, str]]:
+    def signed(c: Change) -> str:
+        d = c.difference
+        return "-" if d is None else _fmt(d, c.unit).replace(_fmt(d), f"{d:+.1f}", 1)
+    return [(c.label, c.side or "", _fmt(c.before, c.unit), _fmt(c.now, c.unit), signed(c)) for c in report.changes]
+
+
+# -- HTML ---------------------------------------------------------------------------------------------------
+
+def to_html(report: VisitReport) -> str:
+    """A self-contained HTML page (figures embedded), for a browser or the clinic's record system."""
+    e = html.escape
+    s = report.session
+    parts = ["<!doctype html><html><head><meta charset='utf-8'><title>movement-check report</title>",
+             "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;color:#222}"
+             "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #bbb;padding:.2em .5em;"
+             "text-align:left}.flag{color:#b00;font-weight:bold}.red{background:#fdd;padding:.5em;"
+             "border:2px solid #b00}img{max-width:100%}</style></head><body>",
+             "<h1>movement-check visit report</h1>"]
+    parts += [f"<p>{e(line)}</p>" for line in _heading(report)]
+    parts.append("<h2>Check-in</h2>")
+    if s.checkin is None:
+        parts.append("<p>No check-in was recorded.</p>")
+    else:
+        if s.checkin.stops_tests:
+            parts.append("<div class='red'>" + "<br>".join(e(a) for a in s.checkin.advice()) + "</div>")
+        parts.append(_html_table(("Question", "Answer"), s.checkin.summary()))
+    for test in s.tests:
+        parts.append(f"<h2>{e(TEST_TITLES.get(test.test, test.test))}"
+                     + (f" ({e(test.step)})" if test.step else "") + "</h2>")
+        parts.append(_html_table(("Metric", "Side", "Value", "Normal range", "Flag"),
+                                 metric_rows(test.result), flag_column=4))
+        warnings = test.result.get("warnings", [])
+        if warnings:
+            parts.append("<p><b>Warnings</b></p><ul>" + "".join(f"<li>{e(w)}</li>" for w in warnings) + "</ul>")
+        for name, png in report.figures.get(test.id, {}).items():
+            parts.append(f"<p><img alt='{e(name)}' src='data:image/png;base64,{base64.b64encode(png).decode()}'></p>")
+    parts.append("<h2>Compared with the previous visit</h2>")
+    if report.previous is None:
+        parts.append("<p>No earlier visit of this patient in the record.</p>")
+    else:
+        parts.append(f"<p>Previous visit: {e(report.previous.started_at[:10])}</p>")
+        parts.append(_html_table(("Measure", "Side", "Before", "Now", "Change"), change_rows(report)))
+    parts.append("<h2>What one camera can and cannot measure</h2><ul>"
+                 + "".join(f"<li>{e(t)}</li>" for t in CAMERA_LIMITS) + "</ul>")
+    parts.append(f"<p><small>movement-check {e(__version__)}. Normal ranges and flags cite their sources in "
+                 "the software's documentation (CLINICAL.md); a value without a range has no validated "
+                 "cut-off.</small></p></body></html>")
+    return "\n".join(parts)
+
+
+def _html_table(head, rows, *, flag_column: int | None = None) -> str:
+    e = html.escape
+    out = ["<table><tr>" + "".join(f"<th>{e(h)}</th>" for h in head) + "</tr>"]
+    for row in rows:
+        cells = [f"<td class='flag'>{e(str(c))}</td>" if i == flag_column and c else f"<td>{e(str(c))}</td>"
+                 for i, c in enumerate(row)]
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    return "".join(out) + "</table>"
+
+
+# -- PDF ----------------------------------------------------------------------------------------------------
+
+A4 = (8.27, 11.69)           # inches
+MARGIN = 0.6
+
+
+class _Pages:
+    """Text, tables and images flowed down A4 pages of a PdfPages file."""
+
+    def __init__(self, pdf: PdfPages):
+        self.pdf = pdf
+        self.fig: Figure | None = None
+        self.y = 0.0
+
+    def _new_page(self) -> None:
+        self.flush()
+        self.fig = Figure(figsize=A4)
+        self.y = A4[1] - MARGIN
+
+    def _room(self, height: float) -> None:
+        if self.fig is None or self.y - height < MARGIN:
+            self._new_page()
+
+    def text(self, line: str, *, size: float = 9.5, bold: bool = False, color: str = "black",
+             wrap: int = 105, indent: float = 0.0) -> None:
+        for piece in textwrap.wrap(line, wrap) or [""]:
+            height = size / 72 * 1.45
+            self._room(height)
+            self.y -= height
+            self.fig.text((MARGIN + indent) / A4[0], self.y / A4[1], piece, fontsize=size, color=color,
+                          fontweight="bold" if bold else "normal", va="bottom", ha="left")
+
+    def table(self, head, rows, widths, *, flag_column: int | None = None) -> None:
+        x = [MARGIN + sum(widths[:i]) for i in range(len(widths))]
+        for r, row in enumerate([head] + list(rows)):
+            height = 9 / 72 * 1.5
+            self._room(height)
+            self.y -= height
+            for i, cell in enumerate(row):
+                color = "#b00000" if (i == flag_column and r and cell) else "black"
+                self.fig.text(x[i] / A4[0], self.y / A4[1], str(cell)[:int(widths[i] * 14)], fontsize=8.5,
+                              fontweight="bold" if r == 0 else "normal", color=color, va="bottom")
+
+    def image(self, png: bytes, *, width: float = A4[0] - 2 * MARGIN) -> None:
+        from matplotlib.image import imread
+
+        pixels = imread(io.BytesIO(png), format="png")
+        height = width * pixels.shape[0] / pixels.shape[1]
+        self._room(height + 0.1)
+        self.y -= height + 0.1
+        ax = self.fig.add_axes([MARGIN / A4[0], self.y / A4[1], width / A4[0], height / A4[1]])
+        ax.imshow(np.asarray(pixels))
+        ax.set_axis_off()
+
+    def flush(self) -> None:
+        if self.fig is not None:
+            self.pdf.savefig(self.fig)
+            self.fig = None
+
+
+def to_pdf(report: VisitReport, path: str | Path) -> Path:
+    """The report as an A4 PDF at ``path`` (text as real, searchable text)."""
+    path = Path(path)
+    s = report.session
+    with rc_context({"pdf.fonttype": 42}), PdfPages(path, metadata={"Title": "movement-check visit report",
+                                                                    "Creator": f"movement-check {__version__}"}) as pdf:
+        pages = _Pages(pdf)
+        pages.text("movement-check visit report", size=16, bold=True)
+        for line in _heading(report):
+            pages.text(line, size=11)
+        pages.text("")
+        pages.text("Check-in", size=13, bold=True)
+        if s.checkin is None:
+            pages.text("No check-in was recorded.")
+        else:
+            for line in s.checkin.advice():
+                pages.text(line, color="#b00000", bold=True)
+            pages.table(("Question", "Answer"), s.checkin.summary(), (2.6, 4.4))
+        for test in s.tests:
+            pages.text("")
+            pages.text(TEST_TITLES.get(test.test, test.test) + (f" ({test.step})" if test.step else ""),
+                       size=13, bold=True)
+            pages.table(("Metric", "Side", "Value", "Normal range", "Flag"), metric_rows(test.result),
+                        (2.4, 0.6, 1.3, 1.1, 1.6), flag_column=4)
+            for w in test.result.get("warnings", []):
+                pages.text("Warning: " + w, color="#7a4a00")
+            for png in report.figures.get(test.id, {}).values():
+                pages.image(png)
+        pages.text("")
+        pages.text("Compared with the previous visit", size=13, bold=True)
+        if report.previous is None:
+            pages.text("No earlier visit of this patient in the record.")
+        else:
+            pages.text(f"Previous visit: {report.previous.started_at[:10]}")
+            pages.table(("Measure", "Side", "Before", "Now", "Change"), change_rows(report),
+                        (2.6, 0.6, 1.3, 1.3, 1.2))
+        pages.text("")
+        pages.text("What one camera can and cannot measure", size=13, bold=True)
+        for t in CAMERA_LIMITS:
+            pages.text("- " + t)
+        pages.text("")
+        pages.text(f"movement-check {__version__}. A value without a normal range has no validated cut-off.",
+                   size=8)
+        pages.flush()
+    return path

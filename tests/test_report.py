@@ -1,0 +1,90 @@
+"""The visit report (PDF and HTML) and the history it compares with: two visits of one patient."""
+
+import re
+
+import pytest
+
+from movement_check.checkin import CheckIn
+from movement_check.cli import main
+from movement_check.history import changes, previous_visit, trends
+from movement_check.record import Record
+from tests.test_record import gait_result
+
+
+@pytest.fixture
+def two_visits(tmp_path):
+    """P-0042: a visit on 1 Oct (pain 6, cadence 96) and one on 1 Nov (pain 3, cadence 116), a home check
+    between them; returns (record path, first visit, second visit)."""
+    path = tmp_path / "record.sqlite"
+    record = Record(path)
+    record.add_patient("P-0042", initials="JD")
+    first = record.start_session("P-0042", "visit", therapist="jdoe", started_at="2026-10-01T10:00:00+00:00")
+    record.save_checkin(first, CheckIn(pain_now=6, since_last="worse", leg_pain=True))
+    slow, poses = gait_result(96.0)
+    record.add_test(first, slow, trajectory=poses.npz_bytes(), step="walk-side")
+    home = record.start_session("P-0042", "home", started_at="2026-10-15T18:00:00+00:00")
+    record.add_test(home, gait_result(100.0)[0])
+    second = record.start_session("P-0042", "visit", therapist="jdoe", started_at="2026-11-01T10:00:00+00:00")
+    record.save_checkin(second, CheckIn(pain_now=3, since_last="better"))
+    quick, poses = gait_result(116.0)
+    record.add_test(second, quick, trajectory=poses.npz_bytes(), step="walk-side")
+    record.close()
+    return path, first, second
+
+
+def test_history_gives_each_key_metric_over_time_and_the_change_since_the_last_visit(two_visits):
+    path, first, second = two_visits
+    sessions = Record(path).sessions("P-0042")
+    series = {(s.metric, s.side): s for s in trends(sessions)}
+    assert [p.value for p in series[("pain_now", None)].points] == [6, 3]
+    assert [round(p.value) for p in series[("cadence", None)].points] == [96, 100, 116]
+    assert {("knee_flexion_swing_peak", "left"), ("knee_flexion_swing_peak", "right")} <= set(series)
+    assert previous_visit(sessions, second).id == first               # the home check is not a visit
+    found = {(c.label, c.side): c for c in changes(sessions[-1], sessions[0])}
+    assert found[("Cadence", None)].difference == pytest.approx(20.0, abs=1.0)
+    assert found[("Pain now (0-10)", None)].difference == -3
+
+
+def test_the_pdf_report_renders_and_shows_the_check_in_metrics_flags_and_the_change(two_visits, tmp_path):
+    pdfium = pytest.importorskip("pypdfium2")
+    path, first, second = two_visits
+    out = tmp_path / "visit.pdf"
+    assert main(["report", str(second), "-o", str(out), "--record", str(path)]) == 0
+    pdf = pdfium.PdfDocument(str(out))
+    text = "\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    pixels = pdf[0].render(scale=1.5).to_numpy()                # the first page drawn, as a picture
+    assert pixels.shape[0] > 1000 and (pixels[..., :3] < 100).mean() > 0.005    # ink on the page
+    for expected in ("Patient P-0042 (JD)", "Video visit, 2026-11-01 10:00 UTC", "Check-in", "Pain now (0-10)",
+                     "Gait (walk-side)", "cadence", "Compared with the previous visit", "Previous visit: 2026-10-01",
+                     "What one camera can and cannot measure"):
+        assert expected in text, expected
+    cadence_now = re.search(r"cadence\s+([\d.]+) steps/min", text)
+    assert cadence_now and float(cadence_now.group(1)) == pytest.approx(116, rel=0.01)
+    change = re.search(r"Cadence\s+([\d.]+) steps/min\s+([\d.]+) steps/min\s+([+-][\d.]+) steps/min", text)
+    assert change, text[-1500:]
+    assert float(change.group(1)) == pytest.approx(96, rel=0.01) and float(change.group(2)) == pytest.approx(116, rel=0.01)
+    assert float(change.group(3)) == pytest.approx(20, abs=1)
+    assert re.search(r"Pain now \(0-10\)\s+6\.0/10\s+3\.0/10\s+-3\.0/10", text)
+    assert len(pdf) >= 2                                        # figures take pages of their own
+    images = sum(1 for i in range(len(pdf)) for obj in pdf[i].get_objects() if obj.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE)
+    assert images >= 2                                          # gait cycle and foot paths
+
+
+def test_the_html_report_holds_the_same_and_a_first_visit_says_there_is_nothing_to_compare(two_visits, tmp_path):
+    path, first, second = two_visits
+    out = tmp_path / "first.html"
+    assert main(["report", str(first), "-o", str(out), "--record", str(path)]) == 0
+    page = out.read_text()
+    assert "Patient P-0042 (JD)" in page and "No earlier visit of this patient" in page
+    assert page.count("data:image/png;base64,") >= 2 and "<td>cadence</td>" in page
+
+
+def test_report_errors_are_one_line_with_what_to_do(two_visits, tmp_path, capsys):
+    path, _, _ = two_visits
+    assert main(["report", "999", "-o", str(tmp_path / "x.pdf"), "--record", str(path)]) == 2
+    assert "no session 999" in capsys.readouterr().err
+    assert main(["report", "1", "-o", str(tmp_path / "x.docx"), "--record", str(path)]) == 2
+    assert ".pdf or .html" in capsys.readouterr().err
+    assert main(["report", "1", "-o", str(tmp_path / "x.pdf"), "--record", str(tmp_path / "none.sqlite")]) == 2
+    assert "no clinic record" in capsys.readouterr().err.lower()
+    assert not (tmp_path / "none.sqlite").exists()
