@@ -234,10 +234,10 @@ def run(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "hash-password":
         return _hash_password(args.name)
-    if args.command == "report":
-        from .cli_record import run_report
+    if args.command in ("report", "batch"):
+        from .cli_record import run_batch_command, run_report
 
-        return run_report(args)
+        return run_report(args) if args.command == "report" else run_batch_command(args)
     for path, what in ((getattr(args, "output", None), "output"), (getattr(args, "csv", None), "CSV"),
                        (args.annotated, "annotated video"), (getattr(args, "json", None), "JSON")):
         _check_output(path, args.clip, what)

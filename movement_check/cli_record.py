@@ -1,4 +1,5 @@
-"""The command line's clinic-record commands: ``report`` (one visit as PDF or HTML)."""
+"""The command line's clinic commands: ``report`` (one visit as PDF or HTML) and ``batch`` (a folder of clips
+through one test, in parallel, to CSV)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,16 @@ def add_parsers(sub) -> None:
                      help="the clinic record (default: the app's, from movement-check.toml or "
                           "MOVEMENT_CHECK_RECORD, else movement-check-data/record.sqlite)")
     rep.add_argument("--no-figures", action="store_true", help="leave the figures out")
+
+    from .assessments import TESTS
+
+    bat = sub.add_parser("batch", help="every clip in a folder through one test, in parallel; one CSV row each")
+    bat.add_argument("folder", help="the folder of clips (mp4, mov, m4v, webm, avi, mkv)")
+    bat.add_argument("--test", required=True, choices=TESTS, help="which test the clips show")
+    bat.add_argument("--out", required=True, metavar="results.csv", help="where to write the CSV")
+    bat.add_argument("--workers", type=int, default=2, help="worker processes (default 2; 1 = no extra process)")
+    bat.add_argument("--model", default="full", help="pose model: full (bundled, default), lite, or a .task file")
+    bat.add_argument("--height-cm", type=float, metavar="CM", help="the patients' height, for gait distances")
 
 
 def record_location(args: argparse.Namespace) -> str:
@@ -51,3 +62,35 @@ def run_report(args: argparse.Namespace) -> int:
         out.write_text(to_html(report), encoding="utf-8")
     print(f"wrote {out}", file=sys.stderr)
     return 0
+
+
+def run_batch_command(args: argparse.Namespace) -> int:
+    from .batch import clips_in, run_batch, write_csv
+
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        raise InputError(f"The folder {out.parent} does not exist.")
+    if not 1 <= args.workers <= 32:
+        raise InputError("--workers is 1 to 32.")
+    clips = clips_in(args.folder)
+    shown = sys.stderr.isatty()
+
+    def progress(done: int, total: int, row) -> None:
+        bar = "#" * int(30 * done / total)
+        note = "" if row.status == "ok" else f"  {row.clip}: {row.reason}"
+        if shown:
+            sys.stderr.write(f"\rbatch [{bar:<30}] {done}/{total} clips" + ("\n" + note.strip() + "\n" if note else ""))
+        elif note:
+            sys.stderr.write(note.strip() + "\n")
+        sys.stderr.flush()
+
+    options = {"height_cm": args.height_cm} if args.height_cm else {}
+    rows = run_batch(clips, args.test, workers=args.workers, model=args.model, options=options, progress=progress)
+    write_csv(rows, out)
+    failed = [r for r in rows if r.status != "ok"]
+    if shown:
+        sys.stderr.write("\n")
+    print(f"{len(rows) - len(failed)} of {len(rows)} clips analysed; wrote {out}", file=sys.stderr)
+    for r in failed:
+        print(f"  not analysed: {r.clip}: {r.reason}", file=sys.stderr)
+    return 0 if len(failed) < len(rows) else 2
