@@ -1,7 +1,8 @@
 """movement-check in the browser (Streamlit). Streamlit lives here and in app_pages/ only.
 
 Pages: home (/), the therapist's live visit (/therapist), the patient's page
-(/patient, opened from the therapist's link), clip analysis (/clip).
+(/patient, opened from the therapist's link), clip analysis (/clip), the patient
+record with trends, prescriptions and reports (/patients).
 """
 
 import streamlit as st
@@ -12,5 +13,6 @@ pages = [
     st.Page("app_pages/therapist.py", title="Live visit (therapist)", url_path="therapist"),
     st.Page("app_pages/patient.py", title="Patient", url_path="patient"),
     st.Page("app_pages/upload.py", title="Analyse a clip", url_path="clip"),
+    st.Page("app_pages/patients.py", title="Patients (therapist)", url_path="patients"),
 ]
 st.navigation(pages, position="hidden" if st.query_params.get("code") else "sidebar").run()

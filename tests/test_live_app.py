@@ -277,3 +277,34 @@ def test_a_visit_for_a_patient_id_keeps_the_check_in_and_a_bad_id_is_refused_wit
     assert "3" in list(table["Answer"])
     (session,) = state.clinic_record().sessions("P-0043")
     assert session.checkin.pain_now == 3 and session.therapist == "jdoe"
+
+
+def test_the_patients_page_shows_two_visits_their_trends_and_makes_the_report(live_env, tmp_path):
+    from app_pages import state
+    from movement_check.checkin import CheckIn
+    from tests.test_record import gait_result
+
+    record = state.clinic_record()
+    record.add_patient("P-0042", initials="JD")
+    for when, pain, cadence in (("2026-10-01T10:00:00+00:00", 6, 96.0), ("2026-11-01T10:00:00+00:00", 3, 116.0)):
+        sid = record.start_session("P-0042", "visit", therapist="jdoe", started_at=when)
+        record.save_checkin(sid, CheckIn(pain_now=pain))
+        result, poses = gait_result(cadence)
+        record.add_test(sid, result, trajectory=poses.npz_bytes(), step="walk-side")
+    at = _signed_in()
+    at = at.switch_page("app_pages/patients.py").run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="patient").value == "P-0042"
+    titles = [m.value for m in at.markdown]
+    assert any("Cadence" in t for t in titles) and any("Pain now" in t for t in titles)
+    assert len(at.expander) == 2 and "2026-11-01" in at.expander[0].label
+    at.button(key="report-2").click().run()
+    assert not at.exception, at.exception
+    assert len(at.get("download_button")) == 2                     # the visit's report, PDF and HTML
+    # the prescribed exercise is kept
+    at.selectbox(key="rx-kind").select("walk")                         # a form: sent with its button
+    at.number_input(key="rx-minutes").set_value(3.0)
+    next(b for b in at.button if b.label == "Prescribe").click().run()
+    assert not at.exception
+    (rx,) = record.prescriptions("P-0042")
+    assert rx.exercise.exercise == "walk" and rx.exercise.minutes == 3.0

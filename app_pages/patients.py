@@ -1,0 +1,112 @@
+"""The therapist's patient record: visits and home checks over time, trends of the key metrics,
+home-exercise adherence per week, prescriptions, and each visit's report (PDF / HTML)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from movement_check.history import adherence, trends
+from movement_check.home import EXERCISES, HomeExercise
+from movement_check.record import Record, SessionRecord
+from movement_check.report import to_html, to_pdf, visit_report
+
+from app_pages.checkin_form import checkin_summary
+from app_pages.state import record_or_stop, therapist_or_sign_in
+
+KIND_WORDS = {"visit": "Video visit", "home": "Home check", "upload": "Uploaded clip"}
+
+
+def trend_charts(sessions: list[SessionRecord]) -> None:
+    series = trends(sessions)
+    if not series:
+        st.info("No key metric measured yet.")
+        return
+    cols = st.columns(2)
+    for i, s in enumerate(series):
+        with cols[i % 2]:
+            st.markdown(f"**{s.title}** ({s.unit})")
+            st.line_chart({"when": [p.when[:10] for p in s.points], s.title: [p.value for p in s.points]},
+                          x="when", y=s.title, height=180)
+
+
+def prescriptions_panel(record: Record, patient_id: str, therapist: str) -> int:
+    """The current prescriptions, a form for a new one; the checks a week asked for (the largest)."""
+    current = record.prescriptions(patient_id)
+    for p in current:
+        cols = st.columns([5, 1])
+        cols[0].write(f"**{p.exercise.title}**: {p.exercise.instruction()} {p.exercise.per_week} times a week "
+                      f"(since {p.created_at[:10]})")
+        if cols[1].button("End", key=f"end-rx-{p.id}"):
+            record.end_prescription(p.id)
+            st.rerun()
+    with st.form("prescribe"):
+        st.markdown("**Prescribe a home exercise**")
+        exercise = st.selectbox("Exercise", list(EXERCISES), format_func=lambda k: EXERCISES[k][0], key="rx-kind")
+        cols = st.columns(4)
+        reps = cols[0].number_input("Repetitions per side", 1, 50, 10, key="rx-reps")
+        hold = cols[1].number_input("Hold (s)", 0.0, 60.0, 5.0, key="rx-hold")
+        minutes = cols[2].number_input("Walking (min)", 0.25, 60.0, 2.0, key="rx-minutes")
+        per_week = cols[3].number_input("Checks a week", 1, 14, 5, key="rx-week")
+        if st.form_submit_button("Prescribe"):
+            try:
+                rx = HomeExercise(exercise, repetitions_per_side=int(reps), hold_s=float(hold),
+                                  minutes=float(minutes), per_week=int(per_week))
+            except ValueError as exc:
+                st.error(str(exc))
+            else:
+                record.prescribe(patient_id, rx, therapist=therapist)
+                st.rerun()
+    return max((p.exercise.per_week for p in current), default=0)
+
+
+def report_buttons(record: Record, session: SessionRecord) -> None:
+    cols = st.columns(2)
+    if cols[0].button("Make the report", key=f"report-{session.id}"):
+        report = visit_report(record, session.id)
+        with tempfile.TemporaryDirectory() as tmp:
+            pdf = to_pdf(report, Path(tmp) / "report.pdf").read_bytes()
+        st.session_state[f"report-{session.id}-files"] = (pdf, to_html(report))
+    files = st.session_state.get(f"report-{session.id}-files")
+    if files:
+        name = f"{session.patient_id}-{session.started_at[:10]}-session-{session.id}"
+        cols[0].download_button("Report (PDF)", files[0], f"{name}.pdf", "application/pdf", key=f"pdf-{session.id}")
+        cols[1].download_button("Report (HTML)", files[1], f"{name}.html", "text/html", key=f"html-{session.id}")
+
+
+def main() -> None:
+    st.title("Patients")
+    therapist = therapist_or_sign_in()
+    record = record_or_stop()
+    patients = record.patients()
+    if not patients:
+        st.info("No patient in the record yet: start a live visit with a patient ID, or analyse a clip for one.")
+        return
+    ids = [p for p, _ in patients]
+    initials = dict(patients)
+    patient_id = st.selectbox("Patient", ids, key="patient",
+                              format_func=lambda p: p + (f" ({initials[p]})" if initials[p] else ""))
+    sessions = record.sessions(patient_id)
+    st.header("Trends")
+    trend_charts(sessions)
+    st.header("Home exercises")
+    per_week = prescriptions_panel(record, patient_id, therapist)
+    weeks = adherence(sessions, per_week) if per_week else []
+    if weeks:
+        st.dataframe([{"week": w, "checks": n, "adherence %": round(pct)} for w, n, pct in weeks], hide_index=True)
+    st.header("Sessions")
+    for s in reversed(sessions):
+        with st.expander(f"{KIND_WORDS[s.kind]} · {s.started_at[:16].replace('T', ' ')} UTC · session {s.id}"
+                         + (" · RED FLAG" if s.checkin is not None and s.checkin.stops_tests else "")):
+            if s.kind == "visit":
+                checkin_summary(s.checkin)
+            for t in s.tests:
+                st.markdown(f"**{t.test}**" + (f" ({t.step})" if t.step else ""))
+                st.dataframe([{k: m.get(k) for k in ("name", "side", "value", "unit", "flag")}
+                              for m in t.result.get("metrics", [])], hide_index=True)
+            report_buttons(record, s)
+
+
+main()
