@@ -109,7 +109,7 @@ def metric_rows(result: dict) -> list[tuple[str, str, str, str, str]]:
 def change_rows(report: VisitReport) -> list[tuple[str, str, str, str, str]]:
     def signed(c: Change) -> str:
         d = c.difference
-        return "-" if d is None else _fmt(d, c.unit).replace(_fmt(d), f"{d:+.1f}", 1)
+        return "-" if d is None else ("+" if d >= 0 else "-") + _fmt(abs(d), c.unit)
     return [(c.label, c.side or "", _fmt(c.before, c.unit), _fmt(c.now, c.unit), signed(c)) for c in report.changes]
 
 

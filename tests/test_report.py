@@ -88,3 +88,12 @@ def test_report_errors_are_one_line_with_what_to_do(two_visits, tmp_path, capsys
     assert main(["report", "1", "-o", str(tmp_path / "x.pdf"), "--record", str(tmp_path / "none.sqlite")]) == 2
     assert "no clinic record" in capsys.readouterr().err.lower()
     assert not (tmp_path / "none.sqlite").exists()
+
+
+def test_a_change_in_seconds_keeps_its_sign_and_precision():
+    from movement_check.history import Change
+    from movement_check.report import VisitReport, change_rows
+
+    report = VisitReport(session=None, initials=None, previous=None,
+                         changes=[Change("Leg raise: hold", "s", "left", 5.25, 5.2)])
+    assert change_rows(report) == [("Leg raise: hold", "left", "5.25 s", "5.20 s", "-0.05 s")]
