@@ -24,6 +24,7 @@ KEY_METRICS: tuple[tuple[str, str, str, str], ...] = (
     ("leg-raise", "hold_time", "Leg raise: hold", "s"),
 )
 PAIN = ("check-in", "pain_now", "Pain now (0-10)", "/10")
+Key = tuple[str, str, str | None]          # (test, metric, side)
 
 
 @dataclass(frozen=True)
@@ -51,24 +52,13 @@ class Series:
 def trends(sessions: list[SessionRecord]) -> list[Series]:
     """Each key metric (and pain) that has at least one value, per side, as a series over the sessions
     (oldest first). A test repeated in one session gives one point per test."""
-    found: dict[tuple[str, str, str | None], list[Point]] = {}
+    found: dict[Key, list[Point]] = {}
     for s in sessions:
-        if s.checkin is not None:
-            found.setdefault((PAIN[0], PAIN[1], None), []).append(
-                Point(s.id, s.started_at, s.kind, float(s.checkin.pain_now)))
-        for t in s.tests:
-            for m in t.result.get("metrics", []):
-                if m.get("value") is None or not any(t.test == kt and m["name"] == km for kt, km, _, _ in KEY_METRICS):
-                    continue
-                found.setdefault((t.test, m["name"], m.get("side")), []).append(
-                    Point(s.id, s.started_at, s.kind, float(m["value"])))
-    out = []
-    for test, metric, label, unit in (PAIN,) + KEY_METRICS:
-        for side in (None, "left", "right"):
-            points = found.get((test, metric, side))
-            if points:
-                out.append(Series(test, metric, label, unit, side, tuple(points)))
-    return out
+        for key, value in _readings(s):
+            found.setdefault(key, []).append(Point(s.id, s.started_at, s.kind, value))
+    return [Series(test, metric, label, unit, side, tuple(found[(test, metric, side)]))
+            for test, metric, label, unit in (PAIN,) + KEY_METRICS for side in (None, "left", "right")
+            if (test, metric, side) in found]
 
 
 @dataclass(frozen=True)
@@ -103,14 +93,21 @@ def changes(now: SessionRecord, before: SessionRecord | None) -> list[Change]:
     return out
 
 
-def _values(s: SessionRecord) -> dict[tuple[str, str, str | None], float]:
-    sums: dict[tuple[str, str, str | None], list[float]] = {}
+def _readings(s: SessionRecord):
+    """(key, value) for the session's pain score and each measured metric of its tests, in order."""
     if s.checkin is not None:
-        sums[(PAIN[0], PAIN[1], None)] = [float(s.checkin.pain_now)]
+        yield (PAIN[0], PAIN[1], None), float(s.checkin.pain_now)
     for t in s.tests:
         for m in t.result.get("metrics", []):
             if m.get("value") is not None:
-                sums.setdefault((t.test, m["name"], m.get("side")), []).append(float(m["value"]))
+                yield (t.test, m["name"], m.get("side")), float(m["value"])
+
+
+def _values(s: SessionRecord) -> dict[Key, float]:
+    """The session's readings by key; the mean when a test was repeated."""
+    sums: dict[Key, list[float]] = {}
+    for key, value in _readings(s):
+        sums.setdefault(key, []).append(value)
     return {k: sum(v) / len(v) for k, v in sums.items()}
 
 
