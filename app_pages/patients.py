@@ -3,21 +3,17 @@ home-exercise adherence per week, prescriptions, and each visit's report (PDF / 
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
+import io
 
 import streamlit as st
 
 from movement_check.history import adherence, trends
 from movement_check.home import EXERCISES, HomeExercise
-from movement_check.record import Record, SessionRecord
+from movement_check.record import KINDS, Record, SessionRecord
 from movement_check.report import to_html, to_pdf, visit_report
 
 from app_pages.checkin_form import checkin_summary
 from app_pages.state import record_or_stop, therapist_or_sign_in
-
-KIND_WORDS = {"visit": "Video visit", "home": "Home check", "upload": "Uploaded clip"}
-
 
 def trend_charts(sessions: list[SessionRecord]) -> None:
     series = trends(sessions)
@@ -66,9 +62,9 @@ def report_buttons(record: Record, session: SessionRecord) -> None:
     cols = st.columns(2)
     if cols[0].button("Make the report", key=f"report-{session.id}"):
         report = visit_report(record, session.id)
-        with tempfile.TemporaryDirectory() as tmp:
-            pdf = to_pdf(report, Path(tmp) / "report.pdf").read_bytes()
-        st.session_state[f"report-{session.id}-files"] = (pdf, to_html(report))
+        pdf = io.BytesIO()
+        to_pdf(report, pdf)
+        st.session_state[f"report-{session.id}-files"] = (pdf.getvalue(), to_html(report))
     files = st.session_state.get(f"report-{session.id}-files")
     if files:
         name = f"{session.patient_id}-{session.started_at[:10]}-session-{session.id}"
@@ -98,7 +94,7 @@ def main() -> None:
         st.dataframe([{"week": w, "checks": n, "adherence %": round(pct)} for w, n, pct in weeks], hide_index=True)
     st.header("Sessions")
     for s in reversed(sessions):
-        with st.expander(f"{KIND_WORDS[s.kind]} · {s.started_at[:16].replace('T', ' ')} UTC · session {s.id}"
+        with st.expander(f"{KINDS[s.kind]} · {s.started_at[:16].replace('T', ' ')} UTC · session {s.id}"
                          + (" · RED FLAG" if s.checkin is not None and s.checkin.stops_tests else "")):
             if s.kind == "visit":
                 checkin_summary(s.checkin)

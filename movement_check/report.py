@@ -15,6 +15,7 @@ import io
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 from matplotlib import rc_context
@@ -25,7 +26,7 @@ from . import __version__
 from .figures import figure_pngs
 from .history import Change, changes, previous_visit
 from .poses import Poses
-from .record import Record, SessionRecord
+from .record import KINDS, Record, SessionRecord
 
 TEST_TITLES = {"gait": "Gait", "leg-raise": "Leg raise", "foot-rotation": "Foot rotation"}
 
@@ -73,8 +74,7 @@ def visit_report(record: Record, session_id: int, *, with_figures: bool = True) 
 def _heading(r: VisitReport) -> list[str]:
     s = r.session
     who = f"Patient {s.patient_id}" + (f" ({r.initials})" if r.initials else "")
-    kind = {"visit": "Video visit", "home": "Home-exercise check", "upload": "Uploaded clip"}[s.kind]
-    lines = [who, f"{kind}, {s.started_at[:16].replace('T', ' ')} UTC"
+    lines = [who, f"{KINDS[s.kind]}, {s.started_at[:16].replace('T', ' ')} UTC"
              + (f", therapist {s.therapist}" if s.therapist else "")]
     return lines
 
@@ -227,11 +227,11 @@ class _Pages:
             self.fig = None
 
 
-def to_pdf(report: VisitReport, path: str | Path) -> Path:
-    """The report as an A4 PDF at ``path`` (text as real, searchable text)."""
-    path = Path(path)
+def to_pdf(report: VisitReport, out: str | Path | BinaryIO) -> None:
+    """The report as an A4 PDF (text as real, searchable text), to a file path or a binary file object
+    (a page's download: nothing written to disk)."""
     s = report.session
-    with rc_context({"pdf.fonttype": 42}), PdfPages(path, metadata={"Title": "movement-check visit report",
+    with rc_context({"pdf.fonttype": 42}), PdfPages(out, metadata={"Title": "movement-check visit report",
                                                                     "Creator": f"movement-check {__version__}"}) as pdf:
         pages = _Pages(pdf)
         pages.text("movement-check visit report", size=16, bold=True)
@@ -271,4 +271,3 @@ def to_pdf(report: VisitReport, path: str | Path) -> Path:
         pages.text(f"movement-check {__version__}. A value without a normal range has no validated cut-off.",
                    size=8)
         pages.flush()
-    return path

@@ -24,7 +24,8 @@ from ..home import HomeExercise
 from . import schema
 from .migrations import upgrade
 
-KINDS = ("visit", "home", "upload")
+# a session's kind -> what the pages and reports call it
+KINDS = {"visit": "Video visit", "home": "Home-exercise check", "upload": "Uploaded clip"}
 PATIENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
 INITIALS = re.compile(r"^[A-Za-z]{1,4}$")
 
