@@ -163,10 +163,15 @@ def _times(text: str) -> tuple[float, ...]:
     return values
 
 
+def check_height_cm(height_cm: float | None) -> None:
+    """--height-cm must be a person's height (``analyze`` and ``batch``)."""
+    if height_cm is not None and not 50 <= height_cm <= 250:
+        raise InputError(f"--height-cm {height_cm:g} is not a person's height in centimetres.")
+
+
 def _test_options(args) -> dict:
     """The test's settings from the command line (each test takes the ones it knows)."""
-    if args.height_cm is not None and not 50 <= args.height_cm <= 250:
-        raise InputError(f"--height-cm {args.height_cm:g} is not a person's height in centimetres.")
+    check_height_cm(args.height_cm)
     if args.prescribed_reps is not None and not 1 <= args.prescribed_reps <= 200:
         raise InputError(f"--prescribed-reps {args.prescribed_reps}: give the raises per side, 1 to 200.")
     if args.prescribed_hold_s is not None and not 0 <= args.prescribed_hold_s <= 300:

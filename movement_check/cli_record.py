@@ -66,7 +66,9 @@ def run_report(args: argparse.Namespace) -> int:
 
 def run_batch_command(args: argparse.Namespace) -> int:
     from .batch import clips_in, run_batch, write_csv
+    from .cli import check_height_cm
 
+    check_height_cm(args.height_cm)
     out = Path(args.out)
     if not out.parent.is_dir():
         raise InputError(f"The folder {out.parent} does not exist.")

@@ -38,3 +38,5 @@ def test_batch_refuses_a_folder_without_clips_and_a_bad_output_folder(tmp_path, 
     assert "No clips in" in capsys.readouterr().err
     assert main(["batch", str(tmp_path), "--test", "gait", "--out", str(tmp_path / "no" / "r.csv")]) == 2
     assert "does not exist" in capsys.readouterr().err
+    assert main(["batch", str(tmp_path), "--test", "gait", "--out", str(tmp_path / "r.csv"), "--height-cm", "17"]) == 2
+    assert "not a person's height" in capsys.readouterr().err
