@@ -70,4 +70,5 @@ def checkin_summary(checkin: CheckIn | None) -> None:
         return
     if checkin.stops_tests:
         red_flag_notice(checkin)
-    st.table({"Question": [q for q, _ in checkin.summary()], "Answer": [a for _, a in checkin.summary()]})
+    lines = checkin.summary()
+    st.table({"Question": [q for q, _ in lines], "Answer": [a for _, a in lines]})

@@ -11,7 +11,7 @@ The record keeps its schema version in the one-row table ``schema_version``.
 To change the schema: change ``schema.py``, then append to ``MIGRATIONS`` a function that brings a
 database of the previous version to the new one (portable SQL: ``ALTER TABLE ... ADD COLUMN``,
 ``CREATE TABLE`` through SQLAlchemy), and a test that upgrades a database of the old version with
-data in it (tests/test_record.py freezes each old version's tables).
+data in it (tests/record_v1.py freezes version 1's tables; tests/test_record.py upgrades it).
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from sqlalchemy.engine import Connection, Engine
 from . import schema
 
 version_table = Table("schema_version", MetaData(), Column("version", Integer, nullable=False))
-
 
 
 def _v2_home_exercises(conn: Connection) -> None:

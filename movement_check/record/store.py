@@ -258,8 +258,8 @@ class Record:
                                        .where(t.c.session_id == row["id"]).order_by(t.c.id)).mappings()]
         return SessionRecord(id=row["id"], patient_id=row["patient_id"], kind=row["kind"],
                              therapist=row["therapist"], started_at=row["started_at"], ended_at=row["ended_at"],
-                             note=row["note"], prescription_id=row["prescription_id"], checkin=CheckIn.from_dict(answers) if answers else None,
-                             tests=tests)
+                             note=row["note"], prescription_id=row["prescription_id"],
+                             checkin=CheckIn.from_dict(answers) if answers else None, tests=tests)
 
 
 def _safe(where: str | Path) -> str:
