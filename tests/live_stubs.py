@@ -43,3 +43,11 @@ class KnownPeople:
 def grey_frame(size: tuple[int, int], level: int = 128) -> np.ndarray:
     w, h = size
     return np.full((h, w, 3), level, np.uint8)
+
+
+def feed_grey(poses: Poses, stream, *, batch: int = 1, level: int = 128) -> None:
+    """Feed a live stream a grey frame per time of ``poses``, ``batch`` frames per call (the stub model
+    "sees" the known landmarks at those times)."""
+    t = poses.times
+    for i in range(0, len(t), batch):
+        stream.receive([(float(s), grey_frame(poses.frame_size, level)) for s in t[i:i + batch]])

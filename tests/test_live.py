@@ -17,18 +17,11 @@ from movement_check.live import LiveStream
 from movement_check.protocol import STEPS, step
 from movement_check.recording import Recording
 from movement_check.visits import ENDED, EXPIRED, TAKEN, UNKNOWN, Refused, VisitBook
-from tests.live_stubs import KnownPeople, grey_frame
+from tests.live_stubs import KnownPeople, feed_grey, grey_frame
 from tests.raiser import Raise, Script as RaiseScript, perform, profile
 from tests.walker import Camera, Script, walk
 
 FRONT = Camera(position=(12.0, 0.0, 1.0), target=(0.0, 0.0, 0.9), focal_px=900.0, size=(1280, 720))
-
-
-def _frames(poses, stream: LiveStream, *, batch: int = 1, level: int = 128):
-    """Feed ``stream`` a grey frame per time of ``poses``, ``batch`` frames per call."""
-    t = poses.times
-    for i in range(0, len(t), batch):
-        stream.receive([(float(s), grey_frame(poses.frame_size, level)) for s in t[i:i + batch]])
 
 
 def _stream(*people) -> tuple[LiveStream, KnownPeople]:
@@ -124,7 +117,7 @@ def test_every_frame_is_recorded_but_only_the_newest_of_each_batch_is_analysed_l
     poses, _ = walk(Script(segments=[("walk", 2.0)]))
     stream, model = _stream(poses)
     stream.start_step(step("walk-side"), name="walk")
-    _frames(poses, stream, batch=3)
+    feed_grey(poses, stream, batch=3)
     stopped, recording = stream.stop_step()
     assert stopped is step("walk-side")
     assert len(recording) == len(poses)                             # every frame kept
@@ -135,7 +128,7 @@ def test_every_frame_is_recorded_but_only_the_newest_of_each_batch_is_analysed_l
     assert view.frames_processed == len(model.calls)
     assert view.step is None and view.jpeg is not None
     # frames after the step are not recorded
-    _frames(poses, stream)
+    feed_grey(poses, stream)
     assert len(recording) == len(poses)
 
 
@@ -159,13 +152,13 @@ def test_the_live_figure_keeps_the_last_seconds_only_and_the_estimator_restarts_
         return models[-1]
 
     stream = LiveStream("full", estimator_factory=factory, figure_s=10.0)
-    _frames(poses, stream)
+    feed_grey(poses, stream)
     view = stream.view()
     assert view.angle_times[-1] - view.angle_times[0] <= 10.0
     assert set(view.angles) == {"left_knee", "right_knee", "left_hip", "right_hip"}
     assert len(view.angles["left_knee"]) == len(view.angle_times)
     # the patient reconnects: times start again from 0, and a fresh graph takes them
-    _frames(poses, stream)
+    feed_grey(poses, stream)
     assert len(models) == 2 and models[0].closed
 
 
@@ -173,7 +166,7 @@ def test_pain_marks_are_seconds_into_the_step():
     poses, _ = walk(Script(segments=[("walk", 3.0)]))
     stream, _ = _stream(poses)
     assert stream.pain_mark() is None
-    _frames(poses, stream)                                               # before the step
+    feed_grey(poses, stream)                                               # before the step
     stream.start_step(step("slr-left"), name="slr")
     more = poses.with_arrays(times=poses.times + 10.0)
     stream._factory = lambda: KnownPeople(more)
@@ -267,7 +260,7 @@ def test_a_step_is_analysed_from_every_frame_received():
     visit = book.create("jdoe")
     visit.stream._factory = lambda: KnownPeople(poses)
     visit.start_step(step("walk-side"))
-    _frames(poses, visit.stream, batch=4)
+    feed_grey(poses, visit.stream, batch=4)
     # the result's frames go through the real pose model: stub it with the same known walker
     import movement_check.extraction as extraction
     real = extraction.PoseEstimator

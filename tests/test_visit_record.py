@@ -9,7 +9,7 @@ from movement_check.live import LiveStream
 from movement_check.protocol import step
 from movement_check.record import Record, RecordError
 from movement_check.visits import RedFlagStop, VisitBook
-from tests.live_stubs import KnownPeople, grey_frame
+from tests.live_stubs import KnownPeople, feed_grey, grey_frame
 from tests.walker import Script, walk
 
 
@@ -25,8 +25,7 @@ def test_a_visit_for_a_patient_keeps_its_check_in_and_each_steps_result(tmp_path
     answers = CheckIn(pain_now=5, since_last="same", leg_pain=True)
     visit.check_in(answers)
     visit.start_step(step("walk-side"))
-    for t in poses.times:
-        visit.stream.receive([(float(t), grey_frame(poses.frame_size))])
+    feed_grey(poses, visit.stream)
     monkeypatch.setattr(extraction, "PoseEstimator", lambda model, settings: KnownPeople(poses))
     visit.stop_step(wait=True, height_cm=175)
     visit.end()
