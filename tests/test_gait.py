@@ -124,3 +124,28 @@ def test_few_strides_report_values_but_withhold_flags():
     assert si.value is not None and abs(si.value) > 10
     assert si.flag is None and si.note.startswith("not flagged: only")
     assert any("not reliable" in w for w in found.warnings)
+
+
+def _foot_tops(times, top_times):
+    """Toe height over the ankle (px): a smooth hump on each known top time, flat foot between."""
+    return sum(12.0 * np.exp(-0.5 * ((times - t) / 0.09) ** 2) for t in top_times)
+
+
+def test_front_view_strikes_move_to_the_foot_top():
+    from movement_check.events import Extremum, foot_top_strikes
+    fps, tops = 25.0, [1.131, 2.262, 3.409]
+    times = np.arange(int(4.2 * fps)) / fps
+    coarse = [Extremum(t * fps - 4.0, t - 4.0 / fps, 0.0) for t in tops]   # heel plateau: 4 frames early
+    found, kept = foot_top_strikes(times, _foot_tops(times, tops), coarse, stride_s=1.13)
+    assert kept == 0
+    assert [e.time_s for e in found] == pytest.approx(tops, abs=0.1 / fps)
+
+
+def test_front_view_strike_without_a_foot_top_is_kept():
+    from movement_check.events import Extremum, foot_top_strikes
+    fps = 25.0
+    times = np.arange(100) / fps
+    rising = times * 3.0                                   # no top near the strike: only an edge value
+    coarse = [Extremum(50.0, 2.0, 0.0)]
+    found, kept = foot_top_strikes(times, rising, coarse, stride_s=1.1)
+    assert kept == 1 and found == coarse

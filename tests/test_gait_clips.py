@@ -73,9 +73,9 @@ def test_studio_side_and_front_toe_offs_within_2_frames(gait):
     assert compared >= 4
 
 
-@pytest.mark.xfail(strict=True, reason="front-view heel strikes come ~4 frames before the side view's on this pair "
-                                       "(toe-offs agree), and 2-4 frames after the truth on the rendered clip: "
-                                       "the frontal heel-strike method is still open")
+@pytest.mark.xfail(strict=True, reason="front-view heel strikes (the foot's terminal-swing top) come 1.1-2.5 "
+                                       "frames before the side view's on this pair (toe-offs agree): one of five "
+                                       "is over 2 frames; the frontal heel-strike method is still open")
 def test_studio_side_and_front_heel_strikes_within_2_frames(gait):
     side = gait(VIDEOS / "studio_walk_side.mp4")
     front = gait(VIDEOS / "studio_walk_front.mp4")
@@ -91,11 +91,11 @@ def test_rendered_front_walk_cadence(gait):
     result = gait(SYNTHETIC / "walk_front_tracking_30fps.mp4")
     assert result["quality"]["assessment"]["view"] == "front"
     assert _value(result, "cadence") == pytest.approx(truth["cadence_prescribed_steps_per_min"], rel=0.015)
-    # every true heel strike is found, late by the documented front-view bias (< 5 frames)
+    # every true heel strike is found, within 2 frames (measured 1.0-1.9 early; the heel alone was 2-5 late)
     for s in ("left", "right"):
         found = _strikes(result, s) * truth["fps"]
         for frame in truth["events_frames"][s]["heel_strike"]:
-            assert np.min(np.abs(found - frame)) < 5
+            assert np.min(np.abs(found - frame)) <= 2.0
 
 
 def test_two_people_sample_analyses_the_walker(gait):

@@ -9,13 +9,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..events import HEEL_STRIKE, Extremum, dominant_period, zeni_events
+from ..events import HEEL_STRIKE, Extremum, dominant_period, foot_top_strikes, zeni_events
 from ..events import TOE_OFF
 from ..landmarks import LEG, Landmark as L
 from ..poses import Poses
 from ..walking import SIDE, Bout, find_bouts, leg_length_px, midpoint
 from .stride_stats import SIDES
-
 
 
 @dataclass
@@ -47,6 +46,15 @@ def ahead_signals(poses: Poses, bout: Bout, side: str) -> tuple[np.ndarray, np.n
     return heel_ahead, toe_ahead
 
 
+def toe_above_ankle(poses: Poses, bout: Bout, side: str) -> np.ndarray:
+    """How far the toe is above the ankle in the image (pixels, up positive), within the bout (NaN elsewhere)."""
+    _, _, ankle, _, toe = LEG[side]
+    sl = slice(bout.start, bout.stop)
+    out = np.full(len(poses), np.nan)
+    out[sl] = poses.image[sl, ankle, 1] - poses.image[sl, toe, 1]
+    return out
+
+
 def detect_events(poses: Poses, bouts: list[Bout]) -> dict[int, dict[str, dict[str, list[Extremum]]]]:
     """Per bout, per side: heel strikes and toe-offs (refined extrema)."""
     leg = leg_length_px(poses)
@@ -60,6 +68,9 @@ def detect_events(poses: Poses, bouts: list[Bout]) -> dict[int, dict[str, dict[s
         out[b] = {}
         for side in SIDES:
             strikes, offs = zeni_events(poses.times, *signals[side], stride_s=stride_s, scale=scale)
+            if bout.view != SIDE:
+                strikes, _ = foot_top_strikes(poses.times, toe_above_ankle(poses, bout, side), strikes,
+                                              stride_s=stride_s)
             out[b][side] = {HEEL_STRIKE: strikes, TOE_OFF: offs}
     return out
 
