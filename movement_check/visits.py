@@ -32,7 +32,7 @@ from typing import Callable
 from .checkin import CheckIn
 from .live import LiveStream
 from .protocol import Step
-from .record import Record
+from .record import Record, RecordError
 from .step_results import StepOutcome, analyse_step, keep
 
 
@@ -173,7 +173,7 @@ class Visit:
             return
         try:
             write(self.record)
-        except Exception as exc:  # the database went away, a disk filled: say so, lose nothing else
+        except RecordError as exc:  # the database went away, a disk filled: say so, lose nothing else
             with self.lock:
                 self.record_errors.append(f"Not saved in the clinic record: {exc}")
 

@@ -105,12 +105,40 @@ def test_what_the_record_refuses_it_says_why_and_stores_nothing(where):
     kept, _ = gait_result(110.0)
     record.add_test(session, kept)
     broken = {"test": "gait", "metrics": [{"name": "cadence", "value": 100.0}, {"name": None, "value": 1.0}]}
-    with pytest.raises(Exception):
+    with pytest.raises(RecordError, match="could not be written"):
         record.add_test(session, broken)                              # a metric with no name: NOT NULL
     (stored,) = record.session(session).tests                         # the failed write left nothing behind
     assert stored.result == kept
     assert sum(r["name"] == "cadence" for r in record.metric_history("P-9")) == 1
     record.close()
+
+
+def test_an_uploaded_clip_is_filed_as_one_session_and_a_new_patient_is_added(where):
+    record = Record(where)
+    result, poses = gait_result(104.0)
+    session_id, test_id = record.file_test("P-0107", "upload", result, initials="JS", therapist="anna",
+                                           trajectory=poses.npz_bytes(), video="P-0107_gait.mp4")
+    assert record.patients() == [("P-0107", "JS")]
+    (session,) = record.sessions("P-0107")
+    assert (session.id, session.kind, session.therapist) == (session_id, "upload", "anna")
+    assert session.ended_at is not None
+    (test,) = session.tests
+    assert (test.id, test.video, test.result) == (test_id, "P-0107_gait.mp4", result)
+    assert Poses.from_npz_bytes(record.trajectory(test_id)).times.tolist() == poses.times.tolist()
+    with pytest.raises(RecordError, match="names no test"):
+        record.file_test("P-0107", "upload", {"metrics": []})
+    assert len(record.sessions("P-0107")) == 1                        # the refused one left no empty session
+
+
+def test_a_database_failing_underneath_says_so_and_keeps_what_was_stored(where):
+    record = Record(where)
+    result, _ = gait_result(104.0)
+    record.file_test("P-0107", "upload", result)
+    with record.engine.begin() as conn:                               # the server loses a table under us
+        conn.execute(text("DROP TABLE metrics"))
+    with pytest.raises(RecordError, match="could not be written"):
+        record.file_test("P-0107", "upload", result)
+    assert len(record.sessions("P-0107")) == 1
 
 
 def test_a_fresh_record_has_exactly_the_tables_of_the_schema(where):

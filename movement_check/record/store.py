@@ -4,19 +4,22 @@ PostgreSQL (a URL), the same code on both through SQLAlchemy Core.
 Patients are pseudonymous: an ID the clinic chooses (letters, digits, ``-``, ``_``, ``.``) and optional
 initials; nothing else about who they are is asked or kept. A test keeps its result JSON, its metrics
 as rows and the landmark trajectory; video only when the user asked (a file name in ``tests.video``).
-Each write is one transaction: a failure leaves what was stored before untouched.
+Each write is one transaction: a failure leaves what was stored before untouched. A database that
+fails underneath (a server gone, a disk full) raises :class:`RecordError` with the reason, never a
+driver's exception.
 """
 
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, insert, select, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from .. import __version__
 from ..checkin import CheckIn
@@ -106,11 +109,27 @@ class Record:
         try:
             upgrade(self.engine)
         except SQLAlchemyError as exc:
-            raise RecordError(f"cannot open the record at {_safe(where)}: {exc.__class__.__name__}: "
-                              f"{str(exc.orig) if getattr(exc, 'orig', None) else exc}") from exc
+            raise RecordError(f"cannot open the record at {_safe(where)}: {_reason(exc)}") from exc
 
     def close(self) -> None:
         self.engine.dispose()
+
+    @contextmanager
+    def _write(self):
+        """One transaction; a database failure becomes a RecordError (and nothing of it is kept)."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            raise RecordError(f"the clinic record could not be written: {_reason(exc)}") from exc
+
+    @contextmanager
+    def _read(self):
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            raise RecordError(f"the clinic record could not be read: {_reason(exc)}") from exc
 
     # -- patients ---------------------------------------------------------------------------------------------
     def add_patient(self, patient_id: str, *, initials: str | None = None) -> None:
@@ -120,7 +139,7 @@ class Record:
                               f"digit (a pseudonym such as P-0042, not a name); got {patient_id!r}")
         if initials and not INITIALS.match(initials):
             raise RecordError(f"initials are 1-4 letters; got {initials!r}")
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             if conn.execute(select(schema.patients.c.id).where(schema.patients.c.id == patient_id)).first():
                 return
             conn.execute(insert(schema.patients).values(id=patient_id, initials=initials or None,
@@ -128,7 +147,7 @@ class Record:
 
     def patients(self) -> list[tuple[str, str | None]]:
         """(ID, initials) of every patient, by ID."""
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             rows = conn.execute(select(schema.patients.c.id, schema.patients.c.initials)
                                 .order_by(schema.patients.c.id))
             return [tuple(r) for r in rows]
@@ -141,28 +160,37 @@ class Record:
         the prescription it checks."""
         if kind not in KINDS:
             raise RecordError(f"a session is one of {', '.join(KINDS)}; got {kind!r}")
-        try:
-            with self.engine.begin() as conn:
-                return conn.execute(insert(schema.sessions).values(
-                    patient_id=patient_id, kind=kind, therapist=therapist, note=note,
-                    started_at=started_at or now(), prescription_id=prescription_id)).inserted_primary_key[0]
-        except IntegrityError as exc:
-            raise RecordError(f"no patient {patient_id!r} in the record: add the patient first") from exc
+        with self._write() as conn:
+            return self._insert_session(conn, patient_id, kind, therapist=therapist, note=note,
+                                        started_at=started_at, prescription_id=prescription_id)
+
+    def file_test(self, patient_id: str, kind: str, result: dict, *, initials: str | None = None,
+                  therapist: str | None = None, trajectory: bytes | None = None, video: str | None = None,
+                  prescription_id: int | None = None, note: str | None = None) -> tuple[int, int]:
+        """One analysed clip (an upload, a home check) filed as a session of its own, in one transaction:
+        the patient is added if new. Returns (session ID, test ID)."""
+        self.add_patient(patient_id, initials=initials)
+        if kind not in KINDS:
+            raise RecordError(f"a session is one of {', '.join(KINDS)}; got {kind!r}")
+        with self._write() as conn:
+            session_id = self._insert_session(conn, patient_id, kind, therapist=therapist, note=note,
+                                              prescription_id=prescription_id)
+            test_id = self._insert_test(conn, session_id, result, trajectory=trajectory, video=video)
+            conn.execute(update(schema.sessions).where(schema.sessions.c.id == session_id).values(ended_at=now()))
+            return session_id, test_id
 
     # -- home exercises ---------------------------------------------------------------------------------------
     def prescribe(self, patient_id: str, exercise: HomeExercise, *, therapist: str | None = None,
                   created_at: str | None = None) -> int:
         """A home exercise for the patient, from now until ended; its ID."""
-        try:
-            with self.engine.begin() as conn:
-                return conn.execute(insert(schema.prescriptions).values(
-                    patient_id=patient_id, therapist=therapist, exercise=exercise.to_dict(),
-                    created_at=created_at or now())).inserted_primary_key[0]
-        except IntegrityError as exc:
-            raise RecordError(f"no patient {patient_id!r} in the record: add the patient first") from exc
+        with self._write() as conn:
+            self._patient_row(conn, patient_id)
+            return conn.execute(insert(schema.prescriptions).values(
+                patient_id=patient_id, therapist=therapist, exercise=exercise.to_dict(),
+                created_at=created_at or now())).inserted_primary_key[0]
 
     def end_prescription(self, prescription_id: int) -> None:
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             conn.execute(update(schema.prescriptions).where(schema.prescriptions.c.id == prescription_id)
                          .values(ended_at=now()))
 
@@ -172,20 +200,20 @@ class Record:
         query = select(p).where(p.c.patient_id == patient_id).order_by(p.c.created_at, p.c.id)
         if current_only:
             query = query.where(p.c.ended_at.is_(None))
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return [PrescriptionRecord(id=r["id"], patient_id=r["patient_id"], therapist=r["therapist"],
                                        exercise=HomeExercise.from_dict(r["exercise"]), created_at=r["created_at"],
                                        ended_at=r["ended_at"]) for r in conn.execute(query).mappings()]
 
     def end_session(self, session_id: int) -> None:
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             conn.execute(update(schema.sessions).where(schema.sessions.c.id == session_id)
                          .values(ended_at=now()))
 
     def save_checkin(self, session_id: int, checkin: CheckIn) -> None:
         """The session's check-in (a second one replaces the first: the patient corrected an answer)."""
         values = dict(answers=checkin.to_dict(), red_flags=list(checkin.red_flags), created_at=now())
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             self._session_row(conn, session_id)
             table = schema.checkins
             if conn.execute(select(table.c.session_id).where(table.c.session_id == session_id)).first():
@@ -196,31 +224,21 @@ class Record:
     def add_test(self, session_id: int, result: dict, *, trajectory: bytes | None = None,
                  step: str | None = None, video: str | None = None) -> int:
         """Keep one test's result (its JSON dict), metrics and trajectory; the test's ID."""
-        test = result.get("test")
-        if not test:
-            raise RecordError("the result names no test")
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             self._session_row(conn, session_id)
-            test_id = conn.execute(insert(schema.tests).values(
-                session_id=session_id, test=test, step=step, created_at=now(), software_version=__version__,
-                result=result, trajectory=trajectory, video=video)).inserted_primary_key[0]
-            rows = [dict(test_id=test_id, name=m["name"], side=m.get("side"), value=m.get("value"),
-                         unit=m.get("unit"), flag=m.get("flag")) for m in result.get("metrics", [])]
-            if rows:
-                conn.execute(insert(schema.metrics), rows)
-            return test_id
+            return self._insert_test(conn, session_id, result, trajectory=trajectory, step=step, video=video)
 
     def trajectory(self, test_id: int) -> bytes | None:
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return conn.execute(select(schema.tests.c.trajectory).where(schema.tests.c.id == test_id)).scalar()
 
     def session(self, session_id: int) -> SessionRecord:
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return self._session(conn, self._session_row(conn, session_id))
 
     def sessions(self, patient_id: str) -> list[SessionRecord]:
         """The patient's sessions, oldest first, each with its check-in and tests."""
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             rows = conn.execute(select(schema.sessions).where(schema.sessions.c.patient_id == patient_id)
                                 .order_by(schema.sessions.c.started_at, schema.sessions.c.id)).mappings().all()
             return [self._session(conn, r) for r in rows]
@@ -233,10 +251,37 @@ class Record:
                         m.c.value, m.c.unit, m.c.flag)
                  .select_from(s.join(t, t.c.session_id == s.c.id).join(m, m.c.test_id == t.c.id))
                  .where(s.c.patient_id == patient_id).order_by(s.c.started_at, s.c.id, t.c.id, m.c.id))
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]
 
     # -- helpers ----------------------------------------------------------------------------------------------
+    def _insert_session(self, conn, patient_id: str, kind: str, *, therapist: str | None, note: str | None,
+                        started_at: str | None = None, prescription_id: int | None = None) -> int:
+        self._patient_row(conn, patient_id)
+        return conn.execute(insert(schema.sessions).values(
+            patient_id=patient_id, kind=kind, therapist=therapist, note=note, started_at=started_at or now(),
+            prescription_id=prescription_id)).inserted_primary_key[0]
+
+    @staticmethod
+    def _insert_test(conn, session_id: int, result: dict, *, trajectory: bytes | None, step: str | None = None,
+                     video: str | None = None) -> int:
+        test = result.get("test")
+        if not test:
+            raise RecordError("the result names no test")
+        test_id = conn.execute(insert(schema.tests).values(
+            session_id=session_id, test=test, step=step, created_at=now(), software_version=__version__,
+            result=result, trajectory=trajectory, video=video)).inserted_primary_key[0]
+        rows = [dict(test_id=test_id, name=m["name"], side=m.get("side"), value=m.get("value"),
+                     unit=m.get("unit"), flag=m.get("flag")) for m in result.get("metrics", [])]
+        if rows:
+            conn.execute(insert(schema.metrics), rows)
+        return test_id
+
+    @staticmethod
+    def _patient_row(conn, patient_id: str) -> None:
+        if conn.execute(select(schema.patients.c.id).where(schema.patients.c.id == patient_id)).first() is None:
+            raise RecordError(f"no patient {patient_id!r} in the record: add the patient first")
+
     @staticmethod
     def _session_row(conn, session_id: int):
         row = conn.execute(select(schema.sessions).where(schema.sessions.c.id == session_id)).mappings().first()
@@ -260,6 +305,10 @@ class Record:
                              therapist=row["therapist"], started_at=row["started_at"], ended_at=row["ended_at"],
                              note=row["note"], prescription_id=row["prescription_id"],
                              checkin=CheckIn.from_dict(answers) if answers else None, tests=tests)
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    return f"{exc.__class__.__name__}: {str(exc.orig) if getattr(exc, 'orig', None) else exc}"
 
 
 def _safe(where: str | Path) -> str:
