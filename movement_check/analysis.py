@@ -20,6 +20,9 @@ from .extraction import Extraction, ExtractionSettings, Progress, choose, detect
 from .poses import Poses
 from .quality import framing_warnings, quality_summary
 from .results import Result
+from .which_test import detect_test
+
+AUTO = "auto"     # let the tool find which test the clip shows
 
 
 @dataclass
@@ -83,8 +86,19 @@ def analyze_clip(path: str | Path, test: str, settings: ExtractionSettings = Ext
                  progress: Progress | None = None, **options) -> tuple[Result, Prepared]:
     """Clip -> Result for ``test``; whom to follow defaults to the test's preference.
 
+    ``test="auto"``: the test is found from the clip (:func:`movement_check.which_test.detect_test`)
+    and the result's quality says why (``test_detected``).
+
     ``options``: the test's settings, see :func:`assess`.
     """
+    if test == AUTO:
+        # no test's own preference yet: follow the largest person unless told
+        subject = "largest" if subject is None or subject == "auto" else subject
+        prepared = prepare(path, settings, cleaning=cleaning, subject=subject, progress=progress)
+        test, why = detect_test(prepared.poses)
+        result = assess(test, prepared, **options)
+        result.quality["test_detected"] = why
+        return result, prepared
     subject = _subject_for(test, subject)
     prepared = prepare(path, settings, cleaning=cleaning, subject=subject, progress=progress)
     return assess(test, prepared, **options), prepared

@@ -118,7 +118,16 @@ def build_parser() -> argparse.ArgumentParser:
     ext.add_argument("--raw", action="store_true", help="save the trajectories as detected, not cleaned")
 
     ana = sub.add_parser("analyze", parents=[common], help="clip -> a test's result as JSON")
-    ana.add_argument("--test", required=True, choices=TESTS, help="which test the clip shows")
+    ana.add_argument("--test", required=True, choices=TESTS + ("auto",),
+                     help="which test the clip shows; auto: found from the clip (the result says why)")
+    filed = ana.add_argument_group("clinic record")
+    filed.add_argument("--patient", metavar="ID",
+                       help="also file the result and trajectory in the clinic record under this patient ID "
+                            "(a pseudonym such as P-0042, not a name; a new ID is added)")
+    filed.add_argument("--initials", help="the patient's initials, for a new patient (optional)")
+    filed.add_argument("--record", metavar="PATH|URL",
+                       help="the clinic record (default: the app's, from movement-check.toml or "
+                            "MOVEMENT_CHECK_RECORD, else movement-check-data/record.sqlite)")
     ana.add_argument("--json", default="-", metavar="OUT|-",
                      help="where to write the result JSON (default -: standard output)")
     ana.add_argument("--height-cm", type=float, metavar="CM",
@@ -246,6 +255,8 @@ def run(argv: list[str] | None = None) -> int:
     for path, what in ((getattr(args, "output", None), "output"), (getattr(args, "csv", None), "CSV"),
                        (args.annotated, "annotated video"), (getattr(args, "json", None), "JSON")):
         _check_output(path, args.clip, what)
+    if getattr(args, "patient", None) and args.annotated and args.no_blur:
+        raise InputError("A clip kept with the clinic record has faces blurred: drop --no-blur, or --patient.")
     settings, cleaning = _settings(args)
     progress = ProgressBar("pose", enabled=not args.quiet and sys.stderr.isatty())
     try:
@@ -277,18 +288,38 @@ def run(argv: list[str] | None = None) -> int:
         folder = Path(args.figures)
         folder.mkdir(parents=True, exist_ok=True)
         stem = Path(args.clip).stem
-        for name, fig in figures_for(args.test, prepared.poses, **options).items():
+        for name, fig in figures_for(result.test, prepared.poses, **options).items():
             _atomic(str(folder / f"{stem}_{name}.png"), lambda tmp, fig=fig: fig.savefig(tmp, dpi=110, format="png"))
     if args.annotated:
         from .annotate import write_annotated
         everyone = [d.image for d in prepared.extraction.people.detections]
         write_annotated(args.clip, args.annotated, prepared.poses, everyone, blur_faces=not args.no_blur,
                         limits=settings.limits)
+    if args.command == "analyze" and args.patient:
+        _file(args, result, prepared)
     if not args.quiet:
         print(_summary(prepared), file=sys.stderr)
         for warning in (result.warnings if args.command == "analyze" else prepared.warnings):
             print(f"warning: {warning}", file=sys.stderr)
     return 0
+
+
+def _file(args, result, prepared) -> None:
+    """File the analysed clip in the clinic record (an upload session); the annotated clip's name with it
+    when one was written (video is kept only when asked for)."""
+    from .cli_record import record_location
+    from .record import Record, RecordError
+
+    try:
+        record = Record(record_location(args))
+        session_id, _ = record.file_test(args.patient, "upload", result.to_dict(), initials=args.initials,
+                                         trajectory=prepared.poses.npz_bytes(),
+                                         video=str(Path(args.annotated).resolve()) if args.annotated else None)
+    except RecordError as exc:
+        raise InputError(f"Not filed in the clinic record: {exc}. The result itself was written.") from None
+    if not args.quiet:
+        print(f"filed as session {session_id} of patient {args.patient} "
+              f"(movement-check report {session_id} -o report.pdf)", file=sys.stderr)
 
 
 def _hash_password(name: str) -> int:

@@ -86,6 +86,27 @@ def test_extract_and_analyze_sample_clip(tmp_path):
     assert all(m["value"] is not None or m["note"] for m in data["metrics"])
 
 
+def test_analyze_finds_the_test_and_files_it_in_the_record(tmp_path):
+    from movement_check.record import Record
+
+    where = tmp_path / "record.sqlite"
+    code, out_json, err = _run("analyze", SAMPLE_TWO_PEOPLE, "--test", "auto", "--patient", "P-0042",
+                               "--initials", "JD", "--record", where)
+    assert code == 0, err
+    data = json.loads(out_json)
+    assert data["test"] == "gait" and "steady walking" in data["quality"]["test_detected"]
+    assert "filed as session 1 of patient P-0042" in err
+    (session,) = Record(where).sessions("P-0042")
+    assert session.kind == "upload" and session.tests[0].result == data and session.tests[0].has_trajectory
+    assert session.tests[0].video is None                       # no video unless asked for (--annotated)
+    # a bad clip is refused with its reason, and what was filed before is untouched
+    (tmp_path / "notes.mp4").write_text("not a video")
+    code, _, err = _run("analyze", tmp_path / "notes.mp4", "--test", "auto", "--patient", "P-0042",
+                        "--record", where)
+    assert code == 2 and "not a video that can be read" in err
+    assert [s.id for s in Record(where).sessions("P-0042")] == [session.id]
+
+
 def test_progress_bar_on_a_terminal(capsys):
     from movement_check.cli import ProgressBar
 

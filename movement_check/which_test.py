@@ -1,0 +1,38 @@
+"""Which test a clip shows, when the user lets the tool decide.
+
+In the order a back-pain visit runs them: steady walking (legs alternating,
+:func:`movement_check.walking.find_bouts`, with at least three heel strikes)
+is a gait test; otherwise one or
+more leg raises (a knee or a straight leg lifted and lowered,
+:func:`movement_check.assessments.leg_raise.analyse`) is a single-leg raise;
+otherwise a person standing with both feet seen is a foot-rotation check.
+The reason is given with the choice, so the user can overrule it.
+"""
+
+from __future__ import annotations
+
+from .assessments.leg_raise import analyse as find_raises
+from .errors import InputError
+from .poses import Poses
+from .assessments.gait_strides import analyse as find_walking
+
+MIN_HEEL_STRIKES = 3      # two steps: a single step out of a standing pose (tree pose, a lunge) is not a walk
+
+
+def detect_test(poses: Poses) -> tuple[str, str]:
+    """(test, why) for the subject's cleaned trajectories; InputError when none of the tests is seen."""
+    walk = find_walking(poses)
+    strikes = sum(len(per_side[side]["heel_strike"]) for per_side in walk.found.values() for side in per_side)
+    if walk.bouts and strikes >= MIN_HEEL_STRIKES:
+        seconds = sum(b.duration_s for b in walk.bouts)
+        return "gait", f"{strikes} steps in {len(walk.bouts)} bout(s) of steady walking ({seconds:.1f} s)"
+    raises = find_raises(poses)
+    if raises is not None and raises.repetitions:
+        sides = sorted({r.side for r in raises.repetitions})
+        return "leg-raise", (f"{len(raises.repetitions)} leg raise(s), {' and '.join(sides)}, "
+                             f"{'lying down' if raises.posture == 'supine' else 'standing'}")
+    if raises is not None and raises.posture != "supine":
+        return "foot-rotation", "standing, no walking and no leg raise"
+    raise InputError("Could not tell which test this clip shows: no steady walking, no leg raise and no "
+                     "standing posture was seen. Choose the test, and check that the whole body, feet "
+                     "included, is in view.")
