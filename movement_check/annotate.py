@@ -95,7 +95,6 @@ def write_annotated(clip: str | Path, out: str | Path, poses: Poses, everyone: l
     reader = ClipReader(clip, limits)
     w, h = reader.info.width, reader.info.height
     fps = reader.info.nominal_fps if reader.info.nominal_fps > 0 else 30.0
-    times = poses.times
     boxes_per_frame = [face_boxes(people, (w, h)) for people in everyone] if blur_faces else []
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(suffix=".mp4", dir=out.parent)
@@ -106,14 +105,7 @@ def write_annotated(clip: str | Path, out: str | Path, poses: Poses, everyone: l
         raise InputError(f"Cannot write a video to {out}: check the folder exists and is writable.")
     try:
         for frame in reader:
-            t = frame.index
-            img = frame.bgr
-            if blur_faces and t < len(boxes_per_frame):
-                near = np.flatnonzero(np.abs(times - times[t]) <= hold_s) if t < len(times) else [t]
-                blur_boxes(img, [box for k in near for box in boxes_per_frame[k]])
-            if t < len(poses):
-                draw_skeleton(img, poses.image[t])
-            writer.write(img)
+            writer.write(_annotate(frame.bgr, frame.index, poses, boxes_per_frame, hold_s))
         writer.release()
         os.replace(tmp_name, out)
     except BaseException:
@@ -122,3 +114,36 @@ def write_annotated(clip: str | Path, out: str | Path, poses: Poses, everyone: l
             os.unlink(tmp_name)
         raise
     return out
+
+
+def preview_frames(poses: Poses, count: int = 3) -> list[int]:
+    """``count`` frame indices spread over those where the subject is seen (over all frames if never)."""
+    seen = np.flatnonzero(poses.frames_with_person)
+    pool = seen if seen.size else np.arange(len(poses))
+    return sorted({int(pool[int(len(pool) * (k + 1) / (count + 1))]) for k in range(count)}) if pool.size else []
+
+
+def annotated_stills(clip: str | Path, poses: Poses, everyone: list[np.ndarray], frames: list[int], *,
+                     hold_s: float = 0.2, limits: VideoLimits = VideoLimits()) -> list[np.ndarray]:
+    """A preview: the clip's ``frames`` (RGB, in order), drawn and blurred as :func:`write_annotated` draws
+    them (faces always blurred)."""
+    reader = ClipReader(Path(clip), limits)
+    boxes_per_frame = [face_boxes(people, (reader.info.width, reader.info.height)) for people in everyone]
+    wanted = set(frames)
+    stills = []
+    for frame in reader:
+        if frame.index in wanted:
+            img = _annotate(frame.bgr, frame.index, poses, boxes_per_frame, hold_s)
+            stills.append(cv2.cvtColor(img, cv2.COLOR_BGR2RGB))
+    return stills
+
+
+def _annotate(img: np.ndarray, t: int, poses: Poses, boxes_per_frame: list, hold_s: float) -> np.ndarray:
+    """Frame ``t`` with faces blurred (when boxes are given) and the subject's skeleton drawn, in place."""
+    times = poses.times
+    if t < len(boxes_per_frame):
+        near = np.flatnonzero(np.abs(times - times[t]) <= hold_s) if t < len(times) else [t]
+        blur_boxes(img, [box for k in near for box in boxes_per_frame[k]])
+    if t < len(poses):
+        draw_skeleton(img, poses.image[t])
+    return img

@@ -18,6 +18,8 @@ null or a short word ("low", "high", "asymmetric", ...).
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 from dataclasses import dataclass, field
@@ -110,3 +112,19 @@ class Result:
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
+
+
+METRIC_COLUMNS = ("test", "name", "side", "value", "uncertainty", "unit", "normal_low", "normal_high", "flag", "note")
+
+
+def metrics_csv(result: dict) -> str:
+    """The result's metrics as CSV, one row each (a spreadsheet's view of the JSON; empty = not measured)."""
+    buffer = io.StringIO()
+    out = csv.writer(buffer)
+    out.writerow(METRIC_COLUMNS)
+    for m in result.get("metrics", []):
+        low, high = m.get("normal_range") or (None, None)
+        row = (result.get("test"), m["name"], m.get("side"), m.get("value"), m.get("uncertainty"), m.get("unit"),
+               low, high, m.get("flag"), m.get("note"))
+        out.writerow(["" if v is None else v for v in row])
+    return buffer.getvalue()

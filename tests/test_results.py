@@ -31,3 +31,22 @@ def test_metric_rules():
         Metric("cadence", float("nan"), "steps/min")
     with pytest.raises(ValueError, match="side"):
         Metric("step_time", 0.5, "s", side="middle")
+
+
+def test_metrics_csv_has_a_row_per_metric_and_leaves_unmeasured_empty():
+    import csv
+    import io
+
+    from movement_check.results import metrics_csv
+
+    result = {"test": "gait", "metrics": [
+        {"name": "cadence", "side": None, "value": 112.5, "unit": "steps/min", "normal_range": [100, 120],
+         "flag": None, "note": "2 x 60 / median stride time"},
+        {"name": "gait_speed", "side": None, "value": None, "unit": "m/s", "normal_range": None, "flag": None,
+         "note": "needs the patient's height"},
+        {"name": "step_time", "side": "left", "value": 0.61, "unit": "s", "flag": "high", "note": ""}]}
+    rows = list(csv.DictReader(io.StringIO(metrics_csv(result))))
+    assert [(r["name"], r["side"], r["value"]) for r in rows] == [("cadence", "", "112.5"), ("gait_speed", "", ""),
+                                                                  ("step_time", "left", "0.61")]
+    assert (rows[0]["normal_low"], rows[0]["normal_high"], rows[2]["flag"]) == ("100", "120", "high")
+    assert rows[1]["note"] == "needs the patient's height" and {r["test"] for r in rows} == {"gait"}
