@@ -3,16 +3,14 @@ home-exercise adherence per week, prescriptions, and each visit's report (PDF / 
 
 from __future__ import annotations
 
-import io
-
 import streamlit as st
 
 from movement_check.history import adherence, trends
 from movement_check.home import EXERCISES, HomeExercise
 from movement_check.record import KINDS, Record, SessionRecord
-from movement_check.report import to_html, to_pdf, visit_report
 
 from app_pages.checkin_form import checkin_summary
+from app_pages.results import report_buttons
 from app_pages.state import record_or_stop, therapist_or_sign_in
 
 def trend_charts(sessions: list[SessionRecord]) -> None:
@@ -56,20 +54,6 @@ def prescriptions_panel(record: Record, patient_id: str, therapist: str) -> int:
                 record.prescribe(patient_id, rx, therapist=therapist)
                 st.rerun()
     return max((p.exercise.per_week for p in current), default=0)
-
-
-def report_buttons(record: Record, session: SessionRecord) -> None:
-    cols = st.columns(2)
-    if cols[0].button("Make the report", key=f"report-{session.id}"):
-        report = visit_report(record, session.id)
-        pdf = io.BytesIO()
-        to_pdf(report, pdf)
-        st.session_state[f"report-{session.id}-files"] = (pdf.getvalue(), to_html(report))
-    files = st.session_state.get(f"report-{session.id}-files")
-    if files:
-        name = f"{session.patient_id}-{session.started_at[:10]}-session-{session.id}"
-        cols[0].download_button("Report (PDF)", files[0], f"{name}.pdf", "application/pdf", key=f"pdf-{session.id}")
-        cols[1].download_button("Report (HTML)", files[1], f"{name}.html", "text/html", key=f"html-{session.id}")
 
 
 def main() -> None:

@@ -5,15 +5,23 @@ Used by the clip page and by the therapist's page for each live step.
 
 from __future__ import annotations
 
+import io
 import json
 
 import streamlit as st
+
+from movement_check.record import Record, SessionRecord
+from movement_check.report import to_html, to_pdf, visit_report
+from movement_check.results import metrics_csv
 
 
 def show(outcome: dict, *, key: str = "clip") -> None:
     """One analysed clip or step (plain values: see the clip page's ``run_analysis``)."""
     result = outcome["result"]
     quality = result["quality"]
+    if quality.get("test_detected"):
+        st.info(f"Test found from the clip: **{result['test']}** ({quality['test_detected']}). "
+                "If that is wrong, choose the test and analyse again.")
     subject = quality["subject"]
     source = result["source"]
     st.subheader("What was analysed")
@@ -34,6 +42,10 @@ def show(outcome: dict, *, key: str = "clip") -> None:
         st.caption(events)
     for png in outcome.get("figures", {}).values():
         st.image(png)
+    if outcome.get("preview"):
+        st.subheader("Preview (faces blurred)")
+        for col, jpg in zip(st.columns(len(outcome["preview"])), outcome["preview"]):
+            col.image(jpg)
     assessment = quality.get("assessment", {})
     if assessment.get("form_check"):
         show_form_check(assessment["form_check"])
@@ -46,11 +58,28 @@ def show(outcome: dict, *, key: str = "clip") -> None:
         st.dataframe([{"landmark": name, **q} for name, q in quality["landmarks"].items()], hide_index=True)
     st.download_button("Download result (JSON)", json.dumps(result, indent=2), key=f"{key}-json",
                        file_name=f"{outcome['name']}_{result['test']}.json", mime="application/json")
+    st.download_button("Download metrics (CSV)", metrics_csv(result), key=f"{key}-metrics",
+                       file_name=f"{outcome['name']}_{result['test']}_metrics.csv", mime="text/csv")
     st.download_button("Download trajectories (.npz)", outcome["npz"], file_name=f"{outcome['name']}_poses.npz",
                        key=f"{key}-npz")
     if outcome.get("csv"):
         st.download_button("Download trajectories (CSV)", outcome["csv"], file_name=f"{outcome['name']}_poses.csv",
                            mime="text/csv", key=f"{key}-csv")
+
+
+def report_buttons(record: Record, session: SessionRecord) -> None:
+    """Make one session's report on request, then offer it as PDF and HTML."""
+    cols = st.columns(2)
+    if cols[0].button("Make the report", key=f"report-{session.id}"):
+        report = visit_report(record, session.id)
+        pdf = io.BytesIO()
+        to_pdf(report, pdf)
+        st.session_state[f"report-{session.id}-files"] = (pdf.getvalue(), to_html(report))
+    files = st.session_state.get(f"report-{session.id}-files")
+    if files:
+        name = f"{session.patient_id}-{session.started_at[:10]}-session-{session.id}"
+        cols[0].download_button("Report (PDF)", files[0], f"{name}.pdf", "application/pdf", key=f"pdf-{session.id}")
+        cols[1].download_button("Report (HTML)", files[1], f"{name}.html", "text/html", key=f"html-{session.id}")
 
 
 def show_form_check(form: dict) -> None:

@@ -1,38 +1,47 @@
-"""Analyse a clip: upload, choose the test, see metrics, flags, figures and warnings.
+"""Analyse a clip: upload, choose the test (or let the tool find it), see metrics, flags, figures, warnings
+and an annotated preview; download JSON, CSV and, once filed, the report.
 
 It finds the patient, cleans their landmark trajectories, shows how well they
-could be seen, and runs the chosen test with its metrics, flags and figures,
-and for a home exercise the form check a patient can read. The uploaded clip
-is written to a temporary folder for the analysis and deleted at once; nothing
-leaves this machine. On a server that listens beyond this computer the page
-needs the therapist's sign-in.
+could be seen, and runs the test with its metrics, flags and figures, and for
+a home exercise the form check a patient can read. With a patient ID the
+result and trajectory are filed in the clinic record as an uploaded clip. The
+uploaded clip is written to a temporary folder for the analysis and deleted
+at once; the annotated clip (faces blurred) is kept in the data folder only
+when the box is ticked. Nothing leaves this machine. On a server that listens
+beyond this computer the page needs the therapist's sign-in.
 """
 
 from __future__ import annotations
 
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
+import cv2
 import streamlit as st
 
-from movement_check.analysis import analyze_clip
-from movement_check.assessments import TESTS
+from movement_check.analysis import AUTO, analyze_clip
+from movement_check.annotate import annotated_stills, preview_frames, write_annotated
 from movement_check.assessments.leg_raise import parse_times
 from movement_check.errors import InputError
 from movement_check.estimator import EstimatorSettings
 from movement_check.extraction import ExtractionSettings
 from movement_check.kinematics import DEFAULT_FOV_DEG
 from movement_check.figures import figure_pngs
+from movement_check.record import RecordError, check_patient
 from movement_check.video import VIDEO_SUFFIXES
 
-from app_pages.results import show
-from app_pages.state import require_sign_in_off_this_computer
+from app_pages.results import report_buttons, show
+from app_pages.state import config_or_stop, record_or_stop, require_sign_in_off_this_computer
 
-TEST_LABELS = {"gait": "Gait (walk for me)", "leg-raise": "Single-leg raise", "foot-rotation": "Foot rotation"}
+TEST_LABELS = {AUTO: "Let the tool decide", "gait": "Gait (walk for me)", "leg-raise": "Single-leg raise",
+               "foot-rotation": "Foot rotation"}
 
 
-def run_analysis(data: bytes, name: str, test: str, model: str, subject: str | int, **options) -> dict:
-    """Analyse the uploaded bytes; returns what the page shows (plain values, kept in session state)."""
+def run_analysis(data: bytes, name: str, test: str, model: str, subject: str | int, *,
+                 keep_video_as: Path | None = None, **options) -> dict:
+    """Analyse the uploaded bytes; returns what the page shows (plain values, kept in session state).
+    ``keep_video_as``: also write the annotated clip (faces blurred) there, with the test's name added."""
     progress = st.progress(0.0, text="Finding the person in each frame...")
 
     def report(done: int, total: int) -> None:
@@ -44,20 +53,31 @@ def run_analysis(data: bytes, name: str, test: str, model: str, subject: str | i
         clip.write_bytes(data)
         settings = ExtractionSettings(model=model, estimator=EstimatorSettings(max_people=2))
         result, prepared = analyze_clip(clip, test, settings, subject=subject, progress=report, **options)
+        progress.progress(1.0, text="Drawing the preview (faces blurred)...")
+        everyone = [d.image for d in prepared.extraction.people.detections]
+        stills = annotated_stills(clip, prepared.poses, everyone, preview_frames(prepared.poses, 3),
+                                  limits=settings.limits)
+        video = None
+        if keep_video_as is not None:
+            progress.progress(1.0, text="Keeping the annotated clip (faces blurred)...")
+            video = write_annotated(clip, keep_video_as.with_name(f"{keep_video_as.stem}-{result.test}.mp4"),
+                                    prepared.poses, everyone, limits=settings.limits)
     progress.empty()
     with tempfile.TemporaryDirectory() as folder:
         csv_text = prepared.poses.to_csv(Path(folder) / "poses.csv").read_text()
     result_dict = result.to_dict()
     result_dict["source"]["file"] = name
     return {"result": result_dict, "npz": prepared.poses.npz_bytes(), "csv": csv_text, "name": Path(name).stem,
-            "figures": figure_pngs(test, prepared.poses, **options)}
+            "figures": figure_pngs(result.test, prepared.poses, **options),
+            "preview": [cv2.imencode(".jpg", cv2.cvtColor(img, cv2.COLOR_RGB2BGR))[1].tobytes() for img in stills],
+            "video": str(video) if video else None}
 
 
 def leg_raise_options() -> dict:
     """The leg-raise inputs inside the form (read only when that test is chosen)."""
     with st.expander("Single-leg raise options"):
         posture = st.radio("Position", ["found in the clip", "standing", "lying on the back"], horizontal=True)
-        pain = st.text_input("Pain reported at (s)", "", help="seconds from the start of the clip, e.g. 3.5, 7.2: "
+        pain = st.text_input("Pain reported at (s)", "", key="pain", help="seconds from the start of the clip, e.g. 3.5, 7.2: "
                                                               "the leg's angle at each moment is reported")
         stance_test = st.checkbox("Single-leg stance test (stand as long as possible): flag under 5 s")
         st.caption("Home exercise (leave raises at 0 for none)")
@@ -89,38 +109,82 @@ def camera_options() -> dict:
     return {"fov_deg": float(fov), "camera_tilt_deg": None if tilt is None else float(tilt)}
 
 
+def patient_inputs() -> tuple[str, str, bool]:
+    """Patient ID, initials, and whether to keep the annotated clip (inside the form)."""
+    cols = st.columns([2, 1])
+    patient_id = cols[0].text_input("Patient ID (optional: files the result in the clinic record)",
+                                    key="upload-patient", help="a pseudonym such as P-0042, not a name; a new ID "
+                                                               "is added. Leave empty to keep nothing")
+    initials = cols[1].text_input("Initials (optional)", key="upload-initials", max_chars=4)
+    keep = st.checkbox("Keep the annotated clip with the record (faces blurred)", key="keep-video",
+                       help="off by default: the uploaded clip is deleted after the analysis and no video is kept")
+    return patient_id.strip(), initials.strip(), keep
+
+
 def main() -> None:
     st.title("Analyse a clip")
     require_sign_in_off_this_computer()
     with st.form("clip"):
         uploaded = st.file_uploader("Clip of the test", type=[s.lstrip(".") for s in VIDEO_SUFFIXES])
-        test = st.selectbox("Test", TESTS, format_func=lambda t: TEST_LABELS[t])
+        test = st.selectbox("Test", tuple(TEST_LABELS), format_func=lambda t: TEST_LABELS[t])
         model = st.radio("Pose model", ["full", "lite"], horizontal=True,
                          help="full is bundled; lite is faster but must be installed (see models/README.md)")
         subject = st.text_input("Person to follow", "auto",
                                 help="auto, walker, largest, most-visible, longest, or a person's number")
         height = st.number_input("Patient's height (cm)", min_value=0, max_value=250, value=0, key="height",
                                  help="scales gait speed and step length; 0 = not given")
+        patient_id, initials, keep_video = patient_inputs()
         raise_options = leg_raise_options()
         camera = camera_options()
         submitted = st.form_submit_button("Analyse")
     if submitted:
-        if uploaded is None:
-            st.error("Choose a clip first.")
-        else:
-            choice: str | int = int(subject) if subject.strip().isdigit() else subject.strip()
-            try:
-                options = {"height_cm": float(height) if height >= 50 else None, **camera}
-                if test == "leg-raise":
-                    options.update(raise_options)
-                    options["pain_at_s"] = parse_times(options.pop("pain_text"))
-                st.session_state["outcome"] = run_analysis(uploaded.getvalue(), uploaded.name, test, model, choice,
-                                                           **options)
-            except InputError as exc:
-                st.session_state.pop("outcome", None)
-                st.error(str(exc))
-    if "outcome" in st.session_state:
-        show(st.session_state["outcome"])
+        analyse(uploaded, test, model, subject, height, raise_options, camera, patient_id, initials, keep_video)
+    outcome = st.session_state.get("outcome")
+    if outcome:
+        filed = outcome.get("filed")
+        if filed:
+            st.success(f"Filed in the clinic record: patient {filed['patient']}, session {filed['session']}"
+                       + (" (annotated clip kept, faces blurred)" if outcome.get("video") else "") + ".")
+        show(outcome)
+        if filed:
+            record = record_or_stop()
+            report_buttons(record, record.session(filed["session"]))
+
+
+def analyse(uploaded, test, model, subject, height, raise_options, camera, patient_id, initials,
+            keep_video) -> None:
+    """Check the inputs, analyse, and file the result; every refusal says why and keeps earlier results."""
+    if uploaded is None:
+        st.error("Choose a clip first.")
+        return
+    try:
+        if patient_id:
+            check_patient(patient_id, initials or None)
+        elif keep_video:
+            raise InputError("Give the patient's ID to keep the annotated clip with their record.")
+        choice: str | int = int(subject) if subject.strip().isdigit() else subject.strip()
+        options = {"height_cm": float(height) if height >= 50 else None, **camera}
+        if test in ("leg-raise", AUTO):
+            options.update(raise_options)
+            options["pain_at_s"] = parse_times(options.pop("pain_text"))
+        keep_as = None
+        if keep_video:
+            stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+            keep_as = config_or_stop().data_dir / "videos" / f"{patient_id}-{stamp}.mp4"
+        outcome = run_analysis(uploaded.getvalue(), uploaded.name, test, model, choice, keep_video_as=keep_as,
+                               **options)
+    except (InputError, RecordError) as exc:
+        st.error(str(exc))
+        return
+    st.session_state["outcome"] = outcome
+    if patient_id:
+        try:
+            session_id, _ = record_or_stop().file_test(
+                patient_id, "upload", outcome["result"], initials=initials or None,
+                therapist=st.session_state.get("therapist"), trajectory=outcome["npz"], video=outcome["video"])
+            outcome["filed"] = {"patient": patient_id, "session": session_id}
+        except RecordError as exc:
+            st.error(f"Not saved in the clinic record: {exc}. The result below can still be downloaded.")
 
 
 main()

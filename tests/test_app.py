@@ -30,6 +30,21 @@ def _app_with(clip: Path, test: str | None = None):
     return at
 
 
+@pytest.fixture
+def clinic(monkeypatch, tmp_path):
+    """The app's data folder and clinic record in tmp_path (the app's cached settings and record renewed)."""
+    from app_pages import state
+
+    monkeypatch.setenv("MOVEMENT_CHECK_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("MOVEMENT_CHECK_CONFIG", "")
+    monkeypatch.delenv("MOVEMENT_CHECK_RECORD", raising=False)
+    state.live_config.clear()
+    state.clinic_record.clear()
+    yield tmp_path / "data"
+    state.live_config.clear()
+    state.clinic_record.clear()
+
+
 def _needs(folder: str):
     return pytest.mark.skipif(not (SHARED / folder).exists(), reason="../shared not beside the checkout")
 
@@ -38,7 +53,8 @@ def test_page_renders_and_asks_for_a_clip():
     at = _app()
     assert not at.exception
     assert at.title[0].value == "Analyse a clip"
-    assert list(at.selectbox[0].options) == ["Gait (walk for me)", "Single-leg raise", "Foot rotation"]
+    assert list(at.selectbox[0].options) == ["Let the tool decide", "Gait (walk for me)", "Single-leg raise",
+                                             "Foot rotation"]
     at.button[0].click().run()                      # Analyse with no clip
     assert not at.exception
     assert [e.value for e in at.error] == ["Choose a clip first."]
@@ -65,7 +81,7 @@ def test_uploaded_clip_is_analysed_and_not_kept():
     assert "Following **person 1**" in text
     assert any("no walking was found" in w.value for w in at.warning)
     assert at.metric[0].value == "100"                        # frames
-    assert len(at.get("download_button")) == 3
+    assert len(at.get("download_button")) == 4                # result JSON, metrics CSV, trajectories npz + CSV
     assert _leftover_clips() == before                        # the clip was deleted after analysis
 
 
@@ -85,7 +101,7 @@ def test_gait_results_and_figures_are_shown():
 @_needs("synthetic_videos")
 def test_leg_raise_with_a_prescription_shows_the_form_check():
     at = _app_with(SHARED / "synthetic_videos" / "legraise_front_15fps.mp4", "leg-raise")
-    at.text_input[1].input("1.5")                 # pain marked at 1.5 s
+    at.text_input(key="pain").input("1.5")                 # pain marked at 1.5 s
     at.number_input(key="reps").set_value(1)       # 1 raise per side
     at.number_input(key="hold").set_value(1.5)     # held 1.5 s
     at.button[0].click().run()
@@ -102,7 +118,7 @@ def test_pain_times_that_are_not_times_get_one_sentence():
     at = _app()
     at.file_uploader[0].upload("clip.mp4", b"not read before the times are checked", "video/mp4")
     at.selectbox[0].select("leg-raise")
-    at.text_input[1].input("soon")
+    at.text_input(key="pain").input("soon")
     at.button[0].click().run()
     assert not at.exception
     assert len(at.error) == 1 and "Pain times" in at.error[0].value
@@ -118,4 +134,47 @@ def test_foot_rotation_shows_angles_with_uncertainties_and_both_figures():
     table = at.dataframe[0].value
     rows = table[table["name"] == "foot_progression_angle"]
     assert list(rows["side"]) == ["left", "right"] and rows["uncertainty"].notna().all()
-    assert len(at.get("image")) == 2                   # step angles over time, footprints from above
+    assert len(at.get("image")) == 2 + 3               # step angles over time, footprints from above; 3 stills
+
+
+@pytest.mark.slow
+def test_an_upload_with_a_patient_id_is_filed_with_its_report_and_the_video_only_when_asked(clinic):
+    from movement_check.record import Record
+
+    at = _app_with(LUNGE)                                      # the test left to the tool
+    at.text_input(key="upload-patient").input("Jane Doe")      # a name, not a pseudonym: refused before work
+    at.button[0].click().run()
+    assert len(at.error) == 1 and "pseudonym" in at.error[0].value
+    at.text_input(key="upload-patient").input("P-0042")
+    at.text_input(key="upload-initials").input("JD")
+    at.checkbox(key="keep-video").check()
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+    assert any("Test found from the clip: **leg-raise**" in i.value for i in at.info)
+    assert any("patient P-0042, session 1 (annotated clip kept, faces blurred)" in s.value for s in at.success)
+    assert any(s.value == "Preview (faces blurred)" for s in at.subheader)
+    (session,) = Record(clinic / "record.sqlite").sessions("P-0042")
+    (test,) = session.tests
+    assert session.kind == "upload" and test.test == "leg-raise" and test.has_trajectory
+    kept = Path(test.video)
+    assert kept.parent == clinic / "videos" and kept.name.endswith("-leg-raise.mp4") and kept.stat().st_size > 10_000
+    at.button(key=f"report-{session.id}").click().run()
+    labels = [b.label for b in at.get("download_button")]
+    assert {"Report (PDF)", "Report (HTML)", "Download metrics (CSV)"} <= set(labels), labels
+
+    # a bad file for the same patient: refused with its reason; the record and the result on screen stay
+    at.file_uploader[0].upload("notes.mp4", b"this is not a video", "video/mp4")
+    at.checkbox(key="keep-video").uncheck()
+    at.button[0].click().run()
+    assert len(at.error) == 1 and "not a video" in at.error[0].value
+    assert [s.id for s in Record(clinic / "record.sqlite").sessions("P-0042")] == [session.id]
+    assert any("session 1" in s.value for s in at.success)
+    assert len(list((clinic / "videos").iterdir())) == 1
+
+
+def test_keeping_the_video_needs_a_patient_id(clinic):
+    at = _app_with(LUNGE)
+    at.checkbox(key="keep-video").check()
+    at.button[0].click().run()
+    assert len(at.error) == 1 and "patient's ID" in at.error[0].value
+    assert not (clinic / "videos").exists()

@@ -1,6 +1,6 @@
 """The clinic record: patients (pseudonymous), sessions (live visits, home checks, uploaded clips), check-ins,
 test results with their trajectories, and the schema's migrations. SQLite by default, PostgreSQL by URL."""
 
-from .store import KINDS, PrescriptionRecord, Record, RecordError, SessionRecord, TestRecord
+from .store import KINDS, PrescriptionRecord, Record, RecordError, SessionRecord, TestRecord, check_patient
 
-__all__ = ["KINDS", "PrescriptionRecord", "Record", "RecordError", "SessionRecord", "TestRecord"]
+__all__ = ["KINDS", "PrescriptionRecord", "Record", "RecordError", "SessionRecord", "TestRecord", "check_patient"]

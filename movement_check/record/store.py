@@ -37,6 +37,15 @@ class RecordError(ValueError):
     """A request the record cannot meet, in words a user acts on."""
 
 
+def check_patient(patient_id: str, initials: str | None = None) -> None:
+    """A patient ID and initials the record takes (checked before any work, so a typo costs nothing)."""
+    if not PATIENT_ID.match(patient_id or ""):
+        raise RecordError("a patient ID is 1-32 letters, digits, '-', '_' or '.', starting with a letter or "
+                          f"digit (a pseudonym such as P-0042, not a name); got {patient_id!r}")
+    if initials and not INITIALS.match(initials):
+        raise RecordError(f"initials are 1-4 letters; got {initials!r}")
+
+
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -134,11 +143,7 @@ class Record:
     # -- patients ---------------------------------------------------------------------------------------------
     def add_patient(self, patient_id: str, *, initials: str | None = None) -> None:
         """Add a patient (an existing ID is left as it is: adding twice is harmless)."""
-        if not PATIENT_ID.match(patient_id or ""):
-            raise RecordError("a patient ID is 1-32 letters, digits, '-', '_' or '.', starting with a letter or "
-                              f"digit (a pseudonym such as P-0042, not a name); got {patient_id!r}")
-        if initials and not INITIALS.match(initials):
-            raise RecordError(f"initials are 1-4 letters; got {initials!r}")
+        check_patient(patient_id, initials)
         with self._write() as conn:
             if conn.execute(select(schema.patients.c.id).where(schema.patients.c.id == patient_id)).first():
                 return
