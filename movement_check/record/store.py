@@ -123,22 +123,12 @@ class Record:
     def close(self) -> None:
         self.engine.dispose()
 
-    @contextmanager
     def _write(self):
         """One transaction; a database failure becomes a RecordError (and nothing of it is kept)."""
-        try:
-            with self.engine.begin() as conn:
-                yield conn
-        except SQLAlchemyError as exc:
-            raise RecordError(f"the clinic record could not be written: {_reason(exc)}") from exc
+        return _guarded(self.engine.begin, "written")
 
-    @contextmanager
     def _read(self):
-        try:
-            with self.engine.connect() as conn:
-                yield conn
-        except SQLAlchemyError as exc:
-            raise RecordError(f"the clinic record could not be read: {_reason(exc)}") from exc
+        return _guarded(self.engine.connect, "read")
 
     # -- patients ---------------------------------------------------------------------------------------------
     def add_patient(self, patient_id: str, *, initials: str | None = None) -> None:
@@ -310,6 +300,16 @@ class Record:
                              therapist=row["therapist"], started_at=row["started_at"], ended_at=row["ended_at"],
                              note=row["note"], prescription_id=row["prescription_id"],
                              checkin=CheckIn.from_dict(answers) if answers else None, tests=tests)
+
+
+@contextmanager
+def _guarded(open_connection, verb: str):
+    """A connection whose database failures become a RecordError saying the record could not be ``verb``."""
+    try:
+        with open_connection() as conn:
+            yield conn
+    except SQLAlchemyError as exc:
+        raise RecordError(f"the clinic record could not be {verb}: {_reason(exc)}") from exc
 
 
 def _reason(exc: SQLAlchemyError) -> str:
