@@ -128,6 +128,9 @@ def test_an_uploaded_clip_is_filed_as_one_session_and_a_new_patient_is_added(whe
     with pytest.raises(RecordError, match="names no test"):
         record.file_test("P-0107", "upload", {"metrics": []})
     assert len(record.sessions("P-0107")) == 1                        # the refused one left no empty session
+    with pytest.raises(RecordError, match="one of visit, home, upload"):
+        record.file_test("P-0200", "party", result)
+    assert record.patients() == [("P-0107", "JS")]                    # nor a new patient: one transaction
 
 
 def test_a_database_failing_underneath_says_so_and_keeps_what_was_stored(where):

@@ -135,10 +135,7 @@ class Record:
         """Add a patient (an existing ID is left as it is: adding twice is harmless)."""
         check_patient(patient_id, initials)
         with self._write() as conn:
-            if conn.execute(select(schema.patients.c.id).where(schema.patients.c.id == patient_id)).first():
-                return
-            conn.execute(insert(schema.patients).values(id=patient_id, initials=initials or None,
-                                                        created_at=now()))
+            self._insert_patient(conn, patient_id, initials)
 
     def patients(self) -> list[tuple[str, str | None]]:
         """(ID, initials) of every patient, by ID."""
@@ -153,8 +150,6 @@ class Record:
                       prescription_id: int | None = None) -> int:
         """A new session of ``kind`` (visit, home, upload) for a known patient; its ID. A home check names
         the prescription it checks."""
-        if kind not in KINDS:
-            raise RecordError(f"a session is one of {', '.join(KINDS)}; got {kind!r}")
         with self._write() as conn:
             return self._insert_session(conn, patient_id, kind, therapist=therapist, note=note,
                                         started_at=started_at, prescription_id=prescription_id)
@@ -164,14 +159,12 @@ class Record:
                   prescription_id: int | None = None, note: str | None = None) -> tuple[int, int]:
         """One analysed clip (an upload, a home check) filed as a session of its own, in one transaction:
         the patient is added if new. Returns (session ID, test ID)."""
-        self.add_patient(patient_id, initials=initials)
-        if kind not in KINDS:
-            raise RecordError(f"a session is one of {', '.join(KINDS)}; got {kind!r}")
+        check_patient(patient_id, initials)
         with self._write() as conn:
+            self._insert_patient(conn, patient_id, initials)
             session_id = self._insert_session(conn, patient_id, kind, therapist=therapist, note=note,
-                                              prescription_id=prescription_id)
+                                              prescription_id=prescription_id, ended_at=now())
             test_id = self._insert_test(conn, session_id, result, trajectory=trajectory, video=video)
-            conn.execute(update(schema.sessions).where(schema.sessions.c.id == session_id).values(ended_at=now()))
             return session_id, test_id
 
     # -- home exercises ---------------------------------------------------------------------------------------
@@ -250,12 +243,22 @@ class Record:
             return [dict(r) for r in conn.execute(query).mappings()]
 
     # -- helpers ----------------------------------------------------------------------------------------------
+    @staticmethod
+    def _insert_patient(conn, patient_id: str, initials: str | None) -> None:
+        """The patient, unless already there (an existing ID keeps its initials)."""
+        if conn.execute(select(schema.patients.c.id).where(schema.patients.c.id == patient_id)).first():
+            return
+        conn.execute(insert(schema.patients).values(id=patient_id, initials=initials or None, created_at=now()))
+
     def _insert_session(self, conn, patient_id: str, kind: str, *, therapist: str | None, note: str | None,
-                        started_at: str | None = None, prescription_id: int | None = None) -> int:
+                        started_at: str | None = None, prescription_id: int | None = None,
+                        ended_at: str | None = None) -> int:
+        if kind not in KINDS:
+            raise RecordError(f"a session is one of {', '.join(KINDS)}; got {kind!r}")
         self._patient_row(conn, patient_id)
         return conn.execute(insert(schema.sessions).values(
             patient_id=patient_id, kind=kind, therapist=therapist, note=note, started_at=started_at or now(),
-            prescription_id=prescription_id)).inserted_primary_key[0]
+            ended_at=ended_at, prescription_id=prescription_id)).inserted_primary_key[0]
 
     @staticmethod
     def _insert_test(conn, session_id: int, result: dict, *, trajectory: bytes | None, step: str | None = None,
