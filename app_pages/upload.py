@@ -20,8 +20,9 @@ from pathlib import Path
 import cv2
 import streamlit as st
 
-from movement_check.analysis import AUTO, analyze_clip
+from movement_check.analysis import analyze_clip
 from movement_check.annotate import annotated_stills, preview_frames, write_annotated
+from movement_check.assessments import AUTO
 from movement_check.assessments.leg_raise import parse_times
 from movement_check.errors import InputError
 from movement_check.estimator import EstimatorSettings

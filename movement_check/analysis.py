@@ -12,7 +12,7 @@ from typing import Iterable
 
 import numpy as np
 
-from .assessments import REGISTRY, SUBJECT_RULE, TESTS, Assessment
+from .assessments import AUTO, REGISTRY, SUBJECT_RULE, TESTS, Assessment
 from .assessments.base import settings_from
 from .cleaning import CleaningReport, CleaningSettings, clean
 from .errors import InputError
@@ -21,8 +21,6 @@ from .poses import Poses
 from .quality import framing_warnings, quality_summary
 from .results import Result
 from .which_test import detect_test
-
-AUTO = "auto"     # let the tool find which test the clip shows
 
 
 @dataclass
@@ -91,17 +89,15 @@ def analyze_clip(path: str | Path, test: str, settings: ExtractionSettings = Ext
 
     ``options``: the test's settings, see :func:`assess`.
     """
-    if test == AUTO:
-        # no test's own preference yet: follow the largest person unless told
-        subject = "largest" if subject is None or subject == "auto" else subject
-        prepared = prepare(path, settings, cleaning=cleaning, subject=subject, progress=progress)
-        test, why = detect_test(prepared.poses)
-        result = assess(test, prepared, **options)
-        result.quality["test_detected"] = why
-        return result, prepared
     subject = _subject_for(test, subject)
     prepared = prepare(path, settings, cleaning=cleaning, subject=subject, progress=progress)
-    return assess(test, prepared, **options), prepared
+    why = None
+    if test == AUTO:
+        test, why = detect_test(prepared.poses)
+    result = assess(test, prepared, **options)
+    if why:
+        result.quality["test_detected"] = why
+    return result, prepared
 
 
 def analyze_frames(frames: Iterable[tuple[float, np.ndarray]], test: str,
@@ -123,7 +119,10 @@ def analyze_frames(frames: Iterable[tuple[float, np.ndarray]], test: str,
 
 
 def _subject_for(test: str, subject: str | int | None) -> str | int:
-    """Whom to follow: ``subject``, or the test's own preference for None / ``auto``; an unknown test refused."""
-    if test not in TESTS:
+    """Whom to follow: ``subject``, or the test's own preference for None / ``auto`` (the largest person
+    while the test is still to be found); an unknown test refused."""
+    if test != AUTO and test not in TESTS:
         raise InputError(f"Unknown test {test!r}: choose one of {', '.join(TESTS)}.")
-    return SUBJECT_RULE[test] if subject is None or subject == "auto" else subject
+    if subject is not None and subject != "auto":
+        return subject
+    return "largest" if test == AUTO else SUBJECT_RULE[test]

@@ -1,20 +1,19 @@
 """Which test a clip shows, when the user lets the tool decide.
 
-In the order a back-pain visit runs them: steady walking (legs alternating,
-:func:`movement_check.walking.find_bouts`, with at least three heel strikes)
-is a gait test; otherwise one or
-more leg raises (a knee or a straight leg lifted and lowered,
-:func:`movement_check.assessments.leg_raise.analyse`) is a single-leg raise;
-otherwise a person standing with both feet seen is a foot-rotation check.
-The reason is given with the choice, so the user can overrule it.
+In the order a back-pain visit runs them: steady walking with at least three
+heel strikes (:func:`movement_check.assessments.gait_strides.analyse`) is a
+gait test; otherwise one or more leg raises (a knee or a straight leg lifted
+and lowered, :func:`movement_check.assessments.leg_raise.analyse`) is a
+single-leg raise; otherwise a person standing is a foot-rotation check. The
+reason is given with the choice, so the user can overrule it.
 """
 
 from __future__ import annotations
 
+from .assessments.gait_strides import analyse as find_walking
 from .assessments.leg_raise import analyse as find_raises
 from .errors import InputError
 from .poses import Poses
-from .assessments.gait_strides import analyse as find_walking
 
 MIN_HEEL_STRIKES = 3      # two steps: a single step out of a standing pose (tree pose, a lunge) is not a walk
 

@@ -11,7 +11,7 @@ from typing import Callable
 
 from ..poses import Poses
 from . import foot_rotation, gait, leg_raise
-from .base import SUBJECT_RULE, TESTS, Assessment
+from .base import AUTO, SUBJECT_RULE, TESTS, Assessment
 
 AssessFn = Callable[..., Assessment]
 
@@ -22,4 +22,4 @@ REGISTRY: dict[str, tuple[AssessFn, type]] = {
     "foot-rotation": (foot_rotation.assess, foot_rotation.FootRotationSettings),
 }
 
-__all__ = ["REGISTRY", "SUBJECT_RULE", "TESTS", "Assessment", "Poses"]
+__all__ = ["AUTO", "REGISTRY", "SUBJECT_RULE", "TESTS", "Assessment", "Poses"]

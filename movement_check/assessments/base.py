@@ -10,6 +10,9 @@ from ..results import Event, Metric
 #: the tests of a back-pain video visit, as named on the command line
 TESTS = ("gait", "leg-raise", "foot-rotation")
 
+#: in place of a test: let the tool find which test a clip shows (movement_check.which_test)
+AUTO = "auto"
+
 #: whom to analyse when several people are in view (see movement_check.tracking)
 SUBJECT_RULE = {"gait": "walker", "leg-raise": "largest", "foot-rotation": "auto"}
 
