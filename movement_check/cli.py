@@ -19,7 +19,7 @@ import traceback
 from pathlib import Path
 
 from . import __version__
-from .assessments import TESTS
+from .assessments import AUTO, TESTS
 from .assessments.leg_raise import parse_times
 from .cleaning import CleaningSettings
 from .errors import InputError
@@ -118,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     ext.add_argument("--raw", action="store_true", help="save the trajectories as detected, not cleaned")
 
     ana = sub.add_parser("analyze", parents=[common], help="clip -> a test's result as JSON")
-    ana.add_argument("--test", required=True, choices=TESTS + ("auto",),
+    ana.add_argument("--test", required=True, choices=TESTS + (AUTO,),
                      help="which test the clip shows; auto: found from the clip (the result says why)")
     filed = ana.add_argument_group("clinic record")
     filed.add_argument("--patient", metavar="ID",
@@ -255,8 +255,8 @@ def run(argv: list[str] | None = None) -> int:
     for path, what in ((getattr(args, "output", None), "output"), (getattr(args, "csv", None), "CSV"),
                        (args.annotated, "annotated video"), (getattr(args, "json", None), "JSON")):
         _check_output(path, args.clip, what)
-    if getattr(args, "patient", None) and args.annotated and args.no_blur:
-        raise InputError("A clip kept with the clinic record has faces blurred: drop --no-blur, or --patient.")
+    if getattr(args, "patient", None):
+        _check_patient(args)
     settings, cleaning = _settings(args)
     progress = ProgressBar("pose", enabled=not args.quiet and sys.stderr.isatty())
     try:
@@ -302,6 +302,18 @@ def run(argv: list[str] | None = None) -> int:
         for warning in (result.warnings if args.command == "analyze" else prepared.warnings):
             print(f"warning: {warning}", file=sys.stderr)
     return 0
+
+
+def _check_patient(args) -> None:
+    """--patient and what goes with it, before any work (a typo costs nothing)."""
+    from .record import RecordError, check_patient
+
+    if args.annotated and args.no_blur:
+        raise InputError("A clip kept with the clinic record has faces blurred: drop --no-blur, or --patient.")
+    try:
+        check_patient(args.patient, args.initials)
+    except RecordError as exc:
+        raise InputError(f"--patient / --initials: {exc}.") from None
 
 
 def _file(args, result, prepared) -> None:

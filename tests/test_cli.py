@@ -105,6 +105,9 @@ def test_analyze_finds_the_test_and_files_it_in_the_record(tmp_path):
                         "--record", where)
     assert code == 2 and "not a video that can be read" in err
     assert [s.id for s in Record(where).sessions("P-0042")] == [session.id]
+    # a name given as the ID is refused before any work
+    code, _, err = _run("analyze", SAMPLE_TWO_PEOPLE, "--test", "gait", "--patient", "Jane Doe", "--record", where)
+    assert code == 2 and "pseudonym" in err and "frames" not in err
 
 
 def test_progress_bar_on_a_terminal(capsys):
