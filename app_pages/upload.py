@@ -55,7 +55,7 @@ def run_analysis(data: bytes, name: str, test: str, model: str, subject: str | i
         settings = ExtractionSettings(model=model, estimator=EstimatorSettings(max_people=2))
         result, prepared = analyze_clip(clip, test, settings, subject=subject, progress=report, **options)
         progress.progress(1.0, text="Drawing the preview (faces blurred)...")
-        everyone = [d.image for d in prepared.extraction.people.detections]
+        everyone = prepared.everyone
         stills = annotated_stills(clip, prepared.poses, everyone, preview_frames(prepared.poses, 3),
                                   limits=settings.limits)
         video = None
@@ -78,8 +78,9 @@ def leg_raise_options() -> dict:
     """The leg-raise inputs inside the form (read only when that test is chosen)."""
     with st.expander("Single-leg raise options"):
         posture = st.radio("Position", ["found in the clip", "standing", "lying on the back"], horizontal=True)
-        pain = st.text_input("Pain reported at (s)", "", key="pain", help="seconds from the start of the clip, e.g. 3.5, 7.2: "
-                                                              "the leg's angle at each moment is reported")
+        pain = st.text_input("Pain reported at (s)", "", key="pain",
+                             help="seconds from the start of the clip, e.g. 3.5, 7.2: the leg's angle at each "
+                                  "moment is reported")
         stance_test = st.checkbox("Single-leg stance test (stand as long as possible): flag under 5 s")
         st.caption("Home exercise (leave raises at 0 for none)")
         cols = st.columns(3)

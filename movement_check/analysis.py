@@ -37,6 +37,11 @@ class Prepared:
     def raw(self) -> Poses:
         return self.extraction.poses
 
+    @property
+    def everyone(self) -> list[np.ndarray]:
+        """Every person found in each frame, (K, 33, 3) pixels per frame: whose faces an annotation blurs."""
+        return [d.image for d in self.extraction.people.detections]
+
 
 def prepare(path: str | Path, settings: ExtractionSettings = ExtractionSettings(), *,
             cleaning: CleaningSettings | None = CleaningSettings(), subject: str | int | None = None,

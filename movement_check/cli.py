@@ -292,8 +292,7 @@ def run(argv: list[str] | None = None) -> int:
             _atomic(str(folder / f"{stem}_{name}.png"), lambda tmp, fig=fig: fig.savefig(tmp, dpi=110, format="png"))
     if args.annotated:
         from .annotate import write_annotated
-        everyone = [d.image for d in prepared.extraction.people.detections]
-        write_annotated(args.clip, args.annotated, prepared.poses, everyone, blur_faces=not args.no_blur,
+        write_annotated(args.clip, args.annotated, prepared.poses, prepared.everyone, blur_faces=not args.no_blur,
                         limits=settings.limits)
     if args.command == "analyze" and args.patient:
         _file(args, result, prepared)

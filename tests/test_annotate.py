@@ -26,7 +26,7 @@ def _fine_detail_kept(before: np.ndarray, after: np.ndarray, box) -> float:
 
 def test_preview_stills_blur_every_face_found_and_draw_the_skeleton():
     prepared = prepare(SAMPLE_TWO_PEOPLE, subject="walker")
-    everyone = [d.image for d in prepared.extraction.people.detections]
+    everyone = prepared.everyone
     wanted = preview_frames(prepared.poses, 3)
     seen = np.flatnonzero(prepared.poses.frames_with_person)
     assert len(wanted) == 3 and set(wanted) <= set(seen) and wanted[-1] - wanted[0] > 0.4 * (seen[-1] - seen[0])
