@@ -1,8 +1,8 @@
 """The live visit end to end in a real browser: Debian's Chromium, headless, through Playwright.
 
 The app runs as a real server (``streamlit run app.py`` on a free port). The
-patient's browser has a fake camera fed with a y4m file written here from the
-walking sample clip; the therapist's browser signs in, starts a visit, sends
+patient's browser has a fake camera fed with a y4m file written here from a
+real side-view walk; the therapist's browser signs in, starts a visit, sends
 (reads) the link, runs a gait step, and must see live figures change and then
 a gait result with heel strikes on both sides. A stranger's browser, without
 the code or a sign-in, must see nothing of the visit.
@@ -29,10 +29,14 @@ import pytest
 from movement_check.accounts import hash_password
 from movement_check.record import Record
 from movement_check.video import ClipReader
-from .clips import REPO
+from .clips import REPO, SHARED
 
 CHROMIUM = Path("/usr/bin/chromium")
 WALKER = REPO / "sample_videos" / "side_walk_outdoor_two_people.mp4"
+# The gait step's camera: one man walking on the spot, side-on, the whole loop. The sample clip's walker crosses
+# the frame once per 7.7 s loop, behind a bystander: where Chrome lowers the resolution (on a loaded 2-core CI
+# machine, 480x360) his one pass broke into two tracks and the step had no heel strikes at all.
+STEP_WALKER = SHARED / "videos" / "studio_walk_side.mp4"
 PASSWORD = "a long enough password"
 REQUIRED = os.environ.get("MOVEMENT_CHECK_REQUIRE_BROWSER") == "1"
 
@@ -171,7 +175,7 @@ def _frames_received(page) -> int:
 
 def test_patient_streams_therapist_watches_runs_a_gait_step_and_a_stranger_sees_nothing(server, tmp_path):
     base, data = server
-    y4m = write_y4m(WALKER, tmp_path / "walker.y4m")
+    y4m = write_y4m(STEP_WALKER, tmp_path / "walker.y4m")
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
                                      args=FLAGS + [f"--use-file-for-fake-video-capture={y4m}"])
@@ -193,14 +197,16 @@ def test_patient_streams_therapist_watches_runs_a_gait_step_and_a_stranger_sees_
             therapist.get_by_role("button", name="Stop and analyse").click()
             expect(therapist.get_by_role("heading", name=re.compile(r"1\. Walk across"))).to_be_visible(
                 timeout=300_000)
-            expect(therapist.get_by_text(re.compile(r"^Events: ")).first).to_be_visible(timeout=30_000)
+            try:
+                expect(therapist.get_by_text(re.compile(r"^Events: ")).first).to_be_visible(timeout=30_000)
+            except AssertionError:
+                raise AssertionError("no gait events shown: " + therapist.locator("main").inner_text()[-3000:])
             shown = therapist.locator("main").inner_text()
             strikes = re.search(r"heel strike left (\d+), right (\d+)", shown)
             assert strikes, shown[-3000:]
-            # heel strikes on both sides. Not more per side: the fake camera loops a 7.7 s clip, so the walker
-            # re-enters at each loop and the step's longest track can be one partial pass (seen: left 2, right 1)
-            assert int(strikes.group(1)) >= 1 and int(strikes.group(2)) >= 1, shown[-3000:]
-            assert int(strikes.group(1)) + int(strikes.group(2)) >= 3, shown[-3000:]
+            # 15 s hold at least 7 s of walking (the clip loops every 12.7 s at 30 fps, 9 s of it walking): five or
+            # more heel strikes per side were found at every loop offset, also at 320x240 with JPEG quality 40
+            assert int(strikes.group(1)) >= 3 and int(strikes.group(2)) >= 3, shown[-3000:]
             expect(therapist.get_by_text("cadence").first).to_be_attached(timeout=30_000)      # the metrics table
 
             # a stranger: a wrong code, the real link (already taken), the therapist's page unsigned
