@@ -144,6 +144,32 @@ def test_a_database_failing_underneath_says_so_and_keeps_what_was_stored(where):
     assert len(record.sessions("P-0107")) == 1
 
 
+def test_a_home_link_finds_its_patient_until_replaced_or_expired_and_only_its_hash_is_kept(where):
+    record = Record(where)
+    record.add_patient("P-7")
+    record.add_patient("P-8")
+    with pytest.raises(RecordError, match="no patient"):
+        record.make_home_link("P-9")
+    first = record.make_home_link("P-7", therapist="jdoe")
+    other = record.make_home_link("P-8")
+    assert len(first) >= 22 and record.home_link_patient(first) == "P-7" and record.home_link_patient(other) == "P-8"
+    with record.engine.connect() as conn:                             # the secret itself is not stored
+        stored = [r[0] for r in conn.execute(text("SELECT token_hash FROM home_links"))]
+    assert len(stored) == 2 and first not in stored and other not in stored
+    second = record.make_home_link("P-7")                            # a new link replaces the patient's last
+    assert record.home_link_patient(second) == "P-7"
+    with pytest.raises(RecordError, match="replaced"):
+        record.home_link_patient(first)
+    assert record.home_link_patient(other) == "P-8"                  # another patient's link is untouched
+    for wrong in ("", "x", second[:-1]):
+        with pytest.raises(RecordError, match="not valid"):
+            record.home_link_patient(wrong)
+    gone = record.make_home_link("P-8", days=-1)
+    with pytest.raises(RecordError, match="expired"):
+        record.home_link_patient(gone)
+    record.close()
+
+
 def test_a_fresh_record_has_exactly_the_tables_of_the_schema(where):
     record = Record(where)
     found = inspect(record.engine)
@@ -193,7 +219,7 @@ def test_a_version_1_record_with_data_is_upgraded_and_keeps_everything(where):
 
     record = Record(where)                            # opening it upgrades it
     with record.engine.connect() as conn:
-        assert conn.execute(text("SELECT version FROM schema_version")).scalar_one() == LATEST == 2
+        assert conn.execute(text("SELECT version FROM schema_version")).scalar_one() == LATEST == 3
     (session,) = record.sessions("P-1")
     assert session.checkin == CheckIn(pain_now=4) and session.prescription_id is None
     assert session.tests[0].result == result and record.trajectory(tid) == poses.npz_bytes()
@@ -204,6 +230,8 @@ def test_a_version_1_record_with_data_is_upgraded_and_keeps_everything(where):
     home = record.start_session("P-1", "home", prescription_id=pid)
     assert record.session(home).prescription_id == pid
     assert [p.exercise.minutes for p in record.prescriptions("P-1")] == [2]
+    # and what version 3 added: the patient's home-exercise link
+    assert record.home_link_patient(record.make_home_link("P-1", therapist="jdoe")) == "P-1"
     found = inspect(record.engine)
     for table in schema.metadata.sorted_tables:       # the same tables as a record made new
         assert {c["name"] for c in found.get_columns(table.name)} == set(table.columns.keys()), table.name

@@ -33,9 +33,16 @@ def _v2_home_exercises(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE sessions ADD COLUMN prescription_id INTEGER"))
 
 
+def _v3_home_links(conn: Connection) -> None:
+    """Version 3 (movement-check 0.2): the patients' home-exercise links. (If ``home_links`` changes later,
+    copy its version-3 definition here first.)"""
+    schema.home_links.create(conn)
+
+
 # version reached -> (what it does, the migration); a migration takes the connection of its own transaction
 MIGRATIONS: dict[int, tuple[str, Callable[[Connection], None]]] = {
     2: ("home-exercise prescriptions", _v2_home_exercises),
+    3: ("the patients' home-exercise links", _v3_home_links),
 }
 LATEST = 1 + len(MIGRATIONS)
 

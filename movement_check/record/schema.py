@@ -15,6 +15,9 @@ Every table the record holds, and what it keeps:
 - ``prescriptions`` (version 2): a home exercise the therapist prescribed (JSON, see
   :class:`movement_check.home.HomeExercise`), from when, until when; a home check's session names the
   prescription it checks (``sessions.prescription_id``).
+- ``home_links`` (version 3): the link a patient opens to check their home exercises: only a hash of its
+  secret is kept (SHA-256 of 128 random bits), who made it, when it expires, and when a newer link
+  replaced it.
 
 Times are ISO 8601 text in UTC, the same on SQLite and PostgreSQL.
 """
@@ -84,4 +87,14 @@ prescriptions = Table(
     Column("exercise", JSON, nullable=False),                   # HomeExercise.to_dict()
     Column("created_at", String(32), nullable=False),
     Column("ended_at", String(32)),
+)
+
+home_links = Table(
+    "home_links", metadata,
+    Column("token_hash", String(64), primary_key=True),         # sha256 hex of the link's secret
+    Column("patient_id", String(32), ForeignKey("patients.id"), nullable=False, index=True),
+    Column("therapist", String(64)),
+    Column("created_at", String(32), nullable=False),
+    Column("expires_at", String(32), nullable=False),
+    Column("revoked_at", String(32)),                           # a newer link for the patient replaced it
 )

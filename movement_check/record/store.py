@@ -11,10 +11,12 @@ driver's exception.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, insert, select, update
@@ -29,6 +31,7 @@ from .migrations import upgrade
 
 # a session's kind -> what the pages and reports call it
 KINDS = {"visit": "Video visit", "home": "Home-exercise check", "upload": "Uploaded clip"}
+HOME_LINK_DAYS = 90                  # a home-exercise link works this long, unless a newer one replaces it
 PATIENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
 INITIALS = re.compile(r"^[A-Za-z]{1,4}$")
 
@@ -193,6 +196,36 @@ class Record:
                                        exercise=HomeExercise.from_dict(r["exercise"]), created_at=r["created_at"],
                                        ended_at=r["ended_at"]) for r in conn.execute(query).mappings()]
 
+    def make_home_link(self, patient_id: str, *, therapist: str | None = None,
+                       days: float = HOME_LINK_DAYS) -> str:
+        """A new secret for the patient's home-exercise page (128 random bits; only its SHA-256 is kept, so
+        it is shown once). It replaces the patient's earlier links and works for ``days``."""
+        token = secrets.token_urlsafe(16)
+        links, made = schema.home_links, datetime.now(timezone.utc)
+        with self._write() as conn:
+            self._patient_row(conn, patient_id)
+            conn.execute(update(links).where((links.c.patient_id == patient_id) & links.c.revoked_at.is_(None))
+                         .values(revoked_at=now()))
+            conn.execute(insert(links).values(
+                token_hash=_hashed(token), patient_id=patient_id, therapist=therapist,
+                created_at=made.isoformat(timespec="seconds"),
+                expires_at=(made + timedelta(days=days)).isoformat(timespec="seconds")))
+        return token
+
+    def home_link_patient(self, token: str) -> str:
+        """The patient whose home-exercise link ``token`` is; a link unknown, replaced or expired is refused
+        with what to do."""
+        links = schema.home_links
+        with self._read() as conn:
+            row = conn.execute(select(links).where(links.c.token_hash == _hashed(token or ""))).mappings().first()
+        if row is None:
+            raise RecordError("This link is not valid: open the link your therapist sent you, whole.")
+        if row["revoked_at"]:
+            raise RecordError("This link was replaced by a newer one: use the latest link your therapist sent.")
+        if datetime.fromisoformat(row["expires_at"]) <= datetime.now(timezone.utc):
+            raise RecordError("This link has expired: ask your therapist for a new one.")
+        return row["patient_id"]
+
     def end_session(self, session_id: int) -> None:
         with self._write() as conn:
             conn.execute(update(schema.sessions).where(schema.sessions.c.id == session_id)
@@ -313,6 +346,10 @@ def _guarded(open_connection, verb: str):
             yield conn
     except SQLAlchemyError as exc:
         raise RecordError(f"the clinic record could not be {verb}: {_reason(exc)}") from exc
+
+
+def _hashed(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _reason(exc: SQLAlchemyError) -> str:
