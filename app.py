@@ -2,7 +2,8 @@
 
 Pages: home (/), the therapist's live visit (/therapist), the patient's page
 (/patient, opened from the therapist's link), clip analysis (/clip), the patient
-record with trends, prescriptions and reports (/patients).
+record with trends, prescriptions and reports (/patients), and the patient's
+home-exercise checks (/exercises, opened from the link made on /patients).
 """
 
 import streamlit as st
@@ -14,5 +15,7 @@ pages = [
     st.Page("app_pages/patient.py", title="Patient", url_path="patient"),
     st.Page("app_pages/upload.py", title="Analyse a clip", url_path="clip"),
     st.Page("app_pages/patients.py", title="Patients (therapist)", url_path="patients"),
+    st.Page("app_pages/exercises.py", title="Home exercises (patient)", url_path="exercises"),
 ]
-st.navigation(pages, position="hidden" if st.query_params.get("code") else "sidebar").run()
+patient_link = st.query_params.get("code") or st.query_params.get("link")
+st.navigation(pages, position="hidden" if patient_link else "sidebar").run()

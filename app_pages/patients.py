@@ -1,5 +1,6 @@
 """The therapist's patient record: visits and home checks over time, trends of the key metrics,
-home-exercise adherence per week, prescriptions, and each visit's report (PDF / HTML)."""
+prescriptions with each one's adherence per week, the patient's home-exercise link, and each visit's
+report (PDF / HTML)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ import streamlit as st
 
 from movement_check.history import adherence, trends
 from movement_check.home import EXERCISES, HomeExercise
-from movement_check.record import KINDS, Record, SessionRecord
+from movement_check.record import HOME_LINK_DAYS, KINDS, Record, SessionRecord
 
 from app_pages.checkin_form import checkin_summary
 from app_pages.results import report_buttons
-from app_pages.state import record_or_stop, therapist_or_sign_in
+from app_pages.state import record_or_stop, server_base, therapist_or_sign_in
+
 
 def trend_charts(sessions: list[SessionRecord]) -> None:
     series = trends(sessions)
@@ -22,20 +24,23 @@ def trend_charts(sessions: list[SessionRecord]) -> None:
     for i, s in enumerate(series):
         with cols[i % 2]:
             st.markdown(f"**{s.title}** ({s.unit})")
-            st.line_chart({"when": [p.when[:10] for p in s.points], s.title: [p.value for p in s.points]},
-                          x="when", y=s.title, height=180)
+            # the column is not named after the title: Altair reads a ':' in it ("Leg raise: ...") as a type
+            st.line_chart({"when": [p.when[:10] for p in s.points], "value": [p.value for p in s.points]},
+                          x="when", y="value", y_label=s.unit, height=180)
 
 
-def prescriptions_panel(record: Record, patient_id: str, therapist: str) -> int:
-    """The current prescriptions, a form for a new one; the checks a week asked for (the largest)."""
-    current = record.prescriptions(patient_id)
-    for p in current:
+def prescriptions_panel(record: Record, patient_id: str, sessions: list[SessionRecord], therapist: str) -> None:
+    """The current prescriptions with their weekly adherence, and a form for a new one."""
+    for p in record.prescriptions(patient_id):
         cols = st.columns([5, 1])
         cols[0].write(f"**{p.exercise.title}**: {p.exercise.instruction()} {p.exercise.per_week} times a week "
                       f"(since {p.created_at[:10]})")
         if cols[1].button("End", key=f"end-rx-{p.id}"):
             record.end_prescription(p.id)
             st.rerun()
+        weeks = adherence(sessions, p)
+        st.dataframe([{"week": w, "checks": n, "adherence %": round(pct)} for w, n, pct in weeks],
+                     hide_index=True, key=f"adherence-{p.id}")
     with st.form("prescribe"):
         st.markdown("**Prescribe a home exercise**")
         exercise = st.selectbox("Exercise", list(EXERCISES), format_func=lambda k: EXERCISES[k][0], key="rx-kind")
@@ -53,7 +58,21 @@ def prescriptions_panel(record: Record, patient_id: str, therapist: str) -> int:
             else:
                 record.prescribe(patient_id, rx, therapist=therapist)
                 st.rerun()
-    return max((p.exercise.per_week for p in current), default=0)
+
+
+def home_link_panel(record: Record, patient_id: str, therapist: str) -> None:
+    """Make the patient's home-exercise link (shown once: only its hash is kept; a new one replaces it)."""
+    made = st.session_state.get("home-link")
+    if made and made[0] == patient_id:
+        st.success("Send this link to the patient (it is shown once; it works for "
+                   f"{HOME_LINK_DAYS} days, and a new link replaces it):")
+        st.code(made[1], language=None)
+    if st.button("Make the patient's home-exercise link", key="make-home-link",
+                 help="the patient opens it to record or upload an exercise, see the count and feedback, and "
+                      "file the check in their record"):
+        token = record.make_home_link(patient_id, therapist=therapist)
+        st.session_state["home-link"] = (patient_id, f"{server_base()}/exercises?link={token}")
+        st.rerun()
 
 
 def main() -> None:
@@ -72,10 +91,8 @@ def main() -> None:
     st.header("Trends")
     trend_charts(sessions)
     st.header("Home exercises")
-    per_week = prescriptions_panel(record, patient_id, therapist)
-    weeks = adherence(sessions, per_week) if per_week else []
-    if weeks:
-        st.dataframe([{"week": w, "checks": n, "adherence %": round(pct)} for w, n, pct in weeks], hide_index=True)
+    prescriptions_panel(record, patient_id, sessions, therapist)
+    home_link_panel(record, patient_id, therapist)
     st.header("Sessions")
     for s in reversed(sessions):
         with st.expander(f"{KINDS[s.kind]} · {s.started_at[:16].replace('T', ' ')} UTC · session {s.id}"

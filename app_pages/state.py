@@ -6,6 +6,8 @@ One Streamlit server process serves the therapist's and the patient's pages:
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import streamlit as st
 
 from movement_check.accounts import sign_in
@@ -78,6 +80,12 @@ def therapist_or_sign_in() -> str:
             st.rerun()
         st.error("That name and password do not match a therapist account.")
     st.stop()
+
+
+def server_base() -> str:
+    """This server's address as the browser reached it (``http://host:port``), for links to send patients."""
+    url = urlsplit(st.context.url or "")
+    return f"{url.scheme}://{url.netloc}" if url.netloc else ""
 
 
 def require_sign_in_off_this_computer() -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import streamlit as st
 
 from movement_check.live_figure import knee_angles_image
@@ -13,16 +11,14 @@ from movement_check.visits import Visit
 
 from app_pages.checkin_form import checkin_summary
 from app_pages.results import show
-from app_pages.state import therapist_or_sign_in, visit_book
+from app_pages.state import server_base, therapist_or_sign_in, visit_book
 
 LIVE_EVERY_S = 0.4
 
 
 def join_link(visit: Visit) -> str:
     """The patient's link, on the address the therapist's browser used to reach this server."""
-    url = urlsplit(st.context.url or "")
-    base = f"{url.scheme}://{url.netloc}" if url.netloc else ""
-    return f"{base}/patient?code={visit.code}"
+    return f"{server_base()}/patient?code={visit.code}"
 
 
 def choose_visit(therapist: str) -> Visit | None:

@@ -9,9 +9,10 @@ rotation), the leg-raise peak and hold per side, and the check-in's pain score (
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from .home import weekly_adherence
-from .record import SessionRecord
+from .record import PrescriptionRecord, SessionRecord
 
 # (test, metric, label, unit); per side where the metric is
 KEY_METRICS: tuple[tuple[str, str, str, str], ...] = (
@@ -111,6 +112,10 @@ def _values(s: SessionRecord) -> dict[Key, float]:
     return {k: sum(v) / len(v) for k, v in sums.items()}
 
 
-def adherence(sessions: list[SessionRecord], per_week: int) -> list[tuple[str, int, float]]:
-    """Home checks per ISO week against ``per_week`` (see :func:`movement_check.home.weekly_adherence`)."""
-    return weekly_adherence([s.started_at for s in sessions if s.kind == "home"], per_week)
+def adherence(sessions: list[SessionRecord], prescription: PrescriptionRecord, *,
+              today: date | None = None) -> list[tuple[str, int, float]]:
+    """One prescription's home checks per ISO week against its checks a week, from the week it was
+    prescribed to the week it ended (or this week): see :func:`movement_check.home.weekly_adherence`."""
+    days = [s.started_at for s in sessions if s.kind == "home" and s.prescription_id == prescription.id]
+    return weekly_adherence(days, prescription.exercise.per_week, start=prescription.created_at,
+                            end=prescription.ended_at or today or date.today())

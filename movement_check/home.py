@@ -156,15 +156,20 @@ def _clock(seconds: float) -> str:
     return f"{whole // 60}:{whole % 60:02d}"
 
 
-def weekly_adherence(check_days: list[date | datetime | str], per_week: int) -> list[tuple[str, int, float]]:
+def weekly_adherence(check_days: list[date | datetime | str], per_week: int, *,
+                     start: date | datetime | str | None = None,
+                     end: date | datetime | str | None = None) -> list[tuple[str, int, float]]:
     """(ISO week "2026-W47", checks done, % of ``per_week``, capped at 100) for each week from the first
-    check's to the last's, empty weeks included (a week with no check is 0 %)."""
+    check's (or ``start``'s, the day it was prescribed, if earlier) to the last check's (or ``end``'s, today
+    or the day it ended, if later), empty weeks included (a week with no check is 0 %)."""
     days = sorted(_day(d) for d in check_days)
-    if not days:
+    bounds = days + [_day(d) for d in (start, end) if d is not None]
+    if not bounds:
         return []
+    first, last = min(bounds), max(bounds)
     counts = Counter(_week(d) for d in days)
-    out, monday = [], days[0] - timedelta(days=days[0].weekday())
-    while monday <= days[-1]:
+    out, monday = [], first - timedelta(days=first.weekday())
+    while monday <= last:
         week = _week(monday)
         out.append((week, counts.get(week, 0), min(100.0, 100.0 * counts.get(week, 0) / per_week)))
         monday += timedelta(days=7)

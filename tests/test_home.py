@@ -69,3 +69,31 @@ def test_weekly_adherence_counts_checks_per_iso_week_including_empty_weeks():
     weeks = weekly_adherence(days, per_week=3)
     assert weeks == [("2026-W45", 3, 100.0), ("2026-W46", 0, 0.0), ("2026-W47", 1, pytest.approx(33.33, abs=0.01))]
     assert weekly_adherence(["2026-11-02T10:00:00+00:00"] * 5, per_week=3) == [("2026-W45", 5, 100.0)]
+
+
+def test_weekly_adherence_counts_the_weeks_since_prescribed_and_until_today_even_without_checks():
+    weeks = weekly_adherence([date(2026, 11, 11)], per_week=2, start="2026-11-02T09:00:00+00:00",
+                             end=date(2026, 11, 23))
+    assert weeks == [("2026-W45", 0, 0.0), ("2026-W46", 1, 50.0), ("2026-W47", 0, 0.0), ("2026-W48", 0, 0.0)]
+    assert weekly_adherence([], per_week=2, start=date(2026, 11, 16), end=date(2026, 11, 17)) == [
+        ("2026-W47", 0, 0.0)]
+
+
+def test_adherence_of_each_prescription_counts_only_its_own_checks_against_its_own_weekly_target():
+    from movement_check.history import adherence
+    from movement_check.record import PrescriptionRecord, SessionRecord
+
+    walk = PrescriptionRecord(1, "P-1", "jdoe", HomeExercise("walk", per_week=2), "2026-11-09T09:00:00+00:00", None)
+    raises = PrescriptionRecord(2, "P-1", "jdoe", HomeExercise("standing-leg-raise", per_week=4),
+                                "2026-11-09T09:00:00+00:00", "2026-11-18T09:00:00+00:00")
+
+    def session(number, kind, day, rx):
+        return SessionRecord(number, "P-1", kind, None, f"2026-11-{day}T18:00:00+00:00", None, None, rx)
+
+    sessions = [session(1, "visit", "09", None), session(2, "home", "10", 1), session(3, "home", "11", 2),
+                session(4, "home", "12", 2), session(5, "home", "17", 1), session(6, "home", "18", 1),
+                session(7, "upload", "19", None)]
+    today = date(2026, 11, 23)
+    assert adherence(sessions, walk, today=today) == [("2026-W46", 1, 50.0), ("2026-W47", 2, 100.0),
+                                                      ("2026-W48", 0, 0.0)]
+    assert adherence(sessions, raises, today=today) == [("2026-W46", 2, 50.0), ("2026-W47", 0, 0.0)]   # ended

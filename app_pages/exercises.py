@@ -1,0 +1,185 @@
+"""The patient's home-exercise page: opened from the link the therapist made on the Patients page.
+
+The patient sees the exercises prescribed to them, records one with the webcam
+or uploads a clip, and gets the count and plain-language feedback
+(:func:`movement_check.home.home_check`); the check is filed in their record as
+a home-exercise check of that prescription (result and landmark trajectory, no
+video). The link is the only key: it names the patient without showing who
+they are, and it works until it expires or the therapist makes a new one.
+Webcam frames are kept in memory only while recording, and dropped once
+checked; an uploaded clip is written to a temporary folder for the analysis
+and deleted at once.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import av
+import streamlit as st
+from streamlit_webrtc import WebRtcMode, webrtc_streamer
+
+from movement_check.analysis import analyze_clip, analyze_frames
+from movement_check.errors import InputError
+from movement_check.estimator import EstimatorSettings
+from movement_check.extraction import ExtractionSettings
+from movement_check.history import adherence
+from movement_check.home import home_check
+from movement_check.record import PrescriptionRecord, Record, RecordError
+from movement_check.recording import Recording
+from movement_check.video import VIDEO_SUFFIXES
+
+from app_pages.state import config_or_stop, record_or_stop
+
+CAMERA = {"video": {"width": {"ideal": 640}, "height": {"ideal": 480}, "frameRate": {"ideal": 30}},
+          "audio": False}
+SETTINGS = ExtractionSettings(estimator=EstimatorSettings(max_people=2))
+
+
+class Recorder:
+    """The webcam's frames for one recording, handed over from streamlit-webrtc's worker thread."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.recording: Recording | None = None
+
+    def start(self, max_s: float) -> None:
+        with self._lock:
+            self.recording = Recording("your recording", max_s=max_s)
+
+    def stop(self) -> Recording | None:
+        with self._lock:
+            recording, self.recording = self.recording, None
+        return recording
+
+    def callback(self):
+        async def frames_in(frames: list[av.VideoFrame]) -> list[av.VideoFrame]:
+            with self._lock:
+                recording = self.recording
+            if recording is not None:
+                for f in frames:
+                    recording.add(f.time if f.time is not None else time.monotonic(), f.to_ndarray(format="bgr24"))
+            return frames[-1:]
+        return frames_in
+
+
+def patient_or_stop(record: Record) -> str:
+    try:
+        return record.home_link_patient(st.query_params.get("link", ""))
+    except RecordError as exc:
+        st.error(str(exc))
+        st.stop()
+
+
+def this_week(record: Record, patient_id: str, rx: PrescriptionRecord) -> None:
+    weeks = adherence(record.sessions(patient_id), rx)
+    if weeks:
+        _, done, _ = weeks[-1]
+        st.caption(f"This week: {done} of the {rx.exercise.per_week} checks your therapist asked for.")
+
+
+def check_upload(rx: PrescriptionRecord) -> dict | None:
+    uploaded = st.file_uploader("Your video of the exercise", type=[s.lstrip(".") for s in VIDEO_SUFFIXES],
+                                key="home-clip")
+    if not st.button("Check my exercise", key="home-check-upload", type="primary"):
+        return None
+    if uploaded is None:
+        st.error("Choose your video first.")
+        return None
+    with tempfile.TemporaryDirectory(prefix="movement-check-") as folder:
+        clip = Path(folder) / ("clip" + Path(uploaded.name).suffix.lower())
+        clip.write_bytes(uploaded.getvalue())
+        with st.spinner("Watching your video..."):
+            result, prepared = analyze_clip(clip, rx.exercise.test, SETTINGS, **rx.exercise.options())
+    return {"result": result.to_dict(), "npz": prepared.poses.npz_bytes()}
+
+
+def check_recording(rx: PrescriptionRecord) -> dict | None:
+    recorder: Recorder = st.session_state.setdefault("home-recorder", Recorder())
+    webrtc_streamer(key="home-camera", mode=WebRtcMode.SENDRECV, rtc_configuration=config_or_stop().rtc_configuration,
+                    media_stream_constraints=CAMERA, queued_video_frames_callback=recorder.callback(),
+                    async_processing=True,
+                    video_html_attrs={"style": {"width": "100%", "transform": "scaleX(-1)"}, "autoPlay": True,
+                                      "controls": False, "muted": True})
+    if recorder.recording is None:
+        st.caption("Press START to turn your camera on, stand where your whole body is in view, then:")
+        if st.button("Start recording", key="home-record", type="primary"):
+            recorder.start(max_s=max(180.0, rx.exercise.minutes * 60 + 60))
+            st.rerun()
+        return None
+    st.warning("Recording: do the exercise now.")
+    if not st.button("Stop and check", key="home-stop", type="primary"):
+        return None
+    recording = recorder.stop()
+    if recording is None or len(recording) == 0:
+        raise InputError("No video reached this page: press START and allow the camera, then record again.")
+    with st.spinner("Watching your recording..."):
+        result, prepared = analyze_frames(recording.rgb_frames(), rx.exercise.test, SETTINGS, name=recording.name,
+                                          expected=len(recording), **rx.exercise.options())
+    result = result.to_dict()
+    if recording.truncated:
+        result["warnings"].insert(0, recording.truncated)
+    recording.clear()
+    return {"result": result, "npz": prepared.poses.npz_bytes()}
+
+
+def file_check(record: Record, patient_id: str, rx: PrescriptionRecord, analysed: dict) -> dict:
+    """The count and feedback, filed in the patient's record; what the page shows."""
+    check = home_check(rx.exercise, analysed["result"])
+    analysed["result"]["home_check"] = check.to_dict()
+    shown = {"check": check.to_dict(), "warnings": analysed["result"]["warnings"], "saved": None}
+    try:
+        session_id, _ = record.file_test(patient_id, "home", analysed["result"], trajectory=analysed["npz"],
+                                         prescription_id=rx.id, note=check.count)
+        shown["saved"] = session_id
+    except RecordError as exc:
+        shown["error"] = f"Your check could not be saved: {exc}. Please tell your therapist."
+    return shown
+
+
+def show_check(shown: dict) -> None:
+    check = shown["check"]
+    st.subheader("Your check")
+    cols = st.columns(2)
+    cols[0].metric("Done", check["count"])
+    cols[1].metric("Of the prescription", f"{check['done_pct']:.0f}%")
+    for line in check["feedback"]:
+        st.write(line)
+    for warning in shown["warnings"]:
+        st.caption(f"Note: {warning}")
+    if shown.get("saved"):
+        st.success("Saved to your record: your therapist will see it.")
+    elif shown.get("error"):
+        st.error(shown["error"])
+
+
+def main() -> None:
+    st.title("Your home exercises")
+    record = record_or_stop()
+    patient_id = patient_or_stop(record)
+    current = record.prescriptions(patient_id)
+    if not current:
+        st.info("Your therapist has not prescribed a home exercise yet.")
+        return
+    by_id = {rx.id: rx for rx in current}
+    rx = by_id[st.radio("Exercise", list(by_id), format_func=lambda i: by_id[i].exercise.title,
+                        key="home-exercise")]
+    st.markdown(f"### {rx.exercise.instruction()}")
+    this_week(record, patient_id, rx)
+    how = st.radio("How", ["Record with my camera", "Upload a video"], horizontal=True, key="home-how")
+    try:
+        analysed = check_upload(rx) if how == "Upload a video" else check_recording(rx)
+    except InputError as exc:
+        st.error(str(exc))
+        analysed = None
+    if analysed is not None:
+        st.session_state["home-shown"] = file_check(record, patient_id, rx, analysed)
+    if st.session_state.get("home-shown"):
+        show_check(st.session_state["home-shown"])
+    st.caption("Your video is used only to count this check, and is not kept.")
+
+
+main()
