@@ -5,7 +5,8 @@ patient's browser has a fake camera fed with a y4m file written here from a
 real side-view walk; the therapist's browser signs in, starts a visit, sends
 (reads) the link, runs a gait step, and must see live figures change and then
 a gait result with heel strikes on both sides. A stranger's browser, without
-the code or a sign-in, must see nothing of the visit.
+the code or a sign-in, must see nothing of the visit. On the home-exercise
+page, a patient's webcam recording must reach the check and be filed.
 
 Needs /usr/bin/chromium (apt: chromium) and the playwright package; never
 ``playwright install`` (no downloads). Skipped when either is missing, unless
@@ -227,3 +228,42 @@ def test_patient_streams_therapist_watches_runs_a_gait_step_and_a_stranger_sees_
     assert not any(n.endswith((".mp4", ".webm", ".y4m", ".jpg")) for n in saved)           # no video kept
     (session,) = Record(data / "record.sqlite").sessions("P-0042")                       # the clinic record
     assert session.checkin is not None and [t.step for t in session.tests] == ["walk-side"]
+
+
+def test_a_patient_records_a_home_walk_with_the_webcam_and_it_is_saved(server, tmp_path):
+    """The home-exercise page's camera in a real browser: frames reach the recording, the check is filed."""
+    from movement_check.home import HomeExercise
+
+    base, data = server
+    record = Record(data / "record.sqlite")
+    record.add_patient("P-0042")
+    rx = record.prescribe("P-0042", HomeExercise("walk", minutes=0.25))
+    token = record.make_home_link("P-0042")
+    y4m = write_y4m(STEP_WALKER, tmp_path / "walker.y4m")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                     args=FLAGS + [f"--use-file-for-fake-video-capture={y4m}"])
+        try:
+            patient = browser.new_context().new_page()
+            patient.goto(f"{base}/exercises?link={token}")
+            expect(patient.get_by_text("Walk for 0.25 minutes")).to_be_visible(timeout=30_000)
+            patient.frame_locator('iframe[title*="webrtc"]').get_by_role("button", name="START").click(timeout=30_000)
+            expect(patient.frame_locator('iframe[title*="webrtc"]').get_by_role("button", name="STOP")).to_be_visible(
+                timeout=30_000)
+            time.sleep(2.0)
+            patient.get_by_role("button", name="Start recording").click()
+            expect(patient.get_by_text("Recording: do the exercise now")).to_be_visible(timeout=30_000)
+            time.sleep(10.0)
+            patient.get_by_role("button", name="Stop and check").click()
+            try:
+                expect(patient.get_by_text("Saved to your record")).to_be_visible(timeout=180_000)
+            except AssertionError:
+                raise AssertionError("not saved: " + patient.locator("main").inner_text()[-3000:])
+            shown = patient.locator("main").inner_text()
+            walked = re.search(r"(\d+):(\d\d) of 0:15 min:s", shown)
+            assert walked and int(walked.group(1)) * 60 + int(walked.group(2)) >= 3, shown[-3000:]
+        finally:
+            browser.close()
+    (session,) = record.sessions("P-0042")
+    assert session.kind == "home" and session.prescription_id == rx and session.tests[0].test == "gait"
+    assert not any(p.name.endswith((".mp4", ".webm", ".y4m", ".jpg")) for p in data.rglob("*"))   # no video kept
