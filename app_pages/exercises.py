@@ -32,11 +32,13 @@ from movement_check.record import PrescriptionRecord, Record, RecordError
 from movement_check.recording import Recording
 from movement_check.video import VIDEO_SUFFIXES
 
+from app_pages.camera import CAMERA, MIRRORED
 from app_pages.state import config_or_stop, record_or_stop
 
-CAMERA = {"video": {"width": {"ideal": 640}, "height": {"ideal": 480}, "frameRate": {"ideal": 30}},
-          "audio": False}
-SETTINGS = ExtractionSettings(estimator=EstimatorSettings(max_people=2))
+
+def settings() -> ExtractionSettings:
+    """The server's pose model (settings: ``model``), up to two people found per frame."""
+    return ExtractionSettings(model=config_or_stop().model, estimator=EstimatorSettings(max_people=2))
 
 
 class Recorder:
@@ -93,7 +95,7 @@ def check_upload(rx: PrescriptionRecord) -> dict | None:
         clip = Path(folder) / ("clip" + Path(uploaded.name).suffix.lower())
         clip.write_bytes(uploaded.getvalue())
         with st.spinner("Watching your video..."):
-            result, prepared = analyze_clip(clip, rx.exercise.test, SETTINGS, **rx.exercise.options())
+            result, prepared = analyze_clip(clip, rx.exercise.test, settings(), **rx.exercise.options())
     return {"result": result.to_dict(), "npz": prepared.poses.npz_bytes()}
 
 
@@ -102,8 +104,7 @@ def check_recording(rx: PrescriptionRecord) -> dict | None:
     webrtc_streamer(key="home-camera", mode=WebRtcMode.SENDRECV, rtc_configuration=config_or_stop().rtc_configuration,
                     media_stream_constraints=CAMERA, queued_video_frames_callback=recorder.callback(),
                     async_processing=True,
-                    video_html_attrs={"style": {"width": "100%", "transform": "scaleX(-1)"}, "autoPlay": True,
-                                      "controls": False, "muted": True})
+                    video_html_attrs=MIRRORED)
     if recorder.recording is None:
         st.caption("Press START to turn your camera on, stand where your whole body is in view, then:")
         if st.button("Start recording", key="home-record", type="primary"):
@@ -117,7 +118,7 @@ def check_recording(rx: PrescriptionRecord) -> dict | None:
     if recording is None or len(recording) == 0:
         raise InputError("No video reached this page: press START and allow the camera, then record again.")
     with st.spinner("Watching your recording..."):
-        result, prepared = analyze_frames(recording.rgb_frames(), rx.exercise.test, SETTINGS, name=recording.name,
+        result, prepared = analyze_frames(recording.rgb_frames(), rx.exercise.test, settings(), name=recording.name,
                                           expected=len(recording), **rx.exercise.options())
     result = result.to_dict()
     if recording.truncated:

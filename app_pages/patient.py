@@ -20,12 +20,11 @@ from movement_check.live import LiveStream
 from movement_check.protocol import step
 from movement_check.visits import Refused, Visit
 
+from app_pages.camera import CAMERA, MIRRORED
 from app_pages.checkin_form import checkin_form, red_flag_notice
 from app_pages.state import config_or_stop, visit_book
 
 CUES_EVERY_S = 0.5
-CAMERA = {"video": {"width": {"ideal": 640}, "height": {"ideal": 480}, "frameRate": {"ideal": 30}},
-          "audio": False}
 
 
 def frame_callback(stream: LiveStream):
@@ -95,8 +94,7 @@ def main() -> None:
         key="patient", mode=WebRtcMode.SENDRECV, rtc_configuration=config.rtc_configuration,
         media_stream_constraints=CAMERA, queued_video_frames_callback=frame_callback(visit.stream),
         async_processing=True,
-        video_html_attrs={"style": {"width": "100%", "transform": "scaleX(-1)"}, "autoPlay": True,
-                          "controls": False, "muted": True},
+        video_html_attrs=MIRRORED,
     )
     st.caption("Your video goes to your therapist's computer only, and is not kept. "
                "The picture is mirrored, like a mirror.")
