@@ -13,16 +13,14 @@ and deleted at once.
 
 from __future__ import annotations
 
-import tempfile
 import threading
 import time
-from pathlib import Path
 
 import av
 import streamlit as st
 from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
-from movement_check.analysis import analyze_clip, analyze_frames
+from movement_check.analysis import analyze_clip
 from movement_check.errors import InputError
 from movement_check.estimator import EstimatorSettings
 from movement_check.extraction import ExtractionSettings
@@ -30,15 +28,11 @@ from movement_check.history import adherence
 from movement_check.home import home_check
 from movement_check.record import PrescriptionRecord, Record, RecordError
 from movement_check.recording import Recording
-from movement_check.video import VIDEO_SUFFIXES
+from movement_check.step_results import analyse_recording
+from movement_check.video import VIDEO_SUFFIXES, temporary_clip
 
 from app_pages.camera import CAMERA, MIRRORED
 from app_pages.state import config_or_stop, record_or_stop
-
-
-def settings() -> ExtractionSettings:
-    """The server's pose model (settings: ``model``), up to two people found per frame."""
-    return ExtractionSettings(model=config_or_stop().model, estimator=EstimatorSettings(max_people=2))
 
 
 class Recorder:
@@ -91,11 +85,9 @@ def check_upload(rx: PrescriptionRecord) -> dict | None:
     if uploaded is None:
         st.error("Choose your video first.")
         return None
-    with tempfile.TemporaryDirectory(prefix="movement-check-") as folder:
-        clip = Path(folder) / ("clip" + Path(uploaded.name).suffix.lower())
-        clip.write_bytes(uploaded.getvalue())
-        with st.spinner("Watching your video..."):
-            result, prepared = analyze_clip(clip, rx.exercise.test, settings(), **rx.exercise.options())
+    settings = ExtractionSettings(model=config_or_stop().model, estimator=EstimatorSettings(max_people=2))
+    with temporary_clip(uploaded.getvalue(), uploaded.name) as clip, st.spinner("Watching your video..."):
+        result, prepared = analyze_clip(clip, rx.exercise.test, settings, **rx.exercise.options())
     return {"result": result.to_dict(), "npz": prepared.poses.npz_bytes()}
 
 
@@ -103,8 +95,7 @@ def check_recording(rx: PrescriptionRecord) -> dict | None:
     recorder: Recorder = st.session_state.setdefault("home-recorder", Recorder())
     webrtc_streamer(key="home-camera", mode=WebRtcMode.SENDRECV, rtc_configuration=config_or_stop().rtc_configuration,
                     media_stream_constraints=CAMERA, queued_video_frames_callback=recorder.callback(),
-                    async_processing=True,
-                    video_html_attrs=MIRRORED)
+                    async_processing=True, video_html_attrs=MIRRORED)
     if recorder.recording is None:
         st.caption("Press START to turn your camera on, stand where your whole body is in view, then:")
         if st.button("Start recording", key="home-record", type="primary"):
@@ -118,11 +109,8 @@ def check_recording(rx: PrescriptionRecord) -> dict | None:
     if recording is None or len(recording) == 0:
         raise InputError("No video reached this page: press START and allow the camera, then record again.")
     with st.spinner("Watching your recording..."):
-        result, prepared = analyze_frames(recording.rgb_frames(), rx.exercise.test, settings(), name=recording.name,
-                                          expected=len(recording), **rx.exercise.options())
-    result = result.to_dict()
-    if recording.truncated:
-        result["warnings"].insert(0, recording.truncated)
+        result, prepared = analyse_recording(recording, rx.exercise.test, model=config_or_stop().model,
+                                             **rx.exercise.options())
     recording.clear()
     return {"result": result, "npz": prepared.poses.npz_bytes()}
 

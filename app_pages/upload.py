@@ -30,7 +30,7 @@ from movement_check.extraction import ExtractionSettings
 from movement_check.kinematics import DEFAULT_FOV_DEG
 from movement_check.figures import figure_pngs
 from movement_check.record import RecordError, check_patient
-from movement_check.video import VIDEO_SUFFIXES
+from movement_check.video import VIDEO_SUFFIXES, temporary_clip
 
 from app_pages.results import report_buttons, show
 from app_pages.state import config_or_stop, record_or_stop, require_sign_in_off_this_computer
@@ -49,9 +49,7 @@ def run_analysis(data: bytes, name: str, test: str, model: str, subject: str | i
         if total:
             progress.progress(min(1.0, done / total), text=f"Finding the person: frame {done} of {total}")
 
-    with tempfile.TemporaryDirectory(prefix="movement-check-") as folder:
-        clip = Path(folder) / ("clip" + Path(name).suffix.lower())
-        clip.write_bytes(data)
+    with temporary_clip(data, name) as clip:
         settings = ExtractionSettings(model=model, estimator=EstimatorSettings(max_people=2))
         result, prepared = analyze_clip(clip, test, settings, subject=subject, progress=report, **options)
         progress.progress(1.0, text="Drawing the preview (faces blurred)...")

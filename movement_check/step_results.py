@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .analysis import analyze_frames
+from .analysis import Prepared, analyze_frames
 from .errors import InputError
 from .estimator import EstimatorSettings
 from .extraction import ExtractionSettings, Progress
@@ -57,22 +57,31 @@ def analyse_step(recording: Recording, step: Step, *, model: str = "full", live_
     outcome = StepOutcome(step=step.key, title=step.title, started=datetime.now(timezone.utc).isoformat(),
                           frames_received=len(recording), received_fps=recording.fps, live_fps=live_fps,
                           options=options)
-    settings = ExtractionSettings(model=model, estimator=EstimatorSettings(max_people=2))
     try:
-        result, prepared = analyze_frames(recording.rgb_frames(), step.test, settings, name=recording.name,
-                                          expected=len(recording), progress=progress, **options)
+        result_dict, prepared = analyse_recording(recording, step.test, model=model, progress=progress, **options)
     except InputError as exc:
         outcome.error = str(exc)
         return outcome
-    result_dict = result.to_dict()
-    if recording.truncated:
-        result_dict["warnings"].insert(0, recording.truncated)
     outcome.frames_processed = len(prepared.poses)
     result_dict["source"]["live_step"] = outcome.summary()
     outcome.result = result_dict
     outcome.figures = figure_pngs(step.test, prepared.poses, dpi=100, **options)
     outcome.npz = prepared.poses.npz_bytes()
     return outcome
+
+
+def analyse_recording(recording: Recording, test: str, *, model: str = "full", progress: Progress | None = None,
+                      **options) -> tuple[dict, Prepared]:
+    """Every frame of ``recording`` through ``test`` (up to two people found per frame): the result as a dict,
+    with a recording cut short saying so first among its warnings, and the prepared poses. A recording
+    with no usable person raises :class:`InputError`."""
+    settings = ExtractionSettings(model=model, estimator=EstimatorSettings(max_people=2))
+    result, prepared = analyze_frames(recording.rgb_frames(), test, settings, name=recording.name,
+                                      expected=len(recording), progress=progress, **options)
+    result_dict = result.to_dict()
+    if recording.truncated:
+        result_dict["warnings"].insert(0, recording.truncated)
+    return result_dict, prepared
 
 
 def keep(outcome: StepOutcome, folder: Path, *, number: int) -> Path | None:

@@ -14,6 +14,8 @@ Rules
 from __future__ import annotations
 
 import os
+import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -253,3 +255,13 @@ def check_measured_rate(info: VideoInfo, limits: VideoLimits = VideoLimits()) ->
 
 def is_video_name(name: str | os.PathLike) -> bool:
     return Path(name).suffix.lower() in VIDEO_SUFFIXES
+
+
+@contextmanager
+def temporary_clip(data: bytes, name: str) -> Iterator[Path]:
+    """An uploaded clip's bytes as a file for the reader (named ``clip`` + the upload's suffix, which the
+    reader's checks use), in a private temporary folder deleted, clip and all, when the block ends."""
+    with tempfile.TemporaryDirectory(prefix="movement-check-") as folder:
+        clip = Path(folder) / ("clip" + Path(name).suffix.lower())
+        clip.write_bytes(data)
+        yield clip
