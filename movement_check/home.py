@@ -162,7 +162,7 @@ def weekly_adherence(check_days: list[date | datetime | str], per_week: int, *,
     """(ISO week "2026-W47", checks done, % of ``per_week``, capped at 100) for each week from the first
     check's (or ``start``'s, the day it was prescribed, if earlier) to the last check's (or ``end``'s, today
     or the day it ended, if later), empty weeks included (a week with no check is 0 %)."""
-    days = sorted(_day(d) for d in check_days)
+    days = [_day(d) for d in check_days]
     bounds = days + [_day(d) for d in (start, end) if d is not None]
     if not bounds:
         return []

@@ -202,13 +202,13 @@ class Record:
         it is shown once). It replaces the patient's earlier links and works for ``days``."""
         token = secrets.token_urlsafe(16)
         links, made = schema.home_links, datetime.now(timezone.utc)
+        stamp = made.isoformat(timespec="seconds")
         with self._write() as conn:
             self._patient_row(conn, patient_id)
             conn.execute(update(links).where((links.c.patient_id == patient_id) & links.c.revoked_at.is_(None))
-                         .values(revoked_at=now()))
+                         .values(revoked_at=stamp))
             conn.execute(insert(links).values(
-                token_hash=_hashed(token), patient_id=patient_id, therapist=therapist,
-                created_at=made.isoformat(timespec="seconds"),
+                token_hash=_hashed(token), patient_id=patient_id, therapist=therapist, created_at=stamp,
                 expires_at=(made + timedelta(days=days)).isoformat(timespec="seconds")))
         return token
 
