@@ -32,11 +32,13 @@ TOE_OFF = "toe_off"
 
 @dataclass(frozen=True)
 class Extremum:
-    """A refined extremum: fractional frame index, time (s) and value."""
+    """A refined extremum: fractional frame index, time (s), value, and how far it stands out of the signal
+    around it (``prominence``, the signal's unit; NaN where not measured)."""
 
     frame: float
     time_s: float
     value: float
+    prominence: float = float("nan")
 
 
 def refine_peak(times: np.ndarray, values: np.ndarray, i: int) -> Extremum:
@@ -98,13 +100,13 @@ def find_extrema(times: np.ndarray, signal: np.ndarray, *, kind: str, min_interv
     idx = np.arange(x.size)
     y = sign * np.interp(idx, idx[finite], x[finite])
     dt = float(np.median(np.diff(times)))
-    peaks, _ = find_peaks(y, distance=max(1, int(min_interval_s / dt)), prominence=min_prominence)
+    peaks, props = find_peaks(y, distance=max(1, int(round(min_interval_s / dt))), prominence=min_prominence)
     out = []
-    for i in peaks:
+    for i, prominence in zip(peaks, props["prominences"]):
         if not np.all(np.isfinite(x[max(0, i - 1):i + 2])):
             continue
         e = refine_peak(times, sign * x, int(i))
-        out.append(Extremum(e.frame, e.time_s, sign * e.value))
+        out.append(Extremum(e.frame, e.time_s, sign * e.value, float(prominence)))
     return out
 
 
@@ -161,3 +163,37 @@ def foot_top_strikes(times: np.ndarray, toe_above_ankle: np.ndarray, coarse: lis
             continue
         out.append(refine_peak(times, toe_above_ankle, i))
     return out, kept
+
+
+def alternate_sides(strike_times: list[float], leading: list[float], *,
+                    max_step_ratio: float = 1.6) -> tuple[list[str | None], int, int]:
+    """Which foot made each event, from alternation and from which labelled foot made it.
+
+    ``leading[k]``: at event ``k``, positive when the pose model's left foot made it (e.g. its rear point
+    was ahead of the right's at a heel strike), negative for the right. The pose model often swaps the far
+    leg's identity for a few frames, so each event's own label is only a vote: steps alternate, so within a
+    run of events with none missing (no interval longer than ``max_step_ratio`` times the median) one parity
+    is chosen for the whole run by majority. A run whose vote is tied keeps each event's own label.
+
+    Returns the sides, how many events' own labels agreed with the side given, and how many had a label
+    (all agreeing: the labels never contradicted alternation; about half: the model could not tell the legs
+    apart).
+    """
+    n = len(strike_times)
+    if n == 0:
+        return [], 0, 0
+    own = ["left" if v > 0 else "right" if v < 0 else None for v in leading]
+    intervals = np.diff(strike_times)
+    typical = float(np.median(intervals)) if intervals.size else 0.0
+    breaks = [0] + [k + 1 for k, d in enumerate(intervals) if d > max_step_ratio * typical] + [n]
+    sides: list[str | None] = list(own)
+    for a, z in zip(breaks[:-1], breaks[1:]):
+        vote = sum((1 if own[k] == "left" else -1 if own[k] == "right" else 0) * (-1) ** (k - a)
+                   for k in range(a, z))
+        if vote == 0:
+            continue
+        first, second = ("left", "right") if vote > 0 else ("right", "left")
+        for k in range(a, z):
+            sides[k] = first if (k - a) % 2 == 0 else second
+    judged = [k for k in range(n) if own[k] is not None]
+    return sides, sum(own[k] == sides[k] for k in judged), len(judged)

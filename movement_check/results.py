@@ -79,9 +79,14 @@ class Event:
     name: str
     side: str | None = None
     frame: int | None = None
+    #: 0-1, how clearly it was seen (e.g. landmark visibility around it times the sharpness of its peak)
+    confidence: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "side": self.side, "time_s": round(self.time_s, 4), "frame": self.frame}
+        out = {"name": self.name, "side": self.side, "time_s": round(self.time_s, 4), "frame": self.frame}
+        if self.confidence is not None:
+            out["confidence"] = self.confidence
+        return out
 
 
 @dataclass

@@ -13,7 +13,18 @@ walking goes into gait parameters. A frame counts as walking when:
   at least half the foot's usual length): while turning they point at or
   away from the camera.
 
-Runs of walking frames facing the same way, at least ``min_bout_s`` long,
+Direction of travel (side view). With a fixed camera it is where the pelvis
+goes across the frame: the hip midpoint's velocity, averaged over 1 s, when
+it moves at least ``MIN_TRAVEL_LEGS_PER_S`` leg lengths a second. Only when
+the pelvis stays in place (a treadmill, walking on the spot, a camera that
+follows the walker) does the way the feet point decide. Each bout's
+direction is then the sign of the pelvis's straight-line travel over the
+bout (``direction_from`` "travel"), else the feet's median pointing
+("feet"). The two are cross-checked: MediaPipe can fit a side-on body the
+wrong way round (heels where the toes are), and a bout whose feet point
+against its travel says so (``feet_against_travel``).
+
+Runs of walking frames going the same way, at least ``min_bout_s`` long,
 are *bouts*. The view is decided per bout from the shoulders: seen side-on,
 shoulder width is small against trunk length (ratio < 0.5: side view);
 facing or turning away from the camera it is large (front view).
@@ -21,7 +32,7 @@ facing or turning away from the camera it is large (front view).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.ndimage import uniform_filter1d
@@ -36,6 +47,9 @@ SIDE, FRONT = "side", "front"
 SIDE_VIEW_MAX_RATIO = 0.5
 #: leg length (hip to ankle) as a share of body height: hip 0.530 H, ankle 0.039 H (Drillis & Contini 1966)
 LEG_SHARE_OF_HEIGHT = 0.491
+#: the pelvis crosses the frame at least this fast (leg lengths a second) when walking across it: a slow
+#: 0.4 m/s walk with a 0.85 m leg is ~0.5; on the spot or on a treadmill it stays near 0
+MIN_TRAVEL_LEGS_PER_S = 0.2
 
 
 @dataclass(frozen=True)
@@ -52,6 +66,8 @@ class Bout:
     direction: int
     start_s: float
     stop_s: float
+    direction_from: str = "travel"          # travel (the pelvis crossed the frame) | feet (where they point)
+    feet_against_travel: bool = False       # side view: the feet pointed against the travel
 
     @property
     def duration_s(self) -> float:
@@ -60,7 +76,9 @@ class Bout:
     def to_dict(self) -> dict:
         return {"start_s": round(self.start_s, 3), "stop_s": round(self.stop_s, 3), "view": self.view,
                 "direction": ("to the right" if self.direction > 0 else "to the left") if self.view == SIDE
-                else ("toward the camera" if self.direction > 0 else "away from the camera")}
+                else ("toward the camera" if self.direction > 0 else "away from the camera"),
+                "direction_from": self.direction_from,
+                "feet_against_travel": self.feet_against_travel}
 
 
 def in_bouts(n: int, bouts: list[Bout]) -> np.ndarray:
@@ -89,6 +107,29 @@ def shoulder_ratio(poses: Poses) -> np.ndarray:
     trunk = np.linalg.norm(midpoint(poses, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
                            - midpoint(poses, L.LEFT_HIP, L.RIGHT_HIP), axis=1)
     return width / trunk
+
+
+def pelvis_travel(poses: Poses, window: int) -> np.ndarray:
+    """(T,) the hip midpoint's horizontal velocity (pixels/s), averaged over ``window`` frames; NaN where the
+    pelvis is not seen. Gaps are bridged by interpolation before differentiating, never read as motion."""
+    x = midpoint(poses, L.LEFT_HIP, L.RIGHT_HIP)[:, 0]
+    seen = np.isfinite(x)
+    if seen.sum() < 3:
+        return np.full(len(poses), np.nan)
+    t = poses.times
+    filled = np.interp(t, t[seen], x[seen])
+    velocity = uniform_filter1d(np.gradient(filled, t), window, mode="nearest")
+    return np.where(seen, velocity, np.nan)
+
+
+def travel_slope(poses: Poses, start: int, stop: int) -> float:
+    """Pixels a second the pelvis travels along x over frames [start, stop) (straight-line fit); NaN if unseen."""
+    x = midpoint(poses, L.LEFT_HIP, L.RIGHT_HIP)[start:stop, 0]
+    t = poses.times[start:stop]
+    ok = np.isfinite(x)
+    if ok.sum() < 3 or t[ok][-1] <= t[ok][0]:
+        return float("nan")
+    return float(np.polyfit(t[ok], x[ok], 1)[0])
 
 
 def _rolling_std(x: np.ndarray, n: int) -> np.ndarray:
@@ -127,11 +168,15 @@ def find_bouts(poses: Poses, *, view: str | None = None, min_bout_s: float = 1.5
     foot_x = 0.5 * ((poses.image[:, L.LEFT_FOOT_INDEX, 0] - poses.image[:, L.LEFT_HEEL, 0])
                     + (poses.image[:, L.RIGHT_FOOT_INDEX, 0] - poses.image[:, L.RIGHT_HEEL, 0]))
     foot_len = np.nanmedian(np.abs(foot_x[inside])) if inside.any() else np.nan
-    side_dir = np.sign(uniform_filter1d(np.nan_to_num(foot_x), window, mode="nearest"))
+    feet_dir = np.sign(uniform_filter1d(np.nan_to_num(foot_x), window, mode="nearest"))
+    travel = pelvis_travel(poses, window)
+    moving = np.abs(np.nan_to_num(travel)) >= MIN_TRAVEL_LEGS_PER_S * leg
+    side_dir = np.where(moving, np.sign(np.nan_to_num(travel)), feet_dir)
     pointing_along = np.abs(foot_x) >= 0.5 * foot_len
     facing = np.sign(poses.image[:, L.LEFT_SHOULDER, 0] - poses.image[:, L.RIGHT_SHOULDER, 0])  # + faces camera
     direction = np.where(frame_view == SIDE, side_dir, facing)
     walking = inside & alternating & np.where(frame_view == SIDE, pointing_along, True) & (direction != 0)
+    walking, direction, frame_view = _bridge(walking, direction, frame_view, times)
 
     bouts: list[Bout] = []
     for start, stop in runs(walking):
@@ -143,7 +188,46 @@ def find_bouts(poses: Poses, *, view: str | None = None, min_bout_s: float = 1.5
                 end += 1
             if times[end - 1] - times[k] >= min_bout_s:
                 views, counts = np.unique(frame_view[k:end], return_counts=True)
-                bouts.append(Bout(start=k, stop=end, view=str(views[np.argmax(counts)]), direction=int(direction[k]),
-                                  start_s=float(times[k]), stop_s=float(times[end - 1])))
+                bout_view = str(views[np.argmax(counts)])
+                bouts.append(_oriented(poses, Bout(start=k, stop=end, view=bout_view, direction=int(direction[k]),
+                                                   start_s=float(times[k]), stop_s=float(times[end - 1])),
+                                       foot_x, leg))
             k = end
     return bouts
+
+
+#: a walk is not cut in two by a pause in the evidence this short (a frame or two where the person was
+#: lost, or a foot seemed to point elsewhere)
+MAX_INTERRUPTION_S = 0.25
+
+
+def _bridge(walking: np.ndarray, direction: np.ndarray, frame_view: np.ndarray,
+            times: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Walking frames with short interruptions (up to ``MAX_INTERRUPTION_S``) between two walking frames of the
+    same direction and view counted as walking too, so that a frame or two lost does not split a bout (events
+    are never found where there are no landmarks)."""
+    walking, direction, frame_view = walking.copy(), direction.copy(), frame_view.copy()
+    for start, stop in runs(~walking):
+        if start == 0 or stop == len(walking):
+            continue
+        a, b = start - 1, stop
+        if times[b] - times[a] <= MAX_INTERRUPTION_S + 1e-9 and direction[a] == direction[b] \
+                and frame_view[a] == frame_view[b]:
+            walking[start:stop] = True
+            direction[start:stop] = direction[a]
+            frame_view[start:stop] = frame_view[a]
+    return walking, direction, frame_view
+
+
+def _oriented(poses: Poses, bout: Bout, foot_x: np.ndarray, leg: float) -> Bout:
+    """A side-view bout's direction from its pelvis travel (or its feet, when it did not travel), cross-checked."""
+    if bout.view != SIDE:
+        return replace(bout, direction_from="facing")
+    slope = travel_slope(poses, bout.start, bout.stop)
+    feet = float(np.nanmedian(foot_x[bout.start:bout.stop])) if np.isfinite(foot_x[bout.start:bout.stop]).any() \
+        else 0.0
+    if np.isfinite(slope) and abs(slope) >= MIN_TRAVEL_LEGS_PER_S * leg:
+        direction = 1 if slope > 0 else -1
+        return replace(bout, direction=direction, direction_from="travel",
+                       feet_against_travel=bool(feet != 0 and np.sign(feet) != direction))
+    return replace(bout, direction=1 if feet > 0 else -1 if feet < 0 else bout.direction, direction_from="feet")

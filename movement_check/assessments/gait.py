@@ -30,6 +30,7 @@ sign conventions in :mod:`movement_check.kinematics`.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,10 +43,14 @@ from ..walking import FRONT, LEG_SHARE_OF_HEIGHT, SIDE, Bout, in_bouts, leg_leng
 from . import gait_reference as ref
 from .base import Assessment
 from .gait_angles import front_angle_metrics, side_angle_metrics
+from .gait_gates import cadence_problem, sides_problem, stride_phases, stride_steps_problem
 from .gait_strides import GaitAnalysis, Stride, analyse, step_pair_asymmetry
 from .stride_stats import SIDES, make_metric, mean_of, range_flag, rounded, sd_of, value_at
 
 MIN_STRIDES = 4
+#: cadence from one stride or two steps is one or two intervals: a missed heel strike doubles it unseen
+MIN_CADENCE_STRIDES = 2
+MIN_CADENCE_STEPS = 3
 
 __all__ = ["GaitAnalysis", "GaitSettings", "Stride", "analyse", "assess"]
 
@@ -79,8 +84,9 @@ def assess(poses: Poses, /, *, settings: GaitSettings = GaitSettings()) -> Asses
     metrics: list[Metric] = []
     warnings: list[str] = []
 
-    events = [Event(e.time_s, name, side, int(round(e.frame)))
-              for per_side in found.values() for side in SIDES for name in (HEEL_STRIKE, TOE_OFF)
+    events = [Event(e.time_s, name, side, int(round(e.frame)),
+                    event_confidence(poses, e, side, leg if bouts[b].view == SIDE else 0.3 * leg))
+              for b, per_side in found.items() for side in SIDES for name in (HEEL_STRIKE, TOE_OFF)
               for e in per_side[side][name]]
     n_steps = sum(1 for e in events if e.name == HEEL_STRIKE)
     per_side_strides = {s: [st for st in strides if st.side == s] for s in SIDES}
@@ -89,14 +95,24 @@ def assess(poses: Poses, /, *, settings: GaitSettings = GaitSettings()) -> Asses
     all_steps = steps["left"] + steps["right"]
     # Medians: a bout's first or last step (speeding up, slowing down) does not pull them. A stride holds one
     # step of each foot, so a limp's long and short steps, and any timing bias one foot's events share, cancel.
-    if strides:
+    too_few = None
+    if len(strides) >= MIN_CADENCE_STRIDES:
         cadence = 120.0 / float(np.median([st.duration for st in strides]))
         how = "2 x 60 / median stride time"
+    elif len(all_steps) >= MIN_CADENCE_STEPS:
+        cadence = 60.0 / float(np.median(all_steps))
+        how = "60 / median step time (fewer than 2 whole strides)"
     else:
-        cadence = 60.0 / float(np.median(all_steps)) if all_steps else None
-        how = "60 / median step time (no whole stride)"
-    metrics.append(make_metric("cadence", rounded(cadence, 1), "steps/min", normal=ref.CADENCE_NORMAL,
-                           flag=range_flag(cadence, ref.CADENCE_NORMAL), note=f"{how}; {ref.CADENCE_SOURCE}"))
+        cadence, how = None, ""
+        too_few = (f"too few steps were timed ({len(all_steps)} steps, {len(strides)} strides; it needs "
+                   f"{MIN_CADENCE_STEPS} steps or {MIN_CADENCE_STRIDES} strides): film a longer walk")
+    impossible = cadence_problem(cadence) or too_few
+    if impossible:
+        warnings.append(f"cadence not given: {impossible}")
+        metrics.append(Metric.unmeasured("cadence", "steps/min", impossible))
+    else:
+        metrics.append(make_metric("cadence", rounded(cadence, 1), "steps/min", normal=ref.CADENCE_NORMAL,
+                                   flag=range_flag(cadence, ref.CADENCE_NORMAL), note=f"{how}; {ref.CADENCE_SOURCE}"))
     metrics.append(Metric("steps", n_steps, "count", note=f"heel strikes in {len(bouts)} walking bout(s)"))
     metrics.append(Metric("walking_bouts", len(bouts), "count",
                           note="; ".join(f"{b.start_s:.1f}-{b.stop_s:.1f} s, {b.view} view" for b in bouts)))
@@ -105,18 +121,20 @@ def assess(poses: Poses, /, *, settings: GaitSettings = GaitSettings()) -> Asses
     for side in SIDES:
         metrics.append(make_metric("stride_time", rounded(mean_of(st.duration for st in per_side_strides[side]), 3), "s",
                                side=side))
+    phases = {s: [stride_phases(st.start, st.stop, st.toe_off, st.other_strike, st.other_toe_off)
+                  for st in per_side_strides[s]] for s in SIDES}
     for side in SIDES:
-        stance = [100 * (st.toe_off - st.start) / st.duration for st in per_side_strides[side] if st.toe_off]
-        value = mean_of(stance)
+        value = mean_of(ph.stance for ph in phases[side])
         metrics.append(make_metric("stance", rounded(value, 1), "%", side=side, normal=ref.STANCE_NORMAL,
-                               flag=range_flag(value, ref.STANCE_NORMAL), note=ref.STANCE_SOURCE))
-        metrics.append(make_metric("swing", rounded(None if value is None else 100 - value, 1), "%", side=side))
+                                   flag=range_flag(value, ref.STANCE_NORMAL), note=ref.STANCE_SOURCE,
+                                   why_missing=_phase_why(phases[side])))
+        metrics.append(make_metric("swing", rounded(None if value is None else 100 - value, 1), "%", side=side,
+                                   why_missing=_phase_why(phases[side])))
     for side in SIDES:
-        ds = [100 * ((st.other_toe_off - st.start) + (st.toe_off - st.other_strike)) / st.duration
-              for st in per_side_strides[side] if st.toe_off and st.other_toe_off and st.other_strike]
-        value = mean_of(ds)
-        metrics.append(make_metric("double_support", rounded(value, 1), "%", side=side, normal=ref.DOUBLE_SUPPORT_NORMAL,
-                               flag=range_flag(value, ref.DOUBLE_SUPPORT_NORMAL), note=ref.DOUBLE_SUPPORT_SOURCE))
+        value = mean_of(ph.double_support for ph in phases[side])
+        metrics.append(make_metric("double_support", rounded(value, 1), "%", side=side,
+                                   normal=ref.DOUBLE_SUPPORT_NORMAL, flag=range_flag(value, ref.DOUBLE_SUPPORT_NORMAL),
+                                   note=ref.DOUBLE_SUPPORT_SOURCE, why_missing=_phase_why(phases[side])))
     l_step, r_step = mean_of(steps["left"]), mean_of(steps["right"])
     enough = min(len(steps["left"]), len(steps["right"])) >= 2
     si = 100 * (r_step - l_step) / ((r_step + l_step) / 2) if enough else None
@@ -157,6 +175,18 @@ def assess(poses: Poses, /, *, settings: GaitSettings = GaitSettings()) -> Asses
             metrics.append(Metric.unmeasured("pelvic_drop", "deg", why, side=side))
 
     metrics = _withhold_unreliable_flags(metrics, {s: len(per_side_strides[s]) for s in SIDES})
+    sides_reason = sides_problem([(len(per_side["left"][HEEL_STRIKE]), len(per_side["right"][HEEL_STRIKE]))
+                                  for per_side in found.values()], list(walk.side_votes.values())) \
+        or stride_steps_problem({s: mean_of(st.duration for st in per_side_strides[s]) for s in SIDES},
+                                {s: mean_of(steps[s]) for s in SIDES})
+    if sides_reason:
+        metrics = _withhold_per_side(metrics, sides_reason)
+        events = [Event(e.time_s, e.name, None, e.frame, e.confidence) for e in events]
+        warnings.append(f"left and right are not told apart: {sides_reason}; the values of each side are withheld "
+                        "(cadence and the step times of both feet together are kept)")
+    dropped = Counter(reason for side in SIDES for ph in phases[side] for reason in ph.dropped) + walk.dropped
+    if dropped:
+        warnings.append("left out as impossible: " + "; ".join(f"{n} x {why}" for why, n in dropped.items()))
 
     # ---- quality
     for side in SIDES:
@@ -174,7 +204,49 @@ def assess(poses: Poses, /, *, settings: GaitSettings = GaitSettings()) -> Asses
                                "event_method": "Zeni et al. 2008 (foot position relative to the pelvis)"
                                + (", image height standing in for depth; heel strike at the foot's "
                                   "terminal-swing top (toe highest over the ankle)" if view != SIDE else ""),
-                               "strides": {s: len(per_side_strides[s]) for s in SIDES}})
+                               "strides": {s: len(per_side_strides[s]) for s in SIDES},
+                               "steps": _step_quality(walk, phases, sides_reason)})
+
+
+def event_confidence(poses: Poses, e, side: str, scale: float) -> float:
+    """0-1: the foot's landmark visibility around the event (+-2 frames) times the sharpness of its peak
+    (prominence against 30 % of ``scale``, the leg length in the signal's unit; 1 at or above it)."""
+    i = int(round(e.frame))
+    _, _, ankle, heel, toe = LEG[side]
+    vis = poses.visibility[max(0, i - 2):i + 3, [ankle, heel, toe]]
+    seen = float(np.nanmean(vis)) if np.isfinite(vis).any() else 0.0
+    sharp = 1.0 if not np.isfinite(e.prominence) else min(1.0, e.prominence / (0.3 * scale)) if scale > 0 else 0.0
+    return round(max(0.0, min(1.0, seen)) * sharp, 2)
+
+
+def _phase_why(phases: list) -> str:
+    reasons = sorted({r for ph in phases for r in ph.dropped})
+    if reasons:
+        return "every stride failed a plausibility check (" + "; ".join(reasons) + ")"
+    return "not enough clean strides to measure it"
+
+
+#: metrics without a side that still depend on telling the sides apart
+_SIDED_WITHOUT_SIDE = ("step_time_symmetry_index",)
+
+
+def _withhold_per_side(metrics: list[Metric], reason: str) -> list[Metric]:
+    """Every per-side value (and the left-right symmetry index) becomes unmeasured with ``reason``."""
+    return [Metric.unmeasured(m.name, m.unit, f"left and right not told apart: {reason}", side=m.side)
+            if m.side is not None or m.name in _SIDED_WITHOUT_SIDE else m for m in metrics]
+
+
+def _step_quality(walk: GaitAnalysis, phases: dict, sides_reason: str | None) -> dict:
+    """How many heel strikes were found, how many made clean strides, what was dropped and why."""
+    strikes = sum(len(per_side[s][HEEL_STRIKE]) for per_side in walk.found.values() for s in SIDES)
+    in_strides = {(st.bout, st.side, st.start) for st in walk.strides} | {(st.bout, st.side, st.stop)
+                                                                           for st in walk.strides}
+    dropped = Counter(r for s in SIDES for ph in phases[s] for r in ph.dropped) + walk.dropped
+    votes = list(walk.side_votes.values())
+    return {"heel_strikes": strikes, "heel_strikes_in_clean_strides": len(in_strides),
+            "left_out": dict(dropped),
+            "side_vote": [f"{a} of {n} heel strikes labelled as alternation says" for a, n in votes],
+            "sides": "withheld: " + sides_reason if sides_reason else "told apart"}
 
 
 def _withhold_unreliable_flags(metrics: list[Metric], strides: dict[str, int]) -> list[Metric]:

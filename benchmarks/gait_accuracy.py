@@ -1,0 +1,139 @@
+"""Gait events and cadence against labels made by eye on every real walking clip we have.
+
+    python benchmarks/gait_accuracy.py [--model full] [--rates] [--markdown]
+
+For each clip with a label file in ``benchmarks/labels/`` (see ``benchmarks/accuracy.py`` for how they
+are scored), runs the clip through the same path as ``movement-check analyze --test gait`` and prints,
+per clip: heel-strike and toe-off recall and precision within 1 and 2 frames, median |timing error|
+(ms and frames), cadence against the labels' cadence (%), and mean step time against the labels' (ms).
+Clips in ``../shared/videos`` are local only; a missing one is listed as skipped.
+
+``--rates``: also the same walks at 25, 20, 15 and 12 frames a second and with 30 % of the frames dropped
+unevenly (the landmark track thinned out, as a slower or stuttering camera would deliver it), with each
+cadence against the full-rate one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks import accuracy as acc  # noqa: E402
+from movement_check.analysis import assess, prepare  # noqa: E402
+from movement_check.cleaning import clean  # noqa: E402
+from movement_check.assessments.gait import assess as assess_gait  # noqa: E402
+from movement_check.extraction import ExtractionSettings  # noqa: E402
+from movement_check.poses import Poses  # noqa: E402
+
+RATES = (25, 20, 15, 12)
+
+
+def thinned(raw: Poses, fps: float | None = None, *, drop: float = 0.0, seed: int = 0) -> Poses:
+    """The track as a camera at ``fps`` would give it (the newest frame at each tick), or with ``drop`` of the
+    frames missing at random (uneven intervals)."""
+    t = raw.times
+    if fps:
+        grid = np.arange(t[0], t[-1] + 1e-9, 1.0 / fps)
+        keep = np.unique(np.searchsorted(t, grid + 1e-6, side="right") - 1)
+    else:
+        rng = np.random.default_rng(seed)
+        keep = np.sort(rng.choice(len(t), size=int(round(len(t) * (1 - drop))), replace=False))
+    return Poses(times=t[keep], image=raw.image[keep], world=raw.world[keep], visibility=raw.visibility[keep],
+                 presence=raw.presence[keep], frame_size=raw.frame_size, source=raw.source)
+
+
+def cadence_of(result) -> float | None:
+    m = next(m for m in result.metrics if m.name == "cadence")
+    return m.value
+
+
+def clip_row(labels: acc.ClipLabels, result, times: np.ndarray) -> dict:
+    """The figures of one clip's result against its labels."""
+    row = {"clip": labels.clip, "view": labels.view}
+    for event, key in (("heel_strike", "hs"), ("toe_off", "to")):
+        score = acc.score_events(labels, event, [e.time_s for e in result.events if e.name == event], times)
+        row[key] = score
+    label_cadence = acc.labelled_cadence(labels, times)
+    cadence = cadence_of(result)
+    row["cadence"] = (label_cadence, cadence)
+    steps = acc.labelled_step_times(labels, times)
+    found = [m.value for m in result.metrics if m.name == "step_time" and m.value is not None]
+    hs = sorted(e.time_s for e in result.events if e.name == "heel_strike")
+    detected_steps = [b - a for a, b in zip(hs[:-1], hs[1:]) if b - a < 1.6 * np.median(np.diff(hs))] \
+        if len(hs) > 2 else []
+    row["step_time"] = (float(np.mean(steps)) if steps else float("nan"),
+                        float(np.mean(detected_steps)) if detected_steps else float("nan"), found)
+    return row
+
+
+def _pct(x: float) -> str:
+    return "-" if not np.isfinite(x) else f"{100 * x:.0f}"
+
+
+def print_table(rows: list[dict], markdown: bool) -> None:
+    head = ("clip", "HS recall @1/@2 %", "HS precision @2 %", "HS median |error| ms (frames)",
+            "TO recall @1/@2 %", "TO precision @2 %", "TO median |error| ms (frames)",
+            "cadence labels / found (error %)", "step time labels / found ms")
+    lines = []
+    for r in rows:
+        hs, to = r["hs"], r["to"]
+        lab, got = r["cadence"]
+        err = "-" if got is None or not np.isfinite(lab) else f"{100 * (got - lab) / lab:+.1f}"
+        st_lab, st_got, _ = r["step_time"]
+        lines.append((r["clip"] + ("" if r["view"] == "side" else f" ({r['view']})"),
+                      f"{_pct(hs.recall(1))}/{_pct(hs.recall(2))} of {hs.labelled}", _pct(hs.precision(2)),
+                      f"{hs.median_abs_error_ms():.0f} ({hs.median_abs_error_frames():.2f})",
+                      f"{_pct(to.recall(1))}/{_pct(to.recall(2))} of {to.labelled}", _pct(to.precision(2)),
+                      f"{to.median_abs_error_ms():.0f} ({to.median_abs_error_frames():.2f})",
+                      f"{lab:.1f} / {'-' if got is None else f'{got:.1f}'} ({err})",
+                      f"{1000 * st_lab:.0f} / {1000 * st_got:.0f}"))
+    if markdown:
+        print("| " + " | ".join(head) + " |")
+        print("|" + "---|" * len(head))
+        for line in lines:
+            print("| " + " | ".join(line) + " |")
+    else:
+        for line in lines:
+            print("  ".join(f"{h}: {v}" for h, v in zip(head, line)))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", default="full")
+    parser.add_argument("--rates", action="store_true", help="also thinned to lower and uneven frame rates")
+    parser.add_argument("--markdown", action="store_true", help="print tables as Markdown (for the README)")
+    args = parser.parse_args()
+    rows, rate_rows = [], []
+    for labels in acc.all_labels():
+        if not labels.path.exists():
+            print(f"skipped {labels.clip}: not at {labels.path}")
+            continue
+        prepared = prepare(labels.path, ExtractionSettings(model=args.model), subject="walker")
+        result = assess("gait", prepared)
+        rows.append(clip_row(labels, result, prepared.poses.times))
+        if args.rates:
+            full = cadence_of(result)
+            cells = []
+            for fps in RATES + (None,):
+                sub = thinned(prepared.raw, fps) if fps else thinned(prepared.raw, drop=0.3, seed=1)
+                value = cadence_of(assess_gait(clean(sub)[0]))
+                cells.append("-" if value is None or full is None else f"{value:.1f} ({100 * (value - full) / full:+.1f} %)")
+            rate_rows.append((labels.clip, "-" if full is None else f"{full:.1f}", *cells))
+    print_table(rows, args.markdown)
+    if args.rates:
+        head = ("clip", "cadence at the clip's rate", *(f"{r} fps" for r in RATES), "30 % dropped unevenly")
+        print()
+        if args.markdown:
+            print("| " + " | ".join(head) + " |")
+            print("|" + "---|" * len(head))
+        for r in rate_rows:
+            print("| " + " | ".join(r) + " |" if args.markdown else "  ".join(f"{h}: {v}" for h, v in zip(head, r)))
+
+
+if __name__ == "__main__":
+    main()
