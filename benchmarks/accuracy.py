@@ -9,8 +9,8 @@ nearest first, within a tolerance in frames of the clip's own frame interval:
 - precision: detections inside a labelled range that match a label (a detection outside every
   labelled range is neither right nor wrong: nobody looked there);
 - timing error: detected minus labelled time, for matched pairs (ms and frames);
-- cadence: the labels' steps per minute (heel strikes, any foot, over each range's span) against
-  the result's cadence.
+- cadence: the labels' steps per minute (by the tool's formula, from the labelled heel strikes)
+  against the result's cadence.
 
 Used by ``benchmarks/gait_accuracy.py`` (the table in the README) and by ``tests/test_gait_accuracy.py``
 (which fails when a change loses accuracy).
@@ -125,14 +125,17 @@ def score_events(labels: ClipLabels, event: str, detected_times: list[float], ti
 
 
 def labelled_cadence(labels: ClipLabels, times: np.ndarray) -> float:
-    """Steps per minute from the labelled heel strikes: steps over the time they span, summed over ranges."""
-    steps, span = 0, 0.0
+    """Steps per minute from the labelled heel strikes, by the tool's own formula (2 x 60 / the median stride:
+    every second heel strike within a range), so that the comparison measures the events, not the formula;
+    60 / the median step where no range holds a whole stride."""
+    strides, steps = [], []
     for a, b in labels.ranges:
         t = sorted(_frame_time(times, f) for f in labels.frames("heel_strike") if a <= f <= b)
-        if len(t) >= 2:
-            steps += len(t) - 1
-            span += t[-1] - t[0]
-    return 60.0 * steps / span if span > 0 else float("nan")
+        strides += [z - a for a, z in zip(t[:-2], t[2:])]
+        steps += [z - a for a, z in zip(t[:-1], t[1:])]
+    if strides:
+        return 120.0 / float(np.median(strides))
+    return 60.0 / float(np.median(steps)) if steps else float("nan")
 
 
 def labelled_step_times(labels: ClipLabels, times: np.ndarray) -> list[float]:
@@ -153,3 +156,15 @@ def _frame_time(times: np.ndarray, frame: float) -> float:
 
 def _time_frame(times: np.ndarray, t: float) -> float:
     return float(np.interp(t, times, np.arange(len(times))))
+
+
+def sides_right(labels: ClipLabels, events: list[tuple[float, str | None]], times: np.ndarray,
+                event: str = "heel_strike", tol: int = 2) -> tuple[int, int]:
+    """Of the detected events given a side that match a labelled one with a side (within ``tol`` frames), how
+    many have the label's side: (right, compared). ``events``: (time s, side or None)."""
+    frame_s = float(np.median(np.diff(times)))
+    labelled = [(_frame_time(times, e.frame), e.side) for e in labels.events
+                if e.event == event and e.side and labels.inside(e.frame)]
+    sided = [(t, s) for t, s in events if s]
+    pairs = _match(np.array([t for t, _ in sided]), np.array([t for t, _ in labelled]), (tol + 0.01) * frame_s)
+    return sum(sided[i][1] == labelled[j][1] for i, j in pairs), len(pairs)

@@ -61,6 +61,8 @@ def clip_row(labels: acc.ClipLabels, result, times: np.ndarray) -> dict:
     label_cadence = acc.labelled_cadence(labels, times)
     cadence = cadence_of(result)
     row["cadence"] = (label_cadence, cadence)
+    row["sides"] = acc.sides_right(labels, [(e.time_s, e.side) for e in result.events if e.name == "heel_strike"],
+                                   times)
     steps = acc.labelled_step_times(labels, times)
     found = [m.value for m in result.metrics if m.name == "step_time" and m.value is not None]
     hs = sorted(e.time_s for e in result.events if e.name == "heel_strike")
@@ -78,7 +80,7 @@ def _pct(x: float) -> str:
 def print_table(rows: list[dict], markdown: bool) -> None:
     head = ("clip", "HS recall @1/@2 %", "HS precision @2 %", "HS median |error| ms (frames)",
             "TO recall @1/@2 %", "TO precision @2 %", "TO median |error| ms (frames)",
-            "cadence labels / found (error %)", "step time labels / found ms")
+            "cadence labels / found (error %)", "step time labels / found ms", "sides right")
     lines = []
     for r in rows:
         hs, to = r["hs"], r["to"]
@@ -91,7 +93,8 @@ def print_table(rows: list[dict], markdown: bool) -> None:
                       f"{_pct(to.recall(1))}/{_pct(to.recall(2))} of {to.labelled}", _pct(to.precision(2)),
                       f"{to.median_abs_error_ms():.0f} ({to.median_abs_error_frames():.2f})",
                       f"{lab:.1f} / {'-' if got is None else f'{got:.1f}'} ({err})",
-                      f"{1000 * st_lab:.0f} / {1000 * st_got:.0f}"))
+                      f"{1000 * st_lab:.0f} / {1000 * st_got:.0f}",
+                      f"{r['sides'][0]} of {r['sides'][1]}" if r["sides"][1] else "withheld"))
     if markdown:
         print("| " + " | ".join(head) + " |")
         print("|" + "---|" * len(head))

@@ -73,17 +73,8 @@ def test_studio_side_and_front_toe_offs_within_2_frames(gait):
     assert compared >= 4
 
 
-@pytest.mark.xfail(strict=True, reason="front-view heel strikes (the foot's terminal-swing top) come 1.1-2.5 "
-                                       "frames before the side view's on this pair (toe-offs agree): one of five "
-                                       "is over 2 frames; the frontal heel-strike method is still open")
-def test_studio_side_and_front_heel_strikes_within_2_frames(gait):
-    side = gait(VIDEOS / "studio_walk_side.mp4")
-    front = gait(VIDEOS / "studio_walk_front.mp4")
-    for s in ("left", "right"):
-        ref = _strikes(side, s)
-        for t in _strikes(front, s):
-            if ref[0] < t < ref[-1]:
-                assert np.min(np.abs(ref - t)) * 25 <= 2.0
+# Front-view heel strikes against true contact: tests/test_gait_accuracy.py checks them against the labels, inside
+# the window the result states (they come 2-3 frames early from the front; no front-view method times contact).
 
 
 def test_rendered_front_walk_cadence(gait):

@@ -43,6 +43,7 @@ from ..walking import FRONT, LEG_SHARE_OF_HEIGHT, SIDE, Bout, in_bouts, leg_leng
 from . import gait_reference as ref
 from .base import Assessment
 from .gait_angles import front_angle_metrics, side_angle_metrics
+from . import gait_timing as timing
 from .gait_gates import cadence_problem, sides_problem, stride_phases, stride_steps_problem
 from .gait_strides import GaitAnalysis, Stride, analyse, step_pair_asymmetry
 from .stride_stats import SIDES, make_metric, mean_of, range_flag, rounded, sd_of, value_at
@@ -175,6 +176,10 @@ def assess(poses: Poses, /, *, settings: GaitSettings = GaitSettings()) -> Asses
             metrics.append(Metric.unmeasured("pelvic_drop", "deg", why, side=side))
 
     metrics = _withhold_unreliable_flags(metrics, {s: len(per_side_strides[s]) for s in SIDES})
+    delivered = timing.delivery(poses, bouts)
+    metrics, timing_warnings = timing.apply(metrics, delivered, view,
+                                            float(np.median(durations)) if durations else None)
+    warnings += timing_warnings
     sides_reason = sides_problem([(len(per_side["left"][HEEL_STRIKE]), len(per_side["right"][HEEL_STRIKE]))
                                   for per_side in found.values()], list(walk.side_votes.values())) \
         or stride_steps_problem({s: mean_of(st.duration for st in per_side_strides[s]) for s in SIDES},
@@ -196,15 +201,17 @@ def assess(poses: Poses, /, *, settings: GaitSettings = GaitSettings()) -> Asses
                             "the values are not reliable; film a longer walk")
     warnings += _poorly_seen_legs(poses, bouts)
     if view == FRONT:
-        warnings.append("front view: steps are timed from the feet's height and pitch in the image, which can put "
-                        "single events 1-3 frames early (cadence is unaffected); joint angles, speed and step length "
-                        "need a side view")
+        warnings.append("front view: steps are timed from the feet's height and pitch in the image, which puts heel "
+                        "strikes up to 3 frames early (cadence is unaffected; stance and double support read long); "
+                        "joint angles, speed and step length need a side view")
     return Assessment(metrics=metrics, events=events, warnings=warnings,
                       quality={"view": view, "walking_bouts": [b.to_dict() for b in bouts],
                                "event_method": "Zeni et al. 2008 (foot position relative to the pelvis)"
                                + (", image height standing in for depth; heel strike at the foot's "
                                   "terminal-swing top (toe highest over the ankle)" if view != SIDE else ""),
                                "strides": {s: len(per_side_strides[s]) for s in SIDES},
+                               "event_uncertainty": timing.event_uncertainty(view, delivered.fps),
+                               "camera_delivered": delivered.to_dict(),
                                "steps": _step_quality(walk, phases, sides_reason)})
 
 

@@ -1,0 +1,202 @@
+"""Gait you can trust: direction from travel, events that survive the model's side swaps, plausibility gates,
+what the camera delivered (synthetic inputs with known answers; the real clips are in test_gait_accuracy)."""
+
+import numpy as np
+import pytest
+
+from movement_check.assessments.gait import GaitSettings, assess
+from movement_check.assessments.gait_gates import (cadence_problem, sides_problem, stride_phases,
+                                                   stride_steps_problem)
+from movement_check.assessments.gait_strides import fill_alternation
+from movement_check.cleaning import clean
+from movement_check.events import Extremum, alternate_sides
+from movement_check.landmarks import Landmark as L
+from movement_check.poses import Poses
+
+from .walker import Camera, Script, walk
+
+FPS = 30.0
+STEADY = Script(segments=[("stand", 1.0), ("walk", 6.0), ("stand", 1.0)])
+LEFT_LEG = [L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE, L.LEFT_HEEL, L.LEFT_FOOT_INDEX]
+RIGHT_LEG = [L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE, L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX]
+
+
+def _metrics(found):
+    return {(m.name, m.side): m for m in found.metrics}
+
+
+def _truth_strikes(truth, side=None):
+    return np.array([t for s, n, t in truth.events if n == "heel_strike" and (side is None or s == side)])
+
+
+def _with_image(poses: Poses, image: np.ndarray) -> Poses:
+    return Poses(times=poses.times, image=image, world=poses.world, visibility=poses.visibility,
+                 presence=poses.presence, frame_size=poses.frame_size, source=poses.source)
+
+
+def _interior_recall(found, truth, *, within_frames=1.0):
+    """Share of the truth's heel strikes more than a stride from the walk's ends found within the tolerance."""
+    detected = np.array([e.time_s for e in found.events if e.name == "heel_strike"])
+    expected = [t for t in _truth_strikes(truth) if 1.0 + truth.stride_s < t < 7.0 - truth.stride_s]
+    hits = [np.min(np.abs(detected - t)) * FPS <= within_frames for t in expected] if detected.size else []
+    return float(np.mean(hits)) if hits else 0.0, len(expected)
+
+
+# ------------------------------------------------------------------ gates as pure functions
+def test_stride_phases_in_order_give_stance_and_double_support():
+    # heel strike 0, other toe-off 0.12, other heel strike 0.55, toe-off 0.68, next heel strike 1.1
+    ph = stride_phases(0.0, 1.1, 0.68, 0.55, 0.12)
+    assert ph.stance == pytest.approx(100 * 0.68 / 1.1)
+    assert ph.double_support == pytest.approx(100 * (0.12 + 0.13) / 1.1)
+    assert ph.dropped == ()
+
+
+@pytest.mark.parametrize("toe_off, other_strike, other_toe_off, reason", [
+    (0.50, 0.55, 0.12, "events out of order"),          # own toe-off before the other heel strike
+    (0.68, 0.55, 0.60, "events out of order"),          # other toe-off after the other heel strike
+    (1.00, 0.55, 0.12, "stance outside 45-80 %"),       # 91 % stance
+    (0.45, 0.30, 0.10, "stance outside 45-80 %"),       # 41 % stance
+])
+def test_impossible_phases_are_dropped_with_the_reason(toe_off, other_strike, other_toe_off, reason):
+    ph = stride_phases(0.0, 1.1, toe_off, other_strike, other_toe_off)
+    assert ph.stance is None
+    if reason == "events out of order":
+        assert ph.double_support is None
+    assert reason in ph.dropped
+
+
+def test_double_support_over_half_the_stride_is_dropped():
+    ph = stride_phases(0.0, 1.0, 0.79, 0.30, 0.29)     # 29 % + 49 % = 78 %
+    assert ph.stance == pytest.approx(79.0) and ph.double_support is None
+    assert "double support outside 0-50 %" in ph.dropped
+
+
+def test_cadence_and_sides_and_stride_gates():
+    assert cadence_problem(110.0) is None and cadence_problem(None) is None
+    assert "outside what walking can be" in cadence_problem(215.6)
+    assert "outside what walking can be" in cadence_problem(25.0)
+    assert sides_problem([(4, 4), (3, 2)], [(7, 8)]) is None
+    assert "3 left and 0 right" in sides_problem([(3, 0)], [])
+    assert "3 of 5" in sides_problem([(3, 2)], [(3, 5)])              # a 3-2 vote is a coin toss
+    assert sides_problem([(4, 3)], [(5, 7)]) is None                   # 5-2
+    assert stride_steps_problem({"left": 1.1, "right": 1.1}, {"left": 0.55, "right": 0.56}) is None
+    assert "does not last its two steps" in stride_steps_problem({"left": 1.1, "right": 0.6},
+                                                                 {"left": 0.55, "right": 0.56})
+
+
+def test_alternation_overrules_single_mislabels():
+    times = [0.5 * k for k in range(8)]
+    truth = ["left", "right"] * 4
+    votes = [1 if s == "left" else -1 for s in truth]
+    votes[3] = -votes[3]                   # the model swapped the legs at two strikes
+    votes[6] = -votes[6]
+    sides, agreeing, judged = alternate_sides(times, votes)
+    assert sides == truth and (agreeing, judged) == (6, 8)
+    # a missed step (a gap of two steps) starts a new run with its own vote
+    times2 = [0.0, 0.5, 1.0, 2.0, 2.5, 3.0]
+    sides2, _, _ = alternate_sides(times2, [1, -1, 1, 1, -1, 1])
+    assert sides2 == ["left", "right", "left", "left", "right", "left"]
+
+
+def test_a_step_to_foot_is_filled_in_between_two_strikes_of_the_other():
+    lead = [Extremum(f, f / 30, 1.0, 0.4) for f in (30.0, 66.0, 102.0)]        # only the left foot ever leads
+    own_right = [Extremum(48.0, 1.6, -0.1, 0.2), Extremum(84.0, 2.8, -0.1, 0.2)]
+    events, votes = fill_alternation(lead, [1.0, 1.0, 1.0], {"left": lead, "right": own_right}, stride_s=1.2)
+    assert [e.frame for e in events] == [30.0, 48.0, 66.0, 84.0, 102.0]
+    assert [v > 0 for v in votes] == [True, False, True, False, True]
+    # a step apart (not a stride), two strikes voted to one foot are a mislabel: nothing is added
+    events, _ = fill_alternation(lead[:2], [1.0, 1.0], {"left": lead, "right": own_right}, stride_s=2.4)
+    assert len(events) == 2
+
+
+# ------------------------------------------------------------------ whole walks
+def test_direction_comes_from_travel_when_the_model_fits_the_feet_backwards():
+    poses, truth = walk(STEADY, fps=FPS, noise_px=1.0, seed=2)
+    image = poses.image.copy()
+    for heel, toe in ((L.LEFT_HEEL, L.LEFT_FOOT_INDEX), (L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX)):
+        image[:, [heel, toe]] = image[:, [toe, heel]]           # heels where the toes are
+    found = assess(clean(_with_image(poses, image))[0])
+    bouts = found.quality["walking_bouts"]
+    assert [b["direction"] for b in bouts] == ["to the right"]
+    assert bouts[0]["direction_from"] == "travel" and bouts[0]["feet_against_travel"]
+    recall, n = _interior_recall(found, truth, within_frames=1.0)
+    assert n >= 6 and recall == 1.0
+    assert _metrics(found)[("cadence", None)].value == pytest.approx(STEADY.cadence, rel=0.02)
+
+
+def test_events_survive_the_far_leg_swapped_at_every_other_strike():
+    poses, truth = walk(STEADY, fps=FPS, noise_px=1.0, seed=4)
+    image = poses.image.copy()
+    for t in _truth_strikes(truth, "left")[::2]:                 # swap the legs for 0.2 s around these strikes
+        k = int(round(t * FPS))
+        seg = image[k - 3:k + 3].copy()
+        seg[:, LEFT_LEG + RIGHT_LEG] = seg[:, RIGHT_LEG + LEFT_LEG]
+        image[k - 3:k + 3] = seg
+    found = assess(clean(_with_image(poses, image))[0])
+    recall, n = _interior_recall(found, truth)
+    assert n >= 6 and recall == 1.0
+    m = _metrics(found)
+    assert m[("cadence", None)].value == pytest.approx(STEADY.cadence, rel=0.02)
+    # each side's strikes are that side's (the alternation vote overrules the swapped labels)
+    for side in ("left", "right"):
+        got = np.array([e.time_s for e in found.events if e.name == "heel_strike" and e.side == side])
+        for t in got:
+            assert np.min(np.abs(_truth_strikes(truth, side) - t)) * FPS <= 1.0
+
+
+def test_walking_back_and_forth_gives_one_bout_per_crossing():
+    script = Script(segments=[("stand", 1.0), ("walk", 4.5), ("turn", 1.0), ("walk", 4.5), ("turn", 1.0),
+                              ("walk", 4.5), ("stand", 1.0)], speed_mps=0.8)
+    far = Camera(position=(1.8, -12.0, 1.0), target=(1.8, 0.0, 0.9), focal_px=1500.0)
+    poses, truth = walk(script, fps=FPS, camera=far, noise_px=1.0, seed=1)
+    found = assess(clean(poses)[0])
+    assert [b["direction"] for b in found.quality["walking_bouts"]] == ["to the right", "to the left", "to the right"]
+    assert all(b["direction_from"] == "travel" for b in found.quality["walking_bouts"])
+    assert _metrics(found)[("cadence", None)].value == pytest.approx(script.cadence, rel=0.02)
+
+
+def _thinned(poses: Poses, fps: float) -> Poses:
+    keep = np.unique(np.searchsorted(poses.times, np.arange(0, poses.times[-1], 1 / fps) + 1e-6, side="right") - 1)
+    return Poses(times=poses.times[keep], image=poses.image[keep], world=poses.world[keep],
+                 visibility=poses.visibility[keep], presence=poses.presence[keep], frame_size=poses.frame_size,
+                 source=poses.source)
+
+
+@pytest.mark.parametrize("fps, phases, timing", [(30, True, True), (18, False, True), (12, False, False)])
+def test_what_the_camera_delivered_decides_what_is_timed(fps, phases, timing):
+    poses, _ = walk(STEADY, fps=30.0, noise_px=0.5, seed=6)
+    found = assess(clean(_thinned(poses, fps))[0], settings=GaitSettings())
+    m = _metrics(found)
+    assert m[("cadence", None)].value == pytest.approx(STEADY.cadence, rel=0.03)      # cadence at any rate
+    assert (m[("stance", "left")].value is not None) == phases
+    assert (m[("step_time", "left")].value is not None) == timing
+    if not timing:
+        assert "frames a second: too few for step timing" in m[("step_time", "left")].note
+    elif not phases:
+        assert "too few for the phases of a stride" in m[("double_support", "left")].note
+    assert found.quality["camera_delivered"]["frames_per_second"] == pytest.approx(fps, rel=0.05)
+    # the timing metrics carry the event window (2 frames) as their uncertainty
+    if timing:
+        assert m[("step_time", "left")].uncertainty == pytest.approx(2 / fps, rel=0.05)
+
+
+def test_a_person_too_small_in_the_picture_is_not_timed():
+    tiny = Camera(position=(3.6, -60.0, 1.0), target=(3.6, 0.0, 0.9), focal_px=700.0)
+    poses, _ = walk(Script(segments=[("walk", 6.0)], speed_mps=0.3), fps=FPS, camera=tiny)
+    found = assess(clean(poses)[0])
+    cadence = _metrics(found)[("cadence", None)]
+    assert found.quality["walking_bouts"] and cadence.value is None
+    assert "too small in the picture" in cadence.note
+
+
+def test_a_stride_longer_than_the_walk_allows_is_left_out():
+    poses, truth = walk(STEADY, fps=FPS, noise_px=0.5, seed=7)
+    image = poses.image.copy()
+    # hide the right foot's strikes by holding its landmarks still for 0.3 s around them: strikes are missed
+    for t in _truth_strikes(truth, "right")[1:3]:
+        k = int(round(t * FPS))
+        image[k - 5:k + 5, RIGHT_LEG[2:]] = np.nan
+    found = assess(clean(_with_image(poses, image))[0])
+    m = _metrics(found)
+    # whatever was missed, no cadence from a step that hides another (110 +- 3 % or withheld)
+    assert m[("cadence", None)].value is None or m[("cadence", None)].value == pytest.approx(110, rel=0.03)
