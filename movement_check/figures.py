@@ -15,7 +15,7 @@ from .assessments import foot_rotation_reference as foot_ref
 from .assessments.base import settings_from
 from .assessments.foot_rotation import WALKING, FootRotationAnalysis, FootRotationSettings, bout_of
 from .assessments.foot_rotation import analyse as analyse_feet
-from .assessments.gait import GaitSettings
+from .assessments.gait import GaitSettings, sides_withheld
 from .assessments.gait_angles import side_angle_series
 from .assessments.gait_strides import GaitAnalysis, ahead_signals, analyse
 from .assessments.leg_raise import LegRaiseAnalysis, LegRaiseSettings
@@ -62,6 +62,8 @@ def gait_cycle_figure(poses: Poses, settings: GaitSettings = GaitSettings(), *,
         return fig
     series = side_angle_series(poses, side_bouts)
     pct = np.linspace(0, 100, 101)
+    unsure = sides_withheld(walk)
+    names = {"left": "one foot", "right": "the other foot"} if unsure else {s: s for s in SIDES}
     titles = {"hip": "Hip flexion (thigh vs trunk)", "knee": "Knee flexion", "ankle": "Ankle dorsiflexion"}
     for ax, joint in zip(axes, ("hip", "knee", "ankle")):
         for side in SIDES:
@@ -70,7 +72,7 @@ def gait_cycle_figure(poses: Poses, settings: GaitSettings = GaitSettings(), *,
             if rows.shape[0] == 0:
                 continue
             mean, sd = rows.mean(axis=0), rows.std(axis=0)
-            ax.plot(pct, mean, color=COLOURS[side], label=f"{side} (n={rows.shape[0]})")
+            ax.plot(pct, mean, color=COLOURS[side], label=f"{names[side]} (n={rows.shape[0]})")
             ax.fill_between(pct, mean - sd, mean + sd, color=COLOURS[side], alpha=0.2, linewidth=0)
             toe_offs = [100 * (st.toe_off - st.start) / st.duration for st in strides if st.toe_off]
             if toe_offs:
@@ -80,7 +82,8 @@ def gait_cycle_figure(poses: Poses, settings: GaitSettings = GaitSettings(), *,
         ax.set_ylabel("deg")
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize=8)
-    fig.suptitle("Joint angles over the gait cycle (mean +- SD; dotted: toe-off)", fontsize=11)
+    fig.suptitle("Joint angles over the gait cycle (mean +- SD; dotted: toe-off)"
+                 + ("; left and right not told apart" if unsure else ""), fontsize=11)
     return fig
 
 

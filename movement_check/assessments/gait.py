@@ -180,10 +180,7 @@ def assess(poses: Poses, /, *, settings: GaitSettings = GaitSettings()) -> Asses
     metrics, timing_warnings = timing.apply(metrics, delivered, view,
                                             float(np.median(durations)) if durations else None)
     warnings += timing_warnings
-    sides_reason = sides_problem([(len(per_side["left"][HEEL_STRIKE]), len(per_side["right"][HEEL_STRIKE]))
-                                  for per_side in found.values()], list(walk.side_votes.values())) \
-        or stride_steps_problem({s: mean_of(st.duration for st in per_side_strides[s]) for s in SIDES},
-                                {s: mean_of(steps[s]) for s in SIDES})
+    sides_reason = sides_withheld(walk)
     if sides_reason:
         metrics = _withhold_per_side(metrics, sides_reason)
         events = [Event(e.time_s, e.name, None, e.frame, e.confidence) for e in events]
@@ -213,6 +210,15 @@ def assess(poses: Poses, /, *, settings: GaitSettings = GaitSettings()) -> Asses
                                "event_uncertainty": timing.event_uncertainty(view, delivered.fps),
                                "camera_delivered": delivered.to_dict(),
                                "steps": _step_quality(walk, phases, sides_reason)})
+
+
+def sides_withheld(walk: GaitAnalysis) -> str | None:
+    """Why this walk's left and right cannot be told apart (see :mod:`gait_gates`), or None."""
+    per_side_strides = {s: [st for st in walk.strides if st.side == s] for s in SIDES}
+    return sides_problem([(len(per_side["left"][HEEL_STRIKE]), len(per_side["right"][HEEL_STRIKE]))
+                          for per_side in walk.found.values()], list(walk.side_votes.values())) \
+        or stride_steps_problem({s: mean_of(st.duration for st in per_side_strides[s]) for s in SIDES},
+                                {s: mean_of(walk.steps[s]) for s in SIDES})
 
 
 def event_confidence(poses: Poses, e, side: str, scale: float) -> float:
