@@ -52,13 +52,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.ndimage import uniform_filter1d
+from scipy.ndimage import binary_dilation
 from scipy.optimize import minimize_scalar
 
 from .cleaning import runs
 from .floor import FloorCamera, signed_angle_2d
 from .landmarks import LEG, Landmark as L
 from .poses import Poses
+from .signals import derivative, moving_mean
 from .walking import midpoint
 
 SIDES = ("left", "right")
@@ -130,13 +131,15 @@ def footprint(side: str, heel: np.ndarray, toe: np.ndarray, a: int, b: int, time
 
 
 def foot_velocities(tracks: dict[str, tuple[np.ndarray, np.ndarray]], times: np.ndarray) -> dict[str, np.ndarray]:
-    """Per side, (T, 2) floor velocity of the foot's centre (3-frame smoothed); NaN where unseen."""
+    """Per side, (T, 2) floor velocity of the foot's centre (3-frame smoothed over seen frames, differentiated
+    between seen neighbours only: :mod:`movement_check.signals`); NaN where unseen and within 2 frames of it."""
     out = {}
     for side, (heel, toe) in tracks.items():
         centre = 0.5 * (heel + toe)
-        smooth = uniform_filter1d(np.nan_to_num(centre), 3, axis=0, mode="nearest")
-        v = np.gradient(smooth, times, axis=0) if len(times) > 1 else np.zeros_like(smooth)
-        v[~np.isfinite(centre).all(axis=1)] = np.nan
+        unseen = ~np.isfinite(centre).all(axis=1)
+        v = derivative(moving_mean(centre, 3), times, one_sided=False)
+        # within two frames of a gap the 3-frame mean and the difference lean on one side only: not known
+        v[binary_dilation(unseen, iterations=2)] = np.nan
         out[side] = v
     return out
 

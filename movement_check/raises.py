@@ -33,13 +33,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 import numpy as np
-from scipy.ndimage import uniform_filter1d
 
 from .cleaning import runs
 from .kinematics import (DEFAULT_FOV_DEG, focal_length_px, front_blind_angle, inclination, knee_rise_angle, leg_elevation,
                          thigh_elevation, thigh_elevation_front)
 from .landmarks import LEG, Landmark as L
 from .poses import Poses
+from .signals import moving_mean
 from .walking import FRONT, SIDE, SIDE_VIEW_MAX_RATIO, leg_length_px, midpoint, shoulder_ratio
 
 STANDING, SUPINE = "standing", "supine"
@@ -262,12 +262,7 @@ def up_masks(poses: Poses, posture: str, angles: dict[str, np.ndarray],
 
 
 def _smooth(x: np.ndarray, n: int) -> np.ndarray:
-    if n <= 1:
-        return x
-    ok = np.isfinite(x)
-    num = uniform_filter1d(np.where(ok, x, 0.0), n, mode="nearest")
-    den = uniform_filter1d(ok.astype(float), n, mode="nearest")
-    return np.where(ok, num / np.maximum(den, 1e-9), np.nan)
+    return moving_mean(x, n)
 
 
 def _crossing(t0: float, t1: float, v0: float, v1: float, edge: float) -> float:

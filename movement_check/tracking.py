@@ -36,7 +36,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from .errors import InputError
-from .landmarks import TORSO
+from .landmarks import LEFT_LEG, RIGHT_LEG, TORSO, Landmark
 
 RULES = ("auto", "walker", "largest", "most-visible", "longest")
 
@@ -60,7 +60,7 @@ class TrackingSettings:
     join_per_s: float = 0.5
     #: walking, for ``auto``: travel of at least this share of the frame
     min_walk_travel: float = 0.25
-    #: people seen less than this are not listed (spurious detections)
+    #: people seen for less than this in all (frames x frame interval) are not listed (spurious detections)
     min_listed_s: float = 0.3
 
 
@@ -78,6 +78,7 @@ class Person:
     median_height: float = 0.0  # median body height / frame height
     mean_visibility: float = 0.0
     coverage: float = 0.0       # share of the clip's frames the person is seen in
+    joined: list[str] = field(default_factory=list)    # where and why pieces of their track were joined
 
     @property
     def movement(self) -> float:
@@ -97,6 +98,7 @@ class Person:
             "travel_share_of_width": round(self.travel, 3),
             "median_height_share": round(self.median_height, 3),
             "mean_visibility": round(self.mean_visibility, 3),
+            **({"tracks_joined": self.joined} if self.joined else {}),
         }
 
 
@@ -174,11 +176,28 @@ def drop_duplicates(image: np.ndarray, visibility: np.ndarray, *, overlap: float
 
 
 def body_heights(image: np.ndarray) -> np.ndarray:
-    """(K,) apparent body height in pixels: vertical extent of all landmarks."""
+    """(K,) body size in pixels, the same whether the person stands, lies, sits or lifts a leg.
+
+    The larger of the landmarks' vertical extent (a standing person's height) and the length of the
+    skeleton from nose to ankle along the body (nose to shoulders, shoulders to hips, thigh and shank,
+    each leg's averaged): about 0.9 of the height when standing, and unchanged when the person lies down
+    or raises a leg, which shrink or stretch the vertical extent two- or threefold.
+    """
     if image.shape[0] == 0:
         return np.zeros(0)
     y = image[..., 1]
-    return np.nanmax(y, axis=1) - np.nanmin(y, axis=1)
+    extent = np.nanmax(y, axis=1) - np.nanmin(y, axis=1)
+    xy = image[..., :2]
+
+    def length(a, b) -> np.ndarray:
+        return np.linalg.norm(xy[:, a] - xy[:, b], axis=-1)
+
+    shoulders = 0.5 * (xy[:, Landmark.LEFT_SHOULDER] + xy[:, Landmark.RIGHT_SHOULDER])
+    hips = 0.5 * (xy[:, Landmark.LEFT_HIP] + xy[:, Landmark.RIGHT_HIP])
+    along = (np.linalg.norm(xy[:, Landmark.NOSE] - shoulders, axis=-1) + np.linalg.norm(shoulders - hips, axis=-1)
+             + np.nanmean([length(hip, knee) for hip, knee, *_ in (LEFT_LEG, RIGHT_LEG)], axis=0)
+             + np.nanmean([length(knee, ankle) for _, knee, ankle, *_ in (LEFT_LEG, RIGHT_LEG)], axis=0))
+    return np.fmax(extent, along)
 
 
 @dataclass
@@ -269,6 +288,87 @@ def join_tracks(tracks: list[_Track], times: np.ndarray,
     return chains
 
 
+def _span(chain: list[_Track], times: np.ndarray) -> tuple[float, float]:
+    return float(min(times[tr.frames[0]] for tr in chain)), float(max(times[tr.frames[-1]] for tr in chain))
+
+
+def _frames(chain: list[_Track]) -> set[int]:
+    return {f for tr in chain for f in tr.frames}
+
+
+def _at_edge(centre: np.ndarray, size: float, frame_size: tuple[int, int]) -> bool:
+    """The trunk is within half a body size of a frame edge: the person may have left or entered there."""
+    w, h = frame_size
+    x, y = centre
+    return bool(min(x, w - x, y, h - y) <= 0.5 * size)
+
+
+def join_apart(chains: list[list[_Track]], times: np.ndarray, frame_size: tuple[int, int], *, alone: bool,
+               settings: TrackingSettings = TrackingSettings()) -> tuple[list[list[_Track]], dict[int, list[str]]]:
+    """Join pieces of one person's track that never overlap in time.
+
+    A person lying down, getting up, turning round or leaving the frame for a while comes back as a new
+    track. Two chains that are never seen in the same frame are one person when:
+
+    - nobody else is ever in view (``alone``: at most one detection in any frame): a second person would
+      have shown up beside the first at least once, so leaving the picture and coming back, lying down or
+      getting up are the same person;
+    - or, with others in view, their sizes fit (within ``max_size_ratio``) and the later one starts near
+      where the earlier ended (within ``gate`` + ``join_per_s`` body sizes for each second apart, up to
+      ``max_join_s``), whichever way the person then moved (:func:`join_tracks` predicts from the
+      velocity, which a person who stopped or turned round does not keep).
+
+    Returns the chains (each joined one in time order) and, per joined chain (keyed by ``id`` of its first
+    track), a sentence per join for the result's quality block.
+    """
+    chains = sorted(chains, key=lambda ch: _span(ch, times)[0])
+    notes: dict[int, list[str]] = {}
+    merged = True
+    while merged:
+        merged = False
+        for i in range(len(chains)):
+            for j in range(i + 1, len(chains)):
+                a, b = chains[i], chains[j]
+                if _frames(a) & _frames(b):
+                    continue
+                why = _fits(a, b, times, frame_size, alone, settings)
+                if why is None:
+                    continue
+                first, second = (a, b) if _span(a, times)[0] <= _span(b, times)[0] else (b, a)
+                joined = sorted(first + second, key=lambda tr: tr.frames[0])
+                notes[id(joined[0])] = notes.pop(id(first[0]), []) + notes.pop(id(second[0]), []) + [why]
+                chains[i] = joined
+                del chains[j]
+                merged = True
+                break
+            if merged:
+                break
+    return chains, notes
+
+
+def _fits(a: list[_Track], b: list[_Track], times: np.ndarray, frame_size: tuple[int, int], alone: bool,
+          settings: TrackingSettings) -> str | None:
+    """Why chains ``a`` and ``b`` (never seen together) are one person, or None."""
+    first, second = (a, b) if _span(a, times)[0] <= _span(b, times)[0] else (b, a)
+    end, start = max(first, key=lambda tr: tr.frames[-1]), min(second, key=lambda tr: tr.frames[0])
+    gap = float(times[start.frames[0]] - times[end.frames[-1]])
+    at = f"{times[end.frames[-1]]:.1f}-{times[start.frames[0]]:.1f} s"
+    if alone:
+        if _at_edge(end.centre, max(end.height, 1.0), frame_size) \
+                and _at_edge(start.start_centre, max(start.start_height, 1.0), frame_size):
+            return f"{at}: left the picture and came back, with nobody else ever in view"
+        return f"{at}: one track ended and another began, with nobody else ever in view"
+    if gap < 0 or gap > settings.max_join_s:
+        return None
+    size_a, size_b = max(end.height, 1.0), max(start.start_height, 1.0)
+    if abs(np.log(size_b / size_a)) > np.log(settings.max_size_ratio):
+        return None
+    dist = float(np.linalg.norm(start.start_centre - end.centre)) / size_a
+    if dist <= settings.gate + settings.join_per_s * gap:
+        return f"{at}: lost and found again {dist:.1f} body sizes from where it was lost, the same size"
+    return None
+
+
 def follow_people(times: np.ndarray, images: list[np.ndarray], visibilities: list[np.ndarray],
                   frame_size: tuple[int, int],
                   settings: TrackingSettings = TrackingSettings()) -> list[Person]:
@@ -285,13 +385,17 @@ def follow_people(times: np.ndarray, images: list[np.ndarray], visibilities: lis
     tracks = link_tracks(times, centres, heights, settings)
     chains = join_tracks(tracks, times, settings)
     width, height = frame_size
+    frame_s = float(np.median(np.diff(times))) if len(times) > 1 else 0.0
+    alone = max((int(np.isfinite(c[:, 0]).sum()) for c in centres), default=0) <= 1
+    chains, joins = join_apart(chains, times, frame_size, alone=alone, settings=settings)
     people: list[Person] = []
     for chain in chains:
         frames = np.concatenate([np.asarray(tr.frames) for tr in chain])
         cands = np.concatenate([np.asarray(tr.candidates) for tr in chain])
         order = np.argsort(frames)
         frames, cands = frames[order], cands[order]
-        if times[frames[-1]] - times[frames[0]] < settings.min_listed_s or frames.size < 3:
+        # seen for less than min_listed_s in all (a ghost glimpsed now and then, even once joined): not listed
+        if frames.size * frame_s < settings.min_listed_s or frames.size < 3:
             continue
         cx = np.array([centres[f][c][0] for f, c in zip(frames, cands)])
         hs = np.array([heights[f][c] for f, c in zip(frames, cands)])
@@ -307,6 +411,7 @@ def follow_people(times: np.ndarray, images: list[np.ndarray], visibilities: lis
             travel=float(travel), size_change=size_change,
             median_height=float(np.median(hs) / height), mean_visibility=float(np.nanmean(vis)),
             coverage=float(frames.size / len(times)),
+            joined=joins.get(id(chain[0]), []),
         ))
     people.sort(key=lambda p: (p.first_time_s, -p.frames.size))
     for number, person in enumerate(people, start=1):

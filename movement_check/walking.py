@@ -35,12 +35,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import numpy as np
-from scipy.ndimage import uniform_filter1d
 
 from .cleaning import runs
 from .landmarks import Landmark as L
 from .poses import Poses
 from .quality import out_of_frame
+from .signals import derivative, moving_mean, moving_std
 
 SIDE, FRONT = "side", "front"
 #: shoulder width / trunk length below this: side view (see the module notes)
@@ -111,15 +111,12 @@ def shoulder_ratio(poses: Poses) -> np.ndarray:
 
 def pelvis_travel(poses: Poses, window: int) -> np.ndarray:
     """(T,) the hip midpoint's horizontal velocity (pixels/s), averaged over ``window`` frames; NaN where the
-    pelvis is not seen. Gaps are bridged by interpolation before differentiating, never read as motion."""
+    pelvis is not seen (differentiated between seen neighbours only: :mod:`movement_check.signals`)."""
     x = midpoint(poses, L.LEFT_HIP, L.RIGHT_HIP)[:, 0]
     seen = np.isfinite(x)
     if seen.sum() < 3:
         return np.full(len(poses), np.nan)
-    t = poses.times
-    filled = np.interp(t, t[seen], x[seen])
-    velocity = uniform_filter1d(np.gradient(filled, t), window, mode="nearest")
-    return np.where(seen, velocity, np.nan)
+    return moving_mean(derivative(x, poses.times), window)
 
 
 def travel_slope(poses: Poses, start: int, stop: int) -> float:
@@ -132,19 +129,12 @@ def travel_slope(poses: Poses, start: int, stop: int) -> float:
     return float(np.polyfit(t[ok], x[ok], 1)[0])
 
 
-def _rolling_std(x: np.ndarray, n: int) -> np.ndarray:
-    ok = np.isfinite(x)
-    x0 = np.where(ok, x, 0.0)
-    cnt = uniform_filter1d(ok.astype(float), n, mode="nearest")
-    mean = uniform_filter1d(x0, n, mode="nearest") / np.maximum(cnt, 1e-9)
-    sq = uniform_filter1d(x0 * x0, n, mode="nearest") / np.maximum(cnt, 1e-9)
-    out = np.sqrt(np.clip(sq - mean * mean, 0, None))
-    return np.where(cnt > 0.6, out, np.nan)
-
-
 def find_bouts(poses: Poses, *, view: str | None = None, min_bout_s: float = 1.5,
-               edge_margin: float = 0.01) -> list[Bout]:
-    """Steady walking bouts (see the module notes). ``view`` forces "side" or "front"."""
+               edge_margin: float = 0.01, bridge_s: float = 0.0) -> list[Bout]:
+    """Steady walking bouts (see the module notes). ``view`` forces "side" or "front". ``bridge_s``: a walk is
+    not cut in two by an interruption this short (frames lost, or a foot seeming to point elsewhere;
+    :func:`_bridge`): gait passes ``MAX_INTERRUPTION_S``, since its events need whole bouts and are never
+    found where landmarks are missing; footprints are found per bout and need no bridge."""
     n = len(poses)
     if n < 3:
         return []
@@ -163,12 +153,12 @@ def find_bouts(poses: Poses, *, view: str | None = None, min_bout_s: float = 1.5
     # legs alternate along the direction of travel: x in a side view, y (depth) in a front view
     along = np.where(frame_view == SIDE, apart[:, 0], apart[:, 1])
     # seen from the front, depth shows as a smaller vertical offset: a lower threshold
-    alternating = _rolling_std(along, window) > np.where(frame_view == SIDE, 0.08, 0.04) * leg
+    alternating = moving_std(along, window) > np.where(frame_view == SIDE, 0.08, 0.04) * leg
     # which way the feet point (side view) / which way the person faces (front view)
     foot_x = 0.5 * ((poses.image[:, L.LEFT_FOOT_INDEX, 0] - poses.image[:, L.LEFT_HEEL, 0])
                     + (poses.image[:, L.RIGHT_FOOT_INDEX, 0] - poses.image[:, L.RIGHT_HEEL, 0]))
     foot_len = np.nanmedian(np.abs(foot_x[inside])) if inside.any() else np.nan
-    feet_dir = np.sign(uniform_filter1d(np.nan_to_num(foot_x), window, mode="nearest"))
+    feet_dir = np.nan_to_num(np.sign(moving_mean(foot_x, window, keep_gaps=False)))
     travel = pelvis_travel(poses, window)
     moving = np.abs(np.nan_to_num(travel)) >= MIN_TRAVEL_LEGS_PER_S * leg
     side_dir = np.where(moving, np.sign(np.nan_to_num(travel)), feet_dir)
@@ -176,7 +166,8 @@ def find_bouts(poses: Poses, *, view: str | None = None, min_bout_s: float = 1.5
     facing = np.sign(poses.image[:, L.LEFT_SHOULDER, 0] - poses.image[:, L.RIGHT_SHOULDER, 0])  # + faces camera
     direction = np.where(frame_view == SIDE, side_dir, facing)
     walking = inside & alternating & np.where(frame_view == SIDE, pointing_along, True) & (direction != 0)
-    walking, direction, frame_view = _bridge(walking, direction, frame_view, times)
+    if bridge_s > 0:
+        walking, direction, frame_view = _bridge(walking, direction, frame_view, times, bridge_s)
 
     bouts: list[Bout] = []
     for start, stop in runs(walking):
@@ -201,17 +192,16 @@ def find_bouts(poses: Poses, *, view: str | None = None, min_bout_s: float = 1.5
 MAX_INTERRUPTION_S = 0.25
 
 
-def _bridge(walking: np.ndarray, direction: np.ndarray, frame_view: np.ndarray,
-            times: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Walking frames with short interruptions (up to ``MAX_INTERRUPTION_S``) between two walking frames of the
-    same direction and view counted as walking too, so that a frame or two lost does not split a bout (events
-    are never found where there are no landmarks)."""
+def _bridge(walking: np.ndarray, direction: np.ndarray, frame_view: np.ndarray, times: np.ndarray,
+            max_s: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Walking frames with short interruptions (up to ``max_s``) between two walking frames of the same
+    direction and view counted as walking too, so that a frame or two lost does not split a bout."""
     walking, direction, frame_view = walking.copy(), direction.copy(), frame_view.copy()
     for start, stop in runs(~walking):
         if start == 0 or stop == len(walking):
             continue
         a, b = start - 1, stop
-        if times[b] - times[a] <= MAX_INTERRUPTION_S + 1e-9 and direction[a] == direction[b] \
+        if times[b] - times[a] <= max_s + 1e-9 and direction[a] == direction[b] \
                 and frame_view[a] == frame_view[b]:
             walking[start:stop] = True
             direction[start:stop] = direction[a]

@@ -94,3 +94,87 @@ def test_nobody():
     empty = [np.zeros((0, 33, 3))] * 10
     assert follow_people(times, empty, [np.zeros((0, 33))] * 10, (640, 480)) == []
     assert choose_subject([], "auto").person is None
+
+
+# ------------------------------------------------------------------ one person stays one track
+def _detections(poses, present=None):
+    """Per-frame detections of one synthetic person (nobody where ``present`` is False)."""
+    images, vis = [], []
+    for t in range(len(poses)):
+        if present is not None and not present[t]:
+            images.append(np.zeros((0, 33, 3)))
+            vis.append(np.zeros((0, 33)))
+        else:
+            images.append(poses.image[t][None])
+            vis.append(np.full((1, 33), 0.9))
+    return images, vis
+
+
+@pytest.mark.parametrize("side_of_table", [-3.0, 3.0])
+def test_lying_down_raising_each_leg_stays_one_person(side_of_table):
+    """A straight-leg raise of each leg, lying on a table, seen from either side: raising a leg doubles or
+    triples the body's vertical extent, which is no new person."""
+    from movement_check.tracking import body_heights
+
+    from .raiser import Raise, Script, perform
+    from .walker import Camera
+
+    cam = Camera(position=(0.2, side_of_table, 0.12), target=(0.2, 0.0, 0.12), focal_px=600.0, size=(1280, 720))
+    script = Script([Raise("left", 1.0, hip=70, knee=0, up=1.5, hold=1.5), Raise("right", 6.0, hip=70, knee=0,
+                                                                                    up=1.5, hold=1.5)],
+                    duration=11, posture="supine")
+    poses, _ = perform(script, camera=cam)
+    extent = np.nanmax(poses.image[..., 1], axis=1) - np.nanmin(poses.image[..., 1], axis=1)
+    assert extent.max() / extent.min() > 2.5                      # the old size measure changed this much
+    sizes = np.array([body_heights(poses.image[t][None])[0] for t in range(len(poses))])
+    assert sizes.max() / sizes.min() < 1.15
+    images, vis = _detections(poses)
+    people = follow_people(poses.times, images, vis, (1280, 720))
+    assert len(people) == 1 and people[0].coverage == 1.0
+
+
+def test_leaving_for_two_seconds_and_coming_back_is_one_person():
+    walker = walking_poses(seconds=8.0, fps=FPS, speed_px=0.0, noise_px=1.0, seed=8)
+    present = np.ones(len(walker), dtype=bool)
+    present[90:150] = False                                        # out of the picture for 2 s
+    images, vis = _detections(walker, present)
+    for t in range(150, len(walker)):                              # comes back elsewhere in the frame
+        images[t] = images[t] + np.array([400.0, 0.0, 0.0])
+    people = follow_people(walker.times, images, vis, (1280, 720))
+    assert len(people) == 1
+    assert people[0].frames.size == present.sum()
+    assert people[0].joined and "nobody else ever in view" in people[0].joined[0]
+    assert people[0].to_dict()["tracks_joined"] == people[0].joined
+
+
+def test_getting_up_from_lying_is_one_person():
+    from .raiser import Script as RaiseScript, perform
+    from .walker import Camera
+
+    cam = Camera(position=(0.2, -3.0, 0.5), target=(0.2, 0.0, 0.5), focal_px=600.0, size=(1280, 720))
+    lying, _ = perform(RaiseScript([], duration=3.0, posture="supine"), camera=cam)
+    standing, _ = perform(RaiseScript([], duration=3.0, posture="standing"), camera=cam)
+    images = [lying.image[t][None] for t in range(len(lying))] + [np.zeros((0, 33, 3))] * 15 + \
+        [standing.image[t][None] for t in range(len(standing))]
+    vis = [np.full((len(i), 33), 0.9) for i in images]
+    times = np.arange(len(images)) / FPS
+    people = follow_people(times, images, vis, (1280, 720))
+    assert len(people) == 1 and people[0].frames.size == len(lying) + len(standing)
+
+
+def test_with_a_bystander_in_view_a_far_away_newcomer_is_not_joined():
+    """Others in view: a track is joined only where it was lost, not to someone who appears elsewhere."""
+    times, images, vis, walker_index, _ = _scene(seed=2, walker_gap=(200, 200))
+    # the walker leaves at frame 60; someone of the same size appears at the far side at frame 80
+    for t in range(60, len(images)):
+        images[t] = np.array([img for k, img in enumerate(images[t]) if k != walker_index[t]])
+        vis[t] = np.full((len(images[t]), 33), 0.9)
+    newcomer = walking_poses(seconds=4.0, fps=FPS, speed_px=-100.0, noise_px=1.0, seed=9)
+    left_at = np.nanmean(images[59][walker_index[59]][:, 0])
+    shift = 100.0 - np.nanmean(newcomer.image[0][:, 0])           # enters at the far left, behind him
+    for t in range(80, len(images)):
+        images[t] = np.concatenate([images[t], (newcomer.image[t - 80] + np.array([shift, 0, 0]))[None]])
+        vis[t] = np.full((len(images[t]), 33), 0.9)
+    assert left_at - 100.0 > 400                                    # far from where the walker was lost
+    people = follow_people(times, images, vis, (1280, 720))
+    assert len(people) == 3

@@ -15,7 +15,7 @@ from ..events import (HEEL_STRIKE, TOE_OFF, Extremum, alternate_sides, dominant_
 from ..landmarks import LEG, Landmark as L
 from ..poses import Poses
 from ..quality import FEET, out_of_frame
-from ..walking import SIDE, Bout, find_bouts, leg_length_px, midpoint, travel_slope
+from ..walking import MAX_INTERRUPTION_S, SIDE, Bout, find_bouts, leg_length_px, midpoint, travel_slope
 from .stride_stats import SIDES
 
 #: events are also looked for this long beyond a bout's ends (where the feet are in the frame): a bout's
@@ -288,7 +288,7 @@ def travel_speeds(poses: Poses, bouts: list[Bout]) -> dict[int, float]:
 
 def analyse(poses: Poses, *, view: str | None = None, min_bout_s: float = 1.5) -> GaitAnalysis:
     """Bouts, events, strides and step times of the walking in a clip."""
-    bouts = find_bouts(poses, view=view, min_bout_s=min_bout_s)
+    bouts = find_bouts(poses, view=view, min_bout_s=min_bout_s, bridge_s=MAX_INTERRUPTION_S)
     found, agreement = detect_events(poses, bouts)
     travel, dropped = travel_speeds(poses, bouts), Counter()
     return GaitAnalysis(bouts=bouts, found=found, strides=strides_from_events(found, travel, dropped),
