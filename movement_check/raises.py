@@ -42,7 +42,9 @@ from .poses import Poses
 from .signals import moving_mean
 from .walking import FRONT, SIDE, SIDE_VIEW_MAX_RATIO, leg_length_px, midpoint, shoulder_ratio
 
-STANDING, SUPINE = "standing", "supine"
+STANDING, SUPINE, SITTING = "standing", "supine", "sitting"
+#: a part of a clip in one posture lasts at least this long (a shorter one is part of a change of posture)
+MIN_POSTURE_S = 0.5
 SIDES = ("left", "right")
 OTHER = {"left": "right", "right": "left"}
 
@@ -107,6 +109,41 @@ def find_posture(poses: Poses) -> str | None:
     if not np.isfinite(tilt).any():
         return None
     return SUPINE if float(np.nanmedian(tilt)) > 45.0 else STANDING
+
+
+def posture_per_frame(poses: Poses) -> np.ndarray:
+    """(T,) posture of each frame: ``supine`` (trunk over 45 deg from the vertical: lying), ``sitting`` (trunk
+    upright and both thighs within 35 deg of the horizontal: a standing knee raise lifts only one), else
+    ``standing``; "" where the trunk is not seen.
+
+    Side view: the thighs' tilt is seen as it is. From the front a thigh pointing at the camera is
+    foreshortened, so sitting shows as a short thigh: both thighs under half the trunk's length.
+    """
+    tilt = trunk_tilt(poses)
+    trunk = np.linalg.norm(midpoint(poses, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
+                           - midpoint(poses, L.LEFT_HIP, L.RIGHT_HIP), axis=1)
+    level, short = [], []
+    for hip, knee, *_ in LEG.values():
+        thigh = poses.image[:, knee, :2] - poses.image[:, hip, :2]
+        from_vertical = np.degrees(np.arctan2(np.abs(thigh[:, 0]), np.abs(thigh[:, 1])))
+        level.append(from_vertical > 55.0)
+        short.append(np.linalg.norm(thigh, axis=1) < 0.5 * trunk)
+    sitting = (level[0] & level[1]) | (short[0] & short[1])
+    out = np.where(tilt > 45.0, SUPINE, np.where(sitting, SITTING, STANDING)).astype(object)
+    out[~np.isfinite(tilt)] = ""
+    return out
+
+
+def posture_parts(poses: Poses) -> list[tuple[int, int, str]]:
+    """(start, stop, posture) of each part of the clip in one posture (frames [start, stop)), at least
+    ``MIN_POSTURE_S`` long; frames in between (getting up, lying down) belong to none."""
+    per_frame = posture_per_frame(poses)
+    out = []
+    for posture in (STANDING, SUPINE, SITTING):
+        for a, b in runs(per_frame == posture):
+            if poses.times[b - 1] - poses.times[a] >= MIN_POSTURE_S:
+                out.append((a, b, posture))
+    return sorted(out)
 
 
 def find_view(poses: Poses) -> str | None:

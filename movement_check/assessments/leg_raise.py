@@ -24,7 +24,7 @@ Reference values and sources: :mod:`leg_raise_reference`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -41,6 +41,7 @@ from . import leg_raise_reference as ref
 from .base import Assessment
 from .form_check import Prescription, check_form
 from .leg_raise_measures import PELVIC_DROP_MAX_THIGH_DEG, RepMeasure, make_context, measure
+from .leg_raise_posture import in_posture
 from .stride_stats import mean_of, rounded, value_at
 
 __all__ = ["LegRaiseSettings", "assess", "analyse", "LegRaiseAnalysis"]
@@ -141,6 +142,14 @@ def analyse(poses: Poses, settings: LegRaiseSettings = LegRaiseSettings()) -> Le
 # ------------------------------------------------------------------ the assessment
 def assess(poses: Poses, /, *, settings: LegRaiseSettings = LegRaiseSettings()) -> Assessment:
     """Leg-raise metrics, events, warnings and (with a prescription) the form check."""
+    part, posture, why = in_posture(poses, settings.posture)
+    if part is None:
+        return Assessment(metrics=[Metric.unmeasured("repetitions", "count", why)],
+                          warnings=[f"not measured: {why}"],
+                          quality={"posture": None, "view": None, "posture_refused": why})
+    poses = part
+    if settings.posture is None and posture != find_posture(poses):
+        settings = replace(settings, posture=posture)
     found = analyse(poses, settings)
     if found is None:
         reason = "the trunk (shoulders and hips) was not seen"
@@ -188,6 +197,9 @@ def assess(poses: Poses, /, *, settings: LegRaiseSettings = LegRaiseSettings()) 
                         f"10 deg wrong moves the readings 1-4 deg with the camera 2.5 m away); raises under about "
                         f"{blind:.0f} deg cannot be seen at this camera's height and distance; knee angles need a "
                         "side view: film from the side for numbers to compare between visits")
+    if why:
+        warnings.append(why)
+        quality["posture_parts_left_out"] = why
     if found.posture == SUPINE and find_view(poses) == FRONT and not settings.view:
         warnings.append("lying down filmed end-on: leg angles need the camera beside the table")
     return Assessment(metrics=metrics, events=events, warnings=warnings, quality=quality)
