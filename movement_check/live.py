@@ -127,14 +127,15 @@ class LiveStream:
             if self._estimator is None:
                 self._estimator = self._factory()
             found = self._estimator.detect(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), time_s)
-            person, visibility = _patient(found)
+            person, visibility, presence = _patient(found)
             out = bgr.copy()
             if person is not None:
                 draw_skeleton(out, person)
             step = self._step
             self._cues = tuple(cues(person, visibility, frame_size=(bgr.shape[1], bgr.shape[0]),
                                     people=len(found), brightness_level=brightness(bgr),
-                                    view=step.view if step else None, lying=bool(step and step.lying)))
+                                    view=step.view if step else None, lying=bool(step and step.lying),
+                                    presence=presence))
             self._counters.update(time_s, person, raised_side=step.raised_side if step else None)
             if person is not None:
                 self._angles.append((time_s, self._counters.angles))
@@ -205,15 +206,15 @@ class LiveStream:
             self._recording = None
 
 
-def _patient(found) -> tuple[np.ndarray | None, np.ndarray | None]:
+def _patient(found) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
     """The largest person in the frame (the one nearest the camera), or (None, None).
 
     Size is the diagonal of the landmarks' box, so a patient lying down is not
     passed over for someone standing farther back.
     """
     if len(found) == 0:
-        return None, None
+        return None, None, None
     xy = found.image[..., :2]
     size = np.hypot(*(np.nanmax(xy, axis=1) - np.nanmin(xy, axis=1)).T)
     k = int(np.nanargmax(np.nan_to_num(size, nan=-1.0))) if len(found) > 1 else 0
-    return found.image[k], found.visibility[k]
+    return found.image[k], found.visibility[k], found.presence[k]

@@ -8,8 +8,12 @@ received (:mod:`movement_check.step_results`).
 
 Thresholds, each a judgement for a live prompt, not a measurement:
 
-- feet or head "out of the picture": the landmark outside the frame (2 % margin)
-  or seen with a visibility under 0.5 (MediaPipe's own "likely visible");
+- feet "out of the picture": the same rule as the clip's framing warning
+  (:func:`movement_check.quality.feet_out_of_picture`: a foot landmark beyond
+  the edge, or both feet hidden; one foot behind the other leg in a side view
+  is not out of the picture);
+- head "out of the picture": the landmark outside the frame (2 % margin) or
+  seen with a visibility under 0.5 (MediaPipe's own "likely visible");
 - "too dark": mean brightness under 50 of 255 (MediaPipe's detections thin
   out well before the image looks black to a person);
 - view: shoulder width over trunk length (shoulder midpoint to hip midpoint)
@@ -37,8 +41,8 @@ import numpy as np
 from .kinematics import hip_flexion, knee_flexion
 from .landmarks import LEG, Landmark as L
 from .protocol import FRONT_VIEW, SIDE_VIEW
+from .quality import FEET, feet_out_of_picture
 
-FEET = (L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_HEEL, L.RIGHT_HEEL, L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX)
 HEAD = (L.NOSE, L.LEFT_EAR, L.RIGHT_EAR)
 MIN_VISIBILITY = 0.5
 DARK_BELOW = 50.0
@@ -97,11 +101,12 @@ def seen_view(person: np.ndarray) -> str | None:
 
 
 def cues(person: np.ndarray | None, visibility: np.ndarray | None, *, frame_size: tuple[int, int],
-         people: int, brightness_level: float, view: str | None = None, lying: bool = False) -> list[str]:
+         people: int, brightness_level: float, view: str | None = None, lying: bool = False,
+         presence: np.ndarray | None = None) -> list[str]:
     """The prompts for one processed frame, most important first.
 
-    ``person`` (33, 3) pixels and ``visibility`` (33,) of the patient, or None
-    when nobody was found; ``people``: how many were found; ``view``: the
+    ``person`` (33, 3) pixels, ``visibility`` and ``presence`` (33,) of the patient
+    (presence taken as sure when not given), or None when nobody was found; ``people``: how many were found; ``view``: the
     view the current test needs (None = any); ``lying``: the patient lies down
     (the view is then judged by the body's length, not the shoulders).
     """
@@ -112,7 +117,8 @@ def cues(person: np.ndarray | None, visibility: np.ndarray | None, *, frame_size
         return out + [NOBODY]
     if people > 1:
         out.append(TWO_PEOPLE)
-    if hidden(person, visibility, frame_size, FEET):
+    sure = np.ones_like(visibility) if presence is None else presence
+    if feet_out_of_picture(person, visibility, sure, frame_size):
         out.append(FEET_HIDDEN)
     if hidden(person, visibility, frame_size, HEAD):
         out.append(HEAD_HIDDEN)

@@ -30,6 +30,29 @@ def out_of_frame(xy: np.ndarray, frame_size: tuple[int, int], *, margin: float =
     return ~(np.isfinite(x) & np.isfinite(y) & inside)
 
 
+#: each foot's landmarks in :data:`FEET`, for telling one hidden foot from two
+_FOOT_COLUMNS = {"left": (0, 2, 4), "right": (1, 3, 5)}
+
+
+def feet_out_of_picture(xy: np.ndarray, visibility: np.ndarray, presence: np.ndarray,
+                        frame_size: tuple[int, int], *, margin: float = 0.01) -> np.ndarray:
+    """(...,) True where the feet are not in the picture: one rule for the live cue and the clip's warning.
+
+    ``xy`` (..., 33, 2+) pixels, ``visibility`` and ``presence`` (..., 33). The feet are out of the picture
+    when a foot landmark lies beyond the frame's edge (by more than ``margin`` of its size: a landmark on
+    the edge is often a guess) or the model doubts it is in the frame (presence under 0.5), or when both
+    feet are hidden (mean visibility of each under 0.5: a table in the way). One foot hidden is not: in a
+    side view the far foot is behind the near leg at every step.
+    """
+    idx = list(FEET)
+    pts = np.asarray(xy)[..., idx, :2]
+    pres = np.nan_to_num(np.asarray(presence, dtype=float)[..., idx], nan=0.0)
+    vis = np.nan_to_num(np.asarray(visibility, dtype=float)[..., idx], nan=0.0)
+    outside = out_of_frame(pts, frame_size, margin=-margin).any(axis=-1) | (pres < 0.5).any(axis=-1)
+    hidden = np.all([vis[..., list(cols)].mean(axis=-1) < 0.5 for cols in _FOOT_COLUMNS.values()], axis=0)
+    return outside | hidden
+
+
 def longest_run_s(mask: np.ndarray, times: np.ndarray) -> float:
     """Duration of the longest run of True in ``mask`` (frames x typical frame interval)."""
     if not mask.any():
@@ -69,10 +92,8 @@ def framing_warnings(poses: Poses, *, margin: float = 0.01) -> list[str]:
         warnings.append(f"the person was found in only {share:.0%} of the frames: keep the whole body in view "
                         "for the whole test")
     if with_person.any():
-        feet = poses.image[with_person][:, list(FEET), :2]
-        pres = np.nan_to_num(poses.presence[with_person][:, list(FEET)], nan=0.0)
-        outside = out_of_frame(feet, poses.frame_size, margin=-margin) | (pres < 0.5)
-        out_share = float(outside.any(axis=1).mean())
+        out_share = float(feet_out_of_picture(poses.image[with_person], poses.visibility[with_person],
+                                              poses.presence[with_person], poses.frame_size, margin=margin).mean())
         if out_share > 0.2:
             warnings.append(f"the feet are out of the frame in {out_share:.0%} of the frames where the person is "
                             "seen: step back or tilt the camera down so the feet are visible")

@@ -13,6 +13,7 @@ from movement_check import live_cues as lc
 from movement_check.accounts import hash_password, sign_in, verify_password
 from movement_check.config import load_config
 from movement_check.errors import InputError
+from movement_check.landmarks import Landmark as L
 from movement_check.live import LiveStream
 from movement_check.protocol import STEPS, step
 from movement_check.recording import Recording
@@ -45,7 +46,7 @@ def test_cues_for_a_well_framed_patient_are_none_and_each_problem_gets_its_own()
     assert lc.cues(person, vis, **{**kw, "brightness_level": 30.0}) == [lc.TOO_DARK]
     assert lc.cues(person, vis, **{**kw, "people": 2}) == [lc.TWO_PEOPLE]
     low = person.copy()
-    low[:, 1] += side.frame_size[1] - person[:, 1].max() + 5     # the feet below the bottom edge
+    low[:, 1] += side.frame_size[1] - person[:, 1].max() + 40    # the feet cut off by the bottom edge
     assert lc.cues(low, vis, **kw) == [lc.FEET_HIDDEN]
     high = person.copy()
     high[:, 1] -= person[:, 1].min() + 5             # head at the top edge
@@ -53,6 +54,35 @@ def test_cues_for_a_well_framed_patient_are_none_and_each_problem_gets_its_own()
     unseen = vis.copy()
     unseen[list(lc.FEET)] = 0.2                      # in the frame but not seen (a table in the way)
     assert lc.cues(person, unseen, **kw) == [lc.FEET_HIDDEN]
+
+
+def test_the_feet_cue_follows_the_clips_framing_rule_on_the_same_frames():
+    """One rule for the live cue and the clip's warning: the far foot hidden behind the near leg (every side-view
+    step) is in the picture; feet beyond the edge, or both hidden, are not; cue and warning agree frame by frame."""
+    from movement_check.poses import Poses
+    from movement_check.quality import framing_warnings
+
+    side, _ = walk(Script(segments=[("walk", 5.0)]))
+    person, vis = _one(side, 90)
+    kw = dict(frame_size=side.frame_size, people=1, brightness_level=120.0)
+    far_hidden = vis.copy()
+    far_hidden[[L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX, L.RIGHT_ANKLE]] = 0.1          # the far foot, behind the near leg
+    both_hidden = vis.copy()
+    both_hidden[list(lc.FEET)] = 0.1
+    cut = person.copy()
+    cut[:, 1] += side.frame_size[1] - person[:, 1].max() + 40
+    presence_low = np.full(33, 0.99)
+    presence_low[L.LEFT_FOOT_INDEX] = 0.2                                          # the model doubts it is in frame
+    cases = [(person, far_hidden, None, False), (person, both_hidden, None, True), (cut, vis, None, True),
+             (person, vis, presence_low, True), (person, vis, None, False)]
+    for image, visibility, presence, out in cases:
+        assert (lc.FEET_HIDDEN in lc.cues(image, visibility, presence=presence, **kw)) == out
+        # the same frame, held for a second, as a clip
+        n = 30
+        pres = np.tile(np.full(33, 0.99) if presence is None else presence, (n, 1))
+        clip = Poses(times=np.arange(n) / 30.0, image=np.tile(image, (n, 1, 1)), world=np.zeros((n, 33, 3)),
+                     visibility=np.tile(visibility, (n, 1)), presence=pres, frame_size=side.frame_size, source={})
+        assert any("feet are out of the frame" in w for w in framing_warnings(clip)) == out
 
 
 def test_a_walker_toward_the_camera_is_told_to_turn_side_on_for_a_side_view_test():
