@@ -26,6 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.signal import find_peaks
 
+from .cleaning import runs
+
 HEEL_STRIKE = "heel_strike"
 TOE_OFF = "toe_off"
 
@@ -83,12 +85,13 @@ def dominant_period(times: np.ndarray, signal: np.ndarray, *, lo_s: float = 0.6,
 
 
 def find_extrema(times: np.ndarray, signal: np.ndarray, *, kind: str, min_interval_s: float,
-                 min_prominence: float) -> list[Extremum]:
+                 min_prominence: float, edges: bool = False) -> list[Extremum]:
     """Maxima (``kind="max"``) or minima of ``signal``, at least ``min_interval_s`` apart.
 
     Only peaks standing out by ``min_prominence`` (signal units) count. A peak
     needs seen samples on both sides: NaN stretches (gaps, the region outside
-    a walking bout) never hold one.
+    a walking bout) never hold one. ``edges``: also peaks right where the seen
+    data starts or stops, judged by the seen side (:func:`_edge_peaks`).
     """
     x = np.asarray(signal, dtype=float)
     sign = 1.0 if kind == "max" else -1.0
@@ -100,13 +103,45 @@ def find_extrema(times: np.ndarray, signal: np.ndarray, *, kind: str, min_interv
     idx = np.arange(x.size)
     y = sign * np.interp(idx, idx[finite], x[finite])
     dt = float(np.median(np.diff(times)))
-    peaks, props = find_peaks(y, distance=max(1, int(round(min_interval_s / dt))), prominence=min_prominence)
+    distance = max(1, int(round(min_interval_s / dt)))
+    peaks, props = find_peaks(y, distance=distance, prominence=min_prominence)
+    found = [(int(i), float(p)) for i, p in zip(peaks, props["prominences"])]
+    if edges:
+        found += _edge_peaks(y, finite, [i for i, _ in found], distance=distance, min_prominence=min_prominence)
     out = []
-    for i, prominence in zip(peaks, props["prominences"]):
+    for i, prominence in sorted(found):
         if not np.all(np.isfinite(x[max(0, i - 1):i + 2])):
             continue
         e = refine_peak(times, sign * x, int(i))
         out.append(Extremum(e.frame, e.time_s, sign * e.value, float(prominence)))
+    return out
+
+
+#: a peak this many samples from where the seen data starts or stops is judged by the side that was seen
+EDGE_SAMPLES = 3
+
+
+def _edge_peaks(y: np.ndarray, finite: np.ndarray, taken: list[int], *, distance: int,
+                min_prominence: float) -> list[tuple[int, float]]:
+    """Peaks right where the seen data starts or stops (a person entering the picture at a heel strike).
+
+    A peak's prominence needs the signal to fall on both sides; within ``EDGE_SAMPLES`` of the first or last
+    seen sample one side was not seen, and the held edge value gave such a peak almost none. Here it counts
+    when it is a strict local peak (its seen neighbour on the short side is lower, so it rose into it) and
+    the seen side falls by ``min_prominence`` before rising above it again.
+    """
+    out = []
+    for start, stop in runs(finite):
+        for i in list(range(start + 1, min(stop - 1, start + 1 + EDGE_SAMPLES))) + \
+                list(range(max(start + 1, stop - 1 - EDGE_SAMPLES), stop - 1)):
+            if not (y[i - 1] < y[i] >= y[i + 1]) or any(abs(i - j) < distance for j in taken + [k for k, _ in out]):
+                continue
+            near_start = i - start <= EDGE_SAMPLES
+            side = y[i + 1:stop] if near_start else y[start:i][::-1]
+            higher = np.flatnonzero(side > y[i])
+            drop = y[i] - float(np.min(side[:higher[0]] if higher.size else side))
+            if drop >= min_prominence:
+                out.append((i, drop))
     return out
 
 

@@ -200,3 +200,23 @@ def test_a_stride_longer_than_the_walk_allows_is_left_out():
     m = _metrics(found)
     # whatever was missed, no cadence from a step that hides another (110 +- 3 % or withheld)
     assert m[("cadence", None)].value is None or m[("cadence", None)].value == pytest.approx(110, rel=0.03)
+
+
+def test_a_heel_strike_on_the_first_frame_the_walker_is_seen_is_found():
+    """A walker entering the picture just before a heel strike: the peak has one seen sample before it, and is
+    found when that sample is lower (it rose into the peak) and the seen side falls by the prominence; a
+    signal that only falls from its first sample holds no peak there."""
+    from movement_check.events import find_extrema
+
+    times = np.arange(60) / 30.0
+    signal = 0.5 * np.cos(2 * np.pi * (times - 0.4) / 1.1)       # peaks at 0.4 s (frame 12) and 1.5 s
+    seen = signal.copy()
+    seen[:11] = np.nan                                             # first seen at frame 11, one before the peak
+    found = find_extrema(times, seen, kind="max", min_interval_s=0.3, min_prominence=0.1, edges=True)
+    assert [round(e.frame) for e in found] == [12, 45]
+    assert [round(e.frame) for e in find_extrema(times, seen, kind="max", min_interval_s=0.3,
+                                                 min_prominence=0.1)] == [45]      # the plain reading misses it
+    later = signal.copy()
+    later[:13] = np.nan                                            # first seen just after the peak: falling
+    assert [round(e.frame) for e in find_extrema(times, later, kind="max", min_interval_s=0.3, min_prominence=0.1,
+                                                 edges=True)] == [45]

@@ -117,7 +117,8 @@ def side_view_events(poses: Poses, bout: Bout, leg: float) -> tuple[dict[str, di
     agreement = (0, 0)
     for name, signals, kind, pick in ((HEEL_STRIKE, rear, "max", np.maximum), (TOE_OFF, front, "min", np.minimum)):
         both = pick(signals["left"], signals["right"])
-        found = find_extrema(times, both, kind=kind, min_interval_s=spacing, min_prominence=0.1 * leg)
+        # a side view's walker enters and leaves the picture at any phase of the stride: events on the edges count
+        found = find_extrema(times, both, kind=kind, min_interval_s=spacing, min_prominence=0.1 * leg, edges=True)
         own = {s: find_extrema(times, signals[s], kind=kind, min_interval_s=spacing, min_prominence=0.1 * leg)
                for s in SIDES}
         # which labelled foot made each event: the leading foot (heel strike) or the trailing one (toe-off)
