@@ -23,7 +23,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.accuracy import LABELS, clip_path  # noqa: E402
-from movement_check.analysis import assess, prepare  # noqa: E402
+from movement_check.analysis import analyze_clip  # noqa: E402
 from movement_check.extraction import ExtractionSettings  # noqa: E402
 
 
@@ -60,8 +60,8 @@ def main() -> None:
     parser.add_argument("--model", default="full")
     parser.add_argument("--markdown", action="store_true")
     args = parser.parse_args()
-    head = ("clip", "lifts labelled", "raises found", "start error frames (median abs)",
-            "end error frames (median abs)", "hold labelled / found s")
+    head = ("clip", "lifts labelled (foot: off-down frames)", "raises found (side: start-end frames)",
+            "start error frames (median abs)", "end error frames (median abs)", "hold labelled / found s")
     if args.markdown:
         print("| " + " | ".join(head) + " |")
         print("|" + "---|" * len(head))
@@ -70,13 +70,15 @@ def main() -> None:
         if not path.exists():
             print(f"skipped {labels['clip']}: not at {path}")
             continue
-        prepared = prepare(path, ExtractionSettings(model=args.model))
-        result = assess("leg-raise", prepared)
+        result, prepared = analyze_clip(path, "leg-raise", ExtractionSettings(model=args.model))
         row = score(labels, result, prepared.poses.times)
         med = lambda xs: "-" if not xs else f"{np.median(np.abs(xs)):.1f} ({', '.join(f'{x:+.1f}' for x in xs)})"  # noqa: E731
         holds = "; ".join(f"{a:.1f} / {'-' if b is None else f'{b:.1f}'}" for a, b in row["holds"]) or "-"
-        cells = (row["clip"], str(row["labelled"]), str(row["found"]), med(row["start_errors"]),
-                 med(row["end_errors"]), holds)
+        lifts = ", ".join(f"{x['foot']}: {x['foot_off']}-{x['foot_down']}" for x in labels["lifts"]) or "none"
+        found = ", ".join(f"{s.side}: {s.frame}-{e.frame}" for s, e in zip(
+            [e for e in result.events if e.name == "raise_start"], [e for e in result.events if e.name == "raise_end"]))
+        cells = (row["clip"], f"{row['labelled']} ({lifts})", f"{row['found']} ({found or 'none'})",
+                 med(row["start_errors"]), med(row["end_errors"]), holds)
         print("| " + " | ".join(cells) + " |" if args.markdown else "  ".join(f"{h}: {c}" for h, c in zip(head, cells)))
 
 
