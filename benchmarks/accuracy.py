@@ -69,7 +69,8 @@ def load(name: str) -> ClipLabels:
 
 
 def all_labels() -> list[ClipLabels]:
-    return [load(p.stem) for p in sorted(LABELS.glob("*.json"))]
+    """Every gait label file (``raises_*.json`` label leg raises: benchmarks/raise_accuracy.py)."""
+    return [load(p.stem) for p in sorted(LABELS.glob("*.json")) if not p.stem.startswith("raises_")]
 
 
 @dataclass
