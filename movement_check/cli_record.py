@@ -88,16 +88,20 @@ def run_report(args: argparse.Namespace) -> int:
     return 0
 
 
+SOME_FAILED = 3          # batch's exit status when some clips could not be analysed (README)
+
+
 def run_batch_command(args: argparse.Namespace) -> int:
+    """Exit status: 0 every clip analysed; 3 some (or all) clips not analysed, each listed with its reason;
+    130 stopped by Ctrl-C (the finished rows written); 2 bad input, nothing run."""
     from .batch import clips_in, run_batch, write_csv
     from .cli import check_height_cm
+    from .outputs import check_file, write_file
 
     check_height_cm(args.height_cm)
-    out = Path(args.out)
-    if not out.parent.is_dir():
-        raise InputError(f"The folder {out.parent} does not exist.")
     if not 1 <= args.workers <= 32:
         raise InputError("--workers is 1 to 32.")
+    out = check_file(args.out, "CSV")
     clips = clips_in(args.folder)
     shown = sys.stderr.isatty()
 
@@ -110,13 +114,23 @@ def run_batch_command(args: argparse.Namespace) -> int:
             sys.stderr.write(note.strip() + "\n")
         sys.stderr.flush()
 
+    def stopping(under_way: int) -> None:
+        sys.stderr.write(f"\nstopping: no new clip; {under_way} under way will finish (Ctrl-C again to end them "
+                         "now)\n")
+        sys.stderr.flush()
+
     options = {"height_cm": args.height_cm} if args.height_cm else {}
-    rows = run_batch(clips, args.test, workers=args.workers, model=args.model, options=options, progress=progress)
-    write_csv(rows, out)
+    run = run_batch(clips, args.test, workers=args.workers, model=args.model, options=options, progress=progress,
+                    on_stop=stopping)
+    rows = run.rows
     failed = [r for r in rows if r.status != "ok"]
     if shown:
         sys.stderr.write("\n")
-    print(f"{len(rows) - len(failed)} of {len(rows)} clips analysed; wrote {out}", file=sys.stderr)
-    for r in failed:
-        print(f"  not analysed: {r.clip}: {r.reason}", file=sys.stderr)
-    return 0 if len(failed) < len(rows) else 2
+    write_file(out, "CSV", lambda tmp: write_csv(rows, tmp))
+    not_run = run.total - len(rows)
+    print(f"batch: {len(rows) - len(failed)} analysed, {len(failed)} failed"
+          + (f", {not_run} not run (stopped)" if run.stopped else "")
+          + f" of {run.total} clips; wrote {out}", file=sys.stderr)
+    if run.stopped:
+        return 130
+    return SOME_FAILED if failed else 0
