@@ -26,6 +26,7 @@ from .errors import InputError, OutputError, one_line, shorten
 from .estimator import EstimatorSettings
 from .extraction import ExtractionSettings
 from .kinematics import DEFAULT_FOV_DEG
+from .option_ranges import check_number, check_numbers
 from .tracking import RULES
 from .video import VideoLimits
 
@@ -185,33 +186,24 @@ def _times(text: str) -> tuple[float, ...]:
 
 def check_height_cm(height_cm: float | None) -> None:
     """--height-cm must be a person's height (``analyze`` and ``batch``)."""
-    if height_cm is not None and not 50 <= height_cm <= 250:
-        raise InputError(f"--height-cm {height_cm:g} is not a person's height in centimetres.")
+    check_number("height_cm", height_cm)
 
 
 def _test_options(args) -> dict:
-    """The test's settings from the command line (each test takes the ones it knows)."""
-    check_height_cm(args.height_cm)
-    if args.prescribed_reps is not None and not 1 <= args.prescribed_reps <= 200:
-        raise InputError(f"--prescribed-reps {args.prescribed_reps}: give the raises per side, 1 to 200.")
-    if args.prescribed_hold_s is not None and not 0 <= args.prescribed_hold_s <= 300:
-        raise InputError(f"--prescribed-hold-s {args.prescribed_hold_s:g}: give the hold in seconds, 0 to 300.")
-    if args.fov_deg is not None and not 20 <= args.fov_deg <= 120:
-        raise InputError(f"--fov-deg {args.fov_deg:g}: give the camera's field of view in degrees, 20 to 120.")
-    if args.camera_tilt_deg is not None and not -45 <= args.camera_tilt_deg <= 80:
-        raise InputError(f"--camera-tilt-deg {args.camera_tilt_deg:g}: give how far the camera looks down, in "
-                         "degrees, -45 to 80.")
+    """The test's settings from the command line (each test takes the ones it knows), checked."""
     sides = ("left", "right") if args.prescribed_sides == "both" else (args.prescribed_sides,)
-    return {"height_cm": args.height_cm, "view": args.view, "posture": args.posture,
-            "pain_at_s": args.pain_at, "stance_test": args.stance_test or None,
-            "prescribed_repetitions": args.prescribed_reps, "prescribed_hold_s": args.prescribed_hold_s,
-            "prescribed_sides": sides, "straight_knee": args.straight_knee or None, "target_angle_deg": args.target_deg,
-            "fov_deg": args.fov_deg, "camera_tilt_deg": args.camera_tilt_deg}
+    options = {"height_cm": args.height_cm, "view": args.view, "posture": args.posture,
+               "pain_at_s": args.pain_at, "stance_test": args.stance_test or None,
+               "prescribed_repetitions": args.prescribed_reps, "prescribed_hold_s": args.prescribed_hold_s,
+               "prescribed_sides": sides, "straight_knee": args.straight_knee or None,
+               "target_angle_deg": args.target_deg, "fov_deg": args.fov_deg, "camera_tilt_deg": args.camera_tilt_deg}
+    check_numbers(options)
+    return options
 
 
 def _settings(args) -> tuple[ExtractionSettings, CleaningSettings | None]:
-    if args.max_people < 1:
-        raise InputError("--max-people must be at least 1.")
+    check_numbers({"max_people": args.max_people, "max_gap_ms": args.max_gap_ms, "cutoff_hz": args.cutoff_hz,
+                   "max_duration_s": args.max_duration_s, "max_size_mb": args.max_size_mb})
     limits = VideoLimits(max_duration_s=args.max_duration_s, max_file_bytes=int(args.max_size_mb * 1e6))
     settings = ExtractionSettings(model=args.model, estimator=EstimatorSettings(max_people=args.max_people),
                                   limits=limits)

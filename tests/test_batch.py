@@ -45,7 +45,7 @@ def test_batch_refuses_a_folder_without_clips_and_a_bad_output_folder(tmp_path, 
     assert main(["batch", str(tmp_path), "--test", "gait", "--out", str(tmp_path / "no" / "r.csv")]) == 2
     assert "does not exist" in capsys.readouterr().err
     assert main(["batch", str(tmp_path), "--test", "gait", "--out", str(tmp_path / "r.csv"), "--height-cm", "17"]) == 2
-    assert "not a person's height" in capsys.readouterr().err
+    assert "--height-cm 17: give the patient's height" in capsys.readouterr().err
 
 
 def _group_alive(pgid: int) -> list[int]:
