@@ -12,6 +12,7 @@ driver's exception.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import secrets
 from contextlib import contextmanager
@@ -37,7 +38,8 @@ INITIALS = re.compile(r"^[A-Za-z]{1,4}$")
 # the databases a record may live in: backend name -> how to give one
 SUPPORTED = {"sqlite": "a SQLite file path (or sqlite:///PATH)",
              "postgresql": "a PostgreSQL URL (postgresql+psycopg://user:password@host/dbname)"}
-BUSY_TIMEOUT_S = 15.0                # a SQLite record another program is writing to is retried this long
+# a SQLite record another program is writing to is retried this long (MOVEMENT_CHECK_RECORD_BUSY_S to change it)
+BUSY_TIMEOUT_S = float(os.environ.get("MOVEMENT_CHECK_RECORD_BUSY_S") or 15.0)
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
