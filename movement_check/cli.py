@@ -365,7 +365,7 @@ def _file(args, record, result, prepared, failures: list[str]) -> int | None:
     unfiled = {"patient": args.patient, "initials": args.initials, "kind": "upload", "result": result.to_dict(),
                "trajectory_npz_base64": base64.b64encode(trajectory).decode("ascii")}
     try:
-        kept = keep(f"{args.patient}-{Path(args.clip).stem}-not-filed.json",
+        kept = keep(f"{args.patient}-not-filed.json",
                     lambda tmp: Path(tmp).write_text(json.dumps(unfiled)))
         where = f"the result and trajectory were kept as {kept}"
     except OSError as exc:

@@ -15,7 +15,7 @@ class OutputError(InputError):
     already done, where what was computed was kept instead."""
 
 
-LONGEST_WORD = 80
+LONGEST_WORD = 200          # a path stays whole; a 10 kB value does not
 
 
 def shorten(text: str, limit: int = LONGEST_WORD) -> str:

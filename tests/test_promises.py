@@ -180,3 +180,45 @@ def test_a_busy_record_is_refused_before_the_analysis(tmp_path, monkeypatch):
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.count("\n") == 1 and "busy" in proc.stderr, proc.stderr
     assert took < 30 and not proc.stdout                    # refused before the clip's analysis, no result
+
+
+@pytest.mark.slow
+def test_what_was_computed_is_kept_when_the_end_fails(tmp_path, monkeypatch, capsys):
+    """The disk fills up as the JSON is written, then the record fails as the result is filed: each time the
+    work is kept in a file the one line names."""
+    import errno
+    import json
+    import re
+
+    from movement_check import outputs
+    from movement_check.cli import main
+    from movement_check.record import RecordError
+
+    real_atomic = outputs.atomic
+
+    def full_disk(path, writer):
+        if Path(path).parent == tmp_path:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_atomic(path, writer)
+
+    monkeypatch.setattr(outputs, "atomic", full_disk)
+    out = tmp_path / "result.json"
+    assert main(["analyze", str(SAMPLE_TWO_PEOPLE), "--test", "gait", "--json", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"could not be written to {out} (no space left on device)" in err, err
+    kept = Path(re.search(r"kept as (\S+\.json)", err).group(1))
+    assert json.loads(kept.read_text())["test"] == "gait" and not out.exists()
+    monkeypatch.setattr(outputs, "atomic", real_atomic)
+
+    def refuse(self, *args, **kwargs):
+        raise RecordError("the clinic record could not be written: disk I/O error")
+
+    monkeypatch.setattr(Record, "file_test", refuse)
+    where = _record(tmp_path / "r") if (tmp_path / "r").mkdir() is None else None
+    assert main(["analyze", str(SAMPLE_TWO_PEOPLE), "--test", "gait", "--json", str(out), "--quiet",
+                 "--patient", "P-0001", "--record", str(where)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Not filed in the clinic record" in err and "disk I/O error" in err, err
+    kept = json.loads(Path(re.search(r"kept as (\S+\.json)", err).group(1)).read_text())
+    assert kept["patient"] == "P-0001" and kept["result"]["test"] == "gait" and kept["trajectory_npz_base64"]
+    assert json.loads(out.read_text())["test"] == "gait"                 # the user's JSON was still written
