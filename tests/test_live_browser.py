@@ -310,6 +310,12 @@ def test_a_patient_records_a_home_walk_with_the_webcam_and_it_is_saved(server, w
                 expect(patient.get_by_text("Saved to your record")).to_be_visible(timeout=180_000)
             except AssertionError:
                 raise AssertionError("not saved: " + patient.locator("main").inner_text()[-3000:])
+            # the count is a metric, which can be drawn after the "Saved" line has appeared: wait for it
+            count = patient.get_by_text(re.compile(r"\d+:\d\d of 0:15 min:s"))
+            try:
+                expect(count.first).to_be_visible(timeout=30_000)
+            except AssertionError:
+                raise AssertionError("no count: " + patient.locator("main").inner_text()[-3000:])
             shown = patient.locator("main").inner_text()
             walked = re.search(r"(\d+):(\d\d) of 0:15 min:s", shown)
             assert walked and int(walked.group(1)) * 60 + int(walked.group(2)) >= 3, shown[-3000:]
