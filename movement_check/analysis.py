@@ -16,6 +16,7 @@ from .assessments import AUTO, REGISTRY, SUBJECT_RULE, TESTS, Assessment
 from .assessments.base import settings_from
 from .cleaning import CleaningReport, CleaningSettings, clean
 from .errors import InputError
+from .option_ranges import check_analysis_settings, check_numbers
 from .extraction import Extraction, ExtractionSettings, Progress, choose, detect_people_in_frames, extract
 from .poses import Poses
 from .quality import framing_warnings, quality_summary
@@ -95,6 +96,8 @@ def analyze_clip(path: str | Path, test: str, settings: ExtractionSettings = Ext
     ``options``: the test's settings, see :func:`assess`.
     """
     subject = _subject_for(test, subject)
+    check_analysis_settings(settings, cleaning)
+    check_numbers(options)
     prepared = prepare(path, settings, cleaning=cleaning, subject=subject, progress=progress)
     why = None
     if test == AUTO:
@@ -102,7 +105,23 @@ def analyze_clip(path: str | Path, test: str, settings: ExtractionSettings = Ext
     result = assess(test, prepared, **options)
     if why:
         result.quality["test_detected"] = why
+    else:
+        mismatch = _other_test_seen(test, prepared.poses)
+        if mismatch:
+            result.warnings.append(mismatch)
     return result, prepared
+
+
+def _other_test_seen(test: str, poses: Poses) -> str | None:
+    """A warning when the clip looks like another test than the one chosen (the auto-detector's view)."""
+    try:
+        seen, why = detect_test(poses)
+    except InputError:
+        return None
+    if seen == test:
+        return None
+    return (f"the clip looks like a {seen} test ({why}), not {test}: check --test (or choose the test "
+            "\"auto\")")
 
 
 def analyze_frames(frames: Iterable[tuple[float, np.ndarray]], test: str,
@@ -117,6 +136,8 @@ def analyze_frames(frames: Iterable[tuple[float, np.ndarray]], test: str,
     ``name`` names the recording in messages and in the result's source.
     """
     subject = _subject_for(test, subject)
+    check_analysis_settings(settings, cleaning)
+    check_numbers(options)
     people = detect_people_in_frames(frames, name=name, model=settings.model, estimator=settings.estimator,
                                      limits=settings.limits, expected=expected, progress=progress)
     prepared = _cleaned(choose(people, subject, settings.tracking), cleaning)

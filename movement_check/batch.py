@@ -6,6 +6,10 @@ fails (not a video, corrupt, no person in view, ...) gets a row with status ``er
 in words; the others go on. Rows come out in the folder's (sorted) order, whatever order the workers
 finish in.
 
+Stopping: the first Ctrl-C (SIGINT) takes no new clip and lets the clips under way finish; the second ends the
+workers at once. Either way the rows finished so far come back (``BatchRun.stopped`` says it was stopped), and
+no worker is left behind. Workers ignore SIGINT themselves: the main process decides.
+
 CSV columns: ``clip``, ``status`` (ok | error), ``reason``, ``seconds`` (analysis time), ``warnings``
 (count), then one column per metric, ``name`` or ``name_side`` (e.g. ``cadence``,
 ``knee_flexion_swing_peak_left``), in the order the results give them.
@@ -15,8 +19,10 @@ from __future__ import annotations
 
 import csv
 import multiprocessing
+import signal
+import threading
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -65,28 +71,131 @@ def analyse_one(path: str, test: str, model: str, options: dict) -> ClipRow:
     return ClipRow(Path(path).name, "ok", "", time.monotonic() - t0, len(result.warnings), metrics)
 
 
+@dataclass
+class BatchRun:
+    """The rows of the clips that finished, in the order of the clips; ``stopped``: interrupted (Ctrl-C), so
+    ``total - len(rows)`` clips were not analysed."""
+
+    rows: list[ClipRow]
+    total: int
+    stopped: bool = False
+
+
+class _Interrupts:
+    """Counts SIGINTs while installed (main thread only); the previous handler comes back afterwards."""
+
+    def __init__(self, on_first: Callable[[], None] | None = None):
+        self.count = 0
+        self.on_first = on_first
+        self._previous = None
+
+    def _handle(self, signum, frame) -> None:
+        self.count += 1
+        if self.count == 1 and self.on_first:
+            self.on_first()
+
+    def __enter__(self) -> "_Interrupts":
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+
+def _ignore_sigint() -> None:  # pragma: no cover - runs in the worker processes
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def run_batch(clips: list[Path], test: str, *, workers: int = 2, model: str = "full", options: dict | None = None,
-              progress: Callable[[int, int, ClipRow], None] | None = None) -> list[ClipRow]:
-    """Every clip through ``test``; rows in the order of ``clips``."""
+              progress: Callable[[int, int, ClipRow], None] | None = None,
+              on_stop: Callable[[int], None] | None = None) -> BatchRun:
+    """Every clip through ``test``; the finished rows in the order of ``clips``. ``on_stop(clips under way)`` is
+    called at the first Ctrl-C."""
     options = options or {}
     rows: dict[int, ClipRow] = {}
+
+    def finished(i: int, row: ClipRow) -> None:
+        rows[i] = row
+        if progress:
+            progress(len(rows), len(clips), row)
+
     if workers <= 1:
-        for i, clip in enumerate(clips):
-            rows[i] = analyse_one(str(clip), test, model, options)
-            if progress:
-                progress(len(rows), len(clips), rows[i])
-    else:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = {pool.submit(analyse_one, str(clip), test, model, options): i for i, clip in enumerate(clips)}
-            for future in as_completed(futures):
-                i = futures[future]
-                try:
-                    rows[i] = future.result()
-                except Exception as exc:  # the worker itself died (e.g. out of memory)
-                    rows[i] = ClipRow(clips[i].name, "error", f"the worker stopped ({type(exc).__name__}: {exc})")
-                if progress:
-                    progress(len(rows), len(clips), rows[i])
-    return [rows[i] for i in range(len(clips))]
+        interrupts = _Interrupts(on_first=(lambda: on_stop(1)) if on_stop else None)
+        with interrupts:
+            for i, clip in enumerate(clips):
+                if interrupts.count:
+                    break
+                finished(i, _one_stoppable(str(clip), test, model, options, interrupts))
+                if interrupts.count > 1:
+                    rows.pop(i, None)       # cut short: not a result
+                    break
+        return BatchRun([rows[i] for i in sorted(rows)], len(clips), stopped=interrupts.count > 0)
+
+    # clips are handed out one per free worker, never queued ahead: the first Ctrl-C then only stops handing
+    # them out (cancelling queued futures and then ending the workers trips the executor: CPython 3.11 tries to
+    # fail the cancelled futures again and prints a traceback)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_ignore_sigint)
+    futures: dict = {}
+    waiting = list(enumerate(clips))
+    interrupts = _Interrupts(on_first=(lambda: on_stop(len(futures))) if on_stop else None)
+    killed = False
+    try:
+        with interrupts:
+            while waiting or futures:
+                while waiting and len(futures) < workers and not interrupts.count:
+                    i, clip = waiting.pop(0)
+                    futures[pool.submit(analyse_one, str(clip), test, model, options)] = i
+                if not futures:
+                    break
+                done, _ = wait(list(futures), timeout=0.25, return_when=FIRST_COMPLETED)
+                for future in done:
+                    i = futures.pop(future)
+                    try:
+                        finished(i, future.result())
+                    except Exception as exc:  # the worker itself died (e.g. out of memory), unless we ended it
+                        if not killed:
+                            finished(i, ClipRow(clips[i].name, "error",
+                                                f"the worker stopped ({type(exc).__name__}: {exc})"))
+                if interrupts.count > 1 and not killed:
+                    killed = True
+                    _end_workers(pool)
+    finally:
+        pool.shutdown(wait=True)
+    return BatchRun([rows[i] for i in sorted(rows)], len(clips), stopped=interrupts.count > 0)
+
+
+def _one_stoppable(path: str, test: str, model: str, options: dict, interrupts: _Interrupts) -> ClipRow:
+    """One clip in this process; a second Ctrl-C during it interrupts it (KeyboardInterrupt inside the clip)."""
+    previous = interrupts.on_first
+
+    def second_stops(signum, frame):
+        interrupts._handle(signum, frame)
+        if interrupts.count > 1:
+            raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, second_stops)
+    try:
+        return analyse_one(path, test, model, options)
+    except KeyboardInterrupt:
+        return ClipRow(Path(path).name, "error", "stopped")
+    finally:
+        interrupts.on_first = previous
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, interrupts._handle)
+
+
+def _end_workers(pool: ProcessPoolExecutor) -> None:
+    """End every worker process now (the second Ctrl-C) and wait for each."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+    for process in processes:
+        process.join(timeout=10)
 
 
 def write_csv(rows: list[ClipRow], path: str | Path) -> Path:

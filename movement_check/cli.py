@@ -22,10 +22,11 @@ from . import __version__
 from .assessments import AUTO, TESTS
 from .assessments.leg_raise import parse_times
 from .cleaning import CleaningSettings
-from .errors import InputError
+from .errors import InputError, OutputError, one_line, shorten
 from .estimator import EstimatorSettings
 from .extraction import ExtractionSettings
 from .kinematics import DEFAULT_FOV_DEG
+from .option_ranges import check_number, check_numbers
 from .tracking import RULES
 from .video import VideoLimits
 
@@ -72,14 +73,22 @@ def _subject(value: str) -> str | int:
 
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse with a usage error on one line, naming the command and pointing at its --help (argparse's own
+    prints the whole usage, up to 21 lines, and echoes a bad value in full)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {one_line(message, limit=300)}; see {self.prog} --help\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="movement-check",
         description="Objective movement tests (gait, single-leg raise, foot rotation) from one camera.")
     parser.add_argument("--version", action="version", version=f"movement-check {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False)
     common.add_argument("clip", help="the video clip (mp4, mov, m4v, webm, avi, mkv)")
     common.add_argument("--model", default="full",
                         help="pose model: full (bundled, default), lite, or the path of a .task file")
@@ -128,6 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
     filed.add_argument("--record", metavar="PATH|URL",
                        help="the clinic record (default: the app's, from movement-check.toml or "
                             "MOVEMENT_CHECK_RECORD, else movement-check-data/record.sqlite)")
+    filed.add_argument("--create-record", action="store_true",
+                       help="start a new clinic record at --record when there is none (without it, a record that "
+                            "does not exist is refused: a mistyped path files nothing)")
     ana.add_argument("--json", default="-", metavar="OUT|-",
                      help="where to write the result JSON (default -: standard output)")
     ana.add_argument("--height-cm", type=float, metavar="CM",
@@ -174,63 +186,30 @@ def _times(text: str) -> tuple[float, ...]:
 
 def check_height_cm(height_cm: float | None) -> None:
     """--height-cm must be a person's height (``analyze`` and ``batch``)."""
-    if height_cm is not None and not 50 <= height_cm <= 250:
-        raise InputError(f"--height-cm {height_cm:g} is not a person's height in centimetres.")
+    check_number("height_cm", height_cm)
 
 
 def _test_options(args) -> dict:
-    """The test's settings from the command line (each test takes the ones it knows)."""
-    check_height_cm(args.height_cm)
-    if args.prescribed_reps is not None and not 1 <= args.prescribed_reps <= 200:
-        raise InputError(f"--prescribed-reps {args.prescribed_reps}: give the raises per side, 1 to 200.")
-    if args.prescribed_hold_s is not None and not 0 <= args.prescribed_hold_s <= 300:
-        raise InputError(f"--prescribed-hold-s {args.prescribed_hold_s:g}: give the hold in seconds, 0 to 300.")
-    if args.fov_deg is not None and not 20 <= args.fov_deg <= 120:
-        raise InputError(f"--fov-deg {args.fov_deg:g}: give the camera's field of view in degrees, 20 to 120.")
-    if args.camera_tilt_deg is not None and not -45 <= args.camera_tilt_deg <= 80:
-        raise InputError(f"--camera-tilt-deg {args.camera_tilt_deg:g}: give how far the camera looks down, in "
-                         "degrees, -45 to 80.")
+    """The test's settings from the command line (each test takes the ones it knows), checked."""
     sides = ("left", "right") if args.prescribed_sides == "both" else (args.prescribed_sides,)
-    return {"height_cm": args.height_cm, "view": args.view, "posture": args.posture,
-            "pain_at_s": args.pain_at, "stance_test": args.stance_test or None,
-            "prescribed_repetitions": args.prescribed_reps, "prescribed_hold_s": args.prescribed_hold_s,
-            "prescribed_sides": sides, "straight_knee": args.straight_knee or None, "target_angle_deg": args.target_deg,
-            "fov_deg": args.fov_deg, "camera_tilt_deg": args.camera_tilt_deg}
+    options = {"height_cm": args.height_cm, "view": args.view, "posture": args.posture,
+               "pain_at_s": args.pain_at, "stance_test": args.stance_test or None,
+               "prescribed_repetitions": args.prescribed_reps, "prescribed_hold_s": args.prescribed_hold_s,
+               "prescribed_sides": sides, "straight_knee": args.straight_knee or None,
+               "target_angle_deg": args.target_deg, "fov_deg": args.fov_deg, "camera_tilt_deg": args.camera_tilt_deg}
+    check_numbers(options)
+    return options
 
 
 def _settings(args) -> tuple[ExtractionSettings, CleaningSettings | None]:
-    if args.max_people < 1:
-        raise InputError("--max-people must be at least 1.")
+    check_numbers({"max_people": args.max_people, "max_gap_ms": args.max_gap_ms, "cutoff_hz": args.cutoff_hz,
+                   "max_duration_s": args.max_duration_s, "max_size_mb": args.max_size_mb})
     limits = VideoLimits(max_duration_s=args.max_duration_s, max_file_bytes=int(args.max_size_mb * 1e6))
     settings = ExtractionSettings(model=args.model, estimator=EstimatorSettings(max_people=args.max_people),
                                   limits=limits)
     cleaning = CleaningSettings(max_gap_s=args.max_gap_ms / 1000.0,
                                 cutoff_hz=args.cutoff_hz if args.cutoff_hz > 0 else None)
     return settings, cleaning
-
-
-def _check_output(path: str | None, clip: str, what: str) -> None:
-    if path in (None, "-"):
-        return
-    out = Path(path)
-    if out.exists() and out.resolve() == Path(clip).resolve():
-        raise InputError(f"The {what} would overwrite the clip itself: choose another file name.")
-    if not out.parent.exists():
-        raise InputError(f"The folder for the {what}, {out.parent}, does not exist.")
-
-
-def _atomic(path: str, writer) -> None:
-    """Write through ``writer(temporary path)``, then move into place: a failure never leaves
-    half a file or destroys an older one."""
-    out = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, suffix=out.suffix)
-    os.close(fd)
-    try:
-        writer(tmp)
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def _summary(prepared) -> str:
@@ -242,69 +221,116 @@ def _summary(prepared) -> str:
     return line
 
 
+def _check_outputs(args) -> None:
+    """Every output the command will write, checked before any work (exit 2 naming the user's path)."""
+    from .outputs import check_file, check_folder
+
+    for path, what in ((getattr(args, "output", None), "output"), (getattr(args, "csv", None), "CSV"),
+                       (args.annotated, "annotated video"), (getattr(args, "json", None), "JSON")):
+        if path not in (None, "-"):
+            check_file(path, what, not_over=args.clip)
+    if getattr(args, "figures", None):
+        check_folder(args.figures, "figures")
+
+
 def run(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     from .analysis import analyze_clip, prepare  # heavy imports only once arguments are fine
 
-    args = build_parser().parse_args(argv)
     if args.command == "hash-password":
         return _hash_password(args.name)
     if args.command in ("report", "batch"):
         from .cli_record import run_batch_command, run_report
 
         return run_report(args) if args.command == "report" else run_batch_command(args)
-    for path, what in ((getattr(args, "output", None), "output"), (getattr(args, "csv", None), "CSV"),
-                       (args.annotated, "annotated video"), (getattr(args, "json", None), "JSON")):
-        _check_output(path, args.clip, what)
-    if getattr(args, "patient", None):
-        _check_patient(args)
+    _check_outputs(args)
+    record = _check_patient(args) if getattr(args, "patient", None) else None
     settings, cleaning = _settings(args)
+    options = _test_options(args) if args.command == "analyze" else {}
     progress = ProgressBar("pose", enabled=not args.quiet and sys.stderr.isatty())
     try:
         if args.command == "extract":
             prepared = prepare(args.clip, settings, cleaning=None if args.raw else cleaning,
                                subject=args.subject, progress=progress)
         else:
-            options = _test_options(args)
             result, prepared = analyze_clip(args.clip, args.test, settings, cleaning=cleaning,
                                             subject=args.subject, progress=progress, **options)
     finally:
         progress.close()
 
-    if args.command == "extract":
-        poses = prepared.poses.with_source(quality=prepared.quality)
-        _atomic(args.output, poses.save)
-        if args.csv:
-            _atomic(args.csv, prepared.poses.to_csv)
-    else:
-        text = result.to_json() + "\n"
-        if args.json == "-":
-            sys.stdout.write(text)
-        else:
-            _atomic(args.json, lambda tmp: Path(tmp).write_text(text))
-
-    if args.command == "analyze" and args.figures:
-        from .figures import figures_for
-
-        folder = Path(args.figures)
-        folder.mkdir(parents=True, exist_ok=True)
-        stem = Path(args.clip).stem
-        for name, fig in figures_for(result.test, prepared.poses, **options).items():
-            _atomic(str(folder / f"{stem}_{name}.png"), lambda tmp, fig=fig: fig.savefig(tmp, dpi=110, format="png"))
-    if args.annotated:
-        from .annotate import write_annotated
-        write_annotated(args.clip, args.annotated, prepared.poses, prepared.everyone, blur_faces=not args.no_blur,
-                        limits=settings.limits)
-    if args.command == "analyze" and args.patient:
-        _file(args, result, prepared)
+    failures = _write_outputs(args, prepared, result if args.command == "analyze" else None, options, settings)
+    filed = None
+    if record is not None:
+        filed = _file(args, record, result, prepared, failures)
+    if failures:
+        more = f" ({len(failures) - 1} more output{'s' if len(failures) > 2 else ''} failed too)" \
+            if len(failures) > 1 else ""
+        raise OutputError(failures[0] + more)
     if not args.quiet:
+        if filed is not None:
+            print(f"filed as session {filed} of patient {args.patient} "
+                  f"(movement-check report {filed} -o report.pdf)", file=sys.stderr)
         print(_summary(prepared), file=sys.stderr)
         for warning in (result.warnings if args.command == "analyze" else prepared.warnings):
             print(f"warning: {warning}", file=sys.stderr)
     return 0
 
 
-def _check_patient(args) -> None:
-    """--patient and what goes with it, before any work (a typo costs nothing)."""
+def _write_outputs(args, prepared, result, options: dict, settings) -> list[str]:
+    """Write what was asked, each output on its own: one that fails is kept elsewhere and the rest still
+    written. The failures' messages (each naming the user's path and where the output was kept)."""
+    from .outputs import write_file
+
+    failures: list[str] = []
+
+    def attempt(path, what, writer) -> None:
+        try:
+            write_file(path, what, writer)
+        except OutputError as exc:
+            failures.append(str(exc))
+
+    if args.command == "extract":
+        poses = prepared.poses.with_source(quality=prepared.quality)
+        attempt(args.output, "trajectories", poses.save)
+        if args.csv:
+            attempt(args.csv, "CSV", prepared.poses.to_csv)
+    else:
+        text = result.to_json() + "\n"
+        if args.json == "-":
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        else:
+            attempt(args.json, "JSON", lambda tmp: Path(tmp).write_text(text))
+    if args.command == "analyze" and args.figures:
+        from .figures import figures_for
+
+        folder = Path(args.figures)
+        stem = Path(args.clip).stem
+        try:
+            folder.mkdir(exist_ok=True)
+        except OSError:
+            pass                        # each figure then fails and is kept elsewhere
+        for name, fig in figures_for(result.test, prepared.poses, **options).items():
+            attempt(folder / f"{stem}_{name}.png", f"{name} figure",
+                    lambda tmp, fig=fig: fig.savefig(tmp, dpi=110, format="png"))
+    if args.annotated:
+        from .annotate import write_annotated
+
+        def annotated(tmp: str) -> None:
+            try:
+                write_annotated(args.clip, tmp, prepared.poses, prepared.everyone, blur_faces=not args.no_blur,
+                                limits=settings.limits)
+            except InputError as exc:      # the video writer would not start there
+                raise OSError(0, "the video writer could not start") from exc
+
+        attempt(args.annotated, "annotated video", annotated)
+    return failures
+
+
+def _check_patient(args):
+    """--patient and what goes with it, and the clinic record opened, its schema and write lock checked, before
+    any work (a typo or a locked record costs nothing). The record."""
+    from .cli_record import open_record
     from .record import RecordError, check_patient
 
     if args.annotated and args.no_blur:
@@ -313,24 +339,39 @@ def _check_patient(args) -> None:
         check_patient(args.patient, args.initials)
     except RecordError as exc:
         raise InputError(f"--patient / --initials: {exc}.") from None
+    return open_record(args, for_filing=True)
 
 
-def _file(args, result, prepared) -> None:
-    """File the analysed clip in the clinic record (an upload session); the annotated clip's name with it
-    when one was written (video is kept only when asked for)."""
-    from .cli_record import record_location
-    from .record import Record, RecordError
+def _file(args, record, result, prepared, failures: list[str]) -> int | None:
+    """File the analysed clip in the clinic record (an upload session); the annotated clip's name with it when
+    one was written (video is kept only when asked for). The session's ID; None when it could not be filed,
+    with a message in ``failures`` naming the JSON file the result and trajectory were kept in."""
+    import base64
+    import json
 
+    from .outputs import keep
+    from .record import RecordError
+
+    trajectory = prepared.poses.npz_bytes()
     try:
-        record = Record(record_location(args))
         session_id, _ = record.file_test(args.patient, "upload", result.to_dict(), initials=args.initials,
-                                         trajectory=prepared.poses.npz_bytes(),
+                                         trajectory=trajectory,
                                          video=str(Path(args.annotated).resolve()) if args.annotated else None)
+        return session_id
     except RecordError as exc:
-        raise InputError(f"Not filed in the clinic record: {exc}. The result itself was written.") from None
-    if not args.quiet:
-        print(f"filed as session {session_id} of patient {args.patient} "
-              f"(movement-check report {session_id} -o report.pdf)", file=sys.stderr)
+        reason = str(exc)
+    finally:
+        record.close()
+    unfiled = {"patient": args.patient, "initials": args.initials, "kind": "upload", "result": result.to_dict(),
+               "trajectory_npz_base64": base64.b64encode(trajectory).decode("ascii")}
+    try:
+        kept = keep(f"{args.patient}-not-filed.json",
+                    lambda tmp: Path(tmp).write_text(json.dumps(unfiled)))
+        where = f"the result and trajectory were kept as {kept}"
+    except OSError as exc:
+        where = f"nor could it be kept ({exc.strerror or exc})"
+    failures.insert(0, f"Not filed in the clinic record: {reason}; {where}.")
+    return None
 
 
 def _hash_password(name: str) -> int:
@@ -361,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return run(argv)
     except InputError as exc:
-        print(f"movement-check: {exc}", file=sys.stderr)
+        print(f"movement-check: {one_line(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("movement-check: interrupted", file=sys.stderr)
@@ -370,8 +411,8 @@ def main(argv: list[str] | None = None) -> int:
         if debug:
             traceback.print_exc()
         else:
-            print(f"movement-check: internal error ({type(exc).__name__}: {exc}); "
-                  "run again with --debug and report the output", file=sys.stderr)
+            print(one_line(f"movement-check: internal error ({type(exc).__name__}: {exc}); "
+                           "run again with --debug and report the output"), file=sys.stderr)
         return 1
 
 

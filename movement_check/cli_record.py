@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, shorten
 
 
 def add_parsers(sub) -> None:
@@ -39,41 +39,69 @@ def record_location(args: argparse.Namespace) -> str:
     return load_config().record_location
 
 
-def run_report(args: argparse.Namespace) -> int:
+def open_record(args: argparse.Namespace, *, for_filing: bool):
+    """The clinic record the command names, opened and checked before any work.
+
+    Filing (``analyze --patient``) creates a new record only at the default location (the app's) or with
+    ``--create-record``; its write lock is tried at once. A report only reads: nothing is created or changed.
+    Any refusal is an InputError (exit 2)."""
     from .record import Record, RecordError
+
+    location = record_location(args)
+    default = not args.record
+    try:
+        if not for_filing:
+            return Record(location, read_only=True)
+        record = Record(location, create=default or getattr(args, "create_record", False), make_folder=default)
+        try:
+            record.check_writable()
+        except RecordError:
+            record.close()
+            raise
+        return record
+    except RecordError as exc:
+        raise InputError(f"Clinic record: {exc}.") from None
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from .outputs import check_file, write_file
+    from .record import RecordError
     from .report import to_html, to_pdf, visit_report
 
     out = Path(args.output)
     if out.suffix.lower() not in (".pdf", ".html", ".htm"):
-        raise InputError(f"The report is written as .pdf or .html; {out.name} is neither.")
-    if not out.parent.is_dir():
-        raise InputError(f"The folder {out.parent} does not exist.")
-    location = record_location(args)
-    if "://" not in location and not Path(location).is_file():
-        raise InputError(f"There is no clinic record at {location} (give --record).")
+        raise InputError(f"The report is written as .pdf or .html; {shorten(out.name)} is neither.")
+    check_file(out, "report")
+    record = open_record(args, for_filing=False)
     try:
-        record = Record(location)
         report = visit_report(record, args.session, with_figures=not args.no_figures)
     except RecordError as exc:
         raise InputError(str(exc)) from None
+    finally:
+        record.close()
     if out.suffix.lower() == ".pdf":
-        to_pdf(report, out)
+        write_file(out, "report", lambda tmp: to_pdf(report, tmp))
     else:
-        out.write_text(to_html(report), encoding="utf-8")
+        html = to_html(report)
+        write_file(out, "report", lambda tmp: Path(tmp).write_text(html, encoding="utf-8"))
     print(f"wrote {out}", file=sys.stderr)
     return 0
 
 
+SOME_FAILED = 3          # batch's exit status when some clips could not be analysed (README)
+
+
 def run_batch_command(args: argparse.Namespace) -> int:
+    """Exit status: 0 every clip analysed; 3 some (or all) clips not analysed, each listed with its reason;
+    130 stopped by Ctrl-C (the finished rows written); 2 bad input, nothing run."""
     from .batch import clips_in, run_batch, write_csv
     from .cli import check_height_cm
+    from .outputs import check_file, write_file
 
     check_height_cm(args.height_cm)
-    out = Path(args.out)
-    if not out.parent.is_dir():
-        raise InputError(f"The folder {out.parent} does not exist.")
     if not 1 <= args.workers <= 32:
         raise InputError("--workers is 1 to 32.")
+    out = check_file(args.out, "CSV")
     clips = clips_in(args.folder)
     shown = sys.stderr.isatty()
 
@@ -86,13 +114,23 @@ def run_batch_command(args: argparse.Namespace) -> int:
             sys.stderr.write(note.strip() + "\n")
         sys.stderr.flush()
 
+    def stopping(under_way: int) -> None:
+        sys.stderr.write(f"\nstopping: no new clip; {under_way} under way will finish (Ctrl-C again to end them "
+                         "now)\n")
+        sys.stderr.flush()
+
     options = {"height_cm": args.height_cm} if args.height_cm else {}
-    rows = run_batch(clips, args.test, workers=args.workers, model=args.model, options=options, progress=progress)
-    write_csv(rows, out)
+    run = run_batch(clips, args.test, workers=args.workers, model=args.model, options=options, progress=progress,
+                    on_stop=stopping)
+    rows = run.rows
     failed = [r for r in rows if r.status != "ok"]
     if shown:
         sys.stderr.write("\n")
-    print(f"{len(rows) - len(failed)} of {len(rows)} clips analysed; wrote {out}", file=sys.stderr)
-    for r in failed:
-        print(f"  not analysed: {r.clip}: {r.reason}", file=sys.stderr)
-    return 0 if len(failed) < len(rows) else 2
+    write_file(out, "CSV", lambda tmp: write_csv(rows, tmp))
+    not_run = run.total - len(rows)
+    print(f"batch: {len(rows) - len(failed)} analysed, {len(failed)} failed"
+          + (f", {not_run} not run (stopped)" if run.stopped else "")
+          + f" of {run.total} clips; wrote {out}", file=sys.stderr)
+    if run.stopped:
+        return 130
+    return SOME_FAILED if failed else 0

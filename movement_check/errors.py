@@ -8,3 +8,26 @@ class InputError(Exception):
     command line prints it on one line and exits with status 2; the app shows
     it in place of the result.
     """
+
+
+class OutputError(InputError):
+    """An output cannot be written where the user asked: the message names their path and, when the work was
+    already done, where what was computed was kept instead."""
+
+
+LONGEST_WORD = 200          # a path stays whole; a 10 kB value does not
+
+
+def shorten(text: str, limit: int = LONGEST_WORD) -> str:
+    """``text`` cut in the middle when longer than ``limit`` characters (a 10 kB value is not echoed back)."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    tail = max(8, limit // 5)
+    return f"{text[:limit - tail - 5]}[...]{text[-tail:]}"
+
+
+def one_line(message: str, *, limit: int = 600) -> str:
+    """A message as one line: line breaks become spaces, each overlong word is shortened, and so is the whole."""
+    words = [shorten(w) for w in str(message).split()]
+    return shorten(" ".join(words), limit)

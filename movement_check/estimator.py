@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -62,24 +63,58 @@ class Detections:
                           np.zeros((0, N_LANDMARKS)), np.zeros((0, N_LANDMARKS)))
 
 
-@contextlib.contextmanager
-def _quiet_stderr():
-    """Silence the C++ start-up chatter (TFLite, glog) that MediaPipe writes straight to fd 2."""
-    try:
-        fd = sys.stderr.fileno()
-    except (AttributeError, OSError, ValueError):
-        yield
-        return
-    sys.stderr.flush()
-    saved = os.dup(fd)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, fd)
-        yield
-    finally:
-        os.dup2(saved, fd)
-        os.close(saved)
-        os.close(devnull)
+class _NativeQuiet:
+    """Silences what MediaPipe's C++ code (TFLite, glog) writes straight to fd 2, around every call into it.
+
+    MediaPipe logs at creation (TFLite start-up), at the first frame with a person (a projection notice)
+    and at destruction (``INFO: ... DestroyAccelerator``, twice per model), none of which a user can act
+    on. Every call into the model runs inside this context; nested and concurrent uses (several models in
+    threads) share one redirection, counted under a lock, so fd 2 always comes back to where it pointed
+    (two plain save/restore pairs interleaving in two threads could leave it on /dev/null for good).
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._depth = 0
+        self._saved: int | None = None
+
+    @contextlib.contextmanager
+    def __call__(self):
+        entered = self._enter()
+        try:
+            yield
+        finally:
+            if entered:
+                self._exit()
+
+    def _enter(self) -> bool:
+        with self._lock:
+            if self._depth == 0:
+                try:
+                    sys.stderr.flush()
+                except (AttributeError, OSError, ValueError):
+                    pass
+                try:
+                    saved = os.dup(2)
+                except OSError:                     # no fd 2 at all: nothing to silence
+                    return False
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, 2)
+                os.close(devnull)
+                self._saved = saved
+            self._depth += 1
+            return True
+
+    def _exit(self) -> None:
+        with self._lock:
+            self._depth -= 1
+            if self._depth == 0 and self._saved is not None:
+                os.dup2(self._saved, 2)
+                os.close(self._saved)
+                self._saved = None
+
+
+_quiet_stderr = _NativeQuiet()
 
 
 class PoseEstimator:
@@ -110,7 +145,6 @@ class PoseEstimator:
             raise InputError(f"The pose model {model.path.name} could not be loaded ({exc}): "
                              "use --model full or a pose_landmarker .task file.") from None
         self._last_ms = -1
-        self._first = True
 
     def detect(self, rgb: np.ndarray, time_s: float) -> Detections:
         """Find the people in one RGB uint8 frame (H, W, 3) shown at ``time_s`` seconds."""
@@ -121,19 +155,17 @@ class PoseEstimator:
             ms = self._last_ms + 1
         self._last_ms = ms
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
-        if self._first:
-            # the first frame with a person makes MediaPipe log a harmless projection notice to fd 2
-            with _quiet_stderr():
-                result = self._landmarker.detect_for_video(image, ms)
-            self._first = not result.pose_landmarks
-        else:
+        with _quiet_stderr():        # e.g. a projection notice at the first frame with a person
             result = self._landmarker.detect_for_video(image, ms)
         return _to_arrays(result, width=rgb.shape[1], height=rgb.shape[0])
 
     def close(self) -> None:
-        if self._landmarker is not None:
-            self._landmarker.close()
-            self._landmarker = None
+        """Free the model (MediaPipe logs two ``DestroyAccelerator`` lines here: silenced)."""
+        landmarker, self._landmarker = getattr(self, "_landmarker", None), None
+        if landmarker is not None:
+            with _quiet_stderr():
+                landmarker.close()
+                del landmarker      # the graph's last reference goes inside the silence too
 
     def __enter__(self) -> "PoseEstimator":
         return self

@@ -13,6 +13,7 @@ Rules
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from contextlib import contextmanager
@@ -23,7 +24,7 @@ from typing import Iterator
 import cv2
 import numpy as np
 
-from .errors import InputError
+from .errors import InputError, shorten
 
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".webm", ".avi", ".mkv")
 
@@ -115,15 +116,35 @@ def probe(path: str | Path, limits: VideoLimits = VideoLimits()) -> VideoInfo:
     or with fewer than ``limits.min_fps`` frames a second.
     """
     path = Path(path)
+    shown = shorten(str(path))
     if not path.exists():
-        raise InputError(f"{path} does not exist: check the file name.")
+        if path.is_symlink():
+            try:
+                path.resolve(strict=True)
+            except RuntimeError:
+                raise InputError(f"{shown} is a link that leads back to itself (a symlink loop): point it at the "
+                                 "clip.") from None
+            except OSError as exc:
+                if exc.errno == errno.ELOOP:
+                    raise InputError(f"{shown} is a link that leads back to itself (a symlink loop): point it at "
+                                     "the clip.") from None
+            raise InputError(f"{shown} is a link to a file that does not exist: check the link or the file name.")
+        raise InputError(f"{shown} does not exist: check the file name.")
     if path.is_dir():
-        raise InputError(f"{path} is a folder, not a video clip.")
+        raise InputError(f"{shown} is a folder, not a video clip.")
+    try:
+        with open(path, "rb"):
+            pass
+    except PermissionError:
+        raise InputError(f"cannot read {shown}: permission denied (ask its owner, or copy it somewhere you can "
+                         "read it).") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {shown}: {(exc.strerror or str(exc)).lower()}.") from None
     size = path.stat().st_size
     if size == 0:
         raise InputError(f"{path.name} is empty (0 bytes): the recording or the upload did not finish; record it again.")
     if size > limits.max_file_bytes:
-        raise InputError(f"{path.name} is {size / 1e9:.1f} GB, more than the {limits.max_file_bytes / 1e9:.1f} GB "
+        raise InputError(f"{path.name} is {file_size(size)}, more than the {file_size(limits.max_file_bytes)} "
                          "limit: trim the clip to the test itself, or raise the limit.")
     cap = _open(path)
     try:
@@ -137,6 +158,11 @@ def probe(path: str | Path, limits: VideoLimits = VideoLimits()) -> VideoInfo:
             raise InputError(f"{path.name} could not be decoded (its video codec is not supported, or the file is "
                              "damaged): export it again as H.264 mp4.")
         height, width = frame.shape[:2]
+        if not cap.grab():
+            raise InputError(f"{path.name} holds a single frame (a still image, or a recording stopped at once), not "
+                             "a video of the test: record a clip of the whole test.")
+        if nominal_fps <= 0 or frame_count <= 0:       # no duration in the header (e.g. written through a pipe)
+            _check_decoded_length(cap, path, limits)
     finally:
         cap.release()
     info = VideoInfo(path=str(path), width=width, height=height, nominal_fps=nominal_fps,
@@ -150,6 +176,25 @@ def probe(path: str | Path, limits: VideoLimits = VideoLimits()) -> VideoInfo:
         raise InputError(f"{path.name} has {nominal_fps:.1f} frames a second, fewer than the {limits.min_fps:g} "
                          "needed to time steps: record at 25 or 30 fps.")
     return info
+
+
+def _check_decoded_length(cap: cv2.VideoCapture, path: Path, limits: VideoLimits) -> None:
+    """A clip whose header gives no duration: its frames' times, read without decoding them to pictures, must
+    stay within the limit (refused before any pose estimation, not after minutes of it)."""
+    while cap.grab():
+        t = float(cap.get(cv2.CAP_PROP_POS_MSEC)) / 1000.0
+        if np.isfinite(t) and t > limits.max_duration_s:
+            raise InputError(f"{path.name} lasts more than the {_minutes(limits.max_duration_s)} limit: trim the "
+                             "clip to the test itself, or raise the limit.")
+
+
+def file_size(n_bytes: float) -> str:
+    """A file size in the unit that reads best: 812 kB, 3.4 MB, 2 GB."""
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if n_bytes >= scale:
+            value = n_bytes / scale
+            return f"{value:.1f} {unit}" if value < 10 else f"{value:.0f} {unit}"
+    return f"{int(n_bytes)} bytes"
 
 
 def _minutes(seconds: float) -> str:

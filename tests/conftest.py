@@ -1,6 +1,7 @@
 """Fixtures shared by test modules."""
 
 import json
+import os
 
 import pytest
 
@@ -37,3 +38,45 @@ def live_env(monkeypatch, tmp_path):
     state.live_config.clear()
     state.visit_book.clear()
     state.clinic_record.clear()
+
+
+# -- tests that need ../shared (real clips, rendered clips, the lite model) ----------------------------------
+# They skip with a reason naming ../shared when it is not beside the checkout, and are counted in ONE line at the
+# end. MOVEMENT_CHECK_REQUIRE_SHARED=1 (set by .ci/run) turns each such skip into a failure, as
+# MOVEMENT_CHECK_REQUIRE_POSTGRES / MOVEMENT_CHECK_REQUIRE_BROWSER do for theirs.
+SHARED_MARK = "../shared"
+REQUIRE_SHARED = os.environ.get("MOVEMENT_CHECK_REQUIRE_SHARED") == "1"
+
+
+def _skip_reason(report) -> str:
+    if isinstance(report.longrepr, tuple) and len(report.longrepr) == 3:
+        return str(report.longrepr[2])
+    return str(report.longrepr or "")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and SHARED_MARK in _skip_reason(report) and not hasattr(report, "wasxfail"):
+        if REQUIRE_SHARED:
+            report.outcome = "failed"
+            report.longrepr = (f"{_skip_reason(report).removeprefix('Skipped: ')}, and "
+                               "MOVEMENT_CHECK_REQUIRE_SHARED=1 makes this test required")
+        else:
+            report.needs_shared = True
+
+
+def pytest_report_teststatus(report, config):
+    if getattr(report, "needs_shared", False):
+        return "needs-shared", "s", "SKIPPED (needs ../shared)"
+    return None
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    reports = terminalreporter.stats.get("needs-shared", [])
+    if reports:
+        terminalreporter.write_line(
+            f"{len(reports)} test{'s' if len(reports) != 1 else ''} need{'' if len(reports) != 1 else 's'} the clips and models in ../shared, which is not beside this checkout: "
+            "not run (MOVEMENT_CHECK_REQUIRE_SHARED=1 makes them required)", yellow=True)

@@ -90,8 +90,10 @@ def test_analyze_finds_the_test_and_files_it_in_the_record(tmp_path):
     from movement_check.record import Record
 
     where = tmp_path / "record.sqlite"
+    code, _, err = _run("analyze", SAMPLE_TWO_PEOPLE, "--test", "auto", "--patient", "P-0042", "--record", where)
+    assert code == 2 and "--create-record" in err and not where.exists()     # a mistyped path files nothing
     code, out_json, err = _run("analyze", SAMPLE_TWO_PEOPLE, "--test", "auto", "--patient", "P-0042",
-                               "--initials", "JD", "--record", where)
+                               "--initials", "JD", "--record", where, "--create-record")
     assert code == 0, err
     data = json.loads(out_json)
     assert data["test"] == "gait" and "steady walking" in data["quality"]["test_detected"]

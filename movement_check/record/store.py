@@ -12,6 +12,7 @@ driver's exception.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import secrets
 from contextlib import contextmanager
@@ -20,20 +21,26 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, insert, select, update
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from .. import __version__
 from ..checkin import CheckIn
 from ..home import HomeExercise
 from . import schema
-from .migrations import upgrade
+from .migrations import LATEST, upgrade, version
 
 # a session's kind -> what the pages and reports call it
 KINDS = {"visit": "Video visit", "home": "Home-exercise check", "upload": "Uploaded clip"}
 HOME_LINK_DAYS = 90                  # a home-exercise link works this long, unless a newer one replaces it
 PATIENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
 INITIALS = re.compile(r"^[A-Za-z]{1,4}$")
+# the databases a record may live in: backend name -> how to give one
+SUPPORTED = {"sqlite": "a SQLite file path (or sqlite:///PATH)",
+             "postgresql": "a PostgreSQL URL (postgresql+psycopg://user:password@host/dbname)"}
+# a SQLite record another program is writing to is retried this long (MOVEMENT_CHECK_RECORD_BUSY_S to change it)
+BUSY_TIMEOUT_S = float(os.environ.get("MOVEMENT_CHECK_RECORD_BUSY_S") or 15.0)
+SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 class RecordError(ValueError):
@@ -98,14 +105,68 @@ class PrescriptionRecord:
     ended_at: str | None
 
 
-def engine_for(where: str | Path) -> Engine:
-    """An engine for a database URL (``postgresql+psycopg://...``, ``sqlite:///...``) or a file path (SQLite)."""
+def backend(where: str | Path) -> str:
+    """The database kind of a record location ("sqlite" for a file path); an unsupported or malformed URL is
+    refused with the kinds supported."""
     text = str(where)
     if "://" not in text:
+        return "sqlite"
+    try:
+        name = make_url(text).get_backend_name()
+    except ArgumentError:
+        name = None
+    if name not in SUPPORTED:
+        scheme = text.split("://", 1)[0][:30]
+        raise RecordError(f"{scheme}:// is not a database the clinic record can use; give "
+                          + " or ".join(SUPPORTED.values()))
+    return name
+
+
+def sqlite_file(where: str | Path) -> Path | None:
+    """The file of a SQLite record (None for PostgreSQL or an in-memory database)."""
+    text = str(where)
+    if "://" not in text:
+        return Path(text).expanduser()
+    url = make_url(text)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database).expanduser()
+
+
+def check_sqlite_file(path: Path) -> None:
+    """An existing file must be a SQLite database before the record opens it (SQLite would turn an empty or
+    unrelated file into a database)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(len(SQLITE_HEADER))
+    except IsADirectoryError:
+        raise RecordError(f"{_safe(path)} is a folder, not a clinic record") from None
+    except OSError as exc:
+        raise RecordError(f"cannot read the record {_safe(path)}: {(exc.strerror or str(exc)).lower()}") from None
+    if head != SQLITE_HEADER:
+        raise RecordError(f"{_safe(path)} is not a movement-check record (it is not a SQLite database); "
+                          "give the record's path, or a new file name with --create-record")
+
+
+def engine_for(where: str | Path, *, read_only: bool = False, make_folder: bool = True) -> Engine:
+    """An engine for a database URL (``postgresql+psycopg://...``, ``sqlite:///...``) or a file path (SQLite).
+
+    A SQLite record waits up to ``BUSY_TIMEOUT_S`` for another program's write to finish; ``read_only`` opens
+    a SQLite file so that nothing can change it."""
+    text = str(where)
+    backend(text)
+    if "://" not in text:
         path = Path(text).expanduser()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if make_folder:
+            path.parent.mkdir(parents=True, exist_ok=True)
         text = f"sqlite:///{path}"
-    engine = create_engine(text)
+    args = {}
+    if make_url(text).get_backend_name() == "sqlite":
+        args["timeout"] = BUSY_TIMEOUT_S
+        file = sqlite_file(text)
+        if read_only and file is not None:
+            text = f"sqlite:///file:{file.resolve()}?mode=ro&uri=true"
+    engine = create_engine(text, connect_args=args)
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")
         def _foreign_keys(dbapi_conn, _record):          # SQLite checks foreign keys only when asked
@@ -114,14 +175,59 @@ def engine_for(where: str | Path) -> Engine:
 
 
 class Record:
-    """The clinic record at ``where`` (a file path or a database URL); the schema is brought up to date."""
+    """The clinic record at ``where`` (a file path or a database URL); the schema is brought up to date.
 
-    def __init__(self, where: str | Path):
-        self.engine = engine_for(where)
+    ``create``: a record that does not exist yet (a new SQLite file, an empty database) is made; otherwise it
+    is refused. ``read_only``: nothing is created, upgraded or written (a report); the record must be at this
+    version's schema. ``make_folder``: a new SQLite file's folder is made too. An existing file that is not a
+    movement-check record is always refused, never turned into one.
+    """
+
+    def __init__(self, where: str | Path, *, create: bool = True, read_only: bool = False,
+                 make_folder: bool = True):
+        self.where = where
+        file = sqlite_file(where)
+        if file is not None:
+            if file.exists():
+                check_sqlite_file(file)
+            elif read_only or not create:
+                raise RecordError(f"there is no clinic record at {_safe(file)}; check the path"
+                                  + ("" if read_only else ", or add --create-record to start a new one there"))
+            elif not make_folder and not file.parent.is_dir():
+                raise RecordError(f"the folder {_safe(file.parent)} for a new clinic record does not exist")
+        self.engine = engine_for(where, read_only=read_only, make_folder=make_folder and create)
         try:
-            upgrade(self.engine)
+            with self.engine.connect() as conn:
+                found = version(conn)
+            if found is None and (read_only or not create or (file is not None and file.exists()
+                                                              and file.stat().st_size > 0)):
+                raise RecordError(f"{_safe(where)} is a database but not a movement-check record"
+                                  + ("" if file is not None else "; add --create-record to start one in it"))
+            if read_only:
+                if found != LATEST:
+                    raise RecordError(f"the record's schema is version {found}, not this movement-check's "
+                                      f"({LATEST}): open it once with the app or a filing command to upgrade it")
+            else:
+                upgrade(self.engine)
         except SQLAlchemyError as exc:
+            self.engine.dispose()
             raise RecordError(f"cannot open the record at {_safe(where)}: {_reason(exc)}") from exc
+        except RuntimeError as exc:        # tables of ours but no schema version; a newer schema
+            self.engine.dispose()
+            raise RecordError(f"cannot use the record at {_safe(where)}: {exc}") from exc
+        except RecordError:
+            self.engine.dispose()
+            raise
+
+    def check_writable(self) -> None:
+        """Take the record's write lock and let it go at once: before the work, so a record that is locked,
+        read-only or gone says so before the analysis, not after it."""
+        try:
+            with self.engine.connect() as conn:        # rolled back: a DELETE of no row still takes the lock
+                conn.exec_driver_sql("DELETE FROM schema_version WHERE 1 = 0")
+        except SQLAlchemyError as exc:
+            raise RecordError(f"the clinic record at {_safe(self.where)} cannot be written now: "
+                              f"{_reason(exc)}") from exc
 
     def close(self) -> None:
         self.engine.dispose()
@@ -353,7 +459,13 @@ def _hashed(token: str) -> str:
 
 
 def _reason(exc: SQLAlchemyError) -> str:
-    return f"{exc.__class__.__name__}: {str(exc.orig) if getattr(exc, 'orig', None) else exc}"
+    said = str(exc.orig) if getattr(exc, "orig", None) else str(exc)
+    if "database is locked" in said:
+        return (f"it is busy (another program is writing to it) and stayed busy for {BUSY_TIMEOUT_S:g} s; "
+                "try again when that program has finished")
+    if "readonly database" in said:
+        return "it is read-only for this user"
+    return f"{exc.__class__.__name__}: {said.splitlines()[0] if said else ''}"
 
 
 def _safe(where: str | Path) -> str:

@@ -1,0 +1,61 @@
+"""Every numeric setting's range, checked in one place: the command line (before any work), the app and the live
+visit (through :mod:`movement_check.analysis`, which every analysis goes through) refuse the same values with the
+same sentence. NaN and infinity are refused too (``nan`` would silently turn a limit off)."""
+
+from __future__ import annotations
+
+import math
+
+from .errors import InputError, shorten
+
+# name -> (lowest, highest, what to give); the name is the test option's, or the command line's in snake case
+RANGES: dict[str, tuple[float, float, str]] = {
+    "height_cm": (50, 250, "the patient's height in centimetres"),
+    "fov_deg": (20, 120, "the camera's field of view in degrees"),
+    "camera_tilt_deg": (-45, 80, "how far the camera looks down, in degrees"),
+    "prescribed_repetitions": (1, 200, "the raises per side"),
+    "prescribed_hold_s": (0, 300, "the hold in seconds"),
+    "target_angle_deg": (0, 180, "the target raise in degrees"),
+    "max_people": (1, 10, "how many people to look for"),
+    "max_gap_ms": (0, 5000, "the longest gap to fill, in milliseconds"),
+    "cutoff_hz": (0, 50, "the filter's cut-off in Hz (0: no filter)"),
+    "max_duration_s": (1, 86400, "the longest clip in seconds"),
+    "max_size_mb": (0.001, 1e6, "the largest file in MB"),
+}
+FLAGS = {"prescribed_repetitions": "--prescribed-reps", "target_angle_deg": "--target-deg"}
+
+
+def flag(name: str) -> str:
+    return FLAGS.get(name, "--" + name.replace("_", "-"))
+
+
+def check_number(name: str, value) -> None:
+    """Refuse ``value`` for the setting ``name`` unless it is a finite number in its range (None: not given)."""
+    if value is None:
+        return
+    lo, hi, what = RANGES[name]
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not math.isfinite(number) or not lo <= number <= hi:
+        shown = shorten(f"{value:g}" if isinstance(value, float) and math.isfinite(value) else str(value), 30)
+        raise InputError(f"{flag(name)} {shown}: give {what}, {lo:g} to {hi:g}.")
+
+
+def check_numbers(values: dict) -> None:
+    """Every known numeric setting among ``values`` (others are left to their owners)."""
+    for name, value in values.items():
+        if name in RANGES:
+            check_number(name, value)
+
+
+def check_analysis_settings(settings, cleaning) -> None:
+    """An ExtractionSettings and CleaningSettings (or None) as the analysis receives them."""
+    limits = settings.limits
+    check_number("max_duration_s", limits.max_duration_s)
+    check_number("max_size_mb", limits.max_file_bytes / 1e6)
+    check_number("max_people", settings.estimator.max_people)
+    if cleaning is not None:
+        check_number("max_gap_ms", cleaning.max_gap_s * 1000.0)
+        check_number("cutoff_hz", 0.0 if cleaning.cutoff_hz is None else cleaning.cutoff_hz)
