@@ -97,8 +97,9 @@ def leg_length_px(poses: Poses) -> float:
     """Median hip-to-ankle distance in pixels over both legs (the body scale of this clip)."""
     lengths = [np.linalg.norm(poses.image[:, hip, :2] - poses.image[:, ankle, :2], axis=1)
                for hip, ankle in ((L.LEFT_HIP, L.LEFT_ANKLE), (L.RIGHT_HIP, L.RIGHT_ANKLE))]
-    value = np.nanmedian(np.concatenate(lengths))
-    return float(value) if np.isfinite(value) else float("nan")
+    seen = np.concatenate(lengths)
+    seen = seen[np.isfinite(seen)]
+    return float(np.median(seen)) if seen.size else float("nan")
 
 
 def shoulder_ratio(poses: Poses) -> np.ndarray:
