@@ -111,7 +111,10 @@ def side_view_events(poses: Poses, bout: Bout, leg: float) -> tuple[dict[str, di
     strides = [p for p in (dominant_period(times, rear[s]) for s in SIDES) if p]
     stride_s = float(np.median(strides)) if strides else None
     repeat = dominant_period(times, np.maximum(rear["left"], rear["right"]), lo_s=0.25, hi_s=2.5)
-    step_s = (repeat / 2 if stride_s and repeat > 0.75 * stride_s else repeat) if repeat else 0.55
+    if repeat:
+        step_s = repeat / 2 if stride_s and repeat > 0.75 * stride_s else repeat
+    else:
+        step_s = stride_s / 2 if stride_s else 0.55          # a typical adult step when no repeat is clear
     spacing = max(0.2, 0.6 * step_s)
     out: dict[str, dict[str, list[Extremum]]] = {s: {HEEL_STRIKE: [], TOE_OFF: []} for s in SIDES}
     agreement = (0, 0)
