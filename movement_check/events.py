@@ -208,7 +208,8 @@ def alternate_sides(strike_times: list[float], leading: list[float], *,
     was ahead of the right's at a heel strike), negative for the right. The pose model often swaps the far
     leg's identity for a few frames, so each event's own label is only a vote: steps alternate, so within a
     run of events with none missing (no interval longer than ``max_step_ratio`` times the median) one parity
-    is chosen for the whole run by majority. A run whose vote is tied keeps each event's own label.
+    is chosen for the whole run by majority. A run whose vote is tied keeps each event's own label, and
+    counts half its labels as agreeing (a coin toss).
 
     Returns the sides, how many events' own labels agreed with the side given, and how many had a label
     (all agreeing: the labels never contradicted alternation; about half: the model could not tell the legs
@@ -222,13 +223,16 @@ def alternate_sides(strike_times: list[float], leading: list[float], *,
     typical = float(np.median(intervals)) if intervals.size else 0.0
     breaks = [0] + [k + 1 for k, d in enumerate(intervals) if d > max_step_ratio * typical] + [n]
     sides: list[str | None] = list(own)
+    agreeing = judged = 0
     for a, z in zip(breaks[:-1], breaks[1:]):
-        vote = sum((1 if own[k] == "left" else -1 if own[k] == "right" else 0) * (-1) ** (k - a)
-                   for k in range(a, z))
+        labelled = [k for k in range(a, z) if own[k] is not None]
+        judged += len(labelled)
+        vote = sum((1 if own[k] == "left" else -1) * (-1) ** (k - a) for k in labelled)
         if vote == 0:
+            agreeing += len(labelled) // 2        # a tie is a coin toss, not labels agreeing with themselves
             continue
         first, second = ("left", "right") if vote > 0 else ("right", "left")
         for k in range(a, z):
             sides[k] = first if (k - a) % 2 == 0 else second
-    judged = [k for k in range(n) if own[k] is not None]
-    return sides, sum(own[k] == sides[k] for k in judged), len(judged)
+        agreeing += sum(own[k] == sides[k] for k in labelled)
+    return sides, agreeing, judged

@@ -207,7 +207,8 @@ class LiveStream:
 
 
 def _patient(found) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
-    """The largest person in the frame (the one nearest the camera), or (None, None).
+    """The largest person in the frame (the one nearest the camera): landmarks, visibility and presence, or
+    (None, None, None).
 
     Size is the diagonal of the landmarks' box, so a patient lying down is not
     passed over for someone standing farther back.

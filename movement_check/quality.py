@@ -30,8 +30,9 @@ def out_of_frame(xy: np.ndarray, frame_size: tuple[int, int], *, margin: float =
     return ~(np.isfinite(x) & np.isfinite(y) & inside)
 
 
-#: each foot's landmarks in :data:`FEET`, for telling one hidden foot from two
-_FOOT_COLUMNS = {"left": (0, 2, 4), "right": (1, 3, 5)}
+#: each foot's landmarks' columns in :data:`FEET`, for telling one hidden foot from two
+_FOOT_COLUMNS = {side: tuple(k for k, lm in enumerate(FEET) if lm.name.startswith(side.upper()))
+                 for side in ("left", "right")}
 
 
 def feet_out_of_picture(xy: np.ndarray, visibility: np.ndarray, presence: np.ndarray,

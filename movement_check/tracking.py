@@ -310,10 +310,11 @@ def join_apart(chains: list[list[_Track]], times: np.ndarray, frame_size: tuple[
     A person lying down, getting up, turning round or leaving the frame for a while comes back as a new
     track. Two chains that are never seen in the same frame are one person when:
 
+    - their sizes fit (within ``max_size_ratio``: :func:`body_heights` does not change with posture), and
     - nobody else is ever in view (``alone``: at most one detection in any frame): a second person would
       have shown up beside the first at least once, so leaving the picture and coming back, lying down or
       getting up are the same person;
-    - or, with others in view, their sizes fit (within ``max_size_ratio``) and the later one starts near
+    - or, with others in view, the later one starts near
       where the earlier ended (within ``gate`` + ``join_per_s`` body sizes for each second apart, up to
       ``max_join_s``), whichever way the person then moved (:func:`join_tracks` predicts from the
       velocity, which a person who stopped or turned round does not keep).
@@ -353,15 +354,14 @@ def _fits(a: list[_Track], b: list[_Track], times: np.ndarray, frame_size: tuple
     end, start = max(first, key=lambda tr: tr.frames[-1]), min(second, key=lambda tr: tr.frames[0])
     gap = float(times[start.frames[0]] - times[end.frames[-1]])
     at = f"{times[end.frames[-1]]:.1f}-{times[start.frames[0]]:.1f} s"
-    if alone:
-        if _at_edge(end.centre, max(end.height, 1.0), frame_size) \
-                and _at_edge(start.start_centre, max(start.start_height, 1.0), frame_size):
-            return f"{at}: left the picture and came back, with nobody else ever in view"
-        return f"{at}: one track ended and another began, with nobody else ever in view"
-    if gap < 0 or gap > settings.max_join_s:
-        return None
     size_a, size_b = max(end.height, 1.0), max(start.start_height, 1.0)
     if abs(np.log(size_b / size_a)) > np.log(settings.max_size_ratio):
+        return None                       # a body's size does not change with posture: someone else
+    if alone:
+        if _at_edge(end.centre, size_a, frame_size) and _at_edge(start.start_centre, size_b, frame_size):
+            return f"{at}: left the picture and came back, the same size, with nobody else ever in view"
+        return f"{at}: one track ended and another began, the same size, with nobody else ever in view"
+    if gap < 0 or gap > settings.max_join_s:
         return None
     dist = float(np.linalg.norm(start.start_centre - end.centre)) / size_a
     if dist <= settings.gate + settings.join_per_s * gap:

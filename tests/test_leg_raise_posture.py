@@ -74,3 +74,13 @@ def test_only_the_raises_made_in_the_tests_posture_are_counted():
     assert "standing left out" in found.quality["posture_parts_left_out"]
     peak = next(m.value for m in found.metrics if m.name == "leg_elevation_peak" and m.side == "left")
     assert peak == pytest.approx(lying_truth[0].peak, abs=5.0)
+
+
+def test_lying_filmed_from_the_feet_is_not_refused_as_standing(monkeypatch):
+    """End-on, a lying trunk looks upright: the test's posture is taken as given, with the end-on warning."""
+    script = Script([Raise("left", 1.0, hip=60, knee=0, up=1.5, hold=1.5)], duration=5, posture="supine")
+    poses, _ = perform(script, camera=Camera(position=(2.5, 0.0, 1.2), target=(0.0, 0.0, 0.12), focal_px=900.0,
+                                             size=(1280, 720)))
+    result, _ = _through_the_pipeline(monkeypatch, poses, posture="supine")
+    assert "posture_refused" not in result.quality["assessment"]
+    assert _value(result, "repetitions", "left").value == 1

@@ -178,3 +178,14 @@ def test_with_a_bystander_in_view_a_far_away_newcomer_is_not_joined():
     assert left_at - 100.0 > 400                                    # far from where the walker was lost
     people = follow_people(times, images, vis, (1280, 720))
     assert len(people) == 3
+
+
+def test_alone_but_another_size_is_someone_else():
+    """Nobody else ever in view, yet a body of another size later (a demonstrator, then the patient): two people."""
+    first = walking_poses(seconds=3.0, fps=FPS, speed_px=0.0, noise_px=1.0, seed=10)
+    second = walking_poses(seconds=3.0, fps=FPS, speed_px=0.0, noise_px=1.0, seed=11, px_per_m=150.0)
+    images = [first.image[t][None] for t in range(len(first))] + [np.zeros((0, 33, 3))] * 60 + \
+        [(second.image[t] + np.array([500.0, 0, 0]))[None] for t in range(len(second))]
+    vis = [np.full((len(i), 33), 0.9) for i in images]
+    people = follow_people(np.arange(len(images)) / FPS, images, vis, (1280, 720))
+    assert len(people) == 2

@@ -159,6 +159,12 @@ def assess(poses: Poses, /, *, settings: GaitSettings = GaitSettings()) -> Asses
     # ---- angles
     if view == SIDE:
         metrics += side_angle_metrics(poses, bouts, per_side_strides, leg)
+        if any(b.feet_against_travel for b in bouts):
+            why = ("the pose model fitted the feet the wrong way round (toes pointing against the walk): the foot's "
+                   "angle and toe height cannot be read")
+            metrics = [Metric.unmeasured(m.name, m.unit, why, side=m.side) if m.name in _FOOT_ANGLES else m
+                       for m in metrics]
+            warnings.append(why)
     else:
         why = "needs a side view (walking across the camera)"
         for name in ("knee_flexion_swing_peak", "knee_range", "hip_range", "ankle_dorsiflexion_mid_swing",
@@ -191,11 +197,14 @@ def assess(poses: Poses, /, *, settings: GaitSettings = GaitSettings()) -> Asses
         warnings.append("left out as impossible: " + "; ".join(f"{n} x {why}" for why, n in dropped.items()))
 
     # ---- quality
-    for side in SIDES:
+    for side in SIDES if not sides_reason else ():
         n = len(per_side_strides[side])
         if n < MIN_STRIDES:
             warnings.append(f"only {n} clean {side} stride{'s' if n != 1 else ''} (fewer than {MIN_STRIDES}): "
                             "the values are not reliable; film a longer walk")
+    if sides_reason and len(strides) < 2 * MIN_STRIDES:
+        warnings.append(f"only {len(strides)} clean strides (fewer than {2 * MIN_STRIDES}): the values are not "
+                        "reliable; film a longer walk")
     warnings += _poorly_seen_legs(poses, bouts)
     if view == FRONT:
         warnings.append("front view: steps are timed from the feet's height and pitch in the image, which puts heel "
@@ -239,6 +248,8 @@ def _phase_why(phases: list) -> str:
     return "not enough clean strides to measure it"
 
 
+#: read from the heel->toe line, which a foot fitted backwards turns round
+_FOOT_ANGLES = ("ankle_dorsiflexion_mid_swing", "toe_height_mid_swing")
 #: metrics without a side that still depend on telling the sides apart
 _SIDED_WITHOUT_SIDE = ("step_time_symmetry_index",)
 

@@ -84,16 +84,17 @@ def sides_problem(strikes_per_bout: list[tuple[int, int]], votes: list[tuple[int
 
     ``strikes_per_bout``: (left, right) heel strikes in each bout; ``votes``: per side-view bout, how many
     heel strikes' own pose-model sides agreed with the alternation, of how many. The sides are told apart
-    when the agreeing outnumber the others by ``MIN_SIDE_MARGIN`` and make ``MIN_SIDE_AGREEMENT`` of them.
+    when, over all bouts, the agreeing outnumber the others by ``MIN_SIDE_MARGIN`` and make
+    ``MIN_SIDE_AGREEMENT`` of them (a short bout alone would always fail the margin).
     """
     for left, right in strikes_per_bout:
         if abs(left - right) > 1:
             return (f"one bout has {left} left and {right} right heel strikes (they alternate, so they differ by "
                     "at most one): the pose model mixed up the legs")
-    for agreeing, judged in votes:
-        if judged and (agreeing - (judged - agreeing) < MIN_SIDE_MARGIN or agreeing < MIN_SIDE_AGREEMENT * judged):
-            return (f"the pose model's left and right legs agreed with the alternation of steps at only {agreeing} "
-                    f"of {judged} heel strikes (the far leg is often confused in a side view)")
+    agreeing, judged = sum(a for a, _ in votes), sum(n for _, n in votes)      # over the bouts: a short one
+    if judged and (agreeing - (judged - agreeing) < MIN_SIDE_MARGIN or agreeing < MIN_SIDE_AGREEMENT * judged):
+        return (f"the pose model's left and right legs agreed with the alternation of steps at only {agreeing} "
+                f"of {judged} heel strikes (the far leg is often confused in a side view)")
     return None
 
 

@@ -33,7 +33,7 @@ import numpy as np
 
 from ..poses import Poses
 from ..results import Metric
-from ..walking import FRONT, Bout, leg_length_px
+from ..walking import SIDE, Bout, leg_length_px
 
 MIN_FPS_PHASES = 20.0
 MIN_FPS_TIMING = 15.0
@@ -79,7 +79,7 @@ def delivery(poses: Poses, bouts: list[Bout]) -> Delivery:
 def withheld(d: Delivery, view: str | None = None) -> dict[str, str]:
     """Metric name -> why it is not given, for what this delivery cannot time."""
     out: dict[str, str] = {}
-    if view == FRONT and d.uneven > MAX_UNEVEN_FRONT:
+    if view not in (None, SIDE) and d.uneven > MAX_UNEVEN_FRONT:       # front or mixed
         why = (f"{100 * d.uneven:.0f} % of the frames came late or were missing: from the front, steps are timed "
                "from slow changes of the feet's height that a missing frame moves; film at a steady frame rate")
         return {name: why for name in ("cadence",) + TIMING_METRICS + PHASE_METRICS}
@@ -103,7 +103,7 @@ def event_uncertainty(view: str, fps: float) -> dict[str, str]:
     def window(w: tuple[float, float], note: str) -> str:
         ms = (1000 * w[0] / fps, 1000 * w[1] / fps) if np.isfinite(fps) and fps > 0 else (np.nan, np.nan)
         return f"{w[0]:+g} to {w[1]:+g} frames ({ms[0]:+.0f} to {ms[1]:+.0f} ms){note}"
-    if view == FRONT:
+    if view != SIDE:                       # front, or mixed: the wider window
         return {"heel_strike": window(FRONT_HEEL_STRIKE_WINDOW, ": early, the foot's top in late swing stands in for "
                                                                  "the contact a front camera cannot see"),
                 "toe_off": window(SIDE_WINDOW, "")}
@@ -114,7 +114,7 @@ def timing_uncertainty(m: Metric, view: str, fps: float, stride_s: float | None)
     """+- for a timing metric: the widest event window (frames) as time, or as a share of the stride."""
     if m.value is None or not np.isfinite(fps) or fps <= 0:
         return None
-    lo, hi = FRONT_HEEL_STRIKE_WINDOW if view == FRONT else SIDE_WINDOW
+    lo, hi = SIDE_WINDOW if view == SIDE else FRONT_HEEL_STRIKE_WINDOW
     frames = max(abs(lo), abs(hi))
     if m.name in ("step_time", "stride_time"):
         return round(frames / fps, 3)

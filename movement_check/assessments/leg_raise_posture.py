@@ -7,7 +7,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..poses import Poses
-from ..raises import SITTING, STANDING, SUPINE, posture_parts
+from ..raises import SITTING, STANDING, SUPINE, find_view, posture_parts
+from ..walking import FRONT
 
 #: the test each posture is done in, for the refusal's words
 _DONE = {STANDING: "the standing leg raise is done standing", SUPINE: "the straight-leg raise is done lying on the back"}
@@ -35,6 +36,9 @@ def in_posture(poses: Poses, wanted: str | None) -> tuple[Poses | None, str, str
     if held[wanted] == 0:
         longest = max(held, key=held.get)
         if held[longest] == 0:
+            return poses, wanted, None
+        if wanted == SUPINE and longest == STANDING and find_view(poses) == FRONT:
+            # filmed from the feet or the head, a lying trunk looks upright: nothing to tell them apart by
             return poses, wanted, None
         return None, wanted, f"the patient was {_WAS[longest]}: {_DONE[wanted]}"
     keep = np.zeros(len(poses), dtype=bool)
