@@ -31,6 +31,7 @@ from movement_check.recording import Recording
 from movement_check.step_results import analyse_recording
 from movement_check.video import VIDEO_SUFFIXES, temporary_clip
 
+from app_pages.access import audit
 from app_pages.camera import CAMERA, MIRRORED
 from app_pages.state import config_or_stop, record_or_stop
 
@@ -62,12 +63,23 @@ class Recorder:
         return frames_in
 
 
+PATIENT = "patient (home link)"
+
+
 def patient_or_stop(record: Record) -> str:
+    """The link's patient (its first use in this browser session audited); a bad link stops the page."""
     try:
-        return record.home_link_patient(st.query_params.get("link", ""))
+        patient_id = record.home_link_patient(st.query_params.get("link", ""))
     except RecordError as exc:
+        if not st.session_state.get("home-link-refused"):
+            st.session_state["home-link-refused"] = True
+            audit("home link used", who="someone", ok=False, detail=str(exc), record=record)
         st.error(str(exc))
         st.stop()
+    if st.session_state.get("home-link-opened") != patient_id:
+        st.session_state["home-link-opened"] = patient_id
+        audit("home link used", who=PATIENT, patient_id=patient_id, record=record)
+    return patient_id
 
 
 def this_week(record: Record, patient_id: str, rx: PrescriptionRecord) -> None:
@@ -124,6 +136,8 @@ def file_check(record: Record, patient_id: str, rx: PrescriptionRecord, analysed
         session_id, _ = record.file_test(patient_id, "home", analysed["result"], trajectory=analysed["npz"],
                                          prescription_id=rx.id, note=check.count)
         shown["saved"] = session_id
+        audit("result filed", who=PATIENT, patient_id=patient_id, session_id=session_id, record=record,
+              detail=f"home check of {rx.exercise.title}: {check.count}")
     except RecordError as exc:
         shown["error"] = f"Your check could not be saved: {exc}. Please tell your therapist."
     return shown

@@ -8,11 +8,12 @@ import streamlit as st
 
 from movement_check.history import adherence, trends
 from movement_check.home import EXERCISES, HomeExercise
-from movement_check.record import HOME_LINK_DAYS, KINDS, Record, SessionRecord
+from movement_check.record import HOME_LINK_DAYS, KINDS, Record, RecordError, SessionRecord
 
+from app_pages.access import Staff, audit, opened, therapist_or_sign_in, visible_patients
 from app_pages.checkin_form import checkin_summary
 from app_pages.results import report_buttons
-from app_pages.state import record_or_stop, server_base, therapist_or_sign_in
+from app_pages.state import config_or_stop, record_or_stop, server_base
 
 
 def trend_charts(sessions: list[SessionRecord]) -> None:
@@ -29,7 +30,7 @@ def trend_charts(sessions: list[SessionRecord]) -> None:
                           x="when", y="value", y_label=s.unit, height=180)
 
 
-def prescriptions_panel(record: Record, patient_id: str, sessions: list[SessionRecord], therapist: str) -> None:
+def prescriptions_panel(record: Record, patient_id: str, sessions: list[SessionRecord], staff: Staff) -> None:
     """The current prescriptions with their weekly adherence, and a form for a new one."""
     for p in record.prescriptions(patient_id):
         cols = st.columns([5, 1])
@@ -37,6 +38,8 @@ def prescriptions_panel(record: Record, patient_id: str, sessions: list[SessionR
                       f"(since {p.created_at[:10]})")
         if cols[1].button("End", key=f"end-rx-{p.id}"):
             record.end_prescription(p.id)
+            audit("prescription changed", who=staff.who, patient_id=patient_id, record=record,
+                  detail=f"ended prescription {p.id} ({p.exercise.title})")
             st.rerun()
         weeks = adherence(sessions, p)
         st.dataframe([{"week": w, "checks": n, "adherence %": round(pct)} for w, n, pct in weeks],
@@ -56,11 +59,17 @@ def prescriptions_panel(record: Record, patient_id: str, sessions: list[SessionR
             except ValueError as exc:
                 st.error(str(exc))
             else:
-                record.prescribe(patient_id, rx, therapist=therapist)
+                try:
+                    number = record.prescribe(patient_id, rx, therapist=staff.name)
+                except RecordError as exc:
+                    st.error(str(exc))
+                    return
+                audit("prescription changed", who=staff.who, patient_id=patient_id, record=record,
+                      detail=f"prescribed {number} ({rx.title})")
                 st.rerun()
 
 
-def home_link_panel(record: Record, patient_id: str, therapist: str) -> None:
+def home_link_panel(record: Record, patient_id: str, staff: Staff) -> None:
     """Make the patient's home-exercise link (shown once: only its hash is kept; a new one replaces it)."""
     made = st.session_state.get("home-link")
     if made and made[0] == patient_id:
@@ -70,29 +79,74 @@ def home_link_panel(record: Record, patient_id: str, therapist: str) -> None:
     if st.button("Make the patient's home-exercise link", key="make-home-link",
                  help="the patient opens it to record or upload an exercise, see the count and feedback, and "
                       "file the check in their record"):
-        token = record.make_home_link(patient_id, therapist=therapist)
+        try:
+            token = record.make_home_link(patient_id, therapist=staff.name)
+        except RecordError as exc:
+            st.error(str(exc))
+            return
+        audit("home link made", who=staff.who, patient_id=patient_id, record=record)
         st.session_state["home-link"] = (patient_id, f"{server_base()}/exercises?link={token}")
         st.rerun()
 
 
+def care_team_panel(record: Record, patient_id: str, staff: Staff) -> None:
+    """An administrator's view: who the patient belongs to, changed here (each change audited)."""
+    team = record.care_team(patient_id)
+    therapists = sorted(set(config_or_stop().therapists) | set(team))
+    with st.expander(f"Care team: {', '.join(team) or 'nobody yet'}"):
+        chosen = st.multiselect("Therapists who see and file for this patient", therapists, default=team,
+                                key=f"team-{patient_id}")
+        if st.button("Save the care team", key=f"save-team-{patient_id}"):
+            for name in sorted(set(chosen) - set(team)):
+                record.assign(patient_id, name, by=staff.name)
+                audit("care team changed", who=staff.who, patient_id=patient_id, record=record,
+                      detail=f"added {name}")
+            for name in sorted(set(team) - set(chosen)):
+                record.unassign(patient_id, name)
+                audit("care team changed", who=staff.who, patient_id=patient_id, record=record,
+                      detail=f"removed {name}")
+            st.rerun()
+
+
+def audit_panel(record: Record) -> None:
+    """An administrator's view of the audit log (also ``movement-check audit``)."""
+    with st.expander("Audit log (newest 200 entries)"):
+        st.dataframe([{"when (UTC)": e.at.replace("T", " ")[:19], "who": e.who, "action": e.action,
+                       "ok": e.ok, "patient": e.patient_id, "session": e.session_id, "from": e.client,
+                       "detail": e.detail} for e in record.audit_entries(limit=200)],
+                     hide_index=True, key="audit-log")
+
+
 def main() -> None:
     st.title("Patients")
-    therapist = therapist_or_sign_in()
+    staff = therapist_or_sign_in()
     record = record_or_stop()
-    patients = record.patients()
+    if staff.admin:
+        audit_panel(record)
+    patients = visible_patients(record, staff)
     if not patients:
-        st.info("No patient in the record yet: start a live visit with a patient ID, or analyse a clip for one.")
+        st.info("No patient in the record yet: start a live visit with a patient ID, or analyse a clip for one."
+                if staff.admin else
+                "No patient in your care yet: start a live visit with a new patient ID, or analyse a clip for "
+                "one. An administrator adds you to an existing patient's care team.")
         return
     ids = [p for p, _ in patients]
     initials = dict(patients)
     patient_id = st.selectbox("Patient", ids, key="patient",
                               format_func=lambda p: p + (f" ({initials[p]})" if initials[p] else ""))
+    if staff.admin:
+        care_team_panel(record, patient_id, staff)
+        if not record.in_care_of(patient_id, staff.name):
+            st.info("You administer this patient's care team. Their trends, sessions and home exercises are "
+                    "shown to the therapists in it: add yourself to see them.")
+            return
+    opened(staff, patient_id, record=record)
     sessions = record.sessions(patient_id)
     st.header("Trends")
     trend_charts(sessions)
     st.header("Home exercises")
-    prescriptions_panel(record, patient_id, sessions, therapist)
-    home_link_panel(record, patient_id, therapist)
+    prescriptions_panel(record, patient_id, sessions, staff)
+    home_link_panel(record, patient_id, staff)
     st.header("Sessions")
     for s in reversed(sessions):
         with st.expander(f"{KINDS[s.kind]} · {s.started_at[:16].replace('T', ' ')} UTC · session {s.id}"
@@ -103,7 +157,7 @@ def main() -> None:
                 st.markdown(f"**{t.test}**" + (f" ({t.step})" if t.step else ""))
                 st.dataframe([{k: m.get(k) for k in ("name", "side", "value", "unit", "flag")}
                               for m in t.result.get("metrics", [])], hide_index=True)
-            report_buttons(record, s)
+            report_buttons(record, s, who=staff.who)
 
 
 main()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+from typing import Callable
 
 import streamlit as st
 
@@ -14,9 +15,12 @@ from movement_check.record import Record, SessionRecord
 from movement_check.report import to_html, to_pdf, visit_report
 from movement_check.results import metrics_csv
 
+from app_pages.access import audit
 
-def show(outcome: dict, *, key: str = "clip") -> None:
-    """One analysed clip or step (plain values: see the clip page's ``run_analysis``)."""
+
+def show(outcome: dict, *, key: str = "clip", downloaded: Callable[[str], None] | None = None) -> None:
+    """One analysed clip or step (plain values: see the clip page's ``run_analysis``). ``downloaded``: called
+    with the file's name when one of its downloads is clicked (the audit trail of a patient's data)."""
     result = outcome["result"]
     quality = result["quality"]
     if quality.get("test_detected"):
@@ -56,19 +60,23 @@ def show(outcome: dict, *, key: str = "clip") -> None:
         st.dataframe(subject["people"], hide_index=True)
     with st.expander("How well each landmark was seen"):
         st.dataframe([{"landmark": name, **q} for name, q in quality["landmarks"].items()], hide_index=True)
-    st.download_button("Download result (JSON)", json.dumps(result, indent=2), key=f"{key}-json",
-                       file_name=f"{outcome['name']}_{result['test']}.json", mime="application/json")
-    st.download_button("Download metrics (CSV)", metrics_csv(result), key=f"{key}-metrics",
-                       file_name=f"{outcome['name']}_{result['test']}_metrics.csv", mime="text/csv")
-    st.download_button("Download trajectories (.npz)", outcome["npz"], file_name=f"{outcome['name']}_poses.npz",
-                       key=f"{key}-npz")
+    hook = {} if downloaded is None else {"on_click": downloaded}
+    files = [("Download result (JSON)", json.dumps(result, indent=2), f"{outcome['name']}_{result['test']}.json",
+              "application/json", "json"),
+             ("Download metrics (CSV)", metrics_csv(result), f"{outcome['name']}_{result['test']}_metrics.csv",
+              "text/csv", "metrics"),
+             ("Download trajectories (.npz)", outcome["npz"], f"{outcome['name']}_poses.npz", None, "npz")]
     if outcome.get("csv"):
-        st.download_button("Download trajectories (CSV)", outcome["csv"], file_name=f"{outcome['name']}_poses.csv",
-                           mime="text/csv", key=f"{key}-csv")
+        files.append(("Download trajectories (CSV)", outcome["csv"], f"{outcome['name']}_poses.csv", "text/csv",
+                      "csv"))
+    for label, data, name, mime, suffix in files:
+        st.download_button(label, data, file_name=name, mime=mime, key=f"{key}-{suffix}",
+                           **({"on_click": hook["on_click"], "args": (name,)} if hook else {}))
 
 
-def report_buttons(record: Record, session: SessionRecord) -> None:
-    """Make one session's report on request, then offer it as PDF and HTML."""
+def report_buttons(record: Record, session: SessionRecord, *, who: str) -> None:
+    """Make one session's report on request, then offer it as PDF and HTML; each download is audited as
+    ``who``'s."""
     cols = st.columns(2)
     if cols[0].button("Make the report", key=f"report-{session.id}"):
         report = visit_report(record, session.id)
@@ -78,8 +86,16 @@ def report_buttons(record: Record, session: SessionRecord) -> None:
     files = st.session_state.get(f"report-{session.id}-files")
     if files:
         name = f"{session.patient_id}-{session.started_at[:10]}-session-{session.id}"
-        cols[0].download_button("Report (PDF)", files[0], f"{name}.pdf", "application/pdf", key=f"pdf-{session.id}")
-        cols[1].download_button("Report (HTML)", files[1], f"{name}.html", "text/html", key=f"html-{session.id}")
+        for col, data, suffix, mime in ((cols[0], files[0], "pdf", "application/pdf"),
+                                        (cols[1], files[1], "html", "text/html")):
+            col.download_button(f"Report ({suffix.upper()})", data, f"{name}.{suffix}", mime,
+                                key=f"{suffix}-{session.id}", on_click=_audit_report,
+                                args=(record, who, session, suffix))
+
+
+def _audit_report(record: Record, who: str, session: SessionRecord, kind: str) -> None:
+    audit("report downloaded", who=who, patient_id=session.patient_id, session_id=session.id,
+          detail=kind.upper(), record=record)
 
 
 def show_form_check(form: dict) -> None:

@@ -9,9 +9,10 @@ from movement_check.protocol import STEPS, step
 from movement_check.record import RecordError
 from movement_check.visits import Visit
 
+from app_pages.access import Staff, audit, therapist_or_sign_in
 from app_pages.checkin_form import checkin_summary
 from app_pages.results import show
-from app_pages.state import server_base, therapist_or_sign_in, visit_book
+from app_pages.state import server_base, visit_book
 
 LIVE_EVERY_S = 0.4
 
@@ -21,7 +22,7 @@ def join_link(visit: Visit) -> str:
     return f"{server_base()}/patient?code={visit.code}"
 
 
-def choose_visit(therapist: str) -> Visit | None:
+def choose_visit(staff: Staff) -> Visit | None:
     book = visit_book()
     cols = st.columns([2, 1])
     patient_id = cols[0].text_input("Patient ID (a pseudonym such as P-0042, not a name)", key="patient-id",
@@ -30,11 +31,14 @@ def choose_visit(therapist: str) -> Visit | None:
     initials = cols[1].text_input("Initials (optional)", key="initials", max_chars=4)
     if st.button("Start a new visit", key="new-visit", type="primary"):
         try:
-            st.session_state["visit"] = book.create(therapist, patient_id=patient_id.strip() or None,
-                                                    initials=initials.strip() or None).number
+            visit = book.create(staff.name, patient_id=patient_id.strip() or None, initials=initials.strip() or None)
         except RecordError as exc:
             st.error(str(exc))
-    visits = book.of(therapist)
+        else:
+            st.session_state["visit"] = visit.number
+            audit("visit started", who=staff.who, patient_id=visit.patient_id, session_id=visit.session_id,
+                  detail=f"visit {visit.number}")
+    visits = book.of(staff.name)
     if not visits:
         st.info("Start a visit to get a link for your patient.")
         return None
@@ -115,7 +119,7 @@ def step_controls(visit: Visit) -> None:
         st.toast(f"Pain marked at {moment:.1f} s" if moment is not None else "Not recording")
 
 
-def results(visit: Visit, outcomes: list) -> None:
+def results(visit: Visit, outcomes: list, staff: Staff) -> None:
     if not outcomes:
         return
     st.header("Results")
@@ -129,13 +133,16 @@ def results(visit: Visit, outcomes: list) -> None:
                 st.error(outcome.error)
                 continue
             show({"result": outcome.result, "npz": outcome.npz, "figures": outcome.figures,
-                  "name": f"visit-{visit.number}-{i + 1:02d}-{outcome.step}"}, key=f"step-{i}")
+                  "name": f"visit-{visit.number}-{i + 1:02d}-{outcome.step}"}, key=f"step-{i}",
+                 downloaded=None if visit.patient_id is None else
+                 lambda name: audit("trajectory downloaded", who=staff.who, patient_id=visit.patient_id,
+                                    session_id=visit.session_id, detail=name))
 
 
 def main() -> None:
     st.title("Live visit")
-    therapist = therapist_or_sign_in()
-    visit = choose_visit(therapist)
+    staff = therapist_or_sign_in()
+    visit = choose_visit(staff)
     if visit is None:
         return
     st.write("Send this link to your patient (it works for one person; it expires if unused):")
@@ -149,9 +156,11 @@ def main() -> None:
         st.warning(problem)
     live_panel(visit)
     step_controls(visit)
-    results(visit, outcomes)
+    results(visit, outcomes, staff)
     if st.button("End the visit", key="end"):
         visit_book().end(visit)
+        audit("visit ended", who=staff.who, patient_id=visit.patient_id, session_id=visit.session_id,
+              detail=f"visit {visit.number}")
         st.session_state.pop("visit", None)
         st.rerun()
 

@@ -7,8 +7,11 @@ a home exercise the form check a patient can read. With a patient ID the
 result and trajectory are filed in the clinic record as an uploaded clip. The
 uploaded clip is written to a temporary folder for the analysis and deleted
 at once; the annotated clip (faces blurred) is kept in the data folder only
-when the box is ticked. Nothing leaves this machine. On a server that listens
-beyond this computer the page needs the therapist's sign-in.
+when the box is ticked. Nothing leaves this machine.
+
+Filing needs a therapist's sign-in, and a patient in their care (or a new patient ID, which is then in
+their care). Without a sign-in the page is a demo, labelled as such: it analyses the clip shown to it,
+files nothing and shows nothing of any record.
 """
 
 from __future__ import annotations
@@ -32,8 +35,9 @@ from movement_check.figures import figure_pngs
 from movement_check.record import RecordError, check_patient
 from movement_check.video import VIDEO_SUFFIXES, temporary_clip
 
+from app_pages.access import Staff, audit, sign_in_form, sign_out_button, signed_in
 from app_pages.results import report_buttons, show
-from app_pages.state import config_or_stop, record_or_stop, require_sign_in_off_this_computer
+from app_pages.state import config_or_stop, record_or_stop
 
 TEST_LABELS = {AUTO: "Let the tool decide", "gait": "Gait (walk for me)", "leg-raise": "Single-leg raise",
                "foot-rotation": "Foot rotation"}
@@ -121,9 +125,19 @@ def patient_inputs() -> tuple[str, str, bool]:
     return patient_id.strip(), initials.strip(), keep
 
 
+DEMO = ("**Demo**: see what movement-check measures on a clip. Nothing is filed and no patient's record is "
+        "shown. Therapists: sign in to file results in a patient's record.")
+
+
 def main() -> None:
     st.title("Analyse a clip")
-    require_sign_in_off_this_computer()
+    staff = signed_in()
+    if staff is None:
+        st.info(DEMO)
+        with st.sidebar:
+            sign_in_form(required=False)
+    else:
+        sign_out_button(staff)
     with st.form("clip"):
         uploaded = st.file_uploader("Clip of the test", type=[s.lstrip(".") for s in VIDEO_SUFFIXES])
         test = st.selectbox("Test", tuple(TEST_LABELS), format_func=lambda t: TEST_LABELS[t])
@@ -133,26 +147,33 @@ def main() -> None:
                                 help="auto, walker, largest, most-visible, longest, or a person's number")
         height = st.number_input("Patient's height (cm)", min_value=0, max_value=250, value=0, key="height",
                                  help="scales gait speed and step length; 0 = not given")
-        patient_id, initials, keep_video = patient_inputs()
+        patient_id, initials, keep_video = patient_inputs() if staff else ("", "", False)
         raise_options = leg_raise_options()
         camera = camera_options()
         submitted = st.form_submit_button("Analyse")
     if submitted:
-        analyse(uploaded, test, model, subject, height, raise_options, camera, patient_id, initials, keep_video)
+        analyse(uploaded, test, model, subject, height, raise_options, camera, patient_id, initials, keep_video,
+                staff)
     outcome = st.session_state.get("outcome")
+    if outcome and outcome.get("filed") and (staff is None or outcome["filed"]["by"] != staff.name):
+        st.session_state.pop("outcome")                  # signed out since: the filed result is not shown
+        outcome = None
     if outcome:
         filed = outcome.get("filed")
         if filed:
             st.success(f"Filed in the clinic record: patient {filed['patient']}, session {filed['session']}"
                        + (" (annotated clip kept, faces blurred)" if outcome.get("video") else "") + ".")
-        show(outcome)
-        if filed:
             record = record_or_stop()
-            report_buttons(record, record.session(filed["session"]))
+            show(outcome, downloaded=lambda name: audit("trajectory downloaded", who=staff.who, detail=name,
+                                                        patient_id=filed["patient"], session_id=filed["session"],
+                                                        record=record))
+            report_buttons(record, record.session(filed["session"]), who=staff.who)
+        else:
+            show(outcome)
 
 
 def analyse(uploaded, test, model, subject, height, raise_options, camera, patient_id, initials,
-            keep_video) -> None:
+            keep_video, staff: Staff | None) -> None:
     """Check the inputs, analyse, and file the result; every refusal says why and keeps earlier results."""
     if uploaded is None:
         st.error("Choose a clip first.")
@@ -160,6 +181,7 @@ def analyse(uploaded, test, model, subject, height, raise_options, camera, patie
     try:
         if patient_id:
             check_patient(patient_id, initials or None)
+            check_care(record_or_stop(), patient_id, staff)
         elif keep_video:
             raise InputError("Give the patient's ID to keep the annotated clip with their record.")
         choice: str | int = int(subject) if subject.strip().isdigit() else subject.strip()
@@ -177,14 +199,27 @@ def analyse(uploaded, test, model, subject, height, raise_options, camera, patie
         st.error(str(exc))
         return
     st.session_state["outcome"] = outcome
-    if patient_id:
+    if patient_id and staff is not None:
+        record = record_or_stop()
         try:
-            session_id, _ = record_or_stop().file_test(
-                patient_id, "upload", outcome["result"], initials=initials or None,
-                therapist=st.session_state.get("therapist"), trajectory=outcome["npz"], video=outcome["video"])
-            outcome["filed"] = {"patient": patient_id, "session": session_id}
+            session_id, _ = record.file_test(
+                patient_id, "upload", outcome["result"], initials=initials or None, therapist=staff.name,
+                trajectory=outcome["npz"], video=outcome["video"])
         except RecordError as exc:
             st.error(f"Not saved in the clinic record: {exc}. The result below can still be downloaded.")
+            return
+        outcome["filed"] = {"patient": patient_id, "session": session_id, "by": staff.name}
+        audit("result filed", who=staff.who, patient_id=patient_id, session_id=session_id, record=record,
+              detail=f"{outcome['result']['test']} from an uploaded clip")
+
+
+def check_care(record, patient_id: str, staff: Staff | None) -> None:
+    """Before any work: only a signed-in therapist files, and only for a new patient or one in their care."""
+    if staff is None:
+        raise InputError("Sign in as a therapist to file a result in a patient's record.")
+    if record.has_patient(patient_id) and not record.in_care_of(patient_id, staff.name):
+        raise RecordError(f"patient {patient_id} is not in your care: an administrator can add you to their "
+                          "care team")
 
 
 main()

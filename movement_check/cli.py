@@ -11,9 +11,7 @@ do), 1 on an internal error (one line; ``--debug`` shows the traceback),
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -22,7 +20,7 @@ from . import __version__
 from .assessments import AUTO, TESTS
 from .assessments.leg_raise import parse_times
 from .cleaning import CleaningSettings
-from .errors import InputError, OutputError, one_line, shorten
+from .errors import InputError, OutputError, one_line
 from .estimator import EstimatorSettings
 from .extraction import ExtractionSettings
 from .kinematics import DEFAULT_FOV_DEG
@@ -239,10 +237,10 @@ def run(argv: list[str] | None = None) -> int:
 
     if args.command == "hash-password":
         return _hash_password(args.name)
-    if args.command in ("report", "batch"):
-        from .cli_record import run_batch_command, run_report
+    if args.command in ("report", "batch", "audit"):
+        from .cli_record import run_audit, run_batch_command, run_report
 
-        return run_report(args) if args.command == "report" else run_batch_command(args)
+        return {"report": run_report, "batch": run_batch_command, "audit": run_audit}[args.command](args)
     _check_outputs(args)
     record = _check_patient(args) if getattr(args, "patient", None) else None
     settings, cleaning = _settings(args)
@@ -357,6 +355,11 @@ def _file(args, record, result, prepared, failures: list[str]) -> int | None:
         session_id, _ = record.file_test(args.patient, "upload", result.to_dict(), initials=args.initials,
                                          trajectory=trajectory,
                                          video=str(Path(args.annotated).resolve()) if args.annotated else None)
+        try:
+            record.audit("result filed", who=command_line_user(), patient_id=args.patient, session_id=session_id,
+                         detail=f"{result.test} from {Path(args.clip).name}"[:200])
+        except RecordError as exc:
+            failures.append(f"Filed, but the audit log could not be written: {exc}.")
         return session_id
     except RecordError as exc:
         reason = str(exc)
@@ -372,6 +375,16 @@ def _file(args, record, result, prepared, failures: list[str]) -> int | None:
         where = f"nor could it be kept ({exc.strerror or exc})"
     failures.insert(0, f"Not filed in the clinic record: {reason}; {where}.")
     return None
+
+
+def command_line_user() -> str:
+    """Who the audit log names for a command: the operating system's user."""
+    import getpass
+
+    try:
+        return f"command line ({getpass.getuser()})"
+    except (KeyError, OSError):
+        return "command line"
 
 
 def _hash_password(name: str) -> int:

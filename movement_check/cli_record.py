@@ -1,5 +1,5 @@
-"""The command line's clinic commands: ``report`` (one visit as PDF or HTML) and ``batch`` (a folder of clips
-through one test, in parallel, to CSV)."""
+"""The command line's clinic commands: ``report`` (one visit as PDF or HTML), ``audit`` (who did what to
+which patient) and ``batch`` (a folder of clips through one test, in parallel, to CSV)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,13 @@ def add_parsers(sub) -> None:
                      help="the clinic record (default: the app's, from movement-check.toml or "
                           "MOVEMENT_CHECK_RECORD, else movement-check-data/record.sqlite)")
     rep.add_argument("--no-figures", action="store_true", help="leave the figures out")
+
+    aud = sub.add_parser("audit", help="the clinic record's audit log: who did what to which patient, newest first")
+    aud.add_argument("--record", metavar="PATH|URL", help="the clinic record (default: the app's)")
+    aud.add_argument("--patient", metavar="ID", help="only this patient's entries")
+    aud.add_argument("--who", metavar="WHO", help='only this person\'s, as the log names them ("therapist jdoe")')
+    aud.add_argument("--since", metavar="YYYY-MM-DD", help="only entries from this day on (UTC)")
+    aud.add_argument("--limit", type=int, default=200, help="at most this many entries (default 200; 0 = all)")
 
     from .assessments import TESTS
 
@@ -85,6 +92,33 @@ def run_report(args: argparse.Namespace) -> int:
         html = to_html(report)
         write_file(out, "report", lambda tmp: Path(tmp).write_text(html, encoding="utf-8"))
     print(f"wrote {out}", file=sys.stderr)
+    return 0
+
+
+def run_audit(args: argparse.Namespace) -> int:
+    """Print the audit log's entries, one a line, newest first (the record is only read)."""
+    from datetime import date
+
+    from .record import RecordError
+
+    if args.since:
+        try:
+            date.fromisoformat(args.since)
+        except ValueError:
+            raise InputError(f"--since is a day as YYYY-MM-DD; got {shorten(args.since)}.") from None
+    if args.limit < 0:
+        raise InputError("--limit is 0 (all) or more.")
+    record = open_record(args, for_filing=False)
+    try:
+        entries = record.audit_entries(patient_id=args.patient, who=args.who, since=args.since,
+                                       limit=args.limit or None)
+    except RecordError as exc:
+        raise InputError(f"Clinic record: {exc}.") from None
+    finally:
+        record.close()
+    for entry in entries:
+        print(entry.line())
+    print(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}", file=sys.stderr)
     return 0
 
 

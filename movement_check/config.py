@@ -5,6 +5,10 @@ in the working folder, else nothing) and from environment variables, which win:
 
 ``MOVEMENT_CHECK_THERAPISTS``
     JSON object, therapist name -> password hash (``movement-check hash-password``).
+``MOVEMENT_CHECK_ADMINS``
+    JSON list (or comma-separated) of therapists who administer the record: they see every patient and
+    assign patients to therapists' care teams (file: ``[roles] admins = ["jdoe"]``). Each must be a
+    therapist. Other therapists see and file only for the patients in their care.
 ``MOVEMENT_CHECK_ICE_SERVERS``
     JSON list of RTCIceServer objects, e.g.
     ``[{"urls": ["stun:stun.example.org:3478"]}, {"urls": ["turn:turn.example.org:3478"],
@@ -60,6 +64,7 @@ MODELS = ("full", "lite")
 @dataclass(frozen=True)
 class LiveConfig:
     therapists: dict[str, str] = field(default_factory=dict)
+    admins: frozenset[str] = frozenset()
     ice_servers: tuple[dict, ...] = ()
     model: str = "full"
     data_dir: Path = Path("movement-check-data")
@@ -108,6 +113,11 @@ def load_config(environ: dict[str, str] | None = None, *, cwd: Path | None = Non
     therapists = dict(data.get("therapists", {}))
     if env.get("MOVEMENT_CHECK_THERAPISTS"):
         therapists = _json(env["MOVEMENT_CHECK_THERAPISTS"], "MOVEMENT_CHECK_THERAPISTS", dict)
+    admins = _names(env.get("MOVEMENT_CHECK_ADMINS") or data.get("roles", {}).get("admins", []),
+                    "MOVEMENT_CHECK_ADMINS")
+    unknown = sorted(admins - set(map(str, therapists)))
+    if unknown:
+        raise InputError(f"Every administrator must be a therapist with a password; not one: {', '.join(unknown)}.")
     ice = live.get("ice_servers", [])
     if env.get("MOVEMENT_CHECK_ICE_SERVERS"):
         ice = _json(env["MOVEMENT_CHECK_ICE_SERVERS"], "MOVEMENT_CHECK_ICE_SERVERS", list)
@@ -128,7 +138,8 @@ def load_config(environ: dict[str, str] | None = None, *, cwd: Path | None = Non
         minutes = float(minutes)
     except (TypeError, ValueError):
         raise InputError(f"code_minutes must be a number of minutes (got {minutes!r}).") from None
-    return LiveConfig(therapists={str(k): str(v) for k, v in therapists.items()}, ice_servers=tuple(ice),
+    return LiveConfig(therapists={str(k): str(v) for k, v in therapists.items()}, admins=admins,
+                      ice_servers=tuple(ice),
                       model=model, data_dir=data_dir if data_dir.is_absolute() else folder / data_dir,
                       code_minutes=minutes, record=str(record), source=source)
 
@@ -141,3 +152,12 @@ def _json(text: str, name: str, kind: type):
     if not isinstance(value, kind):
         raise InputError(f"{name} must be a JSON {'object' if kind is dict else 'list'}.")
     return value
+
+
+def _names(value, setting: str) -> frozenset[str]:
+    """A list of names from a JSON list, a comma-separated string or a TOML list."""
+    if isinstance(value, str):
+        value = _json(value, setting, list) if value.strip().startswith("[") else value.split(",")
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise InputError(f"{setting} is a list of therapist names (got {str(value)[:60]!r}).")
+    return frozenset(v.strip() for v in value if v.strip())

@@ -155,8 +155,7 @@ class Visit:
             if self.data_folder is not None:
                 keep(outcome, self.data_folder / f"visit-{self.number}", number=number)
             if outcome.result is not None:
-                self._save(lambda record: record.add_test(self.session_id, outcome.result,
-                                                          trajectory=outcome.npz or None, step=step.key))
+                self._save(lambda record: self._file(record, outcome.result, outcome.npz or None, step.key))
 
         job.thread = threading.Thread(target=run, name=f"analyse-{step.key}", daemon=True)
         with self.lock:
@@ -165,6 +164,14 @@ class Visit:
         if wait:
             job.thread.join()
         return job
+
+    def _file(self, record: Record, result: dict, trajectory: bytes | None, step: str) -> None:
+        """One step's result filed in the visit's session, and the filing in the audit log."""
+        session_id = self.session_id
+        test_id = record.add_test(session_id, result, trajectory=trajectory, step=step)
+        record.audit("result filed", who=f"therapist {self.therapist}", patient_id=self.patient_id,
+                     session_id=session_id, detail=f"{result.get('test')} ({step}) in visit {self.number}, "
+                                                   f"test {test_id}")
 
     def _save(self, write: Callable[[Record], object]) -> None:
         """Write to the clinic record when the visit is kept there; a failure is kept to be shown (the
@@ -209,7 +216,7 @@ class VisitBook:
         now = self._clock()
         session_id = None
         if patient_id and self.record is not None:
-            self.record.add_patient(patient_id, initials=initials)
+            self.record.add_patient(patient_id, initials=initials, therapist=therapist)
             session_id = self.record.start_session(patient_id, "visit", therapist=therapist)
         visit = Visit(number=secrets.token_hex(3), code=secrets.token_urlsafe(16), therapist=therapist,
                       created=now, expires=now + self.code_s, stream=self._stream_factory(self.model),

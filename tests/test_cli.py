@@ -101,6 +101,13 @@ def test_analyze_finds_the_test_and_files_it_in_the_record(tmp_path):
     (session,) = Record(where).sessions("P-0042")
     assert session.kind == "upload" and session.tests[0].result == data and session.tests[0].has_trajectory
     assert session.tests[0].video is None                       # no video unless asked for (--annotated)
+    # the filing is in the audit log, read back by `movement-check audit`
+    code, out, err = _run("audit", "--record", where, "--patient", "P-0042")
+    assert code == 0 and err.strip() == "1 entry", err
+    assert "| command line (" in out and "| result filed | patient P-0042 | session 1 |" in out
+    assert out.strip().endswith("gait from side_walk_outdoor_two_people.mp4")
+    code, out, err = _run("audit", "--record", where, "--since", "tomorrow")
+    assert code == 2 and err.count("\n") == 1 and "YYYY-MM-DD" in err
     # a bad clip is refused with its reason, and what was filed before is untouched
     (tmp_path / "notes.mp4").write_text("not a video")
     code, _, err = _run("analyze", tmp_path / "notes.mp4", "--test", "auto", "--patient", "P-0042",

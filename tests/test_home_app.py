@@ -41,7 +41,7 @@ def test_a_home_check_uploaded_by_the_patient_is_counted_and_saved_and_a_bad_fil
     truth = json.loads(RAISES.with_name("legraise_front_15fps.gt.json").read_text())["repetitions"]
     assert sorted(r["side"] for r in truth) == ["left", "right"]                 # one raise each side
     record = state.clinic_record()
-    record.add_patient("P-0042")
+    record.add_patient("P-0042", therapist="jdoe")
     rx = record.prescribe("P-0042", HomeExercise("standing-leg-raise", repetitions_per_side=2, hold_s=1.0,
                                                  per_week=3), therapist="jdoe")
     token = _home_link()
@@ -82,7 +82,7 @@ def test_a_walk_recorded_with_the_webcam_is_timed_and_saved_and_a_link_is_needed
     from app_pages import state
 
     record = state.clinic_record()
-    record.add_patient("P-0042")
+    record.add_patient("P-0042", therapist="jdoe")
     rx = record.prescribe("P-0042", HomeExercise("walk", minutes=0.25), therapist="jdoe")
     token = _home_link()
 

@@ -368,6 +368,12 @@ def test_settings_from_a_file_and_the_environment(tmp_path):
     assert load_config({"MOVEMENT_CHECK_RECORD": url}, cwd=tmp_path).record_location == url
     assert load_config({"MOVEMENT_CHECK_RECORD": "clinic.sqlite"}, cwd=tmp_path).record_location == str(
         tmp_path / "clinic.sqlite")
+    # administrators: from the file's [roles], or the environment as JSON or a comma-separated list
+    (tmp_path / "movement-check.toml").write_text(
+        '[therapists]\njdoe = "h"\nasmith = "h"\n[roles]\nadmins = ["jdoe"]\n')
+    assert load_config({}, cwd=tmp_path).admins == {"jdoe"}
+    assert load_config({"MOVEMENT_CHECK_ADMINS": "jdoe, asmith"}, cwd=tmp_path).admins == {"jdoe", "asmith"}
+    assert load_config({"MOVEMENT_CHECK_ADMINS": '["asmith"]'}, cwd=tmp_path).admins == {"asmith"}
 
 
 @pytest.mark.parametrize("env, message", [
@@ -376,6 +382,8 @@ def test_settings_from_a_file_and_the_environment(tmp_path):
     ({"MOVEMENT_CHECK_THERAPISTS": "[]"}, "must be a JSON object"),
     ({"MOVEMENT_CHECK_LIVE_MODEL": "heavy"}, "must be one of full, lite"),
     ({"MOVEMENT_CHECK_CONFIG": "/nonexistent.toml"}, "does not exist"),
+    ({"MOVEMENT_CHECK_ADMINS": "boss"}, "must be a therapist with a password; not one: boss"),
+    ({"MOVEMENT_CHECK_ADMINS": '[1, 2]'}, "list of therapist names"),
 ])
 def test_a_setting_that_cannot_be_read_is_named(tmp_path, env, message):
     with pytest.raises(InputError, match=message):

@@ -253,7 +253,7 @@ def test_the_patients_page_shows_two_visits_their_trends_and_makes_the_report(li
     from tests.test_record import gait_result
 
     record = state.clinic_record()
-    record.add_patient("P-0042", initials="JD")
+    record.add_patient("P-0042", initials="JD", therapist="jdoe")
     for when, pain, cadence in (("2026-10-01T10:00:00+00:00", 6, 96.0), ("2026-11-01T10:00:00+00:00", 3, 116.0)):
         sid = record.start_session("P-0042", "visit", therapist="jdoe", started_at=when)
         record.save_checkin(sid, CheckIn(pain_now=pain))

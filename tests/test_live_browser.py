@@ -272,6 +272,14 @@ def test_patient_streams_therapist_watches_runs_a_gait_step_and_a_stranger_sees_
             expect(stranger.get_by_role("button", name="Sign in")).to_be_visible(timeout=30_000)
             body = stranger.locator("body").inner_text()
             assert code not in body and "Frames received" not in body and "cadence" not in body
+            # nor the record, nor filing: /patients asks for a sign-in; /clip is a labelled demo
+            stranger.goto(f"{base}/patients")
+            expect(stranger.get_by_role("button", name="Sign in")).to_be_visible(timeout=30_000)
+            assert "P-0042" not in stranger.locator("body").inner_text()
+            stranger.goto(f"{base}/clip")
+            expect(stranger.get_by_text("Nothing is filed and no patient's record is shown")).to_be_visible(
+                timeout=30_000)
+            assert stranger.get_by_label("Patient ID", exact=False).count() == 0
         finally:
             browser.close()
     saved = [p.name for p in data.rglob("*")]

@@ -37,7 +37,7 @@ def gait_result(cadence: float) -> tuple[dict, Poses]:
 
 def test_a_visit_round_trips_with_check_in_result_metrics_and_trajectory(where):
     record = Record(where)
-    record.add_patient("P-0042", initials="JD")
+    record.add_patient("P-0042", initials="JD", therapist="jdoe")
     record.add_patient("P-0042", initials="JD")                     # twice is harmless
     visit = record.start_session("P-0042", "visit", therapist="jdoe")
     answers = CheckIn(pain_now=6, since_last="worse", areas=("lower back", "below the knee"), pain_side="left",
@@ -146,7 +146,7 @@ def test_a_database_failing_underneath_says_so_and_keeps_what_was_stored(where):
 
 def test_a_home_link_finds_its_patient_until_replaced_or_expired_and_only_its_hash_is_kept(where):
     record = Record(where)
-    record.add_patient("P-7")
+    record.add_patient("P-7", therapist="jdoe")
     record.add_patient("P-8")
     with pytest.raises(RecordError, match="no patient"):
         record.make_home_link("P-9")
@@ -220,7 +220,7 @@ def test_a_version_1_record_with_data_is_upgraded_and_keeps_everything(where):
 
     record = Record(where)                            # opening it upgrades it
     with record.engine.connect() as conn:
-        assert conn.execute(text("SELECT version FROM schema_version")).scalar_one() == LATEST == 3
+        assert conn.execute(text("SELECT version FROM schema_version")).scalar_one() == LATEST == 4
     (session,) = record.sessions("P-1")
     assert session.checkin == CheckIn(pain_now=4) and session.prescription_id is None
     assert session.tests[0].result == result and record.trajectory(tid) == poses.npz_bytes()
@@ -233,6 +233,12 @@ def test_a_version_1_record_with_data_is_upgraded_and_keeps_everything(where):
     assert [p.exercise.minutes for p in record.prescriptions("P-1")] == [2]
     # and what version 3 added: the patient's home-exercise link
     assert record.home_link_patient(record.make_home_link("P-1", therapist="jdoe")) == "P-1"
+    # and version 4: the therapist who ran the old visit has the patient in their care; nobody else does
+    assert record.care_team("P-1") == ["jdoe"] and record.patients(therapist="asmith") == []
+    with pytest.raises(RecordError, match="not in your care"):
+        record.start_session("P-1", "visit", therapist="asmith")
+    record.audit("patient opened", who="therapist jdoe", patient_id="P-1")
+    assert [e.action for e in record.audit_entries(patient_id="P-1")] == ["patient opened"]
     found = inspect(record.engine)
     for table in schema.metadata.sorted_tables:       # the same tables as a record made new
         assert {c["name"] for c in found.get_columns(table.name)} == set(table.columns.keys()), table.name

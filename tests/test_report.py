@@ -17,7 +17,7 @@ def two_visits(tmp_path):
     between them; returns (record path, first visit, second visit)."""
     path = tmp_path / "record.sqlite"
     record = Record(path)
-    record.add_patient("P-0042", initials="JD")
+    record.add_patient("P-0042", initials="JD", therapist="jdoe")
     first = record.start_session("P-0042", "visit", therapist="jdoe", started_at="2026-10-01T10:00:00+00:00")
     record.save_checkin(first, CheckIn(pain_now=6, since_last="worse", leg_pain=True))
     slow, poses = gait_result(96.0)

@@ -39,10 +39,32 @@ def _v3_home_links(conn: Connection) -> None:
     schema.home_links.create(conn)
 
 
+def _v4_care_team_and_audit(conn: Connection) -> None:
+    """Version 4 (movement-check 0.3): the patients' care teams and the audit log. Each existing patient's
+    care team is every therapist who ran a session, prescribed or made a home link for them, so nobody
+    loses a patient they worked with; a patient nobody is named on (filed from the command line) is left
+    for an administrator to assign. (If these tables change later, copy their version-4 definitions here.)"""
+    schema.care_team.create(conn)
+    schema.audit_log.create(conn)
+    first: dict[tuple[str, str], str] = {}           # (patient, therapist) -> when they first worked together
+    for table, when in ((schema.sessions, "started_at"), (schema.prescriptions, "created_at"),
+                        (schema.home_links, "created_at")):
+        rows = conn.execute(select(table.c.patient_id, table.c.therapist, table.c[when])
+                            .where(table.c.therapist.isnot(None)))
+        for patient_id, therapist, at in rows:
+            key = (patient_id, therapist)
+            first[key] = min(first.get(key, at), at)
+    if first:
+        conn.execute(schema.care_team.insert(), [
+            dict(patient_id=p, therapist=t, added_at=when, added_by="upgrade to version 4")
+            for (p, t), when in sorted(first.items())])
+
+
 # version reached -> (what it does, the migration); a migration takes the connection of its own transaction
 MIGRATIONS: dict[int, tuple[str, Callable[[Connection], None]]] = {
     2: ("home-exercise prescriptions", _v2_home_exercises),
     3: ("the patients' home-exercise links", _v3_home_links),
+    4: ("care teams and the audit log", _v4_care_team_and_audit),
 }
 LATEST = 1 + len(MIGRATIONS)
 

@@ -18,13 +18,18 @@ Every table the record holds, and what it keeps:
 - ``home_links`` (version 3): the link a patient opens to check their home exercises: only a hash of its
   secret is kept (SHA-256 of 128 random bits), who made it, when it expires, and when a newer link
   replaced it.
+- ``care_team`` (version 4): which therapists a patient belongs to. A therapist sees and files only for
+  the patients whose care team holds them; an administrator assigns (see :mod:`movement_check.access`).
+- ``audit_log`` (version 4): who did what to which patient, when and from where (sign-ins, a patient's
+  record opened, a result filed, a report or trajectory downloaded, a home link made, a visit started,
+  joined or ended). The app only ever adds rows: no code of movement-check changes or deletes one.
 
 Times are ISO 8601 text in UTC, the same on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, Float, ForeignKey, Integer, LargeBinary, MetaData, String, Table, Text
+from sqlalchemy import JSON, Boolean, Column, Float, ForeignKey, Integer, LargeBinary, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -97,4 +102,25 @@ home_links = Table(
     Column("created_at", String(32), nullable=False),
     Column("expires_at", String(32), nullable=False),
     Column("revoked_at", String(32)),                           # a newer link for the patient replaced it
+)
+
+care_team = Table(
+    "care_team", metadata,
+    Column("patient_id", String(32), ForeignKey("patients.id"), primary_key=True),
+    Column("therapist", String(64), primary_key=True, index=True),
+    Column("added_at", String(32), nullable=False),
+    Column("added_by", String(64)),                             # who assigned (the first filing: themselves)
+)
+
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", String(32), nullable=False, index=True),
+    Column("who", String(96), nullable=False),                  # "therapist jdoe", "patient link P-0042", ...
+    Column("action", String(32), nullable=False),               # see movement_check.audit.ACTIONS
+    Column("ok", Boolean, nullable=False),
+    Column("patient_id", String(32), index=True),               # no foreign key: a refused ID is logged too
+    Column("session_id", Integer),
+    Column("detail", Text),
+    Column("client", String(64)),                               # the browser's address as the server saw it
 )

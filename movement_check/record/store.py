@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, insert, select, update
+from sqlalchemy import create_engine, delete, event, insert, select, update
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from .. import __version__
+from ..audit import ACTIONS, AuditEntry
 from ..checkin import CheckIn
 from ..home import HomeExercise
 from . import schema
@@ -239,19 +240,56 @@ class Record:
     def _read(self):
         return _guarded(self.engine.connect, "read")
 
-    # -- patients ---------------------------------------------------------------------------------------------
-    def add_patient(self, patient_id: str, *, initials: str | None = None) -> None:
-        """Add a patient (an existing ID is left as it is: adding twice is harmless)."""
+    # -- patients and their care teams ----------------------------------------------------------------------
+    def add_patient(self, patient_id: str, *, initials: str | None = None, therapist: str | None = None) -> None:
+        """Add a patient (an existing ID is left as it is: adding twice is harmless). A new patient added by
+        a therapist is in that therapist's care."""
         check_patient(patient_id, initials)
         with self._write() as conn:
-            self._insert_patient(conn, patient_id, initials)
+            self._insert_patient(conn, patient_id, initials, therapist=therapist)
 
-    def patients(self) -> list[tuple[str, str | None]]:
-        """(ID, initials) of every patient, by ID."""
+    def patients(self, *, therapist: str | None = None) -> list[tuple[str, str | None]]:
+        """(ID, initials) of every patient, by ID; with ``therapist``, only the patients in their care."""
+        p = schema.patients
+        query = select(p.c.id, p.c.initials).order_by(p.c.id)
+        if therapist is not None:
+            c = schema.care_team
+            query = query.where(p.c.id.in_(select(c.c.patient_id).where(c.c.therapist == therapist)))
         with self._read() as conn:
-            rows = conn.execute(select(schema.patients.c.id, schema.patients.c.initials)
-                                .order_by(schema.patients.c.id))
-            return [tuple(r) for r in rows]
+            return [tuple(r) for r in conn.execute(query)]
+
+    def has_patient(self, patient_id: str) -> bool:
+        with self._read() as conn:
+            p = schema.patients
+            return conn.execute(select(p.c.id).where(p.c.id == patient_id)).first() is not None
+
+    def care_team(self, patient_id: str) -> list[str]:
+        """The therapists the patient belongs to, by name."""
+        c = schema.care_team
+        with self._read() as conn:
+            return list(conn.execute(select(c.c.therapist).where(c.c.patient_id == patient_id)
+                                     .order_by(c.c.therapist)).scalars())
+
+    def in_care_of(self, patient_id: str, therapist: str) -> bool:
+        with self._read() as conn:
+            return self._in_care(conn, patient_id, therapist)
+
+    def assign(self, patient_id: str, therapist: str, *, by: str) -> bool:
+        """Put the patient in ``therapist``'s care (an administrator's act, ``by`` whom); False if already."""
+        with self._write() as conn:
+            self._patient_row(conn, patient_id)
+            if self._in_care(conn, patient_id, therapist):
+                return False
+            conn.execute(insert(schema.care_team).values(patient_id=patient_id, therapist=therapist,
+                                                         added_at=now(), added_by=by))
+            return True
+
+    def unassign(self, patient_id: str, therapist: str) -> bool:
+        """Take the patient out of ``therapist``'s care; False if they were not in it."""
+        c = schema.care_team
+        with self._write() as conn:
+            gone = conn.execute(delete(c).where((c.c.patient_id == patient_id) & (c.c.therapist == therapist)))
+            return bool(gone.rowcount)
 
     # -- sessions ---------------------------------------------------------------------------------------------
     def start_session(self, patient_id: str, kind: str, *, therapist: str | None = None,
@@ -270,7 +308,7 @@ class Record:
         the patient is added if new. Returns (session ID, test ID)."""
         check_patient(patient_id, initials)
         with self._write() as conn:
-            self._insert_patient(conn, patient_id, initials)
+            self._insert_patient(conn, patient_id, initials, therapist=therapist)
             session_id = self._insert_session(conn, patient_id, kind, therapist=therapist, note=note,
                                               prescription_id=prescription_id, ended_at=now())
             test_id = self._insert_test(conn, session_id, result, trajectory=trajectory, video=video)
@@ -282,6 +320,7 @@ class Record:
         """A home exercise for the patient, from now until ended; its ID."""
         with self._write() as conn:
             self._patient_row(conn, patient_id)
+            self._check_care(conn, patient_id, therapist)
             return conn.execute(insert(schema.prescriptions).values(
                 patient_id=patient_id, therapist=therapist, exercise=exercise.to_dict(),
                 created_at=created_at or now())).inserted_primary_key[0]
@@ -311,6 +350,7 @@ class Record:
         stamp = made.isoformat(timespec="seconds")
         with self._write() as conn:
             self._patient_row(conn, patient_id)
+            self._check_care(conn, patient_id, therapist)
             conn.execute(update(links).where((links.c.patient_id == patient_id) & links.c.revoked_at.is_(None))
                          .values(revoked_at=stamp))
             conn.execute(insert(links).values(
@@ -381,13 +421,60 @@ class Record:
         with self._read() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]
 
+    # -- audit trail ------------------------------------------------------------------------------------------
+    def audit(self, action: str, *, who: str, ok: bool = True, patient_id: str | None = None,
+              session_id: int | None = None, detail: str | None = None, client: str | None = None) -> None:
+        """Add one entry to the audit log (see :mod:`movement_check.audit`). Entries are only ever added."""
+        if action not in ACTIONS:
+            raise ValueError(f"not an audit action: {action!r}")
+        with self._write() as conn:
+            conn.execute(insert(schema.audit_log).values(
+                at=now(), who=who[:96], action=action, ok=ok, patient_id=(patient_id or None) and patient_id[:32],
+                session_id=session_id, detail=detail[:500] if detail else None,
+                client=client[:64] if client else None))
+
+    def audit_entries(self, *, patient_id: str | None = None, who: str | None = None,
+                      since: str | None = None, limit: int | None = 500) -> list[AuditEntry]:
+        """Audit entries, newest first; only one patient's, one person's or since a time when asked."""
+        a = schema.audit_log
+        query = select(a).order_by(a.c.id.desc())
+        if patient_id is not None:
+            query = query.where(a.c.patient_id == patient_id)
+        if who is not None:
+            query = query.where(a.c.who == who)
+        if since is not None:
+            query = query.where(a.c.at >= since)
+        if limit is not None:
+            query = query.limit(limit)
+        with self._read() as conn:
+            return [AuditEntry(**dict(r)) for r in conn.execute(query).mappings()]
+
     # -- helpers ----------------------------------------------------------------------------------------------
     @staticmethod
-    def _insert_patient(conn, patient_id: str, initials: str | None) -> None:
-        """The patient, unless already there (an existing ID keeps its initials)."""
+    def _insert_patient(conn, patient_id: str, initials: str | None, *, therapist: str | None = None) -> None:
+        """The patient, unless already there (an existing ID keeps its initials and care team); a new
+        patient added by a therapist is in their care."""
         if conn.execute(select(schema.patients.c.id).where(schema.patients.c.id == patient_id)).first():
             return
-        conn.execute(insert(schema.patients).values(id=patient_id, initials=initials or None, created_at=now()))
+        stamp = now()
+        conn.execute(insert(schema.patients).values(id=patient_id, initials=initials or None, created_at=stamp))
+        if therapist:
+            conn.execute(insert(schema.care_team).values(patient_id=patient_id, therapist=therapist,
+                                                         added_at=stamp, added_by=therapist))
+
+    @staticmethod
+    def _in_care(conn, patient_id: str, therapist: str) -> bool:
+        c = schema.care_team
+        return conn.execute(select(c.c.patient_id).where((c.c.patient_id == patient_id)
+                                                          & (c.c.therapist == therapist))).first() is not None
+
+    @classmethod
+    def _check_care(cls, conn, patient_id: str, therapist: str | None) -> None:
+        """A therapist files only for the patients in their care (``therapist`` None: the command line, a
+        patient's own link, which are checked elsewhere)."""
+        if therapist and not cls._in_care(conn, patient_id, therapist):
+            raise RecordError(f"patient {patient_id} is not in your care: an administrator can add you to "
+                              "their care team")
 
     def _insert_session(self, conn, patient_id: str, kind: str, *, therapist: str | None, note: str | None,
                         started_at: str | None = None, prescription_id: int | None = None,
@@ -395,6 +482,7 @@ class Record:
         if kind not in KINDS:
             raise RecordError(f"a session is one of {', '.join(KINDS)}; got {kind!r}")
         self._patient_row(conn, patient_id)
+        self._check_care(conn, patient_id, therapist)
         return conn.execute(insert(schema.sessions).values(
             patient_id=patient_id, kind=kind, therapist=therapist, note=note, started_at=started_at or now(),
             ended_at=ended_at, prescription_id=prescription_id)).inserted_primary_key[0]

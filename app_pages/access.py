@@ -1,0 +1,142 @@
+"""Who may see what: the one access check every page uses, the sign-in (with its limits) and the audit trail.
+
+- A therapist's page (the live visit, Patients, filing a clip, every download of a patient's data) needs a
+  therapist's sign-in, wherever the server listens (behind a reverse proxy it listens on 127.0.0.1 too).
+- A therapist sees and files only for the patients in their care (``care_team`` in the record); an
+  administrator (``MOVEMENT_CHECK_ADMINS``) sees every patient and assigns them.
+- A patient's pages need the patient's own link (visit code, home-exercise link): those pages check it.
+- Failed sign-ins cost growing waits, then a lock (:mod:`movement_check.sign_in_limits`).
+- Each of these acts is written once to the record's audit log (:mod:`movement_check.audit`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from movement_check.accounts import sign_in
+from movement_check.config import HOW_TO_ADD_A_THERAPIST
+from movement_check.record import Record, RecordError
+from movement_check.sign_in_limits import SignInLimits, in_words
+
+from app_pages.state import config_or_stop, record_or_stop
+
+
+@dataclass(frozen=True)
+class Staff:
+    """A signed-in therapist."""
+
+    name: str
+    admin: bool = False
+
+    @property
+    def who(self) -> str:
+        return f"therapist {self.name}"
+
+
+@st.cache_resource
+def sign_in_limits() -> SignInLimits:
+    """One count of failed sign-ins for the whole server (every browser session shares it)."""
+    return SignInLimits()
+
+
+def client_address() -> str | None:
+    """The browser's address as this server saw it (behind a reverse proxy: the proxy's); Streamlit gives
+    none for a browser on this computer."""
+    try:
+        address = st.context.ip_address
+    except Exception:                          # noqa: BLE001 - no browser: no address
+        return None
+    if address is None:
+        return "this computer"
+    return address if isinstance(address, str) else None       # AppTest gives a stand-in object
+
+
+def audit(action: str, *, who: str, ok: bool = True, patient_id: str | None = None,
+          session_id: int | None = None, detail: str | None = None, record: Record | None = None) -> None:
+    """Write one audit entry; a record that cannot take it is shown as a warning (the act itself stands)."""
+    try:
+        (record or record_or_stop()).audit(action, who=who, ok=ok, patient_id=patient_id, session_id=session_id,
+                                           detail=detail, client=client_address())
+    except RecordError as exc:
+        st.warning(f"The audit log could not be written: {exc}")
+
+
+def signed_in() -> Staff | None:
+    """The therapist signed in in this browser session, or None (a name no longer configured is signed out)."""
+    config = config_or_stop()
+    name = st.session_state.get("therapist")
+    if name and name in config.therapists:
+        return Staff(name, admin=name in config.admins)
+    return None
+
+
+def therapist_or_sign_in() -> Staff:
+    """The signed-in therapist; otherwise the sign-in form, and the page stops there."""
+    staff = signed_in()
+    if staff is not None:
+        sign_out_button(staff)
+        return staff
+    sign_in_form()
+    st.stop()
+
+
+def sign_in_form(*, title: str = "Therapist sign-in", required: bool = True) -> None:
+    """The sign-in form; a success reruns the page signed in. Each attempt is audited; repeated failures
+    cost growing waits, shown with the time left. With no therapist configured, how to add one (an error
+    where the page needs it, a note where it does not)."""
+    config = config_or_stop()
+    if not config.therapists:
+        (st.error if required else st.caption)(HOW_TO_ADD_A_THERAPIST)
+        return
+    with st.form("sign-in"):
+        st.subheader(title)
+        user = st.text_input("Name", key="user")
+        password = st.text_input("Password", type="password", key="password")
+        sent = st.form_submit_button("Sign in")
+    if not sent:
+        return
+    name, client, limits = user.strip()[:64], client_address(), sign_in_limits()
+    who = f"therapist {name}" if name in config.therapists else "someone"
+    wait = limits.wait_s(name, client)
+    if wait > 0:
+        audit("sign-in", who=who, ok=False, detail=f"refused unchecked: locked for {in_words(wait)} more"
+              + ("" if who != "someone" else f"; name tried {name!r}"))
+        st.error(f"Too many failed sign-ins: try again in {in_words(wait)}.")
+        return
+    if sign_in(config.therapists, name, password):
+        limits.succeeded(name, client)
+        st.session_state["therapist"] = name
+        audit("sign-in", who=who)
+        st.rerun()
+    wait = limits.failed(name, client)
+    audit("sign-in", who=who, ok=False, detail="wrong name or password"
+          + ("" if who != "someone" else f"; name tried {name!r}"))
+    st.error("That name and password do not match a therapist account."
+             + (f" Too many failed sign-ins: try again in {in_words(wait)}." if wait > 0 else ""))
+
+
+def sign_out_button(staff: Staff) -> None:
+    with st.sidebar:
+        st.write(f"Signed in as **{staff.name}**" + (" (administrator)" if staff.admin else ""))
+        if st.button("Sign out", key="sign-out"):
+            audit("sign-out", who=staff.who)
+            st.session_state.pop("therapist", None)
+            st.rerun()
+
+
+def visible_patients(record: Record, staff: Staff) -> list[tuple[str, str | None]]:
+    """The patients this therapist may see: those in their care; an administrator, every one."""
+    return record.patients() if staff.admin else record.patients(therapist=staff.name)
+
+
+def may_see(record: Record, staff: Staff, patient_id: str) -> bool:
+    return staff.admin or record.in_care_of(patient_id, staff.name)
+
+
+def opened(staff: Staff, patient_id: str, *, record: Record | None = None) -> None:
+    """Audit 'patient opened' once each time a therapist turns to a patient (not on every rerun)."""
+    if st.session_state.get("opened-patient") != patient_id:
+        st.session_state["opened-patient"] = patient_id
+        audit("patient opened", who=staff.who, patient_id=patient_id, record=record)

@@ -1,0 +1,211 @@
+"""Who may see what, page by page, under Streamlit's AppTest: a stranger, a patient with a link, therapist A,
+therapist B, an administrator. None but the right person sees or changes a patient's data, and each act is
+written once to the audit log. (The real-browser checks are in tests/test_live_browser.py.)"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from movement_check.accounts import hash_password
+from movement_check.home import HomeExercise
+from movement_check.sign_in_limits import FREE_FAILURES
+
+from .clips import REPO
+from .conftest import PASSWORD
+
+AppTest = pytest.importorskip("streamlit.testing.v1").AppTest
+LUNGE = REPO / "sample_videos" / "lab_lunge_portrait_60fps.mp4"
+
+
+@pytest.fixture
+def clinic(live_env, monkeypatch):
+    """jdoe and asmith (therapists) and boss (administrator); patient P-A in jdoe's care with a visit, a
+    prescription and a home link; P-B in asmith's care. Returns (record, P-A's home-link token)."""
+    from app_pages import access, state
+
+    hashed = hash_password(PASSWORD, iterations=1000)
+    monkeypatch.setenv("MOVEMENT_CHECK_THERAPISTS", json.dumps({"jdoe": hashed, "asmith": hashed, "boss": hashed}))
+    monkeypatch.setenv("MOVEMENT_CHECK_ADMINS", "boss")
+    state.live_config.clear()
+    access.sign_in_limits.clear()
+    record = state.clinic_record()
+    record.add_patient("P-A", initials="AA", therapist="jdoe")
+    record.start_session("P-A", "visit", therapist="jdoe")
+    record.prescribe("P-A", HomeExercise("walk", minutes=0.25), therapist="jdoe")
+    token = record.make_home_link("P-A", therapist="jdoe")
+    record.add_patient("P-B", initials="BB", therapist="asmith")
+    yield record, token
+    access.sign_in_limits.clear()
+
+
+def _page(page: str, **query):
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.run()
+    return at.switch_page(f"app_pages/{page}.py").run()
+
+
+def _sign_in(at, name: str, password: str = PASSWORD):
+    at.text_input(key="user").input(name)
+    at.text_input(key="password").input(password)
+    return next(b for b in at.button if b.label == "Sign in").click().run()
+
+
+def _text(at) -> str:
+    """Everything the page shows as text (markdown, captions, alerts, tables, select options, code)."""
+    parts = [e.value for kind in ("markdown", "caption", "info", "success", "warning", "error", "title",
+                                  "header", "subheader", "code") for e in at.get(kind)]
+    parts += [str(o) for box in at.selectbox for o in box.options]
+    parts += [str(d.value) for d in at.dataframe]
+    return "\n".join(map(str, parts))
+
+
+def _entries(record, action: str, **match) -> list:
+    return [e for e in record.audit_entries() if e.action == action
+            and all(getattr(e, k) == v for k, v in match.items())]
+
+
+@pytest.mark.parametrize("page, query", [
+    ("patients", {}), ("therapist", {}),
+    ("exercises", {}), ("exercises", {"link": "wrong"}), ("exercises", {"link": "SHORTENED"}),
+    ("patient", {}), ("patient", {"code": "wrong"}),
+])
+def test_a_stranger_sees_no_patient_on_any_page(clinic, page, query):
+    record, token = clinic
+    if query.get("link") == "SHORTENED":
+        query = {"link": token[:-3]}
+    at = _page(page, **query)
+    assert not at.exception
+    shown = _text(at)
+    for secret in ("P-A", "P-B", "AA", "BB", token):
+        assert secret not in shown, (page, query, secret)
+    if page in ("patients", "therapist"):
+        assert at.text_input(key="password") is not None and "Therapist sign-in" in shown
+    else:
+        assert at.error, "a patient's page without its link says why"
+
+
+def test_replaced_and_expired_home_links_show_nothing_and_are_audited_as_refused(clinic):
+    record, token = clinic
+    newer = record.make_home_link("P-A", therapist="jdoe")
+    at = _page("exercises", link=token)
+    assert "replaced" in at.error[0].value and "P-A" not in _text(at)
+    from datetime import datetime, timedelta, timezone
+
+    from sqlalchemy import update
+
+    from movement_check.record import schema
+    with record.engine.begin() as conn:
+        conn.execute(update(schema.home_links).values(
+            expires_at=(datetime.now(timezone.utc) - timedelta(days=1)).isoformat(timespec="seconds")))
+    at = _page("exercises", link=newer)
+    assert "expired" in at.error[0].value and "P-A" not in _text(at)
+    refused = _entries(record, "home link used", ok=False)
+    assert len(refused) == 2 and all(e.patient_id is None for e in refused)
+
+
+def test_the_clip_page_without_a_sign_in_is_a_labelled_demo_that_files_nothing(clinic):
+    record, _ = clinic
+    at = _page("upload")
+    assert not at.exception
+    assert "**Demo**" in at.info[0].value
+    keys = {w.key for w in at.text_input}
+    assert "upload-patient" not in keys and "user" in keys                # no patient ID; the sign-in is there
+    assert "keep-video" not in {c.key for c in at.checkbox}                # nothing to keep a clip with
+    assert "P-A" not in _text(at)
+
+
+def test_a_therapist_sees_and_files_only_for_patients_in_their_care(clinic):
+    record, _ = clinic
+    at = _sign_in(_page("patients"), "asmith")
+    assert not at.exception
+    assert list(at.selectbox(key="patient").options) == ["P-B (BB)"]
+    assert "P-A" not in _text(at)
+    # filing a clip for jdoe's patient is refused before any analysis
+    clip = _sign_in(_page("upload"), "asmith")
+    clip.file_uploader[0].upload(LUNGE.name, LUNGE.read_bytes(), "video/mp4")
+    clip.text_input(key="upload-patient").input("P-A")
+    clip = next(b for b in clip.button if b.label == "Analyse").click().run()
+    assert len(clip.error) == 1 and "not in your care" in clip.error[0].value
+    assert "Results" not in _text(clip)
+    # and so is a live visit for that patient
+    visit = _sign_in(_page("therapist"), "asmith")
+    visit.text_input(key="patient-id").input("P-A")
+    visit = visit.button(key="new-visit").click().run()
+    assert "not in your care" in visit.error[0].value
+    assert [s.therapist for s in record.sessions("P-A")] == ["jdoe"]
+    assert not _entries(record, "result filed")
+
+
+def test_an_administrator_sees_every_patient_and_assigns_one_to_a_therapist(clinic):
+    record, _ = clinic
+    admin = _sign_in(_page("patients"), "boss")
+    assert list(admin.selectbox(key="patient").options) == ["P-A (AA)", "P-B (BB)"]
+    admin.selectbox(key="patient").select("P-A").run()
+    # the administrator assigns, but sees the clinical record only of patients in their own care
+    assert "Trends" not in _text(admin) and not admin.get("download_button") and not _entries(record, "patient opened")
+    assert "add yourself" in admin.info[0].value
+    admin.multiselect(key="team-P-A").select("asmith").run()
+    admin = admin.button(key="save-team-P-A").click().run()
+    assert not admin.exception
+    assert record.care_team("P-A") == ["asmith", "jdoe"]
+    (change,) = _entries(record, "care team changed")
+    assert change.who == "therapist boss" and change.patient_id == "P-A" and change.detail == "added asmith"
+    at = _sign_in(_page("patients"), "asmith")
+    assert list(at.selectbox(key="patient").options) == ["P-A (AA)", "P-B (BB)"]
+    # a therapist who is not an administrator has no care-team control and no audit log
+    assert not [m for m in at.multiselect if (m.key or "").startswith("team-")]
+    assert "Audit log" not in [e.label for e in at.expander]
+    admin.run()
+    (log,) = [d.value for d in admin.dataframe if "action" in d.value.columns]
+    assert {"care team changed", "sign-in"} <= set(log["action"])
+
+
+def test_repeated_wrong_passwords_cost_a_growing_wait_shown_to_the_user(clinic):
+    record, _ = clinic
+    at = _page("therapist")
+    for attempt in range(FREE_FAILURES):
+        at = _sign_in(at, "jdoe", "wrong password")
+        assert "do not match" in at.error[0].value
+    assert "try again in 2 s" in at.error[0].value                        # the third failure starts the waits
+    at = _sign_in(at, "jdoe")                                             # the right password, too soon
+    assert "Too many failed sign-ins: try again in" in at.error[0].value
+    assert at.text_input(key="password") is not None and not at.get("code")    # still signed out
+    entries = _entries(record, "sign-in")
+    assert [e.ok for e in entries] == [False] * (FREE_FAILURES + 1)
+    assert "refused unchecked" in entries[0].detail
+    # a name that is no account is logged as "someone", with the name tried
+    _sign_in(_page("therapist"), "nobody", "x")
+    assert _entries(record, "sign-in")[0].who == "someone"
+
+
+def test_each_act_on_a_patients_record_is_audited_exactly_once(clinic):
+    record, _ = clinic
+    at = _sign_in(_page("patients"), "jdoe")
+    (signed,) = _entries(record, "sign-in", ok=True)
+    assert signed.who == "therapist jdoe"
+    at.run()
+    at.run()                                                              # reruns do not log the opening again
+    (opened,) = _entries(record, "patient opened")
+    assert opened.patient_id == "P-A" and opened.who == "therapist jdoe"
+    at = at.button(key="make-home-link").click().run()
+    assert len(_entries(record, "home link made")) == 1
+    session_id = record.sessions("P-A")[0].id
+    at = at.button(key=f"report-{session_id}").click().run()
+    assert not _entries(record, "report downloaded")                      # made, not yet downloaded
+    at = at.get("download_button")[0].click().run()
+    (report,) = _entries(record, "report downloaded")
+    assert report.session_id == session_id and report.detail == "PDF"
+    at = at.button(key="sign-out").click().run()
+    assert len(_entries(record, "sign-out")) == 1
+    # a live visit: started and ended, once each
+    visit = _sign_in(_page("therapist"), "jdoe")
+    visit.text_input(key="patient-id").input("P-A")
+    visit = visit.button(key="new-visit").click().run()
+    (started,) = _entries(record, "visit started")
+    assert started.patient_id == "P-A" and started.session_id is not None
+    visit = visit.button(key="end").click().run()
+    assert len(_entries(record, "visit ended")) == 1

@@ -1,0 +1,60 @@
+"""Sign-in throttling: growing waits then a lock, per account and per client address."""
+
+import pytest
+
+from movement_check.sign_in_limits import (FIRST_WAIT_S, FORGET_S, FREE_FAILURES, LOCK_AFTER, LOCK_S, SignInLimits,
+                                           in_words, wait_after)
+
+
+class Clock:
+    def __init__(self):
+        self.t = 1000.0
+
+    def __call__(self):
+        return self.t
+
+
+def test_the_wait_grows_by_doubling_after_the_free_failures_then_locks():
+    waits = [wait_after(n) for n in range(LOCK_AFTER + 2)]
+    assert waits[:FREE_FAILURES] == [0.0] * FREE_FAILURES
+    assert waits[FREE_FAILURES] == FIRST_WAIT_S
+    growing = waits[FREE_FAILURES:LOCK_AFTER]
+    assert all(b == 2 * a for a, b in zip(growing, growing[1:]))
+    assert waits[LOCK_AFTER] == waits[LOCK_AFTER + 1] == LOCK_S
+
+
+def test_an_account_is_slowed_from_any_address_and_an_address_for_any_account():
+    clock = Clock()
+    limits = SignInLimits(clock=clock)
+    for i in range(FREE_FAILURES):
+        assert limits.wait_s("jdoe", f"10.0.0.{i}") == 0
+        limits.failed("jdoe", f"10.0.0.{i}")              # one account, three addresses
+    assert limits.wait_s("jdoe", "10.9.9.9") == pytest.approx(FIRST_WAIT_S)
+    assert limits.wait_s("asmith", "10.9.9.9") == 0          # other accounts from elsewhere are not slowed
+    clock.t += FIRST_WAIT_S
+    assert limits.wait_s("jdoe", "10.9.9.9") == 0            # the wait has passed
+    for name in ("a", "b", "c"):                              # many names from one address
+        limits.failed(name, "10.6.6.6")
+    assert limits.wait_s("nobody-yet", "10.6.6.6") == pytest.approx(FIRST_WAIT_S)
+    assert limits.wait_s("nobody-yet", "10.7.7.7") == 0
+    assert limits.wait_s(" JDOE ", None) == 0 and limits.wait_s("JDoe", "x") == limits.wait_s("jdoe", "x")
+
+
+def test_repeated_failures_lock_then_a_success_or_an_hour_clears_them():
+    clock = Clock()
+    limits = SignInLimits(clock=clock)
+    for _ in range(LOCK_AFTER):
+        wait = limits.failed("jdoe", "10.0.0.1")
+    assert wait == pytest.approx(LOCK_S) and in_words(wait) == "15 min"
+    clock.t += LOCK_S - 1
+    assert limits.wait_s("jdoe", "10.0.0.2") == pytest.approx(1)
+    assert in_words(0.2) == "1 s" and in_words(12.01) == "13 s"
+    limits.succeeded("jdoe", "10.0.0.1")
+    assert limits.wait_s("jdoe", "10.0.0.1") == 0
+    for _ in range(FREE_FAILURES + 1):
+        limits.failed("asmith", None)
+    assert limits.wait_s("asmith", None) > 0
+    clock.t += FORGET_S + 1
+    assert limits.wait_s("asmith", None) == 0
+    limits.failed("asmith", None)                              # counting starts again from one
+    assert limits.wait_s("asmith", None) == 0
