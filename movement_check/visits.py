@@ -169,9 +169,13 @@ class Visit:
         """One step's result filed in the visit's session, and the filing in the audit log."""
         session_id = self.session_id
         test_id = record.add_test(session_id, result, trajectory=trajectory, step=step)
-        record.audit("result filed", who=f"therapist {self.therapist}", patient_id=self.patient_id,
-                     session_id=session_id, detail=f"{result.get('test')} ({step}) in visit {self.number}, "
-                                                   f"test {test_id}")
+        try:
+            record.audit("result filed", who=f"therapist {self.therapist}", patient_id=self.patient_id,
+                         session_id=session_id, detail=f"{result.get('test')} ({step}) in visit {self.number}, "
+                                                       f"test {test_id}")
+        except RecordError as exc:
+            with self.lock:
+                self.record_errors.append(f"Filed, but the audit log could not be written: {exc}")
 
     def _save(self, write: Callable[[Record], object]) -> None:
         """Write to the clinic record when the visit is kept there; a failure is kept to be shown (the

@@ -37,6 +37,12 @@ def test_a_visit_for_a_patient_keeps_its_check_in_and_each_steps_result(tmp_path
     assert test.step == "walk-side" and test.test == "gait" and test.has_trajectory
     assert test.metric("cadence")["value"] == pytest.approx(110.0, rel=0.01)
     assert test.result == visit.outcomes[0].result
+    (filed,) = [e for e in record.audit_entries() if e.action == "result filed"]      # one audit entry
+    assert filed.who == "therapist jdoe" and filed.patient_id == "P-0042" and filed.session_id == session.id
+    # the patient is in jdoe's care, and another therapist cannot open a visit for them
+    assert record.care_team("P-0042") == ["jdoe"]
+    with pytest.raises(RecordError, match="not in your care"):
+        _book(record).create("asmith", patient_id="P-0042")
 
 
 def test_a_red_flag_in_the_check_in_stops_the_tests_and_drops_a_recording_step(tmp_path):
