@@ -254,11 +254,17 @@ def test_patient_streams_therapist_watches_runs_a_gait_step_and_a_stranger_sees_
             except AssertionError:
                 raise AssertionError("no gait events shown: " + therapist.locator("main").inner_text()[-3000:])
             shown = therapist.locator("main").inner_text()
-            strikes = re.search(r"heel strike left (\d+), right (\d+)", shown)
+            # 15 s of the followed walker (a 4.5 s loop, walking all through): 12 or more heel strikes per side
+            # offline at 640x480 and at 480x360; 3 a side leaves room for frames the browser drops. Under a heavy
+            # load Chrome lowers the camera's resolution and frame rate, and the pose model's left/right labels
+            # may then agree with the alternation of steps too rarely to name sides: the result then withholds
+            # them and says so (seen once, CI-like run with other tests beside it: 13 strikes, "7 of 13")
+            strikes = re.search(r"heel strike (?:left (\d+), right (\d+)|both (\d+))", shown)
             assert strikes, shown[-3000:]
-            # 15 s of the followed walker (a 4.5 s loop, walking all through): 11 or more heel strikes per side
-            # offline at 640x480 and at 480x360; 3 leaves room for frames the browser drops
-            assert int(strikes.group(1)) >= 3 and int(strikes.group(2)) >= 3, shown[-3000:]
+            if strikes.group(3) is None:
+                assert int(strikes.group(1)) >= 3 and int(strikes.group(2)) >= 3, shown[-3000:]
+            else:
+                assert int(strikes.group(3)) >= 6 and "left and right are not told apart" in shown, shown[-3000:]
             expect(therapist.get_by_text("cadence").first).to_be_attached(timeout=30_000)      # the metrics table
 
             # a stranger: a wrong code, the real link (already taken), the therapist's page unsigned
