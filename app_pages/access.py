@@ -137,6 +137,6 @@ def may_see(record: Record, staff: Staff, patient_id: str) -> bool:
 
 def opened(staff: Staff, patient_id: str, *, record: Record | None = None) -> None:
     """Audit 'patient opened' once each time a therapist turns to a patient (not on every rerun)."""
-    if st.session_state.get("opened-patient") != patient_id:
-        st.session_state["opened-patient"] = patient_id
+    if st.session_state.get("opened-patient") != (staff.name, patient_id):
+        st.session_state["opened-patient"] = (staff.name, patient_id)
         audit("patient opened", who=staff.who, patient_id=patient_id, record=record)
