@@ -20,7 +20,7 @@ from movement_check.live import LiveStream
 from movement_check.protocol import step
 from movement_check.visits import Refused, Visit
 
-from app_pages.camera import CAMERA, MIRRORED
+from app_pages.camera import CAMERA, MIRRORED, media_on_configured_addresses
 from app_pages.checkin_form import checkin_form, red_flag_notice
 from app_pages.state import config_or_stop, visit_book
 
@@ -90,6 +90,7 @@ def main() -> None:
         red_flag_notice(visit.checkin)
         st.stop()
     instruction(visit)
+    media_on_configured_addresses(config)
     webrtc_streamer(
         key="patient", mode=WebRtcMode.SENDRECV, rtc_configuration=config.rtc_configuration,
         media_stream_constraints=CAMERA, queued_video_frames_callback=frame_callback(visit.stream),

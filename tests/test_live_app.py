@@ -99,6 +99,8 @@ def test_the_patient_streams_with_no_outside_ice_server_and_a_stranger_sees_noth
     assert not patient.exception and not patient.error
     (kwargs,) = live_env
     assert kwargs["rtc_configuration"] == {"iceServers": []}
+    import aioice.ice
+    assert aioice.ice.get_host_addresses(True, True) == ["127.0.0.1"]   # the media on loopback only (the default)
     assert kwargs["mode"].name == "SENDRECV"
     assert kwargs["media_stream_constraints"]["audio"] is False
     token = patient.query_params["t"]
@@ -121,6 +123,20 @@ def test_the_patient_streams_with_no_outside_ice_server_and_a_stranger_sees_noth
     # the patient reloading with their token gets back in
     again = _page("patient", code=code, t=token)
     assert not again.error and len(live_env) == 2
+
+
+def test_a_media_address_this_computer_lacks_stops_the_camera_with_the_reason(live_env, monkeypatch):
+    from app_pages import state
+
+    monkeypatch.setenv("MOVEMENT_CHECK_MEDIA_ADDRESSES", "127.0.0.1, 203.0.113.99")
+    state.live_config.clear()
+    therapist = _signed_in()
+    therapist.button(key="new-visit").click().run()
+    patient = _checked_in(_page("patient", code=_link(therapist).split("code=")[1]))
+    assert not patient.exception
+    shown = " ".join(e.value for e in patient.error)
+    assert "203.0.113.99" in shown and "MOVEMENT_CHECK_MEDIA_ADDRESSES" in shown
+    assert not live_env                                         # no camera
 
 
 @pytest.mark.slow
