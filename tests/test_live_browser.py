@@ -6,7 +6,8 @@ shipped side-view walk (``sample_videos/``, followed by a panning crop); the the
 (reads) the link, runs a gait step, and must see live figures change and then
 a gait result with heel strikes on both sides; the server's UDP sockets (the
 video) must all be on loopback (the default media addresses). A stranger's browser, without
-the code or a sign-in, must see nothing of the visit. On the home-exercise
+the code or a sign-in, or with the patient's whole address while the patient's
+page is open, must see nothing of the visit. On the home-exercise
 page, a patient's webcam recording must reach the check and be filed.
 
 Needs /usr/bin/chromium (apt: chromium) and the playwright package; never
@@ -267,12 +268,17 @@ def test_patient_streams_therapist_watches_runs_a_gait_step_and_a_stranger_sees_
             assert int(strikes.group(1)) >= 3 and int(strikes.group(2)) >= 3, shown[-3000:]
             expect(therapist.get_by_text("cadence").first).to_be_attached(timeout=30_000)      # the metrics table
 
-            # a stranger: a wrong code, the real link (already taken), the therapist's page unsigned
+            # a stranger: a wrong code, the real link (already taken), the patient's whole address with its token
+            # (open in the patient's browser: one browser at a time), the therapist's page unsigned
             stranger = browser.new_context().new_page()
             stranger.goto(f"{base}/patient?code=not-the-code")
             expect(stranger.get_by_text("This link is not valid")).to_be_visible(timeout=30_000)
             stranger.goto(link)
             expect(stranger.get_by_text("Someone has already joined this visit")).to_be_visible(timeout=30_000)
+            assert stranger.locator("iframe[title*='webrtc']").count() == 0
+            assert "t=" in patient.url
+            stranger.goto(patient.url)
+            expect(stranger.get_by_text("already open in another window")).to_be_visible(timeout=30_000)
             assert stranger.locator("iframe[title*='webrtc']").count() == 0
             stranger.goto(f"{base}/therapist")
             expect(stranger.get_by_role("button", name="Sign in")).to_be_visible(timeout=30_000)
