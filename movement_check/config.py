@@ -1,4 +1,5 @@
-"""The live session's settings: who may sign in, ICE servers, the pose model, where data is kept.
+"""The live session's settings: who may sign in, ICE servers, the addresses the live video may use, the pose
+model, where data is kept.
 
 Read from a TOML file (``MOVEMENT_CHECK_CONFIG``, else ``movement-check.toml``
 in the working folder, else nothing) and from environment variables, which win:

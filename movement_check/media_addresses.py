@@ -20,7 +20,12 @@ connection is made. Remote candidates given as mDNS names (``....local``) are
 not looked up while it is in force: aioice would open a UDP socket on every
 address (port 5353) and ask the whole network. Browsers that have been given
 the camera, as the patient's page has before it connects, offer plain
-addresses instead.
+addresses instead (and a browser's checks reaching a configured address let
+aioice learn the browser's address anyway).
+
+A TURN relay in the ICE servers is reached from whichever address the
+computer routes to it: that socket talks to the relay only, and is the
+clinic's own choice.
 """
 
 from __future__ import annotations
