@@ -11,7 +11,8 @@ Only the therapist who created a visit finds it (:meth:`VisitBook.of`).
 
 One browser at a time holds a visit. The token sits in the page's address, so
 whoever has the whole address (copied, synced to another device, seen over a
-shoulder) has it too: the token alone is not enough. The page names its
+shoulder) has it too: the token alone cannot tell the patient's browser from
+another. The page names its
 browser tab (the *holder*: Streamlit's session id, new on every page load) in
 :meth:`VisitBook.join`, and says every second that it is still there
 (:meth:`VisitBook.heartbeat`). Another holder with the right token is refused
@@ -92,6 +93,9 @@ class JoinKind(str, Enum):
 
 
 class Joined(NamedTuple):
+    """A browser tab let into a visit (:meth:`VisitBook.join`); ``kind`` and ``previous`` are what an audit
+    trail records ("visit joined", "visit taken over from another window")."""
+
     visit: "Visit"
     token: str                 # the patient token, for the page's address
     kind: JoinKind
