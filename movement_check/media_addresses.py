@@ -97,6 +97,10 @@ def keep_media_on(addresses: Sequence[str]) -> tuple[str, ...]:
     """
     import aioice.ice
 
+    hooks = ("get_host_addresses", "get_or_create_mdns_protocol")
+    if not all(callable(getattr(aioice.ice, name, None)) for name in hooks):     # a newer aioice: say so, never leak
+        raise RuntimeError(f"this aioice has no {' / '.join(hooks)}: the live video cannot be kept on "
+                           "the configured addresses (aioice 0.13 has them)")
     chosen = addresses_to_use(addresses, machine_addresses())
 
     def get_host_addresses(use_ipv4: bool, use_ipv6: bool) -> list[str]:
