@@ -20,7 +20,7 @@ from movement_check.config import HOW_TO_ADD_A_THERAPIST
 from movement_check.record import Record, RecordError
 from movement_check.sign_in_limits import SignInLimits, in_words
 
-from app_pages.state import config_or_stop, record_or_stop
+from app_pages.state import clinic_record, config_or_stop
 
 
 @dataclass(frozen=True)
@@ -55,11 +55,12 @@ def client_address() -> str | None:
 
 def audit(action: str, *, who: str, ok: bool = True, patient_id: str | None = None,
           session_id: int | None = None, detail: str | None = None, record: Record | None = None) -> None:
-    """Write one audit entry; a record that cannot take it is shown as a warning (the act itself stands)."""
+    """Write one audit entry; a record that cannot take it is shown as a warning (the act itself stands, and
+    a page that needs no record, such as the patient's, goes on)."""
     try:
-        (record or record_or_stop()).audit(action, who=who, ok=ok, patient_id=patient_id, session_id=session_id,
-                                           detail=detail, client=client_address())
-    except RecordError as exc:
+        (record or clinic_record()).audit(action, who=who, ok=ok, patient_id=patient_id, session_id=session_id,
+                                          detail=detail, client=client_address())
+    except (RecordError, RuntimeError) as exc:
         st.warning(f"The audit log could not be written: {exc}")
 
 

@@ -1,7 +1,24 @@
 """The patient's webcam as both patient pages ask for it (streamlit-webrtc): what to ask the browser for,
-and the patient's own view shown mirrored, like a mirror."""
+the patient's own view shown mirrored, like a mirror, and the addresses the video may use."""
+
+import streamlit as st
+
+from movement_check.config import LiveConfig
+from movement_check.errors import InputError
+from movement_check.media_addresses import keep_media_on
 
 CAMERA = {"video": {"width": {"ideal": 640}, "height": {"ideal": 480}, "frameRate": {"ideal": 30}},
           "audio": False}
 MIRRORED = {"style": {"width": "100%", "transform": "scaleX(-1)"}, "autoPlay": True, "controls": False,
             "muted": True}
+
+
+def media_on_configured_addresses(config: LiveConfig) -> None:
+    """Before the camera's connection is made: WebRTC media may use only the configured addresses
+    (:mod:`movement_check.media_addresses`). An address this computer lacks stops the page with the reason.
+    Cheap (it lists the network interfaces), so it runs on every page run and sees an address that went away."""
+    try:
+        keep_media_on(config.media_addresses)
+    except InputError as exc:
+        st.error(str(exc))
+        st.stop()

@@ -32,7 +32,7 @@ from movement_check.step_results import analyse_recording
 from movement_check.video import VIDEO_SUFFIXES, temporary_clip
 
 from app_pages.access import audit
-from app_pages.camera import CAMERA, MIRRORED
+from app_pages.camera import CAMERA, MIRRORED, media_on_configured_addresses
 from app_pages.state import config_or_stop, record_or_stop
 
 
@@ -105,7 +105,9 @@ def check_upload(rx: PrescriptionRecord) -> dict | None:
 
 def check_recording(rx: PrescriptionRecord) -> dict | None:
     recorder: Recorder = st.session_state.setdefault("home-recorder", Recorder())
-    webrtc_streamer(key="home-camera", mode=WebRtcMode.SENDRECV, rtc_configuration=config_or_stop().rtc_configuration,
+    config = config_or_stop()
+    media_on_configured_addresses(config)
+    webrtc_streamer(key="home-camera", mode=WebRtcMode.SENDRECV, rtc_configuration=config.rtc_configuration,
                     media_stream_constraints=CAMERA, queued_video_frames_callback=recorder.callback(),
                     async_processing=True, video_html_attrs=MIRRORED)
     if recorder.recording is None:

@@ -1,7 +1,10 @@
 """The patient's page: opened from the therapist's link; the camera, the current instruction, live cues.
 
 The page needs the link's code; the first browser to open it holds the visit
-(its patient token is put in the address so a reload keeps the place).
+(its patient token is put in the address so a reload keeps the place). One
+browser tab at a time: another with the whole address is told the visit is
+open elsewhere and tries again every few seconds; the tab that loses the visit
+(:mod:`movement_check.visits`) stops taking frames at once and shows why.
 Frames go to the visit's live stream (:class:`movement_check.live.LiveStream`)
 from streamlit-webrtc's worker thread; nothing is stored from them unless
 the therapist is recording a step, and then only until it is analysed.
@@ -10,6 +13,7 @@ the therapist is recording a step, and then only until it is analysed.
 from __future__ import annotations
 
 import time
+from typing import Callable
 
 import av
 import cv2
@@ -18,20 +22,27 @@ from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
 from movement_check.live import LiveStream
 from movement_check.protocol import step
-from movement_check.visits import Refused, Visit
+from movement_check.visits import Joined, JoinKind, Refused, Visit
 
-from app_pages.camera import CAMERA, MIRRORED
+from app_pages.access import audit
+from app_pages.browser_tab import tab_closed, this_tab
+from app_pages.camera import CAMERA, MIRRORED, media_on_configured_addresses
 from app_pages.checkin_form import checkin_form, red_flag_notice
 from app_pages.state import config_or_stop, visit_book
 
 CUES_EVERY_S = 0.5
+HEARTBEAT_EVERY_S = 1.0      # this tab says it is still there (the visit waits HOLD_S for it, 10 beats)
+RETRY_EVERY_S = 2.0          # a page refused because the visit is open elsewhere tries again this often
 
 
-def frame_callback(stream: LiveStream):
+def frame_callback(stream: LiveStream, still_held: Callable[[], bool]):
     """streamlit-webrtc's queued-frames callback for ``stream``: every frame received since the last call
-    is handed over (for a recording step), the newest comes back with the skeleton drawn."""
+    is handed over (for a recording step), the newest comes back with the skeleton drawn. Once
+    ``still_held()`` is False (another tab took the visit over) frames are dropped and none come back."""
 
     async def callback(frames: list[av.VideoFrame]) -> list[av.VideoFrame]:
+        if not still_held():
+            return []
         # only a recording step needs every frame's pixels; otherwise just the newest is decoded
         keep = frames if stream.recording else frames[-1:]
         items = [(f.time if f.time is not None else time.monotonic(), f.to_ndarray(format="bgr24")) for f in keep]
@@ -44,16 +55,55 @@ def frame_callback(stream: LiveStream):
     return callback
 
 
+PATIENT = "patient (visit link)"
+
+
+def join_visit(code: str, token: str | None) -> Joined:
+    """This tab joins the visit (:meth:`movement_check.visits.VisitBook.join`); ``kind`` says whether it
+    was the first join, this tab again, or a takeover from another tab. Raises ``Refused``."""
+    return visit_book().join(code, token, holder=this_tab(), holder_gone=tab_closed)
+
+
 def join() -> Visit:
     params = st.query_params
+    code, token = params.get("code", ""), params.get("t")
     try:
-        visit, token = visit_book().join(params.get("code", ""), params.get("t"))
+        joined = join_visit(code, token)
     except Refused as exc:
+        if st.session_state.get("visit-refused") != exc.reason:      # once per tab and reason, not per retry
+            st.session_state["visit-refused"] = exc.reason
+            audit("visit refused", who="someone", ok=False, detail=exc.reason)
         st.error(str(exc))
+        if exc.reason == "busy":
+            try_again(code, token)
         st.stop()
-    if params.get("t") != token:
-        st.query_params["t"] = token
-    return visit
+    if joined.kind is not JoinKind.SAME:
+        visit = joined.visit
+        audit("visit joined", who=PATIENT, patient_id=visit.patient_id, session_id=visit.session_id,
+              detail=f"visit {visit.number}" + (", taken over from another window"
+                                                if joined.kind is JoinKind.TAKEOVER else ""))
+    if token != joined.token:
+        st.query_params["t"] = joined.token
+    return joined.visit
+
+
+@st.fragment(run_every=RETRY_EVERY_S)
+def try_again(code: str, token: str | None) -> None:
+    """The visit is open in another tab: join as soon as that tab has closed or gone quiet, then show the visit."""
+    try:
+        join_visit(code, token)
+    except Refused as exc:
+        if exc.reason == "busy":
+            return
+    st.rerun()                       # joined, or refused for good (the page then says why)
+
+
+@st.fragment(run_every=HEARTBEAT_EVERY_S)
+def still_here(visit: Visit, tab: str) -> None:
+    """This tab's sign of life, from the check-in on (:meth:`movement_check.visits.VisitBook.heartbeat`).
+    Once another tab has taken the visit over, the whole page runs again: it says so and shows no camera."""
+    if not visit.ended and not visit_book().heartbeat(visit, tab):
+        st.rerun()
 
 
 @st.fragment(run_every=CUES_EVERY_S)
@@ -81,6 +131,8 @@ def main() -> None:
     st.title("Your movement check")
     config = config_or_stop()
     visit = join()
+    tab = this_tab()
+    still_here(visit, tab)
     if visit.checkin is None:
         answers = checkin_form("checkin")
         if answers is None:
@@ -90,9 +142,11 @@ def main() -> None:
         red_flag_notice(visit.checkin)
         st.stop()
     instruction(visit)
+    media_on_configured_addresses(config)
     webrtc_streamer(
         key="patient", mode=WebRtcMode.SENDRECV, rtc_configuration=config.rtc_configuration,
-        media_stream_constraints=CAMERA, queued_video_frames_callback=frame_callback(visit.stream),
+        media_stream_constraints=CAMERA,
+        queued_video_frames_callback=frame_callback(visit.stream, lambda: visit.held_by(tab)),
         async_processing=True,
         video_html_attrs=MIRRORED,
     )

@@ -1,4 +1,5 @@
-"""The live session's settings: who may sign in, ICE servers, the pose model, where data is kept.
+"""The live session's settings: who may sign in, ICE servers, the addresses the live video may use, the pose
+model, where data is kept.
 
 Read from a TOML file (``MOVEMENT_CHECK_CONFIG``, else ``movement-check.toml``
 in the working folder, else nothing) and from environment variables, which win:
@@ -16,6 +17,14 @@ in the working folder, else nothing) and from environment variables, which win:
     connects browsers on this computer or this network only, and contacts no
     outside server. Patients at home behind a router need a STUN/TURN server
     the clinic runs or trusts.
+``MOVEMENT_CHECK_MEDIA_ADDRESSES``
+    which of this computer's addresses the live video (WebRTC) may use: a
+    JSON list or comma-separated, e.g. ``192.168.1.20``. Loopback only
+    (``127.0.0.1``) by default: then only a browser on this computer can send
+    its camera, as the web page itself is served on this computer only. Set
+    the server's network or public address when patients connect from
+    elsewhere (and a TURN relay in the ICE servers when they are behind
+    routers). See :mod:`movement_check.media_addresses`.
 ``MOVEMENT_CHECK_LIVE_MODEL``
     ``full`` (bundled, the default) or ``lite`` (faster; see models/README.md).
 ``MOVEMENT_CHECK_DATA_DIR``
@@ -37,6 +46,7 @@ The file takes the same settings::
     model = "lite"
     code_minutes = 90
     ice_servers = [{urls = ["stun:stun.example.org:3478"]}]
+    media_addresses = ["192.168.1.20"]
 
     [storage]
     data_dir = "/srv/movement-check"
@@ -55,6 +65,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
+from .media_addresses import LOOPBACK, parse_address
 
 CONFIG_ENV = "MOVEMENT_CHECK_CONFIG"
 DEFAULT_FILE = "movement-check.toml"
@@ -66,6 +77,7 @@ class LiveConfig:
     therapists: dict[str, str] = field(default_factory=dict)
     admins: frozenset[str] = frozenset()
     ice_servers: tuple[dict, ...] = ()
+    media_addresses: tuple[str, ...] = LOOPBACK      # where the live video may be sent and received
     model: str = "full"
     data_dir: Path = Path("movement-check-data")
     code_minutes: float = 120.0
@@ -125,6 +137,7 @@ def load_config(environ: dict[str, str] | None = None, *, cwd: Path | None = Non
         if not isinstance(server, dict) or "urls" not in server:
             raise InputError(f"Each ICE server needs \"urls\" (got {server!r}): "
                              "e.g. {\"urls\": [\"stun:stun.example.org:3478\"]}.")
+    media = _media_addresses(env.get("MOVEMENT_CHECK_MEDIA_ADDRESSES") or live.get("media_addresses", list(LOOPBACK)))
     model = env.get("MOVEMENT_CHECK_LIVE_MODEL") or live.get("model", "full")
     if model not in MODELS:
         raise InputError(f"The live model must be one of {', '.join(MODELS)} (got {model!r}).")
@@ -139,9 +152,24 @@ def load_config(environ: dict[str, str] | None = None, *, cwd: Path | None = Non
     except (TypeError, ValueError):
         raise InputError(f"code_minutes must be a number of minutes (got {minutes!r}).") from None
     return LiveConfig(therapists={str(k): str(v) for k, v in therapists.items()}, admins=admins,
-                      ice_servers=tuple(ice),
-                      model=model, data_dir=data_dir if data_dir.is_absolute() else folder / data_dir,
+                      ice_servers=tuple(ice), media_addresses=media, model=model,
+                      data_dir=data_dir if data_dir.is_absolute() else folder / data_dir,
                       code_minutes=minutes, record=str(record), source=source)
+
+
+def _media_addresses(value) -> tuple[str, ...]:
+    """The media addresses from the file (a list, or one string) or the environment (a JSON list, or
+    comma-separated), each written as an IP address; whether this computer has them is checked when the
+    live video starts (:func:`movement_check.media_addresses.keep_media_on`)."""
+    if isinstance(value, str):
+        text = value.strip()
+        value = _json(text, "MOVEMENT_CHECK_MEDIA_ADDRESSES", list) if text.startswith("[") else text.split(",")
+    if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
+        raise InputError(f"media_addresses must be a list of IP addresses, e.g. [\"192.168.1.20\"] (got {value!r}).")
+    addresses = [a for a in value if a.strip()]
+    if not addresses:
+        raise InputError("media_addresses is empty: list at least one address of this computer, e.g. 127.0.0.1.")
+    return tuple(dict.fromkeys(parse_address(a) for a in addresses))
 
 
 def _json(text: str, name: str, kind: type):

@@ -9,6 +9,23 @@ refused. A patient who joined stays in until the visit ends, or ``max_hours``
 after it was created, when the server forgets it.
 Only the therapist who created a visit finds it (:meth:`VisitBook.of`).
 
+One browser at a time holds a visit. The token sits in the page's address, so
+whoever has the whole address (copied, synced to another device, seen over a
+shoulder) has it too: the token alone cannot tell the patient's browser from
+another. The page names its
+browser tab (the *holder*: Streamlit's session id, new on every page load) in
+:meth:`VisitBook.join`, and says every second that it is still there
+(:meth:`VisitBook.heartbeat`). Another holder with the right token is refused
+while the holder's last sign of life is under :data:`HOLD_S` old, and takes
+the visit over after that, or at once when the page can tell the holder's tab
+has closed (``holder_gone``). The holder that lost the visit is refused from
+then on: its heartbeat says so, and its frames are no longer taken
+(:meth:`Visit.held_by`). A reload is a new page load, so a new holder: it
+takes over at once when the server has seen the old tab close (the usual
+case), else when its heartbeat goes stale, up to :data:`HOLD_S` later, while
+the page says why and tries again by itself. :meth:`VisitBook.join` says how
+each join came about (:class:`JoinKind`) for an audit trail.
+
 Everything lives in this server process's memory (one process serves both
 pages); visits are dropped when they end or expire, and with them their
 frames. Each step's result and trajectories are also written to the data
@@ -26,8 +43,9 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from .checkin import CheckIn
 from .live import LiveStream
@@ -36,15 +54,52 @@ from .record import Record, RecordError
 from .step_results import StepOutcome, analyse_step, keep
 
 
+HOLD_S = 10.0
+"""How long the browser holding a visit keeps it without a sign of life (:meth:`VisitBook.heartbeat`).
+
+Its page gives one every second, so this is 10 missed beats: a 2-core
+server analysing a step can hold a page's reruns back for seconds, and a
+browser slows the timers of a tab in the background to about once a second.
+Any longer keeps waiting a patient whose first device went off the network
+(a tab that closes is seen at once, a reload too).
+"""
+
+
 class Refused(Exception):
-    """A join link that cannot be used; the message tells the patient what to do."""
+    """A join link that cannot be used; the message tells the patient what to do, ``reason`` names the case
+    (``unknown``, ``expired``, ``ended``, ``taken``: a browser without the patient token, ``busy``: the visit
+    is open in another window)."""
+
+    def __init__(self, message: str, reason: str):
+        super().__init__(message)
+        self.reason = reason
 
 
 EXPIRED = "This link has expired. Ask your therapist to send a new one."
 UNKNOWN = "This link is not valid. Check that you opened the whole link your therapist sent, or ask for a new one."
 TAKEN = ("Someone has already joined this visit with this link. If that was you in another window, "
          "use that window; otherwise ask your therapist for a new link.")
+BUSY = ("This visit is already open in another window or on another device. Use that one, or close it: "
+        f"this page will then open the visit by itself within about {HOLD_S:.0f} seconds.")
 ENDED = "This visit has ended. Thank you."
+
+
+class JoinKind(str, Enum):
+    """How a join came about, for the audit trail."""
+
+    FIRST = "first"            # the first browser to open the link: the patient token is made
+    SAME = "same"              # the browser holding the visit, again (its page ran again)
+    TAKEOVER = "takeover"      # a new page load with the token after the holder's closed or went quiet
+
+
+class Joined(NamedTuple):
+    """A browser tab let into a visit (:meth:`VisitBook.join`); ``kind`` and ``previous`` are what an audit
+    trail records ("visit joined", "visit taken over from another window")."""
+
+    visit: "Visit"
+    token: str                 # the patient token, for the page's address
+    kind: JoinKind
+    previous: str | None = None    # on a takeover, the holder before
 
 
 class RedFlagStop(Exception):
@@ -71,6 +126,8 @@ class Visit:
     stream: LiveStream
     data_folder: Path | None = None
     patient_token: str | None = None
+    holder: str | None = None            # the browser tab showing the visit to the patient (see the module doc)
+    holder_seen: float = 0.0             # its last sign of life, wall-clock seconds
     ended: bool = False
     pain_marks: list[float] = field(default_factory=list)
     outcomes: list[StepOutcome] = field(default_factory=list)
@@ -99,6 +156,10 @@ class Visit:
     @property
     def joined(self) -> bool:
         return self.patient_token is not None
+
+    def held_by(self, holder: str) -> bool:
+        """``holder`` is the browser tab the visit is open in now (cheap: for every frame received)."""
+        return self.holder == holder
 
     @property
     def step(self) -> Step | None:
@@ -238,27 +299,50 @@ class VisitBook:
             return sorted((v for v in self._visits.values() if v.therapist == therapist and not v.ended),
                           key=lambda v: -v.created)
 
-    def join(self, code: str, token: str | None = None) -> tuple[Visit, str]:
-        """The visit for a patient's code, and their patient token (new on the first join).
+    def join(self, code: str, token: str | None = None, *, holder: str,
+             holder_gone: Callable[[str], bool] | None = None) -> Joined:
+        """The visit for a patient's code, opened in the browser tab ``holder``; its patient token (new on
+        the first join) and how the join came about.
+
+        ``holder_gone(holder)``, when the page can tell, is True once that tab
+        has closed: the visit is then free at once rather than after
+        :data:`HOLD_S` (see the module docstring).
 
         Raises :class:`Refused` with the patient's next step for an unknown,
-        expired, ended or already-taken code.
+        expired, ended or already-taken code, or a visit open in another tab.
         """
         now = self._clock()
         with self._lock:
             visit = self._visits.get(code or "")
             if visit is None or not secrets.compare_digest(visit.code, code or ""):
-                raise Refused(UNKNOWN)
+                raise Refused(UNKNOWN, "unknown")
             if visit.ended:
-                raise Refused(ENDED)
+                raise Refused(ENDED, "ended")
             if visit.patient_token is None:
                 if now > visit.expires:
-                    raise Refused(EXPIRED)
+                    raise Refused(EXPIRED, "expired")
                 visit.patient_token = secrets.token_urlsafe(16)
-                return visit, visit.patient_token
+                visit.holder, visit.holder_seen = holder, now
+                return Joined(visit, visit.patient_token, JoinKind.FIRST)
             if token is None or not secrets.compare_digest(visit.patient_token, token):
-                raise Refused(TAKEN)
-            return visit, token
+                raise Refused(TAKEN, "taken")
+            if visit.holder == holder:
+                visit.holder_seen = now
+                return Joined(visit, token, JoinKind.SAME)
+            if not holder_free(visit.holder, visit.holder_seen, now, holder_gone):
+                raise Refused(BUSY, "busy")
+            previous = visit.holder
+            visit.holder, visit.holder_seen = holder, now
+            return Joined(visit, token, JoinKind.TAKEOVER, previous)
+
+    def heartbeat(self, visit: Visit, holder: str) -> bool:
+        """The page of ``holder`` is still open: True while it holds ``visit`` (its last sign of life is
+        renewed), False once another tab has taken the visit over (the page must stop and say why)."""
+        with self._lock:
+            if visit.holder != holder:
+                return False
+            visit.holder_seen = self._clock()
+            return True
 
     def end(self, visit: Visit) -> None:
         visit.end()
@@ -272,3 +356,12 @@ class VisitBook:
             if (unused or now - visit.created > self.max_s) and not visit.step and visit.analysis is None:
                 visit.end()
                 del self._visits[code]
+
+
+def holder_free(holder: str | None, last_seen: float, now: float,
+                gone: Callable[[str], bool] | None = None) -> bool:
+    """Another tab may take a visit over from ``holder``: nobody holds it, the holder's last sign of life is
+    over :data:`HOLD_S` old, or ``gone`` says its tab has closed."""
+    if holder is None or now - last_seen > HOLD_S:
+        return True
+    return gone is not None and bool(gone(holder))

@@ -22,6 +22,7 @@ def live_env(monkeypatch, tmp_path):
     monkeypatch.setenv("MOVEMENT_CHECK_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("MOVEMENT_CHECK_CONFIG", "")
     monkeypatch.delenv("MOVEMENT_CHECK_ICE_SERVERS", raising=False)
+    monkeypatch.delenv("MOVEMENT_CHECK_MEDIA_ADDRESSES", raising=False)
     monkeypatch.delenv("MOVEMENT_CHECK_RECORD", raising=False)        # the record: record.sqlite in tmp_path
     calls = []
 
@@ -29,6 +30,12 @@ def live_env(monkeypatch, tmp_path):
         calls.append(kwargs)
 
     monkeypatch.setattr(streamlit_webrtc, "webrtc_streamer", stub)
+    try:  # the patient pages keep the media on the configured addresses (process-wide): undone after the test
+        import aioice.ice
+        for name in ("get_host_addresses", "get_or_create_mdns_protocol"):
+            monkeypatch.setattr(aioice.ice, name, getattr(aioice.ice, name))
+    except ImportError:
+        pass
     state.live_config.clear()
     state.visit_book.clear()
     state.clinic_record.clear()

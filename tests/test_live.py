@@ -239,16 +239,16 @@ def test_one_patient_per_visit_and_only_with_the_code():
     visit = book.create("jdoe")
     assert len(visit.code) >= 22                                         # 128 random bits
     with pytest.raises(Refused, match=UNKNOWN):
-        book.join("not-the-code")
+        book.join("not-the-code", holder="tab-1")
     with pytest.raises(Refused, match=UNKNOWN):
-        book.join("")
-    joined, token = book.join(visit.code)
+        book.join("", holder="tab-1")
+    joined, token, _, _ = book.join(visit.code, holder="tab-1")
     assert joined is visit and visit.joined
-    assert book.join(visit.code, token) == (visit, token)                # a reload with the token
+    assert book.join(visit.code, token, holder="tab-1")[:2] == (visit, token)   # the page again, with the token
     with pytest.raises(Refused, match=TAKEN):
-        book.join(visit.code)                                            # a second browser
+        book.join(visit.code, holder="tab-2")                            # a second browser
     with pytest.raises(Refused, match=TAKEN):
-        book.join(visit.code, "guessed-token")
+        book.join(visit.code, "guessed-token", holder="tab-2")
 
 
 def test_a_therapist_sees_only_their_own_visits():
@@ -263,25 +263,25 @@ def test_codes_expire_unused_but_a_joined_patient_stays_until_the_visit_ends():
     clock = Clock()
     book = _book(clock, code_minutes=30, max_hours=2)
     unused, used = book.create("jdoe"), book.create("jdoe")
-    _, token = book.join(used.code)
+    token = book.join(used.code, holder="tab-1").token
     clock.now += 31 * 60
     with pytest.raises(Refused, match=EXPIRED):
-        book.join(unused.code)
-    assert book.join(used.code, token)[0] is used
+        book.join(unused.code, holder="tab-2")
+    assert book.join(used.code, token, holder="tab-1").visit is used
     assert book.of("jdoe") == [used]                                     # the unused one was dropped
     clock.now += 2 * 3600
     assert book.of("jdoe") == []
     with pytest.raises(Refused, match=UNKNOWN):
-        book.join(used.code, token)
+        book.join(used.code, token, holder="tab-1")
     again = book.create("jdoe")
     book.end(again)
     with pytest.raises(Refused, match=UNKNOWN):
-        book.join(again.code)
+        book.join(again.code, holder="tab-1")
     ending = book.create("jdoe")                     # ended while the book still holds it
-    _, token = book.join(ending.code)
+    token = book.join(ending.code, holder="tab-1").token
     ending.end()
     with pytest.raises(Refused, match=ENDED):
-        book.join(ending.code, token)
+        book.join(ending.code, token, holder="tab-1")
 
 
 def test_a_step_is_analysed_from_every_frame_received():

@@ -99,6 +99,8 @@ def test_the_patient_streams_with_no_outside_ice_server_and_a_stranger_sees_noth
     assert not patient.exception and not patient.error
     (kwargs,) = live_env
     assert kwargs["rtc_configuration"] == {"iceServers": []}
+    import aioice.ice
+    assert aioice.ice.get_host_addresses(True, True) == ["127.0.0.1"]   # the media on loopback only (the default)
     assert kwargs["mode"].name == "SENDRECV"
     assert kwargs["media_stream_constraints"]["audio"] is False
     token = patient.query_params["t"]
@@ -121,6 +123,76 @@ def test_the_patient_streams_with_no_outside_ice_server_and_a_stranger_sees_noth
     # the patient reloading with their token gets back in
     again = _page("patient", code=code, t=token)
     assert not again.error and len(live_env) == 2
+
+
+def test_one_tab_per_visit_a_second_with_the_whole_address_waits_then_takes_over_and_the_first_stops(
+        live_env, monkeypatch):
+    """Two browser tabs on the patient's page with the same full address (code and patient token). AppTest
+    gives every page the same session id, so the tab's id is set by the test."""
+    import time
+
+    from app_pages import browser_tab, state
+    from movement_check.visits import BUSY, HOLD_S
+
+    tab = {"id": "tab-A"}
+    monkeypatch.setattr(browser_tab, "this_tab", lambda: tab["id"])
+    therapist = _signed_in()
+    therapist.button(key="new-visit").click().run()
+    first = _checked_in(_page("patient", code=_link(therapist).split("code=")[1]))
+    (visit,) = state.visit_book().of("jdoe")
+    address = {"code": visit.code, "t": first.query_params["t"]}
+    assert len(live_env) == 1 and visit.held_by("tab-A")
+
+    tab["id"] = "tab-B"                                          # the whole address, opened in another tab
+    second = _page("patient", **address)
+    assert not second.exception
+    assert [e.value for e in second.error] == [BUSY] and len(live_env) == 1      # no camera
+    tab["id"] = "tab-A"
+    first.run()                                                  # the first tab carries on
+    assert not first.error and len(live_env) == 2
+
+    # the first tab goes quiet (no heartbeat for longer than HOLD_S): the second takes the visit over
+    book = state.visit_book()
+    monkeypatch.setattr(book, "_clock", lambda: time.time() + HOLD_S + 1)
+    tab["id"] = "tab-B"
+    second.run()
+    assert not second.exception and not second.error and len(live_env) == 3
+    assert visit.held_by("tab-B")
+    old_callback, new_callback = live_env[1]["queued_video_frames_callback"], live_env[2]["queued_video_frames_callback"]
+    out, sent = _feed(old_callback, limit=6)                     # the first tab's video, still arriving
+    assert out == [] and visit.stream.view().frames_received == 0
+    out, sent = _feed(new_callback, limit=6)
+    assert len(out) == 2 and visit.stream.view().frames_received == 6
+
+    # the first tab's page runs again (its heartbeat fails): refused, no camera
+    tab["id"] = "tab-A"
+    first.run()
+    assert not first.exception
+    assert [e.value for e in first.error] == [BUSY] and len(live_env) == 3
+    first.run()                                                  # refused again: logged once per tab and reason
+
+    # the audit log: the first join, the refusals (one per tab), the takeover; reruns of a tab add nothing
+    entries = [(e.action, e.ok, e.detail) for e in reversed(state.clinic_record().audit_entries())
+               if e.action.startswith("visit")]
+    assert entries == [("visit started", True, f"visit {visit.number}"),
+                       ("visit joined", True, f"visit {visit.number}"),
+                       ("visit refused", False, "busy"),
+                       ("visit joined", True, f"visit {visit.number}, taken over from another window"),
+                       ("visit refused", False, "busy")], entries
+
+
+def test_a_media_address_this_computer_lacks_stops_the_camera_with_the_reason(live_env, monkeypatch):
+    from app_pages import state
+
+    monkeypatch.setenv("MOVEMENT_CHECK_MEDIA_ADDRESSES", "127.0.0.1, 203.0.113.99")
+    state.live_config.clear()
+    therapist = _signed_in()
+    therapist.button(key="new-visit").click().run()
+    patient = _checked_in(_page("patient", code=_link(therapist).split("code=")[1]))
+    assert not patient.exception
+    shown = " ".join(e.value for e in patient.error)
+    assert "203.0.113.99" in shown and "MOVEMENT_CHECK_MEDIA_ADDRESSES" in shown
+    assert not live_env                                         # no camera
 
 
 @pytest.mark.slow

@@ -4,8 +4,10 @@ The app runs as a real server (``streamlit run app.py`` on a free port). The
 patient's browser has a fake camera fed with a y4m file written here from the
 shipped side-view walk (``sample_videos/``, followed by a panning crop); the therapist's browser signs in, starts a visit, sends
 (reads) the link, runs a gait step, and must see live figures change and then
-a gait result with heel strikes on both sides. A stranger's browser, without
-the code or a sign-in, must see nothing of the visit. On the home-exercise
+a gait result with heel strikes on both sides; the server's UDP sockets (the
+video) must all be on loopback (the default media addresses). A stranger's browser, without
+the code or a sign-in, or with the patient's whole address while the patient's
+page is open, must see nothing of the visit. On the home-exercise
 page, a patient's webcam recording must reach the check and be filed.
 
 Needs /usr/bin/chromium (apt: chromium) and the playwright package; never
@@ -31,6 +33,7 @@ from movement_check.accounts import hash_password
 from movement_check.record import Record
 from movement_check.video import ClipReader
 from .clips import REPO
+from .sockets import outside_loopback, udp_sockets
 
 CHROMIUM = Path("/usr/bin/chromium")
 WALKER = REPO / "sample_videos" / "side_walk_outdoor_two_people.mp4"
@@ -141,11 +144,11 @@ def _free_port() -> int:
 
 @pytest.fixture
 def server(tmp_path):
-    """The app as a real server; yields its base URL and the data folder."""
+    """The app as a real server; yields its base URL, the data folder and the server's process id."""
     port = _free_port()
     env = {**os.environ, "MOVEMENT_CHECK_THERAPISTS": json.dumps({"jdoe": hash_password(PASSWORD, iterations=1000)}),
            "MOVEMENT_CHECK_DATA_DIR": str(tmp_path / "data"), "MOVEMENT_CHECK_CONFIG": "",
-           "MOVEMENT_CHECK_RECORD": ""}
+           "MOVEMENT_CHECK_RECORD": "", "MOVEMENT_CHECK_MEDIA_ADDRESSES": ""}
     log = open(tmp_path / "server.log", "wb")
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"),
                              "--server.port", str(port), "--server.address", "127.0.0.1",
@@ -161,7 +164,7 @@ def server(tmp_path):
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("the app did not start: " + (tmp_path / "server.log").read_text()[-2000:])
                 time.sleep(0.3)
-        yield base, tmp_path / "data"
+        yield base, tmp_path / "data", proc.pid
     finally:
         proc.terminate()
         try:
@@ -226,7 +229,7 @@ def _frames_received(page) -> int:
 
 
 def test_patient_streams_therapist_watches_runs_a_gait_step_and_a_stranger_sees_nothing(server, walker_camera):
-    base, data = server
+    base, data, pid = server
     y4m = walker_camera
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
@@ -241,6 +244,10 @@ def test_patient_streams_therapist_watches_runs_a_gait_step_and_a_stranger_sees_
             time.sleep(2.0)
             assert _frames_received(therapist) > first
             assert therapist.locator("img[src*='media']").first.get_attribute("src") != src
+            # the video reached the server on loopback only (the default media_addresses): no UDP socket of the
+            # server's is bound to this machine's outside addresses, or to all of them
+            sockets = udp_sockets(pid)
+            assert sockets and not outside_loopback(sockets), sockets
 
             # a gait step (the first test in the list): two loops of the clip, then stop and analyse
             therapist.get_by_role("button", name="Start", exact=True).click()
@@ -267,12 +274,17 @@ def test_patient_streams_therapist_watches_runs_a_gait_step_and_a_stranger_sees_
                 assert int(strikes.group(3)) >= 6 and "left and right are not told apart" in shown, shown[-3000:]
             expect(therapist.get_by_text("cadence").first).to_be_attached(timeout=30_000)      # the metrics table
 
-            # a stranger: a wrong code, the real link (already taken), the therapist's page unsigned
+            # a stranger: a wrong code, the real link (already taken), the patient's whole address with its token
+            # (open in the patient's browser: one browser at a time), the therapist's page unsigned
             stranger = browser.new_context().new_page()
             stranger.goto(f"{base}/patient?code=not-the-code")
             expect(stranger.get_by_text("This link is not valid")).to_be_visible(timeout=30_000)
             stranger.goto(link)
             expect(stranger.get_by_text("Someone has already joined this visit")).to_be_visible(timeout=30_000)
+            assert stranger.locator("iframe[title*='webrtc']").count() == 0
+            assert "t=" in patient.url
+            stranger.goto(patient.url)
+            expect(stranger.get_by_text("already open in another window")).to_be_visible(timeout=30_000)
             assert stranger.locator("iframe[title*='webrtc']").count() == 0
             stranger.goto(f"{base}/therapist")
             expect(stranger.get_by_role("button", name="Sign in")).to_be_visible(timeout=30_000)
@@ -299,7 +311,7 @@ def test_a_patient_records_a_home_walk_with_the_webcam_and_it_is_saved(server, w
     """The home-exercise page's camera in a real browser: frames reach the recording, the check is filed."""
     from movement_check.home import HomeExercise
 
-    base, data = server
+    base, data, pid = server
     record = Record(data / "record.sqlite")
     record.add_patient("P-0042")
     rx = record.prescribe("P-0042", HomeExercise("walk", minutes=0.25))
@@ -316,6 +328,8 @@ def test_a_patient_records_a_home_walk_with_the_webcam_and_it_is_saved(server, w
             expect(patient.frame_locator('iframe[title*="webrtc"]').get_by_role("button", name="STOP")).to_be_visible(
                 timeout=30_000)
             time.sleep(2.0)
+            sockets = udp_sockets(pid)
+            assert sockets and not outside_loopback(sockets), sockets          # the video on loopback only
             patient.get_by_role("button", name="Start recording").click()
             expect(patient.get_by_text("Recording: do the exercise now")).to_be_visible(timeout=30_000)
             time.sleep(10.0)
