@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
 from movement_check.live_figure import knee_angles_image
@@ -83,8 +85,8 @@ def live_panel(visit: Visit) -> None:
             st.caption("Knee and hip angles mean something side-on to the camera only.")
         st.image(knee_angles_image(view.angle_times, view.angles), channels="BGR")
         st.caption(f"Frames received {view.frames_received} ({view.received_fps:.0f}/s) · "
-                   f"analysed live {view.frames_processed} ({view.processed_fps:.0f}/s) · "
-                   f"{view.latency_ms:.0f} ms per frame")
+                   f"analysed live {view.frames_processed} ({view.processed_fps:.0f}/s)"
+                   + (f" · {view.latency_ms:.0f} ms per frame" if math.isfinite(view.latency_ms) else ""))
     if view.step:
         st.success(f"Recording: {step(view.step).title} · {view.recording_s:.0f} s")
     job = visit.analysis
@@ -157,11 +159,28 @@ def main() -> None:
     live_panel(visit)
     step_controls(visit)
     results(visit, outcomes, staff)
-    if st.button("End the visit", key="end"):
+    end_visit(visit, staff)
+
+
+def end_visit(visit: Visit, staff: Staff) -> None:
+    """"End the visit" asks once more: ending closes the patient's link for good."""
+    if not st.session_state.get("confirm-end"):
+        if st.button("End the visit", key="end"):
+            st.session_state["confirm-end"] = True
+            st.rerun()
+        return
+    st.warning("End the visit? The patient's link stops working and their camera is disconnected"
+               + (" (the step recording now is analysed first)." if visit.step is not None else "."))
+    cols = st.columns(2)
+    if cols[0].button("Yes, end the visit", key="end-yes", type="primary"):
+        st.session_state.pop("confirm-end", None)
         visit_book().end(visit)
         audit("visit ended", who=staff.who, patient_id=visit.patient_id, session_id=visit.session_id,
               detail=f"visit {visit.number}")
         st.session_state.pop("visit", None)
+        st.rerun()
+    if cols[1].button("No, go on", key="end-no"):
+        st.session_state.pop("confirm-end", None)
         st.rerun()
 
 

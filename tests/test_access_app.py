@@ -205,7 +205,14 @@ def test_each_act_on_a_patients_record_is_audited_exactly_once(clinic):
     visit = _sign_in(_page("therapist"), "jdoe")
     visit.text_input(key="patient-id").input("P-A")
     visit = visit.button(key="new-visit").click().run()
+    captions = " ".join(c.value for c in visit.caption)
+    assert "Frames received 0" in captions and "nan" not in captions      # no "nan ms" before the first frame
     (started,) = _entries(record, "visit started")
     assert started.patient_id == "P-A" and started.session_id is not None
     visit = visit.button(key="end").click().run()
+    assert not _entries(record, "visit ended") and "End the visit?" in visit.warning[0].value     # asks first
+    visit = visit.button(key="end-no").click().run()
+    assert not _entries(record, "visit ended") and visit.button(key="end")
+    visit = visit.button(key="end").click().run()
+    visit = visit.button(key="end-yes").click().run()
     assert len(_entries(record, "visit ended")) == 1
