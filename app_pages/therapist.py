@@ -89,6 +89,10 @@ def live_panel(visit: Visit) -> None:
                    + (f" · {view.latency_ms:.0f} ms per frame" if math.isfinite(view.latency_ms) else ""))
     if view.step:
         st.success(f"Recording: {step(view.step).title} · {view.recording_s:.0f} s")
+        marks = list(visit.pain_marks)            # the patient's PAIN presses (or the therapist's), this step
+        if marks:
+            st.error("PAIN reported at " + ", ".join(f"{t:.1f} s" for t in marks) + " into this step: the "
+                     "result gives the leg's angle at each moment")
     job = visit.analysis
     if job is not None:
         st.progress(min(1.0, job.done / max(job.frames, 1)),

@@ -265,6 +265,9 @@ def test_the_patients_pain_button_during_a_straight_leg_raise_gives_the_legs_ang
             assert not patient.exception
             pressed_at = t
     assert visit.pain_marks == [pytest.approx(pressed_at - poses.times[0], abs=0.01)]
+    therapist.run()                                         # the therapist's live panel (refreshed every 0.4 s)
+    (marker,) = [e.value for e in therapist.error if "PAIN reported at" in e.value]
+    assert f"{visit.pain_marks[0]:.1f} s into this step" in marker
     therapist.button(key="stop").click().run()
     visit.analysis.thread.join(timeout=300)
     therapist.run()
