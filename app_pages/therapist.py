@@ -63,12 +63,17 @@ def live_panel(visit: Visit) -> None:
     view = visit.stream.view()
     if not visit.joined:
         st.info("Waiting for the patient to open the link.")
+    elif view.camera_lost:
+        st.error(f"The patient's camera stopped {view.silent_s:.0f} s ago: their page was closed, the "
+                 "connection was lost or the camera was switched off. The visit goes on when they are back.")
     elif not view.streaming:
         st.info("The patient has joined; waiting for their camera (they press START on their page).")
     left, right = st.columns([3, 2])
     with left:
         if view.jpeg:
-            st.image(view.jpeg, caption="The patient's camera, as analysed", width="stretch")
+            st.image(view.jpeg, width="stretch",
+                     caption=(f"The last picture, {view.silent_s:.0f} s ago" if view.camera_lost
+                              else "The patient's camera, as analysed"))
     with right:
         for cue in view.cues:
             st.warning(cue)
@@ -87,7 +92,10 @@ def live_panel(visit: Visit) -> None:
         st.caption(f"Frames received {view.frames_received} ({view.received_fps:.0f}/s) · "
                    f"analysed live {view.frames_processed} ({view.processed_fps:.0f}/s)"
                    + (f" · {view.latency_ms:.0f} ms per frame" if math.isfinite(view.latency_ms) else ""))
-    if view.step:
+    if view.step and view.camera_lost:
+        st.warning(f"Recording paused, no picture: {step(view.step).title} · {view.recording_s:.0f} s kept. "
+                   "It goes on when the camera is back; Stop and analyse uses what was recorded.")
+    elif view.step:
         st.success(f"Recording: {step(view.step).title} · {view.recording_s:.0f} s")
         marks = list(visit.pain_marks)            # the patient's PAIN presses (or the therapist's), this step
         if marks:

@@ -34,6 +34,11 @@ from .recording import Recording
 EstimatorFactory = Callable[[], PoseEstimator]
 
 
+#: no picture for this long means the patient's camera stopped: the live panel refreshes every 0.4 s and the
+#: slowest analysed rate seen under load is about 3 frames a second, so 2 s is never a slow frame
+STOPPED_S = 2.0
+
+
 @dataclass(frozen=True)
 class LiveView:
     """What the pages show, copied out under the lock (safe to read in the page's thread)."""
@@ -52,6 +57,13 @@ class LiveView:
     latency_ms: float                   # frame handed in -> overlay handed back, newest frame
     updated: float                      # monotonic time of the newest processed frame (0 = never)
     streaming: bool
+    silent_s: float | None = None       # seconds since the newest processed frame (None: none yet)
+
+    @property
+    def camera_lost(self) -> bool:
+        """Pictures came, then stopped for ``STOPPED_S`` or more (a closed page, a lost connection, a camera
+        switched off)."""
+        return self.silent_s is not None and self.silent_s >= STOPPED_S
 
 
 @dataclass
@@ -198,7 +210,8 @@ class LiveStream:
                 frames_received=self._received, frames_processed=self._processed,
                 received_fps=self._rx_rate.per_s(now), processed_fps=self._px_rate.per_s(now),
                 latency_ms=self._latency_ms, updated=self._updated,
-                streaming=self._updated > 0 and now - self._updated < 2.0)
+                streaming=self._updated > 0 and now - self._updated < STOPPED_S,
+                silent_s=now - self._updated if self._updated > 0 else None)
 
     def close(self) -> None:
         with self._lock:

@@ -388,3 +388,24 @@ def test_settings_from_a_file_and_the_environment(tmp_path):
 def test_a_setting_that_cannot_be_read_is_named(tmp_path, env, message):
     with pytest.raises(InputError, match=message):
         load_config(env, cwd=tmp_path)
+
+
+def test_a_camera_that_stops_is_told_from_one_that_never_started():
+    """No picture for STOPPED_S after pictures came: the camera is lost (the therapist is told); before the
+    first picture it is only not started; a picture again and it is back."""
+    from movement_check.live import STOPPED_S
+    from tests.live_stubs import KnownPeople, grey_frame
+
+    now = [100.0]
+    stream = LiveStream("full", estimator_factory=lambda: KnownPeople(), clock=lambda: now[0])
+    view = stream.view()
+    assert not view.streaming and not view.camera_lost and view.silent_s is None
+    stream.receive([(0.0, grey_frame((64, 48)))])
+    assert stream.view().streaming and not stream.view().camera_lost
+    now[0] += STOPPED_S - 0.1
+    assert not stream.view().camera_lost
+    now[0] += 0.2
+    view = stream.view()
+    assert view.camera_lost and not view.streaming and view.silent_s == pytest.approx(STOPPED_S + 0.1)
+    stream.receive([(1.0, grey_frame((64, 48)))])
+    assert stream.view().streaming and not stream.view().camera_lost

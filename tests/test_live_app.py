@@ -351,3 +351,32 @@ def test_the_patients_page_shows_two_visits_their_trends_and_makes_the_report(li
     assert not at.exception
     (rx,) = record.prescriptions("P-0042")
     assert rx.exercise.exercise == "walk" and rx.exercise.minutes == 3.0
+
+
+def test_the_therapist_sees_when_the_patients_camera_stops_and_the_step_keeps_what_was_recorded(live_env):
+    """Pictures arrive, a step records, then nothing for more than STOPPED_S (the patient's page closed):
+    the therapist's page says the camera stopped and the recording is paused, not a frozen 'Recording'."""
+    import time
+
+    from app_pages import state
+    from movement_check.live import STOPPED_S
+
+    therapist = _signed_in()
+    therapist.button(key="new-visit").click().run()
+    _checked_in(_page("patient", code=_link(therapist).split("code=")[1]))
+    (visit,) = state.visit_book().of("jdoe")
+    callback = live_env[0]["queued_video_frames_callback"]
+    therapist.selectbox(key="step").select("walk-side").run()
+    therapist.button(key="start").click().run()
+    _feed(callback, limit=30)
+    therapist.run()
+    assert any(s.value.startswith("Recording: ") for s in therapist.success)
+    assert not [e for e in therapist.error if "camera stopped" in e.value]
+    kept = visit.stream.view().recording_s
+    visit.stream._clock = lambda: time.monotonic() + STOPPED_S + 1          # no picture since
+    therapist.run()
+    assert not therapist.exception
+    (lost,) = [e.value for e in therapist.error if "camera stopped" in e.value]
+    assert "The visit goes on when they are back" in lost
+    (paused,) = [w.value for w in therapist.warning if w.value.startswith("Recording paused")]
+    assert f"{kept:.0f} s kept" in paused and not any(s.value.startswith("Recording: ") for s in therapist.success)
