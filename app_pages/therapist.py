@@ -24,8 +24,8 @@ def join_link(visit: Visit) -> str:
     return f"{server_base()}/patient?code={visit.code}"
 
 
-def choose_visit(staff: Staff) -> Visit | None:
-    book = visit_book()
+def new_visit_form(staff: Staff) -> None:
+    """Patient ID, initials and "Start a new visit" (the new visit is then the one shown)."""
     cols = st.columns([2, 1])
     patient_id = cols[0].text_input("Patient ID (a pseudonym such as P-0042, not a name)", key="patient-id",
                                     help="the visit, the check-in and each test are kept in the clinic record "
@@ -33,15 +33,22 @@ def choose_visit(staff: Staff) -> Visit | None:
     initials = cols[1].text_input("Initials (optional)", key="initials", max_chars=4)
     if st.button("Start a new visit", key="new-visit", type="primary"):
         try:
-            visit = book.create(staff.name, patient_id=patient_id.strip() or None, initials=initials.strip() or None)
+            visit = visit_book().create(staff.name, patient_id=patient_id.strip() or None,
+                                        initials=initials.strip() or None)
         except RecordError as exc:
             st.error(str(exc))
         else:
             st.session_state["visit"] = visit.number
             audit("visit started", who=staff.who, patient_id=visit.patient_id, session_id=visit.session_id,
                   detail=f"visit {visit.number}")
-    visits = book.of(staff.name)
+            st.rerun()
+
+
+def choose_visit(staff: Staff) -> Visit | None:
+    """The visit shown (the newest started, unless another is picked); None before the first."""
+    visits = visit_book().of(staff.name)
     if not visits:
+        new_visit_form(staff)
         st.info("Start a visit to get a link for your patient.")
         return None
     numbers = [v.number for v in visits]
@@ -51,6 +58,19 @@ def choose_visit(staff: Staff) -> Visit | None:
                           key="visit-choice")
     st.session_state["visit"] = chosen
     return next(v for v in visits if v.number == chosen)
+
+
+def set_up(visit: Visit, staff: Staff) -> None:
+    """The visit's set-up: the link to send, the check-in, a new visit. Folded away once the patient has
+    checked in, so the live picture and the step controls fit one screen."""
+    ready = visit.checkin is not None and not visit.tests_stopped
+    with st.expander("Set-up: the patient's link, check-in, a new visit", expanded=not ready):
+        st.write("Send this link to your patient (it works for one person; it expires if unused):")
+        st.code(join_link(visit), language=None)
+        st.markdown("**Check-in**")
+        checkin_summary(visit.checkin)
+        st.divider()
+        new_visit_form(staff)
 
 
 def _visit_label(visit: Visit) -> str:
@@ -116,10 +136,11 @@ def step_controls(visit: Visit) -> None:
                  "Arrange in-person care.")
         return
     keys = [s.key for s in STEPS]
-    chosen = step(st.selectbox("Test", keys, format_func=lambda k: step(k).title, key="step"))
+    cols = st.columns([3, 1])
+    chosen = step(cols[0].selectbox("Test", keys, format_func=lambda k: step(k).title, key="step"))
+    height = cols[1].number_input("Patient's height (cm)", min_value=0, max_value=250, value=0, key="height",
+                                  help="scales gait speed and step length; 0 = not given")
     st.caption(f"The patient reads: *{chosen.instruction}*")
-    height = st.number_input("Patient's height (cm)", min_value=0, max_value=250, value=0, key="height",
-                             help="scales gait speed and step length; 0 = not given")
     cols = st.columns(3)
     recording = visit.step is not None
     if cols[0].button("Start", key="start", disabled=recording, type="primary"):
@@ -159,17 +180,14 @@ def main() -> None:
     visit = choose_visit(staff)
     if visit is None:
         return
-    st.write("Send this link to your patient (it works for one person; it expires if unused):")
-    st.code(join_link(visit), language=None)
     outcomes = list(visit.outcomes)
     st.session_state["outcomes-shown"] = len(outcomes)      # the live panel reruns the page when one more is in
     st.session_state["checkin-shown"] = visit.checkin is not None
-    with st.expander("Check-in", expanded=visit.checkin is None or visit.tests_stopped):
-        checkin_summary(visit.checkin)
+    set_up(visit, staff)
     for problem in visit.record_errors:
         st.warning(problem)
-    live_panel(visit)
     step_controls(visit)
+    live_panel(visit)
     results(visit, outcomes, staff)
     end_visit(visit, staff)
 

@@ -213,7 +213,10 @@ def test_a_gait_step_guided_by_the_therapist_gives_a_result_from_every_frame(liv
     if visit.analysis is not None:
         visit.analysis.thread.join(timeout=300)
     therapist.run()
-    assert not therapist.exception and not therapist.error
+    # the clip's frames have all been fed: after the analysis the camera has been silent for seconds, which
+    # the page says (and nothing else is an error)
+    assert not therapist.exception
+    assert [e.value for e in therapist.error if "camera stopped" not in e.value] == []
     assert len(visit.outcomes) == 1
     outcome = visit.outcomes[0]
     assert outcome.frames_received == outcome.frames_processed == sent        # not just the ones drawn live
@@ -271,7 +274,8 @@ def test_the_patients_pain_button_during_a_straight_leg_raise_gives_the_legs_ang
     therapist.button(key="stop").click().run()
     visit.analysis.thread.join(timeout=300)
     therapist.run()
-    assert not therapist.exception and not therapist.error
+    assert not therapist.exception
+    assert [e.value for e in therapist.error if "camera stopped" not in e.value] == []
     (outcome,) = visit.outcomes
     assert outcome.error is None, outcome.error
     at_pain = next(m for m in outcome.result["metrics"] if m["name"] == "leg_elevation_at_pain")
