@@ -119,6 +119,11 @@ def with_unit(value: float | int | None, unit_: str | None) -> str:
         text = f"{value:.{digits}f}"
     else:
         text = str(value)
+    return attach(text, unit_)
+
+
+def attach(text: str, unit_: str | None) -> str:
+    """``text`` followed by the unit as written: "38°", "12 %"-style units close up, words after a space."""
     shown = unit(unit_)
     if not shown:
         return text
