@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .confidence import NOT_USABLE, Confidence, confidence
-from .metric_names import attach, label, with_unit
+from .metric_names import label, normal_text, with_unit
 
 ABNORMAL, UNSURE, NORMAL, READING, NOT_MEASURED, UNUSABLE = (
     "abnormal", "unsure", "normal", "reading", "not measured", "not usable")
@@ -87,7 +87,7 @@ def findings(result: dict, conf: Confidence | None = None) -> list[Finding]:
                      key=lambda m: -WEIGHTS.get(m["name"], 0))
     unsure = [_unsure([m for m in outside if m["name"] == name], sure)
               for name in dict.fromkeys(m["name"] for m in outside)]
-    out = abnormal[:4] + unsure[:2]
+    out = abnormal[:4] + unsure[:2 if abnormal else 3]
     if not abnormal:
         out += _normal(metrics, sure, nothing_else=not unsure) + _side_readings(result, sure)
     room = max(MAX_FINDINGS - len(out), 2)
@@ -99,21 +99,6 @@ def findings(result: dict, conf: Confidence | None = None) -> list[Finding]:
 
 def _side_word(m: dict) -> str:
     return f" on the {m['side']}" if m.get("side") else ""
-
-
-def normal_text(m: dict) -> str:
-    """"100-120 steps/min", "at least 44°", "within ±10%", "under 6%"; "" where no validated range exists."""
-    low, high = m.get("normal_range") or (None, None)
-    unit = m.get("unit")
-    if low is None and high is None:
-        return ""
-    if low is not None and high is not None and low == -high:
-        return "within ±" + attach(f"{high:g}", unit)
-    if high is None:
-        return "at least " + attach(f"{low:g}", unit)
-    if low is None or low == 0:
-        return "under " + attach(f"{high:g}", unit)
-    return attach(f"{low:g} to {high:g}" if low < 0 else f"{low:g}-{high:g}", unit)
 
 
 def _value(m: dict) -> str:

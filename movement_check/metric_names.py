@@ -128,3 +128,18 @@ def attach(text: str, unit_: str | None) -> str:
     if not shown:
         return text
     return f"{text}{shown}" if shown in ("°", "%") or shown.startswith("/") else f"{text} {shown}"
+
+
+def normal_text(m: dict) -> str:
+    """"100-120 steps/min", "at least 44°", "within ±10%", "under 6%"; "" where no validated range exists."""
+    low, high = m.get("normal_range") or (None, None)
+    unit = m.get("unit")
+    if low is None and high is None:
+        return ""
+    if low is not None and high is not None and low == -high:
+        return "within ±" + attach(f"{high:g}", unit)
+    if high is None:
+        return "at least " + attach(f"{low:g}", unit)
+    if low is None or low == 0:
+        return "under " + attach(f"{high:g}", unit)
+    return attach(f"{low:g} to {high:g}" if low < 0 else f"{low:g}-{high:g}", unit)
