@@ -282,6 +282,10 @@ def _plain_reason(note: str, side: str | None = None) -> str:
 
 
 def summary_lines(result: dict) -> list[str]:
-    """The confidence badge and the findings as text lines (the command line's summary, the report)."""
+    """The confidence badge and the findings as text lines (the command line's summary, the report); what the
+    values rest on is said once, on the confidence line."""
     conf = confidence(result)
-    return [f"confidence: {conf.level} ({conf.reason})"] + [f"- {f.line}" for f in findings(result, conf)]
+    head = f"confidence: {conf.level} ({conf.reason})"
+    if conf.reasons and conf.basis:
+        head += f"; {conf.basis}"
+    return [head] + [f"- {f.text}" if f.sure == conf.basis else f"- {f.line}" for f in findings(result, conf)]
