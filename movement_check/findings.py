@@ -85,8 +85,8 @@ def findings(result: dict, conf: Confidence | None = None) -> list[Finding]:
     abnormal = _merge_foot_drop([_abnormal(m, metrics, sure) for m in flagged])
     outside = sorted((m for m in metrics if _outside_unflagged(m) or (m.get("flag") and _within_uncertainty(m))),
                      key=lambda m: -WEIGHTS.get(m["name"], 0))
-    unsure = [_unsure([m for m in outside if m["name"] == name], sure)
-              for name in dict.fromkeys(m["name"] for m in outside)]
+    unsure = [_unsure([m for m in outside if (m["name"], _unsure_why(m)) == key], sure)
+              for key in dict.fromkeys((m["name"], _unsure_why(m)) for m in outside)]
     out = abnormal[:4] + unsure[:2 if abnormal else 3]
     if not abnormal:
         out += _normal(metrics, sure, nothing_else=not unsure) + _side_readings(result, sure)
@@ -191,14 +191,17 @@ def _outside_unflagged(m: dict) -> bool:
     return not m.get("flag") and _outside(m) and (m.get("note") or "").startswith("not flagged")
 
 
+def _unsure_why(m: dict) -> str:
+    if m.get("flag"):
+        return "within the measurement's uncertainty"
+    return "not flagged: " + m["note"].split(";", 1)[0].removeprefix("not flagged: ")
+
+
 def _unsure(ms: list[dict], sure: str) -> Finding:
     """Values outside their normal range but not flagged (too few strides), or flagged by less than their own
-    uncertainty; both sides of a metric in one line."""
+    uncertainty; both sides of a metric in one line when they share the reason."""
     m = ms[0]
-    if m.get("flag"):
-        why = "within the measurement's uncertainty"
-    else:
-        why = "not flagged: " + m["note"].split(";", 1)[0].removeprefix("not flagged: ")
+    why = _unsure_why(m)
     normal = normal_text(m)
     if len(ms) == 1:
         value = _value(m)

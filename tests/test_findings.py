@@ -150,3 +150,14 @@ def test_a_flag_within_the_values_own_uncertainty_is_unsure_and_one_beyond_it_ab
     assert [(f.kind, f.side) for f in found if f.metric == "double_support"] == [(ABNORMAL, "right"),
                                                                                   (UNSURE, "left")]
     assert "35.0% ± 6.0%" in found[0].text and "(normal 15-25%)" in found[0].text
+
+
+def test_two_sides_outside_the_range_for_different_reasons_are_two_findings():
+    # the left rests on too few strides (not flagged); the right is flagged but within its uncertainty
+    left = _metric("double_support", 27.9, "%", side="left", normal=[15, 25],
+                   note="not flagged: only 3 clean strides; about 20 % of the cycle")
+    right = _metric("double_support", 27.8, "%", side="right", normal=[15, 25], flag="high")
+    left["uncertainty"] = right["uncertainty"] = 5.3
+    found = [f for f in findings(_walk_with(left, right)) if f.metric == "double_support"]
+    assert [(f.kind, f.side) for f in found] == [(UNSURE, "left"), (UNSURE, "right")]
+    assert "only 3 clean strides" in found[0].text and "within the measurement's uncertainty" in found[1].text
