@@ -38,8 +38,9 @@ def show_findings(result: dict) -> None:
                           for f in found))
 
 
-def show_metrics_table(result: dict) -> None:
-    """Every metric: flagged rows first and shaded, the flag in red, blanks for nothing; whole up to 40 rows."""
+def show_metrics_table(result: dict, *, notes: bool = True) -> None:
+    """Every metric: flagged rows first and shaded, the flag in red, blanks for nothing; whole up to 40 rows.
+    ``notes``: the notes in full in an expander below (off inside another expander, which Streamlit refuses)."""
     rows = display_rows(result)
     if not rows:
         return
@@ -56,10 +57,10 @@ def show_metrics_table(result: dict) -> None:
                                 "Note": st.column_config.TextColumn("Note", width="large",
                                                                     help="Why a value is missing, its source and "
                                                                          "how it was measured (in full below)")})
-    notes = [(r["Measure"] + (f" ({r['Side']})" if r["Side"] else ""), r["Note"]) for r in rows if r["Note"]]
-    if notes:
+    full = [(r["Measure"] + (f" ({r['Side']})" if r["Side"] else ""), r["Note"]) for r in rows if r["Note"]]
+    if notes and full:
         with st.expander("Notes in full"):
-            st.markdown("\n".join(f"- **{_escape(what)}**: {_escape(note)}" for what, note in notes))
+            st.markdown("\n".join(f"- **{_escape(what)}**: {_escape(note)}" for what, note in full))
 
 
 def _escape(text: str) -> str:

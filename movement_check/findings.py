@@ -81,9 +81,9 @@ def findings(result: dict, conf: Confidence | None = None) -> list[Finding]:
                 + unmeasured)[:MAX_FINDINGS]
     sure = conf.basis
     flagged = sorted((m for m in metrics if m.get("flag") and m.get("value") is not None
-                      and not _within_uncertainty(m)), key=lambda m: -WEIGHTS.get(m["name"], 0))
+                      and not within_uncertainty(m)), key=lambda m: -WEIGHTS.get(m["name"], 0))
     abnormal = _merge_foot_drop([_abnormal(m, metrics, sure) for m in flagged])
-    outside = sorted((m for m in metrics if _outside_unflagged(m) or (m.get("flag") and _within_uncertainty(m))),
+    outside = sorted((m for m in metrics if _outside_unflagged(m) or (m.get("flag") and within_uncertainty(m))),
                      key=lambda m: -WEIGHTS.get(m["name"], 0))
     unsure = [_unsure([m for m in outside if (m["name"], _unsure_why(m)) == key], sure)
               for key in dict.fromkeys((m["name"], _unsure_why(m)) for m in outside)]
@@ -177,7 +177,7 @@ def _outside(m: dict) -> bool:
     return v is not None and ((low is not None and v < low) or (high is not None and v > high))
 
 
-def _within_uncertainty(m: dict) -> bool:
+def within_uncertainty(m: dict) -> bool:
     """Outside the normal range, but by less than the value's own stated uncertainty (e.g. double support
     28 ± 6 % against 15-25 %: events within 2 frames move it that much at 30 fps, gait_timing)."""
     low, high = m.get("normal_range") or (None, None)

@@ -6,7 +6,7 @@ Pure: used by the app's result view and the visit report (:mod:`movement_check.r
 
 from __future__ import annotations
 
-from .findings import WEIGHTS
+from .findings import WEIGHTS, within_uncertainty
 from .metric_names import label, normal_text, with_unit
 
 COLUMNS = ("Flag", "Measure", "Side", "Value", "Normal range", "Note")
@@ -33,6 +33,9 @@ def display_rows(result: dict) -> list[dict[str, str]]:
 
     rows = []
     for _, m in sorted(enumerate(metrics), key=order):
-        rows.append({"Flag": m.get("flag") or "", "Measure": label(m["name"]), "Side": m.get("side") or "",
+        flag = m.get("flag") or ""
+        if flag and within_uncertainty(m):
+            flag += " (within its uncertainty)"
+        rows.append({"Flag": flag, "Measure": label(m["name"]), "Side": m.get("side") or "",
                      "Value": value_text(m), "Normal range": normal_text(m), "Note": m.get("note") or ""})
     return rows

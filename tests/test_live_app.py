@@ -266,7 +266,7 @@ def test_the_patients_page_shows_two_visits_their_trends_and_makes_the_report(li
     assert not at.exception, at.exception
     assert at.selectbox(key="patient").value == "P-0042"
     titles = [m.value for m in at.markdown]
-    assert any("Cadence" in t for t in titles) and any("Pain now" in t for t in titles)
+    assert any("Steps per minute" in t for t in titles) and any("Pain now" in t for t in titles)
     assert len(at.expander) == 2 and "2026-11-01" in at.expander[0].label
     at.button(key="report-2").click().run()
     assert not at.exception, at.exception

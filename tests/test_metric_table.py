@@ -30,3 +30,10 @@ def test_rows_read_as_a_person_writes_them_flagged_first_and_unmeasured_last():
     speed = rows[-1]
     assert speed["Value"] == "" and speed["Flag"] == "" and "height" in speed["Note"]
     assert not any(v is None or v == "None" for r in rows for v in r.values())
+
+
+def test_a_flag_within_the_values_uncertainty_says_so_in_its_cell():
+    near = _m("double_support", 28.0, "%", side="left", normal=[15, 25], flag="high", uncertainty=6.0)
+    far = _m("double_support", 35.0, "%", side="right", normal=[15, 25], flag="high", uncertainty=6.0)
+    rows = display_rows({"test": "gait", "metrics": [near, far]})
+    assert [(r["Side"], r["Flag"]) for r in rows] == [("left", "high (within its uncertainty)"), ("right", "high")]

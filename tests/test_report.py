@@ -41,7 +41,7 @@ def test_history_gives_each_key_metric_over_time_and_the_change_since_the_last_v
     assert {("knee_flexion_swing_peak", "left"), ("knee_flexion_swing_peak", "right")} <= set(series)
     assert previous_visit(sessions, second).id == first               # the home check is not a visit
     found = {(c.label, c.side): c for c in changes(sessions[-1], sessions[0])}
-    assert found[("Cadence", None)].difference == pytest.approx(20.0, abs=1.0)
+    assert found[("Steps per minute", None)].difference == pytest.approx(20.0, abs=1.0)
     assert found[("Pain now (0-10)", None)].difference == -3
 
 
@@ -60,7 +60,7 @@ def test_the_pdf_report_renders_and_shows_the_check_in_metrics_flags_and_the_cha
         assert expected in text, expected
     cadence_now = re.search(r"Steps per minute\s+([\d.]+) steps/min", text)
     assert cadence_now and float(cadence_now.group(1)) == pytest.approx(116, rel=0.01)
-    change = re.search(r"Cadence\s+([\d.]+) steps/min\s+([\d.]+) steps/min\s+([+-][\d.]+) steps/min", text)
+    change = re.search(r"Steps per minute\s+([\d.]+) steps/min\s+([\d.]+) steps/min\s+([+-][\d.]+) steps/min", text)
     assert change, text[-1500:]
     assert float(change.group(1)) == pytest.approx(96, rel=0.01) and float(change.group(2)) == pytest.approx(116, rel=0.01)
     assert float(change.group(3)) == pytest.approx(20, abs=1)
@@ -126,3 +126,20 @@ def test_the_first_page_opens_with_the_red_flags_and_each_tests_confidence_and_f
     findings_part = text[text.index("Findings"):text.index("Check-in")]
     assert re.search(r"Confidence: (good|limited)", findings_part)
     assert "Steps per minute" in findings_part and "100-120 steps/min" in findings_part
+
+
+def test_a_trend_of_one_or_two_points_says_something_and_carries_its_normal_range(two_visits):
+    from movement_check.history import Point, Series, trend_caption
+
+    path, _, _ = two_visits
+    series = {(s.metric, s.side): s for s in trends(Record(path).sessions("P-0042"))}
+    cadence = series[("cadence", None)]
+    assert cadence.normal == (100.0, 120.0)                          # as the results state it
+    assert series[("pain_now", None)].normal is None
+    caption = re.fullmatch(r"([\d.]+) steps/min on 2026-10-01 to ([\d.]+) steps/min on 2026-11-01 "
+                           r"\(\+([\d.]+) steps/min over 3 measurements\)\.", trend_caption(cadence))
+    assert caption, trend_caption(cadence)
+    assert [float(g) for g in caption.groups()] == pytest.approx([96, 116, 20], abs=0.5)
+    one = Series("gait", "knee_flexion_swing_peak", "Knee bend in swing", "deg", "left",
+                 (Point(1, "2026-10-01T10:00:00+00:00", "visit", 52.25),))
+    assert trend_caption(one) == "First measurement (2026-10-01): 52.2°; nothing to compare yet."
