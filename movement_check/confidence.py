@@ -19,6 +19,7 @@ floor), or the person was seen in under a third of the frames. The findings then
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from .assessments.foot_rotation import FootRotationSettings
@@ -209,4 +210,4 @@ def _fps(result: dict) -> float | None:
         fps = float(fps)
     except (TypeError, ValueError):
         return None
-    return fps if fps == fps and fps > 0 else None
+    return fps if math.isfinite(fps) and fps > 0 else None

@@ -130,9 +130,10 @@ def _abnormal(m: dict, metrics: list[dict], sure: str) -> Finding:
         if "low" in flag:
             parts.append(f"Stiff knee in swing{_side_word(m)}: the knee bends {value} (normal {normal})")
         if "asymmetric" in flag:
-            parts.append(f"{'The' if parts else 'The'} {side} knee bends less in swing than the {other['side']}: "
-                         f"{value} against {other_value} (sides differ by more than 17° in stiff-knee gait)"
-                         if other else f"Knee bend in swing differs between the sides")
+            parts.append(f"the {side} knee bends less in swing than the {other['side']}: {value} against "
+                         f"{other_value} (more than 17° apart: stiff-knee gait)" if other and other_value else
+                         "the knee bends differently in swing on the two sides")
+            parts[0] = parts[0][0].upper() + parts[0][1:]
         text = "; ".join(parts) if parts else f"Knee bend in swing{_side_word(m)}: {value} ({flag})"
     elif name in ("ankle_dorsiflexion_mid_swing", "toe_height_mid_swing"):
         what = "the foot lifts" if name == "ankle_dorsiflexion_mid_swing" else "the toes are at"

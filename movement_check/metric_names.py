@@ -110,7 +110,7 @@ def unit(unit_: str | None) -> str:
     return UNITS.get(unit_, unit_)
 
 
-def with_unit(value: float | int | None, unit_: str | None) -> str:
+def with_unit(value: float | None, unit_: str | None) -> str:
     """"112.3 steps/min", "38.0°", "0.55 s"; "" for a value not measured."""
     if value is None:
         return ""

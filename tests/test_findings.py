@@ -161,3 +161,15 @@ def test_two_sides_outside_the_range_for_different_reasons_are_two_findings():
     found = [f for f in findings(_walk_with(left, right)) if f.metric == "double_support"]
     assert [(f.kind, f.side) for f in found] == [(UNSURE, "left"), (UNSURE, "right")]
     assert "only 3 clean strides" in found[0].text and "within the measurement's uncertainty" in found[1].text
+
+
+def test_a_stiff_knee_names_its_side_the_other_sides_value_and_both_cut_offs():
+    # the assessment flags the lower knee "low, asymmetric" when it is under 44 deg and 17 deg below the other
+    result = _walk_with(
+        _metric("knee_flexion_swing_peak", 38.0, "deg", side="left", normal=[44, None], flag="low, asymmetric"),
+        _metric("knee_flexion_swing_peak", 60.0, "deg", side="right", normal=[44, None]))
+    (knee,) = [f for f in findings(result) if f.kind == ABNORMAL]
+    assert knee.side == "left"
+    assert knee.text == ("Stiff knee in swing on the left: the knee bends 38.0° (normal at least 44°); the left "
+                         "knee bends less in swing than the right: 38.0° against 60.0° (more than 17° apart: "
+                         "stiff-knee gait)")
