@@ -87,7 +87,7 @@ def findings(result: dict, conf: Confidence | None = None) -> list[Finding]:
                      key=lambda m: -WEIGHTS.get(m["name"], 0))
     unsure = [_unsure([m for m in outside if (m["name"], _unsure_why(m)) == key], sure)
               for key in dict.fromkeys((m["name"], _unsure_why(m)) for m in outside)]
-    out = abnormal[:4] + unsure[:2 if abnormal else 3]
+    out = abnormal[:4] + _pain_angles(metrics, sure) + unsure[:2 if abnormal else 3]
     if not abnormal:
         out += _normal(metrics, sure, nothing_else=not unsure) + _side_readings(result, sure)
     room = max(MAX_FINDINGS - len(out), 2)
@@ -230,6 +230,21 @@ def _normal(metrics: list[dict], sure: str, *, nothing_else: bool) -> list[Findi
         parts.append(f"{label(name).lower()} {values}")
     lead = "No abnormal finding. Within the normal range: " if nothing_else else "Within the normal range: "
     return [Finding(NORMAL, lead + "; ".join(parts), sure)]
+
+
+def _pain_angles(metrics: list[dict], sure: str) -> list[Finding]:
+    """The leg's angle when the patient marked pain: a passive straight-leg raise (Lasègue) is positive only
+    if radiating leg pain appears between 30° and 70° of hip flexion; back pain alone is negative
+    (CLINICAL.md)."""
+    out = []
+    for m in metrics:
+        if m["name"] in ("leg_elevation_at_pain", "hip_flexion_at_pain") and m.get("value") is not None:
+            where = "inside" if 30 <= m["value"] <= 70 else "outside"
+            leg = f"the {m['side']} leg" if m.get("side") else "the leg"
+            out.append(Finding(READING, f"Pain marked with {leg} at {_value(m)} ({where} the 30°-70° of a positive "
+                                        "Lasègue sign, if the pain ran down the leg)", sure, m["name"],
+                               m.get("side"), _value(m), "30°-70°"))
+    return out[:2]
 
 
 def _side_readings(result: dict, sure: str) -> list[Finding]:

@@ -77,6 +77,7 @@ def test_extract_and_analyze_sample_clip(tmp_path):
 
     code, out_json, err = _run("analyze", SAMPLE_TWO_PEOPLE, "--test", "gait", "--json", "-", "--quiet")
     assert code == 0, err
+    assert "confidence:" not in err                                  # --quiet: no findings either
     data = json.loads(out_json)
     assert set(data) >= {"test", "source", "quality", "metrics", "events", "warnings"}
     assert data["source"]["model"]["name"] == "full"

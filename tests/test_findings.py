@@ -173,3 +173,16 @@ def test_a_stiff_knee_names_its_side_the_other_sides_value_and_both_cut_offs():
     assert knee.text == ("Stiff knee in swing on the left: the knee bends 38.0° (normal at least 44°); the left "
                          "knee bends less in swing than the right: 38.0° against 60.0° (more than 17° apart: "
                          "stiff-knee gait)")
+
+
+def test_a_pain_mark_in_a_straight_leg_raise_reads_against_the_lasegue_range():
+    result = {"test": "leg-raise", "source": {}, "warnings": [],
+              "quality": {"person_seen_share": 1.0, "assessment": {"posture": "supine", "view": "side"}},
+              "metrics": [_metric("repetitions", 2, "count"), _metric("repetitions", 1, "count", side="left"),
+                          _metric("repetitions", 1, "count", side="right"),
+                          _metric("leg_elevation_peak", 62.0, "deg", side="left"),
+                          _metric("leg_elevation_peak", 70.0, "deg", side="right"),
+                          _metric("leg_elevation_at_pain", 45.0, "deg", side="left")]}
+    pain = [f for f in findings(result) if f.metric == "leg_elevation_at_pain"]
+    assert len(pain) == 1 and pain[0].side == "left"
+    assert pain[0].text.startswith("Pain marked with the left leg at 45.0° (inside the 30°-70°")
