@@ -20,6 +20,8 @@ TAGS = {ABNORMAL: ":red-background[**abnormal**]", UNSURE: ":orange-background[*
 FLAGGED_ROW = "background-color: #fde2e2"
 FLAG_CELL = "color: #a00000; font-weight: 700"
 ROW_PX, HEADER_PX = 35, 38
+#: the horizontal scroll bar the wide Note column brings
+SCROLLBAR_PX = 16
 #: tables up to this many rows are drawn whole (no scrolling inside the page)
 WHOLE_TABLE_ROWS = 40
 
@@ -47,10 +49,10 @@ def show_metrics_table(result: dict, *, notes: bool = True) -> None:
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
     styled = frame.style.apply(lambda row: [FLAGGED_ROW if row["Flag"] else ""] * len(row), axis=1) \
         .map(lambda v: FLAG_CELL if v else "", subset=["Flag"])
-    height = HEADER_PX + ROW_PX * len(rows) + 3 if len(rows) <= WHOLE_TABLE_ROWS else "auto"
+    height = HEADER_PX + ROW_PX * len(rows) + SCROLLBAR_PX if len(rows) <= WHOLE_TABLE_ROWS else "auto"
     st.dataframe(styled, hide_index=True, height=height, use_container_width=True,
                  column_config={"Flag": st.column_config.TextColumn("Flag", width="small"),
-                                "Measure": st.column_config.TextColumn("Measure", width="medium"),
+                                "Measure": st.column_config.TextColumn("Measure", width=240),
                                 "Side": st.column_config.TextColumn("Side", width=60),
                                 "Value": st.column_config.TextColumn("Value", width=140),
                                 "Normal range": st.column_config.TextColumn("Normal range", width=130),

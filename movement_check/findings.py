@@ -45,10 +45,11 @@ WEIGHTS = {
 #: metrics whose "could not measure" is worth a line, in that order (others are in the details)
 KEY_UNMEASURED = ("gait_speed", "cadence", "step_time_symmetry_index", "knee_flexion_swing_peak",
                   "ankle_dorsiflexion_mid_swing", "hip_flexion_peak", "leg_elevation_peak", "single_leg_time",
-                  "foot_progression_angle", "static_toe_out")
+                  "foot_progression_angle", "static_toe_out", "raised_knee_flexion", "pelvic_drop")
 #: side-to-side differences reported as a reading (no validated cut-off) when nothing is flagged
-SIDE_READINGS = {"leg-raise": ("hip_flexion_peak", "leg_elevation_peak", "single_leg_time", "hold_time"),
-                 "foot-rotation": ("foot_progression_angle", "static_toe_out")}
+SIDE_READINGS = {"leg-raise": ("hip_flexion_peak", "leg_elevation_peak", "single_leg_time", "hold_time")}
+#: right-minus-left differences reported as a reading (the camera's errors largely cancel in them)
+DIFFERENCE_READINGS = ("foot_progression_asymmetry", "static_toe_out_difference")
 
 
 @dataclass(frozen=True)
@@ -256,6 +257,13 @@ def _side_readings(result: dict, sure: str) -> list[Finding]:
         if left and right and left.get("value") is not None and right.get("value") is not None:
             out.append(Finding(READING, f"{label(name)}: left {_value(left)}, right {_value(right)} (no validated "
                                         "cut-off for the difference: compare with earlier visits)", sure, name))
+    for m in metrics:
+        if m["name"] in DIFFERENCE_READINGS and m.get("value") is not None:
+            v, u = m["value"], m.get("uncertainty")
+            more = "the right turns out more" if v > 0 else "the left turns out more" if v < 0 else "no difference"
+            within = "; smaller than its uncertainty" if u and abs(v) <= u else ""
+            out.append(Finding(READING, f"{label(m['name'])} {_value(m)}: {more} (no validated cut-off{within}; "
+                                        "compare with earlier visits)", sure, m["name"], None, _value(m)))
     return out[:2]
 
 

@@ -142,4 +142,6 @@ def normal_text(m: dict) -> str:
         return "at least " + attach(f"{low:g}", unit)
     if low is None or low == 0:
         return "under " + attach(f"{high:g}", unit)
-    return attach(f"{low:g} to {high:g}" if low < 0 else f"{low:g}-{high:g}", unit)
+    if low < 0:                              # "-3° to 20°": a dash would read as a minus
+        return f"{attach(f'{low:g}', unit)} to {attach(f'{high:g}', unit)}"
+    return attach(f"{low:g}-{high:g}", unit)

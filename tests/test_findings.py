@@ -186,3 +186,17 @@ def test_a_pain_mark_in_a_straight_leg_raise_reads_against_the_lasegue_range():
     pain = [f for f in findings(result) if f.metric == "leg_elevation_at_pain"]
     assert len(pain) == 1 and pain[0].side == "left"
     assert pain[0].text.startswith("Pain marked with the left leg at 45.0° (inside the 30°-70°")
+
+
+def test_a_foot_turn_out_difference_within_its_uncertainty_is_a_reading_that_says_so():
+    result = {"test": "foot-rotation", "source": {"measured_fps": 30.0}, "warnings": [],
+              "quality": {"person_seen_share": 1.0, "assessment": {"mode": "walking", "steps": [
+                  {"side": s} for s in ("left", "right") * 3]}},
+              "metrics": [_metric("foot_progression_angle", 6.9, "deg", side="left", normal=[-3, 20]),
+                          _metric("foot_progression_angle", 8.5, "deg", side="right", normal=[-3, 20]),
+                          {**_metric("foot_progression_asymmetry", 1.6, "deg"), "uncertainty": 5.5}]}
+    found = findings(result)
+    assert [f.kind for f in found] == [NORMAL, "reading"]
+    assert "foot turn-out while walking left 6.9° / right 8.5°" in found[0].text
+    assert found[1].text.startswith("Foot turn-out: side difference 1.6° ± 5.5°: the right turns out more")
+    assert "smaller than its uncertainty" in found[1].text

@@ -9,7 +9,7 @@ import pytest
 from movement_check import metric_names
 from movement_check.assessments.gait import GaitSettings, assess as assess_gait
 from movement_check.cleaning import clean
-from movement_check.metric_names import NAMES, label, with_unit
+from movement_check.metric_names import NAMES, label, normal_text, with_unit
 
 from .walker import Camera, Script, walk
 
@@ -101,3 +101,9 @@ def test_labels_and_units_read_as_a_person_writes_them():
     assert with_unit(0.5512, "s") == "0.55 s"
     assert with_unit(4, "count") == "4"
     assert with_unit(None, "deg") == ""
+    assert normal_text({"normal_range": [-3, 20], "unit": "deg"}) == "-3° to 20°"
+    assert normal_text({"normal_range": [-10, 10], "unit": "%"}) == "within ±10%"
+    assert normal_text({"normal_range": [44, None], "unit": "deg"}) == "at least 44°"
+    assert normal_text({"normal_range": [0, 6], "unit": "%"}) == "under 6%"
+    assert normal_text({"normal_range": [100, 120], "unit": "steps/min"}) == "100-120 steps/min"
+    assert normal_text({"normal_range": None, "unit": "deg"}) == ""
