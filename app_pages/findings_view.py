@@ -31,8 +31,12 @@ def show_findings(result: dict) -> None:
     conf = confidence(result)
     text = f"**Confidence: {conf.level}** — {_escape(conf.reason)}"
     if conf.reasons and conf.basis:
-        text += f"  \n_{_escape(conf.basis[0].upper() + conf.basis[1:])}._"
-    {GOOD: st.success, LIMITED: st.warning}.get(conf.level, st.error)(text)
+        text += f"  \n_What the values rest on: {_escape(conf.basis.removeprefix('from '))}._"
+    if conf.level in (GOOD, LIMITED):
+        (st.success if conf.level == GOOD else st.warning)(text)
+    else:                 # red, but not an st.error: that is kept for what went wrong in the app itself
+        with st.container(border=True):
+            st.markdown(text.replace(f"**Confidence: {conf.level}**", f":red[**Confidence: {conf.level}**]", 1))
     found = findings(result, conf)
     # how sure each finding is: the badge above says it once for all (each finding's ``sure`` is the basis)
     st.markdown("\n".join(f"- {TAGS[f.kind]} {_escape(f.text)}"

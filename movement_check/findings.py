@@ -78,7 +78,7 @@ def findings(result: dict, conf: Confidence | None = None) -> list[Finding]:
     metrics = result.get("metrics", [])
     unmeasured = _unmeasured(metrics)
     if conf.level == NOT_USABLE:
-        return ([Finding(UNUSABLE, "Not usable: " + conf.reason + ". No values are shown; film the test again.")]
+        return ([Finding(UNUSABLE, "No values are shown: film the test again (the reason is in the confidence).")]
                 + unmeasured)[:MAX_FINDINGS]
     sure = conf.basis
     flagged = sorted((m for m in metrics if m.get("flag") and m.get("value") is not None

@@ -96,6 +96,8 @@ def test_uploaded_clip_is_analysed_and_not_kept():
     text = " ".join(m.value for m in at.markdown)
     assert "Following **person 1**" in text
     assert any("no walking was found" in w.value for w in at.warning)
+    # nothing to measure: the badge says so in red, and the findings give the reason without numbers
+    assert any(m.value.startswith(":red[**Confidence: not usable**]") for m in at.markdown)
     assert at.metric[0].value == "100"                        # frames
     assert len(at.get("download_button")) == 4                # result JSON, metrics CSV, trajectories npz + CSV
     assert _leftover_clips() == before                        # the clip was deleted after analysis
