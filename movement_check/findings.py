@@ -205,14 +205,18 @@ def _unsure(ms: list[dict], sure: str) -> Finding:
     m = ms[0]
     why = _unsure_why(m)
     normal = normal_text(m)
+    side = m.get("side") if len(ms) == 1 else None
     if len(ms) == 1:
         value = _value(m)
         text = f"{label(m['name'])}{_side_word(m)} {value}"
+        if m["name"] == "step_time_symmetry_index" and m["value"]:
+            side = "right" if m["value"] > 0 else "left"
+            text += f" ({side} steps longer)"
     else:
         value = ", ".join(f"{_value(x)} {x['side']}" for x in ms)
         text = f"{label(m['name'])} {value}"
-    return Finding(UNSURE, f"{text}: outside the normal range ({normal}), but {why}", sure, m["name"],
-                   m.get("side") if len(ms) == 1 else None, value, normal)
+    return Finding(UNSURE, f"{text}: outside the normal range ({normal}), but {why}", sure, m["name"], side,
+                   value, normal)
 
 
 def _normal(metrics: list[dict], sure: str, *, nothing_else: bool) -> list[Finding]:

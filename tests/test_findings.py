@@ -88,6 +88,7 @@ def test_a_short_walk_is_limited_and_its_large_asymmetry_is_reported_unflagged()
     assert not any(f.kind == ABNORMAL for f in found)
     unsure = [f for f in found if f.kind == UNSURE and f.metric == "step_time_symmetry_index"]
     assert unsure and "not flagged" in unsure[0].text
+    assert unsure[0].side == "right" and "(right steps longer)" in unsure[0].text       # limp > 0: right late
 
 
 def test_nobody_walking_is_not_usable_and_shows_no_numbers():
