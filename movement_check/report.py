@@ -97,8 +97,8 @@ def _fmt(value, unit: str | None = None) -> str:
 def metric_rows(result: dict) -> list[tuple[str, str, str, str, str]]:
     """(measure, side, value, normal range, flag) for each metric of a result, as a person reads them:
     plain names, flagged rows first, blanks for nothing (:func:`movement_check.metric_table.display_rows`)."""
-    return [(r["Measure"], r["Side"], r["Value"] or "not measured", r["Normal range"],
-             r["Flag"].replace("lower than the other side", "lower than other side")) for r in display_rows(result)]
+    return [(r["Measure"], r["Side"], r["Value"] or "not measured", r["Normal range"], r["Flag"])
+            for r in display_rows(result)]
 
 
 def test_title(test) -> str:
@@ -222,15 +222,20 @@ class _Pages:
                           fontweight="bold" if bold else "normal", va="bottom", ha="left")
 
     def table(self, head, rows, widths, *, flag_column: int | None = None) -> None:
+        """Rows of cells in columns ``widths`` inches wide; a cell longer than its column wraps onto more
+        lines (at ~15 characters an inch at 8.5 pt), so nothing is cut off."""
         x = [MARGIN + sum(widths[:i]) for i in range(len(widths))]
+        line = 9 / 72 * 1.5
         for r, row in enumerate([head] + list(rows)):
-            height = 9 / 72 * 1.5
+            cells = [textwrap.wrap(str(cell), max(4, int(w * 15))) or [""] for cell, w in zip(row, widths)]
+            height = line * max(len(c) for c in cells)
             self._room(height)
+            for i, pieces in enumerate(cells):
+                color = "#b00000" if (i == flag_column and r and row[i]) else "black"
+                for k, piece in enumerate(pieces):
+                    self.fig.text(x[i] / A4[0], (self.y - line * (k + 1)) / A4[1], piece, fontsize=8.5,
+                                  fontweight="bold" if r == 0 else "normal", color=color, va="bottom")
             self.y -= height
-            for i, cell in enumerate(row):
-                color = "#b00000" if (i == flag_column and r and cell) else "black"
-                self.fig.text(x[i] / A4[0], self.y / A4[1], str(cell)[:int(widths[i] * 15)], fontsize=8.5,
-                              fontweight="bold" if r == 0 else "normal", color=color, va="bottom")
 
     def image(self, png: bytes, *, width: float = A4[0] - 2 * MARGIN) -> None:
         from matplotlib.image import imread
