@@ -9,10 +9,13 @@ import streamlit as st
 from movement_check.history import adherence, trends
 from movement_check.home import EXERCISES, HomeExercise
 from movement_check.record import HOME_LINK_DAYS, KINDS, Record, RecordError, SessionRecord
+from movement_check.report import test_title
 
 from app_pages.access import Staff, audit, opened, therapist_or_sign_in, visible_patients
 from app_pages.checkin_form import checkin_summary
+from app_pages.findings_view import show_findings, show_metrics_table
 from app_pages.results import report_buttons
+from app_pages.trend_chart import show_trend
 from app_pages.state import config_or_stop, record_or_stop, server_base
 
 
@@ -25,9 +28,7 @@ def trend_charts(sessions: list[SessionRecord]) -> None:
     for i, s in enumerate(series):
         with cols[i % 2]:
             st.markdown(f"**{s.title}** ({s.unit})")
-            # the column is not named after the title: Altair reads a ':' in it ("Leg raise: ...") as a type
-            st.line_chart({"when": [p.when[:10] for p in s.points], "value": [p.value for p in s.points]},
-                          x="when", y="value", y_label=s.unit, height=180)
+            show_trend(s)
 
 
 def prescriptions_panel(record: Record, patient_id: str, sessions: list[SessionRecord], staff: Staff) -> None:
@@ -154,9 +155,9 @@ def main() -> None:
             if s.kind == "visit":
                 checkin_summary(s.checkin)
             for t in s.tests:
-                st.markdown(f"**{t.test}**" + (f" ({t.step})" if t.step else ""))
-                st.dataframe([{k: m.get(k) for k in ("name", "side", "value", "unit", "flag")}
-                              for m in t.result.get("metrics", [])], hide_index=True)
+                st.markdown(f"**{test_title(t)}**")
+                show_findings(t.result)
+                show_metrics_table(t.result, notes=False)       # no expander inside the session's expander
             report_buttons(record, s, who=staff.who)
 
 

@@ -1,4 +1,5 @@
-"""Showing one test's result: metrics with normal ranges and flags, figures, warnings, downloads.
+"""Showing one test's result: its confidence and findings first, then metrics with normal ranges and flags,
+figures, warnings, downloads.
 
 Used by the clip page and by the therapist's page for each live step.
 """
@@ -16,6 +17,7 @@ from movement_check.report import to_html, to_pdf, visit_report
 from movement_check.results import metrics_csv
 
 from app_pages.access import audit
+from app_pages.findings_view import show_findings, show_metrics_table
 
 
 def show(outcome: dict, *, key: str = "clip", downloaded: Callable[[str], None] | None = None) -> None:
@@ -28,6 +30,8 @@ def show(outcome: dict, *, key: str = "clip", downloaded: Callable[[str], None] 
                 "If that is wrong, choose the test and analyse again.")
     subject = quality["subject"]
     source = result["source"]
+    st.subheader("Findings")
+    show_findings(result)
     st.subheader("What was analysed")
     cols = st.columns(4)
     cols[0].metric("Frames", quality["frames"])
@@ -38,9 +42,8 @@ def show(outcome: dict, *, key: str = "clip", downloaded: Callable[[str], None] 
     for warning in result["warnings"]:
         st.warning(warning)
     if result["metrics"]:
-        st.subheader("Results")
-        columns = ("name", "side", "value", "uncertainty", "unit", "normal_range", "flag", "note")
-        st.dataframe([{k: m.get(k) for k in columns} for m in result["metrics"]], hide_index=True)
+        st.subheader("All measures")
+        show_metrics_table(result)
     events = events_line(result["events"])
     if events:
         st.caption(events)

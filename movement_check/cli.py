@@ -210,6 +210,13 @@ def _settings(args) -> tuple[ExtractionSettings, CleaningSettings | None]:
     return settings, cleaning
 
 
+def findings_text(result: dict) -> str:
+    """The test's confidence and findings, as the therapist reads them (:mod:`movement_check.findings`)."""
+    from .findings import summary_lines
+
+    return "\n".join(summary_lines(result))
+
+
 def _summary(prepared) -> str:
     raw = prepared.raw
     subject = prepared.extraction.subject
@@ -269,6 +276,8 @@ def run(argv: list[str] | None = None) -> int:
             print(f"filed as session {filed} of patient {args.patient} "
                   f"(movement-check report {filed} -o report.pdf)", file=sys.stderr)
         print(_summary(prepared), file=sys.stderr)
+        if args.command == "analyze":
+            print(findings_text(result.to_dict()), file=sys.stderr)
         for warning in (result.warnings if args.command == "analyze" else prepared.warnings):
             print(f"warning: {warning}", file=sys.stderr)
     return 0

@@ -12,18 +12,20 @@ from dataclasses import dataclass
 from datetime import date
 
 from .home import weekly_adherence
+from .metric_names import label as display_name
 from .record import PrescriptionRecord, SessionRecord
 
-# (test, metric, label, unit); per side where the metric is
-KEY_METRICS: tuple[tuple[str, str, str, str], ...] = (
-    ("gait", "cadence", "Cadence", "steps/min"),
-    ("gait", "step_time_symmetry_index", "Step-time symmetry index", "%"),
-    ("gait", "knee_flexion_swing_peak", "Knee flexion in swing", "deg"),
-    ("foot-rotation", "foot_progression_angle", "Foot progression angle", "deg"),
-    ("leg-raise", "hip_flexion_peak", "Leg raise: hip flexion peak", "deg"),
-    ("leg-raise", "leg_elevation_peak", "Straight-leg raise: peak", "deg"),
-    ("leg-raise", "hold_time", "Leg raise: hold", "s"),
-)
+# (test, metric, label, unit); per side where the metric is; the labels are the plain names everyone reads
+KEY_METRICS: tuple[tuple[str, str, str, str], ...] = tuple(
+    (test, metric, display_name(metric), unit) for test, metric, unit in (
+        ("gait", "cadence", "steps/min"),
+        ("gait", "step_time_symmetry_index", "%"),
+        ("gait", "knee_flexion_swing_peak", "deg"),
+        ("foot-rotation", "foot_progression_angle", "deg"),
+        ("leg-raise", "hip_flexion_peak", "deg"),
+        ("leg-raise", "leg_elevation_peak", "deg"),
+        ("leg-raise", "hold_time", "s"),
+    ))
 PAIN = ("check-in", "pain_now", "Pain now (0-10)", "/10")
 Key = tuple[str, str, str | None]          # (test, metric, side)
 
@@ -44,6 +46,8 @@ class Series:
     unit: str
     side: str | None
     points: tuple[Point, ...]
+    #: the normal range the results state for this metric (the latest one), (low, high) either None; None if none
+    normal: tuple[float | None, float | None] | None = None
 
     @property
     def title(self) -> str:
@@ -57,9 +61,39 @@ def trends(sessions: list[SessionRecord]) -> list[Series]:
     for s in sessions:
         for key, value in _readings(s):
             found.setdefault(key, []).append(Point(s.id, s.started_at, s.kind, value))
-    return [Series(test, metric, label, unit, side, tuple(found[(test, metric, side)]))
+    normals = _normal_ranges(sessions)
+    return [Series(test, metric, label, unit, side, tuple(found[(test, metric, side)]),
+                   normals.get((test, metric, side)))
             for test, metric, label, unit in (PAIN,) + KEY_METRICS for side in (None, "left", "right")
             if (test, metric, side) in found]
+
+
+def trend_caption(series: Series) -> str:
+    """What a trend says in words, for one or two points as much as for many: "First visit (2026-10-01):
+    nothing to compare yet", or the change from the first to the last point with their dates."""
+    points = series.points
+    if not points:
+        return "Not measured yet."
+    fmt = (lambda v: f"{v:.2f}") if series.unit == "s" else (lambda v: f"{v:.1f}".removesuffix(".0"))
+    unit = "°" if series.unit == "deg" else "" if series.unit == "/10" else f" {series.unit}".replace(" %", "%")
+    first, last = points[0], points[-1]
+    if len(points) == 1:
+        return f"First measurement ({first.when[:10]}): {fmt(first.value)}{unit}; nothing to compare yet."
+    change = last.value - first.value
+    return (f"{fmt(first.value)}{unit} on {first.when[:10]} to {fmt(last.value)}{unit} on {last.when[:10]} "
+            f"({'+' if change >= 0 else '-'}{fmt(abs(change))}{unit} over {len(points)} measurements).")
+
+
+def _normal_ranges(sessions: list[SessionRecord]) -> dict[Key, tuple[float | None, float | None]]:
+    """Each metric's normal range as its results state it (the latest wins: a newer version may cite anew)."""
+    out: dict[Key, tuple[float | None, float | None]] = {}
+    for s in sessions:
+        for t in s.tests:
+            for m in t.result.get("metrics", []):
+                if m.get("normal_range"):
+                    low, high = m["normal_range"]
+                    out[(t.test, m["name"], m.get("side"))] = (low, high)
+    return out
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
 """One document per visit for the clinical record, as HTML and PDF.
 
-What it holds: the patient (pseudonymous ID), the visit, the check-in (red flags first), each test's
-metrics with their normal ranges and flags, its warnings and figures, the key metrics beside the
+What it holds, in the order a physiotherapist reads it: the patient (pseudonymous ID) and the visit, the
+red flags of the check-in, then each test's confidence and findings (:mod:`movement_check.findings`) on
+the first page; then the check-in's answers, each test's measures with plain names, normal ranges and
+flags (:mod:`movement_check.metric_table`), its warnings and figures, the key metrics beside the
 previous visit's, and what one camera can and cannot measure. Both formats are made here from the
 same :class:`VisitReport`; the PDF is drawn with matplotlib (already used for the figures), so no
 other program is needed and nothing leaves the machine.
@@ -23,8 +25,11 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from . import __version__
+from .confidence import confidence
 from .figures import figure_pngs
+from .findings import ABNORMAL, findings
 from .history import Change, changes, previous_visit
+from .metric_table import display_rows
 from .poses import Poses
 from .record import KINDS, Record, SessionRecord
 
@@ -89,21 +94,30 @@ def _fmt(value, unit: str | None = None) -> str:
     return f"{value}{unit}" if unit.startswith("/") else f"{value} {unit}"
 
 
-def _range(m: dict) -> str:
-    lo, hi = (m.get("normal_range") or (None, None))
-    if lo is None and hi is None:
-        return "-"
-    if hi is None:
-        return f">= {lo}"
-    if lo is None:
-        return f"<= {hi}"
-    return f"{lo}-{hi}"
-
-
 def metric_rows(result: dict) -> list[tuple[str, str, str, str, str]]:
-    """(metric, side, value, normal range, flag) for each metric of a result."""
-    return [(m["name"].replace("_", " "), m.get("side") or "", _fmt(m.get("value"), m.get("unit")), _range(m),
-             m.get("flag") or "") for m in result.get("metrics", [])]
+    """(measure, side, value, normal range, flag) for each metric of a result, as a person reads them:
+    plain names, flagged rows first, blanks for nothing (:func:`movement_check.metric_table.display_rows`)."""
+    return [(r["Measure"], r["Side"], r["Value"] or "not measured", r["Normal range"], r["Flag"])
+            for r in display_rows(result)]
+
+
+def test_title(test) -> str:
+    return TEST_TITLES.get(test.test, test.test) + (f" ({test.step})" if test.step else "")
+
+
+def summary(test) -> tuple[str, list[tuple[str, str]]]:
+    """One test's confidence line and its findings as (kind, line), for the report's first page."""
+    conf = confidence(test.result)
+    head = f"Confidence: {conf.level} - {conf.reason}"
+    if conf.reasons and conf.basis:
+        head += f" ({conf.basis})"
+    return head, [(f.kind, f.text if f.sure == conf.basis else f.line) for f in findings(test.result, conf)]
+
+
+def red_flags(report: VisitReport) -> list[str]:
+    """The check-in's red flags and what to do (empty when none was ticked or nothing was asked)."""
+    checkin = report.session.checkin
+    return [] if checkin is None else checkin.advice()
 
 
 def change_rows(report: VisitReport) -> list[tuple[str, str, str, str, str]]:
@@ -126,17 +140,25 @@ def to_html(report: VisitReport) -> str:
              "border:2px solid #b00}img{max-width:100%}</style></head><body>",
              "<h1>movement-check visit report</h1>"]
     parts += [f"<p>{e(line)}</p>" for line in _heading(report)]
+    flags = red_flags(report)
+    if flags:
+        parts.append("<div class='red'>" + "<br>".join(e(a) for a in flags) + "</div>")
+    parts.append("<h2>Findings</h2>")
+    if not s.tests:
+        parts.append("<p>No test was recorded in this session.</p>")
+    for test in s.tests:
+        head, lines = summary(test)
+        parts.append(f"<h3>{e(test_title(test))}</h3><p><b>{e(head)}</b></p><ul>"
+                     + "".join(f"<li class='flag'>{e(t)}</li>" if k == ABNORMAL else f"<li>{e(t)}</li>"
+                               for k, t in lines) + "</ul>")
     parts.append("<h2>Check-in</h2>")
     if s.checkin is None:
         parts.append("<p>No check-in was recorded.</p>")
     else:
-        if s.checkin.stops_tests:
-            parts.append("<div class='red'>" + "<br>".join(e(a) for a in s.checkin.advice()) + "</div>")
         parts.append(_html_table(("Question", "Answer"), s.checkin.summary()))
     for test in s.tests:
-        parts.append(f"<h2>{e(TEST_TITLES.get(test.test, test.test))}"
-                     + (f" ({e(test.step)})" if test.step else "") + "</h2>")
-        parts.append(_html_table(("Metric", "Side", "Value", "Normal range", "Flag"),
+        parts.append(f"<h2>{e(test_title(test))}: all measures</h2>")
+        parts.append(_html_table(("Measure", "Side", "Value", "Normal range", "Flag"),
                                  metric_rows(test.result), flag_column=4))
         warnings = test.result.get("warnings", [])
         if warnings:
@@ -200,15 +222,20 @@ class _Pages:
                           fontweight="bold" if bold else "normal", va="bottom", ha="left")
 
     def table(self, head, rows, widths, *, flag_column: int | None = None) -> None:
+        """Rows of cells in columns ``widths`` inches wide; a cell longer than its column wraps onto more
+        lines (at ~15 characters an inch at 8.5 pt), so nothing is cut off."""
         x = [MARGIN + sum(widths[:i]) for i in range(len(widths))]
+        line = 9 / 72 * 1.5
         for r, row in enumerate([head] + list(rows)):
-            height = 9 / 72 * 1.5
+            cells = [textwrap.wrap(str(cell), max(4, int(w * 15))) or [""] for cell, w in zip(row, widths)]
+            height = line * max(len(c) for c in cells)
             self._room(height)
+            for i, pieces in enumerate(cells):
+                color = "#b00000" if (i == flag_column and r and row[i]) else "black"
+                for k, piece in enumerate(pieces):
+                    self.fig.text(x[i] / A4[0], (self.y - line * (k + 1)) / A4[1], piece, fontsize=8.5,
+                                  fontweight="bold" if r == 0 else "normal", color=color, va="bottom")
             self.y -= height
-            for i, cell in enumerate(row):
-                color = "#b00000" if (i == flag_column and r and cell) else "black"
-                self.fig.text(x[i] / A4[0], self.y / A4[1], str(cell)[:int(widths[i] * 14)], fontsize=8.5,
-                              fontweight="bold" if r == 0 else "normal", color=color, va="bottom")
 
     def image(self, png: bytes, *, width: float = A4[0] - 2 * MARGIN) -> None:
         from matplotlib.image import imread
@@ -237,20 +264,29 @@ def to_pdf(report: VisitReport, out: str | Path | BinaryIO) -> None:
         pages.text("movement-check visit report", size=16, bold=True)
         for line in _heading(report):
             pages.text(line, size=11)
+        for line in red_flags(report):
+            pages.text(line, color="#b00000", bold=True, wrap=88)
+        pages.text("")
+        pages.text("Findings", size=13, bold=True)
+        if not s.tests:
+            pages.text("No test was recorded in this session.")
+        for test in s.tests:
+            head, lines = summary(test)
+            pages.text(test_title(test), size=11, bold=True)
+            pages.text(head, bold=True, wrap=95)
+            for kind, line in lines:
+                pages.text("- " + line, color="#b00000" if kind == ABNORMAL else "black", indent=0.15, wrap=100)
         pages.text("")
         pages.text("Check-in", size=13, bold=True)
         if s.checkin is None:
             pages.text("No check-in was recorded.")
         else:
-            for line in s.checkin.advice():
-                pages.text(line, color="#b00000", bold=True)
             pages.table(("Question", "Answer"), s.checkin.summary(), (2.6, 4.4))
         for test in s.tests:
             pages.text("")
-            pages.text(TEST_TITLES.get(test.test, test.test) + (f" ({test.step})" if test.step else ""),
-                       size=13, bold=True)
-            pages.table(("Metric", "Side", "Value", "Normal range", "Flag"), metric_rows(test.result),
-                        (2.4, 0.6, 1.3, 1.1, 1.6), flag_column=4)
+            pages.text(test_title(test) + ": all measures", size=13, bold=True)
+            pages.table(("Measure", "Side", "Value", "Normal range", "Flag"), metric_rows(test.result),
+                        (2.5, 0.5, 1.3, 1.3, 1.45), flag_column=4)
             for w in test.result.get("warnings", []):
                 pages.text("Warning: " + w, color="#7a4a00")
             for png in report.figures.get(test.id, {}).values():

@@ -119,17 +119,21 @@ class Result:
         return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
 
 
-METRIC_COLUMNS = ("test", "name", "side", "value", "uncertainty", "unit", "normal_low", "normal_high", "flag", "note")
+METRIC_COLUMNS = ("test", "name", "display_name", "side", "value", "uncertainty", "unit", "normal_low", "normal_high", "flag", "note")
 
 
 def metrics_csv(result: dict) -> str:
-    """The result's metrics as CSV, one row each (a spreadsheet's view of the JSON; empty = not measured)."""
+    """The result's metrics as CSV, one row each (a spreadsheet's view of the JSON; empty = not measured).
+    ``name`` is the stable name scripts use; ``display_name`` the plain one a person reads
+    (:mod:`movement_check.metric_names`)."""
+    from .metric_names import label
+
     buffer = io.StringIO()
     out = csv.writer(buffer)
     out.writerow(METRIC_COLUMNS)
     for m in result.get("metrics", []):
         low, high = m.get("normal_range") or (None, None)
-        row = (result.get("test"), m["name"], m.get("side"), m.get("value"), m.get("uncertainty"), m.get("unit"),
+        row = (result.get("test"), m["name"], label(m["name"]), m.get("side"), m.get("value"), m.get("uncertainty"), m.get("unit"),
                low, high, m.get("flag"), m.get("note"))
         out.writerow(["" if v is None else v for v in row])
     return buffer.getvalue()

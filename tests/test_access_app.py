@@ -130,7 +130,7 @@ def test_a_therapist_sees_and_files_only_for_patients_in_their_care(clinic):
     clip.text_input(key="upload-patient").input("P-A")
     clip = next(b for b in clip.button if b.label == "Analyse").click().run()
     assert len(clip.error) == 1 and "not in your care" in clip.error[0].value
-    assert "Results" not in _text(clip)
+    assert "Findings" not in _text(clip) and "All measures" not in _text(clip)
     # and so is a live visit for that patient
     visit = _sign_in(_page("therapist"), "asmith")
     visit.text_input(key="patient-id").input("P-A")

@@ -96,6 +96,8 @@ def test_uploaded_clip_is_analysed_and_not_kept():
     text = " ".join(m.value for m in at.markdown)
     assert "Following **person 1**" in text
     assert any("no walking was found" in w.value for w in at.warning)
+    # nothing to measure: the badge says so in red, and the findings give the reason without numbers
+    assert any(m.value.startswith(":red[**Confidence: not usable**]") for m in at.markdown)
     assert at.metric[0].value == "100"                        # frames
     assert len(at.get("download_button")) == 4                # result JSON, metrics CSV, trajectories npz + CSV
     assert _leftover_clips() == before                        # the clip was deleted after analysis
@@ -108,8 +110,16 @@ def test_gait_results_and_figures_are_shown():
     at.number_input(key="height").set_value(178)
     _analyse(at).click().run()
     assert not at.exception and not at.error
+    # findings first: the confidence badge, then the findings, above the table of all measures
+    badges = [b.value for b in (*at.success, *at.warning, *at.error) if b.value.startswith("**Confidence:")]
+    assert len(badges) == 1 and ("good" in badges[0] or "limited" in badges[0]), badges
+    headers = [s.value for s in at.subheader]
+    assert headers.index("Findings") < headers.index("All measures")
     table = at.dataframe[0].value
-    assert "cadence" in list(table["name"])
+    assert list(table.columns) == ["Flag", "Measure", "Side", "Value", "Normal range", "Note"]
+    assert "Steps per minute" in list(table["Measure"]) and "None" not in table.to_string()
+    flagged = list(table["Flag"] != "")
+    assert flagged == sorted(flagged, reverse=True)                 # flagged rows first
     assert len(at.get("imgs")) >= 1 or len(at.get("image")) >= 1
 
 
@@ -122,8 +132,8 @@ def test_leg_raise_with_a_prescription_shows_the_form_check():
     at.number_input(key="hold").set_value(1.5)     # held 1.5 s
     _analyse(at).click().run()
     assert not at.exception and not at.error
-    names = list(at.dataframe[0].value["name"])
-    assert "hip_flexion_peak" in names and "hip_flexion_at_pain" in names
+    names = list(at.dataframe[0].value["Measure"])
+    assert "Leg raise height (hip bend)" in names and "Leg raise angle at pain" in names
     assert any(s.value == "Home exercise check" for s in at.subheader)
     feedback = at.dataframe[1].value
     assert list(feedback["leg"]) == ["right", "left"]
@@ -148,8 +158,8 @@ def test_foot_rotation_shows_angles_with_uncertainties_and_both_figures():
     _analyse(at).click().run()
     assert not at.exception and not at.error
     table = at.dataframe[0].value
-    rows = table[table["name"] == "foot_progression_angle"]
-    assert list(rows["side"]) == ["left", "right"] and rows["uncertainty"].notna().all()
+    rows = table[table["Measure"] == "Foot turn-out while walking"]
+    assert list(rows["Side"]) == ["left", "right"] and rows["Value"].str.contains(" ± ").all()
     assert len(at.get("image")) == 2 + 3               # step angles over time, footprints from above; 3 stills
 
 

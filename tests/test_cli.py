@@ -77,6 +77,7 @@ def test_extract_and_analyze_sample_clip(tmp_path):
 
     code, out_json, err = _run("analyze", SAMPLE_TWO_PEOPLE, "--test", "gait", "--json", "-", "--quiet")
     assert code == 0, err
+    assert "confidence:" not in err                                  # --quiet: no findings either
     data = json.loads(out_json)
     assert set(data) >= {"test", "source", "quality", "metrics", "events", "warnings"}
     assert data["source"]["model"]["name"] == "full"
@@ -98,6 +99,11 @@ def test_analyze_finds_the_test_and_files_it_in_the_record(tmp_path):
     data = json.loads(out_json)
     assert data["test"] == "gait" and "steady walking" in data["quality"]["test_detected"]
     assert "filed as session 1 of patient P-0042" in err
+    # a successful run prints the findings: the confidence first, then one finding a line
+    lines = err.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("confidence: "))
+    assert lines[at].split(" (")[0] in ("confidence: good", "confidence: limited", "confidence: not usable")
+    assert lines[at + 1].startswith("- ")
     (session,) = Record(where).sessions("P-0042")
     assert session.kind == "upload" and session.tests[0].result == data and session.tests[0].has_trajectory
     assert session.tests[0].video is None                       # no video unless asked for (--annotated)

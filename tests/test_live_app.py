@@ -224,7 +224,9 @@ def test_a_gait_step_guided_by_the_therapist_gives_a_result_from_every_frame(liv
     strikes = {e["side"] for e in result["events"] if e["name"] == "heel_strike"}
     assert strikes == {"left", "right"}
     table = therapist.dataframe[0].value
-    assert "cadence" in list(table["name"])
+    assert "Steps per minute" in list(table["Measure"])
+    assert any(b.value.startswith("**Confidence:") for b in (*therapist.success, *therapist.warning,
+                                                                *therapist.error))
     assert any("frames received" in c.value for c in therapist.caption)
     saved = sorted(p.name for p in (tmp_path / "data").rglob("*"))
     assert any(n.endswith("walk-side.json") for n in saved) and not any(n.endswith(".mp4") for n in saved)
@@ -284,7 +286,7 @@ def test_the_patients_pain_button_during_a_straight_leg_raise_gives_the_legs_ang
     assert at_pain["value"] == pytest.approx(expected, abs=3.0)
     assert any(e["name"] == "pain_marked" for e in outcome.result["events"])
     table = therapist.dataframe[0].value
-    assert "leg_elevation_at_pain" in list(table["name"])
+    assert "Straight-leg raise angle at pain" in list(table["Measure"])
 
 
 def test_a_red_flag_in_the_patients_check_in_stops_the_tests_on_both_pages_and_is_recorded(live_env):
@@ -343,7 +345,7 @@ def test_the_patients_page_shows_two_visits_their_trends_and_makes_the_report(li
     assert not at.exception, at.exception
     assert at.selectbox(key="patient").value == "P-0042"
     titles = [m.value for m in at.markdown]
-    assert any("Cadence" in t for t in titles) and any("Pain now" in t for t in titles)
+    assert any("Steps per minute" in t for t in titles) and any("Pain now" in t for t in titles)
     assert len(at.expander) == 2 and "2026-11-01" in at.expander[0].label
     at.button(key="report-2").click().run()
     assert not at.exception, at.exception

@@ -30,8 +30,8 @@ def gait_result(cadence: float) -> tuple[dict, Poses]:
     """A real gait result (the synthetic walker at ``cadence``) as the app and the CLI hand it over."""
     poses, _ = walk(Script(segments=[("walk", 8.0)], cadence=cadence))
     found = assess_gait(poses)
-    result = Result(test="gait", source=dict(poses.source), quality=found.quality, metrics=found.metrics,
-                    events=found.events, warnings=found.warnings)
+    result = Result(test="gait", source=dict(poses.source), quality={"assessment": found.quality},   # as analysis.assess
+                    metrics=found.metrics, events=found.events, warnings=found.warnings)
     return result.to_dict(), poses
 
 

@@ -41,7 +41,7 @@ def test_history_gives_each_key_metric_over_time_and_the_change_since_the_last_v
     assert {("knee_flexion_swing_peak", "left"), ("knee_flexion_swing_peak", "right")} <= set(series)
     assert previous_visit(sessions, second).id == first               # the home check is not a visit
     found = {(c.label, c.side): c for c in changes(sessions[-1], sessions[0])}
-    assert found[("Cadence", None)].difference == pytest.approx(20.0, abs=1.0)
+    assert found[("Steps per minute", None)].difference == pytest.approx(20.0, abs=1.0)
     assert found[("Pain now (0-10)", None)].difference == -3
 
 
@@ -55,12 +55,12 @@ def test_the_pdf_report_renders_and_shows_the_check_in_metrics_flags_and_the_cha
     pixels = pdf[0].render(scale=1.5).to_numpy()                # the first page drawn, as a picture
     assert pixels.shape[0] > 1000 and (pixels[..., :3] < 100).mean() > 0.005    # ink on the page
     for expected in ("Patient P-0042 (JD)", "Video visit, 2026-11-01 10:00 UTC", "Check-in", "Pain now (0-10)",
-                     "Gait (walk-side)", "cadence", "Compared with the previous visit", "Previous visit: 2026-10-01",
+                     "Gait (walk-side)", "Steps per minute", "Compared with the previous visit", "Previous visit: 2026-10-01",
                      "What one camera can and cannot measure"):
         assert expected in text, expected
-    cadence_now = re.search(r"cadence\s+([\d.]+) steps/min", text)
+    cadence_now = re.search(r"Steps per minute\s+([\d.]+) steps/min", text)
     assert cadence_now and float(cadence_now.group(1)) == pytest.approx(116, rel=0.01)
-    change = re.search(r"Cadence\s+([\d.]+) steps/min\s+([\d.]+) steps/min\s+([+-][\d.]+) steps/min", text)
+    change = re.search(r"Steps per minute\s+([\d.]+) steps/min\s+([\d.]+) steps/min\s+([+-][\d.]+) steps/min", text)
     assert change, text[-1500:]
     assert float(change.group(1)) == pytest.approx(96, rel=0.01) and float(change.group(2)) == pytest.approx(116, rel=0.01)
     assert float(change.group(3)) == pytest.approx(20, abs=1)
@@ -76,7 +76,10 @@ def test_the_html_report_holds_the_same_and_a_first_visit_says_there_is_nothing_
     assert main(["report", str(first), "-o", str(out), "--record", str(path)]) == 0
     page = out.read_text()
     assert "Patient P-0042 (JD)" in page and "No earlier visit of this patient" in page
-    assert page.count("data:image/png;base64,") >= 2 and "<td>cadence</td>" in page
+    assert page.count("data:image/png;base64,") >= 2 and "<td>Steps per minute</td>" in page
+    # the findings come first, before the check-in's answers and the table of all measures
+    assert page.index("<h2>Findings</h2>") < page.index("<h2>Check-in</h2>") < page.index("all measures</h2>")
+    assert "Confidence: " in page
 
 
 def test_report_errors_are_one_line_with_what_to_do(two_visits, tmp_path, capsys):
@@ -97,3 +100,46 @@ def test_a_change_in_seconds_keeps_its_sign_and_precision():
     report = VisitReport(session=None, initials=None, previous=None,
                          changes=[Change("Leg raise: hold", "s", "left", 5.25, 5.2)])
     assert change_rows(report) == [("Leg raise: hold", "left", "5.25 s", "5.20 s", "-0.05 s")]
+
+
+def test_the_first_page_opens_with_the_red_flags_and_each_tests_confidence_and_findings(two_visits, tmp_path):
+    """Page 1 drawn to an image and its text read back: patient, date, red flags, then the findings."""
+    pdfium = pytest.importorskip("pypdfium2")
+    path, first, second = two_visits
+    record = Record(path)
+    flagged = record.start_session("P-0042", "visit", therapist="jdoe", started_at="2026-11-08T10:00:00+00:00")
+    record.save_checkin(flagged, CheckIn(pain_now=7, red_flags=("leg_weakness",)))
+    record.add_test(flagged, gait_result(96.0)[0], step="walk-side")
+    record.close()
+    out = tmp_path / "flagged.pdf"
+    assert main(["report", str(flagged), "-o", str(out), "--record", str(path)]) == 0
+    pdf = pdfium.PdfDocument(str(out))
+    page = pdf[0]
+    image = page.render(scale=1.5).to_pil()
+    image.save(tmp_path / "report_page1.png")                           # for a reviewer to look at
+    assert image.size[1] > 1000
+    text = page.get_textpage().get_text_range()
+    order = [text.index(t) for t in ("Patient P-0042 (JD)", "Video visit, 2026-11-08", "Red flag: Severe",
+                                     "Findings", "Gait (walk-side)", "Confidence: ", "Check-in")]
+    assert order == sorted(order), text[:1500]
+    # the walker at 96 steps/min: 8 s, well seen, its cadence below the normal 100-120 is a finding
+    findings_part = text[text.index("Findings"):text.index("Check-in")]
+    assert re.search(r"Confidence: (good|limited)", findings_part)
+    assert "Steps per minute" in findings_part and "100-120 steps/min" in findings_part
+
+
+def test_a_trend_of_one_or_two_points_says_something_and_carries_its_normal_range(two_visits):
+    from movement_check.history import Point, Series, trend_caption
+
+    path, _, _ = two_visits
+    series = {(s.metric, s.side): s for s in trends(Record(path).sessions("P-0042"))}
+    cadence = series[("cadence", None)]
+    assert cadence.normal == (100.0, 120.0)                          # as the results state it
+    assert series[("pain_now", None)].normal is None
+    caption = re.fullmatch(r"([\d.]+) steps/min on 2026-10-01 to ([\d.]+) steps/min on 2026-11-01 "
+                           r"\(\+([\d.]+) steps/min over 3 measurements\)\.", trend_caption(cadence))
+    assert caption, trend_caption(cadence)
+    assert [float(g) for g in caption.groups()] == pytest.approx([96, 116, 20], abs=0.5)
+    one = Series("gait", "knee_flexion_swing_peak", "Knee bend in swing", "deg", "left",
+                 (Point(1, "2026-10-01T10:00:00+00:00", "visit", 52.25),))
+    assert trend_caption(one) == "First measurement (2026-10-01): 52.2°; nothing to compare yet."

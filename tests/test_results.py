@@ -50,3 +50,4 @@ def test_metrics_csv_has_a_row_per_metric_and_leaves_unmeasured_empty():
                                                                   ("step_time", "left", "0.61")]
     assert (rows[0]["normal_low"], rows[0]["normal_high"], rows[2]["flag"]) == ("100", "120", "high")
     assert rows[1]["note"] == "needs the patient's height" and {r["test"] for r in rows} == {"gait"}
+    assert [r["display_name"] for r in rows] == ["Steps per minute", "Walking speed", "Step time"]

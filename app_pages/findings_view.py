@@ -1,0 +1,76 @@
+"""The top of a test's result: its confidence badge and findings, then the metrics as a readable table.
+
+The words come from the package (:mod:`movement_check.findings`, :mod:`movement_check.confidence`,
+:mod:`movement_check.metric_table`); this file only draws them.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from movement_check.confidence import GOOD, LIMITED, confidence
+from movement_check.findings import ABNORMAL, NORMAL, NOT_MEASURED, READING, UNSURE, UNUSABLE, findings
+from movement_check.metric_table import COLUMNS, display_rows
+
+#: a finding's kind as a coloured tag (Streamlit's markdown badges)
+TAGS = {ABNORMAL: ":red-background[**abnormal**]", UNSURE: ":orange-background[**check**]",
+        NORMAL: ":green-background[**normal**]", READING: ":blue-background[**reading**]",
+        NOT_MEASURED: ":gray-background[**not measured**]", UNUSABLE: ":red-background[**not usable**]"}
+FLAGGED_ROW = "background-color: #fde2e2"
+FLAG_CELL = "color: #a00000; font-weight: 700"
+ROW_PX, HEADER_PX = 35, 38
+#: the horizontal scroll bar the wide Note column brings
+SCROLLBAR_PX = 16
+#: tables up to this many rows are drawn whole (no scrolling inside the page)
+WHOLE_TABLE_ROWS = 40
+
+
+def show_findings(result: dict) -> None:
+    """Confidence badge (green / amber / red with its reason), then the findings, most important first."""
+    conf = confidence(result)
+    text = f"**Confidence: {conf.level}** — {_escape(conf.reason)}"
+    if conf.reasons and conf.basis:
+        text += f"  \n_What the values rest on: {_escape(conf.basis.removeprefix('from '))}._"
+    if conf.level in (GOOD, LIMITED):
+        (st.success if conf.level == GOOD else st.warning)(text)
+    else:                 # red, but not an st.error: that is kept for what went wrong in the app itself
+        with st.container(border=True):
+            st.markdown(text.replace(f"**Confidence: {conf.level}**", f":red[**Confidence: {conf.level}**]", 1))
+    found = findings(result, conf)
+    # how sure each finding is: the badge above says it once for all (each finding's ``sure`` is the basis)
+    st.markdown("\n".join(f"- {TAGS[f.kind]} {_escape(f.text)}"
+                          + (f" — _{_escape(f.sure)}_" if f.sure and f.sure != conf.basis else "")
+                          for f in found))
+
+
+def show_metrics_table(result: dict, *, notes: bool = True) -> None:
+    """Every metric: flagged rows first and shaded, the flag in red, blanks for nothing; whole up to 40 rows.
+    ``notes``: the notes in full in an expander below (off inside another expander, which Streamlit refuses)."""
+    rows = display_rows(result)
+    if not rows:
+        return
+    frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    styled = frame.style.apply(lambda row: [FLAGGED_ROW if row["Flag"] else ""] * len(row), axis=1) \
+        .map(lambda v: FLAG_CELL if v else "", subset=["Flag"])
+    height = HEADER_PX + ROW_PX * len(rows) + SCROLLBAR_PX if len(rows) <= WHOLE_TABLE_ROWS else "auto"
+    st.dataframe(styled, hide_index=True, height=height, use_container_width=True,
+                 column_config={"Flag": st.column_config.TextColumn("Flag", width="small"),
+                                "Measure": st.column_config.TextColumn("Measure", width=240),
+                                "Side": st.column_config.TextColumn("Side", width=60),
+                                "Value": st.column_config.TextColumn("Value", width=140),
+                                "Normal range": st.column_config.TextColumn("Normal range", width=130),
+                                "Note": st.column_config.TextColumn("Note", width="large",
+                                                                    help="Why a value is missing, its source and "
+                                                                         "how it was measured (in full below)")})
+    full = [(r["Measure"] + (f" ({r['Side']})" if r["Side"] else ""), r["Note"]) for r in rows if r["Note"]]
+    if notes and full:
+        with st.expander("Notes in full"):
+            st.markdown("\n".join(f"- **{_escape(what)}**: {_escape(note)}" for what, note in full))
+
+
+def _escape(text: str) -> str:
+    """Markdown-safe: the notes hold "*", "_", "<" and "~" that would otherwise format or vanish."""
+    for ch in ("\\", "*", "_", "`", "<", ">", "~", "[", "]", "$"):
+        text = text.replace(ch, "\\" + ch)
+    return text
