@@ -88,7 +88,17 @@ def live_panel(visit: Visit) -> None:
                  "connection was lost or the camera was switched off. The visit goes on when they are back.")
     elif not view.streaming:
         st.info("The patient has joined; waiting for their camera (they press START on their page).")
-    left, right = st.columns([3, 2])
+    # what is being recorded, and the patient's pain, above the picture: seen without scrolling
+    if view.step and view.camera_lost:
+        st.warning(f"Recording paused, no picture: {step(view.step).title} · {view.recording_s:.0f} s kept. "
+                   "It goes on when the camera is back; Stop and analyse uses what was recorded.")
+    elif view.step:
+        st.success(f"Recording: {step(view.step).title} · {view.recording_s:.0f} s")
+        marks = list(visit.pain_marks)            # the patient's PAIN presses (or the therapist's), this step
+        if marks:
+            st.error("PAIN reported at " + ", ".join(f"{t:.1f} s" for t in marks) + " into this step: the "
+                     "result gives the leg's angle at each moment")
+    left, right = st.columns(2)
     with left:
         if view.jpeg:
             st.image(view.jpeg, width="stretch",
@@ -112,15 +122,6 @@ def live_panel(visit: Visit) -> None:
         st.caption(f"Frames received {view.frames_received} ({view.received_fps:.0f}/s) · "
                    f"analysed live {view.frames_processed} ({view.processed_fps:.0f}/s)"
                    + (f" · {view.latency_ms:.0f} ms per frame" if math.isfinite(view.latency_ms) else ""))
-    if view.step and view.camera_lost:
-        st.warning(f"Recording paused, no picture: {step(view.step).title} · {view.recording_s:.0f} s kept. "
-                   "It goes on when the camera is back; Stop and analyse uses what was recorded.")
-    elif view.step:
-        st.success(f"Recording: {step(view.step).title} · {view.recording_s:.0f} s")
-        marks = list(visit.pain_marks)            # the patient's PAIN presses (or the therapist's), this step
-        if marks:
-            st.error("PAIN reported at " + ", ".join(f"{t:.1f} s" for t in marks) + " into this step: the "
-                     "result gives the leg's angle at each moment")
     job = visit.analysis
     if job is not None:
         st.progress(min(1.0, job.done / max(job.frames, 1)),

@@ -21,7 +21,7 @@ GAIT = REPO / "sample_videos" / "side_walk_outdoor_two_people.mp4"
 
 
 def test_the_clip_pages_result_opens_with_the_confidence_and_the_findings(server, tmp_path):  # noqa: F811
-    base, _ = server
+    base, *_ = server
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         try:
