@@ -272,7 +272,7 @@ def test_patient_streams_therapist_watches_runs_a_gait_step_and_a_stranger_sees_
                 assert int(strikes.group(1)) >= 3 and int(strikes.group(2)) >= 3, shown[-3000:]
             else:
                 assert int(strikes.group(3)) >= 6 and "left and right are not told apart" in shown, shown[-3000:]
-            expect(therapist.get_by_text("cadence").first).to_be_attached(timeout=30_000)      # the metrics table
+            expect(therapist.get_by_text("Steps per minute").first).to_be_attached(timeout=30_000)   # the measures
 
             # a stranger: a wrong code, the real link (already taken), the patient's whole address with its token
             # (open in the patient's browser: one browser at a time), the therapist's page unsigned
@@ -289,7 +289,7 @@ def test_patient_streams_therapist_watches_runs_a_gait_step_and_a_stranger_sees_
             stranger.goto(f"{base}/therapist")
             expect(stranger.get_by_role("button", name="Sign in")).to_be_visible(timeout=30_000)
             body = stranger.locator("body").inner_text()
-            assert code not in body and "Frames received" not in body and "cadence" not in body
+            assert code not in body and "Frames received" not in body and "Steps per minute" not in body
             # nor the record, nor filing: /patients asks for a sign-in; /clip is a labelled demo
             stranger.goto(f"{base}/patients")
             expect(stranger.get_by_role("button", name="Sign in")).to_be_visible(timeout=30_000)
@@ -298,6 +298,25 @@ def test_patient_streams_therapist_watches_runs_a_gait_step_and_a_stranger_sees_
             expect(stranger.get_by_text("Nothing is filed and no patient's record is shown")).to_be_visible(
                 timeout=30_000)
             assert stranger.get_by_label("Patient ID", exact=False).count() == 0
+
+            # the patient's PAIN press reaches the therapist's page, with its moment; then the patient's page
+            # closes mid-step and the therapist is told the camera stopped (times printed for the note)
+            therapist.get_by_role("combobox", name="Test").click()
+            therapist.get_by_role("option", name="Straight-leg raise, left (lying)").click()
+            expect(therapist.get_by_text("Keep your LEFT knee straight", exact=False).first).to_be_visible(
+                timeout=30_000)
+            therapist.get_by_role("button", name="Start", exact=True).click()
+            pain = patient.get_by_role("button", name="PAIN: it hurts now")
+            pain.click(timeout=30_000)
+            pressed = time.monotonic()
+            expect(therapist.get_by_text(re.compile(r"PAIN reported at \d+\.\d s into this step"))).to_be_visible(
+                timeout=10_000)
+            print(f"\npain shown on the therapist's page {time.monotonic() - pressed:.1f} s after the press")
+            patient.context.close()
+            closed = time.monotonic()
+            expect(therapist.get_by_text("The patient's camera stopped")).to_be_visible(timeout=15_000)
+            expect(therapist.get_by_text("Recording paused, no picture")).to_be_visible(timeout=5_000)
+            print(f"camera stopped shown {time.monotonic() - closed:.1f} s after the patient's page closed")
         finally:
             browser.close()
     saved = [p.name for p in data.rglob("*")]
