@@ -18,7 +18,7 @@ import streamlit as st
 from movement_check.accounts import sign_in
 from movement_check.config import HOW_TO_ADD_A_THERAPIST
 from movement_check.record import Record, RecordError
-from movement_check.sign_in_limits import SignInLimits, in_words
+from movement_check.sign_in_limits import CHECKING, SignInLimits, in_words
 
 from app_pages.state import clinic_record, config_or_stop
 
@@ -99,21 +99,29 @@ def sign_in_form(*, title: str = "Therapist sign-in", required: bool = True) -> 
     if not sent:
         return
     name, client, limits = user.strip()[:64], client_address(), sign_in_limits()
-    who = f"therapist {name}" if name in config.therapists else "someone"
-    wait = limits.wait_s(name, client)
+    known = name in config.therapists
+    # a name that is no account is not logged as typed: people type their password into the name box
+    who, tried = (f"therapist {name}", "") if known else ("someone", f"; a name that is no account "
+                                                                      f"({len(name)} characters)")
+    wait = limits.attempt(name, client)
     if wait > 0:
-        audit("sign-in", who=who, ok=False, detail=f"refused unchecked: locked for {in_words(wait)} more"
-              + ("" if who != "someone" else f"; name tried {name!r}"))
+        audit("sign-in", who=who, ok=False, detail=f"refused unchecked: locked for {in_words(wait)} more" + tried)
         st.error(f"Too many failed sign-ins: try again in {in_words(wait)}.")
         return
-    if sign_in(config.therapists, name, password):
+    if not CHECKING.acquire(timeout=10):
+        st.error("The server is busy checking other sign-ins: try again in a few seconds.")
+        return
+    try:
+        matched = sign_in(config.therapists, name, password)
+    finally:
+        CHECKING.release()
+    if matched:
         limits.succeeded(name, client)
         st.session_state["therapist"] = name
         audit("sign-in", who=who)
         st.rerun()
-    wait = limits.failed(name, client)
-    audit("sign-in", who=who, ok=False, detail="wrong name or password"
-          + ("" if who != "someone" else f"; name tried {name!r}"))
+    wait = limits.wait_s(name, client)           # the failure was counted before the check
+    audit("sign-in", who=who, ok=False, detail="wrong name or password" + tried)
     st.error("That name and password do not match a therapist account."
              + (f" Too many failed sign-ins: try again in {in_words(wait)}." if wait > 0 else ""))
 
@@ -123,17 +131,15 @@ def sign_out_button(staff: Staff) -> None:
         st.write(f"Signed in as **{staff.name}**" + (" (administrator)" if staff.admin else ""))
         if st.button("Sign out", key="sign-out"):
             audit("sign-out", who=staff.who)
-            st.session_state.pop("therapist", None)
+            # everything this browser session holds goes: results on screen, a home link shown once,
+            # reports made, the patient last opened; the next person at this browser starts clean
+            st.session_state.clear()
             st.rerun()
 
 
 def visible_patients(record: Record, staff: Staff) -> list[tuple[str, str | None]]:
     """The patients this therapist may see: those in their care; an administrator, every one."""
     return record.patients() if staff.admin else record.patients(therapist=staff.name)
-
-
-def may_see(record: Record, staff: Staff, patient_id: str) -> bool:
-    return staff.admin or record.in_care_of(patient_id, staff.name)
 
 
 def opened(staff: Staff, patient_id: str, *, record: Record | None = None) -> None:

@@ -22,6 +22,6 @@ def media_on_configured_addresses(config: LiveConfig) -> None:
     Cheap (it lists the network interfaces), so it runs on every page run and sees an address that went away."""
     try:
         keep_media_on(config.media_addresses)
-    except InputError as exc:
+    except (InputError, RuntimeError) as exc:       # RuntimeError: an aioice without the hooks it replaces
         st.error(str(exc))
         st.stop()

@@ -77,11 +77,7 @@ def join() -> Visit:
         if exc.reason == "busy":
             try_again(code, token)
         st.stop()
-    if joined.kind is not JoinKind.SAME:
-        visit = joined.visit
-        audit("visit joined", who=PATIENT, patient_id=visit.patient_id, session_id=visit.session_id,
-              detail=f"visit {visit.number}" + (", taken over from another window"
-                                                if joined.kind is JoinKind.TAKEOVER else ""))
+    audit_join(joined)
     if token != joined.token:
         st.query_params["t"] = joined.token
     return joined.visit
@@ -91,11 +87,20 @@ def join() -> Visit:
 def try_again(code: str, token: str | None) -> None:
     """The visit is open in another tab: join as soon as that tab has closed or gone quiet, then show the visit."""
     try:
-        join_visit(code, token)
+        audit_join(join_visit(code, token))       # a takeover here: the page's rerun then joins as the same tab
     except Refused as exc:
         if exc.reason == "busy":
             return
     st.rerun()                       # joined, or refused for good (the page then says why)
+
+
+def audit_join(joined: Joined) -> None:
+    """A first join or a takeover goes to the audit log (this tab again does not)."""
+    if joined.kind is not JoinKind.SAME:
+        visit = joined.visit
+        audit("visit joined", who=PATIENT, patient_id=visit.patient_id, session_id=visit.session_id,
+              detail=f"visit {visit.number}" + (", taken over from another window"
+                                                if joined.kind is JoinKind.TAKEOVER else ""))
 
 
 @st.fragment(run_every=HEARTBEAT_EVERY_S)

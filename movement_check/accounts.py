@@ -11,6 +11,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+from functools import lru_cache
 
 SCHEME = "pbkdf2_sha256"
 #: OWASP's 2023 guidance for PBKDF2-HMAC-SHA256
@@ -47,9 +48,16 @@ def sign_in(therapists: dict[str, str], name: str, password: str) -> bool:
     """
     stored = therapists.get(name.strip())
     if stored is None:
-        verify_password(password, hash_password("not-a-password", salt=b"0" * 16))
+        verify_password(password, _stand_in())
         return False
     return verify_password(password, stored)
+
+
+@lru_cache(maxsize=1)
+def _stand_in() -> str:
+    """A hash to check an unknown name's password against: made once, so that an unknown name costs one
+    PBKDF2 run, as a known one does (made each time, it cost two: 0.66 s against 0.27 s told names apart)."""
+    return hash_password("not-a-password", salt=b"0" * 16)
 
 
 def _b64(data: bytes) -> str:

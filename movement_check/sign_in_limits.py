@@ -24,6 +24,10 @@ FIRST_WAIT_S = 2.0
 LOCK_AFTER = 10
 LOCK_S = 15 * 60.0
 FORGET_S = 60 * 60.0
+MAX_KEPT = 10_000                 # accounts and addresses counted at once
+#: passwords checked at the same time, server-wide: each check is 0.3-0.7 s of PBKDF2 on one core
+CHECKS_AT_ONCE = 2
+CHECKING = threading.BoundedSemaphore(CHECKS_AT_ONCE)
 
 
 def wait_after(failures: int) -> float:
@@ -55,17 +59,36 @@ class SignInLimits:
         with self._lock:
             return max((self._wait(key, now) for key in self._keys(account, client)), default=0.0)
 
+    def attempt(self, account: str, client: str | None) -> float:
+        """Before the password is checked: 0 and the attempt counted as a failure (a success then clears it
+        with :meth:`succeeded`), or the wait still owed and nothing counted. Counting first means attempts
+        sent side by side from many browser sessions meet the waits too: each is counted before any is
+        checked (counted after the check, 30 at once all got through)."""
+        now = self.clock()
+        with self._lock:
+            wait = max(self._wait(key, now) for key in self._keys(account, client))
+            if wait > 0:
+                return wait
+            self._count(account, client, now)
+            return 0.0
+
     def failed(self, account: str, client: str | None) -> float:
         """Count a failed attempt; the wait it now costs."""
         now = self.clock()
         with self._lock:
-            for key in self._keys(account, client):
-                count = self._counts.get(key)
-                if count is None or now - count.last > FORGET_S:
-                    count = self._counts[key] = _Count()
-                count.failures += 1
-                count.last = now
+            self._count(account, client, now)
             return max(self._wait(key, now) for key in self._keys(account, client))
+
+    def _count(self, account: str, client: str | None, now: float) -> None:
+        for key in self._keys(account, client):
+            count = self._counts.get(key)
+            if count is None or now - count.last > FORGET_S:
+                count = self._counts[key] = _Count()
+            count.failures += 1
+            count.last = now
+        if len(self._counts) > MAX_KEPT:                   # forget the oldest: memory stays bounded
+            for key, _ in sorted(self._counts.items(), key=lambda kv: kv[1].last)[:len(self._counts) - MAX_KEPT]:
+                del self._counts[key]
 
     def succeeded(self, account: str, client: str | None) -> None:
         with self._lock:

@@ -177,9 +177,10 @@ def test_repeated_wrong_passwords_cost_a_growing_wait_shown_to_the_user(clinic):
     entries = _entries(record, "sign-in")
     assert [e.ok for e in entries] == [False] * (FREE_FAILURES + 1)
     assert "refused unchecked" in entries[0].detail
-    # a name that is no account is logged as "someone", with the name tried
-    _sign_in(_page("therapist"), "nobody", "x")
-    assert _entries(record, "sign-in")[0].who == "someone"
+    # a name that is no account is logged as "someone", and not as typed (it may be a password)
+    _sign_in(_page("therapist"), "my secret pw", "x")
+    last = _entries(record, "sign-in")[0]
+    assert last.who == "someone" and "secret" not in last.detail and "12 characters" in last.detail
 
 
 def test_each_act_on_a_patients_record_is_audited_exactly_once(clinic):
@@ -199,8 +200,12 @@ def test_each_act_on_a_patients_record_is_audited_exactly_once(clinic):
     at = at.get("download_button")[0].click().run()
     (report,) = _entries(record, "report downloaded")
     assert report.session_id == session_id and report.detail == "PDF"
+    assert "home-link" in at.session_state
     at = at.button(key="sign-out").click().run()
     assert len(_entries(record, "sign-out")) == 1
+    # the next person at this browser finds nothing of the session: no link shown once, no report made
+    assert "home-link" not in at.session_state and f"report-{session_id}-files" not in at.session_state
+    assert at.text_input(key="password") is not None and "P-A" not in _text(at)
     # a live visit: started and ended, once each
     visit = _sign_in(_page("therapist"), "jdoe")
     visit.text_input(key="patient-id").input("P-A")

@@ -60,7 +60,7 @@ def test_a_therapist_files_prescribes_and_makes_links_only_for_patients_in_their
 
 def test_the_audit_log_keeps_each_entry_once_newest_first_and_filters(record):
     record.audit("sign-in", who="therapist jdoe", client="10.0.0.5")
-    record.audit("sign-in", who="someone", ok=False, detail="wrong name or password; name tried 'x'")
+    record.audit("sign-in", who="someone", ok=False, detail="wrong name or password; a name that is no account (1 characters)")
     record.audit("patient opened", who="therapist jdoe", patient_id="P-1")
     record.audit("report downloaded", who="therapist asmith", patient_id="P-2", session_id=7, detail="PDF")
     entries = record.audit_entries()

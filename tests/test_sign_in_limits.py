@@ -58,3 +58,32 @@ def test_repeated_failures_lock_then_a_success_or_an_hour_clears_them():
     assert limits.wait_s("asmith", None) == 0
     limits.failed("asmith", None)                              # counting starts again from one
     assert limits.wait_s("asmith", None) == 0
+
+
+def test_attempts_side_by_side_are_counted_before_any_password_is_checked():
+    """Many browser sessions sending at once: each attempt is counted when it starts, so the waits begin
+    after FREE_FAILURES of them, not after all have been checked; a success clears its own count."""
+    clock = Clock()
+    limits = SignInLimits(clock=clock)
+    started = [limits.attempt("jdoe", f"10.0.0.{i}") for i in range(10)]
+    assert started[:FREE_FAILURES] == [0.0] * FREE_FAILURES
+    assert all(w == pytest.approx(FIRST_WAIT_S) for w in started[FREE_FAILURES:])
+    limits.succeeded("jdoe", "10.0.0.0")                   # one of the first three was right
+    assert limits.attempt("jdoe", "10.0.0.5") == 0.0
+
+
+def test_an_unknown_name_costs_one_password_hash_like_a_known_one(monkeypatch):
+    """The time a sign-in takes must not tell which names are accounts: count PBKDF2 runs, not seconds."""
+    import hashlib
+
+    from movement_check import accounts
+
+    stored = accounts.hash_password("right", iterations=1000)
+    accounts.sign_in({"jdoe": stored}, "nobody", "x")                 # the stand-in hash is made once
+    runs = []
+    real = hashlib.pbkdf2_hmac
+    monkeypatch.setattr(accounts.hashlib, "pbkdf2_hmac", lambda *a, **k: runs.append(a[0]) or real(*a, **k))
+    assert not accounts.sign_in({"jdoe": stored}, "nobody", "x")
+    unknown = len(runs)
+    assert not accounts.sign_in({"jdoe": stored}, "jdoe", "wrong")
+    assert unknown == 1 and len(runs) - unknown == 1

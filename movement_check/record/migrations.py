@@ -44,8 +44,10 @@ def _v4_care_team_and_audit(conn: Connection) -> None:
     care team is every therapist who ran a session, prescribed or made a home link for them, so nobody
     loses a patient they worked with; a patient nobody is named on (filed from the command line) is left
     for an administrator to assign. (If these tables change later, copy their version-4 definitions here.)"""
-    schema.care_team.create(conn)
-    schema.audit_log.create(conn)
+    # checkfirst: SQLite commits a CREATE TABLE at once, so a failure later in this migration leaves the tables
+    # behind at version 3; the next upgrade then finds them there
+    schema.care_team.create(conn, checkfirst=True)
+    schema.audit_log.create(conn, checkfirst=True)
     first: dict[tuple[str, str], str] = {}           # (patient, therapist) -> when they first worked together
     for table, when in ((schema.sessions, "started_at"), (schema.prescriptions, "created_at"),
                         (schema.home_links, "created_at")):
