@@ -105,7 +105,10 @@ def sign_in_form(*, title: str = "Therapist sign-in", required: bool = True) -> 
                                                                       f"({len(name)} characters)")
     wait = limits.attempt(name, client)
     if wait > 0:
-        audit("sign-in", who=who, ok=False, detail=f"refused unchecked: locked for {in_words(wait)} more" + tried)
+        if limits.first_refusal(name, client):      # one entry per wait, however often it is tried
+            audit("sign-in", who=who, ok=False,
+                  detail=f"refused unchecked: locked for {in_words(wait)} more (further tries in this wait "
+                         "are not logged)" + tried)
         st.error(f"Too many failed sign-ins: try again in {in_words(wait)}.")
         return
     if not CHECKING.acquire(timeout=10):

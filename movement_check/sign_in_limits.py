@@ -43,6 +43,7 @@ def wait_after(failures: int) -> float:
 class _Count:
     failures: int = 0
     last: float = 0.0
+    refusal_noted: bool = False           # a refused attempt in the current wait has been reported
 
 
 @dataclass
@@ -72,6 +73,18 @@ class SignInLimits:
             self._count(account, client, now)
             return 0.0
 
+    def first_refusal(self, account: str, client: str | None) -> bool:
+        """True for the first attempt refused during the current wait of this account (or address), False
+        for the rest: the audit log keeps one entry per wait, not one per attempt (a locked account tried
+        every second would push every other entry out of sight)."""
+        with self._lock:
+            first = False
+            for key in self._keys(account, client):
+                count = self._counts.get(key)
+                if count is not None and not count.refusal_noted:
+                    count.refusal_noted = first = True
+            return first
+
     def failed(self, account: str, client: str | None) -> float:
         """Count a failed attempt; the wait it now costs."""
         now = self.clock()
@@ -86,6 +99,7 @@ class SignInLimits:
                 count = self._counts[key] = _Count()
             count.failures += 1
             count.last = now
+            count.refusal_noted = False
         if len(self._counts) > MAX_KEPT:                   # forget the oldest: memory stays bounded
             for key, _ in sorted(self._counts.items(), key=lambda kv: kv[1].last)[:len(self._counts) - MAX_KEPT]:
                 del self._counts[key]

@@ -164,14 +164,19 @@ def test_an_administrator_sees_every_patient_and_assigns_one_to_a_therapist(clin
     assert {"care team changed", "sign-in"} <= set(log["action"])
 
 
-def test_repeated_wrong_passwords_cost_a_growing_wait_shown_to_the_user(clinic):
+def test_repeated_wrong_passwords_cost_a_growing_wait_shown_to_the_user(clinic, monkeypatch):
+    from movement_check import sign_in_limits
+
+    monkeypatch.setattr(sign_in_limits, "FIRST_WAIT_S", 30.0)           # longer than a slow machine's runs
     record, _ = clinic
     at = _page("therapist")
     for attempt in range(FREE_FAILURES):
         at = _sign_in(at, "jdoe", "wrong password")
         assert "do not match" in at.error[0].value
-    assert "try again in 2 s" in at.error[0].value                        # the third failure starts the waits
+    assert "try again in 30 s" in at.error[0].value                       # the third failure starts the waits
     at = _sign_in(at, "jdoe")                                             # the right password, too soon
+    assert "Too many failed sign-ins: try again in" in at.error[0].value
+    at = _sign_in(at, "jdoe")                                             # again: refused, not logged again
     assert "Too many failed sign-ins: try again in" in at.error[0].value
     assert at.text_input(key="password") is not None and not at.get("code")    # still signed out
     entries = _entries(record, "sign-in")

@@ -87,3 +87,16 @@ def test_an_unknown_name_costs_one_password_hash_like_a_known_one(monkeypatch):
     unknown = len(runs)
     assert not accounts.sign_in({"jdoe": stored}, "jdoe", "wrong")
     assert unknown == 1 and len(runs) - unknown == 1
+
+
+def test_a_refused_attempt_is_reported_once_per_wait():
+    clock = Clock()
+    limits = SignInLimits(clock=clock)
+    for _ in range(FREE_FAILURES):
+        limits.failed("jdoe", "10.0.0.1")
+    assert limits.attempt("jdoe", "10.0.0.1") > 0
+    assert limits.first_refusal("jdoe", "10.0.0.1") is True
+    assert limits.attempt("jdoe", "10.0.0.2") > 0 and limits.first_refusal("jdoe", "10.0.0.2") is False
+    clock.t += FIRST_WAIT_S
+    assert limits.attempt("jdoe", "10.0.0.1") == 0              # counted: a new, longer wait begins
+    assert limits.attempt("jdoe", "10.0.0.1") > 0 and limits.first_refusal("jdoe", "10.0.0.1") is True
