@@ -63,7 +63,6 @@ def show(outcome: dict, *, key: str = "clip", downloaded: Callable[[str], None] 
         st.dataframe(subject["people"], hide_index=True)
     with st.expander("How well each landmark was seen"):
         st.dataframe([{"landmark": name, **q} for name, q in quality["landmarks"].items()], hide_index=True)
-    hook = {} if downloaded is None else {"on_click": downloaded}
     files = [("Download result (JSON)", json.dumps(result, indent=2), f"{outcome['name']}_{result['test']}.json",
               "application/json", "json"),
              ("Download metrics (CSV)", metrics_csv(result), f"{outcome['name']}_{result['test']}_metrics.csv",
@@ -74,7 +73,7 @@ def show(outcome: dict, *, key: str = "clip", downloaded: Callable[[str], None] 
                       "csv"))
     for label, data, name, mime, suffix in files:
         st.download_button(label, data, file_name=name, mime=mime, key=f"{key}-{suffix}",
-                           **({"on_click": hook["on_click"], "args": (name,)} if hook else {}))
+                           **({} if downloaded is None else {"on_click": downloaded, "args": (name,)}))
 
 
 def report_buttons(record: Record, session: SessionRecord, *, who: str) -> None:

@@ -217,9 +217,7 @@ def check_care(record, patient_id: str, staff: Staff | None) -> None:
     """Before any work: only a signed-in therapist files, and only for a new patient or one in their care."""
     if staff is None:
         raise InputError("Sign in as a therapist to file a result in a patient's record.")
-    if record.has_patient(patient_id) and not record.in_care_of(patient_id, staff.name):
-        raise RecordError(f"patient {patient_id} is not in your care: an administrator can add you to their "
-                          "care team")
+    record.check_may_file(patient_id, staff.name)
 
 
 main()

@@ -14,6 +14,7 @@ from movement_check.sign_in_limits import FREE_FAILURES
 
 from .clips import REPO
 from .conftest import PASSWORD
+from .test_live_app import _page
 
 AppTest = pytest.importorskip("streamlit.testing.v1").AppTest
 LUNGE = REPO / "sample_videos" / "lab_lunge_portrait_60fps.mp4"
@@ -38,14 +39,6 @@ def clinic(live_env, monkeypatch):
     record.add_patient("P-B", initials="BB", therapist="asmith")
     yield record, token
     access.sign_in_limits.clear()
-
-
-def _page(page: str, **query):
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
-    for k, v in query.items():
-        at.query_params[k] = v
-    at.run()
-    return at.switch_page(f"app_pages/{page}.py").run()
 
 
 def _sign_in(at, name: str, password: str = PASSWORD):

@@ -258,10 +258,12 @@ class Record:
         with self._read() as conn:
             return [tuple(r) for r in conn.execute(query)]
 
-    def has_patient(self, patient_id: str) -> bool:
+    def check_may_file(self, patient_id: str, therapist: str) -> None:
+        """Before any work: ``therapist`` may file for a new patient ID or one in their care; otherwise the
+        same RecordError the filing itself would raise."""
         with self._read() as conn:
-            p = schema.patients
-            return conn.execute(select(p.c.id).where(p.c.id == patient_id)).first() is not None
+            if self._has_patient(conn, patient_id):
+                self._check_care(conn, patient_id, therapist)
 
     def care_team(self, patient_id: str) -> list[str]:
         """The therapists the patient belongs to, by name."""
@@ -454,7 +456,7 @@ class Record:
     def _insert_patient(conn, patient_id: str, initials: str | None, *, therapist: str | None = None) -> None:
         """The patient, unless already there (an existing ID keeps its initials and care team); a new
         patient added by a therapist is in their care."""
-        if conn.execute(select(schema.patients.c.id).where(schema.patients.c.id == patient_id)).first():
+        if Record._has_patient(conn, patient_id):
             return
         stamp = now()
         conn.execute(insert(schema.patients).values(id=patient_id, initials=initials or None, created_at=stamp))
@@ -503,8 +505,12 @@ class Record:
         return test_id
 
     @staticmethod
-    def _patient_row(conn, patient_id: str) -> None:
-        if conn.execute(select(schema.patients.c.id).where(schema.patients.c.id == patient_id)).first() is None:
+    def _has_patient(conn, patient_id: str) -> bool:
+        return conn.execute(select(schema.patients.c.id).where(schema.patients.c.id == patient_id)).first() is not None
+
+    @classmethod
+    def _patient_row(cls, conn, patient_id: str) -> None:
+        if not cls._has_patient(conn, patient_id):
             raise RecordError(f"no patient {patient_id!r} in the record: add the patient first")
 
     @staticmethod
