@@ -58,7 +58,7 @@ class SignInLimits:
         """Seconds before this account may be tried again from this client (0: it may now)."""
         now = self.clock()
         with self._lock:
-            return max((self._wait(key, now) for key in self._keys(account, client)), default=0.0)
+            return self._owed(account, client, now)
 
     def attempt(self, account: str, client: str | None) -> float:
         """Before the password is checked: 0 and the attempt counted as a failure (a success then clears it
@@ -67,7 +67,7 @@ class SignInLimits:
         checked (counted after the check, 30 at once all got through)."""
         now = self.clock()
         with self._lock:
-            wait = max(self._wait(key, now) for key in self._keys(account, client))
+            wait = self._owed(account, client, now)
             if wait > 0:
                 return wait
             self._count(account, client, now)
@@ -90,7 +90,7 @@ class SignInLimits:
         now = self.clock()
         with self._lock:
             self._count(account, client, now)
-            return max(self._wait(key, now) for key in self._keys(account, client))
+            return self._owed(account, client, now)
 
     def _count(self, account: str, client: str | None, now: float) -> None:
         for key in self._keys(account, client):
@@ -108,6 +108,10 @@ class SignInLimits:
         with self._lock:
             for key in self._keys(account, client):
                 self._counts.pop(key, None)
+
+    def _owed(self, account: str, client: str | None, now: float) -> float:
+        """The longer of the account's and the address's waits (an attempt must pass both)."""
+        return max(self._wait(key, now) for key in self._keys(account, client))
 
     def _wait(self, key: str, now: float) -> float:
         count = self._counts.get(key)
