@@ -2,6 +2,7 @@
 
     movement-check extract CLIP -o poses.npz [--csv poses.csv] [--annotated OUT.mp4]
     movement-check analyze CLIP --test {gait,leg-raise,foot-rotation} [--json OUT|-]
+    movement-check export CLIP_OR_NPZ [--trc OUT.trc] [--mot OUT.mot] [--fhir OUT.json] [--bids DIR]
 
 Exit status: 0 on success, 2 on bad input (one line on stderr saying what to
 do), 1 on an internal error (one line; ``--debug`` shows the traceback),
@@ -117,6 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_record import add_parsers
 
     add_parsers(sub)
+    from .cli_export import add_parser as add_export
+
+    add_export(sub)
 
     ext = sub.add_parser("extract", parents=[common],
                          help="clip -> one person's landmark trajectories (.npz, optional CSV)")
@@ -244,6 +248,10 @@ def run(argv: list[str] | None = None) -> int:
 
     if args.command == "hash-password":
         return _hash_password(args.name)
+    if args.command == "export":
+        from .cli_export import run_export
+
+        return run_export(args)
     if args.command in ("report", "batch", "audit"):
         from .cli_record import run_audit, run_batch_command, run_report
 
