@@ -60,15 +60,26 @@ def analyse_one(path: str, test: str, model: str, options: dict) -> ClipRow:
     from .extraction import ExtractionSettings
 
     t0 = time.monotonic()
+    options = dict(options)
+    export = options.pop("export", None)          # {"kinds": ("trc", ...), "dir": folder}: batch --export
     try:
-        result, _ = analyze_clip(path, test, ExtractionSettings(model=model), **options)
+        result, prepared = analyze_clip(path, test, ExtractionSettings(model=model), **options)
     except InputError as exc:
         return ClipRow(Path(path).name, "error", str(exc), time.monotonic() - t0)
     except Exception as exc:  # an internal error: listed, the batch goes on
         return ClipRow(Path(path).name, "error", f"internal error ({type(exc).__name__}: {exc})",
                        time.monotonic() - t0)
     metrics = {(m.name if m.side is None else f"{m.name}_{m.side}"): m.value for m in result.metrics}
-    return ClipRow(Path(path).name, "ok", "", time.monotonic() - t0, len(result.warnings), metrics)
+    not_exported = ""
+    if export:
+        from .exports import write_exports
+
+        try:
+            skipped = write_exports(result, prepared.poses, export["kinds"], export["dir"], Path(path).stem)[1]
+        except Exception as exc:  # a disk that fills up, or an internal error: the row says so, the batch goes on
+            skipped = {"exports": f"{type(exc).__name__}: {exc}"}
+        not_exported = "; ".join(f"{kind} not exported: {why}" for kind, why in skipped.items())
+    return ClipRow(Path(path).name, "ok", not_exported, time.monotonic() - t0, len(result.warnings), metrics)
 
 
 @dataclass

@@ -36,6 +36,9 @@ def add_parsers(sub) -> None:
     bat.add_argument("--workers", type=int, default=2, help="worker processes (default 2; 1 = no extra process)")
     bat.add_argument("--model", default="full", help="pose model: full (bundled, default), lite, or a .task file")
     bat.add_argument("--height-cm", type=float, metavar="CM", help="the patients' height, for gait distances")
+    bat.add_argument("--export", metavar="trc,mot,fhir,bids",
+                     help="also write these exports of each clip (movement-check export) into a folder beside the "
+                          "CSV, <CSV name>-exports")
 
 
 def record_location(args: argparse.Namespace) -> str:
@@ -154,6 +157,14 @@ def run_batch_command(args: argparse.Namespace) -> int:
         sys.stderr.flush()
 
     options = {"height_cm": args.height_cm} if args.height_cm else {}
+    if getattr(args, "export", None):
+        from .exports import parse_kinds
+        from .outputs import check_folder
+
+        kinds = parse_kinds(args.export)
+        folder = check_folder(out.parent / f"{out.stem}-exports", "exports")
+        folder.mkdir(exist_ok=True)
+        options["export"] = {"kinds": kinds, "dir": str(folder)}
     run = run_batch(clips, args.test, workers=args.workers, model=args.model, options=options, progress=progress,
                     on_stop=stopping)
     rows = run.rows
