@@ -14,7 +14,7 @@ from movement_check.report import test_title
 from app_pages.access import Staff, audit, opened, therapist_or_sign_in, visible_patients
 from app_pages.checkin_form import checkin_summary
 from app_pages.findings_view import show_findings, show_metrics_table
-from app_pages.results import report_buttons
+from app_pages.results import export_buttons, report_buttons
 from app_pages.trend_chart import show_trend
 from app_pages.state import config_or_stop, record_or_stop, server_base
 
@@ -159,6 +159,7 @@ def main() -> None:
                 show_findings(t.result)
                 show_metrics_table(t.result, notes=False)       # no expander inside the session's expander
             report_buttons(record, s, who=staff.who)
+            export_buttons(record, s, therapist=staff.name, who=staff.who)
 
 
 main()

@@ -95,6 +95,71 @@ def report_buttons(record: Record, session: SessionRecord, *, who: str) -> None:
                                 args=(record, who, session, suffix))
 
 
+def export_files(record: Record, session: SessionRecord) -> tuple[list[tuple[str, str, bytes, str]], list[str]]:
+    """One session's exports (:mod:`movement_check.exports`): its FHIR R4 bundle, and for each test with a
+    trajectory its OpenSim markers (.trc) and angles (.mot) and a BIDS-Motion zip. ([(label, file name, data,
+    mime)], [what could not be made, in words])."""
+    import zipfile
+
+    from movement_check.exports import fhir, texts
+    from movement_check.poses import Poses
+
+    name = f"{session.patient_id}-{session.started_at[:10]}-session-{session.id}"
+    files = [("FHIR R4 (JSON)", f"{name}.fhir.json",
+              json.dumps(fhir.bundle([t.result for t in session.tests], patient_id=session.patient_id,
+                                     effective=session.started_at), indent=2).encode(), "application/fhir+json")]
+    missing = []
+    for t in session.tests:
+        data = record.trajectory(t.id) if t.has_trajectory else None
+        if not data:
+            missing.append(f"test {t.id} ({t.test}): no trajectory was kept, so no OpenSim or BIDS files")
+            continue
+        stem = f"{name}-test-{t.id}-{t.test}"
+        made, skipped = texts(("trc", "mot", "bids"), t.result, Poses.from_npz_bytes(data), stem,
+                              patient_id=session.patient_id, session=session.id, effective=session.started_at)
+        for kind, suffix, label, mime in (("trc", ".trc", "OpenSim markers (.trc)", "text/plain"),
+                                          ("mot", ".mot", "OpenSim angles (.mot)", "text/plain")):
+            if stem + suffix in made:
+                files.append((f"{label}, test {t.id}", stem + suffix, made[stem + suffix].encode(), mime))
+        bids = {path: text for path, text in made.items() if path.startswith("bids/")}
+        if bids:
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+                for path, text in bids.items():
+                    archive.writestr(path, text)
+            files.append((f"BIDS-Motion (.zip), test {t.id}", f"{stem}-bids.zip", buffer.getvalue(),
+                          "application/zip"))
+        missing += [f"test {t.id} ({t.test}), {kind}: {why}" for kind, why in skipped.items()]
+    return files, missing
+
+
+def export_buttons(record: Record, session: SessionRecord, *, therapist: str, who: str) -> None:
+    """Make one session's exports on request (for a therapist in the patient's care only), then offer each for
+    download; each download is audited as ``who``'s, like the report's."""
+    key = f"exports-{session.id}-files"
+    if st.button("Make the exports (OpenSim, FHIR, BIDS)", key=f"exports-{session.id}"):
+        if not record.in_care_of(session.patient_id, therapist):
+            st.session_state.pop(key, None)
+            st.error("Only a therapist in the patient's care may export their data.")
+            return
+        st.session_state[key] = export_files(record, session)
+    made = st.session_state.get(key)
+    if not made:
+        return
+    files, missing = made
+    cols = st.columns(3)
+    for i, (label, name, data, mime) in enumerate(files):
+        cols[i % 3].download_button(label, data, name, mime, key=f"export-{session.id}-{i}", on_click=_audit_export,
+                                    args=(record, who, session, f"{label}: {name}"))
+    for line in missing:
+        st.caption(line)
+
+
+def _audit_export(record: Record, who: str, session: SessionRecord, detail: str) -> None:
+    audit("trajectory downloaded", who=who, patient_id=session.patient_id, session_id=session.id,
+          detail=detail[:200], record=record)
+
+
 def _audit_report(record: Record, who: str, session: SessionRecord, kind: str) -> None:
     audit("report downloaded", who=who, patient_id=session.patient_id, session_id=session.id,
           detail=kind.upper(), record=record)
