@@ -18,6 +18,7 @@ from .errors import InputError
 
 def add_parser(sub) -> None:
     from .assessments import AUTO, TESTS
+    from .cli import _subject
     from .exports.mot import MODELS
     from .tracking import RULES
 
@@ -41,7 +42,7 @@ def add_parser(sub) -> None:
                           "negative, default) or rajagopal (flexion positive)")
     exp.add_argument("--height-cm", type=float, metavar="CM", help="the patient's height, for gait speed in --fhir")
     exp.add_argument("--model", default="full", help="pose model for a clip: full (default), lite, or a .task file")
-    exp.add_argument("--subject", default="auto",
+    exp.add_argument("--subject", default="auto", type=_subject,
                      help=f"whom to follow in a clip: {', '.join(RULES)}, or a person's number (default: auto)")
     exp.add_argument("--quiet", action="store_true", help="nothing on stderr but errors")
     exp.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
@@ -55,7 +56,7 @@ def _poses_and_result(args, need_result: bool):
     from .poses import Poses
     from .which_test import detect_test
 
-    subject = int(args.subject) if str(args.subject).isdigit() else args.subject
+    subject = args.subject
     options = {"height_cm": args.height_cm} if args.height_cm else {}
     if Path(args.clip).suffix.lower() == ".npz":
         poses = Poses.load(args.clip)

@@ -102,18 +102,24 @@ def test_trc_holds_the_world_landmarks_y_up_in_metres_at_the_clip_times(walk):
     np.testing.assert_allclose(xyz, walk.world * np.array([1, -1, -1]), atol=1e-6)
 
 
-def test_trc_leaves_a_marker_not_seen_empty():
-    poses = walking_poses(seconds=1.0, fps=FPS)
+def unseen(poses):
+    """The walk with the left heel and the last marker (right foot index) not seen in frame 3."""
     world = poses.world.copy()
     world[3, L.LEFT_HEEL] = np.nan
-    _, _, _, _, xyz = read_trc(trc.trc_text(poses.with_arrays(world=world)))
-    assert np.isnan(xyz[3, L.LEFT_HEEL]).all() and np.isfinite(xyz[3, L.RIGHT_HEEL]).all()
+    world[3, L.RIGHT_FOOT_INDEX] = np.nan
+    return poses.with_arrays(world=world)
+
+
+def test_trc_writes_a_marker_not_seen_as_nan():
+    _, _, _, _, xyz = read_trc(trc.trc_text(unseen(walking_poses(seconds=1.0, fps=FPS))))
+    assert np.isnan(xyz[3, L.LEFT_HEEL]).all() and np.isnan(xyz[3, L.RIGHT_FOOT_INDEX]).all()
+    assert np.isfinite(xyz[3, L.RIGHT_HEEL]).all() and np.isfinite(xyz[2, L.RIGHT_FOOT_INDEX]).all()
 
 
 def test_opensim_reads_the_trc(walk, tmp_path):
     opensim = pytest.importorskip("opensim")
     path = tmp_path / "walk.trc"
-    path.write_text(trc.trc_text(walk, file_name=path.name))
+    path.write_text(trc.trc_text(unseen(walk), file_name=path.name))      # a last marker not seen, too
     table = opensim.TimeSeriesTableVec3(str(path))
     assert table.getNumRows() == len(walk) and table.getNumColumns() == 33
     assert table.getTableMetaDataAsString("Units") == "m"
@@ -124,6 +130,7 @@ def test_opensim_reads_the_trc(walk, tmp_path):
     knee = row[int(L.LEFT_KNEE)]
     np.testing.assert_allclose([knee.get(0), knee.get(1), knee.get(2)], walk.world[10, L.LEFT_KNEE] * [1, -1, -1],
                                atol=1e-6)
+    assert np.isnan(table.getRowAtIndex(3)[int(L.RIGHT_FOOT_INDEX)].get(0))
 
 
 # ---------------------------------------------------------------------------------------------------- MOT

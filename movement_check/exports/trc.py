@@ -12,7 +12,8 @@ Format (Motion Analysis Corporation's Track Row Column, as OpenSim's ``TRCFileAd
     1  0.000000  x  y  z ...
 
 then one row per frame: its number (from 1), its time (s), and X, Y, Z of each marker. A marker not seen in a
-frame has empty cells (OpenSim reads them as NaN).
+frame is written ``NaN``: not as empty cells, which OpenSim's reader loses at the end of a line (it then finds a
+column short and refuses the file).
 
 Frame. MediaPipe's world landmarks are metres in a frame centred between the hips, x to the image's right,
 y DOWN, z AWAY from the camera (:mod:`movement_check.poses`). OpenSim's ground is Y up, so the markers are
@@ -55,7 +56,7 @@ def data_rate(times: np.ndarray) -> float:
 
 
 def _cell(value: float) -> str:
-    return "" if not np.isfinite(value) else f"{value:.6f}"
+    return "NaN" if not np.isfinite(value) else f"{value:.6f}"
 
 
 def trc_text(poses: Poses, *, file_name: str = "markers.trc") -> str:
