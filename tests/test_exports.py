@@ -14,9 +14,10 @@ import numpy as np
 import pytest
 
 from movement_check.cli import main
-from movement_check.exports import bids, fhir, mot, parse_kinds, trc, write_exports
-from movement_check.landmarks import NAMES, Landmark as L
 from movement_check.errors import InputError
+from movement_check.exports import bids, fhir, mot, parse_kinds, trc, write_exports
+from movement_check.landmarks import NAMES
+from movement_check.landmarks import Landmark as L
 
 from .clips import SHARED
 from .synthetic import walking_poses
@@ -96,7 +97,7 @@ def test_trc_holds_the_world_landmarks_y_up_in_metres_at_the_clip_times(walk):
     np.testing.assert_allclose(xyz[:, L.LEFT_KNEE, 2], 20 / PX_PER_M, atol=1e-6)
     np.testing.assert_allclose(xyz[:, L.RIGHT_KNEE, 2], -20 / PX_PER_M, atol=1e-6)
     # X is the image's right: the swinging left knee is ahead (+X, the walk goes right) when the hip flexes
-    t, truth = true_angles()
+    _, truth = true_angles()
     ahead = truth["left"]["hip"] > 15
     assert np.all(xyz[ahead, L.LEFT_KNEE, 0] - xyz[ahead, L.LEFT_HIP, 0] > 0.1)
     np.testing.assert_allclose(xyz, walk.world * np.array([1, -1, -1]), atol=1e-6)
@@ -164,7 +165,7 @@ def test_mot_angles_are_the_drawn_ones_under_opensims_names_and_signs(walk, mode
 
 
 def test_mot_hip_flexion_keeps_its_sign_walking_the_other_way(walk):
-    _, columns, right_way = read_mot(mot.poses_mot_text(walk))
+    _, _, right_way = read_mot(mot.poses_mot_text(walk))
     _, _, left_way = read_mot(mot.poses_mot_text(mirrored(walk)))
     common = np.intersect1d(right_way[:, 0], left_way[:, 0])
     a = right_way[np.isin(right_way[:, 0], common)]
@@ -270,7 +271,7 @@ def test_bids_files_read_back_with_their_channels_and_the_known_values(walk, tmp
     np.testing.assert_allclose(values[:, col["latency"]], walk.times - walk.times[0], atol=1e-6)
     np.testing.assert_allclose(values[:, col["left_knee_y"]], -walk.world[:, L.LEFT_KNEE, 1], atol=1e-6)
     np.testing.assert_allclose(values[:, col["left_knee_z"]], -walk.world[:, L.LEFT_KNEE, 2], atol=1e-6)
-    t, truth = true_angles()
+    _, truth = true_angles()
     knee = values[:, col["left_knee_flexion"]]
     seen = np.isfinite(knee)
     assert channels[col["left_knee_flexion"]]["type"] == "JNTANG" and channels[col["left_knee_flexion"]]["units"] == "deg"
@@ -292,7 +293,7 @@ def test_export_command_writes_each_format_from_a_saved_trajectory(walk, tmp_pat
                  "--fhir", str(out / "w.json"), "--bids", str(out / "bids"), "--test", "gait",
                  "--patient", "P-0042"])
     assert code == 0, capsys.readouterr().err
-    _, names, _, times, xyz = read_trc((out / "w.trc").read_text())
+    _, _, _, _, xyz = read_trc((out / "w.trc").read_text())
     np.testing.assert_allclose(xyz, walk.world * [1, -1, -1], atol=1e-6)
     _, columns, values = read_mot((out / "w.mot").read_text())
     assert values[:, columns.index("knee_angle_r")].max() <= 0                    # gait2392 by default
@@ -339,7 +340,7 @@ def test_batch_export_writes_trc_and_fhir_for_a_short_clip(tmp_path):
     (row,) = list(csv.DictReader(out.open()))
     assert row["status"] == "ok" and row["reason"] == ""
     exports = tmp_path / "results-exports"
-    header, names, _, times, xyz = read_trc((exports / "walk.trc").read_text())
+    header, _, _, times, xyz = read_trc((exports / "walk.trc").read_text())
     assert len(times) == 124 and float(header["DataRate"]) == pytest.approx(30.2, abs=0.5)
     assert np.nanmedian(xyz[:, L.NOSE, 1]) > np.nanmedian(xyz[:, L.LEFT_ANKLE, 1])         # Y up
     bundle = json.loads((exports / "walk.fhir.json").read_text())

@@ -3,9 +3,9 @@ therapist in the patient's care, each download audited once through the same pat
 
 from __future__ import annotations
 
+import io
 import json
 import zipfile
-import io
 
 import pytest
 

@@ -11,6 +11,7 @@ and ``batch --export``).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -58,8 +59,6 @@ def texts(kinds, result: dict | None, poses: Poses | None, stem: str, *, patient
             elif kind == "mot":
                 made[stem + SUFFIX[kind]] = mot.poses_mot_text(poses, model=knee, name=stem)
             elif kind == "fhir":
-                import json
-
                 made[stem + SUFFIX[kind]] = json.dumps(fhir.bundle([result], patient_id=patient_id,
                                                                    effective=effective), indent=2) + "\n"
             elif kind == "bids":
