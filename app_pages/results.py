@@ -140,6 +140,8 @@ def export_buttons(record: Record, session: SessionRecord, *, therapist: str, wh
     if st.button("Make the exports (OpenSim, FHIR, BIDS)", key=f"exports-{session.id}"):
         if not record.in_care_of(session.patient_id, therapist):
             st.session_state.pop(key, None)
+            audit("trajectory downloaded", who=who, ok=False, patient_id=session.patient_id, session_id=session.id,
+                  detail="exports refused: not in the patient's care", record=record)
             st.error("Only a therapist in the patient's care may export their data.")
             return
         st.session_state[key] = export_files(record, session)

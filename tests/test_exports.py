@@ -221,9 +221,14 @@ def test_fhir_bundle_is_valid_r4_and_holds_each_measured_metric_with_ucum_units(
     bundle = fhir.bundle([RESULT], patient_id="P-0042", effective="2026-11-30T09:15:00+00:00",
                          now=datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc))
     parsed = models.Bundle.model_validate(bundle)                       # raises on anything not FHIR
+    broken = json.loads(json.dumps(bundle))
+    broken["entry"][0]["resource"]["valueQuantity"]["value"] = "slow"
+    with pytest.raises(ValueError):                                     # (the validator is not a formality)
+        models.Bundle.model_validate(broken)
     assert parsed.type == "collection" and len(parsed.entry) == 4       # the unmeasured lean is left out
     obs = _observations(bundle)
     speed = obs["gait_speed", None]
+    assert speed["status"] == "final" and speed["category"][0]["coding"][0]["code"] == "exam"
     assert speed["code"]["coding"][0]["system"] == fhir.CODE_SYSTEM
     assert speed["code"]["coding"][0]["display"] == "Walking speed"
     assert speed["valueQuantity"] == {"value": 0.82, "unit": "m/s", "system": "http://unitsofmeasure.org",

@@ -109,3 +109,20 @@ def test_a_therapist_not_in_the_patients_care_gets_no_export(clinic):
     record.unassign("P-A", "jdoe")
     at.run()
     assert not at.get("download_button") and not _export_button(at, session_id) and not _downloads(record)
+
+
+def test_exports_asked_for_after_leaving_the_care_team_are_refused_and_audited_once(clinic, monkeypatch):
+    """The page was drawn while jdoe was in the care team; the record says otherwise when the button is pressed
+    (taken off the team in between): nothing is made, the refusal is logged once."""
+    from movement_check.record import Record
+
+    record, session_id = clinic
+    at = _sign_in(_page("patients"), "jdoe")
+    monkeypatch.setattr(Record, "in_care_of", lambda self, patient_id, therapist: False)
+    at = at.button(key=f"exports-{session_id}").click().run()
+    assert [e.value for e in at.error] == ["Only a therapist in the patient's care may export their data."]
+    assert not at.get("download_button")
+    (refused,) = _downloads(record)
+    assert not refused.ok and refused.who == "therapist jdoe" and refused.session_id == session_id
+    at.run()
+    assert len(_downloads(record)) == 1
