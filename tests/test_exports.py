@@ -60,6 +60,13 @@ def true_angles(seconds=6.0, fps=FPS, cadence=110.0, hip_amp=20.0, knee_amp=55.0
     return t, out
 
 
+def _opensim():
+    """OpenSim's Python package (the test is skipped without it), its log kept out of the working folder."""
+    opensim = pytest.importorskip("opensim")
+    opensim.Logger.removeFileSink()              # it would write opensim.log into the current folder
+    return opensim
+
+
 # ---------------------------------------------------------------------------------------------------- TRC
 def read_trc(text: str):
     """A strict TRC reader: the header's five lines exactly, then one row per frame (empty cells = NaN)."""
@@ -118,7 +125,7 @@ def test_trc_writes_a_marker_not_seen_as_nan():
 
 
 def test_opensim_reads_the_trc(walk, tmp_path):
-    opensim = pytest.importorskip("opensim")
+    opensim = _opensim()
     path = tmp_path / "walk.trc"
     path.write_text(trc.trc_text(unseen(walk), file_name=path.name))      # a last marker not seen, too
     table = opensim.TimeSeriesTableVec3(str(path))
@@ -180,7 +187,7 @@ def test_mot_needs_walking_across_the_camera():
 
 
 def test_opensim_loads_the_mot_with_its_storage_and_table_readers(walk, tmp_path):
-    opensim = pytest.importorskip("opensim")
+    opensim = _opensim()
     path = tmp_path / "walk.mot"
     text = mot.poses_mot_text(walk)
     path.write_text(text)
