@@ -136,6 +136,8 @@ def export_files(record: Record, session: SessionRecord) -> tuple[list[tuple[str
 def export_buttons(record: Record, session: SessionRecord, *, therapist: str, who: str) -> None:
     """Make one session's exports on request (for a therapist in the patient's care only), then offer each for
     download; each download is audited as ``who``'s, like the report's."""
+    if not session.tests:
+        return
     key = f"exports-{session.id}-files"
     if st.button("Make the exports (OpenSim, FHIR, BIDS)", key=f"exports-{session.id}"):
         if not record.in_care_of(session.patient_id, therapist):

@@ -73,6 +73,16 @@ def _poses_and_result(args, need_result: bool):
     return prepare(args.clip, settings, subject=_subject_for(args.test, subject)).poses, None
 
 
+def _seen_test(poses) -> str:
+    """The test the trajectories show (the BIDS task name), "movement" when none is recognised."""
+    from .which_test import detect_test
+
+    try:
+        return detect_test(poses)[0]
+    except InputError:
+        return "movement"
+
+
 def run_export(args: argparse.Namespace) -> int:
     from .cli import check_height_cm
     from .exports import bids, fhir, mot, trc
@@ -95,8 +105,8 @@ def run_export(args: argparse.Namespace) -> int:
     if not Path(args.clip).is_file():
         raise InputError(f"{args.clip} is not a file.")
 
-    poses, result = _poses_and_result(args, need_result=bool(args.fhir) or (bool(args.bids) and args.test == "auto"))
-    task = (result or {}).get("test") or args.test
+    poses, result = _poses_and_result(args, need_result=bool(args.fhir))
+    task = (result or {}).get("test") or (_seen_test(poses) if args.test == "auto" and args.bids else args.test)
     made: dict[Path, tuple[str, str]] = {}            # every text made before any is written
     if args.trc:
         made[Path(args.trc)] = ("TRC", trc.trc_text(poses, file_name=Path(args.trc).name))

@@ -360,3 +360,9 @@ def test_batch_export_writes_trc_and_fhir_for_a_short_clip(tmp_path):
     assert "cadence" in codes and "subject" not in bundle["entry"][0]["resource"]
     models = pytest.importorskip("fhir.resources.R4B.bundle")
     models.Bundle.model_validate(bundle)
+
+
+def test_export_command_names_the_bids_task_from_the_trajectory(walk, tmp_path):
+    npz = walk.save(tmp_path / "walk.npz")
+    assert main(["export", str(npz), "--bids", str(tmp_path / "ds"), "--quiet"]) == 0            # --test auto
+    assert (tmp_path / "ds" / "sub-walk" / "motion" / "sub-walk_task-gait_tracksys-mediapipe_motion.json").is_file()
