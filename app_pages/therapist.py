@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import time
 
 import streamlit as st
 
@@ -52,12 +53,15 @@ def choose_visit(staff: Staff) -> Visit | None:
         st.info("Start a visit to get a link for your patient.")
         return None
     numbers = [v.number for v in visits]
-    current = st.session_state.get("visit")
+    # after a reload: the visit this therapist last looked at
+    current = st.session_state.get("visit") or max(visits, key=lambda v: v.inputs.get("shown", 0.0)).number
     chosen = st.selectbox("Visit", numbers, index=numbers.index(current) if current in numbers else 0,
                           format_func=lambda n: _visit_label(next(v for v in visits if v.number == n)),
                           key="visit-choice")
     st.session_state["visit"] = chosen
-    return next(v for v in visits if v.number == chosen)
+    visit = next(v for v in visits if v.number == chosen)
+    visit.inputs["shown"] = time.time()
+    return visit
 
 
 def set_up(visit: Visit, staff: Staff) -> None:
@@ -137,10 +141,15 @@ def step_controls(visit: Visit) -> None:
                  "Arrange in-person care.")
         return
     keys = [s.key for s in STEPS]
+    if st.session_state.get("inputs-of") != visit.number:     # a reload, or another visit: the visit's inputs
+        st.session_state["inputs-of"] = visit.number
+        st.session_state["step"] = visit.inputs.get("step", keys[0])
+        st.session_state["height"] = visit.inputs.get("height", 0)
     cols = st.columns([3, 1])
     chosen = step(cols[0].selectbox("Test", keys, format_func=lambda k: step(k).title, key="step"))
-    height = cols[1].number_input("Patient's height (cm)", min_value=0, max_value=250, value=0, key="height",
+    height = cols[1].number_input("Patient's height (cm)", min_value=0, max_value=250, key="height",
                                   help="scales gait speed and step length; 0 = not given")
+    visit.inputs.update(step=chosen.key, height=height)
     st.caption(f"The patient reads: *{chosen.instruction}*")
     cols = st.columns(3)
     recording = visit.step is not None
