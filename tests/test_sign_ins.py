@@ -13,7 +13,6 @@ from sqlalchemy import select, update
 from movement_check.accounts import hash_password, password_tag
 from movement_check.record import Record, SignInRefused, schema
 
-from .conftest import PASSWORD
 from .records import database_url
 from .test_access_app import _entries, _sign_in, _text
 from .test_live_app import _page
