@@ -10,7 +10,8 @@
   (set by the page's JavaScript: Streamlit cannot send a Set-Cookie header, so it cannot be HttpOnly), the
   record keeps only its hash (``sign_ins``); a new browser session with the cookie is signed in again once
   the record finds the secret there, not expired, not signed out, made under the account's current password.
-  Signing out ends it in the record and clears the cookie.
+  Signing out ends every kept sign-in of the therapist (every browser: each page run checks its own) and
+  clears the cookie.
 - Each of these acts is written once to the record's audit log (:mod:`movement_check.audit`).
 """
 
@@ -25,7 +26,7 @@ import streamlit as st
 
 from movement_check.accounts import password_tag, sign_in
 from movement_check.config import HOW_TO_ADD_A_THERAPIST, LiveConfig
-from movement_check.record import Record, RecordError, SignInRefused
+from movement_check.record import SIGN_IN_HOURS, Record, RecordError, SignInRefused
 from movement_check.sign_in_limits import CHECKING, SignInLimits, in_words
 
 from app_pages.state import clinic_record, config_or_stop
@@ -81,6 +82,10 @@ def signed_in() -> Staff | None:
     """The therapist signed in in this browser session (or, on a new session, by the browser's sign-in cookie),
     or None (a name no longer configured is signed out)."""
     config = config_or_stop()
+    if not still_going():
+        signed_out()
+        st.info("You were signed out: in another tab or browser, or your sign-in's "
+                f"{SIGN_IN_HOURS:g} hours are over. Sign in again to go on.")
     name = st.session_state.get("therapist") or resumed(config)
     cookie_script()
     if name and name in config.therapists:
@@ -125,6 +130,26 @@ def resumed(config: LiveConfig) -> str | None:
     audit("sign-in resumed", who=f"therapist {found.therapist}",
           detail=f"signed in at {found.created_at}, until {found.expires_at}")
     return found.therapist
+
+
+def still_going() -> bool:
+    """False once this browser session's kept sign-in has been ended (signed out in another tab or browser) or
+    has expired; True without one, or when the record cannot be read (the session's sign-in stands)."""
+    token = st.session_state.get("sign-in-token")
+    if not token:
+        return True
+    try:
+        return clinic_record().sign_in_going(token)
+    except (RecordError, RuntimeError):
+        return True
+
+
+def signed_out() -> None:
+    """Everything this browser session holds goes: results on screen, a home link shown once, reports made, the
+    patient last opened; the next person at this browser starts clean. The cookie this page was opened with is
+    not tried again, and the browser forgets it."""
+    st.session_state.clear()
+    st.session_state.update({"cookie-tried": browser_cookie(), "cookie-forget": True})
 
 
 def keep_signed_in(name: str, token: str, expires_at: str) -> None:
@@ -217,18 +242,16 @@ def sign_out_button(staff: Staff) -> None:
             st.caption("A reload of this page will ask for your password again: the sign-in could not be kept "
                        f"in the clinic record ({st.session_state['sign-in-not-kept']}).")
         if st.button("Sign out", key="sign-out"):
-            token = st.session_state.get("sign-in-token")
-            try:
-                if token:
-                    clinic_record().end_sign_in(token)
+            try:        # every browser and tab of this therapist: their next page run asks for the password
+                ended = clinic_record().end_sign_ins(staff.name)
             except (RecordError, RuntimeError) as exc:
-                st.warning(f"The sign-in could not be ended in the clinic record: {exc}")
-            audit("sign-out", who=staff.who)
-            # everything this browser session holds goes: results on screen, a home link shown once,
-            # reports made, the patient last opened; the next person at this browser starts clean. The cookie
-            # this page was opened with is not tried again, and the browser forgets it
-            st.session_state.clear()
-            st.session_state.update({"cookie-tried": browser_cookie(), "cookie-forget": True})
+                ended, problem = 0, str(exc)
+            else:
+                problem = None
+            audit("sign-out", who=staff.who, ok=problem is None,
+                  detail=f"{ended} kept sign-in(s) ended" if problem is None
+                  else f"the kept sign-ins could not be ended: {problem}")
+            signed_out()
             st.rerun()
 
 

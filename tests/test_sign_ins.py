@@ -45,6 +45,7 @@ def test_a_sign_in_is_kept_hashed_resumed_until_it_expires_or_ends(record, tmp_p
     assert token not in json.dumps(dict(row)) and row["token_hash"] != token          # only its hash is kept
     again = record.resume_sign_in(token)
     assert (again.therapist, again.password_tag, again.expires_at) == ("jdoe", "tag1", kept.expires_at)
+    assert record.sign_in_going(token) and not record.sign_in_going(token[:-1])
     # forged, shortened, empty, another server's: unknown, naming nobody
     other = Record(tmp_path / "other.sqlite")
     foreign, _ = other.start_sign_in("jdoe", password_tag="tag1")
@@ -60,8 +61,14 @@ def test_a_sign_in_is_kept_hashed_resumed_until_it_expires_or_ends(record, tmp_p
         record.resume_sign_in(second)
     assert (refused.value.reason, refused.value.therapist) == ("ended", "asmith")
     assert record.resume_sign_in(token).therapist == "jdoe"                # one ended, not the other
+    assert not record.sign_in_going(second)
+    # signing out everywhere: every sign-in of that therapist still going ends, nobody else's
+    third, _ = record.start_sign_in("asmith", password_tag="tag2")
+    assert record.end_sign_ins("asmith") == 1 and record.resume_sign_in(token).therapist == "jdoe"
+    assert not record.sign_in_going(third)
     # expired
     _expire(record)
+    assert not record.sign_in_going(token)
     with pytest.raises(SignInRefused) as refused:
         record.resume_sign_in(token)
     assert (refused.value.reason, refused.value.therapist) == ("expired", "jdoe")
@@ -126,8 +133,13 @@ def test_a_reload_keeps_the_sign_in_and_the_visits_inputs(cookie):
     again.run()                                        # later runs of the same session: not audited again
     assert len(_entries(record, "sign-in resumed")) == 1
 
-    # signing out ends it: the row, the cookie (cleared by the page), and a reload with the old cookie
+    # signing out ends it: the row, the cookie (cleared by the page), a reload with the old cookie, and the
+    # other tab (the first session, signed in by password) at its next run
     out = next(b for b in again.sidebar.button if b.label == "Sign out").click().run()
+    assert "1 kept sign-in(s) ended" in _entries(record, "sign-out")[0].detail
+    at.run()
+    assert "user" in {w.key for w in at.text_input} and "P-0042" not in _text(at)
+    assert any("You were signed out" in i.value for i in at.info)
     assert "user" in {w.key for w in out.text_input}
     assert "Expires=Thu, 01 Jan 1970" in _script(out) and token not in _script(out)
     assert len(_entries(record, "sign-in resumed")) == 1       # the old cookie is not tried in this session

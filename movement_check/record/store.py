@@ -490,6 +490,24 @@ class Record:
                                                     & rows.c.revoked_at.is_(None)).values(revoked_at=now()))
             return bool(ended.rowcount)
 
+    def end_sign_ins(self, therapist: str) -> int:
+        """End every sign-in of ``therapist`` still going (signing out signs out every browser); how many."""
+        rows = schema.sign_ins
+        with self._write() as conn:
+            ended = conn.execute(update(rows).where((rows.c.therapist == therapist) & rows.c.revoked_at.is_(None))
+                                 .values(revoked_at=now()))
+            return ended.rowcount
+
+    def sign_in_going(self, token: str) -> bool:
+        """The sign-in whose secret is ``token`` is known here, not ended and not expired (a cheap read, for
+        every page run of a signed-in browser session)."""
+        rows = schema.sign_ins
+        with self._read() as conn:
+            row = conn.execute(select(rows.c.revoked_at, rows.c.expires_at)
+                               .where(rows.c.token_hash == _hashed(token or ""))).first()
+        return (row is not None and row.revoked_at is None
+                and datetime.fromisoformat(row.expires_at) > datetime.now(timezone.utc))
+
     # -- audit trail ------------------------------------------------------------------------------------------
     def audit(self, action: str, *, who: str, ok: bool = True, patient_id: str | None = None,
               session_id: int | None = None, detail: str | None = None, client: str | None = None) -> None:
