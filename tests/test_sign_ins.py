@@ -132,6 +132,12 @@ def test_a_reload_keeps_the_sign_in_and_the_visits_inputs(cookie):
     assert len(resumed) == 1 and resumed[0].who == "therapist jdoe"
     again.run()                                        # later runs of the same session: not audited again
     assert len(_entries(record, "sign-in resumed")) == 1
+    # the other therapist pages take the same cookie (each a new session here, as a new tab would be)
+    clip = _page("upload")
+    assert "upload-patient" in {w.key for w in clip.text_input} and "user" not in {w.key for w in clip.text_input}
+    patients = _page("patients")
+    assert "user" not in {w.key for w in patients.text_input} and "P-0042" in _text(patients)
+    assert len(_entries(record, "sign-in resumed", ok=True)) == 3
 
     # signing out ends it: the row, the cookie (cleared by the page), a reload with the old cookie, and the
     # other tab (the first session, signed in by password) at its next run
@@ -142,7 +148,7 @@ def test_a_reload_keeps_the_sign_in_and_the_visits_inputs(cookie):
     assert any("You were signed out" in i.value for i in at.info)
     assert "user" in {w.key for w in out.text_input}
     assert "Expires=Thu, 01 Jan 1970" in _script(out) and token not in _script(out)
-    assert len(_entries(record, "sign-in resumed")) == 1       # the old cookie is not tried in this session
+    assert len(_entries(record, "sign-in resumed")) == 3       # the old cookie is not tried in this session
     stale = _page("therapist")
     assert "user" in {w.key for w in stale.text_input} and "P-0042" not in _text(stale)
     (refused,) = _entries(record, "sign-in resumed", ok=False)
