@@ -6,18 +6,27 @@
   administrator (``MOVEMENT_CHECK_ADMINS``) sees every patient and assigns them.
 - A patient's pages need the patient's own link (visit code, home-exercise link): those pages check it.
 - Failed sign-ins cost growing waits, then a lock (:mod:`movement_check.sign_in_limits`).
+- A sign-in survives a reload of the page for ``SIGN_IN_HOURS``: the browser keeps a random secret in a cookie
+  (set by the page's JavaScript: Streamlit cannot send a Set-Cookie header, so it cannot be HttpOnly), the
+  record keeps only its hash (``sign_ins``); a new browser session with the cookie is signed in again once
+  the record finds the secret there, not expired, not signed out, made under the account's current password.
+  Signing out ends every kept sign-in of the therapist (every browser: each page run checks its own) and
+  clears the cookie.
 - Each of these acts is written once to the record's audit log (:mod:`movement_check.audit`).
 """
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
+from datetime import datetime
+from email.utils import format_datetime
 
 import streamlit as st
 
-from movement_check.accounts import sign_in
-from movement_check.config import HOW_TO_ADD_A_THERAPIST
-from movement_check.record import Record, RecordError
+from movement_check.accounts import password_tag, sign_in
+from movement_check.config import HOW_TO_ADD_A_THERAPIST, LiveConfig
+from movement_check.record import SIGN_IN_HOURS, Record, RecordError, SignInRefused
 from movement_check.sign_in_limits import CHECKING, SignInLimits, in_words
 
 from app_pages.state import clinic_record, config_or_stop
@@ -64,13 +73,105 @@ def audit(action: str, *, who: str, ok: bool = True, patient_id: str | None = No
         st.warning(f"The audit log could not be written: {exc}")
 
 
+COOKIE = "movement_check_sign_in"
+# what a refused sign-in cookie had become, for the audit log
+CAME_TO = {"expired": "it had expired", "ended": "it had been signed out"}
+
+
 def signed_in() -> Staff | None:
-    """The therapist signed in in this browser session, or None (a name no longer configured is signed out)."""
+    """The therapist signed in in this browser session (or, on a new session, by the browser's sign-in cookie),
+    or None (a name no longer configured is signed out)."""
     config = config_or_stop()
-    name = st.session_state.get("therapist")
+    if not still_going():
+        signed_out()
+        st.info("You were signed out: in another tab or browser, or your sign-in's "
+                f"{SIGN_IN_HOURS:g} hours are over. Sign in again to go on.")
+    name = st.session_state.get("therapist") or resumed(config)
+    cookie_script()
     if name and name in config.therapists:
         return Staff(name, admin=name in config.admins)
     return None
+
+
+def browser_cookie() -> str | None:
+    """The sign-in cookie the browser sent when it opened this page (Streamlit reads cookies then only)."""
+    try:
+        value = st.context.cookies.get(COOKIE)
+    except Exception:                          # noqa: BLE001 - no browser: no cookie
+        return None
+    return value if isinstance(value, str) and value else None
+
+
+def resumed(config: LiveConfig) -> str | None:
+    """The therapist whose sign-in the browser's cookie holds, signed in again in this new browser session
+    (audited once); None without a cookie, or with one the record refuses (unknown to it, expired, signed
+    out, made under another password): the cookie is then cleared. Each cookie is tried once per session."""
+    token = browser_cookie()
+    if token is None or st.session_state.get("cookie-tried") == token:
+        return None
+    st.session_state["cookie-tried"] = token
+    try:
+        record = clinic_record()
+        found = record.resume_sign_in(token)
+        stored = config.therapists.get(found.therapist)
+        if stored is None or not hmac.compare_digest(password_tag(stored), found.password_tag):
+            record.end_sign_in(token)
+            raise SignInRefused("made under a password or account that has changed since", found.therapist)
+    except SignInRefused as exc:
+        st.session_state["cookie-forget"] = True
+        if exc.therapist is not None:     # a secret unknown here names nobody: nothing to tell the log
+            audit("sign-in resumed", who=f"therapist {exc.therapist}", ok=False,
+                  detail="the browser's sign-in was refused: " + CAME_TO.get(exc.reason, f"it was {exc.reason}"))
+        return None
+    except (RecordError, RuntimeError) as exc:
+        st.warning(f"Your earlier sign-in could not be checked, please sign in: {exc}")
+        return None
+    keep_signed_in(found.therapist, token, found.expires_at)
+    audit("sign-in resumed", who=f"therapist {found.therapist}",
+          detail=f"signed in at {found.created_at}, until {found.expires_at}")
+    return found.therapist
+
+
+def still_going() -> bool:
+    """False once this browser session's kept sign-in has been ended (signed out in another tab or browser) or
+    has expired; True without one, or when the record cannot be read (the session's sign-in stands)."""
+    token = st.session_state.get("sign-in-token")
+    if not token:
+        return True
+    try:
+        return clinic_record().sign_in_going(token)
+    except (RecordError, RuntimeError):
+        return True
+
+
+def signed_out() -> None:
+    """Everything this browser session holds goes: results on screen, a home link shown once, reports made, the
+    patient last opened; the next person at this browser starts clean. The cookie this page was opened with is
+    not tried again, and the browser forgets it."""
+    st.session_state.clear()
+    st.session_state.update({"cookie-tried": browser_cookie(), "cookie-forget": True})
+
+
+def keep_signed_in(name: str, token: str, expires_at: str) -> None:
+    st.session_state.update({"therapist": name, "sign-in-token": token, "sign-in-expires": expires_at})
+    st.session_state.pop("cookie-forget", None)
+
+
+def cookie_script() -> None:
+    """The browser keeps this session's sign-in secret in a cookie until it expires, or forgets it after a sign-out
+    or a refusal. Set by script on every run (the same value each time): Streamlit sends no Set-Cookie header.
+    SameSite=Strict: never sent with a request another site starts; Secure on https."""
+    token = st.session_state.get("sign-in-token")
+    if token:
+        value, expires = token, format_datetime(datetime.fromisoformat(st.session_state["sign-in-expires"]),
+                                                usegmt=True)
+    elif st.session_state.get("cookie-forget"):
+        value, expires = "", "Thu, 01 Jan 1970 00:00:00 GMT"
+    else:
+        return
+    with st.sidebar:
+        st.html(f"<script>document.cookie = '{COOKIE}={value}; Path=/; Expires={expires}; SameSite=Strict' + "
+                "(location.protocol === 'https:' ? '; Secure' : '');</script>", unsafe_allow_javascript=True)
 
 
 def therapist_or_sign_in() -> Staff:
@@ -121,6 +222,11 @@ def sign_in_form(*, title: str = "Therapist sign-in", required: bool = True) -> 
     if matched:
         limits.succeeded(name, client)
         st.session_state["therapist"] = name
+        try:                                   # kept in the record so that a reload keeps it
+            token, kept = clinic_record().start_sign_in(name, password_tag=password_tag(config.therapists[name]))
+            keep_signed_in(name, token, kept.expires_at)
+        except (RecordError, RuntimeError) as exc:
+            st.session_state["sign-in-not-kept"] = str(exc)
         audit("sign-in", who=who)
         st.rerun()
     wait = limits.wait_s(name, client)           # the failure was counted before the check
@@ -132,11 +238,20 @@ def sign_in_form(*, title: str = "Therapist sign-in", required: bool = True) -> 
 def sign_out_button(staff: Staff) -> None:
     with st.sidebar:
         st.write(f"Signed in as **{staff.name}**" + (" (administrator)" if staff.admin else ""))
+        if "sign-in-not-kept" in st.session_state:
+            st.caption("A reload of this page will ask for your password again: the sign-in could not be kept "
+                       f"in the clinic record ({st.session_state['sign-in-not-kept']}).")
         if st.button("Sign out", key="sign-out"):
-            audit("sign-out", who=staff.who)
-            # everything this browser session holds goes: results on screen, a home link shown once,
-            # reports made, the patient last opened; the next person at this browser starts clean
-            st.session_state.clear()
+            try:        # every browser and tab of this therapist: their next page run asks for the password
+                ended = clinic_record().end_sign_ins(staff.name)
+            except (RecordError, RuntimeError) as exc:
+                ended, problem = 0, str(exc)
+            else:
+                problem = None
+            audit("sign-out", who=staff.who, ok=problem is None,
+                  detail=f"{ended} kept sign-in(s) ended" if problem is None
+                  else f"the kept sign-ins could not be ended: {problem}")
+            signed_out()
             st.rerun()
 
 

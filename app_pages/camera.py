@@ -9,10 +9,10 @@ from movement_check.media_addresses import keep_media_on
 
 CAMERA = {"video": {"width": {"ideal": 640}, "height": {"ideal": 480}, "frameRate": {"ideal": 30}},
           "audio": False}
-# at most 400 px high (not a share of the window: the video sits in an iframe sized to its content, where vh
-# shrinks it to nothing): on a 1280x800 laptop the patient sees their whole body, feet included, below the
-# instruction, without scrolling
-MIRRORED = {"style": {"width": "100%", "maxHeight": "400px", "objectFit": "contain", "transform": "scaleX(-1)"},
+# at most 360 px high (not a share of the window: the video sits in an iframe sized to its content, where vh
+# shrinks it to nothing): on a 1280x800 laptop, whose browser shows about 1280x700 of the page, the patient sees
+# their whole body, feet included, below the instruction, without scrolling (app_pages/layout.py)
+MIRRORED = {"style": {"width": "100%", "maxHeight": "360px", "objectFit": "contain", "transform": "scaleX(-1)"},
             "autoPlay": True, "controls": False, "muted": True}
 
 

@@ -28,6 +28,7 @@ from app_pages.access import audit
 from app_pages.browser_tab import tab_closed, this_tab
 from app_pages.camera import CAMERA, MIRRORED, media_on_configured_addresses
 from app_pages.checkin_form import checkin_form, red_flag_notice
+from app_pages.layout import fit_the_screen
 from app_pages.state import config_or_stop, visit_book
 
 CUES_EVERY_S = 0.5
@@ -133,6 +134,7 @@ def instruction(visit: Visit) -> None:
 
 
 def main() -> None:
+    fit_the_screen(patient=True)
     st.title("Your movement check")
     config = config_or_stop()
     visit = join()

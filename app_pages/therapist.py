@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import time
 
 import streamlit as st
 
@@ -13,6 +14,7 @@ from movement_check.visits import Visit
 
 from app_pages.access import Staff, audit, therapist_or_sign_in
 from app_pages.checkin_form import checkin_summary
+from app_pages.layout import fit_the_screen
 from app_pages.results import show
 from app_pages.state import server_base, visit_book
 
@@ -52,12 +54,15 @@ def choose_visit(staff: Staff) -> Visit | None:
         st.info("Start a visit to get a link for your patient.")
         return None
     numbers = [v.number for v in visits]
-    current = st.session_state.get("visit")
+    # after a reload: the visit this therapist last looked at
+    current = st.session_state.get("visit") or max(visits, key=lambda v: v.inputs.get("shown", 0.0)).number
     chosen = st.selectbox("Visit", numbers, index=numbers.index(current) if current in numbers else 0,
                           format_func=lambda n: _visit_label(next(v for v in visits if v.number == n)),
-                          key="visit-choice")
+                          key="visit-choice", label_visibility="collapsed")
     st.session_state["visit"] = chosen
-    return next(v for v in visits if v.number == chosen)
+    visit = next(v for v in visits if v.number == chosen)
+    visit.inputs["shown"] = time.time()
+    return visit
 
 
 def set_up(visit: Visit, staff: Staff) -> None:
@@ -137,22 +142,28 @@ def step_controls(visit: Visit) -> None:
                  "Arrange in-person care.")
         return
     keys = [s.key for s in STEPS]
-    cols = st.columns([3, 1])
+    if st.session_state.get("inputs-of") != visit.number:     # a reload, or another visit: the visit's inputs
+        st.session_state["inputs-of"] = visit.number
+        st.session_state["step"] = visit.inputs.get("step", keys[0])
+        st.session_state["height"] = visit.inputs.get("height", 0)
+    # the test, the height and the buttons in one row: the live picture starts higher up the screen
+    cols = st.columns([3, 1.2, 0.6, 1.2, 0.9], vertical_alignment="bottom")
     chosen = step(cols[0].selectbox("Test", keys, format_func=lambda k: step(k).title, key="step"))
-    height = cols[1].number_input("Patient's height (cm)", min_value=0, max_value=250, value=0, key="height",
+    height = cols[1].number_input("Patient's height (cm)", min_value=0, max_value=250, key="height",
                                   help="scales gait speed and step length; 0 = not given")
-    st.caption(f"The patient reads: *{chosen.instruction}*")
-    cols = st.columns(3)
+    visit.inputs.update(step=chosen.key, height=height)
     recording = visit.step is not None
-    if cols[0].button("Start", key="start", disabled=recording, type="primary"):
+    if cols[2].button("Start", key="start", disabled=recording, type="primary", width="stretch"):
         visit.start_step(chosen)
         st.rerun()
-    if cols[1].button("Stop and analyse", key="stop", disabled=not recording):
+    if cols[3].button("Stop and analyse", key="stop", disabled=not recording, width="stretch"):
         visit.stop_step(height_cm=float(height) if height >= 50 else None)
         st.rerun()
-    if cols[2].button("Pain now", key="pain", disabled=not (recording and visit.step.pain_button)):
+    if cols[4].button("Pain now", key="pain", disabled=not (recording and visit.step.pain_button),
+                      width="stretch"):
         moment = visit.mark_pain()
         st.toast(f"Pain marked at {moment:.1f} s" if moment is not None else "Not recording")
+    st.caption(f"The patient reads: *{chosen.instruction}*")
 
 
 def results(visit: Visit, outcomes: list, staff: Staff) -> None:
@@ -176,15 +187,22 @@ def results(visit: Visit, outcomes: list, staff: Staff) -> None:
 
 
 def main() -> None:
+    fit_the_screen()
     st.title("Live visit")
     staff = therapist_or_sign_in()
-    visit = choose_visit(staff)
+    if not visit_book().of(staff.name):
+        choose_visit(staff)                     # the form for the first visit, across the page
+        return
+    top = st.columns([2, 3])                    # the visit shown, and its set-up folded beside it
+    with top[0]:
+        visit = choose_visit(staff)
     if visit is None:
         return
     outcomes = list(visit.outcomes)
     st.session_state["outcomes-shown"] = len(outcomes)      # the live panel reruns the page when one more is in
     st.session_state["checkin-shown"] = visit.checkin is not None
-    set_up(visit, staff)
+    with top[1]:
+        set_up(visit, staff)
     for problem in visit.record_errors:
         st.warning(problem)
     step_controls(visit)

@@ -53,6 +53,12 @@ def sign_in(therapists: dict[str, str], name: str, password: str) -> bool:
     return verify_password(password, stored)
 
 
+def password_tag(stored: str) -> str:
+    """A short tag of a stored password hash (not of the password): a sign-in kept across reloads is made under
+    one, and ends when the account's password hash changes."""
+    return hashlib.sha256(stored.encode()).hexdigest()[:16]
+
+
 @lru_cache(maxsize=1)
 def _stand_in() -> str:
     """A hash to check an unknown name's password against: made once, so that an unknown name costs one

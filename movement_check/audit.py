@@ -15,7 +15,10 @@ from dataclasses import dataclass
 #: action -> what it means (each is written exactly once per event)
 ACTIONS = {
     "sign-in": "a therapist signed in (ok) or a sign-in was refused (not ok: wrong password or locked)",
-    "sign-out": "a therapist signed out",
+    "sign-in resumed": "a reloaded page was signed in again by the browser's sign-in cookie (ok), or the cookie "
+                       "was refused (not ok: expired, signed out, or the account's password changed)",
+    "sign-out": "a therapist signed out, and every browser's kept sign-in of theirs was ended (not ok: the "
+                "record could not end them)",
     "patient opened": "a patient's record (trends, sessions, prescriptions) was shown",
     "result filed": "a test's result was filed in a patient's record",
     "report downloaded": "a session's report was made for download",

@@ -137,6 +137,9 @@ class Visit:
     session_id: int | None = None        # the record's session of this visit
     checkin: CheckIn | None = None
     record_errors: list[str] = field(default_factory=list)
+    # the therapist's inputs (the test chosen, the patient's height, when last shown), kept with the visit so
+    # that a reload of the therapist's page shows them again
+    inputs: dict = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property

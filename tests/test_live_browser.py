@@ -4,7 +4,8 @@ The app runs as a real server (``streamlit run app.py`` on a free port). The
 patient's browser has a fake camera fed with a y4m file written here from the
 shipped side-view walk (``sample_videos/``, followed by a panning crop); the therapist's browser signs in, starts a visit, sends
 (reads) the link, runs a gait step, and must see live figures change and then
-a gait result with heel strikes on both sides; the server's UDP sockets (the
+a gait result with heel strikes on both sides; a reload of the therapist's tab keeps the sign-in, the
+visit and the height typed, and signing out ends it; the server's UDP sockets (the
 video) must all be on loopback (the default media addresses). A stranger's browser, without
 the code or a sign-in, or with the patient's whole address while the patient's
 page is open, must see nothing of the visit. On the home-exercise
@@ -249,6 +250,24 @@ def test_patient_streams_therapist_watches_runs_a_gait_step_and_a_stranger_sees_
             sockets = udp_sockets(pid)
             assert sockets and not outside_loopback(sockets), sockets
 
+            # the therapist reloads their tab mid-visit: still signed in (the sign-in cookie), the same visit with
+            # its patient ID, the height typed before, and the patient's video still coming
+            height = therapist.get_by_role("spinbutton", name=re.compile("height"))
+            height.fill("178")
+            height.press("Enter")
+            expect(therapist.get_by_text("Frames received")).to_be_visible(timeout=30_000)
+            time.sleep(1.0)                              # the height's rerun reaches the server
+            cookie = next(c for c in therapist.context.cookies() if c["name"] == "movement_check_sign_in")
+            assert cookie["sameSite"] == "Strict" and cookie["path"] == "/" and cookie["expires"] > time.time()
+            therapist.reload()
+            expect(therapist.get_by_text("Signed in as")).to_be_visible(timeout=30_000)
+            expect(therapist.get_by_role("spinbutton", name=re.compile("height"))).to_have_value("178",
+                                                                                                timeout=15_000)
+            expect(therapist.get_by_role("combobox", name="Visit")).to_have_value(re.compile("patient P-0042"),
+                                                                                 timeout=15_000)
+            expect(therapist.get_by_text(re.compile(r"Frames received [1-9]"))).to_be_visible(timeout=30_000)
+            assert therapist.get_by_role("button", name="Sign in").count() == 0
+
             # a gait step (the first test in the list): two loops of the clip, then stop and analyse
             therapist.get_by_role("button", name="Start", exact=True).click()
             expect(patient.get_by_text("Walk across the room")).to_be_visible(timeout=30_000)
@@ -317,6 +336,15 @@ def test_patient_streams_therapist_watches_runs_a_gait_step_and_a_stranger_sees_
             expect(therapist.get_by_text("The patient's camera stopped")).to_be_visible(timeout=15_000)
             expect(therapist.get_by_text("Recording paused, no picture")).to_be_visible(timeout=5_000)
             print(f"camera stopped shown {time.monotonic() - closed:.1f} s after the patient's page closed")
+
+            # signing out ends the sign-in: the cookie goes, and a reload asks for the password
+            therapist.get_by_role("button", name="Sign out").click()
+            expect(therapist.get_by_role("button", name="Sign in")).to_be_visible(timeout=30_000)
+            time.sleep(1.0)
+            assert not [c for c in therapist.context.cookies() if c["name"] == "movement_check_sign_in"]
+            therapist.reload()
+            expect(therapist.get_by_role("button", name="Sign in")).to_be_visible(timeout=30_000)
+            assert "P-0042" not in therapist.locator("body").inner_text()
         finally:
             browser.close()
     saved = [p.name for p in data.rglob("*")]

@@ -220,7 +220,7 @@ def test_a_version_1_record_with_data_is_upgraded_and_keeps_everything(where):
 
     record = Record(where)                            # opening it upgrades it
     with record.engine.connect() as conn:
-        assert conn.execute(text("SELECT version FROM schema_version")).scalar_one() == LATEST == 4
+        assert conn.execute(text("SELECT version FROM schema_version")).scalar_one() == LATEST == 5
     (session,) = record.sessions("P-1")
     assert session.checkin == CheckIn(pain_now=4) and session.prescription_id is None
     assert session.tests[0].result == result and record.trajectory(tid) == poses.npz_bytes()
@@ -239,6 +239,9 @@ def test_a_version_1_record_with_data_is_upgraded_and_keeps_everything(where):
         record.start_session("P-1", "visit", therapist="asmith")
     record.audit("patient opened", who="therapist jdoe", patient_id="P-1")
     assert [e.action for e in record.audit_entries(patient_id="P-1")] == ["patient opened"]
+    # and version 5: sign-ins that survive a reload
+    token, _ = record.start_sign_in("jdoe", password_tag="t")
+    assert record.resume_sign_in(token).therapist == "jdoe"
     found = inspect(record.engine)
     for table in schema.metadata.sorted_tables:       # the same tables as a record made new
         assert {c["name"] for c in found.get_columns(table.name)} == set(table.columns.keys()), table.name

@@ -62,11 +62,18 @@ def _v4_care_team_and_audit(conn: Connection) -> None:
             for (p, t), when in sorted(first.items())])
 
 
+def _v5_sign_ins(conn: Connection) -> None:
+    """Version 5 (movement-check 0.3): therapists' sign-ins that survive a reload. (If ``sign_ins`` changes
+    later, copy its version-5 definition here first.)"""
+    schema.sign_ins.create(conn, checkfirst=True)
+
+
 # version reached -> (what it does, the migration); a migration takes the connection of its own transaction
 MIGRATIONS: dict[int, tuple[str, Callable[[Connection], None]]] = {
     2: ("home-exercise prescriptions", _v2_home_exercises),
     3: ("the patients' home-exercise links", _v3_home_links),
     4: ("care teams and the audit log", _v4_care_team_and_audit),
+    5: ("sign-ins that survive a reload", _v5_sign_ins),
 }
 LATEST = 1 + len(MIGRATIONS)
 

@@ -23,6 +23,10 @@ Every table the record holds, and what it keeps:
 - ``audit_log`` (version 4): who did what to which patient, when and from where (sign-ins, a patient's
   record opened, a result filed, a report or trajectory downloaded, a home link made, a visit started,
   joined or ended). The app only ever adds rows: no code of movement-check changes or deletes one.
+- ``sign_ins`` (version 5): a therapist's sign-in that survives a reload of their browser tab: only a hash
+  of its secret (SHA-256 of 256 random bits, which the browser keeps in a cookie), whose it is, a tag of
+  the password hash it was made under (a changed password ends it), when it was made, last used, expires,
+  and when it was ended (signed out). Rows expired a week are deleted.
 
 Times are ISO 8601 text in UTC, the same on SQLite and PostgreSQL.
 """
@@ -123,4 +127,15 @@ audit_log = Table(
     Column("session_id", Integer),
     Column("detail", Text),
     Column("client", String(64)),                               # the browser's address as the server saw it
+)
+
+sign_ins = Table(
+    "sign_ins", metadata,
+    Column("token_hash", String(64), primary_key=True),         # sha256 hex of the cookie's secret
+    Column("therapist", String(64), nullable=False, index=True),
+    Column("password_tag", String(16), nullable=False),         # of the password hash it was made under
+    Column("created_at", String(32), nullable=False),
+    Column("last_used_at", String(32), nullable=False),
+    Column("expires_at", String(32), nullable=False, index=True),
+    Column("revoked_at", String(32)),                           # signed out
 )
