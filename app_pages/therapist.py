@@ -13,8 +13,9 @@ from movement_check.visits import Visit
 
 from app_pages.access import Staff, audit, therapist_or_sign_in
 from app_pages.checkin_form import checkin_summary
+from app_pages.patient_video import patient_video
 from app_pages.results import show
-from app_pages.state import server_base, visit_book
+from app_pages.state import config_or_stop, server_base, visit_book
 
 LIVE_EVERY_S = 0.4
 
@@ -79,8 +80,31 @@ def _visit_label(visit: Visit) -> str:
 
 @st.fragment(run_every=LIVE_EVERY_S)
 def live_panel(visit: Visit) -> None:
-    """The patient's processed video, cues, counters and live figure, refreshed a few times a second."""
+    """The patient's processed video, cues, counters and live figure, refreshed a few times a second.
+
+    The messages go above the picture (seen without scrolling), but are written after it: the video player
+    stays the first thing of this panel, so the messages coming and going never make the browser set it up
+    again (and reconnect)."""
     view = visit.stream.view()
+    messages = st.container()
+    left, right = st.columns(2)
+    with left:
+        patient_video(visit, view, config_or_stop(), refresh_s=LIVE_EVERY_S)
+    with messages:
+        state_of_the_stream(visit, view)
+    with right:
+        signs(view)
+    job = visit.analysis
+    if job is not None:
+        st.progress(min(1.0, job.done / max(job.frames, 1)),
+                    text=f"Analysing every frame of \"{job.step.title}\": {job.done} of {job.frames}")
+    if (len(visit.outcomes) != st.session_state.get("outcomes-shown", 0)
+            or (visit.checkin is not None) != st.session_state.get("checkin-shown", False)):
+        st.rerun(scope="app")
+
+
+def state_of_the_stream(visit: Visit, view) -> None:
+    """Joined or not, the camera on, stopped; what is recording, the patient's pain presses."""
     if not visit.joined:
         st.info("Waiting for the patient to open the link.")
     elif view.camera_lost:
@@ -98,37 +122,27 @@ def live_panel(visit: Visit) -> None:
         if marks:
             st.error("PAIN reported at " + ", ".join(f"{t:.1f} s" for t in marks) + " into this step: the "
                      "result gives the leg's angle at each moment")
-    left, right = st.columns(2)
-    with left:
-        if view.jpeg:
-            st.image(view.jpeg, width="stretch",
-                     caption=(f"The last picture, {view.silent_s:.0f} s ago" if view.camera_lost
-                              else "The patient's camera, as analysed"))
-    with right:
-        for cue in view.cues:
-            st.warning(cue)
-        counters = view.counters
-        cols = st.columns(3)
-        cols[0].metric("Steps", counters["steps"])
-        cols[1].metric("Hold", f"{counters['hold_s']:.1f} s")
-        cols[2].metric("Longest hold", f"{counters['longest_hold_s']:.1f} s")
-        angles = {k: counters[k] for k in ("left_knee", "right_knee", "left_hip", "right_hip") if k in counters}
-        if angles:
-            cols = st.columns(4)
-            for col, (k, v) in zip(cols, angles.items()):
-                col.metric(k.replace("_", " "), f"{v:.0f}°")
-            st.caption("Knee and hip angles mean something side-on to the camera only.")
-        st.image(knee_angles_image(view.angle_times, view.angles), channels="BGR")
-        st.caption(f"Frames received {view.frames_received} ({view.received_fps:.0f}/s) · "
-                   f"analysed live {view.frames_processed} ({view.processed_fps:.0f}/s)"
-                   + (f" · {view.latency_ms:.0f} ms per frame" if math.isfinite(view.latency_ms) else ""))
-    job = visit.analysis
-    if job is not None:
-        st.progress(min(1.0, job.done / max(job.frames, 1)),
-                    text=f"Analysing every frame of \"{job.step.title}\": {job.done} of {job.frames}")
-    if (len(visit.outcomes) != st.session_state.get("outcomes-shown", 0)
-            or (visit.checkin is not None) != st.session_state.get("checkin-shown", False)):
-        st.rerun(scope="app")
+
+
+def signs(view) -> None:
+    """Cues, counters, angles, the knee-angle figure and the frame rates."""
+    for cue in view.cues:
+        st.warning(cue)
+    counters = view.counters
+    cols = st.columns(3)
+    cols[0].metric("Steps", counters["steps"])
+    cols[1].metric("Hold", f"{counters['hold_s']:.1f} s")
+    cols[2].metric("Longest hold", f"{counters['longest_hold_s']:.1f} s")
+    angles = {k: counters[k] for k in ("left_knee", "right_knee", "left_hip", "right_hip") if k in counters}
+    if angles:
+        cols = st.columns(4)
+        for col, (k, v) in zip(cols, angles.items()):
+            col.metric(k.replace("_", " "), f"{v:.0f}°")
+        st.caption("Knee and hip angles mean something side-on to the camera only.")
+    st.image(knee_angles_image(view.angle_times, view.angles), channels="BGR")
+    st.caption(f"Frames received {view.frames_received} ({view.received_fps:.0f}/s) · "
+               f"analysed live {view.frames_processed} ({view.processed_fps:.0f}/s)"
+               + (f" · {view.latency_ms:.0f} ms per frame" if math.isfinite(view.latency_ms) else ""))
 
 
 def step_controls(visit: Visit) -> None:

@@ -228,6 +228,21 @@ def _frames_received(page) -> int:
     return int(re.search(r"Frames received (\d+)", text).group(1))
 
 
+def therapist_video_fps(page, *, seconds: float) -> float:
+    """Frames the therapist's browser decoded from the patient's video, per second over ``seconds``
+    (``getVideoPlaybackQuality().totalVideoFrames`` of the video in the therapist's webrtc component)."""
+    video = page.frame_locator('iframe[title*="webrtc"]').locator("video")
+    count = "v => v.getVideoPlaybackQuality().totalVideoFrames"
+    start, t0 = video.evaluate(count), time.monotonic()
+    time.sleep(seconds)
+    return (video.evaluate(count) - start) / (time.monotonic() - t0)
+
+
+def _analysed_fps(page) -> str:
+    text = page.get_by_text(re.compile(r"analysed live \d+ \(\d+/s\)")).first.inner_text()
+    return re.search(r"analysed live \d+ \((\d+)/s\)", text).group(1)
+
+
 def test_patient_streams_therapist_watches_runs_a_gait_step_and_a_stranger_sees_nothing(server, walker_camera):
     base, data, pid = server
     y4m = walker_camera
@@ -244,6 +259,15 @@ def test_patient_streams_therapist_watches_runs_a_gait_step_and_a_stranger_sees_
             time.sleep(2.0)
             assert _frames_received(therapist) > first
             assert therapist.locator("img[src*='media']").first.get_attribute("src") != src
+            # the patient's analysed video reaches the therapist as moving video (WebRTC, relayed by the server),
+            # not still pictures: frames decoded by the therapist's browser over 5 s
+            expect(therapist.get_by_text(re.compile("^Moving video of the patient's camera"))).to_be_visible(
+                timeout=30_000)
+            fps = therapist_video_fps(therapist, seconds=5.0)
+            print(f"\ntherapist's video: {fps:.1f} frames a second decoded over 5 s "
+                  f"(server analysing {_analysed_fps(therapist)}/s)")
+            assert fps >= 10.0, fps
+            assert therapist.get_by_text(re.compile("^Still pictures")).count() == 0
             # the video reached the server on loopback only (the default media_addresses): no UDP socket of the
             # server's is bound to this machine's outside addresses, or to all of them
             sockets = udp_sockets(pid)
