@@ -13,7 +13,8 @@ The page says which of the two is shown.
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_webrtc import WebRtcMode, webrtc_streamer
+import streamlit_webrtc          # looked up on each call (tests replace webrtc_streamer, which needs a browser)
+from streamlit_webrtc import WebRtcMode
 
 from movement_check.config import LiveConfig
 from movement_check.live import STOPPED_S, LiveView
@@ -35,9 +36,11 @@ def patient_video(visit: Visit, view: LiveView, config: LiveConfig, *, refresh_s
         return False
     problem = media_addresses_problem(config)
     moving = False
-    if problem is None:
+    if problem is not None:
+        st.error(f"No video can reach this page: {problem}")
+    else:
         track = visit.video_track()
-        context = webrtc_streamer(
+        context = streamlit_webrtc.webrtc_streamer(
             key=f"therapist-video-{visit.number}", mode=WebRtcMode.RECVONLY,
             rtc_configuration=config.rtc_configuration,
             media_stream_constraints={"video": True, "audio": False},
@@ -52,7 +55,7 @@ def patient_video(visit: Visit, view: LiveView, config: LiveConfig, *, refresh_s
     if not jpeg:                     # no picture yet: the panel says what it waits for
         return False
     st.image(jpeg, width="stretch")
-    why = (f"the moving video cannot start: {problem}" if problem is not None
+    why = ("the moving video cannot start" if problem is not None
            else "the moving video is not playing" + (": the patient's camera stopped" if view.camera_lost
                                                     else ", connecting" if view.streaming else ""))
     shown = (f"The last picture, {view.silent_s:.0f} s ago" if view.camera_lost
