@@ -13,11 +13,11 @@ from movement_check.visits import Visit
 
 from app_pages.access import Staff, audit, therapist_or_sign_in
 from app_pages.checkin_form import checkin_summary
-from app_pages.patient_video import patient_video
+from app_pages.patient_video import REFRESH_S, video_player, video_state
 from app_pages.results import show
 from app_pages.state import config_or_stop, server_base, visit_book
 
-LIVE_EVERY_S = 0.4
+LIVE_EVERY_S = REFRESH_S
 
 
 def join_link(visit: Visit) -> str:
@@ -80,20 +80,11 @@ def _visit_label(visit: Visit) -> str:
 
 @st.fragment(run_every=LIVE_EVERY_S)
 def live_panel(visit: Visit) -> None:
-    """The patient's processed video, cues, counters and live figure, refreshed a few times a second.
-
-    The messages go above the picture (seen without scrolling), but are written after it: the video player
-    stays the first thing of this panel, so the messages coming and going never make the browser set it up
-    again (and reconnect)."""
+    """Beside the patient's video: the state of their camera and of the recording, cues, counters and the
+    live figure, refreshed a few times a second."""
     view = visit.stream.view()
-    messages = st.container()
-    left, right = st.columns(2)
-    with left:
-        patient_video(visit, view, config_or_stop(), refresh_s=LIVE_EVERY_S)
-    with messages:
-        state_of_the_stream(visit, view)
-    with right:
-        signs(view)
+    state_of_the_stream(visit, view)
+    signs(view)
     job = visit.analysis
     if job is not None:
         st.progress(min(1.0, job.done / max(job.frames, 1)),
@@ -199,10 +190,16 @@ def main() -> None:
     st.session_state["outcomes-shown"] = len(outcomes)      # the live panel reruns the page when one more is in
     st.session_state["checkin-shown"] = visit.checkin is not None
     set_up(visit, staff)
-    for problem in visit.record_errors:
-        st.warning(problem)
+    with st.container():                # one place whatever it holds: the video player below never moves
+        for problem in visit.record_errors:
+            st.warning(problem)
     step_controls(visit)
-    live_panel(visit)
+    left, right = st.columns(2)
+    with left:                          # the patient's video: moving, or still pictures (app_pages.patient_video)
+        player = video_player(visit, config_or_stop())
+        video_state(visit, player)
+    with right:
+        live_panel(visit)
     results(visit, outcomes, staff)
     end_visit(visit, staff)
 

@@ -207,7 +207,8 @@ def test_the_therapist_sees_moving_video_while_it_plays_and_still_pictures_other
 
     therapist = _signed_in()
     therapist.button(key="new-visit").click().run()
-    assert not live_env.viewers                                 # nobody has joined: no player
+    assert live_env.viewers                                     # the player is there from the visit's start
+    assert not [c for c in therapist.caption if c.value.startswith(("Moving video", "Still pictures"))]
     _checked_in(_page("patient", code=_link(therapist).split("code=")[1]))
     (visit,) = state.visit_book().of("jdoe")
     _feed(live_env[0]["queued_video_frames_callback"], limit=6)
