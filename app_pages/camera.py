@@ -16,12 +16,21 @@ MIRRORED = {"style": {"width": "100%", "maxHeight": "360px", "objectFit": "conta
             "autoPlay": True, "controls": False, "muted": True}
 
 
-def media_on_configured_addresses(config: LiveConfig) -> None:
-    """Before the camera's connection is made: WebRTC media may use only the configured addresses
-    (:mod:`movement_check.media_addresses`). An address this computer lacks stops the page with the reason.
-    Cheap (it lists the network interfaces), so it runs on every page run and sees an address that went away."""
+def media_addresses_problem(config: LiveConfig) -> str | None:
+    """Before any WebRTC connection is made (the patient's camera, the therapist's video): its media may use
+    only the configured addresses (:mod:`movement_check.media_addresses`). Returns why not, when this
+    computer lacks one of them (nothing is connected then). Cheap (it lists the network interfaces), so it
+    runs on every page run and sees an address that went away."""
     try:
         keep_media_on(config.media_addresses)
     except (InputError, RuntimeError) as exc:       # RuntimeError: an aioice without the hooks it replaces
-        st.error(str(exc))
+        return str(exc)
+    return None
+
+
+def media_on_configured_addresses(config: LiveConfig) -> None:
+    """:func:`media_addresses_problem`, and the page stops with the reason when there is one."""
+    problem = media_addresses_problem(config)
+    if problem is not None:
+        st.error(problem)
         st.stop()

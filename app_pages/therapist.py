@@ -15,10 +15,11 @@ from movement_check.visits import Visit
 from app_pages.access import Staff, audit, therapist_or_sign_in
 from app_pages.checkin_form import checkin_summary
 from app_pages.layout import fit_the_screen
+from app_pages.patient_video import REFRESH_S, video_player, video_state
 from app_pages.results import show
-from app_pages.state import server_base, visit_book
+from app_pages.state import config_or_stop, server_base, visit_book
 
-LIVE_EVERY_S = 0.4
+LIVE_EVERY_S = REFRESH_S
 
 
 def join_link(visit: Visit) -> str:
@@ -84,8 +85,22 @@ def _visit_label(visit: Visit) -> str:
 
 @st.fragment(run_every=LIVE_EVERY_S)
 def live_panel(visit: Visit) -> None:
-    """The patient's processed video, cues, counters and live figure, refreshed a few times a second."""
+    """Beside the patient's video: the state of their camera and of the recording, cues, counters and the
+    live figure, refreshed a few times a second."""
     view = visit.stream.view()
+    state_of_the_stream(visit, view)
+    signs(view)
+    job = visit.analysis
+    if job is not None:
+        st.progress(min(1.0, job.done / max(job.frames, 1)),
+                    text=f"Analysing every frame of \"{job.step.title}\": {job.done} of {job.frames}")
+    if (len(visit.outcomes) != st.session_state.get("outcomes-shown", 0)
+            or (visit.checkin is not None) != st.session_state.get("checkin-shown", False)):
+        st.rerun(scope="app")
+
+
+def state_of_the_stream(visit: Visit, view) -> None:
+    """Joined or not, the camera on, stopped; what is recording, the patient's pain presses."""
     if not visit.joined:
         st.info("Waiting for the patient to open the link.")
     elif view.camera_lost:
@@ -103,37 +118,27 @@ def live_panel(visit: Visit) -> None:
         if marks:
             st.error("PAIN reported at " + ", ".join(f"{t:.1f} s" for t in marks) + " into this step: the "
                      "result gives the leg's angle at each moment")
-    left, right = st.columns(2)
-    with left:
-        if view.jpeg:
-            st.image(view.jpeg, width="stretch",
-                     caption=(f"The last picture, {view.silent_s:.0f} s ago" if view.camera_lost
-                              else "The patient's camera, as analysed"))
-    with right:
-        for cue in view.cues:
-            st.warning(cue)
-        counters = view.counters
-        cols = st.columns(3)
-        cols[0].metric("Steps", counters["steps"])
-        cols[1].metric("Hold", f"{counters['hold_s']:.1f} s")
-        cols[2].metric("Longest hold", f"{counters['longest_hold_s']:.1f} s")
-        angles = {k: counters[k] for k in ("left_knee", "right_knee", "left_hip", "right_hip") if k in counters}
-        if angles:
-            cols = st.columns(4)
-            for col, (k, v) in zip(cols, angles.items()):
-                col.metric(k.replace("_", " "), f"{v:.0f}°")
-            st.caption("Knee and hip angles mean something side-on to the camera only.")
-        st.image(knee_angles_image(view.angle_times, view.angles), channels="BGR")
-        st.caption(f"Frames received {view.frames_received} ({view.received_fps:.0f}/s) · "
-                   f"analysed live {view.frames_processed} ({view.processed_fps:.0f}/s)"
-                   + (f" · {view.latency_ms:.0f} ms per frame" if math.isfinite(view.latency_ms) else ""))
-    job = visit.analysis
-    if job is not None:
-        st.progress(min(1.0, job.done / max(job.frames, 1)),
-                    text=f"Analysing every frame of \"{job.step.title}\": {job.done} of {job.frames}")
-    if (len(visit.outcomes) != st.session_state.get("outcomes-shown", 0)
-            or (visit.checkin is not None) != st.session_state.get("checkin-shown", False)):
-        st.rerun(scope="app")
+
+
+def signs(view) -> None:
+    """Cues, counters, angles, the knee-angle figure and the frame rates."""
+    for cue in view.cues:
+        st.warning(cue)
+    counters = view.counters
+    cols = st.columns(3)
+    cols[0].metric("Steps", counters["steps"])
+    cols[1].metric("Hold", f"{counters['hold_s']:.1f} s")
+    cols[2].metric("Longest hold", f"{counters['longest_hold_s']:.1f} s")
+    angles = {k: counters[k] for k in ("left_knee", "right_knee", "left_hip", "right_hip") if k in counters}
+    if angles:
+        cols = st.columns(4)
+        for col, (k, v) in zip(cols, angles.items()):
+            col.metric(k.replace("_", " "), f"{v:.0f}°")
+        st.caption("Knee and hip angles mean something side-on to the camera only.")
+    st.image(knee_angles_image(view.angle_times, view.angles), channels="BGR")
+    st.caption(f"Frames received {view.frames_received} ({view.received_fps:.0f}/s) · "
+               f"analysed live {view.frames_processed} ({view.processed_fps:.0f}/s)"
+               + (f" · {view.latency_ms:.0f} ms per frame" if math.isfinite(view.latency_ms) else ""))
 
 
 def step_controls(visit: Visit) -> None:
@@ -203,10 +208,16 @@ def main() -> None:
     st.session_state["checkin-shown"] = visit.checkin is not None
     with top[1]:
         set_up(visit, staff)
-    for problem in visit.record_errors:
-        st.warning(problem)
+    with st.container():                # one place whatever it holds: the video player below never moves
+        for problem in visit.record_errors:
+            st.warning(problem)
     step_controls(visit)
-    live_panel(visit)
+    left, right = st.columns(2)
+    with left:                          # the patient's video: moving, or still pictures (app_pages.patient_video)
+        player = video_player(visit, config_or_stop())
+        video_state(visit, player)
+    with right:
+        live_panel(visit)
     results(visit, outcomes, staff)
     end_visit(visit, staff)
 

@@ -24,6 +24,14 @@ network (here: the same machine), the server's queue, the pose model, the
 return encoding and the browser's decoding. Its median and 90th percentile are
 printed as ``glass_to_glass_ms_*``.
 
+The therapist's page runs the same probe on the video it receives (the
+patient's analysed pictures, relayed by the server): "shown in the therapist's
+page" minus "left the patient's camera" is ``camera_to_therapist_ms_*`` (both
+pages' times are wall-clock milliseconds, ``performance.timeOrigin`` plus the
+frame's time, on the same machine). ``therapist_fps`` is the distinct frames
+the therapist's page showed per second, ``therapist_decoded_fps`` the frames
+its browser decoded (``getVideoPlaybackQuality``), both after the warm-up.
+
 With ``--steps`` the therapist records gait steps over and over during the run
 (10 s idle, 20 s recording, stop and analyse every frame, wait for the result),
 so the memory figures include recording and analysis; the number of results
@@ -79,7 +87,7 @@ PROBE = """
         if (bit(0) && !bit(BLOCKS - 1)) {
           let n = 0;
           for (let b = 1; b < BLOCKS - 1; b++) n = n * 2 + (bit(b) ? 1 : 0);
-          if (n !== last) { list.push([now, n]); last = n; }
+          if (n !== last) { list.push([performance.timeOrigin + now, n]); last = n; }
         }
       }
       v.requestVideoFrameCallback(tick);
@@ -133,9 +141,11 @@ def glass_to_glass(local: list, remote: list, *, after_ms: float = 10_000) -> li
 
 
 def probe_readings(page) -> tuple[list, list]:
+    """(camera frames shown, frames of the video received shown) by the probe in one of the page's frames."""
     for frame in page.frames:
         try:
-            found = frame.evaluate("window.__mc && window.__mc.local.length ? window.__mc : null")
+            found = frame.evaluate("window.__mc && (window.__mc.local.length || window.__mc.remote.length)"
+                                   " ? window.__mc : null")
         except Exception:  # a frame that went away
             continue
         if found:
@@ -144,6 +154,15 @@ def probe_readings(page) -> tuple[list, list]:
 
 
 PANEL = re.compile(r"Frames received (\d+) \((\d+)/s\) · analysed live (\d+) \((\d+)/s\) · (\d+|nan) ms per frame")
+
+
+def therapist_decoded(page) -> int | None:
+    """Frames the therapist's browser has decoded from the patient's video so far (None: no video playing)."""
+    try:
+        return page.frame_locator('iframe[title*="webrtc"]').locator("body video").evaluate(
+            "v => v.getVideoPlaybackQuality().totalVideoFrames", timeout=2_000)
+    except Exception:  # no player (yet), or it is being set up again
+        return None
 
 
 def rss_mb(pid: int) -> float:
@@ -165,7 +184,9 @@ def run(model: str, seconds: float, y4m: Path, folder: Path, *, steps: bool = Fa
                               cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     readings, minutes = [], []
-    local = remote = []
+    local = remote = watched = []
+    text = ""
+    decoded = []
     started = analysed = 0
     try:
         for _ in range(200):
@@ -177,7 +198,8 @@ def run(model: str, seconds: float, y4m: Path, folder: Path, *, steps: bool = Fa
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
                                          args=FLAGS + [f"--use-file-for-fake-video-capture={y4m}"])
-            therapist, patient, _ = open_visit(browser, base, patient_script=PROBE if probe else None)
+            therapist, patient, _ = open_visit(browser, base, patient_script=PROBE if probe else None,
+                                               therapist_script=PROBE if probe else None)
             start_mb = rss_mb(server.pid)
             t0 = time.monotonic()
             phase, since = "idle", t0
@@ -186,6 +208,7 @@ def run(model: str, seconds: float, y4m: Path, folder: Path, *, steps: bool = Fa
                 now = time.monotonic()
                 text = therapist.locator("main").inner_text()
                 found = PANEL.search(text)
+                decoded.append((now - t0, therapist_decoded(therapist)))
                 if found:
                     rx, rx_fps, px, px_fps, ms = found.groups()
                     readings.append((now - t0, int(rx), int(rx_fps), int(px), int(px_fps),
@@ -210,6 +233,7 @@ def run(model: str, seconds: float, y4m: Path, folder: Path, *, steps: bool = Fa
                 except Exception as exc:  # a rerun replaced the button under the click: try on the next tick
                     print(f"  {model}: {type(exc).__name__} at {now - t0:.0f} s ({phase})", file=sys.stderr)
             local, remote = probe_readings(patient)
+            _, watched = probe_readings(therapist)
             browser.close()
     finally:
         server.terminate()
@@ -220,6 +244,9 @@ def run(model: str, seconds: float, y4m: Path, folder: Path, *, steps: bool = Fa
     span = last[0] - first[0]
     latencies = sorted(r[5] for r in steady if r[5] == r[5])
     trip = sorted(glass_to_glass(local, remote))
+    to_therapist = sorted(glass_to_glass(local, watched))
+    shown = [t for t, _ in watched if local and t > local[0][0] + 10_000]
+    counted = [(t, n) for t, n in decoded if t > 10.0 and n is not None]
     return {
         "model": model, "seconds": round(last[0], 1), "probe": probe,
         "received_fps": round((last[1] - first[1]) / span, 1) if span > 0 else None,
@@ -229,6 +256,12 @@ def run(model: str, seconds: float, y4m: Path, folder: Path, *, steps: bool = Fa
         "glass_to_glass_ms_median": round(statistics.median(trip)) if trip else None,
         "glass_to_glass_ms_p90": round(trip[int(0.9 * (len(trip) - 1))]) if trip else None,
         "glass_to_glass_frames": len(trip),
+        "camera_to_therapist_ms_median": round(statistics.median(to_therapist)) if to_therapist else None,
+        "camera_to_therapist_ms_p90": round(to_therapist[int(0.9 * (len(to_therapist) - 1))]) if to_therapist else None,
+        "therapist_fps": round((len(shown) - 1) / ((shown[-1] - shown[0]) / 1000), 1) if len(shown) > 1 else None,
+        "therapist_decoded_fps": (round((counted[-1][1] - counted[0][1]) / (counted[-1][0] - counted[0][0]), 1)
+                                  if len(counted) > 1 and counted[-1][0] > counted[0][0] else None),
+        "therapist_view": "moving video" if "Moving video" in text else "still pictures",
         "dropped_share": round(1 - (last[3] - first[3]) / max(last[1] - first[1], 1), 2),
         "server_mb_start": round(start_mb), "server_mb_end": round(last[6]),
         "server_mb_max": round(max(r[6] for r in readings)), "server_mb_by_minute": minutes,

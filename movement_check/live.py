@@ -5,7 +5,10 @@
         -> the newest frame only through the pose model (stale ones skipped,
            never queued: the overlay stays current on a slow computer)
         -> skeleton drawn, cues and counters updated
-        -> LiveView snapshot, read by the patient's and therapist's pages
+        -> the drawn picture handed to whoever watches (the therapist's video,
+           :mod:`movement_check.live_video`), and kept as the newest picture
+        -> LiveView snapshot, read by the patient's and therapist's pages; the
+           newest picture as a JPEG only when a page asks (:meth:`LiveStream.snapshot_jpeg`)
 
 No Streamlit here. One :class:`LiveStream` per patient stream: MediaPipe
 graphs are not thread-safe and need increasing timestamps, so the stream owns
@@ -44,7 +47,6 @@ STOPPED_S = 1.2
 class LiveView:
     """What the pages show, copied out under the lock (safe to read in the page's thread)."""
 
-    jpeg: bytes | None                  # the newest processed frame with the skeleton drawn
     cues: tuple[str, ...]
     step: str | None                    # key of the step recording, or None
     recording_s: float
@@ -100,7 +102,9 @@ class LiveStream:
         self.max_step_s = max_step_s
         self._figure_s = figure_s
         self._angles: deque = deque()           # (time, {name: deg}) over the last figure_s seconds
-        self._jpeg: bytes | None = None
+        self._picture: np.ndarray | None = None    # the newest processed frame with the skeleton drawn
+        self._jpeg: tuple[int, bytes] | None = None   # (frames processed when encoded, the JPEG), made on demand
+        self._watchers: list[Callable[[np.ndarray], None]] = []
         self._cues: tuple[str, ...] = ()
         self._step: Step | None = None
         self._recording: Recording | None = None
@@ -154,14 +158,22 @@ class LiveStream:
                 self._angles.append((time_s, self._counters.angles))
             while self._angles and time_s - self._angles[0][0] > self._figure_s:
                 self._angles.popleft()
-            ok, jpeg = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, 75])
-            self._jpeg = jpeg.tobytes() if ok else self._jpeg
+            self._picture = out
             self._processed += 1
             end = self._clock()
             self._px_rate.tick(end)
             self._latency_ms = (end - start) * 1000.0
             self._updated = end
+            watchers = tuple(self._watchers)
+        for watcher in watchers:                      # outside the lock: a watcher never holds up the pages
+            watcher(out)
         return out
+
+    def watch(self, watcher: Callable[[np.ndarray], None]) -> None:
+        """Call ``watcher(picture)`` with every processed frame, skeleton drawn (BGR), in the worker thread, as
+        soon as it is drawn. It must return at once and must not change the picture."""
+        with self._lock:
+            self._watchers.append(watcher)
 
     def _close_estimator(self) -> None:
         if self._estimator is not None:
@@ -195,6 +207,23 @@ class LiveStream:
                 return None
             return float(self._last_time - self._recording.times[0])
 
+    def snapshot_jpeg(self) -> bytes | None:
+        """The newest processed frame, skeleton drawn, as a JPEG; None before the first. Encoded here, when a
+        page asks for still pictures (not for every frame analysed), and once per frame however many ask."""
+        with self._lock:
+            picture, number, done = self._picture, self._processed, self._jpeg
+        if picture is None:
+            return None
+        if done is not None and done[0] == number:
+            return done[1]
+        ok, jpeg = cv2.imencode(".jpg", picture, [cv2.IMWRITE_JPEG_QUALITY, 75])
+        if not ok:
+            return done[1] if done else None
+        made = (number, jpeg.tobytes())
+        with self._lock:
+            self._jpeg = made
+        return made[1]
+
     def view(self) -> LiveView:
         now = self._clock()
         with self._lock:
@@ -202,7 +231,7 @@ class LiveStream:
             recording = self._recording
             counters = self._counters
             return LiveView(
-                jpeg=self._jpeg, cues=self._cues, step=self._step.key if self._step else None,
+                cues=self._cues, step=self._step.key if self._step else None,
                 recording_s=recording.duration_s if recording else 0.0,
                 counters={"steps": counters.steps, "raises": counters.raises, "hold_s": counters.hold_s,
                           "longest_hold_s": counters.longest_hold_s, **counters.angles},

@@ -141,6 +141,21 @@ class Visit:
     # that a reload of the therapist's page shows them again
     inputs: dict = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _video: object | None = field(default=None, repr=False)     # the PictureTrack, once a therapist page asks
+
+    def video_track(self):
+        """The patient's analysed video as a WebRTC track for the therapist's pages
+        (:class:`movement_check.live_video.PictureTrack`): made on the first call, fed by the live stream from
+        then on, and stopped when the visit ends. The same track for every call (each viewer gets its own
+        copy through streamlit-webrtc's relay), whichever connection the patient streams on."""
+        from .live_video import PictureTrack      # aiortc: only the app's live pages need it
+
+        with self.lock:
+            if self._video is None:
+                track = PictureTrack()
+                self.stream.watch(track.show)
+                self._video = track
+            return self._video
 
     @property
     def tests_stopped(self) -> bool:
@@ -259,6 +274,9 @@ class Visit:
         self.stream.close()
         with self.lock:
             self.ended = True
+            video = self._video
+        if video is not None:
+            video.stop()
 
 
 class VisitBook:

@@ -2,6 +2,7 @@
 
 import json
 import os
+from types import SimpleNamespace
 
 import pytest
 
@@ -10,9 +11,21 @@ from movement_check.accounts import hash_password
 PASSWORD = "a long enough password"
 
 
+class _Calls(list):
+    """The stubbed webrtc_streamer's camera calls; its video players in ``viewers``."""
+
+    def __init__(self):
+        super().__init__()
+        self.viewers: list[dict] = []
+        self.playing = False
+
+
 @pytest.fixture
 def live_env(monkeypatch, tmp_path):
-    """Two therapists configured, data kept in tmp_path, a fresh VisitBook; webrtc_streamer stubbed."""
+    """Two therapists configured, data kept in tmp_path, a fresh VisitBook; webrtc_streamer stubbed.
+
+    Yields the cameras asked for (each call's arguments); the therapist's video players (RECVONLY) are kept
+    apart in ``.viewers``. The stub's context says the connection is playing when ``.playing`` is set."""
     import streamlit_webrtc
 
     from app_pages import state
@@ -24,10 +37,11 @@ def live_env(monkeypatch, tmp_path):
     monkeypatch.delenv("MOVEMENT_CHECK_ICE_SERVERS", raising=False)
     monkeypatch.delenv("MOVEMENT_CHECK_MEDIA_ADDRESSES", raising=False)
     monkeypatch.delenv("MOVEMENT_CHECK_RECORD", raising=False)        # the record: record.sqlite in tmp_path
-    calls = []
+    calls = _Calls()
 
     def stub(**kwargs):
-        calls.append(kwargs)
+        (calls.viewers if kwargs.get("mode") is streamlit_webrtc.WebRtcMode.RECVONLY else calls).append(kwargs)
+        return SimpleNamespace(state=SimpleNamespace(playing=calls.playing, signalling=False))
 
     monkeypatch.setattr(streamlit_webrtc, "webrtc_streamer", stub)
     try:  # the patient pages keep the media on the configured addresses (process-wide): undone after the test

@@ -156,7 +156,7 @@ def test_every_frame_is_recorded_but_only_the_newest_of_each_batch_is_analysed_l
     view = stream.view()
     assert view.frames_received == len(poses)
     assert view.frames_processed == len(model.calls)
-    assert view.step is None and view.jpeg is not None
+    assert view.step is None and stream.snapshot_jpeg() is not None
     # frames after the step are not recorded
     feed_grey(poses, stream)
     assert len(recording) == len(poses)
@@ -171,6 +171,21 @@ def test_the_overlay_is_the_newest_frame_with_the_skeleton_drawn():
     hip = poses.image[1, 23, :2].astype(int)
     assert not np.array_equal(out[hip[1], hip[0]], [128, 128, 128])     # a joint was drawn there
     assert (out == 128).all(axis=2).mean() > 0.9                         # and the rest is the frame
+
+
+def test_the_still_picture_is_encoded_only_when_asked_and_once_per_frame_and_watchers_get_each_frame():
+    poses, _ = walk(Script(segments=[("walk", 1.0)]))
+    stream, _ = _stream(poses)
+    seen = []
+    stream.watch(seen.append)
+    assert stream.snapshot_jpeg() is None                                # no picture yet
+    out = stream.receive([(float(poses.times[0]), grey_frame(poses.frame_size))])
+    assert len(seen) == 1 and seen[0] is out                             # the watcher: every frame, drawn
+    assert stream._jpeg is None                                          # nothing encoded unasked
+    jpeg = stream.snapshot_jpeg()
+    assert jpeg[:2] == b"\xff\xd8" and stream.snapshot_jpeg() is jpeg    # encoded once for this frame
+    stream.receive([(float(poses.times[1]), grey_frame(poses.frame_size))])
+    assert len(seen) == 2 and stream.snapshot_jpeg() is not jpeg
 
 
 def test_the_live_figure_keeps_the_last_seconds_only_and_the_estimator_restarts_with_the_stream():

@@ -193,6 +193,48 @@ def test_a_media_address_this_computer_lacks_stops_the_camera_with_the_reason(li
     shown = " ".join(e.value for e in patient.error)
     assert "203.0.113.99" in shown and "MOVEMENT_CHECK_MEDIA_ADDRESSES" in shown
     assert not live_env                                         # no camera
+    therapist.run()                                             # nor the therapist's video, with the reason
+    assert not therapist.exception and not live_env.viewers
+    assert any("No video can reach this page" in e.value and "203.0.113.99" in e.value for e in therapist.error)
+
+
+def test_the_therapist_sees_moving_video_while_it_plays_and_still_pictures_otherwise(live_env):
+    """The therapist's page plays the visit's video track (receive-only, on the configured addresses); it says
+    which of moving video and still pictures is in use, and makes no still picture while the video plays."""
+    import aioice.ice
+
+    from app_pages import state
+
+    therapist = _signed_in()
+    therapist.button(key="new-visit").click().run()
+    assert live_env.viewers                                     # the player is there from the visit's start
+    assert not [c for c in therapist.caption if c.value.startswith(("Moving video", "Still pictures"))]
+    _checked_in(_page("patient", code=_link(therapist).split("code=")[1]))
+    (visit,) = state.visit_book().of("jdoe")
+    _feed(live_env[0]["queued_video_frames_callback"], limit=6)
+    therapist.run()
+    assert not therapist.exception
+    viewer = live_env.viewers[-1]
+    assert viewer["mode"].name == "RECVONLY" and viewer["source_video_track"] is visit.video_track()
+    assert viewer["rtc_configuration"] == {"iceServers": []} and viewer["desired_playing_state"] is True
+    assert viewer["key"] == f"therapist-video-{visit.number}"
+    assert aioice.ice.get_host_addresses(True, True) == ["127.0.0.1"]      # its media on loopback only too
+    captions = [c.value for c in therapist.caption]
+    assert any(c.startswith("Still pictures of the patient's camera, as analysed, refreshed 2.5 times a second")
+               for c in captions), captions
+    assert visit.stream._jpeg is not None                       # the still picture shown
+
+    # the therapist's browser plays the video, and the track's pictures go out (as the relay takes them)
+    live_env.playing = True
+    _feed(live_env[0]["queued_video_frames_callback"], limit=6)
+    asyncio.run(asyncio.wait_for(visit.video_track().recv(), timeout=5))
+    visit.stream._jpeg = None
+    therapist.run()
+    assert not therapist.exception
+    captions = [c.value for c in therapist.caption]
+    assert any(c.startswith("Moving video of the patient's camera") for c in captions), captions
+    assert not any(c.startswith("Still pictures") for c in captions)
+    assert visit.stream._jpeg is None                           # no still picture made while the video plays
 
 
 @pytest.mark.slow

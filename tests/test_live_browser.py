@@ -176,12 +176,16 @@ def server(tmp_path):
         log.close()
 
 
-def open_visit(browser, base: str, *, patient_script: str | None = None, patient_id: str = ""):
+def open_visit(browser, base: str, *, patient_script: str | None = None, therapist_script: str | None = None,
+               patient_id: str = ""):
     """The therapist signs in and starts a visit; the patient opens its link, sends the check-in and starts
     the camera.
-    ``patient_script`` is run in every frame of the patient's page before its own scripts (the benchmark's
-    probe). Returns (therapist page, patient page, link)."""
-    therapist = browser.new_context().new_page()
+    ``patient_script`` / ``therapist_script`` are run in every frame of that page before its own scripts (the
+    benchmark's probe). Returns (therapist page, patient page, link)."""
+    therapist_context = browser.new_context()
+    if therapist_script:
+        therapist_context.add_init_script(therapist_script)
+    therapist = therapist_context.new_page()
     therapist.goto(f"{base}/therapist")
     therapist.get_by_role("textbox", name="Name").fill("jdoe")
     therapist.get_by_role("textbox", name="Password").fill(PASSWORD)
@@ -229,6 +233,24 @@ def _frames_received(page) -> int:
     return int(re.search(r"Frames received (\d+)", text).group(1))
 
 
+def therapist_video_fps(page, *, seconds: float) -> tuple[float, float]:
+    """Over the same ``seconds``: frames per second the therapist's browser decoded from the patient's video
+    (``getVideoPlaybackQuality().totalVideoFrames`` of the video in the therapist's webrtc component), and
+    frames per second the server analysed (the page's "analysed live" count)."""
+    video = page.frame_locator('iframe[title*="webrtc"]').locator("body video")
+    count = "v => v.getVideoPlaybackQuality().totalVideoFrames"
+    decoded, analysed, t0 = video.evaluate(count), _frames_analysed(page), time.monotonic()
+    time.sleep(seconds)
+    decoded, analysed = video.evaluate(count) - decoded, _frames_analysed(page) - analysed
+    span = time.monotonic() - t0
+    return decoded / span, analysed / span
+
+
+def _frames_analysed(page) -> int:
+    text = page.get_by_text(re.compile(r"analysed live \d+")).first.inner_text()
+    return int(re.search(r"analysed live (\d+)", text).group(1))
+
+
 def test_patient_streams_therapist_watches_runs_a_gait_step_and_a_stranger_sees_nothing(server, walker_camera):
     base, data, pid = server
     y4m = walker_camera
@@ -245,6 +267,22 @@ def test_patient_streams_therapist_watches_runs_a_gait_step_and_a_stranger_sees_
             time.sleep(2.0)
             assert _frames_received(therapist) > first
             assert therapist.locator("img[src*='media']").first.get_attribute("src") != src
+            # the patient's analysed video reaches the therapist as moving video (WebRTC, relayed by the server),
+            # not still pictures: frames decoded by the therapist's browser over 5 s
+            try:
+                expect(therapist.get_by_text(re.compile("^Moving video of the patient's camera"))).to_be_visible(
+                    timeout=30_000)
+            except AssertionError:
+                player = therapist.frame_locator('iframe[title*="webrtc"]').locator("body").inner_text()
+                raise AssertionError(f"no moving video; the player reads {player!r}: "
+                                     + therapist.locator("main").inner_text()[-2000:])
+            fps, analysed = therapist_video_fps(therapist, seconds=5.0)
+            print(f"\ntherapist's video: {fps:.1f} frames a second decoded over 5 s "
+                  f"(the server analysed {analysed:.1f} a second)")
+            # the video carries every picture the server analysed (and no other): 10 a second, or, when a loaded
+            # machine analyses fewer, most of those it did
+            assert fps > 0 and fps >= min(10.0, 0.7 * analysed), (fps, analysed)
+            assert therapist.get_by_text(re.compile("^Still pictures")).count() == 0
             # the video reached the server on loopback only (the default media_addresses): no UDP socket of the
             # server's is bound to this machine's outside addresses, or to all of them
             sockets = udp_sockets(pid)
