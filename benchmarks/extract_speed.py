@@ -1,37 +1,42 @@
-"""Frames per second of `extract` against a bare MediaPipe loop, side by side in one run.
+"""Wall time of `extract` against a plain MediaPipe loop, side by side in one run (issue 22).
 
-For each clip, three ways over the same frames, same model and settings
-(VIDEO mode, the same max_people):
+For each clip, over the same frames and model (VIDEO mode):
 
-  bare      one thread: decode a frame, convert to RGB, detect_for_video, next
-  extract   movement_check's pipeline: decoding in a background thread
-            overlapping inference, plus tracking, cleaning and the Poses
-  infer     detect_for_video alone over frames decoded beforehand (the floor:
-            what inference costs with decoding taken away entirely)
+  plain-1   one thread: decode a frame, convert to RGB, detect_for_video with num_poses=1 (MediaPipe's default:
+            what a user who writes the loop gets; it follows whoever it sees first)
+  plain-2   the same with num_poses=2 (looks for a second person in every frame)
+  follow    movement_check's pipeline with ``ExtractionSettings(follow=FollowSettings())``: decoding in a
+            background thread, the subject followed at the cost of one with everybody looked for every 0.5 s,
+            tracking, subject choice, following the subject again where they were missed, cleaning
+  extract   the default pipeline (``follow=None``): ``max_people`` (2) people looked for in every frame
 
-Each is run ``--repeat`` times, alternating, and the best time is kept.
-Prints frames per second and the ratio extract / bare (> 1: extract is faster).
+The four run in turn, ``--repeat`` times; the median of each is kept. Printed: seconds, and the ratios
+follow / plain-1, follow / plain-2 and extract / plain-2 (< 1: faster than the plain loop), and whether follow
+chose the same subject as extract (share of extract's subject's frames found, median pixel difference).
 
-    python benchmarks/extract_speed.py [--model full] [--max-people 2] [--repeat 2] [CLIP ...]
+    python benchmarks/extract_speed.py [--model full] [--repeat 3] [CLIP ...]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from pathlib import Path
 
 import cv2
 import mediapipe as mp
+import numpy as np
 from mediapipe.tasks.python import BaseOptions, vision
 
 from movement_check.analysis import prepare
-from movement_check.estimator import EstimatorSettings, _quiet_stderr
+from movement_check.estimator import _quiet_stderr
 from movement_check.extraction import ExtractionSettings
+from movement_check.following import FollowSettings
 from movement_check.pose_model import resolve_model
 
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_CLIPS = sorted((REPO / "sample_videos").glob("*.mp4"))
+DEFAULT_CLIPS = sorted((REPO / "sample_videos").glob("*.mp4")) or sorted((REPO.parent / "shared" / "sample_videos").glob("*.mp4"))
 
 
 def _landmarker(model_path: Path, max_people: int):
@@ -62,64 +67,55 @@ def bare_loop(clip: Path, model_path: Path, max_people: int) -> tuple[int, float
     return n, elapsed
 
 
-def inference_only(clip: Path, model_path: Path, max_people: int) -> tuple[int, float]:
-    cap = cv2.VideoCapture(str(clip))
-    frames = []
-    while True:
-        ok, frame = cap.read()
-        if not ok:
-            break
-        frames.append((int(cap.get(cv2.CAP_PROP_POS_MSEC)), cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)))
-    cap.release()
-    landmarker = _landmarker(model_path, max_people)
-    start = time.perf_counter()
-    with _quiet_stderr():
-        last = -1
-        for ms, rgb in frames:
-            ms = max(ms, last + 1)
-            last = ms
-            landmarker.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), ms)
-    elapsed = time.perf_counter() - start
-    landmarker.close()
-    return len(frames), elapsed
-
-
-def pipeline(clip: Path, model: str, max_people: int) -> tuple[int, float]:
-    settings = ExtractionSettings(model=model, estimator=EstimatorSettings(max_people=max_people))
+def pipeline(clip: Path, model: str, follow: bool):
+    settings = ExtractionSettings(model=model, follow=FollowSettings()) if follow else ExtractionSettings(model=model)
     start = time.perf_counter()
     with _quiet_stderr():
         prepared = prepare(clip, settings)
-    return len(prepared.poses), time.perf_counter() - start
+    return prepared, time.perf_counter() - start
+
+
+def same_subject(new, old) -> tuple[float, float]:
+    """Share of the old subject's frames in which the new one is found, and the median pixel difference."""
+    a, b = new.raw.image[..., :2], old.raw.image[..., :2]
+    seen_old = np.isfinite(b[:, 0, 0])
+    both = seen_old & np.isfinite(a[:, 0, 0])
+    share = both.sum() / max(seen_old.sum(), 1)
+    diff = float(np.nanmedian(np.linalg.norm(a[both] - b[both], axis=-1))) if both.any() else float("nan")
+    return float(share), diff
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("clips", nargs="*", type=Path, default=DEFAULT_CLIPS)
     parser.add_argument("--model", default="full")
-    parser.add_argument("--max-people", type=int, default=2)
-    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     model = resolve_model(args.model)
-    print(f"model {model.name}, max_people {args.max_people}, best of {args.repeat}")
-    print(f"{'clip':42s} {'size':>10s} {'frames':>6s} {'bare fps':>9s} {'extract fps':>11s} "
-          f"{'infer fps':>9s} {'extract/bare':>12s}")
+    print(f"model {model.name}, median of {args.repeat} runs each, in turn; {os.cpu_count()} cores")
+    print(f"{'clip':38s} {'size':>10s} {'frames':>6s} {'plain-1 s':>9s} {'plain-2 s':>9s} {'follow s':>8s} "
+          f"{'extract s':>9s} {'fol/pl-1':>8s} {'fol/pl-2':>8s} {'ext/pl-2':>8s} {'same subject':>16s}")
     for clip in args.clips:
-        best = {"bare": float("inf"), "extract": float("inf"), "infer": float("inf")}
-        n = 0
+        times: dict[str, list[float]] = {"plain-1": [], "plain-2": [], "follow": [], "extract": []}
+        n, new, old = 0, None, None
         for _ in range(args.repeat):
-            n, t = bare_loop(clip, model.path, args.max_people)
-            best["bare"] = min(best["bare"], t)
-            n2, t = pipeline(clip, args.model, args.max_people)
-            assert n2 == n, (n, n2)
-            best["extract"] = min(best["extract"], t)
-            _, t = inference_only(clip, model.path, args.max_people)
-            best["infer"] = min(best["infer"], t)
+            n, t = bare_loop(clip, model.path, 1)
+            times["plain-1"].append(t)
+            _, t = bare_loop(clip, model.path, 2)
+            times["plain-2"].append(t)
+            new, t = pipeline(clip, args.model, True)
+            times["follow"].append(t)
+            old, t = pipeline(clip, args.model, False)
+            times["extract"].append(t)
+            assert len(new.raw) == len(old.raw) == n, (n, len(new.raw), len(old.raw))
         cap = cv2.VideoCapture(str(clip))
         size = f"{int(cap.get(cv2.CAP_PROP_FRAME_WIDTH))}x{int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))}"
         cap.release()
-        fps = {k: n / v for k, v in best.items()}
-        print(f"{clip.name:42s} {size:>10s} {n:6d} {fps['bare']:9.1f} {fps['extract']:11.1f} "
-              f"{fps['infer']:9.1f} {fps['extract'] / fps['bare']:12.3f}")
+        med = {k: float(np.median(v)) for k, v in times.items()}
+        share, diff = same_subject(new, old)
+        print(f"{clip.name:38s} {size:>10s} {n:6d} {med['plain-1']:9.2f} {med['plain-2']:9.2f} {med['follow']:8.2f} "
+              f"{med['extract']:9.2f} {med['follow'] / med['plain-1']:8.2f} {med['follow'] / med['plain-2']:8.2f} "
+              f"{med['extract'] / med['plain-2']:8.2f} {share:7.0%} {diff:5.1f} px")
 
 
 if __name__ == "__main__":

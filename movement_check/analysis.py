@@ -17,6 +17,7 @@ from .assessments.base import settings_from
 from .cleaning import CleaningReport, CleaningSettings, clean
 from .errors import InputError
 from .option_ranges import check_analysis_settings, check_numbers
+from .following import everyone_in_each_frame
 from .extraction import Extraction, ExtractionSettings, Progress, choose, detect_people_in_frames, extract
 from .poses import Poses
 from .quality import framing_warnings, quality_summary
@@ -40,8 +41,10 @@ class Prepared:
 
     @property
     def everyone(self) -> list[np.ndarray]:
-        """Every person found in each frame, (K, 33, 3) pixels per frame: whose faces an annotation blurs."""
-        return [d.image for d in self.extraction.people.detections]
+        """Every person in each frame, (K, 33, 3) pixels per frame: whose faces an annotation blurs (people
+        seen only now and then are drawn between their sightings: :func:`following.everyone_in_each_frame`)."""
+        people = self.extraction.people
+        return everyone_in_each_frame(people.times, people.detections, people.census, self.extraction.subject.people)
 
 
 def prepare(path: str | Path, settings: ExtractionSettings = ExtractionSettings(), *,
@@ -139,7 +142,8 @@ def analyze_frames(frames: Iterable[tuple[float, np.ndarray]], test: str,
     check_analysis_settings(settings, cleaning)
     check_numbers(options)
     people = detect_people_in_frames(frames, name=name, model=settings.model, estimator=settings.estimator,
-                                     limits=settings.limits, expected=expected, progress=progress)
+                                     limits=settings.limits, expected=expected, progress=progress,
+                                     follow=settings.follow, rule=subject)
     prepared = _cleaned(choose(people, subject, settings.tracking), cleaning)
     return assess(test, prepared, **options), prepared
 

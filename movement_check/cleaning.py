@@ -161,7 +161,8 @@ def find_swaps(image: np.ndarray, times: np.ndarray, left: tuple[int, ...], righ
     landmarks fit the prediction much better (cost below ``margin`` times the
     cost of keeping the labels, and by more than 3 % of the leg length per
     landmark), the labels are taken to have switched, and they stay switched
-    until the next such frame. After a loss longer than ``max_gap_s`` the
+    until the next such frame; a switch that the next frame does not confirm is one frame's glitch, skipped
+    (the frame keeps its labels and is not used for predicting). After a loss longer than ``max_gap_s`` the
     labels are trusted again. Works on the x, y pixel positions.
     """
     xy = np.asarray(image, dtype=float)[:, :, :2]
@@ -184,26 +185,34 @@ def find_swaps(image: np.ndarray, times: np.ndarray, left: tuple[int, ...], righ
     def cost(a_pts: list, b_pts: list) -> float:
         return sum(math.hypot(p[0] - q[0], p[1] - q[1]) for p, q in zip(a_pts, b_pts))
 
-    for t in range(n):
-        if not seen_list[t]:
-            continue
+    def switched(t: int, history: list, state: bool) -> bool:
+        """Do frame t's landmarks fit the prediction from ``history`` better with the labels exchanged?"""
+        cur_l, cur_r = (rights[t], lefts[t]) if state else (lefts[t], rights[t])
+        t1, l1, r1 = history[-1]
+        if len(history) >= 2:
+            t0, l0, r0 = history[-2]
+            k = (tlist[t] - t1) / (t1 - t0)
+            pred_l = [(p[0] + k * (p[0] - q[0]), p[1] + k * (p[1] - q[1])) for p, q in zip(l1, l0)]
+            pred_r = [(p[0] + k * (p[0] - q[0]), p[1] + k * (p[1] - q[1])) for p, q in zip(r1, r0)]
+        else:
+            pred_l, pred_r = l1, r1
+        keep = cost(cur_l, pred_l) + cost(cur_r, pred_r)
+        swap = cost(cur_r, pred_l) + cost(cur_l, pred_r)
+        return swap < margin * keep and keep - swap > min_gain
+
+    frames = [t for t in range(n) if seen_list[t]]
+    for i, t in enumerate(frames):
         if history and tlist[t] - history[-1][0] > max_gap_s:
             history, state = [], False
+        if history and switched(t, history, state):
+            # a switch must hold in the next frame too: one frame's glitch (an ankle thrown across for a frame,
+            # seen in a side-view walk) is skipped, not believed for the rest of the walk
+            after = frames[i + 1] if i + 1 < len(frames) else None
+            if after is not None and tlist[after] - tlist[t] <= max_gap_s and not switched(after, history, state):
+                swapped[t] = state
+                continue
+            state = not state
         cur_l, cur_r = (rights[t], lefts[t]) if state else (lefts[t], rights[t])
-        if history:
-            t1, l1, r1 = history[-1]
-            if len(history) >= 2:
-                t0, l0, r0 = history[-2]
-                k = (tlist[t] - t1) / (t1 - t0)
-                pred_l = [(p[0] + k * (p[0] - q[0]), p[1] + k * (p[1] - q[1])) for p, q in zip(l1, l0)]
-                pred_r = [(p[0] + k * (p[0] - q[0]), p[1] + k * (p[1] - q[1])) for p, q in zip(r1, r0)]
-            else:
-                pred_l, pred_r = l1, r1
-            keep = cost(cur_l, pred_l) + cost(cur_r, pred_r)
-            swap = cost(cur_r, pred_l) + cost(cur_l, pred_r)
-            if swap < margin * keep and keep - swap > min_gain:
-                state = not state
-                cur_l, cur_r = cur_r, cur_l
         swapped[t] = state
         history = (history + [(tlist[t], cur_l, cur_r)])[-2:]
     return swapped

@@ -124,14 +124,18 @@ class PoseEstimator:
     ...     people = est.detect(rgb_frame, time_s=0.033)
     """
 
-    def __init__(self, model: PoseModel, settings: EstimatorSettings = EstimatorSettings()):
+    def __init__(self, model: PoseModel, settings: EstimatorSettings = EstimatorSettings(), *,
+                 still: bool = False):
+        """``still``: every frame on its own (IMAGE mode: the person detector runs each time, nothing is
+        carried from the frame before), for looking for everybody now and then (:mod:`following`)."""
         from mediapipe.tasks.python import BaseOptions, vision
 
         self.model = model
         self.settings = settings
+        self.still = still
         options = vision.PoseLandmarkerOptions(
             base_options=BaseOptions(model_asset_path=str(model.path)),
-            running_mode=vision.RunningMode.VIDEO,
+            running_mode=vision.RunningMode.IMAGE if still else vision.RunningMode.VIDEO,
             num_poses=settings.max_people,
             min_pose_detection_confidence=settings.min_detection_confidence,
             min_pose_presence_confidence=settings.min_presence_confidence,
@@ -156,7 +160,8 @@ class PoseEstimator:
         self._last_ms = ms
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
         with _quiet_stderr():        # e.g. a projection notice at the first frame with a person
-            result = self._landmarker.detect_for_video(image, ms)
+            result = (self._landmarker.detect(image) if self.still
+                      else self._landmarker.detect_for_video(image, ms))
         return _to_arrays(result, width=rgb.shape[1], height=rgb.shape[0])
 
     def close(self) -> None:

@@ -21,6 +21,7 @@ import numpy as np
 
 from .errors import InputError
 from .estimator import Detections, EstimatorSettings, PoseEstimator
+from .following import FollowSettings, SubjectFollower, fill_in, thin_stretches
 from .landmarks import N_LANDMARKS
 from .pose_model import PoseModel, resolve_model
 from .poses import Poses
@@ -38,6 +39,13 @@ class ExtractionSettings:
     tracking: TrackingSettings = TrackingSettings()
     limits: VideoLimits = VideoLimits()
     subject: str | int = "auto"
+    #: FollowSettings(): follow the subject at the cost of one person and look for everybody every 0.5 s
+    #: (:mod:`following`; faster, see benchmarks/extract_speed.py). None (the default): look for
+    #: ``estimator.max_people`` people in every frame. Not the default offline because it measures worse:
+    #: MediaPipe following one person places its crop from the last frame's landmarks instead of finding the
+    #: person afresh in every frame, and on the labelled clips heel-strike recall, toe-off timing and a rendered
+    #: knee raise's peak (5.8 deg off instead of < 3) got worse (issue 22's note). The live overlay uses it.
+    follow: FollowSettings | None = None
 
 
 @dataclass
@@ -48,6 +56,11 @@ class PeopleInClip:
     detections: list[Detections]
     video: VideoInfo
     model: PoseModel
+    #: frames in which everybody was looked for (None: all of them)
+    census: np.ndarray | None = None
+    #: frames again, in order, to follow a person who was not followed (None: not possible, e.g. live)
+    frames_again: Callable[[], Iterable[tuple[float, np.ndarray]]] | None = None
+    estimator: EstimatorSettings = EstimatorSettings()
 
     @property
     def frame_size(self) -> tuple[int, int]:
@@ -89,8 +102,13 @@ def _decode(reader: ClipReader, out: "queue.Queue", stop: threading.Event) -> No
 def detect_people(path: str | Path, *, model: PoseModel | str = "full",
                   estimator: EstimatorSettings = EstimatorSettings(),
                   limits: VideoLimits = VideoLimits(),
-                  progress: Progress | None = None) -> PeopleInClip:
+                  progress: Progress | None = None,
+                  follow: FollowSettings | None = None, rule: str | int = "auto") -> PeopleInClip:
     """Run the pose model over every frame of a clip; decoding overlaps inference.
+
+    With ``follow`` the subject (by ``rule``, provisionally) is followed at the cost of one
+    person and everybody is looked for now and then (:mod:`following`); without, ``estimator.max_people``
+    people are looked for in every frame.
 
     Raises :class:`InputError` for a clip that cannot be used (see :func:`video.probe`).
     """
@@ -113,10 +131,10 @@ def detect_people(path: str | Path, *, model: PoseModel | str = "full",
             _, time_s, rgb = item
             yield time_s, rgb
 
-    with PoseEstimator(model, estimator) as est:
+    with _estimator(model, estimator, follow, rule) as est:
         worker.start()
         try:
-            times, detections, _ = _detect_each(est, decoded(), expected, progress)
+            times, detections, census, _ = _detect_each(est, decoded(), expected, progress)
         finally:
             stop.set()
             worker.join(timeout=5)
@@ -124,28 +142,50 @@ def detect_people(path: str | Path, *, model: PoseModel | str = "full",
     if not times:
         raise InputError(f"{Path(path).name} holds no frames that could be decoded: record the clip again.")
     check_measured_rate(info, limits)
-    return PeopleInClip(times=np.asarray(times), detections=detections, video=info, model=model)
+
+    def frames_again() -> Iterator[tuple[float, np.ndarray]]:
+        for frame in ClipReader(path, limits, threads=1):
+            yield frame.time_s, cv2.cvtColor(frame.bgr, cv2.COLOR_BGR2RGB)
+
+    return PeopleInClip(times=np.asarray(times), detections=detections, video=info, model=model,
+                        census=census, frames_again=frames_again, estimator=estimator)
 
 
-def _detect_each(est: PoseEstimator, frames: Iterable[tuple[float, np.ndarray]], expected: int,
-                 progress: Progress | None) -> tuple[list[float], list[Detections], tuple[int, int]]:
+def _estimator(model: PoseModel, estimator: EstimatorSettings, follow: FollowSettings | None,
+               rule: str | int) -> PoseEstimator | SubjectFollower:
+    if follow is None:
+        return PoseEstimator(model, estimator)
+    return SubjectFollower(model, estimator, rule=rule, follow=follow, estimator_factory=PoseEstimator)
+
+
+def _detect_each(est: PoseEstimator | SubjectFollower, frames: Iterable[tuple[float, np.ndarray]], expected: int,
+                 progress: Progress | None
+                 ) -> tuple[list[float], list[Detections], np.ndarray | None, tuple[int, int]]:
     times: list[float] = []
     detections: list[Detections] = []
+    census: list[bool] = []
     size = (0, 0)
+    following = isinstance(est, SubjectFollower)
     for time_s, rgb in frames:
-        detections.append(est.detect(rgb, time_s))
+        if following:
+            found, everyone = est.detect(rgb, time_s)
+            census.append(everyone)
+        else:
+            found = est.detect(rgb, time_s)
+        detections.append(found)
         times.append(time_s)
         size = (rgb.shape[1], rgb.shape[0])
         if progress is not None:
             progress(len(times), expected)
-    return times, detections, size
+    return times, detections, (np.asarray(census, dtype=bool) if following else None), size
 
 
 def detect_people_in_frames(frames: Iterable[tuple[float, np.ndarray]], *,
                             name: str, model: PoseModel | str = "full",
                             estimator: EstimatorSettings = EstimatorSettings(),
                             limits: VideoLimits = VideoLimits(), expected: int = 0,
-                            progress: Progress | None = None) -> PeopleInClip:
+                            progress: Progress | None = None, follow: FollowSettings | None = None,
+                            rule: str | int = "auto") -> PeopleInClip:
     """Run the pose model over frames received live: ``(time_s, rgb)`` pairs in time order.
 
     Same as :func:`detect_people` for a clip, for a live step's recording (``name``
@@ -153,15 +193,28 @@ def detect_people_in_frames(frames: Iterable[tuple[float, np.ndarray]], *,
     are measured from the times, as for a clip.
     """
     model = resolve_model(model) if not isinstance(model, PoseModel) else model
-    with PoseEstimator(model, estimator) as est:
-        times, detections, (width, height) = _detect_each(est, frames, expected, progress)
+    with _estimator(model, estimator, follow, rule) as est:
+        times, detections, census, (width, height) = _detect_each(est, frames, expected, progress)
     if not times:
         raise InputError(f"No frames were received for {name}: check that the camera is streaming, then "
                          "record the step again.")
     info = with_timing(VideoInfo(path=name, width=width, height=height, nominal_fps=float("nan"), frame_count=0,
                                  rotation=0, file_bytes=0), np.asarray(times))
     check_measured_rate(info, limits)
-    return PeopleInClip(times=np.asarray(times), detections=detections, video=info, model=model)
+    return PeopleInClip(times=np.asarray(times), detections=detections, video=info, model=model,
+                        census=census, estimator=estimator)
+
+
+def _everyone(people: PeopleInClip, tracking: TrackingSettings):
+    return follow_people(people.times, [d.image for d in people.detections],
+                         [d.visibility for d in people.detections], people.frame_size, tracking,
+                         census=people.census)
+
+
+def fill(people: PeopleInClip, frames: np.ndarray, candidates: np.ndarray) -> None:
+    """Follow one person again, in place, over the stretches where they were seen only by the censuses."""
+    people.detections = fill_in(people.frames_again(), people.detections, people.census, frames, candidates,
+                                people.model, people.estimator, estimator_factory=PoseEstimator)
 
 
 def subject_poses(people: PeopleInClip, choice: SubjectChoice) -> Poses:
@@ -193,20 +246,26 @@ def extract(path: str | Path, settings: ExtractionSettings = ExtractionSettings(
     person's number). Raises :class:`InputError` when the clip cannot be used
     or nobody is in it.
     """
+    rule = subject if subject is not None else settings.subject
     people = detect_people(path, model=settings.model, estimator=settings.estimator,
-                           limits=settings.limits, progress=progress)
-    return choose(people, subject if subject is not None else settings.subject, settings.tracking)
+                           limits=settings.limits, progress=progress, follow=settings.follow, rule=rule)
+    return choose(people, rule, settings.tracking)
 
 
 def choose(people: PeopleInClip, subject: str | int = "auto",
            tracking: TrackingSettings = TrackingSettings()) -> Extraction:
-    """Follow everyone and pick the subject (cheap: re-run it to choose someone else)."""
-    everyone = follow_people(people.times, [d.image for d in people.detections],
-                             [d.visibility for d in people.detections], people.frame_size, tracking)
+    """Follow everyone and pick the subject (cheap: re-run it to choose someone else, unless that person was
+    not followed through the clip: then they are followed again where they were missed, see :func:`fill`)."""
+    everyone = _everyone(people, tracking)
     if not everyone:
         raise InputError(f"Nobody was found in {Path(people.video.path).name}: film the whole body, in good light, "
                          "with the person facing or side-on to the camera.")
     choice = choose_subject(everyone, subject, tracking)
+    if people.census is not None and people.frames_again is not None and choice.person is not None \
+            and thin_stretches(choice.person.frames, people.census):
+        fill(people, choice.person.frames, choice.person.candidates)
+        everyone = _everyone(people, tracking)
+        choice = choose_subject(everyone, subject, tracking)
     warnings = list(people.video.warnings)
     if len(everyone) > 1:
         warnings.append(f"{len(everyone)} people were seen; the analysis follows person {choice.person.number}, "

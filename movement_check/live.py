@@ -28,6 +28,7 @@ import numpy as np
 
 from .annotate import draw_skeleton
 from .estimator import EstimatorSettings, PoseEstimator
+from .following import LiveFollower
 from .live_cues import Counters, brightness, cues
 from .pose_model import resolve_model
 from .protocol import Step
@@ -94,8 +95,9 @@ class LiveStream:
     def __init__(self, model: str = "full", *, estimator_factory: EstimatorFactory | None = None,
                  figure_s: float = 10.0, max_step_s: float = 180.0, clock: Callable[[], float] = time.monotonic):
         self.model = model
-        self._factory = estimator_factory or (lambda: PoseEstimator(resolve_model(model),
-                                                                    EstimatorSettings(max_people=2)))
+        # the patient followed at the cost of one person, everybody looked for every 0.5 s (issue 22)
+        self._factory = estimator_factory or (lambda: LiveFollower(resolve_model(model),
+                                                                   EstimatorSettings(max_people=2)))
         self._estimator: PoseEstimator | None = None
         self._lock = threading.Lock()
         self._clock = clock
@@ -150,7 +152,8 @@ class LiveStream:
                 draw_skeleton(out, person)
             step = self._step
             self._cues = tuple(cues(person, visibility, frame_size=(bgr.shape[1], bgr.shape[0]),
-                                    people=len(found), brightness_level=brightness(bgr),
+                                    people=max(len(found), getattr(self._estimator, "people_in_view", 0)),
+                                    brightness_level=brightness(bgr),
                                     view=step.view if step else None, lying=bool(step and step.lying),
                                     presence=presence))
             self._counters.update(time_s, person, raised_side=step.raised_side if step else None)

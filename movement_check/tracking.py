@@ -30,7 +30,7 @@ first appearance), to override the rule.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -371,9 +371,23 @@ def _fits(a: list[_Track], b: list[_Track], times: np.ndarray, frame_size: tuple
 
 def follow_people(times: np.ndarray, images: list[np.ndarray], visibilities: list[np.ndarray],
                   frame_size: tuple[int, int],
-                  settings: TrackingSettings = TrackingSettings()) -> list[Person]:
-    """Everyone seen in the clip, as :class:`Person` records numbered by first appearance."""
+                  settings: TrackingSettings = TrackingSettings(),
+                  census: np.ndarray | None = None) -> list[Person]:
+    """Everyone seen in the clip, as :class:`Person` records numbered by first appearance.
+
+    ``census`` (bool per frame, default all): the frames in which everybody was looked for; in the others
+    only the subject was followed (:mod:`following`). Who is listed, and the share of the clip each person
+    is seen in (``coverage``, which the subject rules weigh), are then counted over the census frames, so a
+    bystander seen only there is not made to look a fifteenth as present as the person followed; tracks may
+    skip from one census to the next.
+    """
     times = np.asarray(times, dtype=float)
+    census = np.ones(len(times), dtype=bool) if census is None else np.asarray(census, dtype=bool)
+    frame_s = float(np.median(np.diff(times))) if len(times) > 1 else 0.0
+    census_times = times[census]
+    census_s = float(np.median(np.diff(census_times))) if census_times.size > 1 else frame_s
+    if not census.all():
+        settings = replace(settings, max_loss_s=max(settings.max_loss_s, 2.5 * census_s))
     keep = [drop_duplicates(img, vis) for img, vis in zip(images, visibilities)]
     centres, heights = [], []
     for img, vis, kept in zip(images, visibilities, keep):
@@ -385,7 +399,6 @@ def follow_people(times: np.ndarray, images: list[np.ndarray], visibilities: lis
     tracks = link_tracks(times, centres, heights, settings)
     chains = join_tracks(tracks, times, settings)
     width, height = frame_size
-    frame_s = float(np.median(np.diff(times))) if len(times) > 1 else 0.0
     alone = max((int(np.isfinite(c[:, 0]).sum()) for c in centres), default=0) <= 1
     chains, joins = join_apart(chains, times, frame_size, alone=alone, settings=settings)
     people: list[Person] = []
@@ -395,7 +408,9 @@ def follow_people(times: np.ndarray, images: list[np.ndarray], visibilities: lis
         order = np.argsort(frames)
         frames, cands = frames[order], cands[order]
         # seen for less than min_listed_s in all (a ghost glimpsed now and then, even once joined): not listed
-        if frames.size * frame_s < settings.min_listed_s or frames.size < 3:
+        seen = int(census[frames].sum())
+        if (max(frames.size * frame_s, seen * census_s) < settings.min_listed_s
+                or (frames.size < 3 and seen < 2)):
             continue
         cx = np.array([centres[f][c][0] for f, c in zip(frames, cands)])
         hs = np.array([heights[f][c] for f, c in zip(frames, cands)])
@@ -410,7 +425,7 @@ def follow_people(times: np.ndarray, images: list[np.ndarray], visibilities: lis
             first_time_s=float(times[frames[0]]), last_time_s=float(times[frames[-1]]),
             travel=float(travel), size_change=size_change,
             median_height=float(np.median(hs) / height), mean_visibility=float(np.nanmean(vis)),
-            coverage=float(frames.size / len(times)),
+            coverage=float(seen / max(int(census.sum()), 1)),
             joined=joins.get(id(chain[0]), []),
         ))
     people.sort(key=lambda p: (p.first_time_s, -p.frames.size))
@@ -459,6 +474,6 @@ def choose_subject(people: list[Person], rule: str | int = "auto",
         reason = (f"the most visible person (mean landmark visibility {person.mean_visibility:.2f}, "
                   f"seen in {person.coverage:.0%} of the frames)")
     else:  # longest
-        person = max(people, key=lambda p: p.frames.size)
+        person = max(people, key=lambda p: (p.coverage, p.frames.size))
         reason = f"the person seen longest ({person.coverage:.0%} of the frames)"
     return SubjectChoice(person, rule, reason, people)

@@ -14,7 +14,7 @@ from .walker import Camera
 
 
 def _through_the_pipeline(monkeypatch, poses: Poses, **options):
-    monkeypatch.setattr(extraction, "PoseEstimator", lambda model, settings: KnownPeople(poses))
+    monkeypatch.setattr(extraction, "PoseEstimator", lambda model, settings, **_: KnownPeople(poses))
     frames = [(float(t), grey_frame(poses.frame_size)) for t in poses.times]
     result, prepared = analyze_frames(frames, "leg-raise", name="synthetic raiser", **options)
     return result, prepared

@@ -309,7 +309,7 @@ def test_a_step_is_analysed_from_every_frame_received():
     # the result's frames go through the real pose model: stub it with the same known walker
     import movement_check.extraction as extraction
     real = extraction.PoseEstimator
-    extraction.PoseEstimator = lambda model, settings: KnownPeople(poses)
+    extraction.PoseEstimator = lambda model, settings, **_: KnownPeople(poses)
     try:
         job = visit.stop_step(wait=True, height_cm=175)
     finally:

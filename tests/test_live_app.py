@@ -288,7 +288,7 @@ def test_the_patients_pain_button_during_a_straight_leg_raise_gives_the_legs_ang
 
     lift = Raise("left", 1.0, hip=60, knee=0, up=2.0, hold=1.0)
     poses, _ = perform(Script([lift], duration=6, posture="supine"), camera=SUPINE_CAMERA)
-    monkeypatch.setattr(extraction, "PoseEstimator", lambda model, settings: KnownPeople(poses))
+    monkeypatch.setattr(extraction, "PoseEstimator", lambda model, settings, **_: KnownPeople(poses))
     therapist = _signed_in()
     therapist.button(key="new-visit").click().run()
     patient = _checked_in(_page("patient", code=_link(therapist).split("code=")[1]))

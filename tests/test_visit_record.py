@@ -26,7 +26,7 @@ def test_a_visit_for_a_patient_keeps_its_check_in_and_each_steps_result(tmp_path
     visit.check_in(answers)
     visit.start_step(step("walk-side"))
     feed_grey(poses, visit.stream)
-    monkeypatch.setattr(extraction, "PoseEstimator", lambda model, settings: KnownPeople(poses))
+    monkeypatch.setattr(extraction, "PoseEstimator", lambda model, settings, **_: KnownPeople(poses))
     visit.stop_step(wait=True, height_cm=175)
     visit.end()
     assert visit.record_errors == []
