@@ -6,6 +6,8 @@ The words come from the package (:mod:`movement_check.findings`, :mod:`movement_
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -29,9 +31,9 @@ WHOLE_TABLE_ROWS = 40
 def show_findings(result: dict) -> None:
     """Confidence badge (green / amber / red with its reason), then the findings, most important first."""
     conf = confidence(result)
-    text = f"**Confidence: {conf.level}** — {_escape(conf.reason)}"
+    text = f"**Confidence: {conf.level}** — {escape_markdown(conf.reason)}"
     if conf.reasons and conf.basis:
-        text += f"  \n_What the values rest on: {_escape(conf.basis.removeprefix('from '))}._"
+        text += f"  \n_What the values rest on: {escape_markdown(conf.basis.removeprefix('from '))}._"
     if conf.level in (GOOD, LIMITED):
         (st.success if conf.level == GOOD else st.warning)(text)
     else:                 # red, but not an st.error: that is kept for what went wrong in the app itself
@@ -39,8 +41,8 @@ def show_findings(result: dict) -> None:
             st.markdown(text.replace(f"**Confidence: {conf.level}**", f":red[**Confidence: {conf.level}**]", 1))
     found = findings(result, conf)
     # how sure each finding is: the badge above says it once for all (each finding's ``sure`` is the basis)
-    st.markdown("\n".join(f"- {TAGS[f.kind]} {_escape(f.text)}"
-                          + (f" — _{_escape(f.sure)}_" if f.sure and f.sure != conf.basis else "")
+    st.markdown("\n".join(f"- {TAGS[f.kind]} {escape_markdown(f.text)}"
+                          + (f" — _{escape_markdown(f.sure)}_" if f.sure and f.sure != conf.basis else "")
                           for f in found))
 
 
@@ -66,11 +68,14 @@ def show_metrics_table(result: dict, *, notes: bool = True) -> None:
     full = [(r["Measure"] + (f" ({r['Side']})" if r["Side"] else ""), r["Note"]) for r in rows if r["Note"]]
     if notes and full:
         with st.expander("Notes in full"):
-            st.markdown("\n".join(f"- **{_escape(what)}**: {_escape(note)}" for what, note in full))
+            st.markdown("\n".join(f"- **{escape_markdown(what)}**: {escape_markdown(note)}" for what, note in full))
 
 
-def _escape(text: str) -> str:
-    """Markdown-safe: the notes hold "*", "_", "<" and "~" that would otherwise format or vanish."""
-    for ch in ("\\", "*", "_", "`", "<", ">", "~", "[", "]", "$"):
+def escape_markdown(text: str) -> str:
+    """Markdown-safe, shown as typed: the notes hold "*", "_", "<" and "~", and a patient's answer may start
+    with "-" or "1." (a list in a table's cell) or hold ":red[...]" (Streamlit's colours), which would
+    otherwise format or vanish."""
+    for ch in ("\\", "*", "_", "`", "<", ">", "~", "[", "]", "$", "#", "|", ":"):
         text = text.replace(ch, "\\" + ch)
-    return text
+    text = re.sub(r"^(\s*)([-+])", r"\1\\\2", text, flags=re.MULTILINE)        # "- sitting": not a bullet
+    return re.sub(r"^(\s*\d+)([.)])", r"\1\\\2", text, flags=re.MULTILINE)   # "1. lifting": not a list
