@@ -24,6 +24,8 @@ FLAG_CELL = "color: #a00000; font-weight: 700"
 ROW_PX, HEADER_PX = 35, 38
 #: the horizontal scroll bar the wide Note column brings
 SCROLLBAR_PX = 16
+#: the Flag column: about 7.5 px a character of its bold text (Source Sans at 14 px), within these bounds
+FLAG_CHAR_PX, FLAG_MIN_PX, FLAG_MAX_PX = 7.5, 60, 240
 #: tables up to this many rows are drawn whole (no scrolling inside the page)
 WHOLE_TABLE_ROWS = 40
 
@@ -57,7 +59,7 @@ def show_metrics_table(result: dict, *, notes: bool = True) -> None:
         .map(lambda v: FLAG_CELL if v else "", subset=["Flag"])
     height = HEADER_PX + ROW_PX * len(rows) + SCROLLBAR_PX if len(rows) <= WHOLE_TABLE_ROWS else "auto"
     st.dataframe(styled, hide_index=True, height=height, use_container_width=True,
-                 column_config={"Flag": st.column_config.TextColumn("Flag", width="small"),
+                 column_config={"Flag": st.column_config.TextColumn("Flag", width=flag_width(rows)),
                                 "Measure": st.column_config.TextColumn("Measure", width=240),
                                 "Side": st.column_config.TextColumn("Side", width=60),
                                 "Value": st.column_config.TextColumn("Value", width=140),
@@ -69,6 +71,13 @@ def show_metrics_table(result: dict, *, notes: bool = True) -> None:
     if notes and full:
         with st.expander("Notes in full"):
             st.markdown("\n".join(f"- **{escape_markdown(what)}**: {escape_markdown(note)}" for what, note in full))
+
+
+def flag_width(rows: list[dict[str, str]]) -> int:
+    """The Flag column's width in pixels: its longest flag whole ("high (within its uncertainty)" was cut to
+    "high (withi" in a "small" column), at least the header's."""
+    longest = max((len(r["Flag"]) for r in rows), default=0)
+    return int(max(FLAG_MIN_PX, min(FLAG_MAX_PX, FLAG_CHAR_PX * longest + 24)))
 
 
 def escape_markdown(text: str) -> str:
