@@ -29,6 +29,7 @@ from .confidence import confidence
 from .figures import figure_pngs
 from .findings import ABNORMAL, findings
 from .history import Change, changes, previous_visit
+from .metric_names import attach
 from .metric_table import display_rows
 from .poses import Poses
 from .record import KINDS, Record, SessionRecord
@@ -89,9 +90,7 @@ def _fmt(value, unit: str | None = None) -> str:
         return "not measured"
     if isinstance(value, float):
         value = f"{value:.2f}" if abs(value) < 10 and unit == "s" else f"{value:.1f}"
-    if not unit or unit == "count":
-        return str(value)
-    return f"{value}{unit}" if unit.startswith("/") else f"{value} {unit}"
+    return attach(str(value), unit)                       # the unit as written: "52.2°", "12.0%", "3.0/10"
 
 
 def metric_rows(result: dict) -> list[tuple[str, str, str, str, str]]:

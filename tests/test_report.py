@@ -102,6 +102,20 @@ def test_a_change_in_seconds_keeps_its_sign_and_precision():
     assert change_rows(report) == [("Leg raise: hold", "left", "5.25 s", "5.20 s", "-0.05 s")]
 
 
+def test_a_change_shows_its_unit_as_written_not_the_results_code():
+    # the comparison with the previous visit read "52.2 deg", where the findings and the table read "52.2°"
+    from movement_check.history import Change
+    from movement_check.report import VisitReport, change_rows
+
+    report = VisitReport(session=None, initials=None, previous=None,
+                         changes=[Change("Knee bend in swing", "deg", "left", 52.2, 48.0),
+                                  Change("Stride-time variability", "%", None, 4.0, 7.5),
+                                  Change("Steps counted", "count", None, 12, 14)])
+    assert change_rows(report) == [("Knee bend in swing", "left", "52.2°", "48.0°", "-4.2°"),
+                                   ("Stride-time variability", "", "4.0%", "7.5%", "+3.5%"),
+                                   ("Steps counted", "", "12", "14", "+2")]
+
+
 def test_the_first_page_opens_with_the_red_flags_and_each_tests_confidence_and_findings(two_visits, tmp_path):
     """Page 1 drawn to an image and its text read back: patient, date, red flags, then the findings."""
     pdfium = pytest.importorskip("pypdfium2")
