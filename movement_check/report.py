@@ -32,6 +32,7 @@ from .history import Change, changes, previous_visit
 from .metric_names import attach
 from .metric_table import display_rows
 from .poses import Poses
+from .protocol import BY_KEY
 from .record import KINDS, Record, SessionRecord
 
 TEST_TITLES = {"gait": "Gait", "leg-raise": "Leg raise", "foot-rotation": "Foot rotation"}
@@ -101,7 +102,12 @@ def metric_rows(result: dict) -> list[tuple[str, str, str, str, str]]:
 
 
 def test_title(test) -> str:
-    return TEST_TITLES.get(test.test, test.test) + (f" ({test.step})" if test.step else "")
+    """"Gait: Walk across the room (side view)" for a live visit's step (the title the therapist chose it by),
+    "Gait" for a clip's test."""
+    title = TEST_TITLES.get(test.test, test.test)
+    if not test.step:
+        return title
+    return f"{title}: {BY_KEY[test.step].title}" if test.step in BY_KEY else f"{title} ({test.step})"
 
 
 def summary(test) -> tuple[str, list[tuple[str, str]]]:

@@ -55,7 +55,8 @@ def test_the_pdf_report_renders_and_shows_the_check_in_metrics_flags_and_the_cha
     pixels = pdf[0].render(scale=1.5).to_numpy()                # the first page drawn, as a picture
     assert pixels.shape[0] > 1000 and (pixels[..., :3] < 100).mean() > 0.005    # ink on the page
     for expected in ("Patient P-0042 (JD)", "Video visit, 2026-11-01 10:00 UTC", "Check-in", "Pain now (0-10)",
-                     "Gait (walk-side)", "Steps per minute", "Compared with the previous visit", "Previous visit: 2026-10-01",
+                     "Gait: Walk across the room (side view)", "Steps per minute",
+                     "Compared with the previous visit", "Previous visit: 2026-10-01",
                      "What one camera can and cannot measure"):
         assert expected in text, expected
     cadence_now = re.search(r"Steps per minute\s+([\d.]+) steps/min", text)
@@ -134,7 +135,7 @@ def test_the_first_page_opens_with_the_red_flags_and_each_tests_confidence_and_f
     assert image.size[1] > 1000
     text = page.get_textpage().get_text_range()
     order = [text.index(t) for t in ("Patient P-0042 (JD)", "Video visit, 2026-11-08", "Red flag: Severe",
-                                     "Findings", "Gait (walk-side)", "Confidence: ", "Check-in")]
+                                     "Findings", "Gait: Walk across the room (side view)", "Confidence: ", "Check-in")]
     assert order == sorted(order), text[:1500]
     # the walker at 96 steps/min: 8 s, well seen, its cadence below the normal 100-120 is a finding
     findings_part = text[text.index("Findings"):text.index("Check-in")]
