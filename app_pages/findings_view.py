@@ -24,8 +24,9 @@ FLAG_CELL = "color: #a00000; font-weight: 700"
 ROW_PX, HEADER_PX = 35, 38
 #: the horizontal scroll bar the wide Note column brings
 SCROLLBAR_PX = 16
-#: the Flag column: about 7.5 px a character of its bold text (Source Sans at 14 px), within these bounds
-FLAG_CHAR_PX, FLAG_MIN_PX, FLAG_MAX_PX = 7.5, 60, 240
+#: the Flag column: about 6 px a character of its bold text (Source Sans at 14 px; 172 px for "high (within its
+#: uncertainty)" in Chromium), with room to spare, within these bounds
+FLAG_CHAR_PX, FLAG_MIN_PX, FLAG_MAX_PX = 6.5, 60, 220
 #: tables up to this many rows are drawn whole (no scrolling inside the page)
 WHOLE_TABLE_ROWS = 40
 

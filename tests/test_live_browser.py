@@ -4,7 +4,8 @@ The app runs as a real server (``streamlit run app.py`` on a free port). The
 patient's browser has a fake camera fed with a y4m file written here from the
 shipped side-view walk (``sample_videos/``, followed by a panning crop); the therapist's browser signs in, starts a visit, sends
 (reads) the link, runs a gait step, and must see live figures change and then
-a gait result with heel strikes on both sides; the server's UDP sockets (the
+a gait result with heel strikes on both sides (its findings first; the page and page 1 of the visit's PDF report
+are saved as PNGs for a reviewer, tests/artifacts.py); the server's UDP sockets (the
 video) must all be on loopback (the default media addresses). A stranger's browser, without
 the code or a sign-in, or with the patient's whole address while the patient's
 page is open, must see nothing of the visit. On the home-exercise
