@@ -339,6 +339,8 @@ def save_the_result(therapist, path: Path) -> None:
     reading "None" or "nan"."""
     badge = therapist.get_by_text(re.compile(r"^Confidence: (good|limited|not usable)")).first
     expect(badge).to_be_visible(timeout=30_000)
+    expect(therapist.locator("[data-testid=stDataFrame]").first).to_be_visible(timeout=30_000)   # drawn whole
+    expect(therapist.get_by_role("button", name="Download result (JSON)").first).to_be_visible(timeout=30_000)
     result = therapist.locator("[data-testid=stVerticalBlock]").filter(
         has=therapist.get_by_role("heading", name=re.compile(r"1\. Walk across"))).last
     shown = result.inner_text()

@@ -33,6 +33,10 @@ def test_the_clip_pages_result_opens_with_the_confidence_and_the_findings(server
             page.get_by_role("button", name="Analyse").click()
             badge = page.get_by_text(re.compile(r"^Confidence: (good|limited|not usable)")).first
             badge.wait_for(timeout=300_000)
+            # the whole result drawn before the picture (under load the table was still a grey placeholder 2 s
+            # after the badge): the table, the figures and the downloads at its end
+            page.locator("[data-testid=stDataFrame]").first.wait_for(timeout=60_000)
+            page.get_by_role("button", name="Download result (JSON)").wait_for(timeout=60_000)
             page.wait_for_timeout(2000)
             page.screenshot(path=str(tmp_path / "clip_result.png"))
             findings = page.get_by_role("heading", name="Findings").first.bounding_box()
