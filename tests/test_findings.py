@@ -212,3 +212,14 @@ def test_a_foot_turn_out_difference_within_its_uncertainty_is_a_reading_that_say
     assert "foot turn-out while walking left 6.9° / right 8.5°" in found[0].text
     assert found[1].text.startswith("Foot turn-out: side difference 1.6° ± 5.5°: the right turns out more")
     assert "smaller than its uncertainty" in found[1].text
+
+
+def test_a_walk_whose_sides_were_not_told_apart_gives_no_stride_count_a_side():
+    # "left and right could not be told apart ... from 18 strides (9 left, 9 right)" contradicted itself
+    from movement_check.confidence import basis
+
+    found = {"strides": {"left": 9, "right": 9}, "view": "side"}
+    told = {"test": "gait", "quality": {"assessment": {**found, "steps": {"sides": "told apart"}}}}
+    withheld = {"test": "gait", "quality": {"assessment": {**found, "steps": {"sides": "withheld: 11 of 20"}}}}
+    assert basis(told).startswith("from 18 strides (9 left, 9 right), side view")
+    assert basis(withheld).startswith("from 18 strides, side view")
