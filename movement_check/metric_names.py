@@ -3,8 +3,9 @@
 The result's JSON keeps the stable names (``step_time_symmetry_index``); everything a person reads (the app,
 the report, the CSV's ``display_name`` column, the command line's findings) goes through :func:`label`,
 :func:`unit` and :func:`explain`; a wide CSV (one column per metric, batch's) gets a legend of its columns
-(:func:`column_legend`, written beside it as ``<csv>.columns.csv``). Every metric an assessment emits has an entry here
-(``tests/test_metric_names.py`` fails otherwise). Normal ranges and their sources: ../shared/CLINICAL.md.
+(:func:`column_legend`, written beside it as ``<csv>.columns.csv``). Every metric an assessment emits has an
+entry here (``tests/test_metric_names.py`` fails otherwise). Normal ranges and their sources:
+../shared/CLINICAL.md.
 """
 
 from __future__ import annotations
