@@ -10,6 +10,8 @@ import streamlit as st
 from movement_check.checkin import (AREAS, EXERCISES, RED_FLAGS, RESPONSES, SIDES, SINCE_LAST, SLEEP, CheckIn,
                                     CheckInError)
 
+from app_pages.findings_view import escape_markdown
+
 NOT_SURE = "not sure / first visit"
 
 
@@ -71,4 +73,6 @@ def checkin_summary(checkin: CheckIn | None) -> None:
     if checkin.stops_tests:
         red_flag_notice(checkin)
     lines = checkin.summary()
-    st.table({"Question": [q for q, _ in lines], "Answer": [a for _, a in lines]})
+    # st.table draws each cell as Markdown: the patient's own words are shown as typed ("- sitting" is not a
+    # bullet, "**" not bold)
+    st.table({"Question": [escape_markdown(q) for q, _ in lines], "Answer": [escape_markdown(a) for _, a in lines]})

@@ -6,6 +6,8 @@ The words come from the package (:mod:`movement_check.findings`, :mod:`movement_
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -22,6 +24,9 @@ FLAG_CELL = "color: #a00000; font-weight: 700"
 ROW_PX, HEADER_PX = 35, 38
 #: the horizontal scroll bar the wide Note column brings
 SCROLLBAR_PX = 16
+#: the Flag column: about 6 px a character of its bold text (Source Sans at 14 px; 172 px for "high (within its
+#: uncertainty)" in Chromium), with room to spare, within these bounds
+FLAG_CHAR_PX, FLAG_MIN_PX, FLAG_MAX_PX = 6.5, 60, 220
 #: tables up to this many rows are drawn whole (no scrolling inside the page)
 WHOLE_TABLE_ROWS = 40
 
@@ -29,9 +34,9 @@ WHOLE_TABLE_ROWS = 40
 def show_findings(result: dict) -> None:
     """Confidence badge (green / amber / red with its reason), then the findings, most important first."""
     conf = confidence(result)
-    text = f"**Confidence: {conf.level}** — {_escape(conf.reason)}"
+    text = f"**Confidence: {conf.level}** — {escape_markdown(conf.reason)}"
     if conf.reasons and conf.basis:
-        text += f"  \n_What the values rest on: {_escape(conf.basis.removeprefix('from '))}._"
+        text += f"  \n_What the values rest on: {escape_markdown(conf.basis.removeprefix('from '))}._"
     if conf.level in (GOOD, LIMITED):
         (st.success if conf.level == GOOD else st.warning)(text)
     else:                 # red, but not an st.error: that is kept for what went wrong in the app itself
@@ -39,8 +44,8 @@ def show_findings(result: dict) -> None:
             st.markdown(text.replace(f"**Confidence: {conf.level}**", f":red[**Confidence: {conf.level}**]", 1))
     found = findings(result, conf)
     # how sure each finding is: the badge above says it once for all (each finding's ``sure`` is the basis)
-    st.markdown("\n".join(f"- {TAGS[f.kind]} {_escape(f.text)}"
-                          + (f" — _{_escape(f.sure)}_" if f.sure and f.sure != conf.basis else "")
+    st.markdown("\n".join(f"- {TAGS[f.kind]} {escape_markdown(f.text)}"
+                          + (f" — _{escape_markdown(f.sure)}_" if f.sure and f.sure != conf.basis else "")
                           for f in found))
 
 
@@ -55,7 +60,7 @@ def show_metrics_table(result: dict, *, notes: bool = True) -> None:
         .map(lambda v: FLAG_CELL if v else "", subset=["Flag"])
     height = HEADER_PX + ROW_PX * len(rows) + SCROLLBAR_PX if len(rows) <= WHOLE_TABLE_ROWS else "auto"
     st.dataframe(styled, hide_index=True, height=height, use_container_width=True,
-                 column_config={"Flag": st.column_config.TextColumn("Flag", width="small"),
+                 column_config={"Flag": st.column_config.TextColumn("Flag", width=flag_width(rows)),
                                 "Measure": st.column_config.TextColumn("Measure", width=240),
                                 "Side": st.column_config.TextColumn("Side", width=60),
                                 "Value": st.column_config.TextColumn("Value", width=140),
@@ -66,11 +71,21 @@ def show_metrics_table(result: dict, *, notes: bool = True) -> None:
     full = [(r["Measure"] + (f" ({r['Side']})" if r["Side"] else ""), r["Note"]) for r in rows if r["Note"]]
     if notes and full:
         with st.expander("Notes in full"):
-            st.markdown("\n".join(f"- **{_escape(what)}**: {_escape(note)}" for what, note in full))
+            st.markdown("\n".join(f"- **{escape_markdown(what)}**: {escape_markdown(note)}" for what, note in full))
 
 
-def _escape(text: str) -> str:
-    """Markdown-safe: the notes hold "*", "_", "<" and "~" that would otherwise format or vanish."""
-    for ch in ("\\", "*", "_", "`", "<", ">", "~", "[", "]", "$"):
+def flag_width(rows: list[dict[str, str]]) -> int:
+    """The Flag column's width in pixels: its longest flag whole ("high (within its uncertainty)" was cut to
+    "high (withi" in a "small" column), at least the header's."""
+    longest = max((len(r["Flag"]) for r in rows), default=0)
+    return int(max(FLAG_MIN_PX, min(FLAG_MAX_PX, FLAG_CHAR_PX * longest + 24)))
+
+
+def escape_markdown(text: str) -> str:
+    """Markdown-safe, shown as typed: the notes hold "*", "_", "<" and "~", and a patient's answer may start
+    with "-" or "1." (a list in a table's cell) or hold ":red[...]" (Streamlit's colours), which would
+    otherwise format or vanish."""
+    for ch in ("\\", "*", "_", "`", "<", ">", "~", "[", "]", "$", "#", "|", ":"):
         text = text.replace(ch, "\\" + ch)
-    return text
+    text = re.sub(r"^(\s*)([-+])", r"\1\\\2", text, flags=re.MULTILINE)        # "- sitting": not a bullet
+    return re.sub(r"^(\s*\d+)([.)])", r"\1\\\2", text, flags=re.MULTILINE)   # "1. lifting": not a list

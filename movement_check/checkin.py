@@ -125,7 +125,9 @@ class CheckIn:
         return cls(**kw)
 
     def summary(self) -> list[tuple[str, str]]:
-        """(question, answer) lines for the therapist's page and the report, in the order asked."""
+        """(question, answer) lines for the therapist's page and the report, in the order asked; a question
+        left empty reads "not answered" (never a blank or a lone "-", which a Markdown table draws as an empty
+        bullet)."""
         yes = lambda b: "yes" if b else "no"  # noqa: E731
         lines = [("Pain now (0-10)", str(self.pain_now)),
                  ("Since last time", self.since_last or "not answered"),
@@ -137,10 +139,10 @@ class CheckIn:
                   f"{yes(self.leg_pain)} / {yes(self.leg_numbness)} / {yes(self.leg_weakness)}"),
                  ("Balance problems", yes(self.balance_problems)),
                  ("Sleep", self.sleep or "not answered"),
-                 ("Activities affected", self.activities_affected or "-"),
+                 ("Activities affected", self.activities_affected or "not answered"),
                  ("Medication", self.medication_response or "not answered"),
                  ("Physical therapy", self.therapy_response or "not answered"),
                  ("Home exercises", self.home_exercises or "not answered"),
-                 ("Medication side effects", self.side_effects or "-"),
+                 ("Medication side effects", self.side_effects or "not answered"),
                  ("Red flags", "; ".join(RED_FLAGS[f] for f in self.red_flags) or "none")]
         return lines

@@ -95,7 +95,9 @@ def basis(result: dict) -> str:
         strides = found.get("strides") or {}
         if strides:
             left, right = strides.get("left", 0), strides.get("right", 0)
-            parts.append(f"from {left + right} stride{'s' if left + right != 1 else ''} ({left} left, {right} right)")
+            withheld = str((found.get("steps") or {}).get("sides", "")).startswith("withheld")
+            parts.append(f"from {left + right} stride{'s' if left + right != 1 else ''}"
+                         + ("" if withheld else f" ({left} left, {right} right)"))   # no sides: no count a side
     elif test == "leg-raise":
         left, right = _value(result, "repetitions", "left"), _value(result, "repetitions", "right")
         if left is not None and right is not None:

@@ -123,7 +123,7 @@ def _abnormal(m: dict, metrics: list[dict], sure: str) -> Finding:
     if name == "step_time_symmetry_index":
         longer = "Right" if m["value"] > 0 else "Left"
         shorter = "left" if longer == "Right" else "right"
-        text = (f"{longer} steps last longer than {shorter}: step-time asymmetry {abs(m['value']):.0f} % "
+        text = (f"{longer} steps last longer than {shorter}: step-time asymmetry {abs(m['value']):.1f}% "
                 f"(normal {normal}; a convention, not a validated cut-off)")
         side = longer.lower()
     elif name == "knee_flexion_swing_peak":

@@ -2,8 +2,10 @@
 
 The result's JSON keeps the stable names (``step_time_symmetry_index``); everything a person reads (the app,
 the report, the CSV's ``display_name`` column, the command line's findings) goes through :func:`label`,
-:func:`unit` and :func:`explain`. Every metric an assessment emits has an entry here
-(``tests/test_metric_names.py`` fails otherwise). Normal ranges and their sources: ../shared/CLINICAL.md.
+:func:`unit` and :func:`explain`; a wide CSV (one column per metric, batch's) gets a legend of its columns
+(:func:`column_legend`, written beside it as ``<csv>.columns.csv``). Every metric an assessment emits has an
+entry here (``tests/test_metric_names.py`` fails otherwise). Normal ranges and their sources:
+../shared/CLINICAL.md.
 """
 
 from __future__ import annotations
@@ -145,3 +147,62 @@ def normal_text(m: dict) -> str:
     if low < 0:                              # "-3° to 20°": a dash would read as a minus
         return f"{attach(f'{low:g}', unit)} to {attach(f'{high:g}', unit)}"
     return attach(f"{low:g}-{high:g}", unit)
+
+
+# ---- a legend for a wide CSV (one column per metric, e.g. batch's): what each column is, for a person -------
+
+#: the legend's own header
+LEGEND_COLUMNS = ("column", "display_name", "side", "unit", "explanation")
+#: the columns of batch's CSV before the metrics (movement_check/batch.py ``FIXED``), explained
+FIXED_COLUMNS = {
+    "clip": ("Clip", "The clip's file name."),
+    "status": ("Status", "ok: analysed; error: not analysed, the reason says why."),
+    "reason": ("Reason", "Why the clip could not be analysed (empty when it was)."),
+    "seconds": ("Analysis time", "Seconds the analysis of this clip took."),
+    "warnings": ("Warnings", "How many warnings the result carries (in its JSON)."),
+}
+_FIXED_UNITS = {"seconds": "s", "warnings": "count"}
+
+
+def split_column(column: str) -> tuple[str, str | None]:
+    """A wide CSV's column as (stable metric name, side): ``knee_flexion_swing_peak_left`` ->
+    (``knee_flexion_swing_peak``, "left"); ``cadence`` -> (``cadence``, None)."""
+    if column in NAMES:
+        return column, None
+    for side in ("left", "right"):
+        if column.endswith("_" + side):
+            return column[: -len(side) - 1], side
+    return column, None
+
+
+def column_legend(columns, units: dict[str, str | None] | None = None) -> list[tuple[str, str, str, str, str]]:
+    """One row per column of a wide CSV (column, display name, side, unit as written, explanation): what a
+    person needs to read a CSV whose headers are the stable names (``cadence``, ``step_time_left``), which
+    scripts keep using. ``units`` maps a column to its unit as the result gives it ("deg", "steps/min"); the
+    unit is left empty for a column it does not name (a metric's unit is the result's, not this table's).
+
+    Batch writes it beside its CSV as ``<csv>.columns.csv`` (:func:`legend_csv`), with ``units`` collected from
+    the results' metrics (``{column: metric.unit}``).
+    """
+    units = units or {}
+    rows = []
+    for column in columns:
+        if column in FIXED_COLUMNS:
+            shown, why = FIXED_COLUMNS[column]
+            rows.append((column, shown, "", unit(units.get(column, _FIXED_UNITS.get(column))), why))
+            continue
+        name, side = split_column(column)
+        rows.append((column, label(name), side or "", unit(units.get(column)), explain(name)))
+    return rows
+
+
+def legend_csv(columns, units: dict[str, str | None] | None = None) -> str:
+    """:func:`column_legend` as CSV text, its header :data:`LEGEND_COLUMNS`."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    out = csv.writer(buffer)
+    out.writerow(LEGEND_COLUMNS)
+    out.writerows(column_legend(columns, units))
+    return buffer.getvalue()

@@ -29,8 +29,10 @@ from .confidence import confidence
 from .figures import figure_pngs
 from .findings import ABNORMAL, findings
 from .history import Change, changes, previous_visit
+from .metric_names import attach
 from .metric_table import display_rows
 from .poses import Poses
+from .protocol import BY_KEY
 from .record import KINDS, Record, SessionRecord
 
 TEST_TITLES = {"gait": "Gait", "leg-raise": "Leg raise", "foot-rotation": "Foot rotation"}
@@ -89,9 +91,7 @@ def _fmt(value, unit: str | None = None) -> str:
         return "not measured"
     if isinstance(value, float):
         value = f"{value:.2f}" if abs(value) < 10 and unit == "s" else f"{value:.1f}"
-    if not unit or unit == "count":
-        return str(value)
-    return f"{value}{unit}" if unit.startswith("/") else f"{value} {unit}"
+    return attach(str(value), unit)                       # the unit as written: "52.2°", "12.0%", "3.0/10"
 
 
 def metric_rows(result: dict) -> list[tuple[str, str, str, str, str]]:
@@ -102,7 +102,12 @@ def metric_rows(result: dict) -> list[tuple[str, str, str, str, str]]:
 
 
 def test_title(test) -> str:
-    return TEST_TITLES.get(test.test, test.test) + (f" ({test.step})" if test.step else "")
+    """"Gait: Walk across the room (side view)" for a live visit's step (the title the therapist chose it by),
+    "Gait" for a clip's test."""
+    title = TEST_TITLES.get(test.test, test.test)
+    if not test.step:
+        return title
+    return f"{title}: {BY_KEY[test.step].title}" if test.step in BY_KEY else f"{title} ({test.step})"
 
 
 def summary(test) -> tuple[str, list[tuple[str, str]]]:

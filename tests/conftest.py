@@ -96,6 +96,10 @@ def pytest_report_teststatus(report, config):
 
 @pytest.hookimpl(trylast=True)
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    from .artifacts import kept
+
+    if kept:   # the screenshots and report pages this run saved for a reviewer (tests/artifacts.py)
+        terminalreporter.write_line("saved for a reviewer to look at: " + ", ".join(str(p) for p in kept))
     reports = terminalreporter.stats.get("needs-shared", [])
     if reports:
         terminalreporter.write_line(

@@ -1,5 +1,7 @@
 """The check-in's answers and red flags (movement_check.checkin)."""
 
+import re
+
 import pytest
 
 from movement_check.checkin import EMERGENCY_ADVICE, IN_PERSON, RED_FLAGS, CheckIn, CheckInError
@@ -36,3 +38,37 @@ def test_the_summary_lists_every_question_with_red_flags_last():
     assert lines[0] == ("Pain now (0-10)", "7")
     assert ("Leg pain / numbness / weakness", "no / yes / no") in lines
     assert lines[-1] == ("Red flags", RED_FLAGS["night_pain"])
+
+
+#: what Markdown (st.table draws each cell as Markdown) turns into a list item, an empty one for a lone "-"
+LIST_ITEM = re.compile(r"^\s*([-+*]|\d+[.)])(\s|$)", re.MULTILINE)
+
+
+def test_a_question_left_empty_reads_not_answered_never_a_blank_or_a_dash():
+    # the free-text answers left empty read "-", which the therapist's and the Patients page's table drew as an
+    # empty bullet
+    lines = dict(CheckIn(pain_now=3).summary())
+    assert lines["Activities affected"] == "not answered" and lines["Medication side effects"] == "not answered"
+    assert all(answer.strip() and not LIST_ITEM.match(answer) for answer in lines.values()), lines
+
+
+def test_the_check_in_table_shows_no_empty_bullet_and_the_patients_words_as_typed():
+    from streamlit.testing.v1 import AppTest
+
+    def page():
+        from app_pages.checkin_form import checkin_summary
+        from movement_check.checkin import CheckIn
+
+        checkin_summary(CheckIn(pain_now=3, activities_affected="- sitting at work, 1. lifting",
+                                side_effects="1. **dizzy** :red[sometimes]"))
+
+    app = AppTest.from_function(page).run(timeout=60)
+    assert not app.exception
+    table = app.table[0].value
+    cells = list(table["Question"]) + list(table["Answer"])
+    assert all(c.strip() and not LIST_ITEM.search(c) for c in cells), cells
+    answers = dict(zip(table["Question"], table["Answer"]))
+    assert answers["Since last time"] == "not answered"
+    # escaped, so the Markdown shows the text as typed: no bullet, no bold, no colour
+    assert answers["Activities affected"] == r"\- sitting at work, 1. lifting"
+    assert answers["Medication side effects"] == r"1\. \*\*dizzy\*\* \:red\[sometimes\]"

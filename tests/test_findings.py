@@ -1,6 +1,7 @@
 """Findings and confidence on synthetic walks whose answer is known (tests/walker.py): a limp's asymmetry
 on the right side, a steady walk with nothing abnormal, a short walk too thin to flag, nobody walking."""
 
+import copy
 import re
 
 import pytest
@@ -48,10 +49,20 @@ def test_a_right_limp_comes_first_as_the_right_steps_lasting_longer(limp_right):
     assert first.kind == ABNORMAL and first.metric == "step_time_symmetry_index"
     assert first.side == "right"
     assert first.text.startswith("Right steps last longer than left")
-    shown = int(re.search(r"asymmetry (\d+) %", first.text).group(1))
+    shown = float(re.search(r"asymmetry (\d+\.\d)%", first.text).group(1))
     assert shown == pytest.approx(20, abs=2)                       # 400 x limp
     assert "within ±10%" in first.text                             # the normal range, stated
     assert first.sure.startswith("from ") and "strides" in first.sure and "side view" in first.sure
+
+
+def test_an_asymmetry_just_over_the_cut_off_does_not_read_as_the_cut_off_itself(limp_right):
+    # 10.4 % flagged against "within ±10%" was written "10 %": a finding that contradicted its own range
+    result = copy.deepcopy(limp_right)
+    (si,) = [m for m in result["metrics"] if m["name"] == "step_time_symmetry_index"]
+    si["value"] = 10.4
+    first = findings(result)[0]
+    assert first.metric == "step_time_symmetry_index"
+    assert "step-time asymmetry 10.4% (normal within ±10%" in first.text, first.text
 
 
 def test_a_left_limp_names_the_left_side():
@@ -201,3 +212,14 @@ def test_a_foot_turn_out_difference_within_its_uncertainty_is_a_reading_that_say
     assert "foot turn-out while walking left 6.9° / right 8.5°" in found[0].text
     assert found[1].text.startswith("Foot turn-out: side difference 1.6° ± 5.5°: the right turns out more")
     assert "smaller than its uncertainty" in found[1].text
+
+
+def test_a_walk_whose_sides_were_not_told_apart_gives_no_stride_count_a_side():
+    # "left and right could not be told apart ... from 18 strides (9 left, 9 right)" contradicted itself
+    from movement_check.confidence import basis
+
+    found = {"strides": {"left": 9, "right": 9}, "view": "side"}
+    told = {"test": "gait", "quality": {"assessment": {**found, "steps": {"sides": "told apart"}}}}
+    withheld = {"test": "gait", "quality": {"assessment": {**found, "steps": {"sides": "withheld: 11 of 20"}}}}
+    assert basis(told).startswith("from 18 strides (9 left, 9 right), side view")
+    assert basis(withheld).startswith("from 18 strides, side view")

@@ -4,7 +4,8 @@ The app runs as a real server (``streamlit run app.py`` on a free port). The
 patient's browser has a fake camera fed with a y4m file written here from the
 shipped side-view walk (``sample_videos/``, followed by a panning crop); the therapist's browser signs in, starts a visit, sends
 (reads) the link, runs a gait step, and must see live figures change and then
-a gait result with heel strikes on both sides; a reload of the therapist's tab keeps the sign-in, the
+a gait result with heel strikes on both sides (its findings first; the page and page 1 of the visit's PDF report
+are saved as PNGs for a reviewer, tests/artifacts.py); a reload of the therapist's tab keeps the sign-in, the
 visit and the height typed, and signing out ends it; the server's UDP sockets (the
 video) must all be on loopback (the default media addresses). A stranger's browser, without
 the code or a sign-in, or with the patient's whole address while the patient's
@@ -33,6 +34,7 @@ import pytest
 from movement_check.accounts import hash_password
 from movement_check.record import Record
 from movement_check.video import ClipReader
+from .artifacts import is_a_picture, keep
 from .clips import REPO
 from .sockets import outside_loopback, udp_sockets
 
@@ -251,7 +253,8 @@ def _frames_analysed(page) -> int:
     return int(re.search(r"analysed live (\d+)", text).group(1))
 
 
-def test_patient_streams_therapist_watches_runs_a_gait_step_and_a_stranger_sees_nothing(server, walker_camera):
+def test_patient_streams_therapist_watches_runs_a_gait_step_and_a_stranger_sees_nothing(server, walker_camera,
+                                                                                        tmp_path):
     base, data, pid = server
     y4m = walker_camera
     with sync_playwright() as pw:
@@ -330,6 +333,7 @@ def test_patient_streams_therapist_watches_runs_a_gait_step_and_a_stranger_sees_
             else:
                 assert int(strikes.group(3)) >= 6 and "left and right are not told apart" in shown, shown[-3000:]
             expect(therapist.get_by_text("Steps per minute").first).to_be_attached(timeout=30_000)   # the measures
+            save_the_result(therapist, tmp_path / "therapist_result.png")
 
             # a stranger: a wrong code, the real link (already taken), the patient's whole address with its token
             # (open in the patient's browser: one browser at a time), the therapist's page unsigned
@@ -388,8 +392,63 @@ def test_patient_streams_therapist_watches_runs_a_gait_step_and_a_stranger_sees_
     saved = [p.name for p in data.rglob("*")]
     assert any(n.endswith("walk-side.json") for n in saved)
     assert not any(n.endswith((".mp4", ".webm", ".y4m", ".jpg")) for n in saved)           # no video kept
-    (session,) = Record(data / "record.sqlite").sessions("P-0042")                       # the clinic record
+    record = Record(data / "record.sqlite")
+    (session,) = record.sessions("P-0042")                                                # the clinic record
     assert session.checkin is not None and [t.step for t in session.tests] == ["walk-side"]
+    save_the_reports_first_page(record, session.id, tmp_path / "report_page1.png")
+
+
+def save_the_result(therapist, path: Path) -> None:
+    """The therapist's page with the step's result, whole (a tall window: Streamlit scrolls inside the page, so
+    a full-page screenshot of a short window would cut it), saved for a reviewer (tests/artifacts.py). The
+    result must open with its confidence badge and findings, above the table of all measures, with nothing
+    reading "None" or "nan"."""
+    badge = therapist.get_by_text(re.compile(r"^Confidence: (good|limited|not usable)")).first
+    expect(badge).to_be_visible(timeout=30_000)
+    expect(therapist.locator("[data-testid=stDataFrame]").first).to_be_visible(timeout=30_000)   # drawn whole
+    expect(therapist.get_by_role("button", name="Download result (JSON)").first).to_be_visible(timeout=30_000)
+    result = therapist.locator("[data-testid=stVerticalBlock]").filter(
+        has=therapist.get_by_role("heading", name=re.compile(r"1\. Walk across"))).last
+    shown = result.inner_text()
+    assert shown.index("Findings") < shown.index("Confidence: ") < shown.index("All measures"), shown[:2000]
+    assert not re.search(r"\b(None|nan|NaN)\b", shown), shown[:3000]
+    assert "step_time_symmetry_index" not in shown and "stride_time_cv" not in shown
+    tall = therapist.evaluate("Math.max(...Array.from(document.querySelectorAll("
+                              "'body, [data-testid=stMain], [data-testid=stAppViewContainer]'), e => e.scrollHeight))")
+    size = therapist.viewport_size
+    therapist.set_viewport_size({"width": 1300, "height": min(int(tall) + 200, 8000)})
+    try:
+        therapist.wait_for_timeout(1500)
+        therapist.screenshot(path=str(path), full_page=True)
+    finally:
+        therapist.set_viewport_size(size)
+    assert is_a_picture(path, min_size=(1200, 1500))
+    keep(path)
+
+
+def save_the_reports_first_page(record: Record, session_id: int, path: Path) -> None:
+    """Page 1 of the session's PDF report (made as the app's "Make the report" makes it), drawn with pypdfium2
+    and saved for a reviewer; its text read back: the patient, the findings of the gait step with their
+    confidence."""
+    import pypdfium2
+
+    from movement_check.report import to_pdf, visit_report
+
+    pdf_path = path.with_suffix(".pdf")
+    to_pdf(visit_report(record, session_id), pdf_path)
+    pdf = pypdfium2.PdfDocument(str(pdf_path))
+    try:
+        page = pdf[0]
+        page.render(scale=1.5).to_pil().save(path)                      # A4 at 108 dpi: 893 x 1263 pixels
+        text = page.get_textpage().get_text_range()
+    finally:
+        pdf.close()
+    order = [text.index(t) for t in ("Patient P-0042", "Findings", "Gait: Walk across the room (side view)",
+                                     "Confidence: ", "Check-in")]
+    assert order == sorted(order), text[:1500]
+    assert not re.search(r"\b(None|nan|NaN)\b", text), text[:3000]
+    assert is_a_picture(path, min_size=(850, 1200))
+    keep(path)
 
 
 def test_a_patient_records_a_home_walk_with_the_webcam_and_it_is_saved(server, walker_camera):

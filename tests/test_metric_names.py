@@ -107,3 +107,29 @@ def test_labels_and_units_read_as_a_person_writes_them():
     assert normal_text({"normal_range": [0, 6], "unit": "%"}) == "under 6%"
     assert normal_text({"normal_range": [100, 120], "unit": "steps/min"}) == "100-120 steps/min"
     assert normal_text({"normal_range": None, "unit": "deg"}) == ""
+
+
+def test_a_wide_csvs_columns_get_a_legend_with_display_names_sides_units_and_explanations():
+    import csv
+    import io
+
+    from movement_check.metric_names import LEGEND_COLUMNS, column_legend, explain, legend_csv
+
+    columns = ["clip", "status", "reason", "seconds", "warnings", "cadence", "step_time_left", "step_time_right",
+               "step_time_symmetry_index", "knee_flexion_swing_peak_left", "something_new_right"]
+    units = {"cadence": "steps/min", "step_time_left": "s", "step_time_right": "s", "step_time_symmetry_index": "%",
+             "knee_flexion_swing_peak_left": "deg"}
+    rows = {r[0]: r for r in column_legend(columns, units)}
+    assert list(rows) == columns                                           # one row per column, in order
+    assert rows["cadence"] == ("cadence", "Steps per minute", "", "steps/min", explain("cadence"))
+    assert rows["step_time_left"][1:4] == ("Step time", "left", "s")
+    assert rows["step_time_right"][1:4] == ("Step time", "right", "s")
+    assert rows["step_time_symmetry_index"][1:4] == ("Step-time asymmetry", "", "%")
+    assert rows["knee_flexion_swing_peak_left"][1:4] == ("Knee bend in swing", "left", "°")
+    assert rows["seconds"][1:4] == ("Analysis time", "", "s") and rows["clip"][1] == "Clip"
+    assert rows["something_new_right"][1:3] == ("Something new", "right")         # unknown: still readable
+    assert all(r[4] for c, r in rows.items() if c != "something_new_right")     # every known column explained
+    # without units the unit is left empty, never guessed
+    assert column_legend(["cadence"]) == [("cadence", "Steps per minute", "", "", explain("cadence"))]
+    table = list(csv.reader(io.StringIO(legend_csv(columns, units))))
+    assert tuple(table[0]) == LEGEND_COLUMNS and table[6][:2] == ["cadence", "Steps per minute"]

@@ -37,3 +37,13 @@ def test_a_flag_within_the_values_uncertainty_says_so_in_its_cell():
     far = _m("double_support", 35.0, "%", side="right", normal=[15, 25], flag="high", uncertainty=6.0)
     rows = display_rows({"test": "gait", "metrics": [near, far]})
     assert [(r["Side"], r["Flag"]) for r in rows] == [("left", "high (within its uncertainty)"), ("right", "high")]
+
+
+def test_the_apps_flag_column_is_wide_enough_for_its_longest_flag():
+    # a "small" column cut "high (within its uncertainty)" to "high (withi" on the clip and therapist pages
+    from app_pages.findings_view import FLAG_CHAR_PX, flag_width
+
+    near = _m("double_support", 28.0, "%", side="left", normal=[15, 25], flag="high", uncertainty=6.0)
+    rows = display_rows({"test": "gait", "metrics": [near]})
+    assert flag_width(rows) >= FLAG_CHAR_PX * len("high (within its uncertainty)")
+    assert flag_width(display_rows({"test": "gait", "metrics": [near | {"flag": None}]})) >= 7 * len("Flag")

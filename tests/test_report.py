@@ -55,7 +55,8 @@ def test_the_pdf_report_renders_and_shows_the_check_in_metrics_flags_and_the_cha
     pixels = pdf[0].render(scale=1.5).to_numpy()                # the first page drawn, as a picture
     assert pixels.shape[0] > 1000 and (pixels[..., :3] < 100).mean() > 0.005    # ink on the page
     for expected in ("Patient P-0042 (JD)", "Video visit, 2026-11-01 10:00 UTC", "Check-in", "Pain now (0-10)",
-                     "Gait (walk-side)", "Steps per minute", "Compared with the previous visit", "Previous visit: 2026-10-01",
+                     "Gait: Walk across the room (side view)", "Steps per minute",
+                     "Compared with the previous visit", "Previous visit: 2026-10-01",
                      "What one camera can and cannot measure"):
         assert expected in text, expected
     cadence_now = re.search(r"Steps per minute\s+([\d.]+) steps/min", text)
@@ -102,6 +103,20 @@ def test_a_change_in_seconds_keeps_its_sign_and_precision():
     assert change_rows(report) == [("Leg raise: hold", "left", "5.25 s", "5.20 s", "-0.05 s")]
 
 
+def test_a_change_shows_its_unit_as_written_not_the_results_code():
+    # the comparison with the previous visit read "52.2 deg", where the findings and the table read "52.2°"
+    from movement_check.history import Change
+    from movement_check.report import VisitReport, change_rows
+
+    report = VisitReport(session=None, initials=None, previous=None,
+                         changes=[Change("Knee bend in swing", "deg", "left", 52.2, 48.0),
+                                  Change("Stride-time variability", "%", None, 4.0, 7.5),
+                                  Change("Steps counted", "count", None, 12, 14)])
+    assert change_rows(report) == [("Knee bend in swing", "left", "52.2°", "48.0°", "-4.2°"),
+                                   ("Stride-time variability", "", "4.0%", "7.5%", "+3.5%"),
+                                   ("Steps counted", "", "12", "14", "+2")]
+
+
 def test_the_first_page_opens_with_the_red_flags_and_each_tests_confidence_and_findings(two_visits, tmp_path):
     """Page 1 drawn to an image and its text read back: patient, date, red flags, then the findings."""
     pdfium = pytest.importorskip("pypdfium2")
@@ -120,7 +135,7 @@ def test_the_first_page_opens_with_the_red_flags_and_each_tests_confidence_and_f
     assert image.size[1] > 1000
     text = page.get_textpage().get_text_range()
     order = [text.index(t) for t in ("Patient P-0042 (JD)", "Video visit, 2026-11-08", "Red flag: Severe",
-                                     "Findings", "Gait (walk-side)", "Confidence: ", "Check-in")]
+                                     "Findings", "Gait: Walk across the room (side view)", "Confidence: ", "Check-in")]
     assert order == sorted(order), text[:1500]
     # the walker at 96 steps/min: 8 s, well seen, its cadence below the normal 100-120 is a finding
     findings_part = text[text.index("Findings"):text.index("Check-in")]

@@ -1,12 +1,13 @@
 """The clip page's result as a person sees it, in a real browser (Debian's Chromium through Playwright):
 the confidence badge and the findings above the table of all measures. The page is saved as a PNG under
-the test's folder for a reviewer to look at (``clip_result.png``). Skipped like tests/test_live_browser.py
-when the browser is missing."""
+the test's folder for a reviewer to look at (``clip_result.png``, copied into test-artifacts/ by
+tests/artifacts.py). Skipped like tests/test_live_browser.py when the browser is missing."""
 
 import re
 
 import pytest
 
+from .artifacts import is_a_picture, keep
 from .clips import REPO
 from .test_live_browser import CHROMIUM, FLAGS, missing, server  # noqa: F401 (server is a fixture)
 
@@ -32,6 +33,10 @@ def test_the_clip_pages_result_opens_with_the_confidence_and_the_findings(server
             page.get_by_role("button", name="Analyse").click()
             badge = page.get_by_text(re.compile(r"^Confidence: (good|limited|not usable)")).first
             badge.wait_for(timeout=300_000)
+            # the whole result drawn before the picture (under load the table was still a grey placeholder 2 s
+            # after the badge): the table, the figures and the downloads at its end
+            page.locator("[data-testid=stDataFrame]").first.wait_for(timeout=60_000)
+            page.get_by_role("button", name="Download result (JSON)").wait_for(timeout=60_000)
             page.wait_for_timeout(2000)
             page.screenshot(path=str(tmp_path / "clip_result.png"))
             findings = page.get_by_role("heading", name="Findings").first.bounding_box()
@@ -44,4 +49,5 @@ def test_the_clip_pages_result_opens_with_the_confidence_and_the_findings(server
             assert "None" not in text and "step_time_symmetry_index" not in text
         finally:
             browser.close()
-    assert (tmp_path / "clip_result.png").stat().st_size > 50_000
+    assert (tmp_path / "clip_result.png").stat().st_size > 50_000 and is_a_picture(tmp_path / "clip_result.png")
+    keep(tmp_path / "clip_result.png")
