@@ -12,7 +12,7 @@ from movement_check.protocol import STEPS, step
 from movement_check.record import RecordError
 from movement_check.visits import Visit
 
-from app_pages.access import Staff, audit, therapist_or_sign_in
+from app_pages.access import Staff, audit, still_going, therapist_or_sign_in
 from app_pages.checkin_form import checkin_summary
 from app_pages.layout import fit_the_screen
 from app_pages.patient_video import REFRESH_S, video_player, video_state
@@ -83,10 +83,21 @@ def _visit_label(visit: Visit) -> str:
     return f"visit {visit.number}" + (f" · patient {visit.patient_id}" if visit.patient_id else "")
 
 
+def sign_in_ended(every_s: float = 5.0) -> bool:
+    now = time.monotonic()
+    if now - st.session_state.get("sign-in-checked", 0.0) < every_s:
+        return False
+    st.session_state["sign-in-checked"] = now
+    return not still_going()
+
+
 @st.fragment(run_every=LIVE_EVERY_S)
 def live_panel(visit: Visit) -> None:
     """Beside the patient's video: the state of their camera and of the recording, cues, counters and the
-    live figure, refreshed a few times a second."""
+    live figure, refreshed a few times a second. A sign-in ended elsewhere (another tab signed out, or its
+    hours over) reruns the whole page, which then shows the sign-in (checked every few seconds, not each run)."""
+    if sign_in_ended():
+        st.rerun(scope="app")
     view = visit.stream.view()
     state_of_the_stream(visit, view)
     signs(view)
