@@ -202,6 +202,7 @@ class BatchRun:
     total: int
     stopped: bool = False
     kept: int = 0
+    not_kept: str = ""          # why some finished clips could not be kept for a rerun (e.g. the disk is full)
 
 
 class _Interrupts:
@@ -240,11 +241,15 @@ class _Rows:
         self.store = store
         self.progress = progress
         self.checkpoint = checkpoint
+        self.not_kept = ""              # why a finished clip could not be kept for a rerun (the last reason)
 
     def finished(self, i: int, row: ClipRow, sha256: str | None = None, result: dict | None = None) -> None:
         self.rows[i] = row
         if self.store is not None and sha256 and row.final:
-            self.store.save(row, sha256, result)
+            try:
+                self.store.save(row, sha256, result)
+            except OSError as exc:           # the row still goes in the CSV; a rerun analyses the clip again
+                self.not_kept = f"{self.store.folder}: {exc.strerror or exc}"
         if self.progress:
             self.progress(len(self.rows), len(self.clips), row)
         if self.checkpoint:
@@ -259,12 +264,14 @@ def run_batch(clips: list[Path], test: str, *, workers: int = 2, model: str = "f
               scheduler: str | None = None, store: ResultStore | None = None,
               kept: dict[int, ClipRow] | None = None, hashes: dict[int, str] | None = None,
               checkpoint: Callable[[list[ClipRow]], None] | None = None,
-              on_retry: Callable[[str, str], None] | None = None) -> BatchRun:
+              on_retry: Callable[[str, str], None] | None = None,
+              on_start: Callable[[int, int], None] | None = None) -> BatchRun:
     """Every clip through ``test``; the finished rows in the order of ``clips``. ``on_stop(clips under way)`` is
     called at the first Ctrl-C. ``kept``: rows from an earlier run by clip index (those clips are not run again);
     ``hashes``: sha256 already known by index; ``store``: where each finished clip is kept; ``checkpoint(rows)``:
     called with the rows so far after each clip (e.g. to rewrite the CSV); ``on_retry(clip, why)``: a worker was lost
-    under that clip, which is tried once more."""
+    under that clip, which is tried once more; ``on_start(clips to run, workers)``: the workers are ready and the
+    first clips are handed out."""
     options = options or {}
     kept = kept or {}
     done = _Rows(clips, kept, store, progress, checkpoint)
@@ -272,11 +279,13 @@ def run_batch(clips: list[Path], test: str, *, workers: int = 2, model: str = "f
     if not todo:
         return BatchRun(done.ordered(), len(clips), kept=len(kept))
     if scheduler is None and workers <= 1:
+        if on_start:
+            on_start(len(todo), 1)
         stopped = _run_here(clips, todo, test, model, options, done, hashes or {}, on_stop)
     else:
         stopped = _run_dask(clips, todo, test, model, options, done, hashes or {}, on_stop,
-                            scheduler=scheduler, workers=workers, on_retry=on_retry)
-    return BatchRun(done.ordered(), len(clips), stopped=stopped, kept=len(kept))
+                            scheduler=scheduler, workers=workers, on_retry=on_retry, on_start=on_start)
+    return BatchRun(done.ordered(), len(clips), stopped=stopped, kept=len(kept), not_kept=done.not_kept)
 
 
 def _run_here(clips, todo, test, model, options, done: _Rows, hashes, on_stop) -> bool:
@@ -323,8 +332,9 @@ def _one_stoppable(path: str, test: str, model: str, options: dict,
 
 
 def _run_dask(clips, todo, test, model, options, done: _Rows, hashes, on_stop, *, scheduler, workers,
-              on_retry=None) -> bool:
-    from .compute import WarmWorker, connect, local_cluster, quiet_dask
+              on_retry=None, on_start=None) -> bool:
+    from .compute import connect, local_cluster, quiet_dask
+    from .worker_plugin import WarmWorker
 
     futures: dict = {}
     interrupts = _Interrupts(on_first=(lambda: on_stop(len(futures))) if on_stop else None)
@@ -335,7 +345,7 @@ def _run_dask(clips, todo, test, model, options, done: _Rows, hashes, on_stop, *
             try:
                 client.register_plugin(WarmWorker(model, ignore_sigint=cluster is not None))
                 _hand_out(client, cluster, clips, todo, test, model, options, done, hashes, futures, interrupts,
-                          on_retry)
+                          on_retry, on_start)
             finally:
                 with contextlib.suppress(Exception):
                     client.close(timeout=10)
@@ -347,7 +357,7 @@ def _run_dask(clips, todo, test, model, options, done: _Rows, hashes, on_stop, *
 
 
 def _hand_out(client, cluster, clips, todo, test, model, options, done: _Rows, hashes, futures: dict,
-              interrupts: _Interrupts, on_retry=None) -> None:
+              interrupts: _Interrupts, on_retry=None, on_start=None) -> None:
     """Clips are handed out one per free worker thread, never queued ahead: the first Ctrl-C then only stops
     handing them out, and "under way" is what the workers are on."""
     waiting: list[tuple[int, int, bool]] = [(i, 0, False) for i in todo]     # (index, attempt, send the bytes)
@@ -356,6 +366,9 @@ def _hand_out(client, cluster, clips, todo, test, model, options, done: _Rows, h
     while waiting or futures:
         if time.monotonic() - asked > 1.0:
             capacity, asked = _capacity(client), time.monotonic()
+            if on_start and capacity:
+                on_start(len(waiting), capacity)
+                on_start = None
         while waiting and len(futures) < max(capacity, 1) and not interrupts.count:
             i, attempt, send = waiting.pop(0)
             if i not in hashes:

@@ -140,7 +140,7 @@ def run_batch_command(args: argparse.Namespace) -> int:
     from .batch import ResultStore, clips_in, run_batch, settings_of, write_csv
     from .cli import check_height_cm
     from .config import load_config, scheduler_address
-    from .outputs import check_file, write_file
+    from .outputs import atomic, check_file, write_file
 
     check_height_cm(args.height_cm)
     if not 1 <= args.workers <= 32:
@@ -166,8 +166,11 @@ def run_batch_command(args: argparse.Namespace) -> int:
         import time
 
         if time.monotonic() - last_write[0] >= 2.0:       # a coherent CSV at any moment, rewritten at most every 2 s
-            write_file(out, "CSV", lambda tmp: write_csv(rows, tmp))
             last_write[0] = time.monotonic()
+            try:
+                atomic(out, lambda tmp: write_csv(rows, tmp))
+            except OSError:
+                pass                                       # the write at the end says what is wrong
 
     def stopping(under_way: int) -> None:
         bar.note(f"stopping: no new clip; {under_way} under way will finish (Ctrl-C again to end them now)")
@@ -177,7 +180,10 @@ def run_batch_command(args: argparse.Namespace) -> int:
                         progress=progress, on_stop=stopping, scheduler=scheduler or None, store=store, kept=kept,
                         hashes=hashes, checkpoint=checkpoint,
                         on_retry=lambda clip, why: bar.note(f"{clip}: the worker analysing it was lost ({why}); "
-                                                            "trying it once more"))
+                                                            "trying it once more"),
+                        on_start=None if args.quiet else lambda todo, workers: bar.note(
+                            f"batch: {todo} clip{'s' if todo != 1 else ''} to analyse on {workers} "
+                            f"worker{'s' if workers != 1 else ''}"))
     finally:
         bar.close()
     rows = run.rows
@@ -188,6 +194,9 @@ def run_batch_command(args: argparse.Namespace) -> int:
           + (f", {not_run} not run (stopped)" if run.stopped else "")
           + f" of {run.total} clips" + (f" ({run.kept} kept from an earlier run)" if run.kept else "")
           + f"; wrote {out}", file=sys.stderr)
+    if run.not_kept:
+        print(f"batch: some results could not be kept for a rerun ({run.not_kept}): a rerun analyses those clips "
+              "again", file=sys.stderr)
     if run.stopped:
         return 130
     return SOME_FAILED if failed else 0

@@ -13,37 +13,11 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import signal
 import threading
 import warnings
 from typing import Any, Callable
 
-from distributed.diagnostics.plugin import WorkerPlugin
-
 from .errors import InputError
-
-
-class WarmWorker(WorkerPlugin):
-    """At a worker's start: import the analysis and check the pose model once per process (not per clip); local
-    workers also ignore SIGINT (a Ctrl-C in the terminal reaches the whole process group: the batch decides what
-    it means)."""
-
-    name = "movement-check-warm"
-
-    def __init__(self, model: str = "full", ignore_sigint: bool = False):
-        self.model = model
-        self.ignore_sigint = ignore_sigint
-
-    def setup(self, worker) -> None:
-        if self.ignore_sigint and threading.current_thread() is threading.main_thread():
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-        from . import analysis  # noqa: F401  (MediaPipe, OpenCV, SciPy: once per process)
-        from .pose_model import resolve_model
-
-        try:
-            resolve_model(self.model)
-        except InputError:
-            pass                                  # each clip's row will say why
 
 
 @contextlib.contextmanager
@@ -69,7 +43,7 @@ def local_cluster(workers: int):
     127.0.0.1), no memory limit; a task whose worker dies is failed at once (the batch
     tries it once more itself).
 
-    The workers ignore SIGINT from :class:`WarmWorker`'s setup on (a Ctrl-C in the terminal reaches the whole
+    The workers ignore SIGINT from :class:`movement_check.worker_plugin.WarmWorker`'s setup on (a Ctrl-C in the terminal reaches the whole
     process group); one pressed in the very first seconds, while a worker starts, may end that worker: the
     batch, told too, stops as asked."""
     import dask
@@ -116,3 +90,13 @@ def run_offline(fn: Callable, *args, scheduler: str | None = None, **kwargs):
             with quiet_dask():
                 client = _clients[scheduler] = connect(scheduler)
     return client.submit(fn, *args, pure=False, **kwargs).result()
+
+
+def analyze_bytes(data: bytes, name: str, test: str, settings, **kwargs):
+    """:func:`movement_check.analysis.analyze_clip` on an upload's bytes, wherever this runs (a worker that cannot
+    see the app's files): the clip is written to a private temporary folder there and deleted at once."""
+    from .analysis import analyze_clip
+    from .video import temporary_clip
+
+    with temporary_clip(data, name) as clip:
+        return analyze_clip(clip, test, settings, **kwargs)

@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 
 from movement_check.batch import (LOST, ClipRow, ResultStore, _hand_out, _Interrupts, _Rows, analyse_task,
-                                  file_sha256, run_batch)
+                                  file_sha256)
 from movement_check.cli import main
 from movement_check.config import load_config
 from movement_check.errors import InputError
+from movement_check.extraction import ExtractionSettings
 from .clips import REPO
 from .sockets import outside_loopback, tcp_listening
 
@@ -156,12 +157,14 @@ def test_the_progress_bar_counts_done_and_failed(capsys):
     assert "2/3 clips" in err and "1 failed" in err
 
 
-def test_the_local_cluster_listens_on_127_0_0_1_only():
-    from movement_check.compute import connect, local_cluster
+def test_the_local_cluster_listens_on_127_0_0_1_only_and_runs_offline_work():
+    import operator
 
-    cluster = local_cluster(1)
+    from movement_check import compute
+
+    cluster = compute.local_cluster(1)
     try:
-        client = connect(cluster)
+        client = compute.connect(cluster)
         client.wait_for_workers(1, timeout=120)
         pids = [os.getpid()] + [nanny.pid for nanny in cluster.workers.values()]
         listening = [s for pid in pids for s in tcp_listening(pid)]
@@ -169,6 +172,12 @@ def test_the_local_cluster_listens_on_127_0_0_1_only():
         assert outside_loopback(listening) == [], listening
         assert not any(port == 8787 for _, port in listening)  # no dashboard on its usual port
         client.close()
+        assert compute.run_offline(operator.mul, 6, 7, scheduler=cluster.scheduler_address) == 42
+        with pytest.raises(InputError, match="not a video"):            # the app's upload: its error comes back
+            compute.run_offline(compute.analyze_bytes, b"not a video" * 50, "upload.mp4", "gait",
+                                ExtractionSettings(), scheduler=cluster.scheduler_address)
+        compute._clients.pop(cluster.scheduler_address).close()
+        assert compute.run_offline(operator.mul, 6, 7, scheduler="") == 42          # none: in this process
     finally:
         cluster.close()
 
