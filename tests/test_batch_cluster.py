@@ -298,3 +298,30 @@ def test_a_real_scheduler_and_two_workers_one_killed_mid_run_every_clip_accounte
     assert "batch: 3 analysed, 1 failed of 4 clips" in err and "Traceback" not in err, err
     assert sorted(p.name for p in (tmp_path / "results.clips").iterdir()) == sorted(r["clip"] + ".json"
                                                                                      for r in rows)
+
+
+def test_the_upload_page_analyses_on_the_configured_scheduler(monkeypatch, tmp_path):
+    pytest.importorskip("streamlit.testing.v1")
+    from app_pages import state
+    from movement_check import compute
+
+    from .test_app import _analyse, _app
+
+    cluster = compute.local_cluster(1)
+    try:
+        monkeypatch.setenv("MOVEMENT_CHECK_CONFIG", "")
+        monkeypatch.setenv("MOVEMENT_CHECK_DATA_DIR", str(tmp_path / "data"))
+        monkeypatch.setenv("MOVEMENT_CHECK_SCHEDULER", cluster.scheduler_address)
+        state.live_config.clear()
+        at = _app()
+        at.file_uploader[0].upload("notes.mp4", b"this is not a video", "video/mp4")
+        _analyse(at).click().run()
+        assert not at.exception
+        assert len(at.error) == 1 and "not a video that can be read" in at.error[0].value   # as without one
+        assert "analyze_bytes" in cluster.scheduler.task_prefixes                          # it ran there
+    finally:
+        state.live_config.clear()
+        client = compute._clients.pop(cluster.scheduler_address, None)
+        if client is not None:
+            client.close()
+        cluster.close()
