@@ -378,7 +378,7 @@ def _hand_out(client, cluster, clips, todo, test, model, options, done: _Rows, h
                     done.finished(i, ClipRow(clips[i].name, "error", f"it could not be read ({exc})"))
                     continue
             data = clips[i].read_bytes() if send else None
-            futures[client.submit(analyse_task, str(clips[i]), test, model, options, hashes[i], data,
+            futures[client.submit(analyse_task, os.path.abspath(clips[i]), test, model, options, hashes[i], data,
                                   key=f"clip-{i}-{attempt}-{int(send)}-{os.getpid()}-{time.time_ns()}",
                                   pure=False)] = (i, attempt, send)
         if not futures:

@@ -37,8 +37,8 @@ def add_parsers(sub) -> None:
                      help="worker processes on this computer (default 2; 1 = no extra process)")
     bat.add_argument("--scheduler", metavar="tcp://HOST:8786",
                      help="run on this Dask cluster instead (default: [compute] scheduler in movement-check.toml or "
-                          "MOVEMENT_CHECK_SCHEDULER, else this computer); its workers must see the folder at the "
-                          "same path")
+                          "MOVEMENT_CHECK_SCHEDULER, else this computer; `local`: this computer whatever the "
+                          "settings say); its workers must see the folder at the same path")
     bat.add_argument("--redo", action="store_true",
                      help="analyse every clip again (default: clips already done with the same file and settings, "
                           "kept beside the CSV, are not run again)")
@@ -140,6 +140,8 @@ def run_batch_command(args: argparse.Namespace) -> int:
     from .batch import ResultStore, clips_in, run_batch, settings_of, write_csv
     from .cli import check_height_cm
     from .config import load_config, scheduler_address
+    import time
+
     from .outputs import atomic, check_file, write_file
 
     check_height_cm(args.height_cm)
@@ -147,14 +149,17 @@ def run_batch_command(args: argparse.Namespace) -> int:
         raise InputError("--workers is 1 to 32.")
     out = check_file(args.out, "CSV")
     clips = clips_in(args.folder)
-    scheduler = scheduler_address(args.scheduler) if args.scheduler else load_config().scheduler
+    if args.scheduler == "local":
+        scheduler = ""
+    else:
+        scheduler = scheduler_address(args.scheduler) if args.scheduler else load_config().scheduler
     options = {"height_cm": args.height_cm} if args.height_cm else {}
     store = ResultStore(out, settings_of(args.test, args.model, options))
     kept, hashes = ({}, {}) if args.redo else store.kept(clips)
     if kept:
         print(f"batch: {len(kept)} of {len(clips)} clips kept from an earlier run (same file, same settings; "
               f"{store.folder.name}/); --redo analyses them again", file=sys.stderr)
-    bar = _progress_bar(len(clips), kept, hidden=args.quiet or not sys.stderr.isatty())
+    bar = _ProgressBar(len(clips), kept, hidden=args.quiet or not sys.stderr.isatty())
     last_write = [0.0]
 
     def progress(done: int, total: int, row) -> None:
@@ -163,8 +168,6 @@ def run_batch_command(args: argparse.Namespace) -> int:
             bar.note(f"{row.clip}: {row.reason}")
 
     def checkpoint(rows) -> None:
-        import time
-
         if time.monotonic() - last_write[0] >= 2.0:       # a coherent CSV at any moment, rewritten at most every 2 s
             last_write[0] = time.monotonic()
             try:
@@ -202,7 +205,7 @@ def run_batch_command(args: argparse.Namespace) -> int:
     return SOME_FAILED if failed else 0
 
 
-class _progress_bar:
+class _ProgressBar:
     """The terminal's progress bar (tqdm): clips done, failed, rate and time left; hidden, only the notes (a clip
     that failed, stopping) are written."""
 

@@ -148,9 +148,9 @@ def test_batch_says_when_no_scheduler_answers(tmp_path, capsys):
 
 
 def test_the_progress_bar_counts_done_and_failed(capsys):
-    from movement_check.cli_record import _progress_bar
+    from movement_check.cli_record import _ProgressBar
 
-    bar = _progress_bar(3, {0: ClipRow("a.mp4", "ok")}, hidden=False)
+    bar = _ProgressBar(3, {0: ClipRow("a.mp4", "ok")}, hidden=False)
     bar.update(ClipRow("b.mp4", "error", "not a video"))
     bar.close()
     err = capsys.readouterr().err
