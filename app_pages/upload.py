@@ -27,6 +27,7 @@ from movement_check.analysis import analyze_clip
 from movement_check.annotate import annotated_stills, preview_frames, write_annotated
 from movement_check.assessments import AUTO
 from movement_check.assessments.leg_raise import parse_times
+from movement_check.compute import analyze_bytes, run_offline
 from movement_check.errors import InputError
 from movement_check.estimator import EstimatorSettings
 from movement_check.extraction import ExtractionSettings
@@ -55,7 +56,13 @@ def run_analysis(data: bytes, name: str, test: str, model: str, subject: str | i
 
     with temporary_clip(data, name) as clip:
         settings = ExtractionSettings(model=model, estimator=EstimatorSettings(max_people=2))
-        result, prepared = analyze_clip(clip, test, settings, subject=subject, progress=report, **options)
+        scheduler = config_or_stop().scheduler
+        if scheduler:      # the pose model runs on the clinic's Dask cluster; this web server stays responsive
+            progress.progress(0.0, text="Finding the person in each frame (on the clinic's compute cluster)...")
+            result, prepared = run_offline(analyze_bytes, data, name, test, settings, subject=subject,
+                                           scheduler=scheduler, **options)
+        else:
+            result, prepared = analyze_clip(clip, test, settings, subject=subject, progress=report, **options)
         progress.progress(1.0, text="Drawing the preview (faces blurred)...")
         everyone = prepared.everyone
         stills = annotated_stills(clip, prepared.poses, everyone, preview_frames(prepared.poses, 3),

@@ -33,12 +33,21 @@ def add_parsers(sub) -> None:
     bat.add_argument("folder", help="the folder of clips (mp4, mov, m4v, webm, avi, mkv)")
     bat.add_argument("--test", required=True, choices=TESTS, help="which test the clips show")
     bat.add_argument("--out", required=True, metavar="results.csv", help="where to write the CSV")
-    bat.add_argument("--workers", type=int, default=2, help="worker processes (default 2; 1 = no extra process)")
+    bat.add_argument("--workers", type=int, default=2,
+                     help="worker processes on this computer (default 2; 1 = no extra process)")
+    bat.add_argument("--scheduler", metavar="tcp://HOST:8786",
+                     help="run on this Dask cluster instead (default: [compute] scheduler in movement-check.toml or "
+                          "MOVEMENT_CHECK_SCHEDULER, else this computer; `local`: this computer whatever the "
+                          "settings say); its workers must see the folder at the same path")
+    bat.add_argument("--redo", action="store_true",
+                     help="analyse every clip again (default: clips already done with the same file and settings, "
+                          "kept beside the CSV, are not run again)")
+    bat.add_argument("--quiet", action="store_true", help="no progress bar")
     bat.add_argument("--model", default="full", help="pose model: full (bundled, default), lite, or a .task file")
     bat.add_argument("--height-cm", type=float, metavar="CM", help="the patients' height, for gait distances")
     bat.add_argument("--export", metavar="trc,mot,fhir,bids",
                      help="also write these exports of each clip (movement-check export) into a folder beside the "
-                          "CSV, <CSV name>-exports")
+                          "CSV, <CSV name>-exports (clips kept from an earlier run are not exported again: --redo)")
 
 
 def record_location(args: argparse.Namespace) -> str:
@@ -131,51 +140,111 @@ SOME_FAILED = 3          # batch's exit status when some clips could not be anal
 def run_batch_command(args: argparse.Namespace) -> int:
     """Exit status: 0 every clip analysed; 3 some (or all) clips not analysed, each listed with its reason;
     130 stopped by Ctrl-C (the finished rows written); 2 bad input, nothing run."""
-    from .batch import clips_in, run_batch, write_csv
+    from .batch import ResultStore, clips_in, run_batch, settings_of, write_csv
     from .cli import check_height_cm
-    from .outputs import check_file, write_file
+    from .config import load_config, scheduler_address
+    import time
+
+    from .outputs import atomic, check_file, write_file
 
     check_height_cm(args.height_cm)
     if not 1 <= args.workers <= 32:
         raise InputError("--workers is 1 to 32.")
     out = check_file(args.out, "CSV")
     clips = clips_in(args.folder)
-    shown = sys.stderr.isatty()
-
-    def progress(done: int, total: int, row) -> None:
-        bar = "#" * int(30 * done / total)
-        note = "" if row.status == "ok" else f"  {row.clip}: {row.reason}"
-        if shown:
-            sys.stderr.write(f"\rbatch [{bar:<30}] {done}/{total} clips" + ("\n" + note.strip() + "\n" if note else ""))
-        elif note:
-            sys.stderr.write(note.strip() + "\n")
-        sys.stderr.flush()
-
-    def stopping(under_way: int) -> None:
-        sys.stderr.write(f"\nstopping: no new clip; {under_way} under way will finish (Ctrl-C again to end them "
-                         "now)\n")
-        sys.stderr.flush()
-
+    if args.scheduler == "local":
+        scheduler = ""
+    else:
+        scheduler = scheduler_address(args.scheduler) if args.scheduler else load_config().scheduler
     options = {"height_cm": args.height_cm} if args.height_cm else {}
-    if getattr(args, "export", None):
+    store = ResultStore(out, settings_of(args.test, args.model, options))
+    if getattr(args, "export", None):           # after the store's settings: exports do not change the numbers
         from .exports import parse_kinds
         from .outputs import check_folder
 
         kinds = parse_kinds(args.export)
         folder = check_folder(out.parent / f"{out.stem}-exports", "exports")
         folder.mkdir(exist_ok=True)
-        options["export"] = {"kinds": kinds, "dir": str(folder)}
-    run = run_batch(clips, args.test, workers=args.workers, model=args.model, options=options, progress=progress,
-                    on_stop=stopping)
+        options["export"] = {"kinds": kinds, "dir": str(folder.resolve())}
+    kept, hashes = ({}, {}) if args.redo else store.kept(clips)
+    if kept:
+        print(f"batch: {len(kept)} of {len(clips)} clips kept from an earlier run (same file, same settings; "
+              f"{store.folder.name}/); --redo analyses them again", file=sys.stderr)
+    bar = _ProgressBar(len(clips), kept, hidden=args.quiet or not sys.stderr.isatty())
+    last_write = [0.0]
+
+    def progress(done: int, total: int, row) -> None:
+        bar.update(row)
+        if row.status != "ok":
+            bar.note(f"{row.clip}: {row.reason}")
+
+    def checkpoint(rows) -> None:
+        if time.monotonic() - last_write[0] >= 2.0:       # a coherent CSV at any moment, rewritten at most every 2 s
+            last_write[0] = time.monotonic()
+            try:
+                atomic(out, lambda tmp: write_csv(rows, tmp))
+            except OSError:
+                pass                                       # the write at the end says what is wrong
+
+    def stopping(under_way: int) -> None:
+        bar.note(f"stopping: no new clip; {under_way} under way will finish (Ctrl-C again to end them now)")
+
+    try:
+        run = run_batch(clips, args.test, workers=args.workers, model=args.model, options=options,
+                        progress=progress, on_stop=stopping, scheduler=scheduler or None, store=store, kept=kept,
+                        hashes=hashes, checkpoint=checkpoint,
+                        on_retry=lambda clip, why: bar.note(f"{clip}: the worker analysing it was lost ({why}); "
+                                                            "trying it once more"),
+                        on_start=None if args.quiet else lambda todo, workers: bar.note(
+                            f"batch: {todo} clip{'s' if todo != 1 else ''} to analyse on {workers} "
+                            f"worker{'s' if workers != 1 else ''}"))
+    finally:
+        bar.close()
     rows = run.rows
     failed = [r for r in rows if r.status != "ok"]
-    if shown:
-        sys.stderr.write("\n")
     write_file(out, "CSV", lambda tmp: write_csv(rows, tmp))
     not_run = run.total - len(rows)
     print(f"batch: {len(rows) - len(failed)} analysed, {len(failed)} failed"
           + (f", {not_run} not run (stopped)" if run.stopped else "")
-          + f" of {run.total} clips; wrote {out}", file=sys.stderr)
+          + f" of {run.total} clips" + (f" ({run.kept} kept from an earlier run)" if run.kept else "")
+          + f"; wrote {out}", file=sys.stderr)
+    if run.not_kept:
+        print(f"batch: some results could not be kept for a rerun ({run.not_kept}): a rerun analyses those clips "
+              "again", file=sys.stderr)
     if run.stopped:
         return 130
     return SOME_FAILED if failed else 0
+
+
+class _ProgressBar:
+    """The terminal's progress bar (tqdm): clips done, failed, rate and time left; hidden, only the notes (a clip
+    that failed, stopping) are written."""
+
+    def __init__(self, total: int, kept: dict, *, hidden: bool):
+        self.failed = sum(r.status != "ok" for r in kept.values())
+        self.bar = None
+        if not hidden:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, initial=len(kept), unit="clip", desc="batch", file=sys.stderr,
+                            dynamic_ncols=True, smoothing=0.1,
+                            bar_format="{desc} {bar} {n_fmt}/{total_fmt} clips, {postfix} [{elapsed}<{remaining}, "
+                                       "{rate_fmt}]")
+            self.bar.set_postfix_str(f"{self.failed} failed", refresh=True)
+
+    def update(self, row) -> None:
+        self.failed += row.status != "ok"
+        if self.bar is not None:
+            self.bar.set_postfix_str(f"{self.failed} failed", refresh=False)
+            self.bar.update(1)
+
+    def note(self, text: str) -> None:
+        if self.bar is not None:
+            self.bar.write(text, file=sys.stderr)
+        else:
+            sys.stderr.write(text + "\n")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()

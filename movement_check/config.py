@@ -36,6 +36,11 @@ in the working folder, else nothing) and from environment variables, which win:
     (default ``record.sqlite`` in the data folder).
 ``MOVEMENT_CHECK_CODE_MINUTES``
     how long a patient's join code stays valid (default 120).
+``MOVEMENT_CHECK_SCHEDULER``
+    a Dask scheduler, ``tcp://HOST:8786`` (or ``tls://...``), for ``movement-check batch`` and the app's offline
+    analyses (:mod:`movement_check.compute`). Unset by default: the batch starts its own workers on this computer
+    and the app analyses in its own process. Dask's protocol is unauthenticated unless TLS is configured: the
+    scheduler's port must be reachable by the clinic's own machines only.
 
 The file takes the same settings::
 
@@ -47,6 +52,9 @@ The file takes the same settings::
     code_minutes = 90
     ice_servers = [{urls = ["stun:stun.example.org:3478"]}]
     media_addresses = ["192.168.1.20"]
+
+    [compute]
+    scheduler = "tcp://10.0.0.5:8786"
 
     [storage]
     data_dir = "/srv/movement-check"
@@ -82,6 +90,7 @@ class LiveConfig:
     data_dir: Path = Path("movement-check-data")
     code_minutes: float = 120.0
     record: str = ""                    # a SQLite path or a database URL; "" = record.sqlite in data_dir
+    scheduler: str = ""                 # a Dask scheduler's address; "" = work on this computer
     source: str = "defaults"
 
     @property
@@ -151,10 +160,27 @@ def load_config(environ: dict[str, str] | None = None, *, cwd: Path | None = Non
         minutes = float(minutes)
     except (TypeError, ValueError):
         raise InputError(f"code_minutes must be a number of minutes (got {minutes!r}).") from None
+    scheduler = scheduler_address(env.get("MOVEMENT_CHECK_SCHEDULER") or data.get("compute", {}).get("scheduler", ""))
     return LiveConfig(therapists={str(k): str(v) for k, v in therapists.items()}, admins=admins,
                       ice_servers=tuple(ice), media_addresses=media, model=model,
                       data_dir=data_dir if data_dir.is_absolute() else folder / data_dir,
-                      code_minutes=minutes, record=str(record), source=source)
+                      code_minutes=minutes, record=str(record), scheduler=scheduler, source=source)
+
+
+SCHEDULER_SCHEMES = ("tcp://", "tls://")
+
+
+def scheduler_address(value) -> str:
+    """A Dask scheduler's address as ``tcp://HOST:PORT`` or ``tls://HOST:PORT`` ("" = none)."""
+    if not isinstance(value, str):
+        raise InputError(f"The scheduler is an address such as \"tcp://10.0.0.5:8786\" (got {value!r}).")
+    text = value.strip()
+    if not text:
+        return ""
+    host, _, port = text.partition("://")[2].rpartition(":")
+    if not text.startswith(SCHEDULER_SCHEMES) or not host or not port.isdigit():
+        raise InputError(f"The scheduler is an address such as \"tcp://10.0.0.5:8786\" (got {text!r}).")
+    return text
 
 
 def _media_addresses(value) -> tuple[str, ...]:

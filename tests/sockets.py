@@ -1,7 +1,8 @@
-"""The UDP sockets a process has open, read from /proc (Linux): which addresses it listens on.
+"""The UDP (and listening TCP) sockets a process has open, read from /proc (Linux): which addresses it listens on.
 
 Used to check that the live video binds only the configured addresses
-(:mod:`movement_check.media_addresses`). psutil would do the same; it is not a dependency.
+(:mod:`movement_check.media_addresses`), and that the batch's own Dask workers listen on 127.0.0.1 only.
+psutil would do the same; it is not a dependency.
 """
 
 from __future__ import annotations
@@ -41,6 +42,19 @@ def udp_sockets(pid: int | None = None) -> list[tuple[str, int]]:
         for line in Path(f"/proc/{pid}/net/{Path(table).name}").read_text().splitlines()[1:]:
             fields = line.split()
             if fields[9] in inodes:
+                found.append(_address(fields[1]))
+    return found
+
+
+def tcp_listening(pid: int | None = None) -> list[tuple[str, int]]:
+    """(address, port) of every TCP socket process ``pid`` (default: this one) listens on."""
+    pid = os.getpid() if pid is None else pid
+    inodes = _socket_inodes(pid)
+    found = []
+    for table in ("tcp", "tcp6"):
+        for line in Path(f"/proc/{pid}/net/{table}").read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "0A" and fields[9] in inodes:          # 0A: LISTEN
                 found.append(_address(fields[1]))
     return found
 

@@ -2,6 +2,7 @@
 
 import csv
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -70,16 +71,23 @@ def _start_batch(tmp_path, clips: int):
     proc = subprocess.Popen([sys.executable, "-m", "movement_check.cli", "batch", str(folder), "--test", "gait",
                              "--out", str(out), "--workers", "2"], stderr=subprocess.PIPE, text=True,
                             start_new_session=True)          # its own process group: every child is findable
-    deadline = time.monotonic() + 120
-    while len(_group_alive(proc.pid)) < 3 and time.monotonic() < deadline:   # the batch and two workers
-        time.sleep(0.2)
-    time.sleep(6.0)                                                            # the workers are on their clips
+    proc.early = ""
+    deadline = time.monotonic() + 300
+    while "to analyse on 2 workers" not in proc.early and time.monotonic() < deadline:   # the workers are ready
+        ready, _, _ = select.select([proc.stderr], [], [], 1.0)
+        if ready:
+            line = proc.stderr.readline()
+            if not line:
+                break
+            proc.early += line
+    time.sleep(3.0)                                                            # the workers are on their clips
     return proc, out
 
 
 def _ends_with_nothing_left(proc, timeout: float) -> str:
     try:
         _, err = proc.communicate(timeout=timeout)
+        err = proc.early + err
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate()

@@ -1,0 +1,102 @@
+"""Where heavy offline work runs: on this computer, or on the Dask cluster the settings name.
+
+``[compute] scheduler = "tcp://HOST:8786"`` in movement-check.toml (or ``MOVEMENT_CHECK_SCHEDULER``) sends the
+batch's clips (and, through :func:`run_offline`, the app's offline analyses) to a cluster of ``dask worker``
+processes started elsewhere; unset, ``movement-check batch`` starts its own workers on 127.0.0.1
+(:func:`local_cluster`) and the app analyses in its own process.
+
+Dask's protocol is unauthenticated unless TLS is configured: a scheduler's port must be reachable only by the
+clinic's own machines, as patients' clips and results travel over it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import warnings
+from typing import Any, Callable
+
+from .errors import InputError
+
+
+@contextlib.contextmanager
+def quiet_dask():
+    """Dask's own log lines (a worker restarted, a connection closed at the end) are for whoever runs a cluster,
+    not for the batch's user: the batch reports what happened to each clip itself."""
+    loggers = [logging.getLogger(n) for n in ("distributed", "tornado", "asyncio")]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        for lg, level in zip(loggers, levels):
+            lg.setLevel(level)
+
+
+def local_cluster(workers: int):
+    """``workers`` processes on 127.0.0.1 only (one thread each, spawned, so a MediaPipe graph is never shared
+    between threads), no dashboard (the scheduler's small HTTP endpoint, /health and the like, on a free port of
+    127.0.0.1), no memory limit; a task whose worker dies is failed at once (the batch
+    tries it once more itself).
+
+    The workers ignore SIGINT from :class:`movement_check.worker_plugin.WarmWorker`'s setup on (a Ctrl-C in the terminal reaches the whole
+    process group); one pressed in the very first seconds, while a worker starts, may end that worker: the
+    batch, told too, stops as asked."""
+    import dask
+    from distributed import LocalCluster
+
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0,
+                          "distributed.worker.multiprocessing-method": "spawn"}):
+        return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                            scheduler_port=0, dashboard_address="127.0.0.1:0", worker_dashboard_address=None,
+                            scheduler_kwargs={"dashboard": False}, memory_limit=0,
+                            silence_logs=logging.CRITICAL)
+
+
+def connect(where, timeout: str = "20s"):
+    """A Dask client of a LocalCluster or of the scheduler at an address such as ``tcp://10.0.0.5:8786``."""
+    from distributed import Client
+
+    if not isinstance(where, str):
+        return Client(where, set_as_default=False)
+    try:
+        return Client(where, set_as_default=False, timeout=timeout)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise InputError(f"No Dask scheduler answers at {where} ({exc}): start one (`dask scheduler`), check the "
+                         "address, or leave the scheduler out to run on this computer.") from None
+
+
+_clients: dict[str, Any] = {}
+_lock = threading.Lock()
+
+
+def run_offline(fn: Callable, *args, scheduler: str | None = None, **kwargs):
+    """``fn(*args, **kwargs)`` on the configured Dask cluster when there is one (``scheduler``, else the settings'
+    ``[compute] scheduler``), waiting for its answer; in this process otherwise. ``fn`` and its arguments must
+    pickle (no callbacks such as a progress bar: those run only here)."""
+    if scheduler is None:
+        from .config import load_config
+
+        scheduler = load_config().scheduler
+    if not scheduler:
+        return fn(*args, **kwargs)
+    with _lock:
+        client = _clients.get(scheduler)
+        if client is None or client.status not in ("running", "connecting"):
+            with quiet_dask():
+                client = _clients[scheduler] = connect(scheduler)
+    return client.submit(fn, *args, pure=False, **kwargs).result()
+
+
+def analyze_bytes(data: bytes, name: str, test: str, settings, **kwargs):
+    """:func:`movement_check.analysis.analyze_clip` on an upload's bytes, wherever this runs (a worker that cannot
+    see the app's files): the clip is written to a private temporary folder there and deleted at once."""
+    from .analysis import analyze_clip
+    from .video import temporary_clip
+
+    with temporary_clip(data, name) as clip:
+        return analyze_clip(clip, test, settings, **kwargs)
