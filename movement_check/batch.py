@@ -70,6 +70,7 @@ class ClipRow:
     seconds: float = 0.0
     warnings: int = 0
     metrics: dict[str, float | None] = field(default_factory=dict)
+    units: dict[str, str | None] = field(default_factory=dict)      # column -> the metric's unit, for the legend
 
     @property
     def final(self) -> bool:
@@ -112,6 +113,7 @@ def _analyse(path: str, test: str, model: str, options: dict) -> tuple[ClipRow, 
     except Exception as exc:  # an internal error: listed, the batch goes on
         return ClipRow(name, "error", f"{INTERNAL} ({type(exc).__name__}: {exc})", time.monotonic() - t0), None
     metrics = {(m.name if m.side is None else f"{m.name}_{m.side}"): m.value for m in result.metrics}
+    units = {(m.name if m.side is None else f"{m.name}_{m.side}"): m.unit for m in result.metrics}
     not_exported = ""
     if export:
         from .exports import write_exports
@@ -121,7 +123,7 @@ def _analyse(path: str, test: str, model: str, options: dict) -> tuple[ClipRow, 
         except Exception as exc:  # a disk that fills up, or an internal error: the row says so, the batch goes on
             skipped = {"exports": f"{type(exc).__name__}: {exc}"}
         not_exported = "; ".join(f"{kind} not exported: {why}" for kind, why in skipped.items())
-    return (ClipRow(name, "ok", not_exported, time.monotonic() - t0, len(result.warnings), metrics),
+    return (ClipRow(name, "ok", not_exported, time.monotonic() - t0, len(result.warnings), metrics, units),
             result.to_dict())
 
 
@@ -452,10 +454,33 @@ def _end_now(client, cluster, futures) -> None:
         cluster.close(timeout=10)
 
 
-def write_csv(rows: list[ClipRow], path: str | Path) -> Path:
+def _metric_columns(rows: list[ClipRow]) -> list[str]:
     names: list[str] = []
     for row in rows:
         names += [n for n in row.metrics if n not in names]
+    return names
+
+
+def legend_path(csv_path: str | Path) -> Path:
+    """``results.csv`` -> ``results.columns.csv``: what each column of the CSV holds, in words."""
+    csv_path = Path(csv_path)
+    return csv_path.with_name(csv_path.stem + ".columns.csv")
+
+
+def write_legend(rows: list[ClipRow], path: str | Path) -> Path:
+    """The CSV's columns with their plain names, sides, units and explanations (the CSV's headers stay the stable
+    names scripts use): :func:`metric_names.legend_csv`."""
+    from .metric_names import legend_csv
+
+    units: dict[str, str | None] = {}
+    for row in rows:
+        units.update({k: v for k, v in row.units.items() if v})
+    Path(path).write_text(legend_csv(list(FIXED) + _metric_columns(rows), units), encoding="utf-8")
+    return Path(path)
+
+
+def write_csv(rows: list[ClipRow], path: str | Path) -> Path:
+    names = _metric_columns(rows)
     with open(path, "w", newline="", encoding="utf-8") as fh:
         out = csv.writer(fh)
         out.writerow(FIXED + tuple(names))

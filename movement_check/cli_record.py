@@ -140,7 +140,7 @@ SOME_FAILED = 3          # batch's exit status when some clips could not be anal
 def run_batch_command(args: argparse.Namespace) -> int:
     """Exit status: 0 every clip analysed; 3 some (or all) clips not analysed, each listed with its reason;
     130 stopped by Ctrl-C (the finished rows written); 2 bad input, nothing run."""
-    from .batch import ResultStore, clips_in, run_batch, settings_of, write_csv
+    from .batch import ResultStore, clips_in, legend_path, run_batch, settings_of, write_csv, write_legend
     from .cli import check_height_cm
     from .config import load_config, scheduler_address
     import time
@@ -203,6 +203,7 @@ def run_batch_command(args: argparse.Namespace) -> int:
     rows = run.rows
     failed = [r for r in rows if r.status != "ok"]
     write_file(out, "CSV", lambda tmp: write_csv(rows, tmp))
+    write_file(legend_path(out), "CSV's column legend", lambda tmp: write_legend(rows, tmp))
     not_run = run.total - len(rows)
     print(f"batch: {len(rows) - len(failed)} analysed, {len(failed)} failed"
           + (f", {not_run} not run (stopped)" if run.stopped else "")

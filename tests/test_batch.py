@@ -37,6 +37,11 @@ def test_a_folder_with_one_corrupt_clip_finishes_the_rest_in_two_workers(tmp_pat
     assert rows[0]["cadence"] == rows[2]["cadence"]                            # the same clip, the same answer
     err = capsys.readouterr().err
     assert "batch: 2 analysed, 1 failed of 3 clips" in err and "b_broken.mp4" in err
+    # beside the CSV (whose headers stay the stable names): every column in plain words, with its unit
+    legend = {r["column"]: r for r in csv.DictReader((tmp_path / "results.columns.csv").open())}
+    assert list(legend) == list(rows[0])
+    assert legend["cadence"]["display_name"] == "Steps per minute" and legend["cadence"]["unit"]
+    assert legend["status"]["explanation"]
 
 
 def test_batch_refuses_a_folder_without_clips_and_a_bad_output_folder(tmp_path, capsys):
