@@ -20,8 +20,8 @@ import av
 import streamlit as st
 from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
-from movement_check.analysis import analyze_clip
 from movement_check.errors import InputError
+from movement_check.compute import analyze_bytes, run_offline
 from movement_check.estimator import EstimatorSettings
 from movement_check.extraction import ExtractionSettings
 from movement_check.history import adherence
@@ -29,7 +29,7 @@ from movement_check.home import home_check
 from movement_check.record import PrescriptionRecord, Record, RecordError
 from movement_check.recording import Recording
 from movement_check.step_results import analyse_recording
-from movement_check.video import VIDEO_SUFFIXES, temporary_clip
+from movement_check.video import VIDEO_SUFFIXES
 
 from app_pages.access import audit
 from app_pages.camera import CAMERA, MIRRORED, media_on_configured_addresses
@@ -97,9 +97,11 @@ def check_upload(rx: PrescriptionRecord) -> dict | None:
     if uploaded is None:
         st.error("Choose your video first.")
         return None
-    settings = ExtractionSettings(model=config_or_stop().model, estimator=EstimatorSettings(max_people=2))
-    with temporary_clip(uploaded.getvalue(), uploaded.name) as clip, st.spinner("Watching your video..."):
-        result, prepared = analyze_clip(clip, rx.exercise.test, settings, **rx.exercise.options())
+    config = config_or_stop()
+    settings = ExtractionSettings(model=config.model, estimator=EstimatorSettings(max_people=2))
+    with st.spinner("Watching your video..."):    # on the clinic's Dask cluster when one is configured
+        result, prepared = run_offline(analyze_bytes, uploaded.getvalue(), uploaded.name, rx.exercise.test, settings,
+                                       scheduler=config.scheduler, **rx.exercise.options())
     return {"result": result.to_dict(), "npz": prepared.poses.npz_bytes()}
 
 
