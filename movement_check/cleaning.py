@@ -161,8 +161,8 @@ def find_swaps(image: np.ndarray, times: np.ndarray, left: tuple[int, ...], righ
     landmarks fit the prediction much better (cost below ``margin`` times the
     cost of keeping the labels, and by more than 3 % of the leg length per
     landmark), the labels are taken to have switched, and they stay switched
-    until the next such frame; a switch that the next frame does not confirm is one frame's glitch, skipped
-    (the frame keeps its labels and is not used for predicting). After a loss longer than ``max_gap_s`` the
+    until the next such frame; a switch that the next frame switches straight back is one frame's glitch,
+    skipped (the frame keeps its labels and is not used for predicting). After a loss longer than ``max_gap_s`` the
     labels are trusted again. Works on the x, y pixel positions.
     """
     xy = np.asarray(image, dtype=float)[:, :, :2]
@@ -208,9 +208,12 @@ def find_swaps(image: np.ndarray, times: np.ndarray, left: tuple[int, ...], righ
             # a switch must hold in the next frame too: one frame's glitch (an ankle thrown across for a frame,
             # seen in a side-view walk) is skipped, not believed for the rest of the walk
             after = frames[i + 1] if i + 1 < len(frames) else None
-            if after is not None and tlist[after] - tlist[t] <= max_gap_s and not switched(after, history, state):
-                swapped[t] = state
-                continue
+            if after is not None and tlist[after] - tlist[t] <= max_gap_s:
+                flipped = (lefts[t], rights[t]) if state else (rights[t], lefts[t])
+                trial = (history + [(tlist[t], *flipped)])[-2:]
+                if switched(after, trial, not state):      # the next frame switches straight back: a glitch
+                    swapped[t] = state
+                    continue
             state = not state
         cur_l, cur_r = (rights[t], lefts[t]) if state else (lefts[t], rights[t])
         swapped[t] = state
