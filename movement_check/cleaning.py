@@ -205,8 +205,8 @@ def find_swaps(image: np.ndarray, times: np.ndarray, left: tuple[int, ...], righ
         if history and tlist[t] - history[-1][0] > max_gap_s:
             history, state = [], False
         if history and switched(t, history, state):
-            # a switch must hold in the next frame too: one frame's glitch (an ankle thrown across for a frame,
-            # seen in a side-view walk) is skipped, not believed for the rest of the walk
+            # one frame's glitch (the feet thrown onto each other's side for a frame) is skipped: taken as a switch,
+            # it exchanged the legs of that frame, and sometimes of the good frame after it
             after = frames[i + 1] if i + 1 < len(frames) else None
             if after is not None and tlist[after] - tlist[t] <= max_gap_s:
                 flipped = (lefts[t], rights[t]) if state else (rights[t], lefts[t])

@@ -122,10 +122,9 @@ def _crossing_legs(n: int = 40) -> np.ndarray:
 
 @pytest.mark.parametrize("at", [5, 8, 20, 24])
 def test_one_frame_glitch_is_not_taken_for_a_swap(at):
-    """The pose model puts the two feet on each other's side for one frame (seen in a real side-view walk,
-    where one such frame was taken as a switch of the labels and every side after it was wrong). A switch
-    that the next frame does not confirm is a glitch: nothing is swapped (before: the glitch frame, or it and
-    the next good frame, had their legs exchanged). Two frames with the legs exchanged are still a swap."""
+    """The pose model puts the two feet on each other's side for one frame. A switch that the next frame
+    switches straight back is a glitch: nothing is swapped (before: the glitch frame, or it and the next good
+    frame, had their whole legs exchanged). Two frames with the legs exchanged are still a swap."""
     left, right = (0, 1, 2, 3, 4), (5, 6, 7, 8, 9)
     times = np.arange(40) / 30.0
     glitch = _crossing_legs()
