@@ -308,6 +308,10 @@ def test_patient_streams_therapist_watches_runs_a_gait_step_and_a_stranger_sees_
                                                                                  timeout=15_000)
             expect(therapist.get_by_text(re.compile(r"Frames received [1-9]"))).to_be_visible(timeout=30_000)
             assert therapist.get_by_role("button", name="Sign in").count() == 0
+            # the page is settled (the moving video connected again: streamlit-webrtc holds the page's script while
+            # it sets up the connection) before the step is started
+            expect(therapist.get_by_text(re.compile("^Moving video of the patient's camera"))).to_be_visible(
+                timeout=30_000)
 
             # a gait step (the first test in the list): two loops of the clip, then stop and analyse
             therapist.get_by_role("button", name="Start", exact=True).click()
