@@ -21,7 +21,7 @@ import numpy as np
 
 from .errors import InputError
 from .estimator import Detections, EstimatorSettings, PoseEstimator
-from .following import FollowSettings, SubjectFollower, fill_in, thin_stretches
+from .following import FollowSettings, SubjectFollower, fill_in
 from .landmarks import N_LANDMARKS
 from .pose_model import PoseModel, resolve_model
 from .poses import Poses
@@ -211,10 +211,13 @@ def _everyone(people: PeopleInClip, tracking: TrackingSettings):
                          census=people.census)
 
 
-def fill(people: PeopleInClip, frames: np.ndarray, candidates: np.ndarray) -> None:
-    """Follow one person again, in place, over the stretches where they were seen only by the censuses."""
-    people.detections = fill_in(people.frames_again(), people.detections, people.census, frames, candidates,
-                                people.model, people.estimator, estimator_factory=PoseEstimator)
+def fill(people: PeopleInClip, frames: np.ndarray, candidates: np.ndarray) -> bool:
+    """Follow one person again, in place, over the stretches where they were seen only by the censuses (the
+    clip is read again only when there are such stretches); True when there were."""
+    filled = fill_in(people.frames_again, people.detections, people.census, frames, candidates,
+                     people.model, people.estimator, estimator_factory=PoseEstimator)
+    people.detections, before = filled, people.detections
+    return filled is not before
 
 
 def subject_poses(people: PeopleInClip, choice: SubjectChoice) -> Poses:
@@ -262,8 +265,7 @@ def choose(people: PeopleInClip, subject: str | int = "auto",
                          "with the person facing or side-on to the camera.")
     choice = choose_subject(everyone, subject, tracking)
     if people.census is not None and people.frames_again is not None and choice.person is not None \
-            and thin_stretches(choice.person.frames, people.census):
-        fill(people, choice.person.frames, choice.person.candidates)
+            and fill(people, choice.person.frames, choice.person.candidates):
         everyone = _everyone(people, tracking)
         choice = choose_subject(everyone, subject, tracking)
     warnings = list(people.video.warnings)

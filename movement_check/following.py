@@ -23,7 +23,7 @@ stretches, with the box between the censuses that saw them.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -243,15 +243,17 @@ def _census_reach(frames: np.ndarray, candidates: np.ndarray, census: np.ndarray
     return max(float(moves.max()) if moves.size else 0.0, 0.5 * height if np.isfinite(height) else 0.0)
 
 
-def fill_in(frames: Iterable[tuple[float, np.ndarray]], detections: list[Detections], census: np.ndarray,
+def fill_in(frames: Callable[[], Iterable[tuple[float, np.ndarray]]], detections: list[Detections],
+            census: np.ndarray,
             person_frames: np.ndarray, person_candidates: np.ndarray, model: PoseModel,
             settings: EstimatorSettings = EstimatorSettings(), follow: FollowSettings = FollowSettings(),
             estimator_factory=PoseEstimator) -> list[Detections]:
     """Follow one person again where they were not followed: the frames of each thin stretch (see
     :func:`thin_stretches`) through a fresh ``num_poses=1`` follower shown only the box between the two
     censuses that saw them, with whoever was found in those frames blacked out (the follower held them
-    instead). ``frames`` yields the clip's frames again, in order. Returns the detections with
-    the person added in those frames (everything else unchanged)."""
+    instead). ``frames()`` yields the clip's frames again, in order; it is called only when there is a
+    stretch to follow. Returns ``detections`` itself when there is none, else a new list with the person
+    added in those frames (everything else unchanged)."""
     busy = np.array([len(d) > 0 for d in detections])
     runs = thin_stretches(person_frames, census, busy)
     if not runs:
@@ -278,7 +280,7 @@ def fill_in(frames: Iterable[tuple[float, np.ndarray]], detections: list[Detecti
             boxes[f] = box
     follower, run_now, buffer = None, None, None
     try:
-        for index, (time_s, rgb) in enumerate(frames):
+        for index, (time_s, rgb) in enumerate(frames()):
             if index > runs[-1][1]:
                 break
             if index not in run_of or index not in boxes:
