@@ -8,6 +8,8 @@ import pytest
 
 from movement_check.accounts import hash_password
 
+from .records import KINDS, database_url
+
 PASSWORD = "a long enough password"
 
 
@@ -105,3 +107,14 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.write_line(
             f"{len(reports)} test{'s' if len(reports) != 1 else ''} need{'' if len(reports) != 1 else 's'} the clips and models in ../shared, which is not beside this checkout: "
             "not run (MOVEMENT_CHECK_REQUIRE_SHARED=1 makes them required)", yellow=True)
+
+
+@pytest.fixture(params=KINDS)
+def record(request, tmp_path):
+    """An empty clinic record on SQLite and on PostgreSQL (tests/records.py), closed afterwards."""
+    from movement_check.record import Record
+
+    for where in database_url(request.param, tmp_path):
+        rec = Record(where)
+        yield rec
+        rec.close()

@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 POSTGRES = os.environ.get("MOVEMENT_CHECK_TEST_POSTGRES", "")
+KINDS = ["sqlite", "postgresql"]
 REQUIRED = os.environ.get("MOVEMENT_CHECK_REQUIRE_POSTGRES") == "1"
 
 
@@ -39,3 +40,4 @@ def database_url(kind: str, tmp_path):
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+

@@ -6,18 +6,9 @@ import pytest
 
 from movement_check.audit import ACTIONS
 from movement_check.home import HomeExercise
-from movement_check.record import Record, RecordError
+from movement_check.record import RecordError
 
-from .records import database_url
-from .test_record import KINDS, gait_result
-
-
-@pytest.fixture(params=KINDS)
-def record(request, tmp_path):
-    for where in database_url(request.param, tmp_path):
-        rec = Record(where)
-        yield rec
-        rec.close()
+from .test_record import gait_result
 
 
 def test_a_new_patient_is_in_the_care_of_the_therapist_who_filed_them_and_nobody_else(record):

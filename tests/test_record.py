@@ -15,10 +15,9 @@ from movement_check.record import Record, RecordError
 from movement_check.record import schema
 from movement_check.record.migrations import LATEST, NewerSchema, upgrade
 from movement_check.results import Result
-from tests.records import database_url
+from tests.records import KINDS, database_url
 from tests.walker import Script, walk
 
-KINDS = ["sqlite", "postgresql"]
 
 
 @pytest.fixture(params=KINDS)

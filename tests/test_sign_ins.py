@@ -13,20 +13,10 @@ from sqlalchemy import select, update
 from movement_check.accounts import hash_password, password_tag
 from movement_check.record import Record, SignInRefused, schema
 
-from .records import database_url
 from .test_access_app import _entries, _sign_in, _text
 from .test_live_app import _page
-from .test_record import KINDS
 
 AppTest = pytest.importorskip("streamlit.testing.v1").AppTest
-
-
-@pytest.fixture(params=KINDS)
-def record(request, tmp_path):
-    for where in database_url(request.param, tmp_path):
-        rec = Record(where)
-        yield rec
-        rec.close()
 
 
 def _expire(record: Record, hours: float = -1.0) -> None:
