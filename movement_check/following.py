@@ -58,16 +58,22 @@ def box_around(image: np.ndarray, margin: float) -> np.ndarray | None:
 
 def masked(rgb: np.ndarray, box: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """The frame black outside ``box`` (``out``: a buffer of the frame's shape to reuse)."""
-    h, w = rgb.shape[:2]
-    x0, y0 = max(int(box[0]), 0), max(int(box[1]), 0)
-    x1, y1 = min(int(np.ceil(box[2])), w), min(int(np.ceil(box[3])), h)
     if out is None or out.shape != rgb.shape:
         out = np.zeros_like(rgb)
     else:
         out.fill(0)
-    if x1 > x0 and y1 > y0:
-        out[y0:y1, x0:x1] = rgb[y0:y1, x0:x1]
+    inside = pixels(box, rgb.shape)
+    out[inside] = rgb[inside]
     return out
+
+
+def pixels(box: np.ndarray, shape: tuple[int, ...]) -> tuple[slice, slice]:
+    """The rows and columns of a frame of ``shape`` that ``box`` (x0, y0, x1, y1 in pixels) covers (empty
+    slices when it lies outside)."""
+    h, w = shape[:2]
+    x0, y0 = min(max(int(box[0]), 0), w), min(max(int(box[1]), 0), h)
+    x1, y1 = max(min(int(np.ceil(box[2])), w), x0), max(min(int(np.ceil(box[3])), h), y0)
+    return slice(y0, y1), slice(x0, x1)
 
 
 def same_person(a: np.ndarray, b: np.ndarray, *, within: float = 0.1, size_ratio: float = 1.3) -> bool:
@@ -293,8 +299,7 @@ def fill_in(frames: Callable[[], Iterable[tuple[float, np.ndarray]]], detections
             for k in range(len(out[index])):         # whom the follower held here: not them again
                 tight = box_around(out[index].image[k], 0.0)
                 if tight is not None:
-                    x0, y0 = max(int(tight[0]), 0), max(int(tight[1]), 0)
-                    buffer[y0:max(int(np.ceil(tight[3])), 0), x0:max(int(np.ceil(tight[2])), 0)] = 0
+                    buffer[pixels(tight, buffer.shape)] = 0
             found = follower.detect(buffer, time_s)
             if len(found) and not any(same_person(found.image[0], out[index].image[k])
                                       for k in range(len(out[index]))):
