@@ -110,8 +110,9 @@ def test_the_follower_is_moved_onto_the_walker_and_bystanders_are_counted_now_an
     assert switch < 150                                   # the choice came within 1.5 s of the walker's entry
     assert held_walker[switch:][walker_in_view[switch:]].mean() > 0.95
     # census frames list the bystander as well, once (but where the walker passes in front of them)
-    with np.errstate(all="ignore"):
-        apart = ~(np.abs(np.nanmean(images[1][:, [11, 12, 23, 24], 0], axis=1) - 353.0) < 60)
+    walker_x = np.full(len(times), np.nan)
+    walker_x[walker_in_view] = images[1][walker_in_view][:, [11, 12, 23, 24], 0].mean(axis=1)
+    apart = ~(np.abs(walker_x - 353.0) < 60)
     for f in np.flatnonzero(census):
         assert len(detections[f]) == 1 + int(walker_in_view[f] and apart[f])
 
