@@ -1,15 +1,21 @@
 """Cleaning landmark trajectories: left/right swaps, short gaps, zero-lag low-pass filter.
 
-Order: swaps are undone first (on raw positions), then short gaps are filled,
-then each stretch of seen data is filtered on its own.
+Order: swaps are undone first (on raw positions), then legs thrown away from
+the body for a few frames are made unseen (:mod:`movement_check.spikes`), then
+short gaps are filled, then each stretch of seen data is filtered on its own.
 
 Missing-data rules (axis 0 is time; NaN = not seen):
 
 - Only gaps of at most ``max_gap_s`` are filled (default 0.12 s, after Stenum
   et al. 2021, who filled gaps shorter than 120 ms). A gap's length is the time
-  from the last frame seen before it to the first frame seen after it: the span
-  the interpolation bridges. At 30 fps that fills up to 2 missing frames. Gaps
-  at the start or end of the clip are never filled. Filling is linear in time.
+  nobody was seen: the span from the last frame seen before it to the first
+  frame seen after it, less one typical frame interval (the missing frames'
+  own time). So the rule means the same at every frame rate: up to 3 missing
+  frames at 30 and 25 fps, 2 at 24 and 20, 1 at 15 and 12. (Measuring the
+  whole span instead filled 2 frames at 30 fps, 1 at 24 fps and none at 12:
+  a 24 fps home clip lost a heel strike beside a 2-frame dropout.) Gaps at the
+  start or end of the clip are never filled. Filling is linear in time, and a
+  filled-in landmark's visibility is 0: it was not seen.
 - Longer gaps stay NaN, and the filter never runs across them: each
   stretch of seen data is filtered separately.
 - The low-pass filter is a Butterworth filter run forward and backward
@@ -32,6 +38,7 @@ from scipy.signal import butter, filtfilt
 
 from .landmarks import LEFT_LEG, RIGHT_LEG, Landmark
 from .poses import Poses
+from .spikes import find_spikes, remove_spikes
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,7 @@ class CleaningSettings:
     cutoff_hz: float | None = 6.0
     order: int = 2
     fix_swaps: bool = True
+    remove_spikes: bool = True
     #: landmark groups that MediaPipe may swap between the two sides
     swap_groups: tuple[tuple[tuple[Landmark, ...], tuple[Landmark, ...]], ...] = ((LEFT_LEG, RIGHT_LEG),)
 
@@ -51,6 +59,7 @@ class CleaningReport:
     frames_filled: int = 0
     swapped_frames: int = 0
     swap_runs: list[tuple[int, int]] = field(default_factory=list)
+    spike_frames: int = 0           # frames in which a leg landmark was thrown away and made unseen
     filtered: bool = False
     cutoff_hz: float | None = None
     max_gap_s: float = 0.0
@@ -62,6 +71,7 @@ class CleaningReport:
             "max_gap_filled_s": self.max_gap_s,
             "left_right_swaps_corrected": len(self.swap_runs),
             "frames_swapped": self.swapped_frames,
+            "frames_with_a_leg_thrown_off": self.spike_frames,
             "low_pass_filter": (f"Butterworth, zero-lag, cut-off {self.cutoff_hz:g} Hz" if self.filtered
                                 else "not filtered"),
         }
@@ -81,11 +91,12 @@ def fill_gaps(values: np.ndarray, times: np.ndarray, /, *, max_gap_s: float = 0.
     """Fill interior NaN gaps of at most ``max_gap_s`` by linear interpolation in time.
 
     ``values`` has time on axis 0 and any shape after it; each series is filled
-    on its own. The gap length is ``times[next seen] - times[last seen]``.
-    Returns a new array; longer gaps and gaps at either end stay NaN.
+    on its own. The gap length is ``times[next seen] - times[last seen]`` less the typical frame interval
+    (the median): the time nobody was seen. Returns a new array; longer gaps and gaps at either end stay NaN.
     """
     values = np.asarray(values, dtype=float)
     times = np.asarray(times, dtype=float)
+    frame_s = float(np.median(np.diff(times))) if len(times) > 1 else 0.0
     flat = values.reshape(values.shape[0], -1).copy()
     missing = np.isnan(flat)
     # most columns share the same missing frames (the person was not found): group them
@@ -99,7 +110,7 @@ def fill_gaps(values: np.ndarray, times: np.ndarray, /, *, max_gap_s: float = 0.
                 continue
             before, after = start - 1, stop
             span = times[after] - times[before]
-            if span > max_gap_s + 1e-9:
+            if span - frame_s > max_gap_s + 1e-9:
                 continue
             w = (times[start:stop] - times[before]) / span
             flat[start:stop, cols] = (1 - w)[:, None] * flat[before, cols] + w[:, None] * flat[after, cols]
@@ -245,9 +256,19 @@ def clean(poses: Poses, settings: CleaningSettings = CleaningSettings()) -> tupl
                 poses = swap_sides(poses, mask, tuple(map(int, left)), tuple(map(int, right)))
                 report.swapped_frames += int(mask.sum())
                 report.swap_runs += runs(mask)
+    if settings.remove_spikes:
+        spikes = find_spikes(poses.image, poses.times)
+        if spikes.any():
+            image, world, visibility = remove_spikes(poses.image, poses.world, poses.visibility, spikes)
+            poses = poses.with_arrays(image=image, world=world, visibility=visibility)
+            report.spike_frames = int(spikes.any(axis=1).sum())
     was_missing = ~poses.frames_with_person
+    unseen = np.isnan(poses.image[..., 0])
     arrays = {name: fill_gaps(getattr(poses, name), poses.times, max_gap_s=settings.max_gap_s)
-              for name in ("image", "world", "visibility", "presence")}
+              for name in ("image", "world", "presence")}
+    # a filled-in position was not seen: its visibility is 0, so nothing that needs a seen landmark (a
+    # footprint, an event's confidence) takes the straight line drawn across the gap for an observation
+    arrays["visibility"] = np.where(unseen & np.isfinite(arrays["image"][..., 0]), 0.0, poses.visibility)
     filled = poses.with_arrays(**arrays)
     report.frames_filled = int((was_missing & filled.frames_with_person).sum())
     if settings.cutoff_hz is not None and len(poses) >= 4:

@@ -29,6 +29,21 @@ def test_gap_fill_uses_time_not_frame_index():
     assert filled[2] == pytest.approx(0.4, abs=1e-12)
 
 
+@pytest.mark.parametrize("fps, filled_up_to", [(30, 3), (25, 3), (24, 2), (20, 2), (15, 1), (12, 1), (10, 1)])
+def test_gap_rule_is_the_time_unseen_at_every_frame_rate(fps, filled_up_to):
+    # 120 ms unseen is filled whatever the camera's rate: 3 frames at 30 fps, 1 at 12 (the span between the
+    # seen frames would have filled 1 frame at 24 fps and none at 12)
+    t = np.arange(60) / fps
+    for missing in range(1, 5):
+        x = 3.0 + 50.0 * t
+        x[20:20 + missing] = np.nan
+        filled = fill_gaps(x, t, max_gap_s=0.12)
+        if missing <= filled_up_to:
+            np.testing.assert_allclose(filled[20:20 + missing], 3.0 + 50.0 * t[20:20 + missing], atol=1e-9)
+        else:
+            assert np.isnan(filled[20:20 + missing]).all(), (fps, missing)
+
+
 def test_long_gap_and_edges_stay_missing():
     t = np.arange(40) / 30.0
     x = np.sin(t)
@@ -144,9 +159,9 @@ def test_no_swap_found_in_a_clean_walk():
 def test_clean_reports_what_it_did_and_skips_filter_at_10fps():
     poses = walking_poses(seconds=3.0, fps=10.0, noise_px=0.0, seed=3)
     image = poses.image.copy()
-    image[5] = np.nan                         # one frame missing: bridge 0.2 s > 0.12 s at 10 fps
+    image[5:7] = np.nan                       # two frames missing: 0.2 s unseen > 0.12 s at 10 fps
     cleaned, report = clean(poses.with_arrays(image=image))
     assert report.frames_filled == 0
     assert not report.filtered
     assert any("not low-pass filtered" in w for w in report.warnings)
-    assert np.isnan(cleaned.image[5]).all()
+    assert np.isnan(cleaned.image[5:7]).all()

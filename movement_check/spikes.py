@@ -1,0 +1,85 @@
+"""Landmarks thrown away from the body for a few frames: found, and made unseen.
+
+MediaPipe now and then places a leg where no leg can be for one to three
+frames (a real home walk: the far leg pointing up to the ceiling for three
+frames, the knee above the hip for one), with high visibility, and then puts
+it back. Such a frame is not noise that a low-pass filter evens out: filtered,
+it bends the foot's path for a quarter of a second on each side and makes a
+false heel strike or hides a true one.
+
+A landmark is a spike in a frame when it lies more than ``max_jump`` leg
+lengths from the median of its own positions within ``window_s`` on either
+side (a Hampel filter: Pearson et al. 2016, "Generalized Hampel filters",
+EURASIP J Adv Signal Process 2016:87, with a body-scaled threshold instead of
+the median absolute deviation, which is near zero while a foot stands still).
+The median follows any real movement, however fast, that goes one way over
+the window; only a jump out and back stands off it. Leg length is the clip's
+median hip-to-ankle distance, whatever the posture. A spike becomes NaN: it is
+filled like any other short gap, or left unseen.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from .landmarks import LEFT_LEG, RIGHT_LEG, Landmark as L
+
+#: a window of +-0.15 s holds 7 frames at 24 fps, 9 at 30: a spike of up to 3 frames is out-voted
+WINDOW_S = 0.15
+#: the glitches seen jump 0.75-1.5 leg lengths; a foot decelerating to heel strike is within ~0.2 of the
+#: window's median 0.1 s before it
+MAX_JUMP_LEGS = 0.4
+#: this many of the legs' landmarks thrown off in one frame: all of them are left out there
+WHOLE_LEGS_AT = 3
+#: the landmarks looked at: hips, knees, ankles, heels and toes of both legs
+LEGS = tuple(int(i) for i in LEFT_LEG + RIGHT_LEG)
+
+
+def leg_length(image: np.ndarray) -> float:
+    """The clip's median hip-to-ankle distance in the image (pixels), over both legs; NaN when never seen."""
+    lengths = [np.linalg.norm(image[:, hip, :2] - image[:, ankle, :2], axis=1)
+               for hip, ankle in ((L.LEFT_HIP, L.LEFT_ANKLE), (L.RIGHT_HIP, L.RIGHT_ANKLE))]
+    both = np.concatenate(lengths)
+    both = both[np.isfinite(both)]
+    return float(np.median(both)) if both.size else float("nan")
+
+
+def find_spikes(image: np.ndarray, times: np.ndarray, /, *, landmarks: tuple[int, ...] = LEGS,
+                window_s: float = WINDOW_S, max_jump_legs: float = MAX_JUMP_LEGS) -> np.ndarray:
+    """(T, 33) bool: where each of ``landmarks`` stands off the median of its neighbours by more than
+    ``max_jump_legs`` leg lengths. A frame is judged only with at least 3 seen frames in its window."""
+    n = len(times)
+    out = np.zeros(image.shape[:2], dtype=bool)
+    scale = leg_length(image)
+    if n < 3 or not np.isfinite(scale) or scale <= 0:
+        return out
+    dt = float(np.median(np.diff(times)))
+    half = max(1, int(np.ceil(window_s / dt - 1e-9)))
+    cols = list(landmarks)
+    xy = image[:, cols, :2]
+    padded = np.full((n + 2 * half,) + xy.shape[1:], np.nan)
+    padded[half:half + n] = xy
+    stack = np.stack([padded[k:k + n] for k in range(2 * half + 1)])    # (W, T, K, 2)
+    seen = np.isfinite(stack[..., 0]).sum(axis=0)                        # (T, K)
+    with warnings.catch_warnings():          # a window with nothing seen: not judged anyway
+        warnings.simplefilter("ignore", RuntimeWarning)
+        centre = np.nanmedian(stack, axis=0)
+    off = np.linalg.norm(xy - centre, axis=-1)
+    out[:, cols] = (seen >= 3) & (off > max_jump_legs * scale)
+    # a frame with several leg landmarks thrown off is a failed fit of the whole lower body: the landmarks
+    # that stayed near their neighbours (the hips, mostly) are not to be trusted there either
+    out[np.ix_(out[:, cols].sum(axis=1) >= WHOLE_LEGS_AT, cols)] = True
+    return out
+
+
+def remove_spikes(image: np.ndarray, world: np.ndarray, visibility: np.ndarray, spikes: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Copies of the arrays with each spike made unseen (NaN)."""
+    image, world, visibility = image.copy(), world.copy(), visibility.copy()
+    image[spikes] = np.nan
+    world[spikes] = np.nan
+    visibility[spikes] = np.nan
+    return image, world, visibility
+
