@@ -114,6 +114,19 @@ def test_a_step_to_foot_is_filled_in_between_two_strikes_of_the_other():
     assert len(events) == 2
 
 
+def test_two_strides_between_one_foot_s_events_are_filled_with_both_feet():
+    # the right foot trails at every toe-off here, and a frame gap hid the left one in the middle too:
+    # right's events at 0 and 2.4 s (2 strides) miss left's at 0.6 and 1.8 and right's own at 1.2
+    found = [Extremum(0.0, 0.0, -1.0, 0.4), Extremum(72.0, 2.4, -1.0, 0.4)]
+    own = {"left": [Extremum(19.0, 19 / 30, -0.2, 0.2), Extremum(25.0, 25 / 30, -0.2, 0.1),
+                    Extremum(53.0, 53 / 30, -0.2, 0.2)],
+           "right": [Extremum(0.0, 0.0, -1.0, 0.4), Extremum(37.0, 37 / 30, -0.2, 0.3), Extremum(72.0, 2.4, -1.0, 0.4)]}
+    events, votes = fill_alternation(found, [-1.0, -1.0], own, stride_s=1.2)
+    # the more prominent of left's two near 0.6 s; each within a quarter stride of where alternation puts it
+    assert [e.frame for e in events] == [0.0, 19.0, 37.0, 53.0, 72.0]
+    assert [v > 0 for v in votes] == [False, True, False, True, False]
+
+
 # ------------------------------------------------------------------ whole walks
 def test_direction_comes_from_travel_when_the_model_fits_the_feet_backwards():
     poses, truth = walk(STEADY, fps=FPS, noise_px=1.0, seed=2)

@@ -143,15 +143,17 @@ def _at(series: np.ndarray, frame: float) -> float:
 
 def fill_alternation(found: list[Extremum], votes: list[float], own: dict[str, list[Extremum]], *,
                      stride_s: float | None) -> tuple[list[Extremum], list[float]]:
-    """Events of both feet in time order, with the other foot's event added where one is missing.
+    """Events of both feet in time order, with the events missing between two of one foot added.
 
     ``found``: events taken over both feet at once; ``votes``: for each, positive when the pose model's left
     foot made it, negative for the right; ``own``: each foot's events from its own signal; ``stride_s``: one
     foot's cycle. Two consecutive events voted to the same foot *and a stride apart* (over 75 % of
     ``stride_s``; a step is half of it) miss the other foot's event between them: a foot that never leads
-    (a step-to gait) or never trails makes none in ``found``. The other foot's own event in the middle half
-    of that interval (the most prominent) is added, voted to that foot. Two events a step apart voted to the
-    same foot are a mislabel, left to the alternation vote.
+    (a step-to gait) or never trails makes none in ``found``. Two strides apart (a frame gap hid one of the
+    foot's own events too), they miss two of the other foot's and one of its own; and so on. Each missing
+    event is the foot's own event (the most prominent) within a quarter of a stride of where alternation puts
+    it, voted to that foot. Two events a step apart voted to the same foot are a mislabel, left to the
+    alternation vote.
     """
     events, out_votes = list(found), list(votes)
     if not stride_s:
@@ -159,13 +161,16 @@ def fill_alternation(found: list[Extremum], votes: list[float], own: dict[str, l
     for a, b, va, vb in zip(found[:-1], found[1:], votes[:-1], votes[1:]):
         if va == 0 or vb == 0 or (va > 0) != (vb > 0) or b.time_s - a.time_s < 0.75 * stride_s:
             continue
-        other = "right" if va > 0 else "left"
-        span = b.time_s - a.time_s
-        inner = [e for e in own[other] if a.time_s + 0.25 * span < e.time_s < b.time_s - 0.25 * span]
-        if inner:
-            best = max(inner, key=lambda e: e.prominence if np.isfinite(e.prominence) else 0.0)
-            events.append(best)
-            out_votes.append(-1.0 if va > 0 else 1.0)
+        same, other = ("left", "right") if va > 0 else ("right", "left")
+        strides = max(1, int(round((b.time_s - a.time_s) / stride_s)))
+        each = (b.time_s - a.time_s) / strides
+        for k in range(1, 2 * strides):                 # odd k: the other foot's event; even k: this foot's
+            side = other if k % 2 else same
+            centre = a.time_s + k * each / 2
+            inner = [e for e in own[side] if abs(e.time_s - centre) < 0.25 * each]
+            if inner:
+                events.append(max(inner, key=lambda e: e.prominence if np.isfinite(e.prominence) else 0.0))
+                out_votes.append((1.0 if side == "left" else -1.0))
     order = np.argsort([e.time_s for e in events], kind="stable")
     return [events[i] for i in order], [out_votes[i] for i in order]
 
