@@ -14,7 +14,7 @@ EURASIP J Adv Signal Process 2016:87, with a body-scaled threshold instead of
 the median absolute deviation, which is near zero while a foot stands still).
 The median follows any real movement, however fast, that goes one way over
 the window; only a jump out and back stands off it. Leg length is the clip's
-median hip-to-ankle distance, whatever the posture. A spike becomes NaN: it is
+median thigh plus shank (hip to knee to ankle), which a squat does not shorten. A spike becomes NaN: it is
 filled like any other short gap, or left unseen.
 """
 
@@ -29,7 +29,7 @@ from .landmarks import LEFT_LEG, RIGHT_LEG, Landmark as L
 #: a window of +-0.15 s holds 7 frames at 24 fps, 9 at 30: a spike of up to 3 frames is out-voted
 WINDOW_S = 0.15
 #: the glitches seen jump 0.75-1.5 leg lengths; a foot decelerating to heel strike is within ~0.2 of the
-#: window's median 0.1 s before it
+#: window's median 0.1 s before it. Leg length: thigh plus shank, whatever the posture
 MAX_JUMP_LEGS = 0.4
 #: this many of the legs' landmarks thrown off in one frame: all of them are left out there
 WHOLE_LEGS_AT = 3
@@ -38,9 +38,12 @@ LEGS = tuple(int(i) for i in LEFT_LEG + RIGHT_LEG)
 
 
 def leg_length(image: np.ndarray) -> float:
-    """The clip's median hip-to-ankle distance in the image (pixels), over both legs; NaN when never seen."""
-    lengths = [np.linalg.norm(image[:, hip, :2] - image[:, ankle, :2], axis=1)
-               for hip, ankle in ((L.LEFT_HIP, L.LEFT_ANKLE), (L.RIGHT_HIP, L.RIGHT_ANKLE))]
+    """The clip's median thigh plus shank length in the image (pixels, hip to knee to ankle), over both legs;
+    NaN when never seen. Unlike the hip-to-ankle distance it does not shrink when the knee bends (a squat)."""
+    lengths = []
+    for hip, knee, ankle in ((L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE), (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE)):
+        lengths.append(np.linalg.norm(image[:, hip, :2] - image[:, knee, :2], axis=1)
+                       + np.linalg.norm(image[:, knee, :2] - image[:, ankle, :2], axis=1))
     both = np.concatenate(lengths)
     both = both[np.isfinite(both)]
     return float(np.median(both)) if both.size else float("nan")
