@@ -114,7 +114,7 @@ def _detections(poses, present=None):
 def test_lying_down_raising_each_leg_stays_one_person(side_of_table):
     """A straight-leg raise of each leg, lying on a table, seen from either side: raising a leg doubles or
     triples the body's vertical extent, which is no new person."""
-    from movement_check.tracking import body_heights
+    from movement_check.bodies import body_heights
 
     from .raiser import Raise, Script, perform
     from .walker import Camera
