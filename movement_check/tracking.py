@@ -290,6 +290,22 @@ def _fits(a: list[_Track], b: list[_Track], times: np.ndarray, frame_size: tuple
     return None
 
 
+def nobody_else_in_view(chains: list[list[_Track]], listed) -> bool:
+    """No two people are ever seen in the same frame: at most one of the chains that would be listed
+    (``listed(frames)``, seen long enough to be somebody) holds any frame. A ghost (a skeleton MediaPipe
+    fits for a frame or two to a limb or a shadow of the person, never listed) is nobody else: it does not
+    stop the pieces of a lone person's track from being joined (:func:`join_apart`)."""
+    seen: set[int] = set()
+    for chain in chains:
+        frames = _frames(chain)
+        if not listed(np.array(sorted(frames))):
+            continue
+        if seen & frames:
+            return False
+        seen |= frames
+    return True
+
+
 def follow_people(times: np.ndarray, images: list[np.ndarray], visibilities: list[np.ndarray],
                   frame_size: tuple[int, int],
                   settings: TrackingSettings = TrackingSettings(),
@@ -320,7 +336,15 @@ def follow_people(times: np.ndarray, images: list[np.ndarray], visibilities: lis
     tracks = link_tracks(times, centres, heights, settings)
     chains = join_tracks(tracks, times, settings)
     width, height = frame_size
-    alone = max((int(np.isfinite(c[:, 0]).sum()) for c in centres), default=0) <= 1
+    def listed(frames: np.ndarray) -> bool:
+        # seen for less than min_listed_s in all (a ghost glimpsed now and then, even once joined): not listed
+        seen = int(census[frames].sum())
+        return not (max(frames.size * frame_s, seen * census_s) < settings.min_listed_s
+                    or (frames.size < 3 and seen < 2))
+
+    alone = nobody_else_in_view(chains, listed)
+    if alone:   # ghosts are nobody: not joined into a person of their own
+        chains = [chain for chain in chains if listed(np.array(sorted(_frames(chain))))]
     chains, joins = join_apart(chains, times, frame_size, alone=alone, settings=settings)
     people: list[Person] = []
     for chain in chains:
@@ -328,10 +352,7 @@ def follow_people(times: np.ndarray, images: list[np.ndarray], visibilities: lis
         cands = np.concatenate([np.asarray(tr.candidates) for tr in chain])
         order = np.argsort(frames)
         frames, cands = frames[order], cands[order]
-        # seen for less than min_listed_s in all (a ghost glimpsed now and then, even once joined): not listed
-        seen = int(census[frames].sum())
-        if (max(frames.size * frame_s, seen * census_s) < settings.min_listed_s
-                or (frames.size < 3 and seen < 2)):
+        if not listed(frames):
             continue
         cx = np.array([centres[f][c][0] for f, c in zip(frames, cands)])
         hs = np.array([heights[f][c] for f, c in zip(frames, cands)])
@@ -346,7 +367,7 @@ def follow_people(times: np.ndarray, images: list[np.ndarray], visibilities: lis
             first_time_s=float(times[frames[0]]), last_time_s=float(times[frames[-1]]),
             travel=float(travel), size_change=size_change,
             median_height=float(np.median(hs) / height), mean_visibility=float(np.nanmean(vis)),
-            coverage=float(seen / max(int(census.sum()), 1)),
+            coverage=float(census[frames].sum() / max(int(census.sum()), 1)),
             joined=joins.get(id(chain[0]), []),
         ))
     people.sort(key=lambda p: (p.first_time_s, -p.frames.size))
