@@ -33,8 +33,9 @@ from ..kinematics import DEFAULT_FOV_DEG
 from ..poses import Poses
 from ..quality import out_of_frame
 from ..landmarks import LEG
-from ..raises import (OTHER, SIDES, STANDING, SUPINE, FrontThigh, RaiseSettings, Repetition, find_posture,
-                      find_repetitions, find_view, front_thigh, raise_angles, rest_mask, up_masks)
+from ..posture import STANDING, SUPINE, find_posture, find_view
+from ..raises import (OTHER, SIDES, FrontThigh, RaiseSettings, Repetition, feet_off_floor, find_repetitions, front_thigh,
+                      raise_angles, rest_mask, up_masks)
 from ..results import Event, Metric
 from ..walking import FRONT, SIDE
 from . import leg_raise_reference as ref
@@ -125,7 +126,8 @@ def analyse(poses: Poses, settings: LegRaiseSettings = LegRaiseSettings()) -> Le
     else:
         up = up_masks(poses, posture, {}, rs)
         if view == FRONT:
-            front = front_thigh(poses, {s: ~up[s] for s in SIDES}, settings.fov_deg)
+            feet = feet_off_floor(poses, rs)       # rest: both feet down (whatever the legs do)
+            front = front_thigh(poses, {s: ~(feet[s] & ~feet[OTHER[s]]) for s in SIDES}, settings.fov_deg)
             up = up_masks(poses, posture, {}, rs, front)
             angles = front.elevation
         else:
