@@ -42,6 +42,7 @@ from . import leg_raise_reference as ref
 from .base import Assessment
 from .form_check import Prescription, check_form
 from .leg_raise_measures import PELVIC_DROP_MAX_THIGH_DEG, RepMeasure, make_context, measure
+from .leg_raise_parts import in_each_posture
 from .leg_raise_posture import in_posture
 from .stride_stats import mean_of, rounded, value_at
 
@@ -143,7 +144,15 @@ def analyse(poses: Poses, settings: LegRaiseSettings = LegRaiseSettings()) -> Le
 
 # ------------------------------------------------------------------ the assessment
 def assess(poses: Poses, /, *, settings: LegRaiseSettings = LegRaiseSettings()) -> Assessment:
-    """Leg-raise metrics, events, warnings and (with a prescription) the form check."""
+    """Leg-raise metrics, events, warnings and (with a prescription) the form check, in the posture given,
+    else in the one held longest; without a posture given, the raises made in another posture held in the
+    clip are measured on their own, beside them (:mod:`leg_raise_parts`), and when every raise was made in
+    another posture, that posture is the test's."""
+    return in_each_posture(poses, settings, _assess)
+
+
+def _assess(poses: Poses, settings: LegRaiseSettings) -> Assessment:
+    """:func:`assess` in one posture (``settings.posture``, else the one held longest)."""
     part, posture, why = in_posture(poses, settings.posture)
     if part is None:
         return Assessment(metrics=[Metric.unmeasured("repetitions", "count", why)],
