@@ -163,3 +163,19 @@ def test_auto_finds_raises_made_only_in_the_shorter_posture(monkeypatch):
     assert [r["side"] for r in found["repetitions"]] == ["left"]
     assert found["repetitions"][0]["peak_angle"] == pytest.approx(lying_truth[0].peak, abs=5.0)
     assert "standing left out" in found["posture_parts_left_out"]
+
+
+def test_leaving_for_two_seconds_and_coming_back_is_one_patient(monkeypatch):
+    """A knee raise, out of the picture for 2 s, back 300 px to the side for the other knee: one person,
+    both raises counted (the leaving and coming back is no raise)."""
+    first, _ = perform(Script([Raise("left", 1.0, hip=70, knee=90)], duration=4.5))
+    second, _ = perform(Script([Raise("right", 1.0, hip=70, knee=90)], duration=4.5))
+    offset = first.times[-1] + 2.0
+    second = Poses(times=second.times + offset, image=second.image + np.array([300.0, 0.0, 0.0]),
+                   world=second.world, visibility=second.visibility, presence=second.presence,
+                   frame_size=second.frame_size, source=second.source)
+    monkeypatch.setattr(extraction, "PoseEstimator", lambda model, settings, **_: KnownPeople(first, second))
+    frames = [(float(t), grey_frame(first.frame_size)) for t in np.arange(0.0, second.times[-1] + 1e-6, 1 / 30)]
+    result, prepared = analyze_frames(frames, "leg-raise", name="synthetic visit")
+    assert prepared.extraction.subject.to_dict()["people_seen"] == 1
+    assert [r["side"] for r in result.quality["assessment"]["repetitions"]] == ["left", "right"]
