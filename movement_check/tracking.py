@@ -31,6 +31,7 @@ first appearance), to override the rule.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -290,6 +291,13 @@ def _fits(a: list[_Track], b: list[_Track], times: np.ndarray, frame_size: tuple
     return None
 
 
+def _listed(frames: np.ndarray, *, census: np.ndarray, frame_s: float, census_s: float, min_s: float) -> bool:
+    """Seen long enough to be somebody: at least ``min_s`` in all (frames x interval, or censuses x their
+    interval), and in 3 frames or 2 censuses; less is a ghost glimpsed now and then, even once joined."""
+    seen = int(census[frames].sum())
+    return not (max(frames.size * frame_s, seen * census_s) < min_s or (frames.size < 3 and seen < 2))
+
+
 def nobody_else_in_view(chains: list[list[_Track]], listed) -> bool:
     """No two people are ever seen in the same frame: at most one of the chains that would be listed
     (``listed(frames)``, seen long enough to be somebody) holds any frame. A ghost (a skeleton MediaPipe
@@ -336,12 +344,7 @@ def follow_people(times: np.ndarray, images: list[np.ndarray], visibilities: lis
     tracks = link_tracks(times, centres, heights, settings)
     chains = join_tracks(tracks, times, settings)
     width, height = frame_size
-    def listed(frames: np.ndarray) -> bool:
-        # seen for less than min_listed_s in all (a ghost glimpsed now and then, even once joined): not listed
-        seen = int(census[frames].sum())
-        return not (max(frames.size * frame_s, seen * census_s) < settings.min_listed_s
-                    or (frames.size < 3 and seen < 2))
-
+    listed = partial(_listed, census=census, frame_s=frame_s, census_s=census_s, min_s=settings.min_listed_s)
     alone = nobody_else_in_view(chains, listed)
     if alone:   # ghosts are nobody: not joined into a person of their own
         chains = [chain for chain in chains if listed(np.array(sorted(_frames(chain))))]
