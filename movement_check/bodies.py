@@ -55,8 +55,10 @@ def same_head_and_shoulders(a: np.ndarray, b: np.ndarray, *, within: float = 0.2
     drawn into the frames: head 0.02-0.16 and shoulders 0.05-0.12 apart, hips 0.2-0.6, 1.2-1.4 times
     smaller); two people crossing were never closer than 0.43 in the shoulders.
     """
-    pair = np.stack([a, b])
-    scale = max(float(np.nanmax(upper_body_scale(pair))), 1.0)
+    sizes = upper_body_scale(np.stack([a, b]))
+    if not np.isfinite(sizes).any():
+        return False                  # shoulders or hips not seen: nothing to compare
+    scale = max(float(np.nanmax(sizes)), 1.0)
     for part in (HEAD, SHOULDERS):
         gap = np.linalg.norm(a[list(part), :2] - b[list(part), :2], axis=-1)
         if not np.isfinite(gap).any() or float(np.nanmedian(gap)) > within * scale:
