@@ -27,9 +27,10 @@ from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
+from .bodies import body_heights, trunk_centres
 from .estimator import Detections, EstimatorSettings, PoseEstimator
 from .pose_model import PoseModel
-from .tracking import TrackingSettings, body_heights, choose_subject, follow_people, trunk_centres
+from .tracking import TrackingSettings, choose_subject, follow_people
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Single-leg raises: posture, view, the raised leg's angle and the repetitions (pure functions).
+"""Single-leg raises: the raised leg's angle and the repetitions (pure functions; posture and view: :mod:`posture`).
 
 A **repetition** is one stretch of time with one foot off the floor (standing)
 or one leg lifted off the table (lying on the back), the other leg staying
@@ -9,7 +9,13 @@ position in the clip, a high percentile of its y); it is back down below
 down, the leg is "lifted" above ``elevation_on`` deg and down below
 ``elevation_off`` deg from its angle at rest. A foot that comes down for
 less than ``touch_down_max_s`` and goes up again is a **touch-down** (balance
-lost and caught) inside the same repetition, not a new repetition.
+lost and caught) inside the same repetition, not a new repetition. Standing,
+a leg counts as raised only while the other bears the weight
+(:mod:`movement_check.stance`: a squat lifts both thighs and neither foot),
+and a repetition needs the foot off the floor for ``min_raise_s`` at one go
+(flickers of landmark noise joined by "touch-downs" are not a raise). A leg
+unseen for more than ``max_unseen_s`` (the person lost, or a part of the clip
+in another posture left out) is not up there: nothing says it stayed up.
 
 The **angle** that gives each repetition its peak and hold:
 
@@ -35,16 +41,15 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from .cleaning import runs
-from .kinematics import (DEFAULT_FOV_DEG, focal_length_px, front_blind_angle, inclination, knee_rise_angle, leg_elevation,
+from .kinematics import (DEFAULT_FOV_DEG, focal_length_px, front_blind_angle, knee_rise_angle, leg_elevation,
                          thigh_elevation, thigh_elevation_front)
-from .landmarks import LEG, Landmark as L
+from .landmarks import LEG
+from .posture import SUPINE, facing, legs_direction
 from .poses import Poses
 from .signals import moving_mean
-from .walking import FRONT, SIDE, SIDE_VIEW_MAX_RATIO, leg_length_px, midpoint, shoulder_ratio
+from .stance import bearing_weight
+from .walking import SIDE, leg_length_px
 
-STANDING, SUPINE, SITTING = "standing", "supine", "sitting"
-#: a part of a clip in one posture lasts at least this long (a shorter one is part of a change of posture)
-MIN_POSTURE_S = 0.5
 SIDES = ("left", "right")
 OTHER = {"left": "right", "right": "left"}
 
@@ -64,6 +69,8 @@ class RaiseSettings:
     floor_percentile: float = 90.0
     thigh_on_deg: float = 10.0       # front view: a thigh this far above its blind angle is raised
     thigh_off_deg: float = 5.0
+    stance_share: float = 0.8        # standing: the other leg bears the weight (movement_check.stance)
+    max_unseen_s: float = 0.25       # a leg unseen for longer is not known to be up: the raise ends there
 
 
 @dataclass(frozen=True)
@@ -94,78 +101,6 @@ class Repetition:
         d["touch_down_times"] = list(self.touch_down_times)
         d["up_s"] = self.up_s
         return d
-
-
-# ---------------------------------------------------------------- posture and view
-def trunk_tilt(poses: Poses) -> np.ndarray:
-    """(T,) unsigned tilt (deg) of the trunk (hip midpoint -> shoulder midpoint) from the vertical."""
-    return np.abs(inclination(midpoint(poses, L.LEFT_SHOULDER, L.RIGHT_SHOULDER),
-                              midpoint(poses, L.LEFT_HIP, L.RIGHT_HIP)))
-
-
-def find_posture(poses: Poses) -> str | None:
-    """``standing`` or ``supine`` from the trunk's median tilt (over 45 deg: lying), None if unseen."""
-    tilt = trunk_tilt(poses)
-    if not np.isfinite(tilt).any():
-        return None
-    return SUPINE if float(np.nanmedian(tilt)) > 45.0 else STANDING
-
-
-def posture_per_frame(poses: Poses) -> np.ndarray:
-    """(T,) posture of each frame: ``supine`` (trunk over 45 deg from the vertical: lying), ``sitting`` (trunk
-    upright and both thighs within 35 deg of the horizontal: a standing knee raise lifts only one), else
-    ``standing``; "" where the trunk is not seen.
-
-    Side view: the thighs' tilt is seen as it is. From the front a thigh pointing at the camera is
-    foreshortened, so sitting shows as a short thigh: both thighs under half the trunk's length.
-    """
-    tilt = trunk_tilt(poses)
-    trunk = np.linalg.norm(midpoint(poses, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
-                           - midpoint(poses, L.LEFT_HIP, L.RIGHT_HIP), axis=1)
-    level, short = [], []
-    for hip, knee, *_ in LEG.values():
-        thigh = poses.image[:, knee, :2] - poses.image[:, hip, :2]
-        from_vertical = np.degrees(np.arctan2(np.abs(thigh[:, 0]), np.abs(thigh[:, 1])))
-        level.append(from_vertical > 55.0)
-        short.append(np.linalg.norm(thigh, axis=1) < 0.5 * trunk)
-    sitting = (level[0] & level[1]) | (short[0] & short[1])
-    out = np.where(tilt > 45.0, SUPINE, np.where(sitting, SITTING, STANDING)).astype(object)
-    out[~np.isfinite(tilt)] = ""
-    return out
-
-
-def posture_parts(poses: Poses) -> list[tuple[int, int, str]]:
-    """(start, stop, posture) of each part of the clip in one posture (frames [start, stop)), at least
-    ``MIN_POSTURE_S`` long; frames in between (getting up, lying down) belong to none."""
-    per_frame = posture_per_frame(poses)
-    out = []
-    for posture in (STANDING, SUPINE, SITTING):
-        for a, b in runs(per_frame == posture):
-            if poses.times[b - 1] - poses.times[a] >= MIN_POSTURE_S:
-                out.append((a, b, posture))
-    return sorted(out)
-
-
-def find_view(poses: Poses) -> str | None:
-    """``side`` or ``front`` from the shoulders' width over the trunk's length (as for gait)."""
-    ratio = shoulder_ratio(poses)
-    if not np.isfinite(ratio).any():
-        return None
-    return SIDE if float(np.nanmedian(ratio)) < SIDE_VIEW_MAX_RATIO else FRONT
-
-
-def facing(poses: Poses) -> int:
-    """Side view, standing: +1 if the person faces +x (toes to the right of the heels), else -1."""
-    toes = poses.image[:, [L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX], 0]
-    heels = poses.image[:, [L.LEFT_HEEL, L.RIGHT_HEEL], 0]
-    d = np.nanmedian(toes - heels) if np.isfinite(toes - heels).any() else 0.0
-    return 1 if d >= 0 else -1
-
-
-def legs_direction(poses: Poses) -> int:
-    """+1 if the feet lie to the right of the hips in the image (lying down), else -1."""
-    d = poses.image[:, [L.LEFT_ANKLE, L.RIGHT_ANKLE], 0] - poses.image[:, [L.LEFT_HIP, L.RIGHT_HIP], 0]
-    return 1 if (np.nanmedian(d) if np.isfinite(d).any() else 0.0) >= 0 else -1
 
 
 # ---------------------------------------------------------------- signals
@@ -262,14 +197,23 @@ def raise_angles(poses: Poses, posture: str, view: str) -> dict[str, np.ndarray]
 
 
 # ---------------------------------------------------------------- repetitions
-def _hysteresis(signal: np.ndarray, on: float, off: float) -> np.ndarray:
-    """(T,) bool: up once above ``on``, until below ``off``; NaN keeps the state."""
+def _hysteresis(signal: np.ndarray, on: float, off: float, max_unseen: int | None = None) -> np.ndarray:
+    """(T,) bool: up once above ``on``, until below ``off``; NaN keeps the state for up to ``max_unseen``
+    frames (None: however long). A longer stretch of NaN is not up, and the state starts again after it:
+    nothing says the leg stayed up while it was not seen (a person lost, or a part of the clip left out)."""
     up = np.zeros(len(signal), dtype=bool)
-    state = False
+    state, unseen = False, 0
     for i, v in enumerate(signal):
         if np.isfinite(v):
-            state = v > on if not state else v > off
+            state, unseen = (v > on if not state else v > off), 0
+        else:
+            unseen += 1
+            state = state and (max_unseen is None or unseen <= max_unseen)
         up[i] = state
+    if max_unseen is not None:          # not up from the start of a long stretch unseen
+        for a, b in runs(~np.isfinite(signal)):
+            if b - a > max_unseen:
+                up[a:b] = False
     return up
 
 
@@ -280,22 +224,41 @@ def up_masks(poses: Poses, posture: str, angles: dict[str, np.ndarray],
     Standing, a leg is raised while its foot is off the floor; with ``front``
     (front view) also while its thigh is ``thigh_on_deg`` above the blind
     angle: a straight leg raised toward a camera above hip height hardly
-    lifts the ankle in the image (the foot comes toward the lens).
+    lifts the ankle in the image (the foot comes toward the lens). Either way
+    only while the other leg bears the weight (:func:`movement_check.stance.bearing_weight`):
+    a squat lifts both thighs, and its noise one foot, with no foot off the floor.
+    A leg unseen for more than ``max_unseen_s`` is not up there.
     """
+    unseen = _frames_in(poses.times, settings.max_unseen_s)
     if posture == SUPINE:
-        raw = {s: _hysteresis(angles[s], settings.elevation_on, settings.elevation_off) for s in SIDES}
+        raw = {s: _hysteresis(angles[s], settings.elevation_on, settings.elevation_off, unseen) for s in SIDES}
     else:
-        lift = foot_lift(poses, settings)
-        raw = {s: _hysteresis(lift[s], settings.lift_on, settings.lift_off) for s in SIDES}
+        raw = feet_off_floor(poses, settings)
         if front is not None:
             # not while the other foot is up: this thigh's hip reference is then the raised side's hip
             feet = dict(raw)
             for s in SIDES:
                 above = front.elevation[s] - front.blind_deg[s]
-                raw[s] = feet[s] | (_hysteresis(above, settings.thigh_on_deg, settings.thigh_off_deg)
+                raw[s] = feet[s] | (_hysteresis(above, settings.thigh_on_deg, settings.thigh_off_deg, unseen)
                                     & ~feet[OTHER[s]])
+        weight = bearing_weight(poses, share=settings.stance_share)
+        raw = {s: raw[s] & weight[OTHER[s]] for s in SIDES}
     both = raw["left"] & raw["right"]        # a jump, or both legs lifted: not a single-leg raise
     return {s: raw[s] & ~both for s in SIDES}
+
+
+def feet_off_floor(poses: Poses, settings: RaiseSettings = RaiseSettings()) -> dict[str, np.ndarray]:
+    """Per side, (T,) bool: that foot is off the floor (:func:`foot_lift`, with hysteresis), whatever the
+    other leg does; not while it is unseen for more than ``max_unseen_s``."""
+    lift = foot_lift(poses, settings)
+    unseen = _frames_in(poses.times, settings.max_unseen_s)
+    return {s: _hysteresis(lift[s], settings.lift_on, settings.lift_off, unseen) for s in SIDES}
+
+
+def _frames_in(times: np.ndarray, seconds: float) -> int:
+    """How many frames of this clip last ``seconds`` (at its median frame interval)."""
+    step = float(np.median(np.diff(times))) if len(times) > 1 else 1.0 / 30
+    return max(1, int(round(seconds / step)))
 
 
 def _smooth(x: np.ndarray, n: int) -> np.ndarray:
@@ -359,9 +322,13 @@ def find_repetitions(poses: Poses, up: dict[str, np.ndarray], angles: dict[str, 
             else:
                 merged.append([s, e, []])
         smooth = _smooth(angles[side], max(1, int(round(0.2 * fps))))
-        for s, e, touches in merged:
+        longest = {}
+        for s, e in spans:       # the longest stretch up without a touch-down, per merged raise
+            m = next(i for i, (a, b, _) in enumerate(merged) if a <= s and e <= b)
+            longest[m] = max(longest.get(m, 0.0), _edge_time(times, e - 1, before=False) - _edge_time(times, s, before=True))
+        for m, (s, e, touches) in enumerate(merged):
             start_s, end_s = _edge_time(times, s, before=True), _edge_time(times, e - 1, before=False)
-            if end_s - start_s < settings.min_raise_s:
+            if longest[m] < settings.min_raise_s:       # a foot off the floor for min_raise_s at one go
                 continue
             seg = smooth[s:e]
             if np.isfinite(seg).any():

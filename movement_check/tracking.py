@@ -31,12 +31,13 @@ first appearance), to override the rule.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from .bodies import body_heights, drop_duplicates, trunk_centres, trunk_lengths
 from .errors import InputError
-from .landmarks import LEFT_LEG, RIGHT_LEG, TORSO, Landmark
 
 RULES = ("auto", "walker", "largest", "most-visible", "longest")
 
@@ -119,85 +120,6 @@ class SubjectChoice:
             "people_seen": len(self.people),
             "people": [p.to_dict() for p in self.people],
         }
-
-
-def trunk_centres(image: np.ndarray, visibility: np.ndarray) -> np.ndarray:
-    """(K, 2) trunk centre per detection: mean of shoulders and hips in pixels."""
-    if image.shape[0] == 0:
-        return np.zeros((0, 2))
-    torso = image[:, list(TORSO), :2]
-    return np.nanmean(torso, axis=1)
-
-
-def trunk_lengths(image: np.ndarray) -> np.ndarray:
-    """(K,) shoulder-midpoint to hip-midpoint distance in pixels (robust to hidden legs)."""
-    if image.shape[0] == 0:
-        return np.zeros(0)
-    shoulders = image[:, [TORSO[0], TORSO[1]], :2].mean(axis=1)
-    hips = image[:, [TORSO[2], TORSO[3]], :2].mean(axis=1)
-    return np.linalg.norm(shoulders - hips, axis=1)
-
-
-def drop_duplicates(image: np.ndarray, visibility: np.ndarray, *, overlap: float = 0.05,
-                    size_ratio: float = 1.3, partial: float = 0.7, contained: float = 0.8) -> np.ndarray:
-    """Indices of the detections to keep in one frame.
-
-    MediaPipe asked for two people sometimes returns the same person twice:
-    a second skeleton whose trunk lies within ``overlap`` body heights of the
-    first and whose size differs by less than ``size_ratio`` (seen: 0.02-0.04
-    body heights apart, up to 1.18 times the size), or a partial skeleton less
-    than ``partial`` times as tall lying mostly (``contained``) inside the
-    other's box. Of such a pair the detection with the higher mean visibility
-    is kept. Two real people crossing are rarely that close in both place and
-    size.
-    """
-    k = image.shape[0]
-    if k < 2:
-        return np.arange(k)
-    centres = trunk_centres(image, visibility)
-    heights = np.maximum(body_heights(image), 1.0)
-    lo, hi = np.nanmin(image[..., :2], axis=1), np.nanmax(image[..., :2], axis=1)
-
-    def duplicate(i: int, j: int) -> bool:
-        small, big = (i, j) if heights[i] < heights[j] else (j, i)
-        ratio = heights[big] / heights[small]
-        if ratio < size_ratio and np.linalg.norm(centres[i] - centres[j]) <= overlap * heights[big]:
-            return True
-        inter = np.clip(np.minimum(hi[small], hi[big]) - np.maximum(lo[small], lo[big]), 0, None).prod()
-        area = max(float(np.prod(hi[small] - lo[small])), 1.0)
-        return ratio > 1 / partial and inter / area >= contained
-
-    order = np.argsort(-np.nanmean(visibility, axis=1))
-    keep: list[int] = []
-    for i in order:
-        if not any(duplicate(int(i), j) for j in keep):
-            keep.append(int(i))
-    return np.array(sorted(keep), dtype=int)
-
-
-def body_heights(image: np.ndarray) -> np.ndarray:
-    """(K,) body size in pixels, the same whether the person stands, lies, sits or lifts a leg.
-
-    The larger of the landmarks' vertical extent (a standing person's height) and the length of the
-    skeleton from nose to ankle along the body (nose to shoulders, shoulders to hips, thigh and shank,
-    each leg's averaged): about 0.9 of the height when standing, and unchanged when the person lies down
-    or raises a leg, which shrink or stretch the vertical extent two- or threefold.
-    """
-    if image.shape[0] == 0:
-        return np.zeros(0)
-    y = image[..., 1]
-    extent = np.nanmax(y, axis=1) - np.nanmin(y, axis=1)
-    xy = image[..., :2]
-
-    def length(a, b) -> np.ndarray:
-        return np.linalg.norm(xy[:, a] - xy[:, b], axis=-1)
-
-    shoulders = 0.5 * (xy[:, Landmark.LEFT_SHOULDER] + xy[:, Landmark.RIGHT_SHOULDER])
-    hips = 0.5 * (xy[:, Landmark.LEFT_HIP] + xy[:, Landmark.RIGHT_HIP])
-    along = (np.linalg.norm(xy[:, Landmark.NOSE] - shoulders, axis=-1) + np.linalg.norm(shoulders - hips, axis=-1)
-             + np.nanmean([length(hip, knee) for hip, knee, *_ in (LEFT_LEG, RIGHT_LEG)], axis=0)
-             + np.nanmean([length(knee, ankle) for _, knee, ankle, *_ in (LEFT_LEG, RIGHT_LEG)], axis=0))
-    return np.fmax(extent, along)
 
 
 @dataclass
@@ -369,6 +291,29 @@ def _fits(a: list[_Track], b: list[_Track], times: np.ndarray, frame_size: tuple
     return None
 
 
+def _listed(frames: np.ndarray, *, census: np.ndarray, frame_s: float, census_s: float, min_s: float) -> bool:
+    """Seen long enough to be somebody: at least ``min_s`` in all (frames x interval, or censuses x their
+    interval), and in 3 frames or 2 censuses; less is a ghost glimpsed now and then, even once joined."""
+    seen = int(census[frames].sum())
+    return not (max(frames.size * frame_s, seen * census_s) < min_s or (frames.size < 3 and seen < 2))
+
+
+def nobody_else_in_view(chains: list[list[_Track]], listed) -> bool:
+    """No two people are ever seen in the same frame: at most one of the chains that would be listed
+    (``listed(frames)``, seen long enough to be somebody) holds any frame. A ghost (a skeleton MediaPipe
+    fits for a frame or two to a limb or a shadow of the person, never listed) is nobody else: it does not
+    stop the pieces of a lone person's track from being joined (:func:`join_apart`)."""
+    seen: set[int] = set()
+    for chain in chains:
+        frames = _frames(chain)
+        if not listed(np.array(sorted(frames))):
+            continue
+        if seen & frames:
+            return False
+        seen |= frames
+    return True
+
+
 def follow_people(times: np.ndarray, images: list[np.ndarray], visibilities: list[np.ndarray],
                   frame_size: tuple[int, int],
                   settings: TrackingSettings = TrackingSettings(),
@@ -399,7 +344,10 @@ def follow_people(times: np.ndarray, images: list[np.ndarray], visibilities: lis
     tracks = link_tracks(times, centres, heights, settings)
     chains = join_tracks(tracks, times, settings)
     width, height = frame_size
-    alone = max((int(np.isfinite(c[:, 0]).sum()) for c in centres), default=0) <= 1
+    listed = partial(_listed, census=census, frame_s=frame_s, census_s=census_s, min_s=settings.min_listed_s)
+    alone = nobody_else_in_view(chains, listed)
+    if alone:   # ghosts are nobody: not joined into a person of their own
+        chains = [chain for chain in chains if listed(np.array(sorted(_frames(chain))))]
     chains, joins = join_apart(chains, times, frame_size, alone=alone, settings=settings)
     people: list[Person] = []
     for chain in chains:
@@ -407,10 +355,7 @@ def follow_people(times: np.ndarray, images: list[np.ndarray], visibilities: lis
         cands = np.concatenate([np.asarray(tr.candidates) for tr in chain])
         order = np.argsort(frames)
         frames, cands = frames[order], cands[order]
-        # seen for less than min_listed_s in all (a ghost glimpsed now and then, even once joined): not listed
-        seen = int(census[frames].sum())
-        if (max(frames.size * frame_s, seen * census_s) < settings.min_listed_s
-                or (frames.size < 3 and seen < 2)):
+        if not listed(frames):
             continue
         cx = np.array([centres[f][c][0] for f, c in zip(frames, cands)])
         hs = np.array([heights[f][c] for f, c in zip(frames, cands)])
@@ -425,7 +370,7 @@ def follow_people(times: np.ndarray, images: list[np.ndarray], visibilities: lis
             first_time_s=float(times[frames[0]]), last_time_s=float(times[frames[-1]]),
             travel=float(travel), size_change=size_change,
             median_height=float(np.median(hs) / height), mean_visibility=float(np.nanmean(vis)),
-            coverage=float(seen / max(int(census.sum()), 1)),
+            coverage=float(census[frames].sum() / max(int(census.sum()), 1)),
             joined=joins.get(id(chain[0]), []),
         ))
     people.sort(key=lambda p: (p.first_time_s, -p.frames.size))

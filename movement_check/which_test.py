@@ -11,7 +11,10 @@ reason is given with the choice, so the user can overrule it.
 from __future__ import annotations
 
 from .assessments.gait_strides import analyse as find_walking
+from .assessments.leg_raise import LegRaiseAnalysis, LegRaiseSettings
 from .assessments.leg_raise import analyse as find_raises
+from .assessments.leg_raise_parts import held
+from .assessments.leg_raise_posture import in_posture
 from .errors import InputError
 from .poses import Poses
 
@@ -25,7 +28,7 @@ def detect_test(poses: Poses) -> tuple[str, str]:
     if walk.bouts and strikes >= MIN_HEEL_STRIKES:
         seconds = sum(b.duration_s for b in walk.bouts)
         return "gait", f"{strikes} steps in {len(walk.bouts)} bout(s) of steady walking ({seconds:.1f} s)"
-    raises = find_raises(poses)
+    raises = _raises(poses)
     if raises is not None and raises.repetitions:
         sides = sorted({r.side for r in raises.repetitions})
         return "leg-raise", (f"{len(raises.repetitions)} leg raise(s), {' and '.join(sides)}, "
@@ -35,3 +38,18 @@ def detect_test(poses: Poses) -> tuple[str, str]:
     raise InputError("Could not tell which test this clip shows: no steady walking, no leg raise and no "
                      "standing posture was seen. Choose the test, and check that the whole body, feet "
                      "included, is in view.")
+
+
+def _raises(poses: Poses) -> LegRaiseAnalysis | None:
+    """The leg raises in the clip's posture, else in any posture held in it: standing a long while, then
+    lying for the straight-leg raise, is a leg-raise test too (:mod:`assessments.leg_raise_parts`)."""
+    found = find_raises(poses)
+    if found is not None and found.repetitions:
+        return found
+    for posture in held(poses):
+        part, _, _ = in_posture(poses, posture)
+        other = None if part is None else find_raises(part, LegRaiseSettings(posture=posture))
+        if other is not None and other.repetitions:
+            return other
+    return found
+

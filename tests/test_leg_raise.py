@@ -236,3 +236,51 @@ def test_leans_without_standing_still_say_they_are_not_a_change():
     m = _metric(b, "trunk_lateral_lean", "left")
     assert b.quality["leans_from_rest"] is False and "not a change from standing still" in m.note
     assert abs(m.value - 5.0) < 1.0            # the level camera: the lean as seen is the lean
+
+
+# ------------------------------------------------------------------ no raise without a foot off the floor (issue 18)
+@pytest.mark.parametrize("camera", [FRONT_CAMERA, WEBCAM], ids=["front", "webcam"])
+@pytest.mark.parametrize("noise", [0.0, 1.5])
+def test_squats_seen_from_the_front_are_no_raise(camera, noise):
+    """Three deep squats facing the camera, the right leg 0.3 s behind the left and less deep (a weight
+    shift): both thighs rise toward the camera, one before the other, both feet on the floor throughout.
+    Before: a 0.6 s 'raise' of the right leg in each squat (its thigh above the blind angle while the left
+    one was not yet)."""
+    from tests.squatter import squats
+
+    poses, _ = clean(squats((1.0, 4.5, 8.0), duration=11.0, lag_s=0.3, right_depth=0.8, camera=camera,
+                            noise_px=noise, seed=2))
+    a = assess(poses)
+    assert a.quality["posture"] == "standing" and a.quality["view"] == "front"
+    assert a.quality["repetitions"] == []
+    assert _metric(a, "repetitions", None).value == 0
+
+
+def test_a_leg_unseen_for_long_is_not_up():
+    """The person is lost (nobody detected) from the middle of a knee raise for 2 s and found standing on
+    both feet: the raise ends where they were lost. Before: it lasted through the 2 s nobody was seen."""
+    script = Script([Raise("right", 1.0, hip=70, knee=90, up=0.7, hold=2.0)], duration=7)
+    a, _, poses = _run(script, FRONT_CAMERA, dropouts=[(60, 120)])      # 2.0-4.0 s unseen
+    reps = a.quality["repetitions"]
+    assert [r["side"] for r in reps] == ["right"]
+    assert 1.9 <= reps[0]["end_s"] <= 2.05 and reps[0]["start_s"] < 1.5
+
+
+def test_flickers_of_a_foot_are_no_raise():
+    """A foot read off the floor for 2-3 frames at a time, 0.2 s apart, for 2 s (landmark noise in a squat):
+    no stretch of 0.4 s at one go, so no raise, although the flickers span 2 s with short 'touch-downs'
+    between them. A real raise with a touch-down is still one raise."""
+    from movement_check.raises import find_repetitions
+
+    poses, _ = perform(Script([], duration=4.0), camera=FRONT_CAMERA)
+    n = len(poses)
+    flicker = np.zeros(n, dtype=bool)
+    for start in range(15, 75, 6):
+        flicker[start:start + 3] = True
+    held = np.zeros(n, dtype=bool)
+    held[15:45] = True
+    held[50:80] = True                         # 1 s up, down for 0.13 s, 1 s up
+    angles = {s: np.zeros(n) for s in ("left", "right")}
+    assert find_repetitions(poses, {"left": flicker, "right": np.zeros(n, bool)}, angles) == []
+    reps = find_repetitions(poses, {"left": held, "right": np.zeros(n, bool)}, angles)
+    assert len(reps) == 1 and reps[0].touch_downs == 1

@@ -66,11 +66,9 @@ def test_rendered_knee_raises_against_ground_truth():
     assert abs(reps[0]["hold_s"] - holds[0]) < 0.5
 
 
-RAISE_LABELS = ["single_leg_stance_10fps", "squat_front_portrait_60fps",
-                pytest.param("webcam_squat_overlay", marks=pytest.mark.xfail(
-                    strict=True, reason="a squat with a skeleton burnt into the frames: three person-tracks for one man "
-                                        "(two of them overlap in time), the feet out of the frame in 70 % of the frames, and a short 'raise' of "
-                                        "the right leg read from the deep squat's jumbled legs"))]
+#: one person in each; the webcam squat (a skeleton burnt into the frames) once read as three people and a
+#: 'raise' of the right leg at 9.6 s (issue 18: tests/test_tracking.py and tests/test_leg_raise.py, the causes)
+RAISE_LABELS = ["single_leg_stance_10fps", "squat_front_portrait_60fps", "webcam_squat_overlay"]
 
 
 @pytest.mark.parametrize("name", RAISE_LABELS)
@@ -82,6 +80,7 @@ def test_foot_off_and_foot_down_against_labels_by_eye(name):
 
     labels = json.loads((LABELS / f"raises_{name}.json").read_text())
     result, prepared = analyze_clip(clip_path(labels["clip"]), "leg-raise")
+    assert result.quality["subject"]["people_seen"] == 1
     starts = [e for e in result.events if e.name == "raise_start"]
     ends = [e for e in result.events if e.name == "raise_end"]
     assert len(starts) == len(labels["lifts"])

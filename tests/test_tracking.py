@@ -114,7 +114,7 @@ def _detections(poses, present=None):
 def test_lying_down_raising_each_leg_stays_one_person(side_of_table):
     """A straight-leg raise of each leg, lying on a table, seen from either side: raising a leg doubles or
     triples the body's vertical extent, which is no new person."""
-    from movement_check.tracking import body_heights
+    from movement_check.bodies import body_heights
 
     from .raiser import Raise, Script, perform
     from .walker import Camera
@@ -189,3 +189,98 @@ def test_alone_but_another_size_is_someone_else():
     vis = [np.full((len(i), 33), 0.9) for i in images]
     people = follow_people(np.arange(len(images)) / FPS, images, vis, (1280, 720))
     assert len(people) == 2
+
+
+# ------------------------------------------------------------------ a lone person stays one person (issue 18)
+def _leaves_and_comes_back(extra=None):
+    """A person standing still who leaves the picture for 2 s and comes back 800 px away, at the other side
+    (nobody else in view), with ``extra(t, image)`` -> more skeletons in frame t (or None). With someone else
+    in view that far a return is not joined (test_with_a_bystander_in_view_a_far_away_newcomer_is_not_joined)."""
+    walker = walking_poses(seconds=8.0, fps=FPS, speed_px=0.0, noise_px=1.0, seed=8)
+    present = np.ones(len(walker), dtype=bool)
+    present[90:150] = False
+    images, vis = _detections(walker, present)
+    for t in range(150, len(walker)):
+        images[t] = images[t] + np.array([800.0, 0.0, 0.0])
+    for t in range(len(walker)):
+        more = extra(t, images[t][0]) if extra is not None and present[t] else None
+        if more is not None:
+            images[t] = np.concatenate([images[t], more[None]])
+            vis[t] = np.full((len(images[t]), 33), 0.9)
+    return walker.times, images, vis, present
+
+
+def _shrunk_below_the_shoulders(body):
+    """The same head and shoulders with the hips a quarter of the trunk higher and the legs 0.7 as long
+    (MediaPipe's second skeleton on a webcam clip with a skeleton burnt into the frames: hips 0.2-0.6 trunk
+    lengths higher, 1.2-1.4x smaller)."""
+    other = body.copy()
+    shoulders_y = np.nanmean(body[[11, 12], 1])
+    hips_y = np.nanmean(body[[23, 24], 1])
+    new_hips_y = shoulders_y + 0.75 * (hips_y - shoulders_y)
+    below = np.arange(33) >= 23
+    other[below, 1] = new_hips_y + 0.7 * (body[below, 1] - hips_y)
+    other[below, 0] += 6.0
+    return other
+
+
+def test_a_second_skeleton_on_the_same_head_and_shoulders_is_nobody_else():
+    """Before: the second skeleton counted as someone else in view, so the lone person's return 2 s later
+    was not joined (two people)."""
+    from movement_check.bodies import drop_duplicates, same_head_and_shoulders
+
+    times, images, vis, present = _leaves_and_comes_back(
+        lambda t, body: _shrunk_below_the_shoulders(body) if t in (12, 40, 41, 170, 200) else None)
+    assert same_head_and_shoulders(images[12][0], images[12][1])
+    assert len(drop_duplicates(images[12], vis[12])) == 1
+    people = follow_people(times, images, vis, (1280, 720))
+    assert len(people) == 1 and people[0].frames.size == present.sum()
+    assert "nobody else ever in view" in people[0].joined[0]
+
+
+def test_a_ghost_seen_for_two_frames_is_nobody_else():
+    """MediaPipe fits a small skeleton to a limb for a frame or two (a deep squat, motion blur): never
+    listed, and no reason to keep a lone person's pieces apart. Before: two people."""
+    def ghost(t, body):
+        if t not in (30, 31):
+            return None
+        small = body.copy()
+        small[:, :2] = np.nanmean(body[:, :2], axis=0) + 0.5 * (body[:, :2] - np.nanmean(body[:, :2], axis=0))
+        return small + np.array([150.0, 120.0, 0.0])          # half the size, half out beside the legs
+    times, images, vis, present = _leaves_and_comes_back(ghost)
+    people = follow_people(times, images, vis, (1280, 720))
+    assert len(people) == 1 and people[0].frames.size == present.sum()
+
+
+def test_a_partial_skeleton_wholly_inside_the_body_is_the_same_body():
+    from movement_check.bodies import drop_duplicates
+
+    body = walking_poses(seconds=0.1, fps=FPS, speed_px=0.0, seed=3).image[0]
+    narrow = body.copy()
+    centre = np.nanmean(body[:, :2], axis=0)
+    height = np.nanmax(body[:, 1]) - np.nanmin(body[:, 1])
+    narrow[:, 0] = centre[0] + 0.5 * (body[:, 0] - centre[0])            # squeezed sideways
+    narrow[:, 1] = centre[1] + 0.75 * (body[:, 1] - centre[1]) + 0.08 * height   # 1.33x shorter, lower
+    lo, hi = np.nanmin(body[:, :2], axis=0), np.nanmax(body[:, :2], axis=0)
+    assert (np.nanmin(narrow[:, :2], axis=0) >= lo).all() and (np.nanmax(narrow[:, :2], axis=0) <= hi).all()
+    vis = np.array([np.full(33, 0.9), np.full(33, 0.7)])
+    assert list(drop_duplicates(np.array([body, narrow]), vis)) == [0]
+
+
+def test_a_squat_seen_from_the_front_is_one_person():
+    """Deep squats facing the camera: the thighs point at the lens and the trunk leans toward it, so the
+    skeleton looks half as long at the bottom; the person is lost for 0.4 s on the way down each time
+    (MediaPipe on a blurred webcam clip). Before: a new person at each bottom (the body looked 2x smaller)."""
+    from movement_check.bodies import body_heights
+
+    from .squatter import squats
+
+    poses = squats((1.0, 5.0), duration=9.0, fps=FPS)
+    sizes = np.array([body_heights(poses.image[t][None])[0] for t in range(len(poses))])
+    assert sizes.max() / sizes.min() < 1.6
+    present = np.ones(len(poses), dtype=bool)
+    for start in (1.0, 5.0):
+        present[(poses.times >= start + 0.6) & (poses.times < start + 1.0)] = False
+    images, vis = _detections(poses, present)
+    people = follow_people(poses.times, images, vis, (1280, 720))
+    assert len(people) == 1 and people[0].frames.size == present.sum()

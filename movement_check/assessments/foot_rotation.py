@@ -59,7 +59,7 @@ from ..footprints import (FOOT_OVER_HIP, Footprint, find_footprints, foot_axis, 
 from ..kinematics import DEFAULT_FOV_DEG
 from ..landmarks import Landmark as L
 from ..poses import Poses
-from ..raises import find_view
+from ..posture import find_view
 from ..results import Metric
 from ..walking import FRONT, Bout, find_bouts, in_bouts, midpoint
 from . import foot_rotation_reference as ref

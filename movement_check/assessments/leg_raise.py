@@ -33,14 +33,16 @@ from ..kinematics import DEFAULT_FOV_DEG
 from ..poses import Poses
 from ..quality import out_of_frame
 from ..landmarks import LEG
-from ..raises import (OTHER, SIDES, STANDING, SUPINE, FrontThigh, RaiseSettings, Repetition, find_posture,
-                      find_repetitions, find_view, front_thigh, raise_angles, rest_mask, up_masks)
+from ..posture import STANDING, SUPINE, find_posture, find_view
+from ..raises import (OTHER, SIDES, FrontThigh, RaiseSettings, Repetition, feet_off_floor, find_repetitions, front_thigh,
+                      raise_angles, rest_mask, up_masks)
 from ..results import Event, Metric
 from ..walking import FRONT, SIDE
 from . import leg_raise_reference as ref
 from .base import Assessment
 from .form_check import Prescription, check_form
 from .leg_raise_measures import PELVIC_DROP_MAX_THIGH_DEG, RepMeasure, make_context, measure
+from .leg_raise_parts import in_each_posture
 from .leg_raise_posture import in_posture
 from .stride_stats import mean_of, rounded, value_at
 
@@ -125,7 +127,8 @@ def analyse(poses: Poses, settings: LegRaiseSettings = LegRaiseSettings()) -> Le
     else:
         up = up_masks(poses, posture, {}, rs)
         if view == FRONT:
-            front = front_thigh(poses, {s: ~up[s] for s in SIDES}, settings.fov_deg)
+            feet = feet_off_floor(poses, rs)       # rest: both feet down (whatever the legs do)
+            front = front_thigh(poses, {s: ~(feet[s] & ~feet[OTHER[s]]) for s in SIDES}, settings.fov_deg)
             up = up_masks(poses, posture, {}, rs, front)
             angles = front.elevation
         else:
@@ -141,7 +144,15 @@ def analyse(poses: Poses, settings: LegRaiseSettings = LegRaiseSettings()) -> Le
 
 # ------------------------------------------------------------------ the assessment
 def assess(poses: Poses, /, *, settings: LegRaiseSettings = LegRaiseSettings()) -> Assessment:
-    """Leg-raise metrics, events, warnings and (with a prescription) the form check."""
+    """Leg-raise metrics, events, warnings and (with a prescription) the form check, in the posture given,
+    else in the one held longest; without a posture given, the raises made in another posture held in the
+    clip are measured on their own, beside them (:mod:`leg_raise_parts`), and when every raise was made in
+    another posture, that posture is the test's."""
+    return in_each_posture(poses, settings, _assess)
+
+
+def _assess(poses: Poses, settings: LegRaiseSettings) -> Assessment:
+    """:func:`assess` in one posture (``settings.posture``, else the one held longest)."""
     part, posture, why = in_posture(poses, settings.posture)
     if part is None:
         return Assessment(metrics=[Metric.unmeasured("repetitions", "count", why)],

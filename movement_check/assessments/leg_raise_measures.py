@@ -26,7 +26,8 @@ from ..kinematics import inclination, knee_flexion, lateral_tilt, trunk_lateral_
 from ..landmarks import Landmark as L
 from ..poses import Poses
 from ..landmarks import LEG
-from ..raises import OTHER, STANDING, Repetition, facing
+from ..posture import STANDING, facing
+from ..raises import OTHER, Repetition
 from ..walking import LEG_SHARE_OF_HEIGHT, SIDE, leg_length_px, midpoint
 
 #: above this thigh elevation MediaPipe's hip landmark on the raised side follows the thigh (see raises)

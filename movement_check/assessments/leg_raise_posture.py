@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..poses import Poses
-from ..raises import SITTING, STANDING, SUPINE, find_view, posture_parts
+from ..posture import SITTING, STANDING, SUPINE, find_view, posture_parts
 from ..walking import FRONT
 
 #: the test each posture is done in, for the refusal's words
@@ -18,7 +18,7 @@ _WAS = {STANDING: "standing", SUPINE: "lying down", SITTING: "sitting"}
 def in_posture(poses: Poses, wanted: str | None) -> tuple[Poses | None, str, str | None]:
     """The clip's frames in the posture of the test (``wanted``, else the one held longest of standing and
     lying), the others blanked; the posture; and a note on what was left out, or the refusal's reason with
-    None for poses when the patient was never in that posture (:func:`movement_check.raises.posture_parts`).
+    None for poses when the patient was never in that posture (:func:`movement_check.posture.posture_parts`).
 
     A clip may hold standing, lying and sitting parts; each raise is measured in its own posture, and a raise
     made in another posture than the test's is not counted as one of its raises.
