@@ -12,6 +12,7 @@ from typing import Callable
 
 import streamlit as st
 
+from movement_check.metric_table import other_posture_tables
 from movement_check.record import Record, SessionRecord
 from movement_check.report import to_html, to_pdf, visit_report
 from movement_check.results import metrics_csv
@@ -44,6 +45,9 @@ def show(outcome: dict, *, key: str = "clip", downloaded: Callable[[str], None] 
     if result["metrics"]:
         st.subheader("All measures")
         show_metrics_table(result)
+    for heading, part in other_posture_tables(result):
+        st.subheader(heading)
+        show_metrics_table(part)
     events = events_line(result["events"])
     if events:
         st.caption(events)

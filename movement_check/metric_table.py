@@ -39,3 +39,17 @@ def display_rows(result: dict) -> list[dict[str, str]]:
         rows.append({"Flag": flag, "Measure": label(m["name"]), "Side": m.get("side") or "",
                      "Value": value_text(m), "Normal range": normal_text(m), "Note": m.get("note") or ""})
     return rows
+
+
+#: how a posture reads in a heading
+POSTURE_WORDS = {"standing": "standing", "supine": "lying on the back", "sitting": "sitting"}
+
+
+def other_posture_tables(result: dict) -> list[tuple[str, dict]]:
+    """A leg-raise clip held in more than one posture (``quality.assessment.other_postures``): for each other
+    posture, a heading and a result-like dict of its metrics, to be shown as its own table beside the test's
+    (never merged with it: :mod:`movement_check.assessments.leg_raise_parts`)."""
+    parts = (result.get("quality") or {}).get("assessment", {}).get("other_postures") or []
+    return [(f"Raises made {POSTURE_WORDS.get(p['posture'], p['posture'])} ({p['from_s']:.1f}-{p['to_s']:.1f} s), "
+             "measured on their own", {"test": result.get("test"), "metrics": p.get("metrics", [])})
+            for p in parts]

@@ -30,7 +30,7 @@ from .figures import figure_pngs
 from .findings import ABNORMAL, findings
 from .history import Change, changes, previous_visit
 from .metric_names import attach
-from .metric_table import display_rows
+from .metric_table import display_rows, other_posture_tables
 from .poses import Poses
 from .protocol import BY_KEY
 from .record import KINDS, Record, SessionRecord
@@ -165,6 +165,10 @@ def to_html(report: VisitReport) -> str:
         parts.append(f"<h2>{e(test_title(test))}: all measures</h2>")
         parts.append(_html_table(("Measure", "Side", "Value", "Normal range", "Flag"),
                                  metric_rows(test.result), flag_column=4))
+        for heading, part in other_posture_tables(test.result):
+            parts.append(f"<h3>{e(heading)}</h3>")
+            parts.append(_html_table(("Measure", "Side", "Value", "Normal range", "Flag"), metric_rows(part),
+                                     flag_column=4))
         warnings = test.result.get("warnings", [])
         if warnings:
             parts.append("<p><b>Warnings</b></p><ul>" + "".join(f"<li>{e(w)}</li>" for w in warnings) + "</ul>")
@@ -292,6 +296,10 @@ def to_pdf(report: VisitReport, out: str | Path | BinaryIO) -> None:
             pages.text(test_title(test) + ": all measures", size=13, bold=True)
             pages.table(("Measure", "Side", "Value", "Normal range", "Flag"), metric_rows(test.result),
                         (2.5, 0.5, 1.3, 1.3, 1.45), flag_column=4)
+            for heading, part in other_posture_tables(test.result):
+                pages.text(heading, size=11, bold=True)
+                pages.table(("Measure", "Side", "Value", "Normal range", "Flag"), metric_rows(part),
+                            (2.5, 0.5, 1.3, 1.3, 1.45), flag_column=4)
             for w in test.result.get("warnings", []):
                 pages.text("Warning: " + w, color="#7a4a00")
             for png in report.figures.get(test.id, {}).values():

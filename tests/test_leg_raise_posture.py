@@ -6,6 +6,8 @@ import pytest
 
 import movement_check.extraction as extraction
 from movement_check.analysis import analyze_frames
+from movement_check.metric_names import label
+from movement_check.metric_table import display_rows, other_posture_tables
 from movement_check.poses import Poses
 
 from .live_stubs import KnownPeople, grey_frame
@@ -141,6 +143,15 @@ def test_auto_reports_the_raises_of_each_posture_in_their_own(monkeypatch):
         assert rep["start_s"] > offset
     assert any("made lying down" in w and "other_postures" in w for w in result.warnings)
     json.dumps(result.to_dict())                                           # the CLI's JSON holds it
+    # the app and the report show the lying raises as their own table, under their own heading
+    (heading, part), = other_posture_tables(result.to_dict())
+    assert heading.startswith("Raises made lying on the back (") and heading.endswith("measured on their own")
+    rows = {(r["Measure"], r["Side"]): r["Value"] for r in display_rows(part)}
+    peaks = {side: float(v.split()[0].rstrip("°")) for (measure, side), v in rows.items()
+             if measure == label("leg_elevation_peak") and v}
+    assert peaks.keys() == {"left", "right"}
+    for truth in lying_truth:
+        assert peaks[truth.side] == pytest.approx(truth.peak, abs=5.0)
     # the test found from the clip gives the same
     auto, _ = _auto(monkeypatch, standing, lying, times=times)
     assert auto.test == "leg-raise"

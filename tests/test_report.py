@@ -158,3 +158,30 @@ def test_a_trend_of_one_or_two_points_says_something_and_carries_its_normal_rang
     one = Series("gait", "knee_flexion_swing_peak", "Knee bend in swing", "deg", "left",
                  (Point(1, "2026-10-01T10:00:00+00:00", "visit", 52.25),))
     assert trend_caption(one) == "First measurement (2026-10-01): 52.2°; nothing to compare yet."
+
+
+def test_raises_made_in_another_posture_have_their_own_table(tmp_path):
+    # a leg-raise clip held standing and lying (movement_check.assessments.leg_raise_parts): the lying
+    # raises are shown under their own heading, in the HTML and in the PDF, never in the test's own table
+    path = tmp_path / "record.sqlite"
+    record = Record(path)
+    record.add_patient("P-0043", therapist="jdoe")
+    session = record.start_session("P-0043", "visit", therapist="jdoe", started_at="2026-11-01T10:00:00+00:00")
+    result, _ = gait_result(110.0)
+    elevation = {"name": "leg_elevation_peak", "value": 61.5, "unit": "deg", "side": "right", "normal_range": None,
+                 "flag": None, "note": None, "uncertainty": None}
+    result["quality"].setdefault("assessment", {})["other_postures"] = [
+        {"posture": "supine", "held_s": 9.0, "from_s": 10.5, "to_s": 19.5, "view": "side", "repetitions": [{}],
+         "metrics": [elevation], "events": [], "warnings": []}]
+    record.add_test(session, result)
+    record.close()
+    out = tmp_path / "report.html"
+    assert main(["report", str(session), "-o", str(out), "--record", str(path)]) == 0
+    page = out.read_text()
+    heading = "Raises made lying on the back (10.5-19.5 s), measured on their own"
+    assert f"<h3>{heading}</h3>" in page
+    own_table, other_table = page.split(f"<h3>{heading}</h3>")
+    assert "61.5" in other_table.split("</table>")[0] and "61.5" not in own_table
+    pdf = tmp_path / "report.pdf"
+    assert main(["report", str(session), "-o", str(pdf), "--record", str(path)]) == 0
+    assert pdf.stat().st_size > 1000
