@@ -10,6 +10,7 @@ import streamlit as st
 from movement_check.live_figure import knee_angles_image
 from movement_check.protocol import STEPS, step
 from movement_check.record import RecordError
+from movement_check.step_analysis import Analysis
 from movement_check.visits import Visit
 
 from app_pages.access import Staff, audit, still_going, therapist_or_sign_in
@@ -103,11 +104,25 @@ def live_panel(visit: Visit) -> None:
     signs(view)
     job = visit.analysis
     if job is not None:
-        st.progress(min(1.0, job.done / max(job.frames, 1)),
-                    text=f"Analysing every frame of \"{job.step.title}\": {job.done} of {job.frames}")
+        st.progress(min(1.0, job.done / max(job.frames, 1)), text=analysis_progress(job))
     if (len(visit.outcomes) != st.session_state.get("outcomes-shown", 0)
             or (visit.checkin is not None) != st.session_state.get("checkin-shown", False)):
         st.rerun(scope="app")
+
+
+def analysis_progress(job: Analysis) -> str:
+    """What the progress bar of a step being analysed says: how much went through the pose model while the
+    step recorded, and what is left."""
+    title = job.step.title
+    if job.where:
+        return f"Analysing \"{title}\" on the clinic's compute cluster: {job.frames} frames sent"
+    if job.remaining == 0:
+        return f"Analysing \"{title}\": every frame through the pose model; measuring"
+    if job.before_stop:
+        left = job.frames - job.before_stop
+        return (f"Analysing \"{title}\": {job.before_stop} of {job.frames} frames analysed while recording; "
+                f"the other {left}: {job.done - job.before_stop} done")
+    return f"Analysing every frame of \"{title}\": {job.done} of {job.frames}"
 
 
 def state_of_the_stream(visit: Visit, view) -> None:
@@ -124,7 +139,9 @@ def state_of_the_stream(visit: Visit, view) -> None:
         st.warning(f"Recording paused, no picture: {step(view.step).title} · {view.recording_s:.0f} s kept. "
                    "It goes on when the camera is back; Stop and analyse uses what was recorded.")
     elif view.step:
-        st.success(f"Recording: {step(view.step).title} · {view.recording_s:.0f} s")
+        so_far = visit.analysed_so_far
+        st.success(f"Recording: {step(view.step).title} · {view.recording_s:.0f} s"
+                   + (f" · {so_far[0]} of {so_far[1]} frames analysed so far" if so_far else ""))
         marks = list(visit.pain_marks)            # the patient's PAIN presses (or the therapist's), this step
         if marks:
             st.error("PAIN reported at " + ", ".join(f"{t:.1f} s" for t in marks) + " into this step: the "
