@@ -218,3 +218,58 @@ def test_a_recording_pickles_with_its_frames_and_the_analysed_ones_cannot_be_rea
     assert recording.bytes_kept == sum(len(f) for f in recording.frames[1:])
     with pytest.raises(RuntimeError, match="let go"):
         next(recording.rgb_frames())
+
+
+@pytest.mark.slow
+def test_with_a_scheduler_the_step_is_analysed_on_the_cluster_and_filed_the_same(tmp_path):
+    """A Dask LocalCluster as the configured scheduler: nothing is analysed here while the step records, the
+    recording goes to the worker after Stop, and the result that comes back is the one this process gives for
+    the same frames, filed in the clinic record as ever."""
+    from movement_check import compute
+    from movement_check.record import Record
+
+    record = Record(tmp_path / "record.sqlite")
+    cluster = compute.local_cluster(1)
+    try:
+        visit = _book(scheduler=cluster.scheduler_address, record=record).create("jdoe", patient_id="P-0042")
+        visit.start_step(step("walk-side"))
+        for frame in ClipReader(SAMPLE_TWO_PEOPLE):
+            visit.stream.receive([(frame.time_s, cv2.resize(frame.bgr, (640, 360)))])
+        assert visit.analysed_so_far is None and not _extracting()          # nothing analysed in this process
+        same_frames = pickle.loads(pickle.dumps(visit.stream._recording))
+        job = visit.stop_step(wait=True, height_cm=175)
+        assert job.where == cluster.scheduler_address
+        assert "analyse_step" in cluster.scheduler.task_prefixes                # it ran there
+        (outcome,) = visit.outcomes
+        assert outcome.error is None, outcome.error
+        here = analyse_step(same_frames, step("walk-side"), height_cm=175, live_fps=outcome.live_fps)
+        _assert_same(here, outcome)
+        assert outcome.frames_received == len(same_frames) == outcome.frames_processed
+        (session,) = record.sessions("P-0042")
+        (filed,) = session.tests
+        assert filed.step == "walk-side" and filed.result == outcome.result and filed.has_trajectory
+        assert [e.action for e in record.audit_entries()].count("result filed") == 1
+    finally:
+        client = compute._clients.pop(cluster.scheduler_address, None)
+        if client is not None:
+            client.close()
+        cluster.close()
+
+
+def test_a_scheduler_that_does_not_answer_gives_the_step_an_error_in_words(monkeypatch):
+    import socket
+
+    from movement_check import compute
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]                  # nobody listens there once closed
+    real = compute.connect
+    monkeypatch.setattr(compute, "connect", lambda where: real(where, timeout="2s"))
+    visit = _book(scheduler=f"tcp://127.0.0.1:{port}").create("jdoe")
+    visit.start_step(step("walk-side"))
+    visit.stream.receive([(0.0, grey_frame((64, 48)))])
+    visit.stop_step(wait=True)
+    (outcome,) = visit.outcomes
+    assert outcome.result is None and "No Dask scheduler answers at" in outcome.error
+    assert visit.analysis is None and not _extracting()
