@@ -10,7 +10,6 @@ import streamlit as st
 from movement_check.live_figure import knee_angles_image
 from movement_check.protocol import STEPS, step
 from movement_check.record import RecordError
-from movement_check.step_analysis import Analysis
 from movement_check.visits import Visit
 
 from app_pages.access import Staff, audit, still_going, therapist_or_sign_in
@@ -104,25 +103,10 @@ def live_panel(visit: Visit) -> None:
     signs(view)
     job = visit.analysis
     if job is not None:
-        st.progress(min(1.0, job.done / max(job.frames, 1)), text=analysis_progress(job))
+        st.progress(min(1.0, job.done / max(job.frames, 1)), text=job.progress_text)
     if (len(visit.outcomes) != st.session_state.get("outcomes-shown", 0)
             or (visit.checkin is not None) != st.session_state.get("checkin-shown", False)):
         st.rerun(scope="app")
-
-
-def analysis_progress(job: Analysis) -> str:
-    """What the progress bar of a step being analysed says: how much went through the pose model while the
-    step recorded, and what is left."""
-    title = job.step.title
-    if job.where:
-        return f"Analysing \"{title}\" on the clinic's compute cluster: {job.frames} frames sent"
-    if job.remaining == 0:
-        return f"Analysing \"{title}\": every frame through the pose model; measuring"
-    if job.before_stop:
-        left = job.frames - job.before_stop
-        return (f"Analysing \"{title}\": {job.before_stop} of {job.frames} frames analysed while recording; "
-                f"the other {left}: {job.done - job.before_stop} done")
-    return f"Analysing every frame of \"{title}\": {job.done} of {job.frames}"
 
 
 def state_of_the_stream(visit: Visit, view) -> None:

@@ -47,6 +47,20 @@ class Analysis:
         """Frames still to go through the pose model."""
         return max(self.frames - self.done, 0)
 
+    @property
+    def progress_text(self) -> str:
+        """What the therapist's page says while it runs: how much went through the pose model while the step
+        recorded, and what is left."""
+        title = self.step.title
+        if self.where:
+            return f"Analysing \"{title}\" on the clinic's compute cluster: {self.frames} frames sent"
+        if self.remaining == 0:
+            return f"Analysing \"{title}\": every frame through the pose model; measuring"
+        if self.before_stop:
+            return (f"Analysing \"{title}\": {self.before_stop} of {self.frames} frames analysed while recording; "
+                    f"the other {self.frames - self.before_stop}: {self.done - self.before_stop} done")
+        return f"Analysing every frame of \"{title}\": {self.done} of {self.frames}"
+
 
 def analyse(job: Analysis, recording: Recording, *, extraction: StepExtraction | None, model: str,
             live_fps: float, **options) -> StepOutcome:

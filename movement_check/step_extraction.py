@@ -41,11 +41,11 @@ class StepExtraction:
     """The background pose extraction of one recording step (module doc). ``done``: frames analysed so far."""
 
     def __init__(self, recording: Recording, settings: ExtractionSettings, *, rule: str | int = "auto",
-                 nice: int = BACKGROUND_NICE):
+                 nice: int | None = None):
         self.recording = recording
         self.settings = settings
         self.rule = rule
-        self.nice = nice
+        self.nice = BACKGROUND_NICE if nice is None else nice
         self.done = 0
         self._detector: FrameDetector | None = None
         self._error: Exception | None = None

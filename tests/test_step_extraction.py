@@ -5,6 +5,7 @@ dropped, a new one started, the visit ended or the patient's camera stops mid-st
 from __future__ import annotations
 
 import io
+import os
 import pickle
 import threading
 import time
@@ -91,6 +92,9 @@ def test_after_stop_only_the_frames_not_analysed_while_recording_go_through_the_
     job = visit.stop_step(height_cm=175)
     (graph,) = model.made                            # one graph for the whole step
     assert job.before_stop == 100 and job.frames == len(poses) and job.remaining == len(poses) - 100
+    left = len(poses) - 100
+    assert job.progress_text == (f"Analysing \"{job.step.title}\": 100 of {len(poses)} frames analysed while "
+                                 f"recording; the other {left}: 0 done")
     model.go.set()                                   # the rest, after Stop
     job.thread.join(timeout=60)
     assert graph.calls == pytest.approx(list(poses.times - poses.times[0]))     # every frame once, in order
@@ -238,7 +242,7 @@ def test_with_a_scheduler_the_step_is_analysed_on_the_cluster_and_filed_the_same
         assert visit.analysed_so_far is None and not _extracting()          # nothing analysed in this process
         same_frames = pickle.loads(pickle.dumps(visit.stream._recording))
         job = visit.stop_step(wait=True, height_cm=175)
-        assert job.where == cluster.scheduler_address
+        assert job.where == cluster.scheduler_address and "on the clinic's compute cluster" in job.progress_text
         assert "analyse_step" in cluster.scheduler.task_prefixes                # it ran there
         (outcome,) = visit.outcomes
         assert outcome.error is None, outcome.error
@@ -273,3 +277,49 @@ def test_a_scheduler_that_does_not_answer_gives_the_step_an_error_in_words(monke
     (outcome,) = visit.outcomes
     assert outcome.result is None and "No Dask scheduler answers at" in outcome.error
     assert visit.analysis is None and not _extracting()
+
+
+def test_a_lowered_thread_passes_its_priority_to_the_threads_it_starts_and_can_be_raised_back():
+    from movement_check import priority
+
+    seen = {}
+
+    def child():
+        seen["child"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    def worker():
+        me = threading.get_native_id()
+        before = priority.lower_this_thread(5)
+        seen["before"], seen["lowered"] = before, os.getpriority(os.PRIO_PROCESS, me)
+        t = threading.Thread(target=child)
+        t.start()
+        t.join()
+        seen["raised"] = priority.set_priority({me}, before)
+        seen["after"] = os.getpriority(os.PRIO_PROCESS, me)
+
+    if not priority.threads():
+        pytest.skip("this system does not list a process' threads")
+    t = threading.Thread(target=worker)
+    t.start()
+    t.join()
+    assert seen["lowered"] == min(seen["before"] + 5, 19) == seen["child"]
+    if seen["raised"]:                  # allowed to raise it back (root, or RLIMIT_NICE)
+        assert seen["after"] == seen["before"]
+
+
+def test_a_visit_ended_while_a_stopped_step_is_analysed_still_gets_that_steps_result(monkeypatch):
+    poses, _ = walk(Script(segments=[("walk", 6.0)]))
+    model = Counted(poses, hold_after=50)
+    monkeypatch.setattr(extraction, "PoseEstimator", model)
+    book = _book()
+    visit = book.create("jdoe")
+    visit.start_step(step("walk-side"))
+    _feed(visit.stream, poses)
+    _wait(lambda: visit.analysed_so_far[0] == 50)
+    job = visit.stop_step(height_cm=175)               # Stop pressed: its result is wanted
+    book.end(visit)
+    model.go.set()
+    job.thread.join(timeout=60)
+    (outcome,) = visit.outcomes
+    assert outcome.error is None and outcome.frames_processed == len(poses)
+    assert not job.thread.is_alive() and not _extracting() and model.made[0].closed
