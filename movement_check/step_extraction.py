@@ -29,8 +29,9 @@ from . import priority
 from .extraction import ExtractionSettings, FrameDetector, PeopleInClip, Progress
 from .recording import Recording, rgb
 
-#: nice steps below the live preview while the step records (weight about 1/10 of the preview's under Linux)
-BACKGROUND_NICE = 10
+#: nice steps below the live preview while the step records: under Linux it then gets about a third of the CPU
+#: time the preview gets when both want the same core (benchmarks/step_result_time.py compares 0, 3, 5 and 10)
+BACKGROUND_NICE = 5
 #: how long the thread waits for the next frame before looking again whether it is told to stop
 WAIT_S = 0.1
 #: how long :meth:`StepExtraction.cancel` waits for the thread (one frame's analysis, on a busy computer)
