@@ -50,6 +50,7 @@ from typing import Callable, NamedTuple
 from .checkin import CheckIn
 from .live import LiveStream
 from .protocol import Step
+from .recording import Recording
 from .record import Record, RecordError
 from .step_analysis import Analysis, analyse
 from .step_extraction import StepExtraction
@@ -187,7 +188,6 @@ class Visit:
             self.stop_step()
         with self.lock:
             self.pain_marks = []
-        with self.lock:
             recording = self.stream.start_step(step, name=f"the step \"{step.title}\"")
             # with a cluster, the step is analysed there after Stop (step_analysis); here, from now on
             self._extraction = None if self.scheduler else start_extraction(recording, step, model=self.stream.model)
@@ -200,15 +200,16 @@ class Visit:
             extraction = self._extraction
         return None if extraction is None else (extraction.done, len(extraction.recording))
 
-    def _take_extraction(self) -> StepExtraction | None:
+    def _take_step(self) -> tuple[Step | None, Recording | None, StepExtraction | None]:
+        """The recording step stopped: it, its recording and its background extraction (each None if none)."""
         with self.lock:
+            step, recording = self.stream.stop_step()
             extraction, self._extraction = self._extraction, None
-        return extraction
+        return step, recording, extraction
 
     def _drop_step(self) -> None:
         """The recording step dropped, not analysed: its frames and its background extraction let go."""
-        self.stream.stop_step()
-        extraction = self._take_extraction()
+        _, _, extraction = self._take_step()
         if extraction is not None:
             extraction.cancel()
 
@@ -227,8 +228,7 @@ class Visit:
         ``options``: the test's settings beyond the step's own (e.g. ``height_cm``).
         ``wait``: return once the result is in (tests, the command line).
         """
-        step, recording = self.stream.stop_step()
-        extraction = self._take_extraction()
+        step, recording, extraction = self._take_step()
         with self.lock:
             marks = tuple(self.pain_marks)
         if step is None or recording is None:

@@ -69,8 +69,18 @@ def _wait(condition, timeout: float = 30.0) -> None:
         time.sleep(0.01)
 
 
+_EARLIER: set[threading.Thread] = set()
+
+
+@pytest.fixture(autouse=True)
+def _earlier_extractions():
+    """Extractions of visits other test modules left recording are not this module's business."""
+    _EARLIER.update(threading.enumerate())
+
+
 def _extracting() -> list[threading.Thread]:
-    return [t for t in threading.enumerate() if t.name.startswith("extract ")]
+    """Step extractions started by this test and still running."""
+    return [t for t in threading.enumerate() if t.name.startswith("extract ") and t not in _EARLIER]
 
 
 def _metric(result: dict, name: str):
