@@ -87,7 +87,7 @@ class Recording:
 
     def __getstate__(self) -> dict:
         with self._lock:
-            state = dict(self.__dict__)
+            state = {**self.__dict__, "times": list(self.times), "frames": list(self.frames)}
         state.pop("_lock")
         state.pop("_added")
         return state
