@@ -42,7 +42,7 @@ def record_or_stop() -> Record:
 def visit_book() -> VisitBook:
     config = live_config()
     return VisitBook(code_minutes=config.code_minutes, model=config.model, data_dir=config.data_dir,
-                     record=record_or_stop())
+                     record=record_or_stop(), scheduler=config.scheduler)
 
 
 def config_or_stop() -> LiveConfig:

@@ -103,8 +103,7 @@ def live_panel(visit: Visit) -> None:
     signs(view)
     job = visit.analysis
     if job is not None:
-        st.progress(min(1.0, job.done / max(job.frames, 1)),
-                    text=f"Analysing every frame of \"{job.step.title}\": {job.done} of {job.frames}")
+        st.progress(min(1.0, job.done / max(job.frames, 1)), text=job.progress_text)
     if (len(visit.outcomes) != st.session_state.get("outcomes-shown", 0)
             or (visit.checkin is not None) != st.session_state.get("checkin-shown", False)):
         st.rerun(scope="app")
@@ -124,7 +123,9 @@ def state_of_the_stream(visit: Visit, view) -> None:
         st.warning(f"Recording paused, no picture: {step(view.step).title} · {view.recording_s:.0f} s kept. "
                    "It goes on when the camera is back; Stop and analyse uses what was recorded.")
     elif view.step:
-        st.success(f"Recording: {step(view.step).title} · {view.recording_s:.0f} s")
+        so_far = visit.analysed_so_far
+        st.success(f"Recording: {step(view.step).title} · {view.recording_s:.0f} s"
+                   + (f" · {so_far[0]} of {so_far[1]} frames analysed so far" if so_far else ""))
         marks = list(visit.pain_marks)            # the patient's PAIN presses (or the therapist's), this step
         if marks:
             st.error("PAIN reported at " + ", ".join(f"{t:.1f} s" for t in marks) + " into this step: the "

@@ -7,7 +7,7 @@ For each model it reads the server's own counters (frames received, frames
 analysed live, the newest frame's time from hand-over to overlay) from the
 therapist's page every second, and the server's resident memory from /proc.
 
-    .venv/bin/python benchmarks/live.py [--seconds 60] [--models full,lite] [--steps]
+    .venv/bin/python benchmarks/live.py [--seconds 60] [--models full,lite] [--steps] [--app FOLDER]
 
 Printed per model: received fps, processed fps (after a 10 s warm-up),
 per-frame latency in the server (median and 90th percentile), frames dropped as
@@ -35,7 +35,11 @@ its browser decoded (``getVideoPlaybackQuality``), both after the warm-up.
 With ``--steps`` the therapist records gait steps over and over during the run
 (10 s idle, 20 s recording, stop and analyse every frame, wait for the result),
 so the memory figures include recording and analysis; the number of results
-shown is printed as ``steps_analysed``. Needs /usr/bin/chromium and playwright.
+shown is printed as ``steps_analysed``, and the seconds from the click on
+"Stop and analyse" to the result on the therapist's page (read every second)
+as ``step_result_s``. ``--app FOLDER`` serves the app of another copy of the
+code (e.g. an older commit, ``git archive``d) to compare. Needs
+/usr/bin/chromium and playwright.
 """
 
 from __future__ import annotations
@@ -172,22 +176,24 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def run(model: str, seconds: float, y4m: Path, folder: Path, *, steps: bool = False, probe: bool = True) -> dict:
+def run(model: str, seconds: float, y4m: Path, folder: Path, *, steps: bool = False, probe: bool = True,
+        app: Path = REPO) -> dict:
     from playwright.sync_api import sync_playwright
 
     port = _free_port()
     env = {**os.environ, "MOVEMENT_CHECK_THERAPISTS": json.dumps({"jdoe": hash_password(PASSWORD, iterations=1000)}),
            "MOVEMENT_CHECK_DATA_DIR": str(folder / model), "MOVEMENT_CHECK_CONFIG": "", "MOVEMENT_CHECK_RECORD": "",
            "MOVEMENT_CHECK_LIVE_MODEL": model}
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port",
+    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(app / "app.py"), "--server.port",
                                str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
-                              cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              cwd=app, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     readings, minutes = [], []
     local = remote = watched = []
     text = ""
     decoded = []
     started = analysed = 0
+    result_s = []                 # Stop clicked -> the step's result shown, per step
     try:
         for _ in range(200):
             try:
@@ -229,6 +235,7 @@ def run(model: str, seconds: float, y4m: Path, folder: Path, *, steps: bool = Fa
                     elif phase == "analysing":
                         analysed = len(re.findall(r"(?m)^\d+\. Walk across", text))
                         if analysed >= started:
+                            result_s.append(round(now - since, 1))
                             phase, since = "idle", now
                 except Exception as exc:  # a rerun replaced the button under the click: try on the next tick
                     print(f"  {model}: {type(exc).__name__} at {now - t0:.0f} s ({phase})", file=sys.stderr)
@@ -266,6 +273,8 @@ def run(model: str, seconds: float, y4m: Path, folder: Path, *, steps: bool = Fa
         "server_mb_start": round(start_mb), "server_mb_end": round(last[6]),
         "server_mb_max": round(max(r[6] for r in readings)), "server_mb_by_minute": minutes,
         "steps_analysed": analysed if steps else None,
+        "step_result_s": result_s if steps else None,
+        "load_average_end": round(os.getloadavg()[0], 2),
     }
 
 
@@ -274,6 +283,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--models", default="full,lite")
     parser.add_argument("--steps", action="store_true", help="record and analyse gait steps throughout")
+    parser.add_argument("--app", type=Path, default=REPO, help="the folder whose app.py is served (default: this one)")
     parser.add_argument("--no-probe", action="store_true",
                         help="no glass-to-glass probe in the patient's page (it costs the browser some CPU)")
     args = parser.parse_args()
@@ -281,7 +291,7 @@ def main() -> None:
         y4m = write_y4m(WALKER, Path(folder) / "walker.y4m", mark=stamp)
         for model in args.models.split(","):
             print(json.dumps(run(model, args.seconds, y4m, Path(folder), steps=args.steps,
-                                 probe=not args.no_probe)), flush=True)
+                                 probe=not args.no_probe, app=args.app.resolve())), flush=True)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,8 @@ from .cleaning import CleaningReport, CleaningSettings, clean
 from .errors import InputError
 from .option_ranges import check_analysis_settings, check_numbers
 from .following import everyone_in_each_frame
-from .extraction import Extraction, ExtractionSettings, Progress, choose, detect_people_in_frames, extract
+from .extraction import (Extraction, ExtractionSettings, PeopleInClip, Progress, choose, detect_people_in_frames,
+                         extract)
 from .poses import Poses
 from .quality import framing_warnings, quality_summary
 from .results import Result
@@ -144,6 +145,18 @@ def analyze_frames(frames: Iterable[tuple[float, np.ndarray]], test: str,
     people = detect_people_in_frames(frames, name=name, model=settings.model, estimator=settings.estimator,
                                      limits=settings.limits, expected=expected, progress=progress,
                                      follow=settings.follow, rule=subject)
+    return analyze_people(people, test, settings, cleaning=cleaning, subject=subject, **options)
+
+
+def analyze_people(people: PeopleInClip, test: str, settings: ExtractionSettings = ExtractionSettings(), *,
+                   cleaning: CleaningSettings = CleaningSettings(), subject: str | int | None = None,
+                   **options) -> tuple[Result, Prepared]:
+    """Everyone the pose model found in each frame -> Result for ``test``: the rest of :func:`analyze_frames`
+    after the pose model (the subject followed and chosen, cleaning, the test), for frames that went through
+    the model beforehand, e.g. while a live step recorded (:class:`extraction.FrameDetector`)."""
+    subject = _subject_for(test, subject)
+    check_analysis_settings(settings, cleaning)
+    check_numbers(options)
     prepared = _cleaned(choose(people, subject, settings.tracking), cleaning)
     return assess(test, prepared, **options), prepared
 

@@ -131,13 +131,14 @@ def detect_people(path: str | Path, *, model: PoseModel | str = "full",
             _, time_s, rgb = item
             yield time_s, rgb
 
-    with _estimator(model, estimator, follow, rule) as est:
+    with FrameDetector(model, estimator, follow=follow, rule=rule) as detector:
         worker.start()
         try:
-            times, detections, census, _ = _detect_each(est, decoded(), expected, progress)
+            _detect_each(detector, decoded(), expected, progress)
         finally:
             stop.set()
             worker.join(timeout=5)
+    times, detections, census = detector.times, detector.detections, detector.census
     info = reader.info
     if not times:
         raise InputError(f"{Path(path).name} holds no frames that could be decoded: record the clip again.")
@@ -158,26 +159,76 @@ def _estimator(model: PoseModel, estimator: EstimatorSettings, follow: FollowSet
     return SubjectFollower(model, estimator, rule=rule, follow=follow, estimator_factory=PoseEstimator)
 
 
-def _detect_each(est: PoseEstimator | SubjectFollower, frames: Iterable[tuple[float, np.ndarray]], expected: int,
-                 progress: Progress | None
-                 ) -> tuple[list[float], list[Detections], np.ndarray | None, tuple[int, int]]:
-    times: list[float] = []
-    detections: list[Detections] = []
-    census: list[bool] = []
-    size = (0, 0)
-    following = isinstance(est, SubjectFollower)
-    for time_s, rgb in frames:
-        if following:
-            found, everyone = est.detect(rgb, time_s)
-            census.append(everyone)
+class FrameDetector:
+    """Frames through the pose model one at a time, in time order, keeping every frame's detections.
+
+    The incremental form of :func:`detect_people_in_frames` (which is this, fed
+    from an iterable): a live step's frames can go through it while the step
+    records, and :meth:`people` then gives what that function gives for the
+    same frames. One graph per detector (VIDEO mode: increasing times); close
+    it when done (or use it as a context manager).
+    """
+
+    def __init__(self, model: PoseModel | str = "full", estimator: EstimatorSettings = EstimatorSettings(), *,
+                 follow: FollowSettings | None = None, rule: str | int = "auto"):
+        self.model = resolve_model(model) if not isinstance(model, PoseModel) else model
+        self.estimator = estimator
+        self._est = _estimator(self.model, estimator, follow, rule)
+        self._following = follow is not None
+        self.times: list[float] = []
+        self.detections: list[Detections] = []
+        self._census: list[bool] = []
+        self.size = (0, 0)
+
+    def add(self, time_s: float, rgb: np.ndarray) -> None:
+        """One RGB frame shown at ``time_s`` (after every frame added so far)."""
+        if self._following:
+            found, everyone = self._est.detect(rgb, time_s)
+            self._census.append(everyone)
         else:
-            found = est.detect(rgb, time_s)
-        detections.append(found)
-        times.append(time_s)
-        size = (rgb.shape[1], rgb.shape[0])
+            found = self._est.detect(rgb, time_s)
+        self.detections.append(found)
+        self.times.append(time_s)
+        self.size = (rgb.shape[1], rgb.shape[0])
+
+    def __len__(self) -> int:
+        return len(self.times)
+
+    @property
+    def census(self) -> np.ndarray | None:
+        """Frames in which everybody was looked for (None: all of them)."""
+        return np.asarray(self._census, dtype=bool) if self._following else None
+
+    def people(self, *, name: str, limits: VideoLimits = VideoLimits()) -> PeopleInClip:
+        """Everyone found in the frames added, as for a clip; ``name`` stands in for the file name in
+        messages. The frame rate and its regularity are measured from the times. Raises
+        :class:`InputError` when no frame was added or the rate is too low."""
+        if not self.times:
+            raise InputError(f"No frames were received for {name}: check that the camera is streaming, then "
+                             "record the step again.")
+        times = np.asarray(self.times)
+        info = with_timing(VideoInfo(path=name, width=self.size[0], height=self.size[1], nominal_fps=float("nan"),
+                                     frame_count=0, rotation=0, file_bytes=0), times)
+        check_measured_rate(info, limits)
+        return PeopleInClip(times=times, detections=self.detections, video=info, model=self.model,
+                            census=self.census, estimator=self.estimator)
+
+    def close(self) -> None:
+        self._est.close()
+
+    def __enter__(self) -> "FrameDetector":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _detect_each(detector: FrameDetector, frames: Iterable[tuple[float, np.ndarray]], expected: int,
+                 progress: Progress | None) -> None:
+    for time_s, rgb in frames:
+        detector.add(time_s, rgb)
         if progress is not None:
-            progress(len(times), expected)
-    return times, detections, (np.asarray(census, dtype=bool) if following else None), size
+            progress(len(detector), expected)
 
 
 def detect_people_in_frames(frames: Iterable[tuple[float, np.ndarray]], *,
@@ -190,19 +241,12 @@ def detect_people_in_frames(frames: Iterable[tuple[float, np.ndarray]], *,
 
     Same as :func:`detect_people` for a clip, for a live step's recording (``name``
     stands in for the file name in messages). The frame rate and its regularity
-    are measured from the times, as for a clip.
+    are measured from the times, as for a clip. The same as feeding a
+    :class:`FrameDetector` frame by frame.
     """
-    model = resolve_model(model) if not isinstance(model, PoseModel) else model
-    with _estimator(model, estimator, follow, rule) as est:
-        times, detections, census, (width, height) = _detect_each(est, frames, expected, progress)
-    if not times:
-        raise InputError(f"No frames were received for {name}: check that the camera is streaming, then "
-                         "record the step again.")
-    info = with_timing(VideoInfo(path=name, width=width, height=height, nominal_fps=float("nan"), frame_count=0,
-                                 rotation=0, file_bytes=0), np.asarray(times))
-    check_measured_rate(info, limits)
-    return PeopleInClip(times=np.asarray(times), detections=detections, video=info, model=model,
-                        census=census, estimator=estimator)
+    with FrameDetector(model, estimator, follow=follow, rule=rule) as detector:
+        _detect_each(detector, frames, expected, progress)
+    return detector.people(name=name, limits=limits)
 
 
 def _everyone(people: PeopleInClip, tracking: TrackingSettings):

@@ -184,12 +184,13 @@ class LiveStream:
             self._estimator = None
 
     # -- the pages -----------------------------------------------------------------------------
-    def start_step(self, step: Step, name: str) -> None:
-        """Start keeping every frame for ``step`` (a step already recording is dropped)."""
+    def start_step(self, step: Step, name: str) -> Recording:
+        """Start keeping every frame for ``step`` (a step already recording is dropped); the recording."""
         with self._lock:
             self._step = step
             self._recording = Recording(name=name, max_s=self.max_step_s)
             self._counters = Counters()
+            return self._recording
 
     @property
     def step(self) -> Step | None:

@@ -5,6 +5,12 @@ Every frame the server receives while a step records is kept (JPEG, quality
 the step's result then comes from all of them. Memory is bounded: a step
 stops taking frames after ``max_s`` seconds or ``max_bytes`` (the recording
 says so, and the result carries the warning). Nothing is written to disk.
+
+A frame's JPEG can be let go once it went through the pose model while the step
+recorded (:meth:`Recording.release`, :mod:`movement_check.step_extraction`):
+the result needs only the landmarks, so such a recording holds only the frames
+still to analyse, and its byte limit counts those. A recording pickles (its
+frames and times, not its lock), to be analysed on a Dask worker.
 """
 
 from __future__ import annotations
@@ -31,7 +37,11 @@ class Recording:
     size: tuple[int, int] = (0, 0)
     bytes_kept: int = 0
     truncated: str | None = None
+    released: int = 0                                     # frames whose JPEG was let go (see the module doc)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __post_init__(self) -> None:
+        self._added = threading.Condition(self._lock)
 
     def add(self, time_s: float, bgr: np.ndarray) -> bool:
         """Keep one frame; False (and ``truncated`` says why) once the step is over its limits."""
@@ -54,7 +64,38 @@ class Recording:
             self.frames.append(jpeg.tobytes())
             self.bytes_kept += jpeg.nbytes
             self.size = (bgr.shape[1], bgr.shape[0])
+            self._added.notify_all()
             return True
+
+    def frame(self, index: int, *, timeout: float = 0.0) -> tuple[float, bytes] | None:
+        """Frame ``index`` (time from the step's first frame, JPEG), waiting up to ``timeout`` seconds for it
+        to arrive; None if it has not."""
+        with self._lock:
+            if index >= len(self.times) and timeout > 0:
+                self._added.wait_for(lambda: index < len(self.times), timeout=timeout)
+            if index >= len(self.times):
+                return None
+            return self.times[index] - self.times[0], self.frames[index]
+
+    def release(self, index: int) -> None:
+        """Let frame ``index``'s JPEG go (it went through the pose model already); its time stays."""
+        with self._lock:
+            if self.frames[index]:
+                self.bytes_kept -= len(self.frames[index])
+                self.frames[index] = b""
+                self.released += 1
+
+    def __getstate__(self) -> dict:
+        with self._lock:
+            state = {**self.__dict__, "times": list(self.times), "frames": list(self.frames)}
+        state.pop("_lock")
+        state.pop("_added")
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+        self._added = threading.Condition(self._lock)
 
     def __len__(self) -> int:
         return len(self.times)
@@ -69,16 +110,27 @@ class Recording:
         return (len(self.times) - 1) / self.duration_s if self.duration_s > 0 else float("nan")
 
     def rgb_frames(self) -> Iterator[tuple[float, np.ndarray]]:
-        """(time from the step's first frame, RGB frame) for each frame kept, decoded one at a time."""
+        """(time from the step's first frame, RGB frame) for each frame kept, decoded one at a time; a
+        recording whose frames were let go (:meth:`release`) has none to give (RuntimeError: a mistake in
+        the caller, not in the recording)."""
         with self._lock:
+            if self.released:
+                raise RuntimeError(f"{self.released} frames of {self.name} went through the pose model already "
+                                   "and were let go")
             items = list(zip(self.times, self.frames))
         t0 = items[0][0] if items else 0.0
         for t, jpeg in items:
-            bgr = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
-            yield t - t0, cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+            yield t - t0, rgb(jpeg)
 
     def clear(self) -> None:
         with self._lock:
             self.times.clear()
             self.frames.clear()
             self.bytes_kept = 0
+            self.released = 0
+
+
+def rgb(jpeg: bytes) -> np.ndarray:
+    """A recorded frame as an RGB array (how every analysis of a recording decodes it)."""
+    bgr = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
+    return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)

@@ -2,9 +2,12 @@
 
 Every frame received while the step recorded goes through the pose model
 (:func:`analysis.analyze_frames`), so the result does not depend on how many
-frames the live preview drew. The outcome holds plain values only (the result
-as a dict, figures as PNG bytes, the trajectories as .npz bytes): the pages
-show it, the data folder keeps it. Video is never kept.
+frames the live preview drew. The frames can go through the model while the
+step records (:func:`start_extraction`, :mod:`movement_check.step_extraction`):
+after Stop only the rest is left, then the same path from the detections on
+(:func:`analysis.analyze_people`). The outcome holds plain values only (the
+result as a dict, figures as PNG bytes, the trajectories as .npz bytes): the
+pages show it, the data folder keeps it. Video is never kept.
 """
 
 from __future__ import annotations
@@ -14,13 +17,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .analysis import Prepared, analyze_frames
+from .analysis import Prepared, analyze_frames, analyze_people
+from .assessments import SUBJECT_RULE
 from .errors import InputError
 from .estimator import EstimatorSettings
 from .extraction import ExtractionSettings, Progress
 from .figures import figure_pngs
 from .protocol import Step
 from .recording import Recording
+from .step_extraction import StepExtraction
 
 
 @dataclass
@@ -47,10 +52,24 @@ class StepOutcome:
                 "error": self.error}
 
 
+def step_settings(model: str = "full") -> ExtractionSettings:
+    """How a step's frames go through the pose model: up to two people looked for in every frame."""
+    return ExtractionSettings(model=model, estimator=EstimatorSettings(max_people=2))
+
+
+def start_extraction(recording: Recording, step: Step, *, model: str = "full") -> StepExtraction:
+    """The pose model over ``recording``'s frames as they arrive, in the background (lower priority than the
+    live preview); :func:`analyse_step` with ``extraction=`` finishes it."""
+    return StepExtraction(recording, step_settings(model), rule=SUBJECT_RULE[step.test]).start()
+
+
 def analyse_step(recording: Recording, step: Step, *, model: str = "full", live_fps: float = float("nan"),
-                 progress: Progress | None = None, **options) -> StepOutcome:
+                 progress: Progress | None = None, extraction: StepExtraction | None = None,
+                 **options) -> StepOutcome:
     """Run ``step``'s test on every frame of ``recording``; a bad recording gives an outcome with ``error``.
 
+    ``extraction``: the step's frames went through the pose model while it
+    recorded (:func:`start_extraction`); only the rest goes through it now.
     ``options`` add to the step's own (e.g. ``height_cm``, ``pain_at_s``).
     """
     options = {**step.options, **options}
@@ -58,7 +77,8 @@ def analyse_step(recording: Recording, step: Step, *, model: str = "full", live_
                           frames_received=len(recording), received_fps=recording.fps, live_fps=live_fps,
                           options=options)
     try:
-        result_dict, prepared = analyse_recording(recording, step.test, model=model, progress=progress, **options)
+        result_dict, prepared = analyse_recording(recording, step.test, model=model, progress=progress,
+                                                  extraction=extraction, **options)
     except InputError as exc:
         outcome.error = str(exc)
         return outcome
@@ -71,13 +91,17 @@ def analyse_step(recording: Recording, step: Step, *, model: str = "full", live_
 
 
 def analyse_recording(recording: Recording, test: str, *, model: str = "full", progress: Progress | None = None,
-                      **options) -> tuple[dict, Prepared]:
-    """Every frame of ``recording`` through ``test`` (up to two people found per frame): the result as a dict,
-    with a recording cut short saying so first among its warnings, and the prepared poses. A recording
+                      extraction: StepExtraction | None = None, **options) -> tuple[dict, Prepared]:
+    """Every frame of ``recording`` through ``test`` (:func:`step_settings`): the result as a dict, with a
+    recording cut short saying so first among its warnings, and the prepared poses. With ``extraction``
+    (made with the same settings) the frames it has not analysed yet, then its detections. A recording
     with no usable person raises :class:`InputError`."""
-    settings = ExtractionSettings(model=model, estimator=EstimatorSettings(max_people=2))
-    result, prepared = analyze_frames(recording.rgb_frames(), test, settings, name=recording.name,
-                                      expected=len(recording), progress=progress, **options)
+    settings = step_settings(model)
+    if extraction is None:
+        result, prepared = analyze_frames(recording.rgb_frames(), test, settings, name=recording.name,
+                                          expected=len(recording), progress=progress, **options)
+    else:
+        result, prepared = analyze_people(extraction.finish(progress), test, settings, **options)
     result_dict = result.to_dict()
     if recording.truncated:
         result_dict["warnings"].insert(0, recording.truncated)

@@ -50,8 +50,11 @@ from typing import Callable, NamedTuple
 from .checkin import CheckIn
 from .live import LiveStream
 from .protocol import Step
+from .recording import Recording
 from .record import Record, RecordError
-from .step_results import StepOutcome, analyse_step, keep
+from .step_analysis import Analysis, analyse
+from .step_extraction import StepExtraction
+from .step_results import StepOutcome, keep, start_extraction
 
 
 HOLD_S = 10.0
@@ -107,16 +110,6 @@ class RedFlagStop(Exception):
 
 
 @dataclass
-class Analysis:
-    """A step being analysed in the background."""
-
-    step: Step
-    frames: int
-    done: int = 0
-    thread: threading.Thread | None = None
-
-
-@dataclass
 class Visit:
     number: str                          # short, for the therapist's list (not a secret)
     code: str                            # the join code: a secret
@@ -125,6 +118,7 @@ class Visit:
     expires: float
     stream: LiveStream
     data_folder: Path | None = None
+    scheduler: str = ""                  # a Dask scheduler's address: steps are analysed there (step_analysis)
     patient_token: str | None = None
     holder: str | None = None            # the browser tab showing the visit to the patient (see the module doc)
     holder_seen: float = 0.0             # its last sign of life, wall-clock seconds
@@ -142,6 +136,7 @@ class Visit:
     inputs: dict = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _video: object | None = field(default=None, repr=False)     # the PictureTrack, once a therapist page asks
+    _extraction: StepExtraction | None = field(default=None, repr=False)   # the recording step's, in the background
 
     def video_track(self):
         """The patient's analysed video as a WebRTC track for the therapist's pages
@@ -168,7 +163,7 @@ class Visit:
         with self.lock:
             self.checkin = answers
         if answers.stops_tests:
-            self.stream.stop_step()
+            self._drop_step()
         self._save(lambda record: record.save_checkin(self.session_id, answers))
 
     @property
@@ -193,7 +188,30 @@ class Visit:
             self.stop_step()
         with self.lock:
             self.pain_marks = []
-        self.stream.start_step(step, name=f"the step \"{step.title}\"")
+            recording = self.stream.start_step(step, name=f"the step \"{step.title}\"")
+            # with a cluster, the step is analysed there after Stop (step_analysis); here, from now on
+            self._extraction = None if self.scheduler else start_extraction(recording, step, model=self.stream.model)
+
+    @property
+    def analysed_so_far(self) -> tuple[int, int] | None:
+        """(frames through the pose model, frames recorded) of the step recording now, while it records;
+        None when no step records or its frames wait for the cluster."""
+        with self.lock:
+            extraction = self._extraction
+        return None if extraction is None else (extraction.done, len(extraction.recording))
+
+    def _take_step(self) -> tuple[Step | None, Recording | None, StepExtraction | None]:
+        """The recording step stopped: it, its recording and its background extraction (each None if none)."""
+        with self.lock:
+            step, recording = self.stream.stop_step()
+            extraction, self._extraction = self._extraction, None
+        return step, recording, extraction
+
+    def _drop_step(self) -> None:
+        """The recording step dropped, not analysed: its frames and its background extraction let go."""
+        _, _, extraction = self._take_step()
+        if extraction is not None:
+            extraction.cancel()
 
     def mark_pain(self) -> float | None:
         """Mark the moment the patient reports pain (seconds into the step); None when not recording."""
@@ -204,27 +222,29 @@ class Visit:
         return t
 
     def stop_step(self, *, wait: bool = False, **options) -> Analysis | None:
-        """Stop the recording step and analyse its frames in a background thread.
+        """Stop the recording step and finish its analysis in a background thread (on the cluster when the
+        visit has a scheduler; here, after what was analysed while it recorded, otherwise).
 
         ``options``: the test's settings beyond the step's own (e.g. ``height_cm``).
         ``wait``: return once the result is in (tests, the command line).
         """
-        step, recording = self.stream.stop_step()
+        step, recording, extraction = self._take_step()
         with self.lock:
             marks = tuple(self.pain_marks)
         if step is None or recording is None:
+            if extraction is not None:
+                extraction.cancel()
             return None
         if step.pain_button and marks:
             options["pain_at_s"] = marks
         live_fps = self.stream.view().processed_fps
-        job = Analysis(step=step, frames=len(recording))
-
-        def progress(done: int, total: int) -> None:
-            job.done = done
+        job = Analysis(step=step, frames=len(recording), where=self.scheduler,
+                       before_stop=extraction.done if extraction is not None else 0)
+        job.done = job.before_stop
 
         def run() -> None:
-            outcome = analyse_step(recording, step, model=self.stream.model, live_fps=live_fps,
-                                   progress=progress, **options)
+            outcome = analyse(job, recording, extraction=extraction, model=self.stream.model, live_fps=live_fps,
+                              **options)
             recording.clear()
             with self.lock:
                 self.outcomes.append(outcome)
@@ -270,7 +290,7 @@ class Visit:
     def end(self) -> None:
         if not self.ended:
             self._save(lambda record: record.end_session(self.session_id))
-        self.stream.stop_step()
+        self._drop_step()
         self.stream.close()
         with self.lock:
             self.ended = True
@@ -283,7 +303,7 @@ class VisitBook:
     """The visits this server holds, thread-safe. ``clock`` gives wall-clock seconds (tests pass their own)."""
 
     def __init__(self, *, code_minutes: float = 120.0, max_hours: float = 12.0, model: str = "full",
-                 data_dir: Path | None = None, record: Record | None = None,
+                 data_dir: Path | None = None, record: Record | None = None, scheduler: str = "",
                  stream_factory: Callable[[str], LiveStream] | None = None,
                  clock: Callable[[], float] = time.time):
         self.code_s = code_minutes * 60.0
@@ -291,6 +311,7 @@ class VisitBook:
         self.model = model
         self.data_dir = data_dir
         self.record = record
+        self.scheduler = scheduler
         self._stream_factory = stream_factory or (lambda model: LiveStream(model))
         self._clock = clock
         self._lock = threading.Lock()
@@ -306,8 +327,8 @@ class VisitBook:
             session_id = self.record.start_session(patient_id, "visit", therapist=therapist)
         visit = Visit(number=secrets.token_hex(3), code=secrets.token_urlsafe(16), therapist=therapist,
                       created=now, expires=now + self.code_s, stream=self._stream_factory(self.model),
-                      data_folder=self.data_dir, patient_id=patient_id or None, record=self.record,
-                      session_id=session_id)
+                      data_folder=self.data_dir, scheduler=self.scheduler, patient_id=patient_id or None,
+                      record=self.record, session_id=session_id)
         with self._lock:
             self._drop_expired(now)
             self._visits[visit.code] = visit

@@ -299,21 +299,18 @@ def test_codes_expire_unused_but_a_joined_patient_stays_until_the_visit_ends():
         book.join(ending.code, token, holder="tab-1")
 
 
-def test_a_step_is_analysed_from_every_frame_received():
+def test_a_step_is_analysed_from_every_frame_received(monkeypatch):
     poses, truth = walk(Script(segments=[("walk", 8.0)]))
     book = _book()
     visit = book.create("jdoe")
     visit.stream._factory = lambda: KnownPeople(poses)
+    # the result's frames go through the real pose model (from the step's start, in the background): stub it
+    # with the same known walker
+    import movement_check.extraction as extraction
+    monkeypatch.setattr(extraction, "PoseEstimator", lambda model, settings, **_: KnownPeople(poses))
     visit.start_step(step("walk-side"))
     feed_grey(poses, visit.stream, batch=4)
-    # the result's frames go through the real pose model: stub it with the same known walker
-    import movement_check.extraction as extraction
-    real = extraction.PoseEstimator
-    extraction.PoseEstimator = lambda model, settings, **_: KnownPeople(poses)
-    try:
-        job = visit.stop_step(wait=True, height_cm=175)
-    finally:
-        extraction.PoseEstimator = real
+    job = visit.stop_step(wait=True, height_cm=175)
     assert job.frames == len(poses)
     (outcome,) = visit.outcomes
     assert outcome.error is None, outcome.error

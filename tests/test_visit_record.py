@@ -24,9 +24,9 @@ def test_a_visit_for_a_patient_keeps_its_check_in_and_each_steps_result(tmp_path
     visit = _book(record, poses).create("jdoe", patient_id="P-0042", initials="JD")
     answers = CheckIn(pain_now=5, since_last="same", leg_pain=True)
     visit.check_in(answers)
+    monkeypatch.setattr(extraction, "PoseEstimator", lambda model, settings, **_: KnownPeople(poses))
     visit.start_step(step("walk-side"))
     feed_grey(poses, visit.stream)
-    monkeypatch.setattr(extraction, "PoseEstimator", lambda model, settings, **_: KnownPeople(poses))
     visit.stop_step(wait=True, height_cm=175)
     visit.end()
     assert visit.record_errors == []
