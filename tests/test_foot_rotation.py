@@ -159,3 +159,26 @@ def test_a_heel_landmark_above_the_floor_is_taken_down(heels_3cm_up, height, til
         assert abs(m.value - truth) < 1.0
     # the lift found: 3 cm of a 0.93 m hip height
     assert abs(a.quality["heel_lift_share_of_hip_height"] - 0.03 / (0.530 * 1.75)) < 0.003
+
+
+def test_a_stance_phase_far_from_the_foot_s_others_is_left_out_and_counted():
+    # the right toe thrown 45 px sideways through one whole stance phase (as noise in an oblique view, or a
+    # foot landing across the other, can bend one footprint): that footprint alone reads far off; left in,
+    # it pulled the right foot's mean several degrees
+    script = Script(segments=[("walk", 6.0)], toe_out_deg=TOE_OUT)
+    poses, truth = walk(script, camera=camera(8.0, 1.2, 10.0, 0.0))
+    strikes = sorted(t for s, n, t in truth.events if s == "right" and n == "heel_strike")
+    offs = sorted(t for s, n, t in truth.events if s == "right" and n == "toe_off")
+    start = strikes[2]
+    stop = min(t for t in offs if t > start)
+    image = poses.image.copy()
+    inside = (poses.times >= start) & (poses.times <= stop)
+    image[inside, L.RIGHT_FOOT_INDEX, 0] += 45.0
+    bent = poses.with_arrays(image=image)
+    a = assess(bent, settings=FootRotationSettings(fov_deg=FOV))
+    assert a.quality["stance_phases_left_out"]["count"] == 1
+    assert abs(_metric(a, "foot_progression_angle", "right").value - TOE_OUT[1]) < 1.0
+    assert abs(_metric(a, "foot_progression_angle", "left").value - TOE_OUT[0]) < 1.0
+    assert not any(abs(s["time_s"] - (start + stop) / 2) < 0.1 for s in a.quality["steps"] if s["side"] == "right")
+    # the clean walk leaves nothing out
+    assert assess(poses, settings=FootRotationSettings(fov_deg=FOV)).quality["stance_phases_left_out"]["count"] == 0
