@@ -37,7 +37,8 @@ With ``--steps`` the therapist records gait steps over and over during the run
 so the memory figures include recording and analysis; the number of results
 shown is printed as ``steps_analysed``, and the seconds from the click on
 "Stop and analyse" to the result on the therapist's page (read every second)
-as ``step_result_s``. ``--app FOLDER`` serves the app of another copy of the
+as ``step_result_s``; each step's result (frames and rate received, cadence, steps, how many warnings) as
+``step_results``, to compare with the same clip analysed offline. ``--app FOLDER`` serves the app of another copy of the
 code (e.g. an older commit, ``git archive``d) to compare. Needs
 /usr/bin/chromium and playwright.
 """
@@ -274,8 +275,23 @@ def run(model: str, seconds: float, y4m: Path, folder: Path, *, steps: bool = Fa
         "server_mb_max": round(max(r[6] for r in readings)), "server_mb_by_minute": minutes,
         "steps_analysed": analysed if steps else None,
         "step_result_s": result_s if steps else None,
+        "step_results": step_results(folder / model) if steps else None,
         "load_average_end": round(os.getloadavg()[0], 2),
     }
+
+
+def step_results(folder: Path) -> list[dict]:
+    """What each recorded step gave (the results the app kept in its data folder): the frames and rate
+    received, cadence, steps and the warnings, to set beside the same clip analysed offline."""
+    out = []
+    for path in sorted(folder.glob("visit-*/*.json")):
+        result = json.loads(path.read_text())
+        value = {m["name"]: m["value"] for m in result.get("metrics", []) if m.get("side") is None}
+        step = result.get("source", {}).get("live_step", {})
+        out.append({"step": path.stem, "frames": step.get("frames_received"), "fps": step.get("received_fps"),
+                    "cadence": value.get("cadence"), "steps": value.get("steps"),
+                    "warnings": len(result.get("warnings", []))})
+    return out
 
 
 def main() -> None:
