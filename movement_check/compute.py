@@ -89,7 +89,28 @@ def run_offline(fn: Callable, *args, scheduler: str | None = None, **kwargs):
         if client is None or client.status not in ("running", "connecting"):
             with quiet_dask():
                 client = _clients[scheduler] = connect(scheduler)
+    # a clip's bytes or a step's frames go to the cluster on their own (scattered), not inside the task: Dask
+    # warns about, and slows down on, a task graph of many megabytes
+    args = tuple(client.scatter(a, direct=True) if _large(a) else a for a in args)
     return client.submit(fn, *args, pure=False, **kwargs).result()
+
+
+#: an argument larger than this (pickled) is scattered to the cluster before the task that needs it
+SCATTER_BYTES = 1_000_000
+
+
+def _large(value: Any) -> bool:
+    """Whether ``value`` pickles to more than :data:`SCATTER_BYTES` (bytes are measured by their length)."""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return len(value) > SCATTER_BYTES
+    if isinstance(value, (str, int, float, bool, type(None))):
+        return False
+    import pickle
+
+    try:
+        return len(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)) > SCATTER_BYTES
+    except Exception:                  # noqa: BLE001 - what does not pickle fails in submit with its own error
+        return False
 
 
 def analyze_bytes(data: bytes, name: str, test: str, settings, **kwargs):

@@ -133,3 +133,11 @@ def test_a_second_ctrl_c_ends_the_workers_at_once(tmp_path):
     assert "Traceback" not in err, err
     assert out.read_text().startswith("clip,status,reason")               # the CSV, with the rows finished (none)
     assert "0 analysed, 0 failed, 4 not run (stopped) of 4 clips" in err, err
+
+
+def test_large_arguments_are_scattered_to_the_cluster_first():
+    from movement_check.compute import SCATTER_BYTES, _large
+
+    assert _large(b"x" * (SCATTER_BYTES + 1)) and not _large(b"x" * 10)
+    assert _large([b"x" * SCATTER_BYTES, b"y"]) and not _large({"height_cm": 175})
+    assert not _large("a clip.mp4") and not _large(None) and not _large(lambda: 1)      # not picklable: left alone

@@ -9,6 +9,7 @@ import os
 import pickle
 import threading
 import time
+import warnings
 
 import cv2
 import numpy as np
@@ -251,7 +252,11 @@ def test_with_a_scheduler_the_step_is_analysed_on_the_cluster_and_filed_the_same
             visit.stream.receive([(frame.time_s, cv2.resize(frame.bgr, (640, 360)))])
         assert visit.analysed_so_far is None and not _extracting()          # nothing analysed in this process
         same_frames = pickle.loads(pickle.dumps(visit.stream._recording))
-        job = visit.stop_step(wait=True, height_cm=175)
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            job = visit.stop_step(wait=True, height_cm=175)
+        # the frames went to the worker on their own (scattered), not as a task graph of many megabytes
+        assert not [w for w in seen if "large graph" in str(w.message)]
         assert job.where == cluster.scheduler_address and "on the clinic's compute cluster" in job.progress_text
         assert "analyse_step" in cluster.scheduler.task_prefixes                # it ran there
         (outcome,) = visit.outcomes
