@@ -15,7 +15,7 @@ Missing-data rules (axis 0 is time; NaN = not seen):
   whole span instead filled 2 frames at 30 fps, 1 at 24 fps and none at 12:
   a 24 fps home clip lost a heel strike beside a 2-frame dropout.) Gaps at the
   start or end of the clip are never filled. Filling is linear in time, and a
-  filled-in landmark's visibility is 0: it was not seen.
+  filled-in landmark's visibility stays NaN: it was not seen.
 - Longer gaps stay NaN, and the filter never runs across them: each
   stretch of seen data is filtered separately.
 - The low-pass filter is a Butterworth filter run forward and backward
@@ -266,9 +266,10 @@ def clean(poses: Poses, settings: CleaningSettings = CleaningSettings()) -> tupl
     unseen = np.isnan(poses.image[..., 0])
     arrays = {name: fill_gaps(getattr(poses, name), poses.times, max_gap_s=settings.max_gap_s)
               for name in ("image", "world", "presence")}
-    # a filled-in position was not seen: its visibility is 0, so nothing that needs a seen landmark (a
-    # footprint, an event's confidence) takes the straight line drawn across the gap for an observation
-    arrays["visibility"] = np.where(unseen & np.isfinite(arrays["image"][..., 0]), 0.0, poses.visibility)
+    # a filled-in position was not seen: its visibility stays NaN (not seen), so nothing that needs a seen
+    # landmark (a footprint) takes the straight line drawn across the gap for an observation, and averages of
+    # visibility (an event's confidence) leave it out rather than count it as unseen
+    arrays["visibility"] = np.where(unseen, np.nan, poses.visibility)
     filled = poses.with_arrays(**arrays)
     report.frames_filled = int((was_missing & filled.frames_with_person).sum())
     if settings.cutoff_hz is not None and len(poses) >= 4:

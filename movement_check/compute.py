@@ -89,28 +89,25 @@ def run_offline(fn: Callable, *args, scheduler: str | None = None, **kwargs):
         if client is None or client.status not in ("running", "connecting"):
             with quiet_dask():
                 client = _clients[scheduler] = connect(scheduler)
-    # a clip's bytes or a step's frames go to the cluster on their own (scattered), not inside the task: Dask
-    # warns about, and slows down on, a task graph of many megabytes
-    args = tuple(client.scatter(a, direct=True) if _large(a) else a for a in args)
+    # a clip's bytes or a step's frames go to the cluster on their own (scattered, through the scheduler: the
+    # workers may not be reachable from here), not inside the task: Dask warns about, and slows down on, a task
+    # graph of many megabytes
+    args = tuple(client.scatter(a) if _large(a) else a for a in args)
     return client.submit(fn, *args, pure=False, **kwargs).result()
 
 
-#: an argument larger than this (pickled) is scattered to the cluster before the task that needs it
+#: an argument larger than this is scattered to the cluster before the task that needs it
 SCATTER_BYTES = 1_000_000
 
 
 def _large(value: Any) -> bool:
-    """Whether ``value`` pickles to more than :data:`SCATTER_BYTES` (bytes are measured by their length)."""
+    """Whether ``value`` is over :data:`SCATTER_BYTES`, measured without copying it: bytes by their length, a
+    recording by the frames it keeps (``bytes_kept``), an array by its size; anything else is small."""
     if isinstance(value, (bytes, bytearray, memoryview)):
-        return len(value) > SCATTER_BYTES
-    if isinstance(value, (str, int, float, bool, type(None))):
-        return False
-    import pickle
-
-    try:
-        return len(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)) > SCATTER_BYTES
-    except Exception:                  # noqa: BLE001 - what does not pickle fails in submit with its own error
-        return False
+        size = len(value)
+    else:
+        size = getattr(value, "bytes_kept", None) or getattr(value, "nbytes", 0)
+    return int(size) > SCATTER_BYTES
 
 
 def analyze_bytes(data: bytes, name: str, test: str, settings, **kwargs):

@@ -138,6 +138,14 @@ def test_a_second_ctrl_c_ends_the_workers_at_once(tmp_path):
 def test_large_arguments_are_scattered_to_the_cluster_first():
     from movement_check.compute import SCATTER_BYTES, _large
 
+    import numpy as np
+
+    from movement_check.recording import Recording
+
     assert _large(b"x" * (SCATTER_BYTES + 1)) and not _large(b"x" * 10)
-    assert _large([b"x" * SCATTER_BYTES, b"y"]) and not _large({"height_cm": 175})
-    assert not _large("a clip.mp4") and not _large(None) and not _large(lambda: 1)      # not picklable: left alone
+    assert _large(np.zeros(SCATTER_BYTES)) and not _large({"height_cm": 175})
+    assert not _large("a clip.mp4") and not _large(None) and not _large(lambda: 1)
+    recording = Recording("step")
+    assert not _large(recording)
+    recording.bytes_kept = 2 * SCATTER_BYTES           # what a 20 s step's JPEGs come to (measured without pickling)
+    assert _large(recording)

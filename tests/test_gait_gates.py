@@ -261,3 +261,13 @@ def test_a_heel_strike_on_the_first_frame_the_walker_is_seen_is_found():
     later[:13] = np.nan                                            # first seen just after the peak: falling
     assert [round(e.frame) for e in find_extrema(times, later, kind="max", min_interval_s=0.3, min_prominence=0.1,
                                                  edges=True)] == [45]
+
+
+def test_a_slow_stride_between_one_foot_s_events_is_filled_as_one_stride():
+    # one foot's events 1.6 strides apart (a slow or hesitant stride): read as two strides, the other foot's
+    # event near the middle would sit where this foot's own was expected and be lost; one stride explains it
+    found = [Extremum(0.0, 0.0, 1.0, 0.4), Extremum(57.6, 1.92, 1.0, 0.4)]
+    own = {"left": list(found), "right": [Extremum(28.8, 0.96, 0.5, 0.2)]}
+    events, votes = fill_alternation(found, [1.0, 1.0], own, stride_s=1.2)
+    assert [e.frame for e in events] == [0.0, 28.8, 57.6]
+    assert [v > 0 for v in votes] == [True, False, True]

@@ -207,10 +207,11 @@ def analyse(poses: Poses, settings: FootRotationSettings = FootRotationSettings(
         prints, floor_v = find_footprints(poses, camera, frames)
         seen = foot_angles(poses, camera, prints, WALKING, bouts, floor_v)
         keep = apart_from_the_rest(prints, seen.angles)
-        found = FootRotationAnalysis(WALKING, camera, tilt_from, tilt_reason, bouts,
-                                     [p for p, k in zip(prints, keep) if k],
-                                     [a for a, k in zip(seen.angles, keep) if k], fps=fps, floor_velocity=floor_v,
-                                     axes=[x for x, k in zip(seen.axes, keep) if k], hip_height=seen.hip_height,
+        if not all(keep):           # the walking line, hip height and heel lift again, without the ones left out
+            prints = [p for p, k in zip(prints, keep) if k]
+            seen = foot_angles(poses, camera, prints, WALKING, bouts, floor_v)
+        found = FootRotationAnalysis(WALKING, camera, tilt_from, tilt_reason, bouts, prints, seen.angles, fps=fps,
+                                     floor_velocity=floor_v, axes=seen.axes, hip_height=seen.hip_height,
                                      heel_lift=seen.heel_lift, left_out=len(keep) - sum(keep))
         _view_quality(found, poses, seen.lines, settings)
         return found

@@ -162,17 +162,31 @@ def fill_alternation(found: list[Extremum], votes: list[float], own: dict[str, l
         if va == 0 or vb == 0 or (va > 0) != (vb > 0) or b.time_s - a.time_s < 0.75 * stride_s:
             continue
         same, other = ("left", "right") if va > 0 else ("right", "left")
-        strides = max(1, int(round((b.time_s - a.time_s) / stride_s)))
-        each = (b.time_s - a.time_s) / strides
-        for k in range(1, 2 * strides):                 # odd k: the other foot's event; even k: this foot's
-            side = other if k % 2 else same
-            centre = a.time_s + k * each / 2
-            inner = [e for e in own[side] if abs(e.time_s - centre) < 0.25 * each]
-            if inner:
-                events.append(max(inner, key=lambda e: e.prominence if np.isfinite(e.prominence) else 0.0))
-                out_votes.append((1.0 if side == "left" else -1.0))
+        guess = max(1, int(round((b.time_s - a.time_s) / stride_s)))
+        # the span as round(span / stride) strides, or one fewer (a slow stride, a stride underestimated in a
+        # limp): whichever explains more of the feet's own events
+        filled = max((_between(a.time_s, b.time_s, n, same, other, own) for n in {max(1, guess - 1), guess}),
+                     key=len)
+        for side, e in filled:
+            events.append(e)
+            out_votes.append(1.0 if side == "left" else -1.0)
     order = np.argsort([e.time_s for e in events], kind="stable")
     return [events[i] for i in order], [out_votes[i] for i in order]
+
+
+def _between(start: float, stop: float, strides: int, same: str, other: str, own: dict[str, list[Extremum]]
+             ) -> list[tuple[str, Extremum]]:
+    """The feet's own events that alternation puts between two events of foot ``same`` ``strides`` strides
+    apart: (side, event), each the most prominent within a quarter stride of its place."""
+    each = (stop - start) / strides
+    out = []
+    for k in range(1, 2 * strides):                     # odd k: the other foot's event; even k: this foot's
+        side = other if k % 2 else same
+        centre = start + k * each / 2
+        near = [e for e in own[side] if abs(e.time_s - centre) < 0.25 * each]
+        if near:
+            out.append((side, max(near, key=lambda e: e.prominence if np.isfinite(e.prominence) else 0.0)))
+    return out
 
 
 def detect_events(poses: Poses, bouts: list[Bout]) -> tuple[dict[int, dict[str, dict[str, list[Extremum]]]],
