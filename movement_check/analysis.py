@@ -12,11 +12,10 @@ from typing import Iterable
 
 import numpy as np
 
-from .assessments import AUTO, REGISTRY, SUBJECT_RULE, TESTS, Assessment
-from .assessments.base import settings_from
+from .assessments import AUTO, REGISTRY, SUBJECT_RULE, TESTS, Assessment, check_options, settings_for
 from .cleaning import CleaningReport, CleaningSettings, clean
 from .errors import InputError
-from .option_ranges import check_analysis_settings, check_numbers
+from .option_ranges import check_analysis_settings
 from .following import everyone_in_each_frame
 from .extraction import (Extraction, ExtractionSettings, PeopleInClip, Progress, choose, detect_people_in_frames,
                          extract)
@@ -72,7 +71,9 @@ def assess(test: str, prepared: Prepared, **options) -> Result:
     """Run one test on prepared trajectories and put the Result together.
 
     ``options`` are the test's settings (e.g. ``height_cm=172``, ``view="side"``
-    for gait); options a test does not take are ignored.
+    for gait); another test's options are left out (a path shared by the tests
+    carries them), and an option no test takes, or a value out of range, is
+    refused with a :class:`~movement_check.errors.SettingsError`.
     """
     if test not in TESTS:
         raise InputError(f"Unknown test {test!r}: choose one of {', '.join(TESTS)}.")
@@ -82,8 +83,7 @@ def assess(test: str, prepared: Prepared, **options) -> Result:
         found = Assessment(warnings=[f"the {test} assessment is not available in this version of movement-check: "
                                      "only the landmark trajectories and their quality were computed"])
     else:
-        fn, settings_cls = entry
-        found = fn(prepared.poses, settings=settings_from(settings_cls, options))
+        found = entry[0](prepared.poses, settings=settings_for(test, options))
     quality = {**prepared.quality, "assessment": found.quality}
     return Result(test=test, source=source, quality=quality, metrics=found.metrics,
                   events=found.events, warnings=prepared.warnings + found.warnings)
@@ -101,7 +101,7 @@ def analyze_clip(path: str | Path, test: str, settings: ExtractionSettings = Ext
     """
     subject = _subject_for(test, subject)
     check_analysis_settings(settings, cleaning)
-    check_numbers(options)
+    check_options(options)
     prepared = prepare(path, settings, cleaning=cleaning, subject=subject, progress=progress)
     why = None
     if test == AUTO:
@@ -141,7 +141,7 @@ def analyze_frames(frames: Iterable[tuple[float, np.ndarray]], test: str,
     """
     subject = _subject_for(test, subject)
     check_analysis_settings(settings, cleaning)
-    check_numbers(options)
+    check_options(options)
     people = detect_people_in_frames(frames, name=name, model=settings.model, estimator=settings.estimator,
                                      limits=settings.limits, expected=expected, progress=progress,
                                      follow=settings.follow, rule=subject)
@@ -156,7 +156,7 @@ def analyze_people(people: PeopleInClip, test: str, settings: ExtractionSettings
     the model beforehand, e.g. while a live step recorded (:class:`extraction.FrameDetector`)."""
     subject = _subject_for(test, subject)
     check_analysis_settings(settings, cleaning)
-    check_numbers(options)
+    check_options(options)
     prepared = _cleaned(choose(people, subject, settings.tracking), cleaning)
     return assess(test, prepared, **options), prepared
 

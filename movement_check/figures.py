@@ -12,7 +12,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .assessments import foot_rotation_reference as foot_ref
-from .assessments.base import settings_from
+from .assessments import settings_for
 from .assessments.foot_rotation import WALKING, FootRotationAnalysis, FootRotationSettings, bout_of
 from .assessments.foot_rotation import analyse as analyse_feet
 from .assessments.gait import GaitSettings, sides_withheld
@@ -244,16 +244,16 @@ def footprints_figure(poses: Poses, settings: FootRotationSettings = FootRotatio
 def figures_for(test: str, poses: Poses, **options) -> dict[str, Figure]:
     """The figures of one test by name (empty for a test without figures yet)."""
     if test == "leg-raise":
-        settings = settings_from(LegRaiseSettings, options)
+        settings = settings_for("leg-raise", options)
         return {"raises": leg_raise_figure(poses, settings)}
     if test == "foot-rotation":
-        settings = settings_from(FootRotationSettings, options)
+        settings = settings_for("foot-rotation", options)
         found = analyse_feet(poses, settings)
         return {"step_angles": step_angles_figure(poses, settings, found=found),
                 "footprints": footprints_figure(poses, settings, found=found)}
     if test != "gait":
         return {}
-    settings = settings_from(GaitSettings, options)
+    settings = settings_for("gait", options)
     walk = _walk(poses, settings, None)
     return {"gait_cycle": gait_cycle_figure(poses, settings, walk=walk),
             "foot_paths": foot_paths_figure(poses, settings, walk=walk)}

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
 
 from ..results import Event, Metric
+from .settings import settings_from  # noqa: F401  (where callers have found it)
 
 #: the tests of a back-pain video visit, as named on the command line
 TESTS = ("gait", "leg-raise", "foot-rotation")
@@ -26,12 +26,3 @@ class Assessment:
     events: list[Event] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     quality: dict = field(default_factory=dict)
-
-
-S = TypeVar("S")
-
-
-def settings_from(settings_cls: type[S], options: dict[str, Any]) -> S:
-    """A test's settings from loose options (CLI, app): options it does not take, or left None, are ignored."""
-    return settings_cls(**{k: v for k, v in options.items()
-                           if k in settings_cls.__dataclass_fields__ and v is not None})

@@ -46,6 +46,7 @@ from .gait_angles import front_angle_metrics, side_angle_metrics
 from . import gait_timing as timing
 from .gait_gates import cadence_problem, sides_problem, stride_phases, stride_steps_problem
 from .gait_strides import GaitAnalysis, Stride, analyse, step_pair_asymmetry
+from .settings import checked, in_range, one_of
 from .stride_stats import SIDES, make_metric, mean_of, range_flag, rounded, sd_of, value_at
 
 MIN_STRIDES = 4
@@ -57,6 +58,7 @@ __all__ = ["GaitAnalysis", "GaitSettings", "Stride", "analyse", "assess"]
 
 
 @dataclass(frozen=True)
+@checked(view=one_of(SIDE, FRONT), height_cm=in_range("height_cm"), min_bout_s=in_range("min_bout_s"))
 class GaitSettings:
     """``view``: force "side" or "front" (default: decided per bout). ``height_cm``: the
     patient's height, which scales pixels to metres for speed and step length."""

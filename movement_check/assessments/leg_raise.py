@@ -44,6 +44,7 @@ from .form_check import Prescription, check_form
 from .leg_raise_measures import PELVIC_DROP_MAX_THIGH_DEG, RepMeasure, make_context, measure
 from .leg_raise_parts import in_each_posture
 from .leg_raise_posture import in_posture
+from .settings import checked, in_range, one_of, sides, times_s, yes_or_no
 from .stride_stats import mean_of, rounded, value_at
 
 __all__ = ["LegRaiseSettings", "assess", "analyse", "LegRaiseAnalysis"]
@@ -66,6 +67,10 @@ def parse_times(text: str) -> tuple[float, ...]:
 
 
 @dataclass(frozen=True)
+@checked(posture=one_of(STANDING, SUPINE), view=one_of(SIDE, FRONT), pain_at_s=times_s, stance_test=yes_or_no,
+         hold_tolerance_deg=in_range("hold_tolerance_deg"), prescribed_repetitions=in_range("prescribed_repetitions",
+         whole=True), prescribed_hold_s=in_range("prescribed_hold_s"), prescribed_sides=sides,
+         straight_knee=yes_or_no, target_angle_deg=in_range("target_angle_deg"), fov_deg=in_range("fov_deg"))
 class LegRaiseSettings:
     """``posture`` "standing"/"supine" and ``view`` "side"/"front" override what the data says.
     ``pain_at_s``: times (s) the therapist marked pain. ``stance_test``: the patient was asked to
