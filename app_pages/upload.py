@@ -78,7 +78,7 @@ def run_analysis(data: bytes, name: str, test: str, model: str, subject: str | i
     result_dict = result.to_dict()
     result_dict["source"]["file"] = name
     return {"result": result_dict, "npz": prepared.poses.npz_bytes(), "csv": csv_text, "name": Path(name).stem,
-            "figures": figure_pngs(result.test, prepared.poses, **options),
+            "figures": figure_pngs(result.test, prepared.poses, analysis=result.analysis, **options),
             "preview": [cv2.imencode(".jpg", cv2.cvtColor(img, cv2.COLOR_RGB2BGR))[1].tobytes() for img in stills],
             "video": str(video) if video else None}
 

@@ -13,6 +13,7 @@ from typing import Iterable
 import numpy as np
 
 from .assessments import AUTO, REGISTRY, SUBJECT_RULE, TESTS, Assessment, check_options, settings_for
+from .assessments.gait_strides import GaitAnalysis
 from .cleaning import CleaningReport, CleaningSettings, clean
 from .errors import InputError
 from .option_ranges import check_analysis_settings
@@ -22,7 +23,7 @@ from .extraction import (Extraction, ExtractionSettings, PeopleInClip, Progress,
 from .poses import Poses
 from .quality import framing_warnings, quality_summary
 from .results import Result
-from .which_test import detect_test
+from .which_test import detect
 
 
 @dataclass
@@ -67,8 +68,10 @@ def _cleaned(extraction: Extraction, cleaning: CleaningSettings | None) -> Prepa
     return Prepared(extraction=extraction, poses=poses, cleaning=report, quality=quality, warnings=warnings)
 
 
-def assess(test: str, prepared: Prepared, **options) -> Result:
-    """Run one test on prepared trajectories and put the Result together.
+def assess(test: str, prepared: Prepared, *, walk: GaitAnalysis | None = None, **options) -> Result:
+    """Run one test on prepared trajectories and put the Result together; the test's typed analysis is the
+    result's ``analysis`` (its figures read it). ``walk``: the clip's walking already found (by the
+    auto-detection), for the gait test to reuse when found with its settings.
 
     ``options`` are the test's settings (e.g. ``height_cm=172``, ``view="side"``
     for gait); another test's options are left out (a path shared by the tests
@@ -83,10 +86,11 @@ def assess(test: str, prepared: Prepared, **options) -> Result:
         found = Assessment(warnings=[f"the {test} assessment is not available in this version of movement-check: "
                                      "only the landmark trajectories and their quality were computed"])
     else:
-        found = entry[0](prepared.poses, settings=settings_for(test, options))
+        more = {"walk": walk} if test == "gait" else {}
+        found = entry[0](prepared.poses, settings=settings_for(test, options), **more)
     quality = {**prepared.quality, "assessment": found.quality}
     return Result(test=test, source=source, quality=quality, metrics=found.metrics,
-                  events=found.events, warnings=prepared.warnings + found.warnings)
+                  events=found.events, warnings=prepared.warnings + found.warnings, analysis=found.analysis)
 
 
 def analyze_clip(path: str | Path, test: str, settings: ExtractionSettings = ExtractionSettings(), *,
@@ -103,23 +107,23 @@ def analyze_clip(path: str | Path, test: str, settings: ExtractionSettings = Ext
     check_analysis_settings(settings, cleaning)
     check_options(options)
     prepared = prepare(path, settings, cleaning=cleaning, subject=subject, progress=progress)
-    why = None
     if test == AUTO:
-        test, why = detect_test(prepared.poses)
-    result = assess(test, prepared, **options)
-    if why:
+        test, why, walk = detect(prepared.poses)
+        result = assess(test, prepared, walk=walk, **options)
         result.quality["test_detected"] = why
     else:
-        mismatch = _other_test_seen(test, prepared.poses)
+        result = assess(test, prepared, **options)
+        mismatch = _other_test_seen(test, prepared.poses, result.analysis)
         if mismatch:
             result.warnings.append(mismatch)
     return result, prepared
 
 
-def _other_test_seen(test: str, poses: Poses) -> str | None:
-    """A warning when the clip looks like another test than the one chosen (the auto-detector's view)."""
+def _other_test_seen(test: str, poses: Poses, analysis=None) -> str | None:
+    """A warning when the clip looks like another test than the one chosen (the auto-detector's view; the
+    gait result's walking, ``analysis``, reused when found as the detector finds it)."""
     try:
-        seen, why = detect_test(poses)
+        seen, why, _ = detect(poses, walk=analysis if isinstance(analysis, GaitAnalysis) else None)
     except InputError:
         return None
     if seen == test:

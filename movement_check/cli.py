@@ -326,7 +326,7 @@ def _write_outputs(args, prepared, result, options: dict, settings) -> list[str]
             folder.mkdir(exist_ok=True)
         except OSError:
             pass                        # each figure then fails and is kept elsewhere
-        for name, fig in figures_for(result.test, prepared.poses, **options).items():
+        for name, fig in figures_for(result.test, prepared.poses, analysis=result.analysis, **options).items():
             attempt(folder / f"{stem}_{name}.png", f"{name} figure",
                     lambda tmp, fig=fig: fig.savefig(tmp, dpi=110, format="png"))
     if args.annotated:

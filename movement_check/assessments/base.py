@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..results import Event, Metric
 from .settings import settings_from  # noqa: F401  (where callers have found it)
@@ -26,3 +27,5 @@ class Assessment:
     events: list[Event] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     quality: dict = field(default_factory=dict)
+    #: the test's typed analysis the metrics came from (figures read it rather than analysing again)
+    analysis: Any = field(default=None, compare=False, repr=False)

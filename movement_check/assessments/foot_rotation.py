@@ -334,7 +334,7 @@ def assess(poses: Poses, /, *, settings: FootRotationSettings = FootRotationSett
         reason = found.declined or "nothing to measure"
         names = ("foot_progression_angle", "foot_progression_angle_sd") if found.mode != STANDING else ("static_toe_out",)
         metrics = [Metric.unmeasured(n, "deg", reason, side=s) for n in names for s in SIDES]
-        return Assessment(metrics=metrics, warnings=warnings + [reason], quality=quality)
+        return Assessment(metrics=metrics, warnings=warnings + [reason], quality=quality, analysis=found)
     if found.mode == WALKING:
         quality["stance_phases_left_out"] = {
             "count": found.left_out,
@@ -347,7 +347,7 @@ def assess(poses: Poses, /, *, settings: FootRotationSettings = FootRotationSett
     metrics, more = _metrics(found, parts["total"], settings)
     quality["systematic_deg"] = {part: {k: round(v, 1) for k, v in vals.items() if np.isfinite(v)}
                                  for part, vals in parts.items()}
-    return Assessment(metrics=metrics, warnings=warnings + more, quality=quality)
+    return Assessment(metrics=metrics, warnings=warnings + more, quality=quality, analysis=found)
 
 
 def _systematic(poses: Poses, found: FootRotationAnalysis, settings: FootRotationSettings
