@@ -12,7 +12,7 @@ from typing import Iterable
 
 import numpy as np
 
-from .assessments import AUTO, REGISTRY, SUBJECT_RULE, TESTS, Assessment, check_options, settings_for
+from .assessments import AUTO, BY_NAME, SUBJECT_RULE, TESTS, Assessment, check_options, settings_for
 from .assessments.gait_strides import GaitAnalysis
 from .cleaning import CleaningReport, CleaningSettings, clean
 from .errors import InputError
@@ -81,13 +81,13 @@ def assess(test: str, prepared: Prepared, *, walk: GaitAnalysis | None = None, *
     if test not in TESTS:
         raise InputError(f"Unknown test {test!r}: choose one of {', '.join(TESTS)}.")
     source = {k: v for k, v in prepared.poses.source.items() if k not in ("subject", "cleaning")}
-    entry = REGISTRY.get(test)
-    if entry is None:
+    described = BY_NAME[test]
+    if described.assess is None:
         found = Assessment(warnings=[f"the {test} assessment is not available in this version of movement-check: "
                                      "only the landmark trajectories and their quality were computed"])
     else:
         more = {"walk": walk} if test == "gait" else {}
-        found = entry[0](prepared.poses, settings=settings_for(test, options), **more)
+        found = described.assess(prepared.poses, settings=settings_for(test, options), **more)
     quality = {**prepared.quality, "assessment": found.quality}
     return Result(test=test, source=source, quality=quality, metrics=found.metrics,
                   events=found.events, warnings=prepared.warnings + found.warnings, analysis=found.analysis)

@@ -12,7 +12,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .assessments import foot_rotation_reference as foot_ref
-from .assessments import settings_for
+from .assessments import BY_NAME, settings_for
 from .assessments.foot_rotation import WALKING, FootRotationAnalysis, FootRotationSettings, bout_of
 from .assessments.foot_rotation import analyse as analyse_feet
 from .assessments.gait import GaitSettings, sides_withheld, walking
@@ -241,27 +241,38 @@ def footprints_figure(poses: Poses, settings: FootRotationSettings = FootRotatio
     return fig
 
 
+def gait_figures(poses: Poses, settings: GaitSettings, analysis: GaitAnalysis | None = None) -> dict[str, Figure]:
+    """The gait cycle and the foot paths, from the result's walking analysis when given (else found here)."""
+    walk = walking(poses, settings, analysis if isinstance(analysis, GaitAnalysis) else None)
+    return {"gait_cycle": gait_cycle_figure(poses, settings, walk=walk),
+            "foot_paths": foot_paths_figure(poses, settings, walk=walk)}
+
+
+def leg_raise_figures(poses: Poses, settings: LegRaiseSettings, analysis: LegRaiseAnalysis | None = None
+                      ) -> dict[str, Figure]:
+    """The raises, from the result's analysis when given (else made here)."""
+    found = analysis if isinstance(analysis, LegRaiseAnalysis) else None
+    return {"raises": leg_raise_figure(poses, settings, found=found)}
+
+
+def foot_rotation_figures(poses: Poses, settings: FootRotationSettings,
+                          analysis: FootRotationAnalysis | None = None) -> dict[str, Figure]:
+    """Each step's angle and the footprints from above, from the result's analysis when given."""
+    found = analysis if isinstance(analysis, FootRotationAnalysis) else analyse_feet(poses, settings)
+    return {"step_angles": step_angles_figure(poses, settings, found=found),
+            "footprints": footprints_figure(poses, settings, found=found)}
+
+
 def figures_for(test: str, poses: Poses, *, analysis=None, **options) -> dict[str, Figure]:
     """The figures of one test by name (empty for a test without figures yet).
 
     ``analysis``: the test's analysis the result came from (``Result.analysis``, with the same ``options``),
     drawn rather than analysed again; without it (a result read back from the record) the test's analysis
     is made here."""
-    if test == "leg-raise":
-        settings = settings_for("leg-raise", options)
-        found = analysis if isinstance(analysis, LegRaiseAnalysis) else None
-        return {"raises": leg_raise_figure(poses, settings, found=found)}
-    if test == "foot-rotation":
-        settings = settings_for("foot-rotation", options)
-        found = analysis if isinstance(analysis, FootRotationAnalysis) else analyse_feet(poses, settings)
-        return {"step_angles": step_angles_figure(poses, settings, found=found),
-                "footprints": footprints_figure(poses, settings, found=found)}
-    if test != "gait":
+    described = BY_NAME.get(test)
+    if described is None or described.figures is None:
         return {}
-    settings = settings_for("gait", options)
-    walk = walking(poses, settings, analysis if isinstance(analysis, GaitAnalysis) else None)
-    return {"gait_cycle": gait_cycle_figure(poses, settings, walk=walk),
-            "foot_paths": foot_paths_figure(poses, settings, walk=walk)}
+    return described.figures(poses, settings_for(test, options), analysis)
 
 
 def figure_pngs(test: str, poses: Poses, *, dpi: int = 110, analysis=None, **options) -> dict[str, bytes]:
