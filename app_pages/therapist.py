@@ -7,6 +7,7 @@ import time
 
 import streamlit as st
 
+from movement_check.errors import InputError
 from movement_check.live_figure import knee_angles_image
 from movement_check.protocol import STEPS, step
 from movement_check.record import RecordError
@@ -174,8 +175,12 @@ def step_controls(visit: Visit) -> None:
         visit.start_step(chosen)
         st.rerun()
     if cols[3].button("Stop and analyse", key="stop", disabled=not recording, width="stretch"):
-        visit.stop_step(height_cm=float(height) if height >= 50 else None)
-        st.rerun()
+        try:
+            visit.stop_step(height_cm=float(height) if height >= 50 else None)
+        except InputError as exc:           # e.g. a height out of range: the step records on, nothing is lost
+            st.error(str(exc))
+        else:
+            st.rerun()
     if cols[4].button("Pain now", key="pain", disabled=not (recording and visit.step.pain_button),
                       width="stretch"):
         moment = visit.mark_pain()

@@ -25,7 +25,7 @@ import streamlit as st
 
 from movement_check.analysis import analyze_clip
 from movement_check.annotate import annotated_stills, preview_frames, write_annotated
-from movement_check.assessments import AUTO
+from movement_check.assessments import ALL_TESTS, AUTO
 from movement_check.assessments.leg_raise import parse_times
 from movement_check.compute import analyze_bytes, run_offline
 from movement_check.errors import InputError
@@ -40,8 +40,7 @@ from app_pages.access import Staff, audit, sign_in_form, sign_out_button, signed
 from app_pages.results import report_buttons, show
 from app_pages.state import config_or_stop, record_or_stop
 
-TEST_LABELS = {AUTO: "Let the tool decide", "gait": "Gait (walk for me)", "leg-raise": "Single-leg raise",
-               "foot-rotation": "Foot rotation"}
+TEST_LABELS = {AUTO: "Let the tool decide", **{t.name: t.label for t in ALL_TESTS}}
 
 
 def run_analysis(data: bytes, name: str, test: str, model: str, subject: str | int, *,
@@ -78,7 +77,7 @@ def run_analysis(data: bytes, name: str, test: str, model: str, subject: str | i
     result_dict = result.to_dict()
     result_dict["source"]["file"] = name
     return {"result": result_dict, "npz": prepared.poses.npz_bytes(), "csv": csv_text, "name": Path(name).stem,
-            "figures": figure_pngs(result.test, prepared.poses, **options),
+            "figures": figure_pngs(result.test, prepared.poses, analysis=result.analysis, **options),
             "preview": [cv2.imencode(".jpg", cv2.cvtColor(img, cv2.COLOR_RGB2BGR))[1].tobytes() for img in stills],
             "video": str(video) if video else None}
 

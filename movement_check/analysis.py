@@ -12,18 +12,18 @@ from typing import Iterable
 
 import numpy as np
 
-from .assessments import AUTO, REGISTRY, SUBJECT_RULE, TESTS, Assessment
-from .assessments.base import settings_from
+from .assessments import AUTO, BY_NAME, SUBJECT_RULE, TESTS, Assessment, check_options, settings_for
+from .assessments.gait_strides import GaitAnalysis
 from .cleaning import CleaningReport, CleaningSettings, clean
 from .errors import InputError
-from .option_ranges import check_analysis_settings, check_numbers
+from .option_ranges import check_analysis_settings
 from .following import everyone_in_each_frame
 from .extraction import (Extraction, ExtractionSettings, PeopleInClip, Progress, choose, detect_people_in_frames,
                          extract)
 from .poses import Poses
 from .quality import framing_warnings, quality_summary
 from .results import Result
-from .which_test import detect_test
+from .which_test import detect
 
 
 @dataclass
@@ -68,25 +68,29 @@ def _cleaned(extraction: Extraction, cleaning: CleaningSettings | None) -> Prepa
     return Prepared(extraction=extraction, poses=poses, cleaning=report, quality=quality, warnings=warnings)
 
 
-def assess(test: str, prepared: Prepared, **options) -> Result:
-    """Run one test on prepared trajectories and put the Result together.
+def assess(test: str, prepared: Prepared, *, walk: GaitAnalysis | None = None, **options) -> Result:
+    """Run one test on prepared trajectories and put the Result together; the test's typed analysis is the
+    result's ``analysis`` (its figures read it). ``walk``: the clip's walking already found (by the
+    auto-detection), for the gait test to reuse when found with its settings.
 
     ``options`` are the test's settings (e.g. ``height_cm=172``, ``view="side"``
-    for gait); options a test does not take are ignored.
+    for gait); another test's options are left out (a path shared by the tests
+    carries them), and an option no test takes, or a value out of range, is
+    refused with a :class:`~movement_check.errors.SettingsError`.
     """
     if test not in TESTS:
         raise InputError(f"Unknown test {test!r}: choose one of {', '.join(TESTS)}.")
     source = {k: v for k, v in prepared.poses.source.items() if k not in ("subject", "cleaning")}
-    entry = REGISTRY.get(test)
-    if entry is None:
+    described = BY_NAME[test]
+    if described.assess is None:
         found = Assessment(warnings=[f"the {test} assessment is not available in this version of movement-check: "
                                      "only the landmark trajectories and their quality were computed"])
     else:
-        fn, settings_cls = entry
-        found = fn(prepared.poses, settings=settings_from(settings_cls, options))
+        more = {"walk": walk} if test == "gait" else {}
+        found = described.assess(prepared.poses, settings=settings_for(test, options), **more)
     quality = {**prepared.quality, "assessment": found.quality}
     return Result(test=test, source=source, quality=quality, metrics=found.metrics,
-                  events=found.events, warnings=prepared.warnings + found.warnings)
+                  events=found.events, warnings=prepared.warnings + found.warnings, analysis=found.analysis)
 
 
 def analyze_clip(path: str | Path, test: str, settings: ExtractionSettings = ExtractionSettings(), *,
@@ -101,25 +105,25 @@ def analyze_clip(path: str | Path, test: str, settings: ExtractionSettings = Ext
     """
     subject = _subject_for(test, subject)
     check_analysis_settings(settings, cleaning)
-    check_numbers(options)
+    check_options(options)
     prepared = prepare(path, settings, cleaning=cleaning, subject=subject, progress=progress)
-    why = None
     if test == AUTO:
-        test, why = detect_test(prepared.poses)
-    result = assess(test, prepared, **options)
-    if why:
+        test, why, walk = detect(prepared.poses)
+        result = assess(test, prepared, walk=walk, **options)
         result.quality["test_detected"] = why
     else:
-        mismatch = _other_test_seen(test, prepared.poses)
+        result = assess(test, prepared, **options)
+        mismatch = _other_test_seen(test, prepared.poses, result.analysis)
         if mismatch:
             result.warnings.append(mismatch)
     return result, prepared
 
 
-def _other_test_seen(test: str, poses: Poses) -> str | None:
-    """A warning when the clip looks like another test than the one chosen (the auto-detector's view)."""
+def _other_test_seen(test: str, poses: Poses, analysis=None) -> str | None:
+    """A warning when the clip looks like another test than the one chosen (the auto-detector's view; the
+    gait result's walking, ``analysis``, reused when found as the detector finds it)."""
     try:
-        seen, why = detect_test(poses)
+        seen, why, _ = detect(poses, walk=analysis if isinstance(analysis, GaitAnalysis) else None)
     except InputError:
         return None
     if seen == test:
@@ -141,7 +145,7 @@ def analyze_frames(frames: Iterable[tuple[float, np.ndarray]], test: str,
     """
     subject = _subject_for(test, subject)
     check_analysis_settings(settings, cleaning)
-    check_numbers(options)
+    check_options(options)
     people = detect_people_in_frames(frames, name=name, model=settings.model, estimator=settings.estimator,
                                      limits=settings.limits, expected=expected, progress=progress,
                                      follow=settings.follow, rule=subject)
@@ -156,7 +160,7 @@ def analyze_people(people: PeopleInClip, test: str, settings: ExtractionSettings
     the model beforehand, e.g. while a live step recorded (:class:`extraction.FrameDetector`)."""
     subject = _subject_for(test, subject)
     check_analysis_settings(settings, cleaning)
-    check_numbers(options)
+    check_options(options)
     prepared = _cleaned(choose(people, subject, settings.tracking), cleaning)
     return assess(test, prepared, **options), prepared
 

@@ -18,14 +18,14 @@ import traceback
 from pathlib import Path
 
 from . import __version__
-from .assessments import AUTO, TESTS
+from .assessments import AUTO, TESTS, check_options
 from .assessments.leg_raise import parse_times
 from .cleaning import CleaningSettings
 from .errors import InputError, OutputError, one_line
 from .estimator import EstimatorSettings
 from .extraction import ExtractionSettings
 from .kinematics import DEFAULT_FOV_DEG
-from .option_ranges import check_number, check_numbers
+from .option_ranges import check_numbers, flag
 from .tracking import RULES
 from .video import VideoLimits
 
@@ -188,18 +188,19 @@ def _times(text: str) -> tuple[float, ...]:
 
 def check_height_cm(height_cm: float | None) -> None:
     """--height-cm must be a person's height (``analyze`` and ``batch``)."""
-    check_number("height_cm", height_cm)
+    check_options({"height_cm": height_cm}, name=flag)
 
 
 def _test_options(args) -> dict:
-    """The test's settings from the command line (each test takes the ones it knows), checked."""
+    """The test's settings from the command line (each test takes the ones it knows), checked as the tests'
+    settings check them (:func:`movement_check.assessments.check_options`), every problem in one message."""
     sides = ("left", "right") if args.prescribed_sides == "both" else (args.prescribed_sides,)
     options = {"height_cm": args.height_cm, "view": args.view, "posture": args.posture,
                "pain_at_s": args.pain_at, "stance_test": args.stance_test or None,
                "prescribed_repetitions": args.prescribed_reps, "prescribed_hold_s": args.prescribed_hold_s,
                "prescribed_sides": sides, "straight_knee": args.straight_knee or None,
                "target_angle_deg": args.target_deg, "fov_deg": args.fov_deg, "camera_tilt_deg": args.camera_tilt_deg}
-    check_numbers(options)
+    check_options(options, name=flag)
     return options
 
 
@@ -325,7 +326,7 @@ def _write_outputs(args, prepared, result, options: dict, settings) -> list[str]
             folder.mkdir(exist_ok=True)
         except OSError:
             pass                        # each figure then fails and is kept elsewhere
-        for name, fig in figures_for(result.test, prepared.poses, **options).items():
+        for name, fig in figures_for(result.test, prepared.poses, analysis=result.analysis, **options).items():
             attempt(folder / f"{stem}_{name}.png", f"{name} figure",
                     lambda tmp, fig=fig: fig.savefig(tmp, dpi=110, format="png"))
     if args.annotated:

@@ -31,3 +31,22 @@ def one_line(message: str, *, limit: int = 600) -> str:
     """A message as one line: line breaks become spaces, each overlong word is shortened, and so is the whole."""
     words = [shorten(w) for w in str(message).split()]
     return shorten(" ".join(words), limit)
+
+
+class SettingsError(InputError, ValueError):
+    """A test's settings that cannot be used, with every problem in one message (not only the first).
+
+    ``problems``: ``(setting, value as shown or None, what to give)`` for each;
+    ``name``: how a setting is named in the message (the command line names its flags).
+    """
+
+    def __init__(self, problems, message: str | None = None, *, name=None):
+        self.problems = [tuple(p) for p in problems]
+        name = name or (lambda setting: setting)
+        if message is None:
+            message = "; ".join(f"{name(setting)} {shown}: {advice}" if shown is not None
+                                else f"{name(setting)}: {advice}" for setting, shown, advice in self.problems) + "."
+        super().__init__(message)
+
+    def __reduce__(self):          # pickled whole (a step analysed on the compute cluster)
+        return (SettingsError, (self.problems, str(self)))

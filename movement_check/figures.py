@@ -12,12 +12,12 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .assessments import foot_rotation_reference as foot_ref
-from .assessments.base import settings_from
+from .assessments import BY_NAME, settings_for
 from .assessments.foot_rotation import WALKING, FootRotationAnalysis, FootRotationSettings, bout_of
 from .assessments.foot_rotation import analyse as analyse_feet
-from .assessments.gait import GaitSettings, sides_withheld
+from .assessments.gait import GaitSettings, sides_withheld, walking
 from .assessments.gait_angles import side_angle_series
-from .assessments.gait_strides import GaitAnalysis, ahead_signals, analyse
+from .assessments.gait_strides import GaitAnalysis, ahead_signals
 from .assessments.leg_raise import LegRaiseAnalysis, LegRaiseSettings
 from .assessments.leg_raise import analyse as analyse_raises
 from .assessments.stride_stats import SIDES
@@ -43,7 +43,7 @@ def normalise_strides(times: np.ndarray, series: np.ndarray, strides, *, points:
 
 
 def _walk(poses: Poses, settings: GaitSettings, walk: GaitAnalysis | None) -> GaitAnalysis:
-    return walk if walk is not None else analyse(poses, view=settings.view, min_bout_s=settings.min_bout_s)
+    return walk if walk is not None else walking(poses, settings)
 
 
 def gait_cycle_figure(poses: Poses, settings: GaitSettings = GaitSettings(), *,
@@ -241,28 +241,44 @@ def footprints_figure(poses: Poses, settings: FootRotationSettings = FootRotatio
     return fig
 
 
-def figures_for(test: str, poses: Poses, **options) -> dict[str, Figure]:
-    """The figures of one test by name (empty for a test without figures yet)."""
-    if test == "leg-raise":
-        settings = settings_from(LegRaiseSettings, options)
-        return {"raises": leg_raise_figure(poses, settings)}
-    if test == "foot-rotation":
-        settings = settings_from(FootRotationSettings, options)
-        found = analyse_feet(poses, settings)
-        return {"step_angles": step_angles_figure(poses, settings, found=found),
-                "footprints": footprints_figure(poses, settings, found=found)}
-    if test != "gait":
-        return {}
-    settings = settings_from(GaitSettings, options)
-    walk = _walk(poses, settings, None)
+def gait_figures(poses: Poses, settings: GaitSettings, analysis: GaitAnalysis | None = None) -> dict[str, Figure]:
+    """The gait cycle and the foot paths, from the result's walking analysis when given (else found here)."""
+    walk = walking(poses, settings, analysis if isinstance(analysis, GaitAnalysis) else None)
     return {"gait_cycle": gait_cycle_figure(poses, settings, walk=walk),
             "foot_paths": foot_paths_figure(poses, settings, walk=walk)}
 
 
-def figure_pngs(test: str, poses: Poses, *, dpi: int = 110, **options) -> dict[str, bytes]:
+def leg_raise_figures(poses: Poses, settings: LegRaiseSettings, analysis: LegRaiseAnalysis | None = None
+                      ) -> dict[str, Figure]:
+    """The raises, from the result's analysis when given (else made here)."""
+    found = analysis if isinstance(analysis, LegRaiseAnalysis) else None
+    return {"raises": leg_raise_figure(poses, settings, found=found)}
+
+
+def foot_rotation_figures(poses: Poses, settings: FootRotationSettings,
+                          analysis: FootRotationAnalysis | None = None) -> dict[str, Figure]:
+    """Each step's angle and the footprints from above, from the result's analysis when given."""
+    found = analysis if isinstance(analysis, FootRotationAnalysis) else analyse_feet(poses, settings)
+    return {"step_angles": step_angles_figure(poses, settings, found=found),
+            "footprints": footprints_figure(poses, settings, found=found)}
+
+
+def figures_for(test: str, poses: Poses, *, analysis=None, **options) -> dict[str, Figure]:
+    """The figures of one test by name (empty for a test without figures yet).
+
+    ``analysis``: the test's analysis the result came from (``Result.analysis``, with the same ``options``),
+    drawn rather than analysed again; without it (a result read back from the record) the test's analysis
+    is made here."""
+    described = BY_NAME.get(test)
+    if described is None or described.figures is None:
+        return {}
+    return described.figures(poses, settings_for(test, options), analysis)
+
+
+def figure_pngs(test: str, poses: Poses, *, dpi: int = 110, analysis=None, **options) -> dict[str, bytes]:
     """:func:`figures_for` rendered to PNG bytes, by name (for the app's pages)."""
     out = {}
-    for name, fig in figures_for(test, poses, **options).items():
+    for name, fig in figures_for(test, poses, analysis=analysis, **options).items():
         png = io.BytesIO()
         fig.savefig(png, format="png", dpi=dpi)
         out[name] = png.getvalue()

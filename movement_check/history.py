@@ -11,21 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from .assessments import ALL_TESTS
 from .home import weekly_adherence
 from .metric_names import label as display_name
 from .record import PrescriptionRecord, SessionRecord
 
-# (test, metric, label, unit); per side where the metric is; the labels are the plain names everyone reads
+#: the order the progress view lists the tests' key metrics in (a test not named here comes last)
+LISTED = ("gait", "foot-rotation", "leg-raise")
+# (test, metric, label, unit), from each test's key metrics (movement_check.assessments.ALL_TESTS); per side
+# where the metric is; the labels are the plain names everyone reads
 KEY_METRICS: tuple[tuple[str, str, str, str], ...] = tuple(
-    (test, metric, display_name(metric), unit) for test, metric, unit in (
-        ("gait", "cadence", "steps/min"),
-        ("gait", "step_time_symmetry_index", "%"),
-        ("gait", "knee_flexion_swing_peak", "deg"),
-        ("foot-rotation", "foot_progression_angle", "deg"),
-        ("leg-raise", "hip_flexion_peak", "deg"),
-        ("leg-raise", "leg_elevation_peak", "deg"),
-        ("leg-raise", "hold_time", "s"),
-    ))
+    (t.name, metric, display_name(metric), unit)
+    for t in sorted(ALL_TESTS, key=lambda t: LISTED.index(t.name) if t.name in LISTED else len(LISTED))
+    for metric, unit in t.key_metrics)
 PAIN = ("check-in", "pain_now", "Pain now (0-10)", "/10")
 Key = tuple[str, str, str | None]          # (test, metric, side)
 

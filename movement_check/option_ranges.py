@@ -21,6 +21,16 @@ RANGES: dict[str, tuple[float, float, str]] = {
     "cutoff_hz": (0, 50, "the filter's cut-off in Hz (0: no filter)"),
     "max_duration_s": (1, 86400, "the longest clip in seconds"),
     "max_size_mb": (0.001, 1e6, "the largest file in MB"),
+    # test settings the command line does not offer (a program's or a step's own)
+    "min_bout_s": (0.1, 600, "the shortest walking bout in seconds"),
+    "hold_tolerance_deg": (0.1, 45, "how far a held leg may sink, in degrees"),
+    "min_steps": (1, 1000, "the fewest stance phases of each foot"),
+    "max_obliqueness_deg": (0, 90, "the most oblique view of the walking line, in degrees"),
+    "tilt_error_found_deg": (0, 90, "the tilt's uncertainty in degrees"),
+    "tilt_error_assumed_deg": (0, 90, "the tilt's uncertainty in degrees"),
+    "fov_error_deg": (0, 90, "the field of view's uncertainty in degrees"),
+    "foot_length_error": (0, 1, "the foot length's uncertainty as a share"),
+    "placement_px": (0, 100, "the heel and toe's placement error in pixels"),
 }
 FLAGS = {"prescribed_repetitions": "--prescribed-reps", "target_angle_deg": "--target-deg"}
 
@@ -39,8 +49,14 @@ def check_number(name: str, value) -> None:
     except (TypeError, ValueError):
         number = math.nan
     if not math.isfinite(number) or not lo <= number <= hi:
-        shown = shorten(f"{value:g}" if isinstance(value, float) and math.isfinite(value) else str(value), 30)
-        raise InputError(f"{flag(name)} {shown}: give {what}, {lo:g} to {hi:g}.")
+        raise InputError(f"{flag(name)} {shown(value)}: give {what}, {lo:g} to {hi:g}.")
+
+
+def shown(value) -> str:
+    """A value as a message echoes it: numbers short, text quoted, a long value cut."""
+    if isinstance(value, float) and math.isfinite(value):
+        return f"{value:g}"
+    return shorten(repr(value) if isinstance(value, str) else str(value), 30)
 
 
 def check_numbers(values: dict) -> None:

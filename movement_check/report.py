@@ -27,6 +27,7 @@ from matplotlib.figure import Figure
 from . import __version__
 from .confidence import confidence
 from .figures import figure_pngs
+from .assessments import ALL_TESTS
 from .findings import ABNORMAL, findings
 from .history import Change, changes, previous_visit
 from .metric_names import attach
@@ -35,7 +36,7 @@ from .poses import Poses
 from .protocol import BY_KEY
 from .record import KINDS, Record, SessionRecord
 
-TEST_TITLES = {"gait": "Gait", "leg-raise": "Leg raise", "foot-rotation": "Foot rotation"}
+TEST_TITLES = {t.name: t.title for t in ALL_TESTS}
 
 CAMERA_LIMITS = (
     "One ordinary camera sees the body in two dimensions. Angles in the plane facing the camera (knee and "

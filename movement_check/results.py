@@ -97,6 +97,8 @@ class Result:
     metrics: list[Metric] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: the test's typed analysis (:attr:`Assessment.analysis`): for the figures, not part of the JSON
+    analysis: Any = field(default=None, compare=False, repr=False)
 
     def metric(self, name: str, side: str | None = None) -> Metric | None:
         for m in self.metrics:

@@ -25,6 +25,7 @@ from .extraction import ExtractionSettings, Progress
 from .figures import figure_pngs
 from .protocol import Step
 from .recording import Recording
+from .results import Result
 from .step_extraction import StepExtraction
 
 
@@ -77,15 +78,16 @@ def analyse_step(recording: Recording, step: Step, *, model: str = "full", live_
                           frames_received=len(recording), received_fps=recording.fps, live_fps=live_fps,
                           options=options)
     try:
-        result_dict, prepared = analyse_recording(recording, step.test, model=model, progress=progress,
-                                                  extraction=extraction, **options)
+        result, prepared = _analysed(recording, step.test, model=model, progress=progress, extraction=extraction,
+                                     **options)
     except InputError as exc:
         outcome.error = str(exc)
         return outcome
     outcome.frames_processed = len(prepared.poses)
+    result_dict = _as_dict(result, recording)
     result_dict["source"]["live_step"] = outcome.summary()
     outcome.result = result_dict
-    outcome.figures = figure_pngs(step.test, prepared.poses, dpi=100, **options)
+    outcome.figures = figure_pngs(step.test, prepared.poses, dpi=100, analysis=result.analysis, **options)
     outcome.npz = prepared.poses.npz_bytes()
     return outcome
 
@@ -96,16 +98,26 @@ def analyse_recording(recording: Recording, test: str, *, model: str = "full", p
     recording cut short saying so first among its warnings, and the prepared poses. With ``extraction``
     (made with the same settings) the frames it has not analysed yet, then its detections. A recording
     with no usable person raises :class:`InputError`."""
+    result, prepared = _analysed(recording, test, model=model, progress=progress, extraction=extraction, **options)
+    return _as_dict(result, recording), prepared
+
+
+def _analysed(recording: Recording, test: str, *, model: str, progress: Progress | None,
+              extraction: StepExtraction | None, **options) -> tuple[Result, Prepared]:
+    """:func:`analyse_recording`'s Result (with the test's analysis, for the figures) and prepared poses."""
     settings = step_settings(model)
     if extraction is None:
-        result, prepared = analyze_frames(recording.rgb_frames(), test, settings, name=recording.name,
-                                          expected=len(recording), progress=progress, **options)
-    else:
-        result, prepared = analyze_people(extraction.finish(progress), test, settings, **options)
+        return analyze_frames(recording.rgb_frames(), test, settings, name=recording.name,
+                              expected=len(recording), progress=progress, **options)
+    return analyze_people(extraction.finish(progress), test, settings, **options)
+
+
+def _as_dict(result: Result, recording: Recording) -> dict:
+    """The result as a dict, a recording cut short saying so first among its warnings."""
     result_dict = result.to_dict()
     if recording.truncated:
         result_dict["warnings"].insert(0, recording.truncated)
-    return result_dict, prepared
+    return result_dict
 
 
 def keep(outcome: StepOutcome, folder: Path, *, number: int) -> Path | None:

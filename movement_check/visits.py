@@ -47,6 +47,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Callable, NamedTuple
 
+from .assessments import check_options
 from .checkin import CheckIn
 from .live import LiveStream
 from .protocol import Step
@@ -227,7 +228,9 @@ class Visit:
 
         ``options``: the test's settings beyond the step's own (e.g. ``height_cm``).
         ``wait``: return once the result is in (tests, the command line).
+        Options that cannot be used raise :class:`SettingsError` at once, the step still recording.
         """
+        check_options(options)
         step, recording, extraction = self._take_step()
         with self.lock:
             marks = tuple(self.pain_marks)

@@ -10,6 +10,9 @@ reason is given with the choice, so the user can overrule it.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
+from .assessments.gait_strides import MIN_BOUT_S, GaitAnalysis
 from .assessments.gait_strides import analyse as find_walking
 from .assessments.leg_raise import LegRaiseAnalysis, LegRaiseSettings
 from .assessments.leg_raise import analyse as find_raises
@@ -21,20 +24,37 @@ from .poses import Poses
 MIN_HEEL_STRIKES = 3      # two steps: a single step out of a standing pose (tree pose, a lunge) is not a walk
 
 
+class Detection(NamedTuple):
+    """The test a clip shows, why, and the walking analysis made to tell (handed on to the gait test)."""
+
+    test: str
+    why: str
+    walk: GaitAnalysis
+
+
 def detect_test(poses: Poses) -> tuple[str, str]:
     """(test, why) for the subject's cleaned trajectories; InputError when none of the tests is seen."""
-    walk = find_walking(poses)
+    test, why, _ = detect(poses)
+    return test, why
+
+
+def detect(poses: Poses, *, walk: GaitAnalysis | None = None) -> Detection:
+    """:func:`detect_test` with the walking analysis it made; ``walk``: the clip's walking already found with
+    the default view and shortest bout (e.g. for the gait result), not found again."""
+    if walk is None or walk.asked != (None, MIN_BOUT_S):
+        walk = find_walking(poses)
     strikes = sum(len(per_side[side]["heel_strike"]) for per_side in walk.found.values() for side in per_side)
     if walk.bouts and strikes >= MIN_HEEL_STRIKES:
         seconds = sum(b.duration_s for b in walk.bouts)
-        return "gait", f"{strikes} steps in {len(walk.bouts)} bout(s) of steady walking ({seconds:.1f} s)"
+        return Detection("gait", f"{strikes} steps in {len(walk.bouts)} bout(s) of steady walking ({seconds:.1f} s)",
+                         walk)
     raises = _raises(poses)
     if raises is not None and raises.repetitions:
         sides = sorted({r.side for r in raises.repetitions})
-        return "leg-raise", (f"{len(raises.repetitions)} leg raise(s), {' and '.join(sides)}, "
-                             f"{'lying down' if raises.posture == 'supine' else 'standing'}")
+        return Detection("leg-raise", f"{len(raises.repetitions)} leg raise(s), {' and '.join(sides)}, "
+                         f"{'lying down' if raises.posture == 'supine' else 'standing'}", walk)
     if raises is not None and raises.posture != "supine":
-        return "foot-rotation", "standing, no walking and no leg raise"
+        return Detection("foot-rotation", "standing, no walking and no leg raise", walk)
     raise InputError("Could not tell which test this clip shows: no steady walking, no leg raise and no "
                      "standing posture was seen. Choose the test, and check that the whole body, feet "
                      "included, is in view.")

@@ -1,25 +1,74 @@
-"""The on-camera tests. Each test module offers ``assess(poses, /, *, settings) -> Assessment``.
-
-A test is listed in :data:`REGISTRY` once it is implemented; the command line
-and the app list :data:`TESTS` and say plainly when a test is not available in
-this version rather than returning invented numbers.
+"""The on-camera tests, each one :class:`~movement_check.assessments.base.MovementTest` in :data:`ALL_TESTS`:
+its name, title, menu label, validated settings, whom to follow, ``assess(poses, /, *, settings) ->
+Assessment``, its figures and the key metrics followed from visit to visit. Nothing else lists the tests:
+:data:`TESTS`, :data:`SUBJECT_RULE` and :data:`REGISTRY` are views of it, kept for their callers.
 """
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Callable
 
+from ..errors import SettingsError
 from ..poses import Poses
 from . import foot_rotation, gait, leg_raise
-from .base import AUTO, SUBJECT_RULE, TESTS, Assessment
+from .base import AUTO, Assessment, MovementTest
+from .settings import settings_from, unknown
 
-AssessFn = Callable[..., Assessment]
 
-#: implemented tests: name -> (assess function, its settings class)
-REGISTRY: dict[str, tuple[AssessFn, type]] = {
-    "gait": (gait.assess, gait.GaitSettings),
-    "leg-raise": (leg_raise.assess, leg_raise.LegRaiseSettings),
-    "foot-rotation": (foot_rotation.assess, foot_rotation.FootRotationSettings),
-}
+def _figures(name: str) -> Callable:
+    """The figures function ``name`` of :mod:`movement_check.figures`, imported when first drawn (matplotlib
+    is not loaded by analysing, and the figures module reads this one)."""
+    def draw(poses: Poses, settings, analysis=None) -> dict:
+        from .. import figures
 
-__all__ = ["AUTO", "REGISTRY", "SUBJECT_RULE", "TESTS", "Assessment", "Poses"]
+        return getattr(figures, name)(poses, settings, analysis)
+    return draw
+
+
+#: the tests of a back-pain video visit, in the order the command line and the app offer them
+ALL_TESTS: tuple[MovementTest, ...] = (
+    MovementTest("gait", title="Gait", label="Gait (walk for me)", settings=gait.GaitSettings,
+                 subject_rule="walker", assess=gait.assess, figures=_figures("gait_figures"),
+                 key_metrics=(("cadence", "steps/min"), ("step_time_symmetry_index", "%"),
+                              ("knee_flexion_swing_peak", "deg"))),
+    MovementTest("leg-raise", title="Leg raise", label="Single-leg raise", settings=leg_raise.LegRaiseSettings,
+                 subject_rule="largest", assess=leg_raise.assess, figures=_figures("leg_raise_figures"),
+                 key_metrics=(("hip_flexion_peak", "deg"), ("leg_elevation_peak", "deg"), ("hold_time", "s"))),
+    MovementTest("foot-rotation", title="Foot rotation", label="Foot rotation",
+                 settings=foot_rotation.FootRotationSettings, subject_rule="auto", assess=foot_rotation.assess,
+                 figures=_figures("foot_rotation_figures"), key_metrics=(("foot_progression_angle", "deg"),)),
+)
+#: each test by its name
+BY_NAME: dict[str, MovementTest] = {t.name: t for t in ALL_TESTS}
+
+# views of ALL_TESTS under the names their callers know
+TESTS = tuple(BY_NAME)                                                 # the names, as on the command line
+SUBJECT_RULE = {t.name: t.subject_rule for t in ALL_TESTS}             # whom to follow (movement_check.tracking)
+REGISTRY = {t.name: (t.assess, t.settings) for t in ALL_TESTS}         # name -> (assess, settings class)
+
+#: every option some test takes: what a path shared by the tests (the command line, a visit) may carry
+OPTION_NAMES = frozenset(f.name for t in ALL_TESTS for f in fields(t.settings))
+
+
+def settings_for(test: str, options: dict) -> object:
+    """``test``'s settings from options that may hold other tests' too (those left out, not refused)."""
+    return settings_from(BY_NAME[test].settings, options, others=OPTION_NAMES)
+
+
+def check_options(options: dict, *, name: Callable[[str], str] | None = None) -> None:
+    """Before any work: every option is one some test takes, and every test that takes it accepts its value;
+    one :class:`SettingsError` lists every problem (``name``: how a setting is named in it, e.g. the command
+    line's flag)."""
+    problems = unknown(options, OPTION_NAMES)
+    for t in ALL_TESTS:
+        try:
+            settings_from(t.settings, options, others=OPTION_NAMES)
+        except SettingsError as exc:
+            problems += [p for p in exc.problems if p not in problems]
+    if problems:
+        raise SettingsError(problems, name=name)
+
+
+__all__ = ["ALL_TESTS", "AUTO", "BY_NAME", "OPTION_NAMES", "REGISTRY", "SUBJECT_RULE", "TESTS", "Assessment",
+           "MovementTest", "Poses", "check_options", "settings_for"]

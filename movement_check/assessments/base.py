@@ -1,20 +1,15 @@
-"""What every test returns, and which tests exist."""
+"""What every test returns (:class:`Assessment`), and what describes a test (:class:`MovementTest`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Callable
 
 from ..results import Event, Metric
-
-#: the tests of a back-pain video visit, as named on the command line
-TESTS = ("gait", "leg-raise", "foot-rotation")
+from .settings import settings_from  # noqa: F401  (where callers have found it)
 
 #: in place of a test: let the tool find which test a clip shows (movement_check.which_test)
 AUTO = "auto"
-
-#: whom to analyse when several people are in view (see movement_check.tracking)
-SUBJECT_RULE = {"gait": "walker", "leg-raise": "largest", "foot-rotation": "auto"}
 
 
 @dataclass
@@ -26,12 +21,19 @@ class Assessment:
     events: list[Event] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     quality: dict = field(default_factory=dict)
+    #: the test's typed analysis the metrics came from (figures read it rather than analysing again)
+    analysis: Any = field(default=None, compare=False, repr=False)
 
 
-S = TypeVar("S")
+@dataclass(frozen=True)
+class MovementTest:
+    """One on-camera test: all the tool knows of it, in one place (:data:`movement_check.assessments.ALL_TESTS`)."""
 
-
-def settings_from(settings_cls: type[S], options: dict[str, Any]) -> S:
-    """A test's settings from loose options (CLI, app): options it does not take, or left None, are ignored."""
-    return settings_cls(**{k: v for k, v in options.items()
-                           if k in settings_cls.__dataclass_fields__ and v is not None})
+    name: str                      # as on the command line and in a result's ``test``
+    title: str                     # as a report heads it
+    label: str                     # as the app's menu offers it
+    settings: type                 # its settings dataclass, which checks itself (:mod:`.settings`)
+    subject_rule: str              # whom to follow when several people are in view (movement_check.tracking)
+    assess: Callable[..., Assessment] | None      # (poses, /, *, settings) -> Assessment; None: not in this version
+    figures: Callable[..., dict] | None = None    # (poses, settings, analysis) -> {name: Figure}
+    key_metrics: tuple[tuple[str, str], ...] = ()  # (metric, unit) followed from visit to visit (movement_check.history)

@@ -69,6 +69,7 @@ from ..results import Metric
 from ..walking import FRONT, Bout, find_bouts, in_bouts, midpoint
 from . import foot_rotation_reference as ref
 from .base import Assessment
+from .settings import checked, in_range
 from .stride_stats import SIDES
 
 __all__ = ["FootRotationSettings", "FootRotationAnalysis", "analyse", "assess", "bout_of", "foot_angles"]
@@ -84,6 +85,9 @@ OUTLIER_DEG = 15.0
 
 
 @dataclass(frozen=True)
+@checked(**{setting: in_range(setting) for setting in ("fov_deg", "camera_tilt_deg", "max_obliqueness_deg",
+         "tilt_error_found_deg", "tilt_error_assumed_deg", "fov_error_deg", "foot_length_error", "placement_px")},
+         min_steps=in_range("min_steps", whole=True))
 class FootRotationSettings:
     """``fov_deg``: the camera's field of view across the frame's longer side. ``camera_tilt_deg``:
     its downward pitch, if known (else found from a walk, else level)."""
@@ -330,7 +334,7 @@ def assess(poses: Poses, /, *, settings: FootRotationSettings = FootRotationSett
         reason = found.declined or "nothing to measure"
         names = ("foot_progression_angle", "foot_progression_angle_sd") if found.mode != STANDING else ("static_toe_out",)
         metrics = [Metric.unmeasured(n, "deg", reason, side=s) for n in names for s in SIDES]
-        return Assessment(metrics=metrics, warnings=warnings + [reason], quality=quality)
+        return Assessment(metrics=metrics, warnings=warnings + [reason], quality=quality, analysis=found)
     if found.mode == WALKING:
         quality["stance_phases_left_out"] = {
             "count": found.left_out,
@@ -343,7 +347,7 @@ def assess(poses: Poses, /, *, settings: FootRotationSettings = FootRotationSett
     metrics, more = _metrics(found, parts["total"], settings)
     quality["systematic_deg"] = {part: {k: round(v, 1) for k, v in vals.items() if np.isfinite(v)}
                                  for part, vals in parts.items()}
-    return Assessment(metrics=metrics, warnings=warnings + more, quality=quality)
+    return Assessment(metrics=metrics, warnings=warnings + more, quality=quality, analysis=found)
 
 
 def _systematic(poses: Poses, found: FootRotationAnalysis, settings: FootRotationSettings

@@ -31,7 +31,6 @@ sign conventions in :mod:`movement_check.kinematics`.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -46,6 +45,7 @@ from .gait_angles import front_angle_metrics, side_angle_metrics
 from . import gait_timing as timing
 from .gait_gates import cadence_problem, sides_problem, stride_phases, stride_steps_problem
 from .gait_strides import GaitAnalysis, Stride, analyse, step_pair_asymmetry
+from .gait_settings import GaitSettings, walking
 from .stride_stats import SIDES, make_metric, mean_of, range_flag, rounded, sd_of, value_at
 
 MIN_STRIDES = 4
@@ -56,20 +56,19 @@ MIN_CADENCE_STEPS = 3
 __all__ = ["GaitAnalysis", "GaitSettings", "Stride", "analyse", "assess"]
 
 
-@dataclass(frozen=True)
-class GaitSettings:
-    """``view``: force "side" or "front" (default: decided per bout). ``height_cm``: the
-    patient's height, which scales pixels to metres for speed and step length."""
-
-    view: str | None = None
-    height_cm: float | None = None
-    min_bout_s: float = 1.5
-
-
 # ------------------------------------------------------------------ the assessment
-def assess(poses: Poses, /, *, settings: GaitSettings = GaitSettings()) -> Assessment:
-    """Gait metrics, events and warnings for one clip's cleaned trajectories."""
-    walk = analyse(poses, view=settings.view, min_bout_s=settings.min_bout_s)
+def assess(poses: Poses, /, *, settings: GaitSettings = GaitSettings(), walk: GaitAnalysis | None = None
+           ) -> Assessment:
+    """Gait metrics, events and warnings for one clip's cleaned trajectories (``walk``: see :func:`walking`);
+    the walking analysis is handed on as the assessment's ``analysis``."""
+    walk = walking(poses, settings, walk)
+    found = _assess(poses, settings, walk)
+    found.analysis = walk
+    return found
+
+
+def _assess(poses: Poses, settings: GaitSettings, walk: GaitAnalysis) -> Assessment:
+    """:func:`assess` on the walking found."""
     bouts = walk.bouts
     if not bouts:
         reason = "no steady walking was found (standing, turning, or the feet out of the frame)"

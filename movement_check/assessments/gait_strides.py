@@ -285,6 +285,9 @@ def step_times(found: dict, travel: dict[int, float] | None = None,
     return steps
 
 
+MIN_BOUT_S = 1.5         # the shortest walking bout, by default (s)
+
+
 @dataclass
 class GaitAnalysis:
     """The walking found in a clip: bouts, events per bout and side, clean strides, step times."""
@@ -295,6 +298,7 @@ class GaitAnalysis:
     steps: dict[str, list[float]]
     side_votes: dict[int, tuple[int, int]]       # side-view bouts: (heel strikes agreeing, judged)
     dropped: Counter = field(default_factory=Counter)     # steps and strides left out, by reason
+    asked: tuple = (None, MIN_BOUT_S)                   # (view, min_bout_s) it was found with (:func:`analyse`)
 
 
 def travel_speeds(poses: Poses, bouts: list[Bout]) -> dict[int, float]:
@@ -309,10 +313,11 @@ def travel_speeds(poses: Poses, bouts: list[Bout]) -> dict[int, float]:
     return out
 
 
-def analyse(poses: Poses, *, view: str | None = None, min_bout_s: float = 1.5) -> GaitAnalysis:
+def analyse(poses: Poses, *, view: str | None = None, min_bout_s: float = MIN_BOUT_S) -> GaitAnalysis:
     """Bouts, events, strides and step times of the walking in a clip."""
     bouts = find_bouts(poses, view=view, min_bout_s=min_bout_s, bridge_s=MAX_INTERRUPTION_S)
     found, agreement = detect_events(poses, bouts)
     travel, dropped = travel_speeds(poses, bouts), Counter()
     return GaitAnalysis(bouts=bouts, found=found, strides=strides_from_events(found, travel, dropped),
-                        steps=step_times(found, travel, dropped), side_votes=agreement, dropped=dropped)
+                        steps=step_times(found, travel, dropped), side_votes=agreement, dropped=dropped,
+                        asked=(view, min_bout_s))

@@ -44,6 +44,7 @@ from .form_check import Prescription, check_form
 from .leg_raise_measures import PELVIC_DROP_MAX_THIGH_DEG, RepMeasure, make_context, measure
 from .leg_raise_parts import in_each_posture
 from .leg_raise_posture import in_posture
+from .settings import checked, in_range, one_of, sides, times_s, yes_or_no
 from .stride_stats import mean_of, rounded, value_at
 
 __all__ = ["LegRaiseSettings", "assess", "analyse", "LegRaiseAnalysis"]
@@ -66,6 +67,10 @@ def parse_times(text: str) -> tuple[float, ...]:
 
 
 @dataclass(frozen=True)
+@checked(posture=one_of(STANDING, SUPINE), view=one_of(SIDE, FRONT), pain_at_s=times_s, stance_test=yes_or_no,
+         hold_tolerance_deg=in_range("hold_tolerance_deg"), prescribed_repetitions=in_range("prescribed_repetitions",
+         whole=True), prescribed_hold_s=in_range("prescribed_hold_s"), prescribed_sides=sides,
+         straight_knee=yes_or_no, target_angle_deg=in_range("target_angle_deg"), fov_deg=in_range("fov_deg"))
 class LegRaiseSettings:
     """``posture`` "standing"/"supine" and ``view`` "side"/"front" override what the data says.
     ``pain_at_s``: times (s) the therapist marked pain. ``stance_test``: the patient was asked to
@@ -147,20 +152,23 @@ def assess(poses: Poses, /, *, settings: LegRaiseSettings = LegRaiseSettings()) 
     """Leg-raise metrics, events, warnings and (with a prescription) the form check, in the posture given,
     else in the one held longest; without a posture given, the raises made in another posture held in the
     clip are measured on their own, beside them (:mod:`leg_raise_parts`), and when every raise was made in
-    another posture, that posture is the test's."""
-    return in_each_posture(poses, settings, _assess)
+    another posture, that posture is the test's. The analysis is handed on (for the figure) when the clip
+    was measured whole in the settings given."""
+    return in_each_posture(poses, settings, lambda whole, given: _assess(whole, given, hand_on=given is settings))
 
 
-def _assess(poses: Poses, settings: LegRaiseSettings) -> Assessment:
-    """:func:`assess` in one posture (``settings.posture``, else the one held longest)."""
+def _assess(poses: Poses, settings: LegRaiseSettings, *, hand_on: bool = False) -> Assessment:
+    """:func:`assess` in one posture (``settings.posture``, else the one held longest); ``hand_on``: the
+    analysis as the assessment's, when made on the whole clip in these settings (as the figure makes it)."""
     part, posture, why = in_posture(poses, settings.posture)
+    hand_on = hand_on and part is poses
     if part is None:
         return Assessment(metrics=[Metric.unmeasured("repetitions", "count", why)],
                           warnings=[f"not measured: {why}"],
                           quality={"posture": None, "view": None, "posture_refused": why})
     poses = part
     if settings.posture is None and posture != find_posture(poses):
-        settings = replace(settings, posture=posture)
+        settings, hand_on = replace(settings, posture=posture), False
     found = analyse(poses, settings)
     if found is None:
         reason = "the trunk (shoulders and hips) was not seen"
@@ -213,7 +221,8 @@ def _assess(poses: Poses, settings: LegRaiseSettings) -> Assessment:
         quality["posture_parts_left_out"] = why
     if found.posture == SUPINE and find_view(poses) == FRONT and not settings.view:
         warnings.append("lying down filmed end-on: leg angles need the camera beside the table")
-    return Assessment(metrics=metrics, events=events, warnings=warnings, quality=quality)
+    return Assessment(metrics=metrics, events=events, warnings=warnings, quality=quality,
+                      analysis=found if hand_on else None)
 
 
 # ------------------------------------------------------------------ metrics
