@@ -123,3 +123,18 @@ def test_a_model_that_cannot_be_made_is_the_callers_error():
         detect_in_turns(_frames(30), model=MODEL, estimator_factory=factory)
     with pytest.raises(InputError, match="could not be loaded"):
         detect_in_turns(iter(()), model=MODEL, estimator_factory=factory)
+
+
+def test_two_real_models_in_turn_find_what_one_finds_on_a_one_person_clip():
+    """With two people looked for in every frame, MediaPipe finds a lone person afresh in each frame, so the
+    models taking turns must give one model's landmarks exactly (README "Speed"; bystanders make them differ
+    slightly, measured by benchmarks/taking_turns_landmarks.py)."""
+    from movement_check.extraction import detect_people
+
+    clip = Path(__file__).resolve().parent.parent / "sample_videos" / "lab_lunge_portrait_60fps.mp4"
+    one, two = detect_people(clip, models=1), detect_people(clip, models=2)
+    assert np.array_equal(one.times, two.times)
+    assert [len(d) for d in one.detections] == [len(d) for d in two.detections]
+    assert sum(len(d) for d in one.detections) >= 0.9 * len(one.times)
+    for a, b in zip(one.detections, two.detections):
+        np.testing.assert_array_equal(a.image, b.image)
