@@ -103,8 +103,9 @@ def analyse_recording(recording: Recording, test: str, *, model: str = "full", p
     else:
         result, prepared = analyze_people(extraction.finish(progress), test, settings, **options)
     result_dict = result.to_dict()
-    if recording.truncated:
-        result_dict["warnings"].insert(0, recording.truncated)
+    for warning in (recording.restart_warning, recording.truncated):
+        if warning:
+            result_dict["warnings"].insert(0, warning)
     return result_dict, prepared
 
 
