@@ -366,6 +366,28 @@ def test_a_step_whose_video_reconnected_keeps_the_frames_after_and_says_so(monke
     assert any("video reconnected once" in w for w in outcome.result["warnings"])
 
 
+def test_a_step_left_recording_past_the_visit_limit_is_analysed_filed_then_the_visit_ends(monkeypatch):
+    poses, _ = walk(Script(segments=[("walk", 6.0)]))
+    clock = Clock()
+    book = _book(clock, max_hours=2)
+    visit = book.create("jdoe")
+    book.join(visit.code, holder="tab-1")
+    visit.stream._factory = lambda: KnownPeople(poses)
+    import movement_check.extraction as extraction
+    monkeypatch.setattr(extraction, "PoseEstimator", lambda model, settings, **_: KnownPeople(poses))
+    visit.start_step(step("walk-side"))
+    feed_grey(poses, visit.stream, batch=4)            # then the therapist's page closed: nobody pressed Stop
+    clock.now += 2 * 3600 + 1
+    book.of("jdoe")                                    # a sweep past the limit
+    assert visit.step is None                          # the step was stopped (its thread and graph let go) ...
+    if visit.analysis is not None:
+        visit.analysis.thread.join(timeout=60)
+    (outcome,) = visit.outcomes                        # ... and analysed, not dropped
+    assert outcome.error is None and outcome.result["test"] == "gait"
+    assert book.of("jdoe") == []                       # the next sweep ends the visit
+    assert visit.ended and visit.code not in book._visits
+
+
 def test_a_step_with_no_frames_gives_a_reason_not_a_traceback():
     visit = _book().create("jdoe")
     visit.start_step(step("raise-left"))
