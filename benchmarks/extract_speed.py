@@ -5,17 +5,17 @@ For each clip, over the same frames and model (VIDEO mode):
   plain-1   one thread: decode a frame, convert to RGB, detect_for_video with num_poses=1 (MediaPipe's default:
             what a user who writes the loop gets; it follows whoever it sees first)
   plain-2   the same with num_poses=2 (looks for a second person in every frame)
-  one       movement_check's pipeline with one pose model (``ExtractionSettings(models=1)``): decoding in a
-            background thread, ``max_people`` (2) people looked for in every frame, tracking, subject choice,
+  one       movement_check's pipeline with one pose model (``ExtractionSettings(halves=False)``): decoding in
+            a background thread, ``max_people`` (2) people looked for in every frame, tracking, subject choice,
             cleaning
-  extract   the default pipeline: the same with two models taking the frames in turn, one per thread
-            (:mod:`movement_check.taking_turns`)
+  extract   the default pipeline: the same with a second model on the second half of the clip at once, joined
+            where the two agree exactly (:mod:`movement_check.halves`)
   follow    (``--follow``) the subject followed at the cost of one with everybody looked for every 0.5 s
             (``ExtractionSettings(follow=FollowSettings())``, opt-in)
 
 They run in turn, ``--repeat`` times; the median of each is kept. Printed: seconds, and the ratios
-extract / plain-1, extract / plain-2 and extract / one (< 1: faster), and whether extract chose the same subject
-as one model (share of one model's subject's frames found, median pixel difference).
+extract / plain-1, extract / plain-2 and extract / one (< 1: faster), and whether extract's landmarks are
+identical to one model's (they must be: the halves are joined only where they agree bit for bit).
 
     python benchmarks/extract_speed.py [--model full] [--repeat 3] [CLIP ...]
 """
@@ -72,21 +72,11 @@ def bare_loop(clip: Path, model_path: Path, max_people: int) -> tuple[int, float
 
 def pipeline(clip: Path, model: str, kind: str):
     settings = {"follow": ExtractionSettings(model=model, follow=FollowSettings()),
-                "one": ExtractionSettings(model=model, models=1)}.get(kind, ExtractionSettings(model=model))
+                "one": ExtractionSettings(model=model, halves=False)}.get(kind, ExtractionSettings(model=model))
     start = time.perf_counter()
     with _quiet_stderr():
         prepared = prepare(clip, settings)
     return prepared, time.perf_counter() - start
-
-
-def same_subject(new, old) -> tuple[float, float]:
-    """Share of the old subject's frames in which the new one is found, and the median pixel difference."""
-    a, b = new.raw.image[..., :2], old.raw.image[..., :2]
-    seen_old = np.isfinite(b[:, 0, 0])
-    both = seen_old & np.isfinite(a[:, 0, 0])
-    share = both.sum() / max(seen_old.sum(), 1)
-    diff = float(np.nanmedian(np.linalg.norm(a[both] - b[both], axis=-1))) if both.any() else float("nan")
-    return float(share), diff
 
 
 def main() -> None:
@@ -102,7 +92,7 @@ def main() -> None:
           f"load average {os.getloadavg()[0]:.1f} at the start")
     print(f"{'clip':38s} {'size':>10s} {'frames':>6s} {'plain-1 s':>9s} {'plain-2 s':>9s} "
           + " ".join(f"{k + ' s':>9s}" for k in kinds)
-          + f" {'ext/pl-1':>8s} {'ext/pl-2':>8s} {'ext/one':>8s} {'same subject':>16s}")
+          + f" {'ext/pl-1':>8s} {'ext/pl-2':>8s} {'ext/one':>8s} {'identical':>9s}")
     for clip in args.clips:
         times: dict[str, list[float]] = {k: [] for k in ["plain-1", "plain-2", *kinds]}
         n, found = 0, {}
@@ -119,11 +109,11 @@ def main() -> None:
         size = f"{int(cap.get(cv2.CAP_PROP_FRAME_WIDTH))}x{int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))}"
         cap.release()
         med = {k: float(np.median(v)) for k, v in times.items()}
-        share, diff = same_subject(found["extract"], found["one"])
+        identical = bool(np.array_equal(found["extract"].raw.image, found["one"].raw.image, equal_nan=True))
         print(f"{clip.name:38s} {size:>10s} {n:6d} {med['plain-1']:9.2f} {med['plain-2']:9.2f} "
               + " ".join(f"{med[k]:9.2f}" for k in kinds)
               + f" {med['extract'] / med['plain-1']:8.2f} {med['extract'] / med['plain-2']:8.2f} "
-              f"{med['extract'] / med['one']:8.2f} {share:7.0%} {diff:5.1f} px", flush=True)
+              f"{med['extract'] / med['one']:8.2f} {str(identical):>9s}", flush=True)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ import numpy as np
 from .errors import InputError
 from .estimator import Detections, EstimatorSettings, PoseEstimator
 from .following import FollowSettings, SubjectFollower, fill_in
-from .taking_turns import MODELS, detect_in_turns
+from .halves import detect_in_halves, middle
 from .landmarks import N_LANDMARKS
 from .pose_model import PoseModel, resolve_model
 from .poses import Poses
@@ -47,9 +47,9 @@ class ExtractionSettings:
     #: person afresh in every frame, and on the labelled clips heel-strike recall, toe-off timing and a rendered
     #: knee raise's peak (5.8 deg off instead of < 3) got worse (issue 22's note). The live overlay uses it.
     follow: FollowSettings | None = None
-    #: pose models taking the frames in turn, one per thread (:mod:`taking_turns`: about 1.8x faster on two
-    #: cores, the same landmarks within the model's own jitter); 1: one model over every frame
-    models: int = MODELS
+    #: a clip of 1.5 s or more through two models at once, one on each half (:mod:`halves`:
+    #: joined where they agree exactly, so the same landmarks as one model; faster on two cores); False: one
+    halves: bool = True
 
 
 @dataclass
@@ -108,9 +108,10 @@ def detect_people(path: str | Path, *, model: PoseModel | str = "full",
                   limits: VideoLimits = VideoLimits(),
                   progress: Progress | None = None,
                   follow: FollowSettings | None = None, rule: str | int = "auto",
-                  models: int = MODELS) -> PeopleInClip:
-    """Run the pose model over every frame of a clip; decoding overlaps inference, and ``models`` models take
-    the frames in turn (:mod:`taking_turns`) unless the subject is followed.
+                  halves: bool = True) -> PeopleInClip:
+    """Run the pose model over every frame of a clip; decoding overlaps inference. With ``halves`` a clip of
+    1.5 s or more goes through two models at once, one on each half (:mod:`halves`: the same landmarks as one),
+    unless the subject is followed.
 
     With ``follow`` the subject (by ``rule``, provisionally) is followed at the cost of one
     person and everybody is looked for now and then (:mod:`following`); without, ``estimator.max_people``
@@ -122,6 +123,12 @@ def detect_people(path: str | Path, *, model: PoseModel | str = "full",
     # one decoding thread: FFmpeg's default (one per core) competes with the pose model
     # for the second core and slowed inference by ~20 % in the benchmark
     reader = ClipReader(path, limits, threads=1)
+    split = middle(reader.info) if halves and follow is None else None
+    if split is not None:
+        times, detections, info = detect_in_halves(path, reader.info, split, model=model, estimator=estimator,
+                                                   limits=limits, progress=progress,
+                                                   estimator_factory=lambda m, s: PoseEstimator(m, s))
+        return _people(path, times, detections, info, None, model, estimator, limits)
     expected = reader.info.frame_count
     frames: "queue.Queue" = queue.Queue(maxsize=8)
     stop = threading.Event()
@@ -139,18 +146,18 @@ def detect_people(path: str | Path, *, model: PoseModel | str = "full",
 
     worker.start()
     try:
-        if follow is None and models > 1:
-            times, detections = detect_in_turns(decoded(), model=model, estimator=estimator, models=models,
-                                                expected=expected, progress=progress)
-            census = None
-        else:
-            with FrameDetector(model, estimator, follow=follow, rule=rule) as detector:
-                _detect_each(detector, decoded(), expected, progress)
-            times, detections, census = detector.times, detector.detections, detector.census
+        with FrameDetector(model, estimator, follow=follow, rule=rule) as detector:
+            _detect_each(detector, decoded(), expected, progress)
     finally:
         stop.set()
         worker.join(timeout=5)
-    info = reader.info
+    return _people(path, detector.times, detector.detections, reader.info, detector.census, model, estimator,
+                   limits)
+
+
+def _people(path: str | Path, times: list[float], detections: list[Detections], info: VideoInfo,
+            census: np.ndarray | None, model: PoseModel, estimator: EstimatorSettings,
+            limits: VideoLimits) -> PeopleInClip:
     if not times:
         raise InputError(f"{Path(path).name} holds no frames that could be decoded: record the clip again.")
     check_measured_rate(info, limits)
@@ -307,7 +314,7 @@ def extract(path: str | Path, settings: ExtractionSettings = ExtractionSettings(
     rule = subject if subject is not None else settings.subject
     people = detect_people(path, model=settings.model, estimator=settings.estimator,
                            limits=settings.limits, progress=progress, follow=settings.follow, rule=rule,
-                           models=settings.models)
+                           halves=settings.halves)
     return choose(people, rule, settings.tracking)
 
 
