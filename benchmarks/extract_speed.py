@@ -5,14 +5,17 @@ For each clip, over the same frames and model (VIDEO mode):
   plain-1   one thread: decode a frame, convert to RGB, detect_for_video with num_poses=1 (MediaPipe's default:
             what a user who writes the loop gets; it follows whoever it sees first)
   plain-2   the same with num_poses=2 (looks for a second person in every frame)
-  follow    movement_check's pipeline with ``ExtractionSettings(follow=FollowSettings())``: decoding in a
-            background thread, the subject followed at the cost of one with everybody looked for every 0.5 s,
-            tracking, subject choice, following the subject again where they were missed, cleaning
-  extract   the default pipeline (``follow=None``): ``max_people`` (2) people looked for in every frame
+  one       movement_check's pipeline with one pose model (``ExtractionSettings(halves=False)``): decoding in
+            a background thread, ``max_people`` (2) people looked for in every frame, tracking, subject choice,
+            cleaning
+  extract   the default pipeline: the same with a second model on the second half of the clip at once, joined
+            where the two agree exactly (:mod:`movement_check.halves`)
+  follow    (``--follow``) the subject followed at the cost of one with everybody looked for every 0.5 s
+            (``ExtractionSettings(follow=FollowSettings())``, opt-in)
 
-The four run in turn, ``--repeat`` times; the median of each is kept. Printed: seconds, and the ratios
-follow / plain-1, follow / plain-2 and extract / plain-2 (< 1: faster than the plain loop), and whether follow
-chose the same subject as extract (share of extract's subject's frames found, median pixel difference).
+They run in turn, ``--repeat`` times; the median of each is kept. Printed: seconds, and the ratios
+extract / plain-1, extract / plain-2 and extract / one (< 1: faster), and whether extract's landmarks are
+identical to one model's (they must be: the halves are joined only where they agree bit for bit).
 
     python benchmarks/extract_speed.py [--model full] [--repeat 3] [CLIP ...]
 """
@@ -67,22 +70,13 @@ def bare_loop(clip: Path, model_path: Path, max_people: int) -> tuple[int, float
     return n, time.perf_counter() - start
 
 
-def pipeline(clip: Path, model: str, follow: bool):
-    settings = ExtractionSettings(model=model, follow=FollowSettings()) if follow else ExtractionSettings(model=model)
+def pipeline(clip: Path, model: str, kind: str):
+    settings = {"follow": ExtractionSettings(model=model, follow=FollowSettings()),
+                "one": ExtractionSettings(model=model, halves=False)}.get(kind, ExtractionSettings(model=model))
     start = time.perf_counter()
     with _quiet_stderr():
         prepared = prepare(clip, settings)
     return prepared, time.perf_counter() - start
-
-
-def same_subject(new, old) -> tuple[float, float]:
-    """Share of the old subject's frames in which the new one is found, and the median pixel difference."""
-    a, b = new.raw.image[..., :2], old.raw.image[..., :2]
-    seen_old = np.isfinite(b[:, 0, 0])
-    both = seen_old & np.isfinite(a[:, 0, 0])
-    share = both.sum() / max(seen_old.sum(), 1)
-    diff = float(np.nanmedian(np.linalg.norm(a[both] - b[both], axis=-1))) if both.any() else float("nan")
-    return float(share), diff
 
 
 def main() -> None:
@@ -90,32 +84,36 @@ def main() -> None:
     parser.add_argument("clips", nargs="*", type=Path, default=DEFAULT_CLIPS)
     parser.add_argument("--model", default="full")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--follow", action="store_true", help="also the opt-in follower")
     args = parser.parse_args()
     model = resolve_model(args.model)
-    print(f"model {model.name}, median of {args.repeat} runs each, in turn; {os.cpu_count()} cores")
-    print(f"{'clip':38s} {'size':>10s} {'frames':>6s} {'plain-1 s':>9s} {'plain-2 s':>9s} {'follow s':>8s} "
-          f"{'extract s':>9s} {'fol/pl-1':>8s} {'fol/pl-2':>8s} {'ext/pl-2':>8s} {'same subject':>16s}")
+    kinds = ["one", "extract"] + (["follow"] if args.follow else [])
+    print(f"model {model.name}, median of {args.repeat} runs each, in turn; {os.cpu_count()} cores, "
+          f"load average {os.getloadavg()[0]:.1f} at the start")
+    print(f"{'clip':38s} {'size':>10s} {'frames':>6s} {'plain-1 s':>9s} {'plain-2 s':>9s} "
+          + " ".join(f"{k + ' s':>9s}" for k in kinds)
+          + f" {'ext/pl-1':>8s} {'ext/pl-2':>8s} {'ext/one':>8s} {'identical':>9s}")
     for clip in args.clips:
-        times: dict[str, list[float]] = {"plain-1": [], "plain-2": [], "follow": [], "extract": []}
-        n, new, old = 0, None, None
+        times: dict[str, list[float]] = {k: [] for k in ["plain-1", "plain-2", *kinds]}
+        n, found = 0, {}
         for _ in range(args.repeat):
             n, t = bare_loop(clip, model.path, 1)
             times["plain-1"].append(t)
             _, t = bare_loop(clip, model.path, 2)
             times["plain-2"].append(t)
-            new, t = pipeline(clip, args.model, True)
-            times["follow"].append(t)
-            old, t = pipeline(clip, args.model, False)
-            times["extract"].append(t)
-            assert len(new.raw) == len(old.raw) == n, (n, len(new.raw), len(old.raw))
+            for kind in kinds:
+                found[kind], t = pipeline(clip, args.model, kind)
+                times[kind].append(t)
+                assert len(found[kind].raw) == n, (kind, n, len(found[kind].raw))
         cap = cv2.VideoCapture(str(clip))
         size = f"{int(cap.get(cv2.CAP_PROP_FRAME_WIDTH))}x{int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))}"
         cap.release()
         med = {k: float(np.median(v)) for k, v in times.items()}
-        share, diff = same_subject(new, old)
-        print(f"{clip.name:38s} {size:>10s} {n:6d} {med['plain-1']:9.2f} {med['plain-2']:9.2f} {med['follow']:8.2f} "
-              f"{med['extract']:9.2f} {med['follow'] / med['plain-1']:8.2f} {med['follow'] / med['plain-2']:8.2f} "
-              f"{med['extract'] / med['plain-2']:8.2f} {share:7.0%} {diff:5.1f} px")
+        identical = bool(np.array_equal(found["extract"].raw.image, found["one"].raw.image, equal_nan=True))
+        print(f"{clip.name:38s} {size:>10s} {n:6d} {med['plain-1']:9.2f} {med['plain-2']:9.2f} "
+              + " ".join(f"{med[k]:9.2f}" for k in kinds)
+              + f" {med['extract'] / med['plain-1']:8.2f} {med['extract'] / med['plain-2']:8.2f} "
+              f"{med['extract'] / med['one']:8.2f} {str(identical):>9s}", flush=True)
 
 
 if __name__ == "__main__":

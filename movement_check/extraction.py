@@ -22,6 +22,7 @@ import numpy as np
 from .errors import InputError
 from .estimator import Detections, EstimatorSettings, PoseEstimator
 from .following import FollowSettings, SubjectFollower, fill_in
+from .halves import detect_in_halves, middle
 from .landmarks import N_LANDMARKS
 from .pose_model import PoseModel, resolve_model
 from .poses import Poses
@@ -46,6 +47,9 @@ class ExtractionSettings:
     #: person afresh in every frame, and on the labelled clips heel-strike recall, toe-off timing and a rendered
     #: knee raise's peak (5.8 deg off instead of < 3) got worse (issue 22's note). The live overlay uses it.
     follow: FollowSettings | None = None
+    #: a clip of 1.5 s or more through two models at once, one on each half (:mod:`halves`:
+    #: joined where they agree exactly, so the same landmarks as one model; faster on two cores); False: one
+    halves: bool = True
 
 
 @dataclass
@@ -103,8 +107,11 @@ def detect_people(path: str | Path, *, model: PoseModel | str = "full",
                   estimator: EstimatorSettings = EstimatorSettings(),
                   limits: VideoLimits = VideoLimits(),
                   progress: Progress | None = None,
-                  follow: FollowSettings | None = None, rule: str | int = "auto") -> PeopleInClip:
-    """Run the pose model over every frame of a clip; decoding overlaps inference.
+                  follow: FollowSettings | None = None, rule: str | int = "auto",
+                  halves: bool = True) -> PeopleInClip:
+    """Run the pose model over every frame of a clip; decoding overlaps inference. With ``halves`` a clip of
+    1.5 s or more goes through two models at once, one on each half (:mod:`halves`: the same landmarks as one),
+    unless the subject is followed.
 
     With ``follow`` the subject (by ``rule``, provisionally) is followed at the cost of one
     person and everybody is looked for now and then (:mod:`following`); without, ``estimator.max_people``
@@ -116,6 +123,12 @@ def detect_people(path: str | Path, *, model: PoseModel | str = "full",
     # one decoding thread: FFmpeg's default (one per core) competes with the pose model
     # for the second core and slowed inference by ~20 % in the benchmark
     reader = ClipReader(path, limits, threads=1)
+    split = middle(reader.info) if halves and follow is None else None
+    if split is not None:
+        times, detections, info = detect_in_halves(path, reader.info, split, model=model, estimator=estimator,
+                                                   limits=limits, progress=progress,
+                                                   estimator_factory=lambda m, s: PoseEstimator(m, s))
+        return _people(path, times, detections, info, None, model, estimator, limits)
     expected = reader.info.frame_count
     frames: "queue.Queue" = queue.Queue(maxsize=8)
     stop = threading.Event()
@@ -131,15 +144,20 @@ def detect_people(path: str | Path, *, model: PoseModel | str = "full",
             _, time_s, rgb = item
             yield time_s, rgb
 
-    with FrameDetector(model, estimator, follow=follow, rule=rule) as detector:
-        worker.start()
-        try:
+    worker.start()
+    try:
+        with FrameDetector(model, estimator, follow=follow, rule=rule) as detector:
             _detect_each(detector, decoded(), expected, progress)
-        finally:
-            stop.set()
-            worker.join(timeout=5)
-    times, detections, census = detector.times, detector.detections, detector.census
-    info = reader.info
+    finally:
+        stop.set()
+        worker.join(timeout=5)
+    return _people(path, detector.times, detector.detections, reader.info, detector.census, model, estimator,
+                   limits)
+
+
+def _people(path: str | Path, times: list[float], detections: list[Detections], info: VideoInfo,
+            census: np.ndarray | None, model: PoseModel, estimator: EstimatorSettings,
+            limits: VideoLimits) -> PeopleInClip:
     if not times:
         raise InputError(f"{Path(path).name} holds no frames that could be decoded: record the clip again.")
     check_measured_rate(info, limits)
@@ -295,7 +313,8 @@ def extract(path: str | Path, settings: ExtractionSettings = ExtractionSettings(
     """
     rule = subject if subject is not None else settings.subject
     people = detect_people(path, model=settings.model, estimator=settings.estimator,
-                           limits=settings.limits, progress=progress, follow=settings.follow, rule=rule)
+                           limits=settings.limits, progress=progress, follow=settings.follow, rule=rule,
+                           halves=settings.halves)
     return choose(people, rule, settings.tracking)
 
 

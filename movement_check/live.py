@@ -138,7 +138,7 @@ class LiveStream:
             self._rx_rate.tick(start, len(frames) + skipped)
             if self._recording is not None:
                 for t, bgr in frames:
-                    self._recording.add(t, bgr)
+                    self._recording.add(t, bgr, arrived_s=start)
             time_s, bgr = frames[-1]
             if self._last_time is not None and time_s < self._last_time - 1.0:
                 self._close_estimator()              # the stream restarted: a fresh graph for new timestamps
@@ -209,7 +209,7 @@ class LiveStream:
         with self._lock:
             if self._recording is None or not self._recording.times:
                 return None
-            return float(self._last_time - self._recording.times[0])
+            return float(self._recording.times[-1] - self._recording.times[0])   # the newest frame kept
 
     def snapshot_jpeg(self) -> bytes | None:
         """The newest processed frame, skeleton drawn, as a JPEG; None before the first. Encoded here, when a

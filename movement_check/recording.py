@@ -16,6 +16,7 @@ frames and times, not its lock), to be analysed on a Dask worker.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -23,6 +24,9 @@ import cv2
 import numpy as np
 
 JPEG_QUALITY = 90
+#: a frame this much older than the last one kept means the stream's clock restarted (the patient's video
+#: reconnected, and browsers start the new stream's times again from zero)
+RESTART_S = 1.0
 
 
 @dataclass
@@ -38,20 +42,38 @@ class Recording:
     bytes_kept: int = 0
     truncated: str | None = None
     released: int = 0                                     # frames whose JPEG was let go (see the module doc)
+    #: times the stream's clock restarted during the step (see :meth:`add`), and the seconds missed then
+    restarts: int = 0
+    missed_s: float = 0.0
+    _offset: float = 0.0                                  # added to a restarted stream's times
+    _last_arrival: float | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
         self._added = threading.Condition(self._lock)
 
-    def add(self, time_s: float, bgr: np.ndarray) -> bool:
-        """Keep one frame; False (and ``truncated`` says why) once the step is over its limits."""
+    def add(self, time_s: float, bgr: np.ndarray, *, arrived_s: float | None = None) -> bool:
+        """Keep one frame; False (and ``truncated`` says why) once the step is over its limits.
+
+        ``arrived_s``: when the frame arrived, on a monotonic clock (default: now). When the stream's clock
+        restarts (a frame ``RESTART_S`` older than the last one kept: the patient's video reconnected), the new
+        stream's frames are placed after the last one kept, as much later as they arrived, so nothing after a
+        reconnection is lost and the time without frames stays a gap (which the analysis does not bridge)."""
+        arrived = time.monotonic() if arrived_s is None else arrived_s
         with self._lock:
             if self.truncated:
                 return False
-            if self.times and time_s - self.times[0] > self.max_s:
+            t = float(time_s) + self._offset
+            if self.times and t < self.times[-1] - RESTART_S:
+                waited = max(arrived - (self._last_arrival if self._last_arrival is not None else arrived), 0.0)
+                self._offset = self.times[-1] + max(waited, 1e-3) - float(time_s)
+                t = float(time_s) + self._offset
+                self.restarts += 1
+                self.missed_s += waited
+            if self.times and t - self.times[0] > self.max_s:
                 self.truncated = f"the step ran past {self.max_s:.0f} s; only its first {self.max_s:.0f} s were kept"
                 return False
-            if self.times and time_s <= self.times[-1]:
+            if self.times and t <= self.times[-1]:
                 return True                               # a repeated frame: nothing new
             ok, jpeg = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
             if not ok:
@@ -60,12 +82,22 @@ class Recording:
                 self.truncated = (f"the step's frames filled the {self.max_bytes / 1e6:.0f} MB kept for one step; "
                                   f"only its first {self.times[-1] - self.times[0]:.0f} s were kept")
                 return False
-            self.times.append(float(time_s))
+            self.times.append(t)
             self.frames.append(jpeg.tobytes())
             self.bytes_kept += jpeg.nbytes
             self.size = (bgr.shape[1], bgr.shape[0])
+            self._last_arrival = arrived
             self._added.notify_all()
             return True
+
+    @property
+    def restart_warning(self) -> str | None:
+        """What the result should say when the patient's video reconnected during the step."""
+        if not self.restarts:
+            return None
+        times = "once" if self.restarts == 1 else f"{self.restarts} times"
+        return (f"the patient's video reconnected {times} during the step; about {self.missed_s:.1f} s without "
+                "frames were left out of the analysis")
 
     def frame(self, index: int, *, timeout: float = 0.0) -> tuple[float, bytes] | None:
         """Frame ``index`` (time from the step's first frame, JPEG), waiting up to ``timeout`` seconds for it

@@ -115,8 +115,9 @@ def _analysed(recording: Recording, test: str, *, model: str, progress: Progress
 def _as_dict(result: Result, recording: Recording) -> dict:
     """The result as a dict, a recording cut short saying so first among its warnings."""
     result_dict = result.to_dict()
-    if recording.truncated:
-        result_dict["warnings"].insert(0, recording.truncated)
+    for warning in (recording.restart_warning, recording.truncated):
+        if warning:
+            result_dict["warnings"].insert(0, warning)
     return result_dict
 
 

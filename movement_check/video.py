@@ -229,14 +229,22 @@ class ClipReader:
         self._times: list[float] = []
 
     def __iter__(self) -> Iterator[Frame]:
+        return self.frames()
+
+    def frames(self, *, start: int = 0) -> Iterator[Frame]:
+        """Every frame from index ``start`` on; the frames before it are passed over without being converted
+        to pixels (their times are still measured, so ``info`` describes the whole clip)."""
         self._times = []                 # each pass measures the clip afresh
         cap = _open(self.path, self.threads)
         index = 0
         last_t = -np.inf
         try:
             while True:
-                ok, frame = cap.read()
-                if not ok or frame is None:
+                if index < start:
+                    ok, frame = cap.grab(), None
+                else:
+                    ok, frame = cap.read()
+                if not ok or (frame is None and index >= start):
                     break
                 t = float(cap.get(cv2.CAP_PROP_POS_MSEC)) / 1000.0
                 if not np.isfinite(t) or t <= last_t:
@@ -247,7 +255,8 @@ class ClipReader:
                                      "limit: trim the clip to the test itself, or raise the limit.")
                 last_t = t
                 self._times.append(t)
-                yield Frame(index=index, time_s=t, bgr=frame)
+                if index >= start:
+                    yield Frame(index=index, time_s=t, bgr=frame)
                 index += 1
         finally:
             cap.release()

@@ -395,10 +395,16 @@ class VisitBook:
             self._visits.pop(visit.code, None)
 
     def _drop_expired(self, now: float) -> None:
-        """Visits nobody joined before their code expired, and any visit past ``max_hours``, are ended."""
+        """Visits nobody joined before their code expired, and any visit past ``max_hours``, are ended. A step
+        still recording then (left running when the therapist's page closed) is stopped and analysed, and
+        filed as if Stop had been pressed; the visit ends once its analysis is in."""
         for code, visit in list(self._visits.items()):
             unused = now > visit.expires and not visit.joined
-            if (unused or now - visit.created > self.max_s) and not visit.step and visit.analysis is None:
+            if not (unused or now - visit.created > self.max_s):
+                continue
+            if visit.step is not None:
+                visit.stop_step()
+            if visit.analysis is None:
                 visit.end()
                 del self._visits[code]
 

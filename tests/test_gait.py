@@ -149,3 +149,43 @@ def test_front_view_strike_without_a_foot_top_is_kept():
     coarse = [Extremum(50.0, 2.0, 0.0)]
     found, kept = foot_top_strikes(times, rising, coarse, stride_s=1.1)
     assert kept == 1 and found == coarse
+
+
+# -- foot-drop sign: the feet compared only when each was seen walking both ways ----------------------------
+
+def _foot_metrics(segments, drop):
+    poses, _ = walk(Script(segments=segments, foot_drop_deg=drop))
+    result = assess(clean(poses)[0])
+    got = {(m.name, m.side): m for m in result.metrics}
+    return result, {k: got[k] for k in got if k[0] in ("ankle_dorsiflexion_mid_swing", "toe_height_mid_swing")}
+
+
+ACROSS_AND_BACK = [("walk", 5.0), ("turn", 1.0), ("walk", 5.0)]
+
+
+def test_a_dropped_foot_seen_walking_both_ways_is_flagged_on_its_side_only():
+    result, feet = _foot_metrics(ACROSS_AND_BACK, (0.0, 15.0))
+    for name in ("ankle_dorsiflexion_mid_swing", "toe_height_mid_swing"):
+        assert feet[(name, "right")].flag == "lower than the other side"
+        assert feet[(name, "left")].flag is None
+    # the toes pitched down 15 deg at mid-swing: the foot's angle about 15 deg below the other's
+    gap = feet[("ankle_dorsiflexion_mid_swing", "left")].value - feet[("ankle_dorsiflexion_mid_swing", "right")].value
+    assert 10.0 < gap < 20.0
+    assert not any("one way only" in w for w in result.warnings)
+
+
+def test_flat_feet_seen_both_ways_are_not_flagged():
+    _, feet = _foot_metrics(ACROSS_AND_BACK, (0.0, 0.0))
+    assert all(m.flag is None for m in feet.values())
+    left, right = (feet[("ankle_dorsiflexion_mid_swing", s)].value for s in ("left", "right"))
+    assert abs(left - right) < 2.0          # each foot near and far in turn: the perspective cancels
+
+
+def test_walking_one_way_the_feet_are_not_compared_and_a_lower_foot_is_said_not_flagged():
+    result, feet = _foot_metrics([("walk", 8.0)], (0.0, 15.0))
+    assert all(m.flag is None for m in feet.values())
+    assert feet[("ankle_dorsiflexion_mid_swing", "right")].value < feet[("ankle_dorsiflexion_mid_swing", "left")].value
+    assert any("right foot looked lower" in w and "one way only" in w for w in result.warnings)
+    assert "both ways" in feet[("toe_height_mid_swing", "right")].note
+    flat, _ = _foot_metrics([("walk", 8.0)], (0.0, 0.0))
+    assert not any("looked lower" in w for w in flat.warnings)

@@ -234,6 +234,29 @@ def test_a_recording_stops_taking_frames_at_its_limit_and_says_so():
     assert "MB kept for one step" in small.truncated
 
 
+def test_a_reconnected_stream_whose_clock_restarts_is_kept_after_a_gap_and_said():
+    rec = Recording(name="walk")
+    frame = grey_frame((64, 48))
+    for i in range(60):                                   # 2 s, arriving as they were shown
+        assert rec.add(5.0 + i / 30, frame, arrived_s=100.0 + i / 30)
+    for i in range(30):                                   # reconnected 3 s later: the new stream starts at 0
+        assert rec.add(i / 30, frame, arrived_s=100.0 + 59 / 30 + 3.0 + i / 30)
+    assert len(rec) == 90                                 # nothing after the reconnection was dropped
+    assert np.all(np.diff(rec.times) > 0)
+    gap = rec.times[60] - rec.times[59]
+    assert gap == pytest.approx(3.0, abs=1e-6)            # the time without frames stays a gap
+    assert rec.times[61] - rec.times[60] == pytest.approx(1 / 30)
+    assert rec.restarts == 1 and "reconnected once" in rec.restart_warning and "3.0 s" in rec.restart_warning
+    for i in range(30, 60):
+        rec.add(i / 30, frame, arrived_s=105.0 + i / 30)
+    assert rec.add(0.0, frame, arrived_s=200.0) and rec.restarts == 2 and len(rec) == 121   # and again
+    assert "reconnected 2 times" in rec.restart_warning
+    small_step_back = Recording(name="walk")
+    for t in (0.0, 0.033, 0.066, 0.05, 0.1):              # a frame a little out of order is not a restart
+        small_step_back.add(t, frame, arrived_s=t)
+    assert small_step_back.restarts == 0 and len(small_step_back) == 4 and small_step_back.restart_warning is None
+
+
 # -- visits -------------------------------------------------------------------------------------
 
 class Clock:
@@ -323,6 +346,46 @@ def test_a_step_is_analysed_from_every_frame_received(monkeypatch):
     assert cadence["value"] == pytest.approx(110.0, rel=0.01)
     assert any(m["name"] == "gait_speed" and m["value"] for m in outcome.result["metrics"])
     assert set(outcome.figures) == {"gait_cycle", "foot_paths"} and outcome.npz
+
+
+def test_a_step_whose_video_reconnected_keeps_the_frames_after_and_says_so(monkeypatch):
+    poses, _ = walk(Script(segments=[("walk", 6.0)]))
+    visit = _book().create("jdoe")
+    visit.stream._factory = lambda: KnownPeople(poses)
+    import movement_check.extraction as extraction
+    monkeypatch.setattr(extraction, "PoseEstimator", lambda model, settings, **_: KnownPeople(poses))
+    visit.start_step(step("walk-side"))
+    feed_grey(poses, visit.stream, batch=4)
+    for t in poses.times[:20] - poses.times[0]:                                 # the new stream starts at 0
+        visit.stream.receive([(float(t), grey_frame(poses.frame_size))])
+    visit.stop_step(wait=True)
+    (outcome,) = visit.outcomes
+    assert outcome.error is None, outcome.error
+    assert outcome.frames_received == len(poses) + 20
+    assert outcome.result["source"]["live_step"]["frames_received"] == len(poses) + 20
+    assert any("video reconnected once" in w for w in outcome.result["warnings"])
+
+
+def test_a_step_left_recording_past_the_visit_limit_is_analysed_filed_then_the_visit_ends(monkeypatch):
+    poses, _ = walk(Script(segments=[("walk", 6.0)]))
+    clock = Clock()
+    book = _book(clock, max_hours=2)
+    visit = book.create("jdoe")
+    book.join(visit.code, holder="tab-1")
+    visit.stream._factory = lambda: KnownPeople(poses)
+    import movement_check.extraction as extraction
+    monkeypatch.setattr(extraction, "PoseEstimator", lambda model, settings, **_: KnownPeople(poses))
+    visit.start_step(step("walk-side"))
+    feed_grey(poses, visit.stream, batch=4)            # then the therapist's page closed: nobody pressed Stop
+    clock.now += 2 * 3600 + 1
+    book.of("jdoe")                                    # a sweep past the limit
+    assert visit.step is None                          # the step was stopped (its thread and graph let go) ...
+    if visit.analysis is not None:
+        visit.analysis.thread.join(timeout=60)
+    (outcome,) = visit.outcomes                        # ... and analysed, not dropped
+    assert outcome.error is None and outcome.result["test"] == "gait"
+    assert book.of("jdoe") == []                       # the next sweep ends the visit
+    assert visit.ended and visit.code not in book._visits
 
 
 def test_a_step_with_no_frames_gives_a_reason_not_a_traceback():

@@ -22,6 +22,8 @@ Known answers, by construction:
   starts and stops over half a stride (``walk_edges``): compare events and
   peaks more than one stride away from those edges.
 - Toe-out: each foot's heel->toe line is turned outward by ``toe_out`` deg.
+- Foot drop: through swing each foot's toes are pitched down about the heel by ``foot_drop_deg`` x
+  sin(pi x swing share) (the full angle at mid-swing); 0 = the foot flat, as before.
 
 ``render`` projects to image pixels (x right, y down) for a camera given by
 position and the point it looks at; the image landmark z is depth relative
@@ -54,6 +56,7 @@ class Script:
     knee_lift_m: float = 0.09       # swing foot clearance at mid-swing
     toe_out_deg: tuple[float, float] = (8.0, 8.0)      # (left, right)
     trunk_lean_deg: float = 4.0     # forward lean while walking
+    foot_drop_deg: tuple[float, float] = (0.0, 0.0)    # (left, right): toes pitched down by this much at mid-swing
 
 
 @dataclass
@@ -124,8 +127,9 @@ def simulate(script: Script, times: np.ndarray):
     events: list[tuple[str, str, float]] = []
     pos = np.zeros((n, N_LANDMARKS, 3))
     knee_flex: dict[str, np.ndarray] = {}
-    for side, offset, lat, toe_out in (("left", 0.0, 0.09, script.toe_out_deg[0]),
-                                       ("right", 0.5 + script.limp, -0.09, script.toe_out_deg[1])):
+    for side, offset, lat, toe_out, drop_deg in (
+            ("left", 0.0, 0.09, script.toe_out_deg[0], script.foot_drop_deg[0]),
+            ("right", 0.5 + script.limp, -0.09, script.toe_out_deg[1], script.foot_drop_deg[1])):
         phase = np.where(walking, (np.nan_to_num(walk_clock) / stride_s - offset) % 1.0, np.nan)
         stance = phase < STANCE
         u_st = phase / STANCE
@@ -146,8 +150,10 @@ def simulate(script: Script, times: np.ndarray):
         sign = 1.0 if side == "left" else -1.0     # outward = toward the walker's own side
         a = np.radians(toe_out)
         foot_dir = np.cos(a) * fwd + sign * np.sin(a) * left
-        toe = heel + foot_len * foot_dir
-        toe[:, 2] = lift
+        # a foot drop: the toes pitched down about the heel through swing, most at mid-swing
+        drop = np.where(walking & ~stance, np.radians(drop_deg) * np.sin(np.pi * np.clip(u_sw, 0, 1)), 0.0) * amp
+        toe = heel + (foot_len * np.cos(drop))[:, None] * foot_dir
+        toe[:, 2] = lift - foot_len * np.sin(drop)
         ankle = heel + heel_back * foot_dir
         ankle[:, 2] = lift + ankle_h
         # knee by two-link inverse kinematics in the leg's plane, bending forward

@@ -157,7 +157,9 @@ def _assess(poses: Poses, settings: GaitSettings, walk: GaitAnalysis) -> Assessm
 
     # ---- angles
     if view == SIDE:
-        metrics += side_angle_metrics(poses, bouts, per_side_strides, leg)
+        angle_metrics, angle_warnings = side_angle_metrics(poses, bouts, per_side_strides, leg)
+        metrics += angle_metrics
+        warnings += [] if any(b.feet_against_travel for b in bouts) else angle_warnings
         if any(b.feet_against_travel for b in bouts):
             why = ("the pose model fitted the feet the wrong way round (toes pointing against the walk): the foot's "
                    "angle and toe height cannot be read")
