@@ -28,6 +28,7 @@ from .kinematics import DEFAULT_FOV_DEG
 from .option_ranges import check_numbers, flag
 from .tracking import RULES
 from .video import VideoLimits
+from .cli_options import subject_rule
 
 
 class ProgressBar:
@@ -62,12 +63,6 @@ class ProgressBar:
             sys.stderr.flush()
 
 
-def _subject(value: str) -> str | int:
-    if value.isdigit():
-        return int(value)
-    if value not in RULES:
-        raise argparse.ArgumentTypeError(f"use one of {', '.join(RULES)} or a person's number")
-    return value
 
 
 
@@ -91,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("clip", help="the video clip (mp4, mov, m4v, webm, avi, mkv)")
     common.add_argument("--model", default="full",
                         help="pose model: full (bundled, default), lite, or the path of a .task file")
-    common.add_argument("--subject", default="auto", type=_subject,
+    common.add_argument("--subject", default="auto", type=subject_rule,
                         help=f"whom to analyse when several people are in view: {', '.join(RULES)}, "
                              "or the number of a person listed in the result (default: auto)")
     common.add_argument("--max-people", type=int, default=2,
@@ -184,11 +179,6 @@ def _times(text: str) -> tuple[float, ...]:
     if not values:
         raise argparse.ArgumentTypeError("give times in seconds from the start of the clip, e.g. 3.5,7.2")
     return values
-
-
-def check_height_cm(height_cm: float | None) -> None:
-    """--height-cm must be a person's height (``analyze`` and ``batch``)."""
-    check_options({"height_cm": height_cm}, name=flag)
 
 
 def _test_options(args) -> dict:
@@ -318,7 +308,7 @@ def _write_outputs(args, prepared, result, options: dict, settings) -> list[str]
         else:
             attempt(args.json, "JSON", lambda tmp: Path(tmp).write_text(text))
     if args.command == "analyze" and args.figures:
-        from .figures import figures_for
+        from .figure_sets import figures_for
 
         folder = Path(args.figures)
         stem = Path(args.clip).stem

@@ -7,6 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .cli_options import check_height_cm
 from .errors import InputError, shorten
 
 
@@ -141,7 +142,6 @@ def run_batch_command(args: argparse.Namespace) -> int:
     """Exit status: 0 every clip analysed; 3 some (or all) clips not analysed, each listed with its reason;
     130 stopped by Ctrl-C (the finished rows written); 2 bad input, nothing run."""
     from .batch import ResultStore, clips_in, legend_path, run_batch, settings_of, write_csv, write_legend
-    from .cli import check_height_cm
     from .config import load_config, scheduler_address
     import time
 
