@@ -82,6 +82,30 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"movement-check {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
+    common = _clip_options()
+    pw = sub.add_parser("hash-password",
+                        help="a therapist's sign-in for the live session: prints the line for movement-check.toml")
+    pw.add_argument("name", help="the therapist's sign-in name")
+
+    from .cli_record import add_parsers
+
+    add_parsers(sub)
+    from .cli_export import add_parser as add_export
+
+    add_export(sub)
+
+    ext = sub.add_parser("extract", parents=[common],
+                         help="clip -> one person's landmark trajectories (.npz, optional CSV)")
+    ext.add_argument("-o", "--output", required=True, metavar="POSES.npz", help="where to save the trajectories")
+    ext.add_argument("--csv", metavar="POSES.csv", help="also write one row per frame as CSV")
+    ext.add_argument("--raw", action="store_true", help="save the trajectories as detected, not cleaned")
+
+    _add_analyze(sub, common)
+    return parser
+
+
+def _clip_options() -> argparse.ArgumentParser:
+    """The options of every command that reads a clip (a parent parser)."""
     common = Parser(add_help=False)
     common.add_argument("clip", help="the video clip (mp4, mov, m4v, webm, avi, mkv)")
     common.add_argument("--model", default="full",
@@ -106,23 +130,11 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--quiet", action="store_true", help="no progress bar or summary on stderr")
     common.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
 
-    pw = sub.add_parser("hash-password",
-                        help="a therapist's sign-in for the live session: prints the line for movement-check.toml")
-    pw.add_argument("name", help="the therapist's sign-in name")
+    return common
 
-    from .cli_record import add_parsers
 
-    add_parsers(sub)
-    from .cli_export import add_parser as add_export
-
-    add_export(sub)
-
-    ext = sub.add_parser("extract", parents=[common],
-                         help="clip -> one person's landmark trajectories (.npz, optional CSV)")
-    ext.add_argument("-o", "--output", required=True, metavar="POSES.npz", help="where to save the trajectories")
-    ext.add_argument("--csv", metavar="POSES.csv", help="also write one row per frame as CSV")
-    ext.add_argument("--raw", action="store_true", help="save the trajectories as detected, not cleaned")
-
+def _add_analyze(sub, common: argparse.ArgumentParser) -> None:
+    """``analyze``: clip -> a test's result as JSON (and filed, with figures)."""
     ana = sub.add_parser("analyze", parents=[common], help="clip -> a test's result as JSON")
     ana.add_argument("--test", required=True, choices=TESTS + (AUTO,),
                      help="which test the clip shows; auto: found from the clip (the result says why)")
@@ -152,6 +164,11 @@ def build_parser() -> argparse.ArgumentParser:
     ana.add_argument("--camera-tilt-deg", type=float, metavar="DEG",
                      help="foot rotation: how far the camera looks down (default: found from a walk toward or away "
                           "from it, else level)")
+    _add_raise_options(ana)
+
+
+def _add_raise_options(ana: argparse.ArgumentParser) -> None:
+    """``analyze``'s leg-raise and home-exercise options."""
     raise_ = ana.add_argument_group("leg-raise options")
     raise_.add_argument("--posture", choices=("standing", "supine"),
                         help="override the posture found in the clip (supine: lying on the back)")
@@ -168,7 +185,6 @@ def build_parser() -> argparse.ArgumentParser:
     raise_.add_argument("--straight-knee", action="store_true",
                         help="home exercise: a straight-leg raise (a bent knee is pointed out)")
     raise_.add_argument("--target-deg", type=float, metavar="DEG", help="home exercise: raise at least this high")
-    return parser
 
 
 def _times(text: str) -> tuple[float, ...]:
