@@ -388,6 +388,43 @@ def test_a_step_left_recording_past_the_visit_limit_is_analysed_filed_then_the_v
     assert visit.ended and visit.code not in book._visits
 
 
+def test_a_visit_past_its_limit_is_not_ended_while_its_last_result_is_being_filed(monkeypatch, tmp_path):
+    import threading
+
+    import movement_check.extraction as extraction
+    import movement_check.visits as visits
+
+    poses, _ = walk(Script(segments=[("walk", 6.0)]))
+    filing, release = threading.Event(), threading.Event()
+    real_keep = visits.keep
+
+    def slow_keep(*args, **kwargs):            # the result being written when the sweep comes
+        filing.set()
+        release.wait(30)
+        return real_keep(*args, **kwargs)
+
+    monkeypatch.setattr(visits, "keep", slow_keep)
+    monkeypatch.setattr(extraction, "PoseEstimator", lambda model, settings, **_: KnownPeople(poses))
+    clock = Clock()
+    book = _book(clock, max_hours=2, data_dir=tmp_path)
+    visit = book.create("jdoe")
+    book.join(visit.code, holder="tab-1")
+    visit.stream._factory = lambda: KnownPeople(poses)
+    visit.start_step(step("walk-side"))
+    feed_grey(poses, visit.stream, batch=4)
+    clock.now += 2 * 3600 + 1
+    book.of("jdoe")                            # stops and analyses the step
+    assert filing.wait(60)
+    book.of("jdoe")                            # a sweep while the result is being filed
+    assert not visit.ended
+    release.set()
+    job = visit.analysis
+    if job is not None:
+        job.thread.join(timeout=60)
+    assert book.of("jdoe") == [] and visit.ended
+    assert list(tmp_path.rglob("*.json"))      # the result was kept
+
+
 def test_a_step_with_no_frames_gives_a_reason_not_a_traceback():
     visit = _book().create("jdoe")
     visit.start_step(step("raise-left"))

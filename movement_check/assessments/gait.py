@@ -86,16 +86,18 @@ def _assess(poses: Poses, settings: GaitSettings, walk: GaitAnalysis) -> Assessm
     per_side_strides = {s: [st for st in walk.strides if st.side == s] for s in SIDES}
     metrics, warnings, phases, durations = step_timing(walk, bouts, n_steps, per_side_strides)
     metrics += _scaled_metrics(poses, bouts, walk.found, settings, leg)
-    angle_metrics, angle_warnings = angle_metrics_for(poses, bouts, view, per_side_strides, leg)
+    angle_metrics, angle_warnings, unflagged = angle_metrics_for(poses, bouts, view, per_side_strides, leg)
     return _gated(poses, walk, view, events, metrics + angle_metrics, warnings + angle_warnings, phases,
-                  durations, per_side_strides)
+                  durations, per_side_strides, unflagged)
 
 
 def _gated(poses: Poses, walk: GaitAnalysis, view: str, events: list[Event], metrics: list[Metric],
-           warnings: list[str], phases: dict, durations: list[float], per_side_strides: dict[str, list[Stride]]
-           ) -> Assessment:
+           warnings: list[str], phases: dict, durations: list[float], per_side_strides: dict[str, list[Stride]],
+           unflagged: list[str]) -> Assessment:
     """The measures with what the camera delivered, the sides and the strides' number taken into account (values
-    and flags withheld with the reason), the warnings, and the quality block."""
+    and flags withheld with the reason), the warnings, and the quality block. ``unflagged``: the legs'
+    differences seen but not flagged, said only where a flag could have been given (sides told apart,
+    enough strides of each)."""
     bouts, strides = walk.bouts, walk.strides
     metrics = _withhold_unreliable_flags(metrics, {s: len(per_side_strides[s]) for s in SIDES})
     delivered = timing.delivery(poses, bouts)
@@ -103,6 +105,8 @@ def _gated(poses: Poses, walk: GaitAnalysis, view: str, events: list[Event], met
                                             float(np.median(durations)) if durations else None)
     warnings += timing_warnings
     sides_reason = sides_withheld(walk)
+    if not sides_reason and min(len(per_side_strides[s]) for s in SIDES) >= MIN_STRIDES:
+        warnings += unflagged
     if sides_reason:
         metrics = _withhold_per_side(metrics, sides_reason)
         events = [Event(e.time_s, e.name, None, e.frame, e.confidence) for e in events]
