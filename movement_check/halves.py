@@ -147,6 +147,7 @@ def detect_in_halves(path: str | Path, info: VideoInfo, split: int, *, model: Po
                 while worker.is_alive():
                     worker.join(timeout=0.2)
                     report(len(second.found) - (met + 1 - second.start))
+                report(len(second.found) - (met + 1 - second.start))      # the last, however fast it ended
                 if second.ended and not second.stop.is_set():
                     k = met + 1 - second.start
                     return times + second.times[k:], found + second.found[k:], second.info

@@ -257,6 +257,28 @@ def test_a_reconnected_stream_whose_clock_restarts_is_kept_after_a_gap_and_said(
     assert small_step_back.restarts == 0 and len(small_step_back) == 4 and small_step_back.restart_warning is None
 
 
+def test_reconnections_in_quick_succession_and_within_one_batch_keep_their_gaps():
+    frame = grey_frame((64, 48))
+    rec = Recording(name="walk")
+    for i in range(60):                                    # 2 s
+        rec.add(i / 30, frame, arrived_s=i / 30)
+    for i in range(21):                                    # reconnected 3 s later, ran 0.7 s
+        rec.add(i / 30, frame, arrived_s=59 / 30 + 3.0 + i / 30)
+    for i in range(30):                                    # reconnected again 4.3 s later
+        rec.add(i / 30, frame, arrived_s=59 / 30 + 3.0 + 20 / 30 + 4.3 + i / 30)
+    assert rec.restarts == 2 and len(rec) == 111           # nothing of the third stream dropped as repeats
+    gaps = sorted(np.diff(rec.times))[-2:]
+    assert gaps == pytest.approx([3.0, 4.3], abs=1e-6)     # both times without frames stay gaps
+    batch = Recording(name="walk")                         # old and new stream's frames in one batch
+    for i in range(30):
+        batch.add(5.0 + i / 30, frame, arrived_s=10.0)
+    for i in range(30):
+        batch.add(i / 30, frame, arrived_s=10.0)
+    assert batch.restarts == 1 and len(batch) == 60
+    assert np.diff(batch.times).min() > 0.03               # at least a frame's interval, not 1 ms
+    assert "less than 0.1 s" in batch.restart_warning
+
+
 # -- visits -------------------------------------------------------------------------------------
 
 class Clock:
