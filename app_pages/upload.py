@@ -32,7 +32,7 @@ from movement_check.errors import InputError
 from movement_check.estimator import EstimatorSettings
 from movement_check.extraction import ExtractionSettings
 from movement_check.kinematics import DEFAULT_FOV_DEG
-from movement_check.figures import figure_pngs
+from movement_check.figure_sets import figure_pngs
 from movement_check.record import RecordError, check_patient
 from movement_check.video import VIDEO_SUFFIXES, temporary_clip
 

@@ -13,12 +13,12 @@ import json
 import sys
 from pathlib import Path
 
+from .cli_options import check_height_cm, subject_rule
 from .errors import InputError
 
 
 def add_parser(sub) -> None:
     from .assessments import AUTO, TESTS
-    from .cli import _subject
     from .exports.mot import MODELS
     from .tracking import RULES
 
@@ -42,7 +42,7 @@ def add_parser(sub) -> None:
                           "negative, default) or rajagopal (flexion positive)")
     exp.add_argument("--height-cm", type=float, metavar="CM", help="the patient's height, for gait speed in --fhir")
     exp.add_argument("--model", default="full", help="pose model for a clip: full (default), lite, or a .task file")
-    exp.add_argument("--subject", default="auto", type=_subject,
+    exp.add_argument("--subject", default="auto", type=subject_rule,
                      help=f"whom to follow in a clip: {', '.join(RULES)}, or a person's number (default: auto)")
     exp.add_argument("--quiet", action="store_true", help="nothing on stderr but errors")
     exp.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
@@ -84,7 +84,6 @@ def _seen_test(poses) -> str:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from .cli import check_height_cm
     from .exports import bids, fhir, mot, trc
     from .outputs import check_file, check_folder, write_file
     from .record import RecordError, check_patient

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
+from .cli_options import check_height_cm
 from .errors import InputError, shorten
+from .outputs import atomic, check_file, check_folder, write_file
 
 
 def add_parsers(sub) -> None:
@@ -140,59 +143,30 @@ SOME_FAILED = 3          # batch's exit status when some clips could not be anal
 def run_batch_command(args: argparse.Namespace) -> int:
     """Exit status: 0 every clip analysed; 3 some (or all) clips not analysed, each listed with its reason;
     130 stopped by Ctrl-C (the finished rows written); 2 bad input, nothing run."""
-    from .batch import ResultStore, clips_in, legend_path, run_batch, settings_of, write_csv, write_legend
-    from .cli import check_height_cm
-    from .config import load_config, scheduler_address
-    import time
-
-    from .outputs import atomic, check_file, write_file
+    from .batch import ResultStore, clips_in, run_batch, settings_of
 
     check_height_cm(args.height_cm)
     if not 1 <= args.workers <= 32:
         raise InputError("--workers is 1 to 32.")
     out = check_file(args.out, "CSV")
     clips = clips_in(args.folder)
-    if args.scheduler == "local":
-        scheduler = ""
-    else:
-        scheduler = scheduler_address(args.scheduler) if args.scheduler else load_config().scheduler
+    scheduler = _scheduler(args.scheduler)
     options = {"height_cm": args.height_cm} if args.height_cm else {}
     store = ResultStore(out, settings_of(args.test, args.model, options))
     if getattr(args, "export", None):           # after the store's settings: exports do not change the numbers
-        from .exports import parse_kinds
-        from .outputs import check_folder
-
-        kinds = parse_kinds(args.export)
-        folder = check_folder(out.parent / f"{out.stem}-exports", "exports")
-        folder.mkdir(exist_ok=True)
-        options["export"] = {"kinds": kinds, "dir": str(folder.resolve())}
+        options["export"] = _exports(args.export, out)
     kept, hashes = ({}, {}) if args.redo else store.kept(clips)
     if kept:
         print(f"batch: {len(kept)} of {len(clips)} clips kept from an earlier run (same file, same settings; "
               f"{store.folder.name}/); --redo analyses them again", file=sys.stderr)
     bar = _ProgressBar(len(clips), kept, hidden=args.quiet or not sys.stderr.isatty())
-    last_write = [0.0]
-
-    def progress(done: int, total: int, row) -> None:
-        bar.update(row)
-        if row.status != "ok":
-            bar.note(f"{row.clip}: {row.reason}")
-
-    def checkpoint(rows) -> None:
-        if time.monotonic() - last_write[0] >= 2.0:       # a coherent CSV at any moment, rewritten at most every 2 s
-            last_write[0] = time.monotonic()
-            try:
-                atomic(out, lambda tmp: write_csv(rows, tmp))
-            except OSError:
-                pass                                       # the write at the end says what is wrong
-
-    def stopping(under_way: int) -> None:
-        bar.note(f"stopping: no new clip; {under_way} under way will finish (Ctrl-C again to end them now)")
-
     try:
         run = run_batch(clips, args.test, workers=args.workers, model=args.model, options=options,
-                        progress=progress, on_stop=stopping, scheduler=scheduler or None, store=store, kept=kept,
-                        hashes=hashes, checkpoint=checkpoint,
+                        progress=lambda done, total, row: _shown(bar, row),
+                        on_stop=lambda under_way: bar.note(f"stopping: no new clip; {under_way} under way will "
+                                                           "finish (Ctrl-C again to end them now)"),
+                        scheduler=scheduler or None, store=store, kept=kept, hashes=hashes,
+                        checkpoint=_checkpoints(out),
                         on_retry=lambda clip, why: bar.note(f"{clip}: the worker analysing it was lost ({why}); "
                                                             "trying it once more"),
                         on_start=None if args.quiet else lambda todo, workers: bar.note(
@@ -200,6 +174,54 @@ def run_batch_command(args: argparse.Namespace) -> int:
                             f"worker{'s' if workers != 1 else ''}"))
     finally:
         bar.close()
+    return _batch_written(run, out)
+
+
+def _scheduler(given: str | None) -> str:
+    """--scheduler: "" for the batch's own workers, else the cluster's address (given, or the config's)."""
+    from .config import load_config, scheduler_address
+
+    if given == "local":
+        return ""
+    return scheduler_address(given) if given else load_config().scheduler
+
+
+def _exports(kinds_given: str, out: Path) -> dict:
+    """--export: the kinds and the folder beside the CSV they are written to (made now)."""
+    from .exports import parse_kinds
+
+    kinds = parse_kinds(kinds_given)
+    folder = check_folder(out.parent / f"{out.stem}-exports", "exports")
+    folder.mkdir(exist_ok=True)
+    return {"kinds": kinds, "dir": str(folder.resolve())}
+
+
+def _shown(bar: "_ProgressBar", row) -> None:
+    bar.update(row)
+    if row.status != "ok":
+        bar.note(f"{row.clip}: {row.reason}")
+
+
+def _checkpoints(out: Path):
+    """A checkpoint: a coherent CSV at any moment, rewritten at most every 2 s."""
+    from .batch import write_csv
+
+    last_write = [0.0]
+
+    def checkpoint(rows) -> None:
+        if time.monotonic() - last_write[0] >= 2.0:
+            last_write[0] = time.monotonic()
+            try:
+                atomic(out, lambda tmp: write_csv(rows, tmp))
+            except OSError:
+                pass                                       # the write at the end says what is wrong
+    return checkpoint
+
+
+def _batch_written(run, out: Path) -> int:
+    """The CSV and its legend written, the summary said; the exit status."""
+    from .batch import legend_path, write_csv, write_legend
+
     rows = run.rows
     failed = [r for r in rows if r.status != "ok"]
     write_file(out, "CSV", lambda tmp: write_csv(rows, tmp))

@@ -123,7 +123,7 @@ def detect_people(path: str | Path, *, model: PoseModel | str = "full",
     # one decoding thread: FFmpeg's default (one per core) competes with the pose model
     # for the second core and slowed inference by ~20 % in the benchmark
     reader = ClipReader(path, limits, threads=1)
-    split = middle(reader.info) if halves and follow is None else None
+    split = middle(reader.info, estimator) if halves and follow is None else None
     if split is not None:
         times, detections, info = detect_in_halves(path, reader.info, split, model=model, estimator=estimator,
                                                    limits=limits, progress=progress,

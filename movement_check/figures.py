@@ -6,13 +6,11 @@ save it with ``fig.savefig(path)`` or show it in the app.
 
 from __future__ import annotations
 
-import io
 
 import numpy as np
 from matplotlib.figure import Figure
 
 from .assessments import foot_rotation_reference as foot_ref
-from .assessments import BY_NAME, settings_for
 from .assessments.foot_rotation import WALKING, FootRotationAnalysis, FootRotationSettings, bout_of
 from .assessments.foot_rotation import analyse as analyse_feet
 from .assessments.gait import GaitSettings, sides_withheld, walking
@@ -261,25 +259,3 @@ def foot_rotation_figures(poses: Poses, settings: FootRotationSettings,
     found = analysis if isinstance(analysis, FootRotationAnalysis) else analyse_feet(poses, settings)
     return {"step_angles": step_angles_figure(poses, settings, found=found),
             "footprints": footprints_figure(poses, settings, found=found)}
-
-
-def figures_for(test: str, poses: Poses, *, analysis=None, **options) -> dict[str, Figure]:
-    """The figures of one test by name (empty for a test without figures yet).
-
-    ``analysis``: the test's analysis the result came from (``Result.analysis``, with the same ``options``),
-    drawn rather than analysed again; without it (a result read back from the record) the test's analysis
-    is made here."""
-    described = BY_NAME.get(test)
-    if described is None or described.figures is None:
-        return {}
-    return described.figures(poses, settings_for(test, options), analysis)
-
-
-def figure_pngs(test: str, poses: Poses, *, dpi: int = 110, analysis=None, **options) -> dict[str, bytes]:
-    """:func:`figures_for` rendered to PNG bytes, by name (for the app's pages)."""
-    out = {}
-    for name, fig in figures_for(test, poses, analysis=analysis, **options).items():
-        png = io.BytesIO()
-        fig.savefig(png, format="png", dpi=dpi)
-        out[name] = png.getvalue()
-    return out

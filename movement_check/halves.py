@@ -11,8 +11,10 @@ going through the whole clip would. So:
   found in the same frame;
 - at the first frame where the two agree exactly (every person, every landmark, bit for bit) for ``AGREE``
   frames in a row, the first model stops: from there the second goes on from the same state the first
-  would have been in, so the joined landmarks are **the same** as one model's over the whole clip
-  (tested on every clip we have: ``benchmarks/extract_speed.py`` checks it on each run);
+  would have been in, so the joined landmarks are **the same** as one model's over the whole clip. That
+  rests on the model's state being what it found in the last frame, which holds when it looks for two
+  people or more (found identical on every clip we have; ``benchmarks/extract_speed.py`` checks it on each
+  run); looking for one, MediaPipe smooths the landmarks over time, a hidden state, so one pass is used;
 - if they do not agree within ``GIVE_UP_S`` after the middle (a bystander held by one model and not by the
   other, say), the second model is stopped and the first goes on alone, as one model would.
 
@@ -46,11 +48,13 @@ GIVE_UP_S = 3.0
 Progress = Callable[[int, int], None]
 
 
-def middle(info: VideoInfo) -> int | None:
-    """The frame at which the second half begins, or None when the clip is analysed in one pass (short, or
-    its length not known from its header)."""
+def middle(info: VideoInfo, estimator: EstimatorSettings = EstimatorSettings()) -> int | None:
+    """The frame at which the second half begins, or None when the clip is analysed in one pass: short, its
+    length not known from its header, or the model asked for one person only (MediaPipe then smooths the
+    landmarks over time, a state its findings do not show, so two models never agree bit for bit and the
+    second would be work thrown away)."""
     fps, count = info.nominal_fps, info.frame_count
-    if not (np.isfinite(fps) and fps > 0 and count > 0) or count / fps < MIN_SPLIT_S:
+    if estimator.max_people < 2 or not (np.isfinite(fps) and fps > 0 and count > 0) or count / fps < MIN_SPLIT_S:
         return None
     return count // 2
 
@@ -72,11 +76,13 @@ class _Second:
     ended: bool = False
     stop: threading.Event = field(default_factory=threading.Event)
     added: threading.Condition = field(default_factory=threading.Condition)
+    alive: Callable[[], bool] = lambda: True          # is its thread still running
 
     def run(self, path: Path, limits: VideoLimits, make: Callable[[], PoseEstimator]) -> None:
-        reader = ClipReader(path, limits, threads=1)
-        frames = reader.frames(start=self.start)
+        reader = frames = None
         try:
+            reader = ClipReader(path, limits, threads=1)
+            frames = reader.frames(start=self.start)
             with make() as est:
                 for frame in frames:
                     if self.stop.is_set():
@@ -86,19 +92,23 @@ class _Second:
                         self.times.append(frame.time_s)
                         self.found.append(found)
                         self.added.notify_all()
-        except Exception:      # the first model goes on alone (and meets any fault of the clip itself)
+        except BaseException:  # the first model goes on alone (and meets any fault of the clip itself)
             self.stop.set()
         finally:
-            frames.close()
+            if frames is not None:
+                frames.close()
             with self.added:
-                self.info, self.ended = reader.info, True
+                self.info, self.ended = (reader.info if reader is not None else None), True
                 self.added.notify_all()
 
     def at(self, index: int) -> tuple[float, Detections] | None:
         """What the second model found in frame ``index`` (waiting for it), or None if it never will."""
         k = index - self.start
         with self.added:
-            self.added.wait_for(lambda: k < len(self.found) or self.ended or self.stop.is_set())
+            while not self.added.wait_for(lambda: k < len(self.found) or self.ended or self.stop.is_set(),
+                                          timeout=1.0):
+                if not self.alive():          # a thread that ended without saying so: do not wait for it
+                    return None
             return (self.times[k], self.found[k]) if k < len(self.found) and not self.stop.is_set() else None
 
 
@@ -112,6 +122,7 @@ def detect_in_halves(path: str | Path, info: VideoInfo, split: int, *, model: Po
     second = _Second(start=max(split - int(round(WARM_UP_S * fps)), 0))
     worker = threading.Thread(target=second.run, name="second half", daemon=True,
                               args=(path, limits, lambda: estimator_factory(model, estimator)))
+    second.alive = worker.is_alive
     times: list[float] = []
     found: list[Detections] = []
     reader = ClipReader(path, limits, threads=1)
@@ -136,6 +147,7 @@ def detect_in_halves(path: str | Path, info: VideoInfo, split: int, *, model: Po
                 while worker.is_alive():
                     worker.join(timeout=0.2)
                     report(len(second.found) - (met + 1 - second.start))
+                report(len(second.found) - (met + 1 - second.start))      # the last, however fast it ended
                 if second.ended and not second.stop.is_set():
                     k = met + 1 - second.start
                     return times + second.times[k:], found + second.found[k:], second.info

@@ -41,7 +41,7 @@ import numpy as np
 from .kinematics import hip_flexion, knee_flexion
 from .landmarks import LEG, Landmark as L
 from .protocol import FRONT_VIEW, SIDE_VIEW
-from .quality import FEET, feet_out_of_picture
+from .quality import FEET, feet_out_of_picture  # noqa: F401  (FEET: the feet, for the cues' callers)
 
 HEAD = (L.NOSE, L.LEFT_EAR, L.RIGHT_EAR)
 MIN_VISIBILITY = 0.5

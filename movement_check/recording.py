@@ -24,9 +24,9 @@ import cv2
 import numpy as np
 
 JPEG_QUALITY = 90
-#: a frame this much older than the last one kept means the stream's clock restarted (the patient's video
-#: reconnected, and browsers start the new stream's times again from zero)
-RESTART_S = 1.0
+#: the stream's clock restarted (the patient's video reconnected, and browsers start the new stream's times
+#: again from zero) when a frame is this much older than the one before, or no newer after this long a pause
+RESTART_S = 0.5
 
 
 @dataclass
@@ -47,6 +47,7 @@ class Recording:
     missed_s: float = 0.0
     _offset: float = 0.0                                  # added to a restarted stream's times
     _last_arrival: float | None = None
+    _last_raw: float | None = None                        # the stream's own time of the last frame kept
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
@@ -56,20 +57,21 @@ class Recording:
         """Keep one frame; False (and ``truncated`` says why) once the step is over its limits.
 
         ``arrived_s``: when the frame arrived, on a monotonic clock (default: now). When the stream's clock
-        restarts (a frame ``RESTART_S`` older than the last one kept: the patient's video reconnected), the new
-        stream's frames are placed after the last one kept, as much later as they arrived, so nothing after a
-        reconnection is lost and the time without frames stays a gap (which the analysis does not bridge)."""
+        restarts (the patient's video reconnected: a frame ``RESTART_S`` older than the last one kept, or
+        not newer after a pause that long), the new stream's frames are placed after the last one kept, as
+        much later as they arrived (at least a frame's interval), so nothing after a reconnection is lost and
+        the time without frames stays a gap (which the analysis does not bridge)."""
         arrived = time.monotonic() if arrived_s is None else arrived_s
+        raw = float(time_s)
         with self._lock:
             if self.truncated:
                 return False
-            t = float(time_s) + self._offset
-            if self.times and t < self.times[-1] - RESTART_S:
-                waited = max(arrived - (self._last_arrival if self._last_arrival is not None else arrived), 0.0)
-                self._offset = self.times[-1] + max(waited, 1e-3) - float(time_s)
-                t = float(time_s) + self._offset
+            if self._restarted(raw, arrived):
+                waited = max(arrived - self._last_arrival, self._interval())
+                self._offset = self.times[-1] + waited - raw
                 self.restarts += 1
                 self.missed_s += waited
+            t = raw + self._offset
             if self.times and t - self.times[0] > self.max_s:
                 self.truncated = f"the step ran past {self.max_s:.0f} s; only its first {self.max_s:.0f} s were kept"
                 return False
@@ -86,9 +88,20 @@ class Recording:
             self.frames.append(jpeg.tobytes())
             self.bytes_kept += jpeg.nbytes
             self.size = (bgr.shape[1], bgr.shape[0])
-            self._last_arrival = arrived
+            self._last_arrival, self._last_raw = arrived, raw
             self._added.notify_all()
             return True
+
+    def _restarted(self, raw: float, arrived: float) -> bool:
+        if not self.times or self._last_raw is None or self._last_arrival is None:
+            return False
+        back = self._last_raw - raw
+        return back > RESTART_S or (back >= 0 and arrived - self._last_arrival > RESTART_S)
+
+    def _interval(self) -> float:
+        """The typical interval between the last frames kept (1/30 s before there are any)."""
+        recent = np.diff(self.times[-11:])
+        return float(np.median(recent)) if len(recent) else 1.0 / 30
 
     @property
     def restart_warning(self) -> str | None:
@@ -96,7 +109,8 @@ class Recording:
         if not self.restarts:
             return None
         times = "once" if self.restarts == 1 else f"{self.restarts} times"
-        return (f"the patient's video reconnected {times} during the step; about {self.missed_s:.1f} s without "
+        missed = f"about {self.missed_s:.1f} s" if self.missed_s >= 0.1 else "less than 0.1 s"
+        return (f"the patient's video reconnected {times} during the step; {missed} without "
                 "frames were left out of the analysis")
 
     def frame(self, index: int, *, timeout: float = 0.0) -> tuple[float, bytes] | None:

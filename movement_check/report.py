@@ -26,7 +26,7 @@ from matplotlib.figure import Figure
 
 from . import __version__
 from .confidence import confidence
-from .figures import figure_pngs
+from .figure_sets import figure_pngs
 from .assessments import ALL_TESTS
 from .findings import ABNORMAL, findings
 from .history import Change, changes, previous_visit

@@ -22,7 +22,7 @@ from .assessments import SUBJECT_RULE
 from .errors import InputError
 from .estimator import EstimatorSettings
 from .extraction import ExtractionSettings, Progress
-from .figures import figure_pngs
+from .figure_sets import figure_pngs
 from .protocol import Step
 from .recording import Recording
 from .results import Result

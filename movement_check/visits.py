@@ -246,18 +246,21 @@ class Visit:
         job.done = job.before_stop
 
         def run() -> None:
-            outcome = analyse(job, recording, extraction=extraction, model=self.stream.model, live_fps=live_fps,
-                              **options)
-            recording.clear()
-            with self.lock:
-                self.outcomes.append(outcome)
-                number = len(self.outcomes)
-                if self.analysis is job:
-                    self.analysis = None
-            if self.data_folder is not None:
-                keep(outcome, self.data_folder / f"visit-{self.number}", number=number)
-            if outcome.result is not None:
-                self._save(lambda record: self._file(record, outcome.result, outcome.npz or None, step.key))
+            try:
+                outcome = analyse(job, recording, extraction=extraction, model=self.stream.model,
+                                  live_fps=live_fps, **options)
+                recording.clear()
+                with self.lock:
+                    self.outcomes.append(outcome)
+                    number = len(self.outcomes)
+                if self.data_folder is not None:
+                    keep(outcome, self.data_folder / f"visit-{self.number}", number=number)
+                if outcome.result is not None:
+                    self._save(lambda record: self._file(record, outcome.result, outcome.npz or None, step.key))
+            finally:                  # only once filed: a visit is not ended (nor its session) before that
+                with self.lock:
+                    if self.analysis is job:
+                        self.analysis = None
 
         job.thread = threading.Thread(target=run, name=f"analyse-{step.key}", daemon=True)
         with self.lock:
@@ -403,7 +406,10 @@ class VisitBook:
             if not (unused or now - visit.created > self.max_s):
                 continue
             if visit.step is not None:
-                visit.stop_step()
+                try:
+                    visit.stop_step()
+                except Exception:         # never let one visit's fault stop the sweep for everyone
+                    visit._drop_step()
             if visit.analysis is None:
                 visit.end()
                 del self._visits[code]

@@ -35,7 +35,7 @@ def test_gait_figures_draw_both_sides_and_the_events(tmp_path):
 
 
 def test_leg_raise_figure_marks_each_raise_peak_and_pain(tmp_path):
-    from movement_check.figures import figures_for
+    from movement_check.figure_sets import figures_for
 
     from .raiser import SIDE_CAMERA, Raise, perform
     from .raiser import Script as RaiseScript
@@ -54,7 +54,7 @@ def test_leg_raise_figure_marks_each_raise_peak_and_pain(tmp_path):
 
 
 def test_foot_rotation_figures_show_each_step_and_each_footprint_turned_out(tmp_path):
-    from movement_check.figures import figures_for
+    from movement_check.figure_sets import figures_for
 
     from .test_foot_rotation import FOV, camera
 

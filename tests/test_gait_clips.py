@@ -50,13 +50,13 @@ def test_limp_is_more_asymmetric_than_normal(gait):
 
 def test_a_healthy_walk_filmed_one_way_does_not_flag_the_far_leg(gait):
     """Walking one way, one leg is always the far one, partly hidden: this healthy walker's knees peaked ~20 deg
-    apart in swing (the far knee lower). The difference is said in a warning and not flagged (gait_angles)."""
+    apart in swing and the far foot looked lower. Neither is flagged, and with 2 strides a side (too few to flag
+    anything) no foot-drop sign is put in words either (gait_angles)."""
     result = gait(VIDEOS / "side_walk_home_normal.mp4")
     legs = [m for m in result["metrics"] if m["name"] in ("knee_flexion_swing_peak", "ankle_dorsiflexion_mid_swing",
                                                           "toe_height_mid_swing")]
-    assert legs and not any("asymmetric" in (m["flag"] or "") or "lower than the other" in (m["flag"] or "")
-                            for m in legs)
-    assert any("knees' swing peaks differed" in w and "one way only" in w for w in result["warnings"])
+    assert legs and not any(m["flag"] for m in legs)
+    assert not any("foot-drop" in w or "knees' swing" in w for w in result["warnings"])
 
 
 def test_studio_side_and_front_cadence_agree(gait):

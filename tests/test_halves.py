@@ -139,3 +139,30 @@ def test_the_real_model_in_halves_finds_exactly_what_one_finds_beside_a_bystande
     assert np.array_equal(one.times, two.times)
     assert all(halves.same(a, b) for a, b in zip(one.detections, two.detections))
     assert one.video.measured_fps == two.video.measured_fps
+
+
+def test_a_second_half_that_cannot_open_the_clip_leaves_the_first_alone(clip, monkeypatch):
+    """The second half's reader failing (no file handles left, say) must not leave the first waiting for it."""
+    real = halves.ClipReader
+
+    def failing_in_the_second_half(*args, **kwargs):
+        if threading.current_thread().name == "second half":
+            raise OSError("Too many open files")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(halves, "ClipReader", failing_in_the_second_half)
+    out = {}
+    runner = threading.Thread(target=lambda: out.update(found=_run(clip, memory=5)[2]), daemon=True)
+    runner.start()
+    runner.join(timeout=30)
+    assert not runner.is_alive(), "the first half waited for a second half that never started"
+    assert len(out["found"]) == 180 and all(halves.same(a, b) for a, b in zip(out["found"], _one_model(clip, memory=5)))
+
+
+def test_one_person_looked_for_is_one_pass():
+    """Looking for one person MediaPipe smooths the landmarks (a state its findings do not show): never split."""
+    from movement_check.video import VideoInfo
+
+    info = VideoInfo(path="x", width=1, height=1, nominal_fps=30.0, frame_count=300, rotation=0, file_bytes=0)
+    assert halves.middle(info, EstimatorSettings(max_people=1)) is None
+    assert halves.middle(info, EstimatorSettings(max_people=2)) == 150

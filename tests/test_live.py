@@ -257,6 +257,28 @@ def test_a_reconnected_stream_whose_clock_restarts_is_kept_after_a_gap_and_said(
     assert small_step_back.restarts == 0 and len(small_step_back) == 4 and small_step_back.restart_warning is None
 
 
+def test_reconnections_in_quick_succession_and_within_one_batch_keep_their_gaps():
+    frame = grey_frame((64, 48))
+    rec = Recording(name="walk")
+    for i in range(60):                                    # 2 s
+        rec.add(i / 30, frame, arrived_s=i / 30)
+    for i in range(21):                                    # reconnected 3 s later, ran 0.7 s
+        rec.add(i / 30, frame, arrived_s=59 / 30 + 3.0 + i / 30)
+    for i in range(30):                                    # reconnected again 4.3 s later
+        rec.add(i / 30, frame, arrived_s=59 / 30 + 3.0 + 20 / 30 + 4.3 + i / 30)
+    assert rec.restarts == 2 and len(rec) == 111           # nothing of the third stream dropped as repeats
+    gaps = sorted(np.diff(rec.times))[-2:]
+    assert gaps == pytest.approx([3.0, 4.3], abs=1e-6)     # both times without frames stay gaps
+    batch = Recording(name="walk")                         # old and new stream's frames in one batch
+    for i in range(30):
+        batch.add(5.0 + i / 30, frame, arrived_s=10.0)
+    for i in range(30):
+        batch.add(i / 30, frame, arrived_s=10.0)
+    assert batch.restarts == 1 and len(batch) == 60
+    assert np.diff(batch.times).min() > 0.03               # at least a frame's interval, not 1 ms
+    assert "less than 0.1 s" in batch.restart_warning
+
+
 # -- visits -------------------------------------------------------------------------------------
 
 class Clock:
@@ -386,6 +408,43 @@ def test_a_step_left_recording_past_the_visit_limit_is_analysed_filed_then_the_v
     assert outcome.error is None and outcome.result["test"] == "gait"
     assert book.of("jdoe") == []                       # the next sweep ends the visit
     assert visit.ended and visit.code not in book._visits
+
+
+def test_a_visit_past_its_limit_is_not_ended_while_its_last_result_is_being_filed(monkeypatch, tmp_path):
+    import threading
+
+    import movement_check.extraction as extraction
+    import movement_check.visits as visits
+
+    poses, _ = walk(Script(segments=[("walk", 6.0)]))
+    filing, release = threading.Event(), threading.Event()
+    real_keep = visits.keep
+
+    def slow_keep(*args, **kwargs):            # the result being written when the sweep comes
+        filing.set()
+        release.wait(30)
+        return real_keep(*args, **kwargs)
+
+    monkeypatch.setattr(visits, "keep", slow_keep)
+    monkeypatch.setattr(extraction, "PoseEstimator", lambda model, settings, **_: KnownPeople(poses))
+    clock = Clock()
+    book = _book(clock, max_hours=2, data_dir=tmp_path)
+    visit = book.create("jdoe")
+    book.join(visit.code, holder="tab-1")
+    visit.stream._factory = lambda: KnownPeople(poses)
+    visit.start_step(step("walk-side"))
+    feed_grey(poses, visit.stream, batch=4)
+    clock.now += 2 * 3600 + 1
+    book.of("jdoe")                            # stops and analyses the step
+    assert filing.wait(60)
+    book.of("jdoe")                            # a sweep while the result is being filed
+    assert not visit.ended
+    release.set()
+    job = visit.analysis
+    if job is not None:
+        job.thread.join(timeout=60)
+    assert book.of("jdoe") == [] and visit.ended
+    assert list(tmp_path.rglob("*.json"))      # the result was kept
 
 
 def test_a_step_with_no_frames_gives_a_reason_not_a_traceback():

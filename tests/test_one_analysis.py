@@ -15,7 +15,7 @@ import movement_check.which_test as which_test
 from movement_check.analysis import Prepared, assess
 from movement_check.cleaning import clean
 from movement_check.cli import main
-from movement_check.figures import figure_pngs
+from movement_check.figure_sets import figure_pngs
 from movement_check.quality import quality_summary
 
 from .walker import Script, walk

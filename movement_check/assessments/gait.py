@@ -41,17 +41,15 @@ from ..results import Event, Metric
 from ..walking import FRONT, LEG_SHARE_OF_HEIGHT, SIDE, Bout, in_bouts, leg_length_px, midpoint
 from . import gait_reference as ref
 from .base import Assessment
-from .gait_angles import front_angle_metrics, side_angle_metrics
+from .gait_angles import angle_metrics_for
+from .gait_step_timing import step_timing
 from . import gait_timing as timing
-from .gait_gates import cadence_problem, sides_problem, stride_phases, stride_steps_problem
-from .gait_strides import GaitAnalysis, Stride, analyse, step_pair_asymmetry
+from .gait_gates import sides_problem, stride_steps_problem
+from .gait_strides import GaitAnalysis, Stride, analyse
 from .gait_settings import GaitSettings, walking
-from .stride_stats import SIDES, make_metric, mean_of, range_flag, rounded, sd_of, value_at
+from .stride_stats import SIDES, make_metric, mean_of, rounded, value_at
 
 MIN_STRIDES = 4
-#: cadence from one stride or two steps is one or two intervals: a missed heel strike doubles it unseen
-MIN_CADENCE_STRIDES = 2
-MIN_CADENCE_STEPS = 3
 
 __all__ = ["GaitAnalysis", "GaitSettings", "Stride", "analyse", "assess"]
 
@@ -77,117 +75,38 @@ def _assess(poses: Poses, settings: GaitSettings, walk: GaitAnalysis) -> Assessm
             metrics=[Metric.unmeasured(n, u, reason, side=s) for n, u, s in names],
             warnings=[f"{reason}: film at least 4 steps of walking with the whole body, feet included, in view"],
             quality={"walking_bouts": [], "view": None})
-    found, strides, steps = walk.found, walk.strides, walk.steps
     views = {b.view for b in bouts}
     view = views.pop() if len(views) == 1 else "mixed"
     leg = leg_length_px(poses)
-    metrics: list[Metric] = []
-    warnings: list[str] = []
-
     events = [Event(e.time_s, name, side, int(round(e.frame)),
                     event_confidence(poses, e, side, leg if bouts[b].view == SIDE else 0.3 * leg))
-              for b, per_side in found.items() for side in SIDES for name in (HEEL_STRIKE, TOE_OFF)
+              for b, per_side in walk.found.items() for side in SIDES for name in (HEEL_STRIKE, TOE_OFF)
               for e in per_side[side][name]]
     n_steps = sum(1 for e in events if e.name == HEEL_STRIKE)
-    per_side_strides = {s: [st for st in strides if st.side == s] for s in SIDES}
+    per_side_strides = {s: [st for st in walk.strides if st.side == s] for s in SIDES}
+    metrics, warnings, phases, durations = step_timing(walk, bouts, n_steps, per_side_strides)
+    metrics += _scaled_metrics(poses, bouts, walk.found, settings, leg)
+    angle_metrics, angle_warnings, unflagged = angle_metrics_for(poses, bouts, view, per_side_strides, leg)
+    return _gated(poses, walk, view, events, metrics + angle_metrics, warnings + angle_warnings, phases,
+                  durations, per_side_strides, unflagged)
 
-    # ---- spatiotemporal
-    all_steps = steps["left"] + steps["right"]
-    # Medians: a bout's first or last step (speeding up, slowing down) does not pull them. A stride holds one
-    # step of each foot, so a limp's long and short steps, and any timing bias one foot's events share, cancel.
-    too_few = None
-    if len(strides) >= MIN_CADENCE_STRIDES:
-        cadence = 120.0 / float(np.median([st.duration for st in strides]))
-        how = "2 x 60 / median stride time"
-    elif len(all_steps) >= MIN_CADENCE_STEPS:
-        cadence = 60.0 / float(np.median(all_steps))
-        how = "60 / median step time (fewer than 2 whole strides)"
-    else:
-        cadence, how = None, ""
-        too_few = (f"too few steps were timed ({len(all_steps)} steps, {len(strides)} strides; it needs "
-                   f"{MIN_CADENCE_STEPS} steps or {MIN_CADENCE_STRIDES} strides): film a longer walk")
-    impossible = cadence_problem(cadence) or too_few
-    if impossible:
-        warnings.append(f"cadence not given: {impossible}")
-        metrics.append(Metric.unmeasured("cadence", "steps/min", impossible))
-    else:
-        metrics.append(make_metric("cadence", rounded(cadence, 1), "steps/min", normal=ref.CADENCE_NORMAL,
-                                   flag=range_flag(cadence, ref.CADENCE_NORMAL), note=f"{how}; {ref.CADENCE_SOURCE}"))
-    metrics.append(Metric("steps", n_steps, "count", note=f"heel strikes in {len(bouts)} walking bout(s)"))
-    metrics.append(Metric("walking_bouts", len(bouts), "count",
-                          note="; ".join(f"{b.start_s:.1f}-{b.stop_s:.1f} s, {b.view} view" for b in bouts)))
-    for side in SIDES:
-        metrics.append(make_metric("step_time", rounded(mean_of(steps[side]), 3), "s", side=side))
-    for side in SIDES:
-        metrics.append(make_metric("stride_time", rounded(mean_of(st.duration for st in per_side_strides[side]), 3), "s",
-                               side=side))
-    phases = {s: [stride_phases(st.start, st.stop, st.toe_off, st.other_strike, st.other_toe_off)
-                  for st in per_side_strides[s]] for s in SIDES}
-    for side in SIDES:
-        value = mean_of(ph.stance for ph in phases[side])
-        metrics.append(make_metric("stance", rounded(value, 1), "%", side=side, normal=ref.STANCE_NORMAL,
-                                   flag=range_flag(value, ref.STANCE_NORMAL), note=ref.STANCE_SOURCE,
-                                   why_missing=_phase_why(phases[side])))
-        metrics.append(make_metric("swing", rounded(None if value is None else 100 - value, 1), "%", side=side,
-                                   why_missing=_phase_why(phases[side])))
-    for side in SIDES:
-        value = mean_of(ph.double_support for ph in phases[side])
-        metrics.append(make_metric("double_support", rounded(value, 1), "%", side=side,
-                                   normal=ref.DOUBLE_SUPPORT_NORMAL, flag=range_flag(value, ref.DOUBLE_SUPPORT_NORMAL),
-                                   note=ref.DOUBLE_SUPPORT_SOURCE, why_missing=_phase_why(phases[side])))
-    l_step, r_step = mean_of(steps["left"]), mean_of(steps["right"])
-    enough = min(len(steps["left"]), len(steps["right"])) >= 2
-    si = 100 * (r_step - l_step) / ((r_step + l_step) / 2) if enough else None
-    metrics.append(make_metric("step_time_symmetry_index", rounded(si, 1), "%", normal=(-ref.SYMMETRY_LIMIT, ref.SYMMETRY_LIMIT),
-                           flag="asymmetric" if si is not None and abs(si) > ref.SYMMETRY_LIMIT else None,
-                           note="SI = (right - left) / mean x 100; positive: right steps longer. "
-                                + ref.SYMMETRY_SOURCE, why_missing="needs at least 2 steps of each foot"))
-    pairs = step_pair_asymmetry(found)
-    metrics.append(make_metric("step_time_asymmetry", rounded(float(np.median(pairs)) if pairs else None, 1), "%",
-                           note=f"median over {len(pairs)} pairs of consecutive steps of |difference| / mean; robust "
-                                "to one odd step; no validated cut-off",
-                           why_missing="needs at least 3 consecutive steps"))
-    durations = [st.duration for st in strides]
-    cv = 100 * sd_of(durations) / float(np.mean(durations)) if len(durations) > 2 else None
-    cv_note = ref.STRIDE_CV_SOURCE + (f"; only {len(durations)} strides here" if len(durations) < 10 else "")
-    metrics.append(make_metric("stride_time_cv", rounded(cv, 1), "%", normal=(0.0, ref.STRIDE_CV_LIMIT),
-                           flag="high" if cv is not None and cv > ref.STRIDE_CV_LIMIT else None, note=cv_note,
-                           why_missing="needs at least 3 clean strides"))
-    metrics += _scaled_metrics(poses, bouts, found, settings, leg)
 
-    # ---- angles
-    if view == SIDE:
-        angle_metrics, angle_warnings = side_angle_metrics(poses, bouts, per_side_strides, leg)
-        metrics += angle_metrics
-        warnings += [] if any(b.feet_against_travel for b in bouts) else angle_warnings
-        if any(b.feet_against_travel for b in bouts):
-            why = ("the pose model fitted the feet the wrong way round (toes pointing against the walk): the foot's "
-                   "angle and toe height cannot be read")
-            metrics = [Metric.unmeasured(m.name, m.unit, why, side=m.side) if m.name in _FOOT_ANGLES else m
-                       for m in metrics]
-            warnings.append(why)
-    else:
-        why = "needs a side view (walking across the camera)"
-        for name in ("knee_flexion_swing_peak", "knee_range", "hip_range", "ankle_dorsiflexion_mid_swing",
-                     "toe_height_mid_swing"):
-            for side in SIDES:
-                unit = "leg lengths" if name == "toe_height_mid_swing" else "deg"
-                metrics.append(Metric.unmeasured(name, unit, why, side=side))
-        metrics.append(Metric.unmeasured("trunk_forward_lean", "deg", why))
-    if FRONT in {b.view for b in bouts}:
-        metrics += front_angle_metrics(poses, [b for b in bouts if b.view == FRONT], per_side_strides)
-    else:
-        why = "needs a front view (walking toward or away from the camera)"
-        metrics.append(Metric.unmeasured("trunk_lateral_lean", "deg", why))
-        for side in SIDES:
-            metrics.append(Metric.unmeasured("pelvic_drop", "deg", why, side=side))
-
+def _gated(poses: Poses, walk: GaitAnalysis, view: str, events: list[Event], metrics: list[Metric],
+           warnings: list[str], phases: dict, durations: list[float], per_side_strides: dict[str, list[Stride]],
+           unflagged: list[str]) -> Assessment:
+    """The measures with what the camera delivered, the sides and the strides' number taken into account (values
+    and flags withheld with the reason), the warnings, and the quality block. ``unflagged``: the legs'
+    differences seen but not flagged, said only where a flag could have been given (sides told apart,
+    enough strides of each)."""
+    bouts, strides = walk.bouts, walk.strides
     metrics = _withhold_unreliable_flags(metrics, {s: len(per_side_strides[s]) for s in SIDES})
     delivered = timing.delivery(poses, bouts)
     metrics, timing_warnings = timing.apply(metrics, delivered, view,
                                             float(np.median(durations)) if durations else None)
     warnings += timing_warnings
     sides_reason = sides_withheld(walk)
+    if not sides_reason and min(len(per_side_strides[s]) for s in SIDES) >= MIN_STRIDES:
+        warnings += unflagged
     if sides_reason:
         metrics = _withhold_per_side(metrics, sides_reason)
         events = [Event(e.time_s, e.name, None, e.frame, e.confidence) for e in events]
@@ -242,15 +161,6 @@ def event_confidence(poses: Poses, e, side: str, scale: float) -> float:
     return round(max(0.0, min(1.0, seen)) * sharp, 2)
 
 
-def _phase_why(phases: list) -> str:
-    reasons = sorted({r for ph in phases for r in ph.dropped})
-    if reasons:
-        return "every stride failed a plausibility check (" + "; ".join(reasons) + ")"
-    return "not enough clean strides to measure it"
-
-
-#: read from the heel->toe line, which a foot fitted backwards turns round
-_FOOT_ANGLES = ("ankle_dorsiflexion_mid_swing", "toe_height_mid_swing")
 #: metrics without a side that still depend on telling the sides apart
 _SIDED_WITHOUT_SIDE = ("step_time_symmetry_index",)
 
