@@ -1,6 +1,6 @@
 """Who may see what, page by page, under Streamlit's AppTest: a stranger, a patient with a link, therapist A,
 therapist B, an administrator. None but the right person sees or changes a patient's data, and each act is
-written once to the audit log. (The real-browser checks are in tests/test_live_browser.py.)"""
+written once to the audit log. (The real-browser checks are in tests/e2e/test_live_browser.py.)"""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from movement_check.accounts import hash_password
 from movement_check.home import HomeExercise
 from movement_check.sign_in_limits import FREE_FAILURES
 
-from .clips import REPO
-from .conftest import PASSWORD
-from .test_live_app import _page
+from tests.fixtures.clips import REPO
+from tests.fixtures.accounts import PASSWORD
+from tests.fixtures.app import audit_entries_for, open_page, page_text, sign_in_as
 
 AppTest = pytest.importorskip("streamlit.testing.v1").AppTest
 LUNGE = REPO / "sample_videos" / "lab_lunge_portrait_60fps.mp4"
@@ -41,26 +41,6 @@ def clinic(live_env, monkeypatch):
     access.sign_in_limits.clear()
 
 
-def _sign_in(at, name: str, password: str = PASSWORD):
-    at.text_input(key="user").input(name)
-    at.text_input(key="password").input(password)
-    return next(b for b in at.button if b.label == "Sign in").click().run()
-
-
-def _text(at) -> str:
-    """Everything the page shows as text (markdown, captions, alerts, tables, select options, code)."""
-    parts = [e.value for kind in ("markdown", "caption", "info", "success", "warning", "error", "title",
-                                  "header", "subheader", "code") for e in at.get(kind)]
-    parts += [str(o) for box in at.selectbox for o in box.options]
-    parts += [str(d.value) for d in at.dataframe]
-    return "\n".join(map(str, parts))
-
-
-def _entries(record, action: str, **match) -> list:
-    return [e for e in record.audit_entries() if e.action == action
-            and all(getattr(e, k) == v for k, v in match.items())]
-
-
 @pytest.mark.parametrize("page, query", [
     ("patients", {}), ("therapist", {}),
     ("exercises", {}), ("exercises", {"link": "wrong"}), ("exercises", {"link": "SHORTENED"}),
@@ -70,9 +50,9 @@ def test_a_stranger_sees_no_patient_on_any_page(clinic, page, query):
     record, token = clinic
     if query.get("link") == "SHORTENED":
         query = {"link": token[:-3]}
-    at = _page(page, **query)
+    at = open_page(page, **query)
     assert not at.exception
-    shown = _text(at)
+    shown = page_text(at)
     for secret in ("P-A", "P-B", "AA", "BB", token):
         assert secret not in shown, (page, query, secret)
     if page in ("patients", "therapist"):
@@ -84,8 +64,8 @@ def test_a_stranger_sees_no_patient_on_any_page(clinic, page, query):
 def test_replaced_and_expired_home_links_show_nothing_and_are_audited_as_refused(clinic):
     record, token = clinic
     newer = record.make_home_link("P-A", therapist="jdoe")
-    at = _page("exercises", link=token)
-    assert "replaced" in at.error[0].value and "P-A" not in _text(at)
+    at = open_page("exercises", link=token)
+    assert "replaced" in at.error[0].value and "P-A" not in page_text(at)
     from datetime import datetime, timedelta, timezone
 
     from sqlalchemy import update
@@ -94,60 +74,61 @@ def test_replaced_and_expired_home_links_show_nothing_and_are_audited_as_refused
     with record.engine.begin() as conn:
         conn.execute(update(schema.home_links).values(
             expires_at=(datetime.now(timezone.utc) - timedelta(days=1)).isoformat(timespec="seconds")))
-    at = _page("exercises", link=newer)
-    assert "expired" in at.error[0].value and "P-A" not in _text(at)
-    refused = _entries(record, "home link used", ok=False)
+    at = open_page("exercises", link=newer)
+    assert "expired" in at.error[0].value and "P-A" not in page_text(at)
+    refused = audit_entries_for(record, "home link used", ok=False)
     assert len(refused) == 2 and all(e.patient_id is None for e in refused)
 
 
 def test_the_clip_page_without_a_sign_in_is_a_labelled_demo_that_files_nothing(clinic):
     record, _ = clinic
-    at = _page("upload")
+    at = open_page("upload")
     assert not at.exception
     assert "**Demo**" in at.info[0].value
     keys = {w.key for w in at.text_input}
     assert "upload-patient" not in keys and "user" in keys                # no patient ID; the sign-in is there
     assert "keep-video" not in {c.key for c in at.checkbox}                # nothing to keep a clip with
-    assert "P-A" not in _text(at)
+    assert "P-A" not in page_text(at)
 
 
 def test_a_therapist_sees_and_files_only_for_patients_in_their_care(clinic):
     record, _ = clinic
-    at = _sign_in(_page("patients"), "asmith")
+    at = sign_in_as(open_page("patients"), "asmith")
     assert not at.exception
     assert list(at.selectbox(key="patient").options) == ["P-B (BB)"]
-    assert "P-A" not in _text(at)
+    assert "P-A" not in page_text(at)
     # filing a clip for jdoe's patient is refused before any analysis
-    clip = _sign_in(_page("upload"), "asmith")
+    clip = sign_in_as(open_page("upload"), "asmith")
     clip.file_uploader[0].upload(LUNGE.name, LUNGE.read_bytes(), "video/mp4")
     clip.text_input(key="upload-patient").input("P-A")
     clip = next(b for b in clip.button if b.label == "Analyse").click().run()
     assert len(clip.error) == 1 and "not in your care" in clip.error[0].value
-    assert "Findings" not in _text(clip) and "All measures" not in _text(clip)
+    assert "Findings" not in page_text(clip) and "All measures" not in page_text(clip)
     # and so is a live visit for that patient
-    visit = _sign_in(_page("therapist"), "asmith")
+    visit = sign_in_as(open_page("therapist"), "asmith")
     visit.text_input(key="patient-id").input("P-A")
     visit = visit.button(key="new-visit").click().run()
     assert "not in your care" in visit.error[0].value
     assert [s.therapist for s in record.sessions("P-A")] == ["jdoe"]
-    assert not _entries(record, "result filed")
+    assert not audit_entries_for(record, "result filed")
 
 
 def test_an_administrator_sees_every_patient_and_assigns_one_to_a_therapist(clinic):
     record, _ = clinic
-    admin = _sign_in(_page("patients"), "boss")
+    admin = sign_in_as(open_page("patients"), "boss")
     assert list(admin.selectbox(key="patient").options) == ["P-A (AA)", "P-B (BB)"]
     admin.selectbox(key="patient").select("P-A").run()
     # the administrator assigns, but sees the clinical record only of patients in their own care
-    assert "Trends" not in _text(admin) and not admin.get("download_button") and not _entries(record, "patient opened")
+    assert ("Trends" not in page_text(admin) and not admin.get("download_button")
+            and not audit_entries_for(record, "patient opened"))
     assert "add yourself" in admin.info[0].value
     admin.multiselect(key="team-P-A").select("asmith").run()
     admin = admin.button(key="save-team-P-A").click().run()
     assert not admin.exception
     assert record.care_team("P-A") == ["asmith", "jdoe"]
-    (change,) = _entries(record, "care team changed")
+    (change,) = audit_entries_for(record, "care team changed")
     assert change.who == "therapist boss" and change.patient_id == "P-A" and change.detail == "added asmith"
-    at = _sign_in(_page("patients"), "asmith")
+    at = sign_in_as(open_page("patients"), "asmith")
     assert list(at.selectbox(key="patient").options) == ["P-A (AA)", "P-B (BB)"]
     # a therapist who is not an administrator has no care-team control and no audit log
     assert not [m for m in at.multiselect if (m.key or "").startswith("team-")]
@@ -162,60 +143,60 @@ def test_repeated_wrong_passwords_cost_a_growing_wait_shown_to_the_user(clinic, 
 
     monkeypatch.setattr(sign_in_limits, "FIRST_WAIT_S", 30.0)           # longer than a slow machine's runs
     record, _ = clinic
-    at = _page("therapist")
+    at = open_page("therapist")
     for attempt in range(FREE_FAILURES):
-        at = _sign_in(at, "jdoe", "wrong password")
+        at = sign_in_as(at, "jdoe", "wrong password")
         assert "do not match" in at.error[0].value
     assert "try again in 30 s" in at.error[0].value                       # the third failure starts the waits
-    at = _sign_in(at, "jdoe")                                             # the right password, too soon
+    at = sign_in_as(at, "jdoe")                                             # the right password, too soon
     assert "Too many failed sign-ins: try again in" in at.error[0].value
-    at = _sign_in(at, "jdoe")                                             # again: refused, not logged again
+    at = sign_in_as(at, "jdoe")                                             # again: refused, not logged again
     assert "Too many failed sign-ins: try again in" in at.error[0].value
     assert at.text_input(key="password") is not None and not at.get("code")    # still signed out
-    entries = _entries(record, "sign-in")
+    entries = audit_entries_for(record, "sign-in")
     assert [e.ok for e in entries] == [False] * (FREE_FAILURES + 1)
     assert "refused unchecked" in entries[0].detail
     # a name that is no account is logged as "someone", and not as typed (it may be a password)
-    _sign_in(_page("therapist"), "my secret pw", "x")
-    last = _entries(record, "sign-in")[0]
+    sign_in_as(open_page("therapist"), "my secret pw", "x")
+    last = audit_entries_for(record, "sign-in")[0]
     assert last.who == "someone" and "secret" not in last.detail and "12 characters" in last.detail
 
 
 def test_each_act_on_a_patients_record_is_audited_exactly_once(clinic):
     record, _ = clinic
-    at = _sign_in(_page("patients"), "jdoe")
-    (signed,) = _entries(record, "sign-in", ok=True)
+    at = sign_in_as(open_page("patients"), "jdoe")
+    (signed,) = audit_entries_for(record, "sign-in", ok=True)
     assert signed.who == "therapist jdoe"
     at.run()
     at.run()                                                              # reruns do not log the opening again
-    (opened,) = _entries(record, "patient opened")
+    (opened,) = audit_entries_for(record, "patient opened")
     assert opened.patient_id == "P-A" and opened.who == "therapist jdoe"
     at = at.button(key="make-home-link").click().run()
-    assert len(_entries(record, "home link made")) == 1
+    assert len(audit_entries_for(record, "home link made")) == 1
     session_id = record.sessions("P-A")[0].id
     at = at.button(key=f"report-{session_id}").click().run()
-    assert not _entries(record, "report downloaded")                      # made, not yet downloaded
+    assert not audit_entries_for(record, "report downloaded")                      # made, not yet downloaded
     at = at.get("download_button")[0].click().run()
-    (report,) = _entries(record, "report downloaded")
+    (report,) = audit_entries_for(record, "report downloaded")
     assert report.session_id == session_id and report.detail == "PDF"
     assert "home-link" in at.session_state
     at = at.button(key="sign-out").click().run()
-    assert len(_entries(record, "sign-out")) == 1
+    assert len(audit_entries_for(record, "sign-out")) == 1
     # the next person at this browser finds nothing of the session: no link shown once, no report made
     assert "home-link" not in at.session_state and f"report-{session_id}-files" not in at.session_state
-    assert at.text_input(key="password") is not None and "P-A" not in _text(at)
+    assert at.text_input(key="password") is not None and "P-A" not in page_text(at)
     # a live visit: started and ended, once each
-    visit = _sign_in(_page("therapist"), "jdoe")
+    visit = sign_in_as(open_page("therapist"), "jdoe")
     visit.text_input(key="patient-id").input("P-A")
     visit = visit.button(key="new-visit").click().run()
     captions = " ".join(c.value for c in visit.caption)
     assert "Frames received 0" in captions and "nan" not in captions      # no "nan ms" before the first frame
-    (started,) = _entries(record, "visit started")
+    (started,) = audit_entries_for(record, "visit started")
     assert started.patient_id == "P-A" and started.session_id is not None
     visit = visit.button(key="end").click().run()
-    assert not _entries(record, "visit ended") and "End the visit?" in visit.warning[0].value     # asks first
+    assert not audit_entries_for(record, "visit ended") and "End the visit?" in visit.warning[0].value     # asks first
     visit = visit.button(key="end-no").click().run()
-    assert not _entries(record, "visit ended") and visit.button(key="end")
+    assert not audit_entries_for(record, "visit ended") and visit.button(key="end")
     visit = visit.button(key="end").click().run()
     visit = visit.button(key="end-yes").click().run()
-    assert len(_entries(record, "visit ended")) == 1
+    assert len(audit_entries_for(record, "visit ended")) == 1

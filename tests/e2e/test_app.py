@@ -8,8 +8,9 @@ import pytest
 
 from movement_check.accounts import hash_password
 
-from .clips import REPO, SHARED
-from .conftest import PASSWORD
+from tests.fixtures.clips import REPO, SHARED
+from tests.fixtures.accounts import PASSWORD
+from tests.fixtures.app import analyse_button, clip_page
 
 AppTest = pytest.importorskip("streamlit.testing.v1").AppTest
 LUNGE = REPO / "sample_videos" / "lab_lunge_portrait_60fps.mp4"
@@ -19,26 +20,9 @@ def _leftover_clips() -> set[str]:
     return {p.name for p in Path(tempfile.gettempdir()).glob("movement-check-*")}
 
 
-def _app(therapist: str | None = None):
-    """The clip page (the app opens on its home page); signed in as ``therapist`` when given (the sign-in
-    form is in the sidebar of the demo page)."""
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run()
-    at = at.switch_page("app_pages/upload.py").run()
-    if therapist:
-        at.text_input(key="user").input(therapist)
-        at.text_input(key="password").input(PASSWORD)
-        at = next(b for b in at.button if b.label == "Sign in").click().run()
-        assert not at.exception and not at.error, [e.value for e in at.error]
-    return at
-
-
-def _analyse(at):
-    return next(b for b in at.button if b.label == "Analyse")
-
-
 def _app_with(clip: Path, test: str | None = None, therapist: str | None = None):
     """The page with ``clip`` uploaded and ``test`` chosen (the form not yet sent)."""
-    at = _app(therapist)
+    at = clip_page(therapist)
     at.file_uploader[0].upload(clip.name, clip.read_bytes(), "video/mp4")
     if test is not None:
         at.selectbox[0].select(test)
@@ -66,20 +50,20 @@ def _needs(folder: str):
 
 
 def test_page_renders_and_asks_for_a_clip():
-    at = _app()
+    at = clip_page()
     assert not at.exception
     assert at.title[0].value == "Analyse a clip"
     assert list(at.selectbox[0].options) == ["Let the tool decide", "Gait (walk for me)", "Single-leg raise",
                                              "Foot rotation"]
-    _analyse(at).click().run()                      # Analyse with no clip
+    analyse_button(at).click().run()                      # Analyse with no clip
     assert not at.exception
     assert [e.value for e in at.error] == ["Choose a clip first."]
 
 
 def test_a_file_that_is_not_a_video_gets_one_sentence():
-    at = _app()
+    at = clip_page()
     at.file_uploader[0].upload("notes.mp4", b"this is not a video", "video/mp4")
-    _analyse(at).click().run()
+    analyse_button(at).click().run()
     assert not at.exception
     assert len(at.error) == 1 and "not a video that can be read" in at.error[0].value
     # what the user chose is still there to try again
@@ -90,7 +74,7 @@ def test_a_file_that_is_not_a_video_gets_one_sentence():
 def test_uploaded_clip_is_analysed_and_not_kept():
     before = _leftover_clips()
     at = _app_with(LUNGE, "foot-rotation")                  # a lunge: nothing to measure, said plainly
-    _analyse(at).click().run()
+    analyse_button(at).click().run()
     assert not at.exception
     assert not at.error
     text = " ".join(m.value for m in at.markdown)
@@ -108,7 +92,7 @@ def test_uploaded_clip_is_analysed_and_not_kept():
 def test_gait_results_and_figures_are_shown():
     at = _app_with(SHARED / "videos" / "side_walk_home_normal.mp4")
     at.number_input(key="height").set_value(178)
-    _analyse(at).click().run()
+    analyse_button(at).click().run()
     assert not at.exception and not at.error
     # findings first: the confidence badge, then the findings, above the table of all measures
     badges = [b.value for b in (*at.success, *at.warning, *at.error) if b.value.startswith("**Confidence:")]
@@ -130,7 +114,7 @@ def test_leg_raise_with_a_prescription_shows_the_form_check():
     at.text_input(key="pain").input("1.5")                 # pain marked at 1.5 s
     at.number_input(key="reps").set_value(1)       # 1 raise per side
     at.number_input(key="hold").set_value(1.5)     # held 1.5 s
-    _analyse(at).click().run()
+    analyse_button(at).click().run()
     assert not at.exception and not at.error
     names = list(at.dataframe[0].value["Measure"])
     assert "Leg raise height (hip bend)" in names and "Leg raise angle at pain" in names
@@ -141,11 +125,11 @@ def test_leg_raise_with_a_prescription_shows_the_form_check():
 
 
 def test_pain_times_that_are_not_times_get_one_sentence():
-    at = _app()
+    at = clip_page()
     at.file_uploader[0].upload("clip.mp4", b"not read before the times are checked", "video/mp4")
     at.selectbox[0].select("leg-raise")
     at.text_input(key="pain").input("soon")
-    _analyse(at).click().run()
+    analyse_button(at).click().run()
     assert not at.exception
     assert len(at.error) == 1 and "Pain times" in at.error[0].value
 
@@ -155,7 +139,7 @@ def test_pain_times_that_are_not_times_get_one_sentence():
 def test_foot_rotation_shows_angles_with_uncertainties_and_both_figures():
     at = _app_with(SHARED / "synthetic_videos" / "walk_front_tracking_30fps.mp4", "foot-rotation")
     at.number_input(key="fov").set_value(54.4)         # the rendering camera's lens
-    _analyse(at).click().run()
+    analyse_button(at).click().run()
     assert not at.exception and not at.error
     table = at.dataframe[0].value
     rows = table[table["Measure"] == "Foot turn-out while walking"]
@@ -169,12 +153,12 @@ def test_an_upload_with_a_patient_id_is_filed_with_its_report_and_the_video_only
 
     at = _app_with(LUNGE, therapist="jdoe")                    # the test left to the tool
     at.text_input(key="upload-patient").input("Jane Doe")      # a name, not a pseudonym: refused before work
-    _analyse(at).click().run()
+    analyse_button(at).click().run()
     assert len(at.error) == 1 and "pseudonym" in at.error[0].value
     at.text_input(key="upload-patient").input("P-0042")
     at.text_input(key="upload-initials").input("JD")
     at.checkbox(key="keep-video").check()
-    _analyse(at).click().run()
+    analyse_button(at).click().run()
     assert not at.exception and not at.error
     assert any("Test found from the clip: **leg-raise**" in i.value for i in at.info)
     assert any("patient P-0042, session 1 (annotated clip kept, faces blurred)" in s.value for s in at.success)
@@ -191,7 +175,7 @@ def test_an_upload_with_a_patient_id_is_filed_with_its_report_and_the_video_only
     # a bad file for the same patient: refused with its reason; the record and the result on screen stay
     at.file_uploader[0].upload("notes.mp4", b"this is not a video", "video/mp4")
     at.checkbox(key="keep-video").uncheck()
-    _analyse(at).click().run()
+    analyse_button(at).click().run()
     assert len(at.error) == 1 and "not a video" in at.error[0].value
     assert [s.id for s in Record(clinic / "record.sqlite").sessions("P-0042")] == [session.id]
     assert any("session 1" in s.value for s in at.success)
@@ -201,6 +185,6 @@ def test_an_upload_with_a_patient_id_is_filed_with_its_report_and_the_video_only
 def test_keeping_the_video_needs_a_patient_id(clinic):
     at = _app_with(LUNGE, therapist="jdoe")
     at.checkbox(key="keep-video").check()
-    _analyse(at).click().run()
+    analyse_button(at).click().run()
     assert len(at.error) == 1 and "patient's ID" in at.error[0].value
     assert not (clinic / "videos").exists()

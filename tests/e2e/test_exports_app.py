@@ -13,9 +13,9 @@ from movement_check.accounts import hash_password
 from movement_check.analysis import Prepared, assess
 from movement_check.cleaning import CleaningReport
 
-from .conftest import PASSWORD
-from .synthetic import walking_poses
-from .test_live_app import _page
+from tests.fixtures.accounts import PASSWORD
+from tests.fixtures.synthetic import walking_poses
+from tests.fixtures.app import open_page
 
 AppTest = pytest.importorskip("streamlit.testing.v1").AppTest
 
@@ -58,7 +58,7 @@ def _export_button(at, session_id):
 
 def test_a_therapist_in_the_patients_care_downloads_each_export_audited_once(clinic):
     record, session_id = clinic
-    at = _sign_in(_page("patients"), "jdoe")
+    at = _sign_in(open_page("patients"), "jdoe")
     assert not at.exception
     at = at.button(key=f"exports-{session_id}").click().run()
     assert not at.exception and not at.error
@@ -98,12 +98,12 @@ def test_the_session_exports_hold_the_patients_pseudonym_only(clinic):
 
 def test_a_therapist_not_in_the_patients_care_gets_no_export(clinic):
     record, session_id = clinic
-    other = _sign_in(_page("patients"), "asmith")                         # P-A is not in asmith's care
+    other = _sign_in(open_page("patients"), "asmith")                         # P-A is not in asmith's care
     assert not other.exception and not _export_button(other, session_id) and not other.get("download_button")
-    admin = _sign_in(_page("patients"), "boss")                           # an administrator outside the care team
+    admin = _sign_in(open_page("patients"), "boss")                           # an administrator outside the care team
     assert not admin.exception and not _export_button(admin, session_id) and not admin.get("download_button")
     # jdoe had the exports made when taken off the care team: at the next run they are gone, nothing is logged
-    at = _sign_in(_page("patients"), "jdoe")
+    at = _sign_in(open_page("patients"), "jdoe")
     at = at.button(key=f"exports-{session_id}").click().run()
     assert len(at.get("download_button")) > 1
     record.unassign("P-A", "jdoe")
@@ -117,7 +117,7 @@ def test_exports_asked_for_after_leaving_the_care_team_are_refused_and_audited_o
     from movement_check.record import Record
 
     record, session_id = clinic
-    at = _sign_in(_page("patients"), "jdoe")
+    at = _sign_in(open_page("patients"), "jdoe")
     monkeypatch.setattr(Record, "in_care_of", lambda self, patient_id, therapist: False)
     at = at.button(key=f"exports-{session_id}").click().run()
     assert [e.value for e in at.error] == ["Only a therapist in the patient's care may export their data."]

@@ -10,8 +10,9 @@ import json
 import pytest
 
 from movement_check.home import HomeExercise
-from .clips import REPO, SHARED
-from .test_live_app import _feed, _page, _signed_in
+from tests.fixtures.clips import REPO, SHARED
+from tests.fixtures.app import open_page, signed_in
+from tests.fixtures.webrtc_frames import feed_frames
 
 RAISES = SHARED / "synthetic_videos" / "legraise_front_15fps.mp4"
 WALKER = REPO / "sample_videos" / "side_walk_outdoor_two_people.mp4"
@@ -19,7 +20,7 @@ WALKER = REPO / "sample_videos" / "side_walk_outdoor_two_people.mp4"
 
 def _home_link(patient_id: str = "P-0042") -> str:
     """The therapist signs in, opens the patient on the Patients page and makes the link; its secret."""
-    at = _signed_in().switch_page("app_pages/patients.py").run()
+    at = signed_in().switch_page("app_pages/patients.py").run()
     assert not at.exception, at.exception
     at.selectbox(key="patient").select(patient_id).run()
     at.button(key="make-home-link").click().run()
@@ -29,7 +30,7 @@ def _home_link(patient_id: str = "P-0042") -> str:
 
 
 def _patient_page(token: str):
-    at = _page("exercises", link=token)
+    at = open_page("exercises", link=token)
     assert not at.exception, at.exception
     return at
 
@@ -73,7 +74,7 @@ def test_a_home_check_uploaded_by_the_patient_is_counted_and_saved_and_a_bad_fil
     assert len(record.sessions("P-0042")) == 1
 
     # the therapist sees the check counted in the week's adherence
-    at = _signed_in().switch_page("app_pages/patients.py").run()
+    at = signed_in().switch_page("app_pages/patients.py").run()
     (table,) = [d.value for d in at.dataframe if "adherence %" in d.value.columns]
     assert table["checks"].iloc[-1] == 1 and table["adherence %"].iloc[-1] == 33
 
@@ -87,7 +88,7 @@ def test_a_walk_recorded_with_the_webcam_is_timed_and_saved_and_a_link_is_needed
     token = _home_link()
 
     for wrong in ("", "not-the-link"):                      # no link or a wrong one: nothing of the patient
-        at = _page("exercises", link=wrong)
+        at = open_page("exercises", link=wrong)
         assert "not valid" in at.error[0].value and not at.radio and not live_env
     at = _patient_page(token)
     assert at.radio(key="home-how").value == "Record with my camera"
@@ -95,7 +96,7 @@ def test_a_walk_recorded_with_the_webcam_is_timed_and_saved_and_a_link_is_needed
     assert not at.exception, at.exception
     callback = live_env[-1]["queued_video_frames_callback"]
     assert live_env[-1]["rtc_configuration"] == {"iceServers": []}                 # no outside server
-    _feed(callback, WALKER)
+    feed_frames(callback, WALKER)
     at.button(key="home-stop").click().run()
     assert not at.exception, at.exception
     count = {m.label: m.value for m in at.metric}["Done"]
@@ -105,5 +106,5 @@ def test_a_walk_recorded_with_the_webcam_is_timed_and_saved_and_a_link_is_needed
 
     # a new link replaces this one
     _home_link()
-    at = _page("exercises", link=token)
+    at = open_page("exercises", link=token)
     assert "replaced" in at.error[0].value

@@ -3,38 +3,19 @@
 ``webrtc_streamer`` cannot run under AppTest (no browser): it is replaced by a
 stub that records its arguments, and the test calls the frame callback the
 page gave it with real frames of a sample clip, as streamlit-webrtc's worker
-thread would. The real browser test is tests/test_live_browser.py.
+thread would. The real browser test is tests/e2e/test_live_browser.py.
 """
 
 import asyncio
 from fractions import Fraction
 
-import cv2
-
 import pytest
 
-from movement_check.video import ClipReader
-from .clips import REPO
-from .conftest import PASSWORD
+from tests.fixtures.app import open_page, signed_in
+from tests.fixtures.webrtc_frames import feed_frames
 
 AppTest = pytest.importorskip("streamlit.testing.v1").AppTest
 av = pytest.importorskip("av")
-WALKER = REPO / "sample_videos" / "side_walk_outdoor_two_people.mp4"
-
-
-def _page(page: str, **query):
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=180)
-    for k, v in query.items():
-        at.query_params[k] = v
-    at.run()
-    return at.switch_page(f"app_pages/{page}.py").run()
-
-
-def _signed_in(name="jdoe", password=PASSWORD):
-    at = _page("therapist")
-    at.text_input(key="user").input(name)
-    at.text_input(key="password").input(password)
-    return at.button[0].click().run()
 
 
 def _checked_in(at, *, pain=2, flags=()):
@@ -50,38 +31,22 @@ def _link(at) -> str:
     return next(c.value for c in at.code if "/patient?code=" in c.value)
 
 
-def _feed(callback, clip=WALKER, *, batch=3, limit=None, size=(640, 360)):
-    """Hand the page's frame callback the clip's frames, ``batch`` at a time, as av frames with
-    WebRTC's 90 kHz timestamps; returns (frames sent back, frames handed in)."""
-    frames = []
-    for i, frame in enumerate(ClipReader(clip)):
-        if limit is not None and i >= limit:
-            break
-        vf = av.VideoFrame.from_ndarray(cv2.resize(frame.bgr, size), format="bgr24")
-        vf.pts, vf.time_base = int(round(frame.time_s * 90000)), Fraction(1, 90000)
-        frames.append(vf)
-    out = []
-    for i in range(0, len(frames), batch):
-        out += asyncio.run(callback(frames[i:i + batch]))
-    return out, len(frames)
-
-
 def test_without_a_therapist_configured_the_page_says_how_to_add_one(live_env, monkeypatch):
     from app_pages import state
 
     monkeypatch.delenv("MOVEMENT_CHECK_THERAPISTS")
     state.live_config.clear()
-    at = _page("therapist")
+    at = open_page("therapist")
     assert not at.exception
     assert "movement-check hash-password" in at.error[0].value
     assert not at.text_input                                   # no sign-in form, no default password
 
 
 def test_a_wrong_password_is_refused_and_the_right_one_opens_a_visit_with_a_join_link(live_env):
-    at = _signed_in(password="wrong password")
+    at = signed_in(password="wrong password")
     assert not at.exception
     assert "do not match" in at.error[0].value
-    at = _signed_in()
+    at = signed_in()
     assert not at.error
     at.button(key="new-visit").click().run()
     link = _link(at)
@@ -90,10 +55,10 @@ def test_a_wrong_password_is_refused_and_the_right_one_opens_a_visit_with_a_join
 
 
 def test_the_patient_streams_with_no_outside_ice_server_and_a_stranger_sees_nothing(live_env):
-    therapist = _signed_in()
+    therapist = signed_in()
     therapist.button(key="new-visit").click().run()
     code = _link(therapist).split("code=")[1]
-    patient = _page("patient", code=code)
+    patient = open_page("patient", code=code)
     assert not live_env                                         # no camera before the check-in
     patient = _checked_in(patient)
     assert not patient.exception and not patient.error
@@ -105,7 +70,7 @@ def test_the_patient_streams_with_no_outside_ice_server_and_a_stranger_sees_noth
     assert kwargs["media_stream_constraints"]["audio"] is False
     token = patient.query_params["t"]
     assert token and token != code
-    out, _ = _feed(kwargs["queued_video_frames_callback"], limit=30)
+    out, _ = feed_frames(kwargs["queued_video_frames_callback"], limit=30)
     assert len(out) == 10 and out[0].width == 320                # one overlaid frame back per batch, half size
     therapist.run()
     assert not therapist.exception
@@ -114,14 +79,14 @@ def test_the_patient_streams_with_no_outside_ice_server_and_a_stranger_sees_noth
     assert "Frames received 30" in caption and "analysed live 10" in caption
     # a second browser with the same link, and a wrong code: refused, no camera started
     for query in ({"code": code}, {"code": code + "x"}, {}):
-        stranger = _page("patient", **query)
+        stranger = open_page("patient", **query)
         assert not stranger.exception
         assert stranger.error and len(live_env) == 1
     # another therapist does not see the visit
-    other = _signed_in("asmith")
+    other = signed_in("asmith")
     assert not other.code and any("Start a visit" in i.value for i in other.info)
     # the patient reloading with their token gets back in
-    again = _page("patient", code=code, t=token)
+    again = open_page("patient", code=code, t=token)
     assert not again.error and len(live_env) == 2
 
 
@@ -136,15 +101,15 @@ def test_one_tab_per_visit_a_second_with_the_whole_address_waits_then_takes_over
 
     tab = {"id": "tab-A"}
     monkeypatch.setattr(browser_tab, "this_tab", lambda: tab["id"])
-    therapist = _signed_in()
+    therapist = signed_in()
     therapist.button(key="new-visit").click().run()
-    first = _checked_in(_page("patient", code=_link(therapist).split("code=")[1]))
+    first = _checked_in(open_page("patient", code=_link(therapist).split("code=")[1]))
     (visit,) = state.visit_book().of("jdoe")
     address = {"code": visit.code, "t": first.query_params["t"]}
     assert len(live_env) == 1 and visit.held_by("tab-A")
 
     tab["id"] = "tab-B"                                          # the whole address, opened in another tab
-    second = _page("patient", **address)
+    second = open_page("patient", **address)
     assert not second.exception
     assert [e.value for e in second.error] == [BUSY] and len(live_env) == 1      # no camera
     tab["id"] = "tab-A"
@@ -159,9 +124,9 @@ def test_one_tab_per_visit_a_second_with_the_whole_address_waits_then_takes_over
     assert not second.exception and not second.error and len(live_env) == 3
     assert visit.held_by("tab-B")
     old_callback, new_callback = live_env[1]["queued_video_frames_callback"], live_env[2]["queued_video_frames_callback"]
-    out, sent = _feed(old_callback, limit=6)                     # the first tab's video, still arriving
+    out, sent = feed_frames(old_callback, limit=6)                     # the first tab's video, still arriving
     assert out == [] and visit.stream.view().frames_received == 0
-    out, sent = _feed(new_callback, limit=6)
+    out, sent = feed_frames(new_callback, limit=6)
     assert len(out) == 2 and visit.stream.view().frames_received == 6
 
     # the first tab's page runs again (its heartbeat fails): refused, no camera
@@ -186,9 +151,9 @@ def test_a_media_address_this_computer_lacks_stops_the_camera_with_the_reason(li
 
     monkeypatch.setenv("MOVEMENT_CHECK_MEDIA_ADDRESSES", "127.0.0.1, 203.0.113.99")
     state.live_config.clear()
-    therapist = _signed_in()
+    therapist = signed_in()
     therapist.button(key="new-visit").click().run()
-    patient = _checked_in(_page("patient", code=_link(therapist).split("code=")[1]))
+    patient = _checked_in(open_page("patient", code=_link(therapist).split("code=")[1]))
     assert not patient.exception
     shown = " ".join(e.value for e in patient.error)
     assert "203.0.113.99" in shown and "MOVEMENT_CHECK_MEDIA_ADDRESSES" in shown
@@ -205,13 +170,13 @@ def test_the_therapist_sees_moving_video_while_it_plays_and_still_pictures_other
 
     from app_pages import state
 
-    therapist = _signed_in()
+    therapist = signed_in()
     therapist.button(key="new-visit").click().run()
     assert live_env.viewers                                     # the player is there from the visit's start
     assert not [c for c in therapist.caption if c.value.startswith(("Moving video", "Still pictures"))]
-    _checked_in(_page("patient", code=_link(therapist).split("code=")[1]))
+    _checked_in(open_page("patient", code=_link(therapist).split("code=")[1]))
     (visit,) = state.visit_book().of("jdoe")
-    _feed(live_env[0]["queued_video_frames_callback"], limit=6)
+    feed_frames(live_env[0]["queued_video_frames_callback"], limit=6)
     therapist.run()
     assert not therapist.exception
     viewer = live_env.viewers[-1]
@@ -226,7 +191,7 @@ def test_the_therapist_sees_moving_video_while_it_plays_and_still_pictures_other
 
     # the therapist's browser plays the video, and the track's pictures go out (as the relay takes them)
     live_env.playing = True
-    _feed(live_env[0]["queued_video_frames_callback"], limit=6)
+    feed_frames(live_env[0]["queued_video_frames_callback"], limit=6)
     asyncio.run(asyncio.wait_for(visit.video_track().recv(), timeout=5))
     visit.stream._jpeg = None
     therapist.run()
@@ -239,16 +204,16 @@ def test_the_therapist_sees_moving_video_while_it_plays_and_still_pictures_other
 
 @pytest.mark.slow
 def test_a_gait_step_guided_by_the_therapist_gives_a_result_from_every_frame(live_env, tmp_path):
-    therapist = _signed_in()
+    therapist = signed_in()
     therapist.button(key="new-visit").click().run()
     code = _link(therapist).split("code=")[1]
-    patient = _checked_in(_page("patient", code=code))
+    patient = _checked_in(open_page("patient", code=code))
     callback = live_env[0]["queued_video_frames_callback"]
     therapist.selectbox(key="step").select("walk-side").run()
     therapist.button(key="start").click().run()
     patient.run()
     assert any("side-on to the camera" in m.value for m in patient.markdown)   # the instruction, large
-    _, sent = _feed(callback, batch=4)
+    _, sent = feed_frames(callback, batch=4)
     therapist.button(key="stop").click().run()
     from app_pages import state
     (visit,) = state.visit_book().of("jdoe")
@@ -283,15 +248,15 @@ def test_the_patients_pain_button_during_a_straight_leg_raise_gives_the_legs_ang
 
     import movement_check.extraction as extraction
     from app_pages import state
-    from tests.live_stubs import KnownPeople, grey_frame
-    from tests.raiser import SUPINE_CAMERA, Raise, Script, perform, profile
+    from tests.fixtures.live_stubs import KnownPeople, grey_frame
+    from tests.fixtures.raiser import SUPINE_CAMERA, Raise, Script, perform, profile
 
     lift = Raise("left", 1.0, hip=60, knee=0, up=2.0, hold=1.0)
     poses, _ = perform(Script([lift], duration=6, posture="supine"), camera=SUPINE_CAMERA)
     monkeypatch.setattr(extraction, "PoseEstimator", lambda model, settings, **_: KnownPeople(poses))
-    therapist = _signed_in()
+    therapist = signed_in()
     therapist.button(key="new-visit").click().run()
-    patient = _checked_in(_page("patient", code=_link(therapist).split("code=")[1]))
+    patient = _checked_in(open_page("patient", code=_link(therapist).split("code=")[1]))
     callback = live_env[0]["queued_video_frames_callback"]
     (visit,) = state.visit_book().of("jdoe")
     visit.stream._factory = lambda: KnownPeople(poses)
@@ -334,10 +299,10 @@ def test_the_patients_pain_button_during_a_straight_leg_raise_gives_the_legs_ang
 def test_a_red_flag_in_the_patients_check_in_stops_the_tests_on_both_pages_and_is_recorded(live_env):
     from app_pages import state
 
-    therapist = _signed_in()
+    therapist = signed_in()
     therapist.text_input(key="patient-id").input("P-0042")
     therapist.button(key="new-visit").click().run()
-    patient = _page("patient", code=_link(therapist).split("code=")[1])
+    patient = open_page("patient", code=_link(therapist).split("code=")[1])
     patient = _checked_in(patient, pain=7, flags=("saddle_numbness",))
     assert not patient.exception
     shown = " ".join(e.value for e in patient.error)
@@ -354,14 +319,14 @@ def test_a_red_flag_in_the_patients_check_in_stops_the_tests_on_both_pages_and_i
 def test_a_visit_for_a_patient_id_keeps_the_check_in_and_a_bad_id_is_refused_with_the_reason(live_env):
     from app_pages import state
 
-    therapist = _signed_in()
+    therapist = signed_in()
     therapist.text_input(key="patient-id").input("Jane Doe")
     therapist.button(key="new-visit").click().run()
     assert any("pseudonym" in e.value for e in therapist.error) and not therapist.code
     assert therapist.text_input(key="patient-id").value == "Jane Doe"     # what was typed is kept
     therapist.text_input(key="patient-id").input("P-0043")
     therapist.button(key="new-visit").click().run()
-    patient = _checked_in(_page("patient", code=_link(therapist).split("code=")[1]), pain=3)
+    patient = _checked_in(open_page("patient", code=_link(therapist).split("code=")[1]), pain=3)
     assert not patient.error and len(live_env) == 1
     therapist.run()
     table = therapist.table[0].value
@@ -373,7 +338,7 @@ def test_a_visit_for_a_patient_id_keeps_the_check_in_and_a_bad_id_is_refused_wit
 def test_the_patients_page_shows_two_visits_their_trends_and_makes_the_report(live_env, tmp_path):
     from app_pages import state
     from movement_check.checkin import CheckIn
-    from tests.test_record import gait_result
+    from tests.fixtures.results import gait_result
 
     record = state.clinic_record()
     record.add_patient("P-0042", initials="JD", therapist="jdoe")
@@ -382,7 +347,7 @@ def test_the_patients_page_shows_two_visits_their_trends_and_makes_the_report(li
         record.save_checkin(sid, CheckIn(pain_now=pain))
         result, poses = gait_result(cadence)
         record.add_test(sid, result, trajectory=poses.npz_bytes(), step="walk-side")
-    at = _signed_in()
+    at = signed_in()
     at = at.switch_page("app_pages/patients.py").run()
     assert not at.exception, at.exception
     assert at.selectbox(key="patient").value == "P-0042"
@@ -409,14 +374,14 @@ def test_the_therapist_sees_when_the_patients_camera_stops_and_the_step_keeps_wh
     from app_pages import state
     from movement_check.live import STOPPED_S
 
-    therapist = _signed_in()
+    therapist = signed_in()
     therapist.button(key="new-visit").click().run()
-    _checked_in(_page("patient", code=_link(therapist).split("code=")[1]))
+    _checked_in(open_page("patient", code=_link(therapist).split("code=")[1]))
     (visit,) = state.visit_book().of("jdoe")
     callback = live_env[0]["queued_video_frames_callback"]
     therapist.selectbox(key="step").select("walk-side").run()
     therapist.button(key="start").click().run()
-    _feed(callback, limit=30)
+    feed_frames(callback, limit=30)
     therapist.run()
     assert any(s.value.startswith("Recording: ") for s in therapist.success)
     assert not [e for e in therapist.error if "camera stopped" in e.value]

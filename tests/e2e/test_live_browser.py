@@ -5,7 +5,7 @@ patient's browser has a fake camera fed with a y4m file written here from the
 shipped side-view walk (``sample_videos/``, followed by a panning crop); the therapist's browser signs in, starts a visit, sends
 (reads) the link, runs a gait step, and must see live figures change and then
 a gait result with heel strikes on both sides (its findings first; the page and page 1 of the visit's PDF report
-are saved as PNGs for a reviewer, tests/artifacts.py); a reload of the therapist's tab keeps the sign-in, the
+are saved as PNGs for a reviewer, tests/fixtures/artifacts.py); a reload of the therapist's tab keeps the sign-in, the
 visit and the height typed, and signing out ends it; the server's UDP sockets (the
 video) must all be on loopback (the default media addresses). A stranger's browser, without
 the code or a sign-in, or with the patient's whole address while the patient's
@@ -17,70 +17,32 @@ Needs /usr/bin/chromium (apt: chromium) and the playwright package; never
 MOVEMENT_CHECK_REQUIRE_BROWSER=1 (set by .ci/run), where it fails instead.
 """
 
-import json
-import os
 import re
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 
-from movement_check.accounts import hash_password
 from movement_check.record import Record
 from movement_check.video import ClipReader
-from .artifacts import is_a_picture, keep
-from .clips import REPO
-from .sockets import outside_loopback, udp_sockets
-
-CHROMIUM = Path("/usr/bin/chromium")
-WALKER = REPO / "sample_videos" / "side_walk_outdoor_two_people.mp4"
-# The gait step's camera is the same walker seen through a window that pans with him (follow_walker): letterboxed
-# whole, he crosses the frame once per 7.7 s loop, small and behind a bystander, and where Chrome lowers the
-# resolution (on a loaded 2-core CI machine, 480x360) his one pass broke into two tracks with no heel strikes.
-PASSWORD = "a long enough password"
-REQUIRED = os.environ.get("MOVEMENT_CHECK_REQUIRE_BROWSER") == "1"
+from tests.fixtures.artifacts import is_a_picture, keep
+from tests.fixtures.browser import (CHROMIUM, FLAGS, WALKER, missing, open_visit, server,  # noqa: F401 (server
+                                    write_y4m_frames)                                       # is a fixture)
+from tests.fixtures.sockets import outside_loopback, udp_sockets
 
 try:
     from playwright.sync_api import expect, sync_playwright
 except ImportError:  # pragma: no cover - depends on the machine
     sync_playwright = None
 
-missing = [what for what, ok in (("/usr/bin/chromium", CHROMIUM.exists()), ("playwright", sync_playwright is not None))
-           if not ok]
-if missing and REQUIRED:
-    raise RuntimeError(f"the browser test needs {', '.join(missing)} (see .ci/browser-deps)")
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(bool(missing), reason=f"needs {', '.join(missing)}")]
 
-FLAGS = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-         "--autoplay-policy=no-user-gesture-required", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 
-
-def write_y4m(clip: Path, out: Path, *, size=(640, 480), fps: int = 30, mark=None) -> Path:
-    """The clip as raw y4m (4:2:0) for Chrome's fake camera, letterboxed into ``size`` (shape kept).
-    ``mark(bgr, index)``, if given, draws on each letterboxed frame first (the benchmark stamps frame numbers)."""
-    return write_y4m_frames((letterbox(frame.bgr, size) for frame in ClipReader(clip)), out, size=size, fps=fps,
-                            mark=mark)
-
-
-def write_y4m_frames(frames, out: Path, *, size=(640, 480), fps: int = 30, mark=None) -> Path:
-    """BGR frames of ``size`` as raw y4m (4:2:0)."""
-    w, h = size
-    with open(out, "wb") as fh:
-        fh.write(f"YUV4MPEG2 W{w} H{h} F{fps}:1 Ip A1:1 C420jpeg\n".encode())
-        for i, bgr in enumerate(frames):
-            if mark is not None:
-                mark(bgr, i)
-            fh.write(b"FRAME\n" + cv2.cvtColor(bgr, cv2.COLOR_BGR2YUV_I420).tobytes())
-    return out
-
-
+# The gait step's camera is the same walker seen through a window that pans with him (follow_walker): letterboxed
+# whole, he crosses the frame once per 7.7 s loop, small and behind a bystander, and where Chrome lowers the
+# resolution (on a loaded 2-core CI machine, 480x360) his one pass broke into two tracks with no heel strikes.
 def follow_walker(clip: Path = WALKER, *, size=(640, 480)) -> list[np.ndarray]:
     """The clip's walker as a camera panning with him would see him: the frames where he is wholly in view,
     cropped to a ``size``-shaped window 1.3 times his height, centred on his hip midpoint (smoothed over about a
@@ -128,108 +90,6 @@ def walker_camera(tmp_path_factory) -> Path:
     return write_y4m_frames(follow_walker(), tmp_path_factory.mktemp("camera") / "walker.y4m")
 
 
-def letterbox(bgr: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    w, h = size
-    scale = min(w / bgr.shape[1], h / bgr.shape[0])
-    small = cv2.resize(bgr, (int(bgr.shape[1] * scale) // 2 * 2, int(bgr.shape[0] * scale) // 2 * 2),
-                       interpolation=cv2.INTER_AREA)
-    out = np.zeros((h, w, 3), np.uint8)
-    y, x = (h - small.shape[0]) // 2, (w - small.shape[1]) // 2
-    out[y:y + small.shape[0], x:x + small.shape[1]] = small
-    return out
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def server(tmp_path):
-    """The app as a real server; yields its base URL, the data folder and the server's process id."""
-    port = _free_port()
-    env = {**os.environ, "MOVEMENT_CHECK_THERAPISTS": json.dumps({"jdoe": hash_password(PASSWORD, iterations=1000)}),
-           "MOVEMENT_CHECK_DATA_DIR": str(tmp_path / "data"), "MOVEMENT_CHECK_CONFIG": "",
-           "MOVEMENT_CHECK_RECORD": "", "MOVEMENT_CHECK_MEDIA_ADDRESSES": ""}
-    log = open(tmp_path / "server.log", "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"),
-                             "--server.port", str(port), "--server.address", "127.0.0.1",
-                             "--server.headless", "true"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the app did not start: " + (tmp_path / "server.log").read_text()[-2000:])
-                time.sleep(0.3)
-        yield base, tmp_path / "data", proc.pid
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
-
-
-def open_visit(browser, base: str, *, patient_script: str | None = None, therapist_script: str | None = None,
-               patient_id: str = ""):
-    """The therapist signs in and starts a visit; the patient opens its link, sends the check-in and starts
-    the camera.
-    ``patient_script`` / ``therapist_script`` are run in every frame of that page before its own scripts (the
-    benchmark's probe). Returns (therapist page, patient page, link)."""
-    therapist_context = browser.new_context()
-    if therapist_script:
-        therapist_context.add_init_script(therapist_script)
-    therapist = therapist_context.new_page()
-    therapist.goto(f"{base}/therapist")
-    therapist.get_by_role("textbox", name="Name").fill("jdoe")
-    therapist.get_by_role("textbox", name="Password").fill(PASSWORD)
-    therapist.get_by_role("button", name="Sign in").click()
-    if patient_id:
-        box = therapist.get_by_role("textbox", name=re.compile("Patient ID"))
-        box.fill(patient_id)
-        box.press("Enter")
-    therapist.get_by_role("button", name="Start a new visit").click()
-    link_box = therapist.locator("code", has_text="/patient?code=")
-    expect(link_box).to_be_visible(timeout=30_000)
-    link = link_box.inner_text().strip()
-    patient_context = browser.new_context()
-    if patient_script:
-        patient_context.add_init_script(patient_script)
-    patient = patient_context.new_page()
-    patient.goto(link)
-    patient.get_by_role("button", name="Send my answers").click(timeout=30_000)     # the check-in, no red flag
-    _start_camera(patient, therapist)
-    return therapist, patient, link
-
-
-def _start_camera(patient, therapist) -> None:
-    """The patient presses START; the therapist's page must then count frames.
-
-    Once in about ten runs on this 2-core machine the first connection never
-    delivered a frame (no error on either side): the patient then reloads the
-    page (their link now carries their patient token) and presses START again,
-    as a patient would. A second failure fails the test.
-    """
-    for attempt in range(2):
-        expect(patient.get_by_text("Your therapist will start the next test")).to_be_visible(timeout=30_000)
-        patient.frame_locator('iframe[title*="webrtc"]').get_by_role("button", name="START").click(timeout=30_000)
-        try:
-            expect(therapist.get_by_text(re.compile(r"Frames received [1-9]"))).to_be_visible(timeout=30_000)
-            return
-        except AssertionError:
-            if attempt:
-                raise
-            patient.reload()
-
-
 def _frames_received(page) -> int:
     text = page.get_by_text(re.compile(r"Frames received \d+")).first.inner_text()
     return int(re.search(r"Frames received (\d+)", text).group(1))
@@ -253,7 +113,7 @@ def _frames_analysed(page) -> int:
     return int(re.search(r"analysed live (\d+)", text).group(1))
 
 
-def test_patient_streams_therapist_watches_runs_a_gait_step_and_a_stranger_sees_nothing(server, walker_camera,
+def test_patient_streams_therapist_watches_runs_a_gait_step_and_a_stranger_sees_nothing(server, walker_camera,  # noqa: F811
                                                                                         tmp_path):
     base, data, pid = server
     y4m = walker_camera
@@ -404,7 +264,7 @@ def test_patient_streams_therapist_watches_runs_a_gait_step_and_a_stranger_sees_
 
 def save_the_result(therapist, path: Path) -> None:
     """The therapist's page with the step's result, whole (a tall window: Streamlit scrolls inside the page, so
-    a full-page screenshot of a short window would cut it), saved for a reviewer (tests/artifacts.py). The
+    a full-page screenshot of a short window would cut it), saved for a reviewer (tests/fixtures/artifacts.py). The
     result must open with its confidence badge and findings, above the table of all measures, with nothing
     reading "None" or "nan"."""
     badge = therapist.get_by_text(re.compile(r"^Confidence: (good|limited|not usable)")).first
@@ -455,7 +315,7 @@ def save_the_reports_first_page(record: Record, session_id: int, path: Path) -> 
     keep(path)
 
 
-def test_a_patient_records_a_home_walk_with_the_webcam_and_it_is_saved(server, walker_camera):
+def test_a_patient_records_a_home_walk_with_the_webcam_and_it_is_saved(server, walker_camera):  # noqa: F811
     """The home-exercise page's camera in a real browser: frames reach the recording, the check is filed."""
     from movement_check.home import HomeExercise
 

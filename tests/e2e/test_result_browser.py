@@ -1,15 +1,15 @@
 """The clip page's result as a person sees it, in a real browser (Debian's Chromium through Playwright):
 the confidence badge and the findings above the table of all measures. The page is saved as a PNG under
 the test's folder for a reviewer to look at (``clip_result.png``, copied into test-artifacts/ by
-tests/artifacts.py). Skipped like tests/test_live_browser.py when the browser is missing."""
+tests/fixtures/artifacts.py). Skipped like tests/e2e/test_live_browser.py when the browser is missing."""
 
 import re
 
 import pytest
 
-from .artifacts import is_a_picture, keep
-from .clips import REPO
-from .test_live_browser import CHROMIUM, FLAGS, missing, server  # noqa: F401 (server is a fixture)
+from tests.fixtures.artifacts import is_a_picture, keep
+from tests.fixtures.clips import REPO
+from tests.fixtures.browser import CHROMIUM, FLAGS, missing, server  # noqa: F401 (server is a fixture)
 
 try:
     from playwright.sync_api import sync_playwright

@@ -1,6 +1,6 @@
 """A therapist's sign-in that survives a reload: the record's sign-ins (SQLite and PostgreSQL), and the pages
 under AppTest with the browser's cookie stood in for (AppTest cannot carry a cookie: ``access.browser_cookie``
-is replaced). The real browser's reload is in tests/test_live_browser.py."""
+is replaced). The real browser's reload is in tests/e2e/test_live_browser.py."""
 
 from __future__ import annotations
 
@@ -13,8 +13,7 @@ from sqlalchemy import select, update
 from movement_check.accounts import hash_password, password_tag
 from movement_check.record import Record, SignInRefused, schema
 
-from .test_access_app import _entries, _sign_in, _text
-from .test_live_app import _page
+from tests.fixtures.app import audit_entries_for, open_page, page_text, sign_in_as
 
 AppTest = pytest.importorskip("streamlit.testing.v1").AppTest
 
@@ -98,7 +97,7 @@ def _token_set(at) -> str:
 def test_a_reload_keeps_the_sign_in_and_the_visits_inputs(cookie):
     from app_pages import state
 
-    at = _sign_in(_page("therapist"), "jdoe")
+    at = sign_in_as(open_page("therapist"), "jdoe")
     assert not at.exception
     token = _token_set(at)                            # the page sets the cookie
     assert token and state.clinic_record().resume_sign_in(token).therapist == "jdoe"
@@ -109,7 +108,7 @@ def test_a_reload_keeps_the_sign_in_and_the_visits_inputs(cookie):
     assert not at.exception
 
     cookie["value"] = token                            # a reload: a new browser session with the cookie
-    again = _page("therapist")
+    again = open_page("therapist")
     assert not again.exception
     assert "user" not in {w.key for w in again.text_input}
     assert any("Signed in as **jdoe**" in m.value for m in again.sidebar.markdown)
@@ -118,30 +117,30 @@ def test_a_reload_keeps_the_sign_in_and_the_visits_inputs(cookie):
     assert any("P-0042" in str(o) for o in again.selectbox(key="visit-choice").options)
     assert _token_set(again) == token                  # kept, not replaced
     record = state.clinic_record()
-    resumed = _entries(record, "sign-in resumed", ok=True)
+    resumed = audit_entries_for(record, "sign-in resumed", ok=True)
     assert len(resumed) == 1 and resumed[0].who == "therapist jdoe"
     again.run()                                        # later runs of the same session: not audited again
-    assert len(_entries(record, "sign-in resumed")) == 1
+    assert len(audit_entries_for(record, "sign-in resumed")) == 1
     # the other therapist pages take the same cookie (each a new session here, as a new tab would be)
-    clip = _page("upload")
+    clip = open_page("upload")
     assert "upload-patient" in {w.key for w in clip.text_input} and "user" not in {w.key for w in clip.text_input}
-    patients = _page("patients")
-    assert "user" not in {w.key for w in patients.text_input} and "P-0042" in _text(patients)
-    assert len(_entries(record, "sign-in resumed", ok=True)) == 3
+    patients = open_page("patients")
+    assert "user" not in {w.key for w in patients.text_input} and "P-0042" in page_text(patients)
+    assert len(audit_entries_for(record, "sign-in resumed", ok=True)) == 3
 
     # signing out ends it: the row, the cookie (cleared by the page), a reload with the old cookie, and the
     # other tab (the first session, signed in by password) at its next run
     out = next(b for b in again.sidebar.button if b.label == "Sign out").click().run()
-    assert "1 kept sign-in(s) ended" in _entries(record, "sign-out")[0].detail
+    assert "1 kept sign-in(s) ended" in audit_entries_for(record, "sign-out")[0].detail
     at.run()
-    assert "user" in {w.key for w in at.text_input} and "P-0042" not in _text(at)
+    assert "user" in {w.key for w in at.text_input} and "P-0042" not in page_text(at)
     assert any("You were signed out" in i.value for i in at.info)
     assert "user" in {w.key for w in out.text_input}
     assert "Expires=Thu, 01 Jan 1970" in _script(out) and token not in _script(out)
-    assert len(_entries(record, "sign-in resumed")) == 3       # the old cookie is not tried in this session
-    stale = _page("therapist")
-    assert "user" in {w.key for w in stale.text_input} and "P-0042" not in _text(stale)
-    (refused,) = _entries(record, "sign-in resumed", ok=False)
+    assert len(audit_entries_for(record, "sign-in resumed")) == 3       # the old cookie is not tried in this session
+    stale = open_page("therapist")
+    assert "user" in {w.key for w in stale.text_input} and "P-0042" not in page_text(stale)
+    (refused,) = audit_entries_for(record, "sign-in resumed", ok=False)
     assert refused.who == "therapist jdoe" and "signed out" in refused.detail
     assert "Expires=Thu, 01 Jan 1970" in _script(stale)
 
@@ -151,7 +150,7 @@ def test_a_cookie_that_is_expired_forged_foreign_or_of_an_old_password_signs_nob
                                                                                          tmp_path):
     from app_pages import state
 
-    at = _sign_in(_page("therapist"), "jdoe")
+    at = sign_in_as(open_page("therapist"), "jdoe")
     at.text_input(key="patient-id").input("P-0042")
     at.button(key="new-visit").click().run()
     token = _token_set(at)
@@ -172,13 +171,13 @@ def test_a_cookie_that_is_expired_forged_foreign_or_of_an_old_password_signs_nob
     elif case == "none":
         token = None
     cookie["value"] = token
-    stranger = _page("therapist")
+    stranger = open_page("therapist")
     assert not stranger.exception
     assert "user" in {w.key for w in stranger.text_input}              # the sign-in form, nothing else
-    shown = _text(stranger)
+    shown = page_text(stranger)
     assert "P-0042" not in shown and "/patient?code=" not in shown and not stranger.get("number_input")
-    assert not _entries(record, "sign-in resumed", ok=True)
-    refused = _entries(record, "sign-in resumed", ok=False)
+    assert not audit_entries_for(record, "sign-in resumed", ok=True)
+    refused = audit_entries_for(record, "sign-in resumed", ok=False)
     if case in ("expired", "password changed"):
         assert len(refused) == 1 and refused[0].who == "therapist jdoe"
     else:

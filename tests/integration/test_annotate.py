@@ -8,7 +8,7 @@ from movement_check.analysis import prepare
 from movement_check.annotate import annotated_stills, face_boxes, preview_frames
 from movement_check.video import ClipReader
 
-from .clips import SAMPLE_TWO_PEOPLE
+from tests.fixtures.clips import SAMPLE_TWO_PEOPLE
 
 pytestmark = pytest.mark.slow
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from movement_check.cli import main
-from .clips import REPO
+from tests.fixtures.clips import REPO
 
 WALKER = REPO / "sample_videos" / "side_walk_outdoor_two_people.mp4"
 

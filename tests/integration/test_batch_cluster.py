@@ -21,8 +21,8 @@ from movement_check.cli import main
 from movement_check.config import load_config
 from movement_check.errors import InputError
 from movement_check.extraction import ExtractionSettings
-from .clips import REPO
-from .sockets import outside_loopback, tcp_listening
+from tests.fixtures.clips import REPO
+from tests.fixtures.sockets import outside_loopback, tcp_listening
 
 WALKER = REPO / "sample_videos" / "side_walk_outdoor_two_people.mp4"
 SETTINGS = {"test": "gait", "model": "x", "options": {}, "version": "0"}
@@ -305,7 +305,7 @@ def test_the_upload_page_analyses_on_the_configured_scheduler(monkeypatch, tmp_p
     from app_pages import state
     from movement_check import compute
 
-    from .test_app import _analyse, _app
+    from tests.fixtures.app import analyse_button, clip_page
 
     cluster = compute.local_cluster(1)
     try:
@@ -313,9 +313,9 @@ def test_the_upload_page_analyses_on_the_configured_scheduler(monkeypatch, tmp_p
         monkeypatch.setenv("MOVEMENT_CHECK_DATA_DIR", str(tmp_path / "data"))
         monkeypatch.setenv("MOVEMENT_CHECK_SCHEDULER", cluster.scheduler_address)
         state.live_config.clear()
-        at = _app()
+        at = clip_page()
         at.file_uploader[0].upload("notes.mp4", b"this is not a video", "video/mp4")
-        _analyse(at).click().run()
+        analyse_button(at).click().run()
         assert not at.exception
         assert len(at.error) == 1 and "not a video that can be read" in at.error[0].value   # as without one
         assert "analyze_bytes" in cluster.scheduler.task_prefixes                          # it ran there

@@ -8,7 +8,7 @@ from movement_check.audit import ACTIONS
 from movement_check.home import HomeExercise
 from movement_check.record import RecordError
 
-from .test_record import gait_result
+from tests.fixtures.results import gait_result
 
 
 def test_a_new_patient_is_in_the_care_of_the_therapist_who_filed_them_and_nobody_else(record):

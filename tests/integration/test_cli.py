@@ -9,7 +9,7 @@ import pytest
 from movement_check.cli import main
 from movement_check.poses import Poses
 
-from .clips import SAMPLE_TWO_PEOPLE, truncate, write_clip
+from tests.fixtures.clips import SAMPLE_TWO_PEOPLE, truncate, write_clip
 
 
 def _run(*args):

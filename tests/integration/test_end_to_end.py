@@ -7,7 +7,7 @@ from movement_check.analysis import prepare
 from movement_check.extraction import ExtractionSettings, extract
 from movement_check.landmarks import Landmark
 
-from .clips import SAMPLE_TWO_PEOPLE, SHARED
+from tests.fixtures.clips import SAMPLE_TWO_PEOPLE, SHARED
 
 pytestmark = pytest.mark.slow
 

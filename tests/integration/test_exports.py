@@ -19,8 +19,8 @@ from movement_check.exports import bids, fhir, mot, parse_kinds, trc, write_expo
 from movement_check.landmarks import NAMES
 from movement_check.landmarks import Landmark as L
 
-from .clips import SHARED
-from .synthetic import walking_poses
+from tests.fixtures.clips import SHARED
+from tests.fixtures.synthetic import walking_poses
 
 FPS = 25.0                    # not the usual 30: a rate taken from anywhere but the times fails
 PX_PER_M = 380.0
@@ -43,7 +43,7 @@ def mirrored(poses):
 
 
 def true_angles(seconds=6.0, fps=FPS, cadence=110.0, hip_amp=20.0, knee_amp=55.0):
-    """The synthetic walker's joint angles as it was drawn (tests/synthetic.py), per side: hip (thigh forward of
+    """The synthetic walker's joint angles as it was drawn (tests/fixtures/synthetic.py), per side: hip (thigh forward of
     vertical), knee flexion, ankle dorsiflexion (90 deg minus the shank-foot angle), degrees."""
     t = np.arange(int(round(seconds * fps))) / fps
     out = {}

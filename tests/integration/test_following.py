@@ -16,7 +16,7 @@ from movement_check.pose_model import resolve_model
 from movement_check.tracking import follow_people
 from movement_check.video import VideoInfo
 
-from .synthetic import walking_poses
+from tests.fixtures.synthetic import walking_poses
 
 FPS = 30.0
 SIZE = (1280, 720)

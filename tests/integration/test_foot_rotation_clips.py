@@ -4,8 +4,8 @@ import pytest
 
 from movement_check.analysis import analyze_clip
 
-from .clips import SHARED
-from .test_foot_rotation import _metric as _value
+from tests.fixtures.clips import SHARED
+from tests.fixtures.results import metric_of
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not (SHARED / "videos").exists(), reason="../shared not beside the checkout")]
@@ -74,8 +74,8 @@ def test_rendered_walk_with_a_following_camera_from_its_true_2d_feet(rendered_wa
     fpa = truth["foot_progression_angle_midstance_deg"]            # left 7.8, right 3.9
     assert a.quality["floor_moved"] is True
     for side in ("left", "right"):
-        assert abs(_value(a, "foot_progression_angle", side).value - fpa[side]) < 1.0   # measured 0.7, 0.5
-    assert abs(_value(a, "foot_progression_asymmetry").value - (fpa["right"] - fpa["left"])) < 1.0
+        assert abs(metric_of(a, "foot_progression_angle", side).value - fpa[side]) < 1.0   # measured 0.7, 0.5
+    assert abs(metric_of(a, "foot_progression_asymmetry").value - (fpa["right"] - fpa["left"])) < 1.0
 
 
 def test_rendered_walk_with_a_following_camera_from_mediapipe(rendered_walk):
@@ -85,7 +85,7 @@ def test_rendered_walk_with_a_following_camera_from_mediapipe(rendered_walk):
     # measured: left 7.4 +- 4.1, right 9.2 +- 4.1 (MediaPipe's right heel sits 3 px to the side of the drawn
     # one), asymmetry +1.8 +- 5.4 for a true -3.9: inside the uncertainty, not a sign to trust
     for side in ("left", "right"):
-        m = _value(a, "foot_progression_angle", side)
+        m = metric_of(a, "foot_progression_angle", side)
         assert abs(m.value - fpa[side]) < 1.5 * m.uncertainty
-    m = _value(a, "foot_progression_asymmetry")
+    m = metric_of(a, "foot_progression_asymmetry")
     assert abs(m.value - (fpa["right"] - fpa["left"])) < 1.5 * m.uncertainty

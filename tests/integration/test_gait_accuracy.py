@@ -18,7 +18,7 @@ from movement_check.cleaning import clean
 from movement_check.landmarks import LEFT_LEG, RIGHT_LEG, Landmark
 from movement_check.poses import Poses
 
-from .clips import SHARED
+from tests.fixtures.clips import SHARED
 
 pytestmark = pytest.mark.slow
 
@@ -191,7 +191,7 @@ def test_no_impossible_value_on_any_clip_at_any_rate(analysed):
 
 
 def test_no_impossible_value_from_the_synthetic_walker_with_swaps_and_dropouts():
-    from .walker import Script, walk
+    from tests.fixtures.walker import Script, walk
 
     script = Script(segments=[("stand", 1.0), ("walk", 6.0), ("turn", 1.0), ("walk", 6.0), ("stand", 1.0)],
                     limp=0.05, speed_mps=0.6)

@@ -7,7 +7,7 @@ import pytest
 
 from movement_check.analysis import assess, prepare
 
-from .clips import SAMPLE_TWO_PEOPLE, SHARED
+from tests.fixtures.clips import SAMPLE_TWO_PEOPLE, SHARED
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not (SHARED / "videos").exists(), reason="../shared not beside the checkout")]
@@ -84,7 +84,7 @@ def test_studio_side_and_front_toe_offs_within_2_frames(gait):
     assert compared >= 4
 
 
-# Front-view heel strikes against true contact: tests/test_gait_accuracy.py checks them against the labels, inside
+# Front-view heel strikes against true contact: tests/integration/test_gait_accuracy.py checks them against the labels, inside
 # the window the result states (they come 2-3 frames early from the front; no front-view method times contact).
 
 

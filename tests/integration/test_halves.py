@@ -15,7 +15,7 @@ from movement_check.landmarks import N_LANDMARKS
 from movement_check.pose_model import PoseModel
 from movement_check.video import ClipReader, VideoLimits
 
-from .clips import SAMPLE_TWO_PEOPLE
+from tests.fixtures.clips import SAMPLE_TWO_PEOPLE
 
 MODEL = PoseModel(name="stand-in", path=Path("stand-in.task"), sha256="")
 

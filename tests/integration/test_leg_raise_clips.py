@@ -7,7 +7,7 @@ import pytest
 
 from movement_check.analysis import analyze_clip, assess
 
-from .clips import SHARED
+from tests.fixtures.clips import SHARED
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not (SHARED / "videos").exists(), reason="../shared not beside the checkout")]
@@ -67,7 +67,7 @@ def test_rendered_knee_raises_against_ground_truth():
 
 
 #: one person in each; the webcam squat (a skeleton burnt into the frames) once read as three people and a
-#: 'raise' of the right leg at 9.6 s (issue 18: tests/test_tracking.py and tests/test_leg_raise.py, the causes)
+#: 'raise' of the right leg at 9.6 s (issue 18: tests/unit/test_tracking.py and tests/unit/test_leg_raise.py, the causes)
 RAISE_LABELS = ["single_leg_stance_10fps", "squat_front_portrait_60fps", "webcam_squat_overlay"]
 
 

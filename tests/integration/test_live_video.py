@@ -1,7 +1,7 @@
 """The therapist's moving video: the visit's PictureTrack, fed by the live stream, read as aiortc reads it.
 
 No browser here: ``recv`` is awaited as aiortc's sender (through streamlit-webrtc's MediaRelay) awaits it.
-The real connection to a browser is in tests/test_live_browser.py.
+The real connection to a browser is in tests/e2e/test_live_browser.py.
 """
 
 import asyncio
@@ -21,8 +21,8 @@ from movement_check.live import LiveStream  # noqa: E402
 from movement_check.live_video import VIDEO_CLOCK, PictureTrack  # noqa: E402
 from movement_check.visits import VisitBook  # noqa: E402
 
-from .live_stubs import KnownPeople, grey_frame  # noqa: E402
-from .walker import Script, walk  # noqa: E402
+from tests.fixtures.live_stubs import KnownPeople, grey_frame  # noqa: E402
+from tests.fixtures.walker import Script, walk  # noqa: E402
 
 
 def picture(level: int, size=(64, 48)) -> np.ndarray:

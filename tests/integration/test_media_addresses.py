@@ -2,7 +2,7 @@
 
 This machine's outside addresses are what aioice would use unchecked; the
 real-connection tests count the UDP sockets this process opens (/proc, see
-tests/sockets.py) and the candidates each side offers.
+tests/fixtures/sockets.py) and the candidates each side offers.
 """
 
 import asyncio
@@ -14,7 +14,7 @@ from movement_check.config import load_config
 from movement_check.errors import InputError
 from movement_check.media_addresses import (LOOPBACK, addresses_to_use, host_addresses, keep_media_on,
                                             machine_addresses)
-from tests.sockets import outside_loopback, udp_sockets
+from tests.fixtures.sockets import outside_loopback, udp_sockets
 
 aiortc = pytest.importorskip("aiortc")
 import aioice.ice  # noqa: E402  (comes with aiortc)

@@ -8,7 +8,7 @@ import pytest
 from movement_check.cli import main
 from movement_check.extraction import extract
 
-from .clips import REPO, sample_frames, set_rotation, write_frames, write_frames_at
+from tests.fixtures.clips import REPO, sample_frames, set_rotation, write_frames, write_frames_at
 
 pytestmark = pytest.mark.slow
 LUNGE = REPO / "sample_videos" / "lab_lunge_portrait_60fps.mp4"

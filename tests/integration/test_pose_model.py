@@ -7,7 +7,7 @@ import pytest
 from movement_check.errors import InputError
 from movement_check.pose_model import KNOWN_MODELS, MODEL_DIR_ENV, resolve_model
 
-from .clips import REPO, SHARED
+from tests.fixtures.clips import REPO, SHARED
 
 
 def test_full_model_is_found_and_checked_with_no_configuration():

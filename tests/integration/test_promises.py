@@ -18,7 +18,7 @@ import pytest
 
 from movement_check.record import Record
 
-from .clips import SAMPLE_TWO_PEOPLE, write_clip
+from tests.fixtures.clips import SAMPLE_TWO_PEOPLE, write_clip
 
 NOISE = ("Traceback", "INFO:", "W0000", "I0000", "E0000", "WARNING:", "usage:")
 

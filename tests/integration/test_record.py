@@ -8,30 +8,19 @@ import numpy as np
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-from movement_check.assessments.gait import assess as assess_gait
 from movement_check.checkin import CheckIn
 from movement_check.poses import Poses
 from movement_check.record import Record, RecordError
 from movement_check.record import schema
 from movement_check.record.migrations import LATEST, NewerSchema, upgrade
-from movement_check.results import Result
-from tests.records import KINDS, database_url
-from tests.walker import Script, walk
+from tests.fixtures.records import KINDS, database_url
+from tests.fixtures.results import gait_result
 
 
 
 @pytest.fixture(params=KINDS)
 def where(request, tmp_path):
     yield from database_url(request.param, tmp_path)
-
-
-def gait_result(cadence: float) -> tuple[dict, Poses]:
-    """A real gait result (the synthetic walker at ``cadence``) as the app and the CLI hand it over."""
-    poses, _ = walk(Script(segments=[("walk", 8.0)], cadence=cadence))
-    found = assess_gait(poses)
-    result = Result(test="gait", source=dict(poses.source), quality={"assessment": found.quality},   # as analysis.assess
-                    metrics=found.metrics, events=found.events, warnings=found.warnings)
-    return result.to_dict(), poses
 
 
 def test_a_visit_round_trips_with_check_in_result_metrics_and_trajectory(where):
@@ -197,7 +186,7 @@ def test_a_record_from_a_newer_movement_check_or_not_ours_is_refused_untouched(w
 
 
 def test_a_version_1_record_with_data_is_upgraded_and_keeps_everything(where):
-    from tests import record_v1
+    from tests.fixtures import record_v1
 
     engine = create_engine(str(where) if "://" in str(where) else f"sqlite:///{where}")
     record_v1.create_v1(engine)

@@ -8,7 +8,7 @@ from movement_check.checkin import CheckIn
 from movement_check.cli import main
 from movement_check.history import changes, previous_visit, trends
 from movement_check.record import Record
-from tests.test_record import gait_result
+from tests.fixtures.results import gait_result
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ warnings are not compared).
 
 A change that is *meant* to alter results rewrites them, and its commit says why::
 
-    MOVEMENT_CHECK_WRITE_SNAPSHOTS=1 python -m pytest tests/test_snapshots.py
+    MOVEMENT_CHECK_WRITE_SNAPSHOTS=1 python -m pytest tests/integration/test_snapshots.py
 
 The JSON files (``tests/snapshots/``) are then part of the diff, for the reviewer to read.
 """
@@ -28,11 +28,11 @@ from movement_check.analysis import Prepared, analyze_clip, assess
 from movement_check.cleaning import clean
 from movement_check.quality import quality_summary
 
-from . import raiser
-from .clips import SHARED
-from .walker import Camera, Script, walk
+from tests.fixtures import raiser
+from tests.fixtures.clips import SHARED
+from tests.fixtures.walker import Camera, Script, walk
 
-SNAPSHOTS = Path(__file__).parent / "snapshots"
+SNAPSHOTS = Path(__file__).resolve().parents[1] / "snapshots"      # tests/snapshots/
 RENDERED = SHARED / "synthetic_videos"
 WRITE = os.environ.get("MOVEMENT_CHECK_WRITE_SNAPSHOTS") == "1"
 FRONT = Camera(position=(9.0, 0.3, 1.0), target=(0.0, 0.0, 0.9), focal_px=1000.0, size=(1280, 720))

@@ -23,9 +23,9 @@ from movement_check.recording import Recording
 from movement_check.step_results import analyse_step, start_extraction
 from movement_check.video import ClipReader
 from movement_check.visits import VisitBook
-from tests.clips import SAMPLE_TWO_PEOPLE
-from tests.live_stubs import KnownPeople, grey_frame
-from tests.walker import Script, walk
+from tests.fixtures.clips import SAMPLE_TWO_PEOPLE
+from tests.fixtures.live_stubs import KnownPeople, grey_frame
+from tests.fixtures.walker import Script, walk
 
 KEY_METRICS = ("cadence", "step_time_mean", "stride_time_mean", "stance_pct", "gait_speed")
 

@@ -6,7 +6,7 @@ import pytest
 from movement_check.errors import InputError
 from movement_check.video import ClipReader, VideoInfo, VideoLimits, check_measured_rate, probe
 
-from .clips import scramble_stream, set_rotation, truncate, write_clip, write_empty_clip, write_pyav_clip
+from tests.fixtures.clips import scramble_stream, set_rotation, truncate, write_clip, write_empty_clip, write_pyav_clip
 
 
 def _read_all(path, limits=VideoLimits()):

@@ -9,8 +9,8 @@ from movement_check.live import LiveStream
 from movement_check.protocol import step
 from movement_check.record import Record, RecordError
 from movement_check.visits import RedFlagStop, VisitBook
-from tests.live_stubs import KnownPeople, feed_grey, grey_frame
-from tests.walker import Script, walk
+from tests.fixtures.live_stubs import KnownPeople, feed_grey, grey_frame
+from tests.fixtures.walker import Script, walk
 
 
 def _book(record, poses=None):

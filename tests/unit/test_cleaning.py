@@ -7,7 +7,7 @@ from scipy.signal import butter, freqz
 from movement_check.cleaning import CleaningSettings, clean, fill_gaps, find_swaps, lowpass
 from movement_check.landmarks import LEFT_LEG, RIGHT_LEG, Landmark
 
-from .synthetic import walking_poses
+from tests.fixtures.synthetic import walking_poses
 
 
 def test_short_gap_in_linear_motion_is_filled_exactly():

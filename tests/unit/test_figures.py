@@ -6,7 +6,7 @@ from movement_check.assessments.gait_strides import Stride
 from movement_check.cleaning import clean
 from movement_check.figures import foot_paths_figure, gait_cycle_figure, normalise_strides
 
-from .walker import Script, walk
+from tests.fixtures.walker import Script, walk
 
 
 def test_normalise_strides_maps_each_stride_onto_0_to_100_percent():
@@ -37,8 +37,8 @@ def test_gait_figures_draw_both_sides_and_the_events(tmp_path):
 def test_leg_raise_figure_marks_each_raise_peak_and_pain(tmp_path):
     from movement_check.figures import figures_for
 
-    from .raiser import SIDE_CAMERA, Raise, perform
-    from .raiser import Script as RaiseScript
+    from tests.fixtures.raiser import SIDE_CAMERA, Raise, perform
+    from tests.fixtures.raiser import Script as RaiseScript
 
     poses, truth = perform(RaiseScript([Raise("right", 1.0, hip=70), Raise("left", 5.0, hip=50)], duration=9),
                            camera=SIDE_CAMERA)
@@ -56,7 +56,7 @@ def test_leg_raise_figure_marks_each_raise_peak_and_pain(tmp_path):
 def test_foot_rotation_figures_show_each_step_and_each_footprint_turned_out(tmp_path):
     from movement_check.figures import figures_for
 
-    from .test_foot_rotation import FOV, camera
+    from tests.fixtures.cameras import FOV, camera
 
     poses, _ = walk(Script(segments=[("walk", 5.0)], toe_out_deg=(5.0, 20.0)), camera=camera(8.0, 1.2, 10.0, 0.0))
     figs = figures_for("foot-rotation", poses, fov_deg=FOV)

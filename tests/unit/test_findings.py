@@ -1,4 +1,4 @@
-"""Findings and confidence on synthetic walks whose answer is known (tests/walker.py): a limp's asymmetry
+"""Findings and confidence on synthetic walks whose answer is known (tests/fixtures/walker.py): a limp's asymmetry
 on the right side, a steady walk with nothing abnormal, a short walk too thin to flag, nobody walking."""
 
 import copy
@@ -12,7 +12,7 @@ from movement_check.confidence import GOOD, LIMITED, NOT_USABLE, confidence
 from movement_check.findings import ABNORMAL, NORMAL, NOT_MEASURED, UNSURE, UNUSABLE, findings, summary_lines
 from movement_check.results import Result
 
-from .walker import Camera, Script, walk
+from tests.fixtures.walker import Camera, Script, walk
 
 FPS = 30.0
 FAR = Camera(position=(1.5, -10.0, 1.0), target=(1.5, 0.0, 0.9), focal_px=1400.0)

@@ -1,30 +1,16 @@
-"""Foot rotation against the synthetic 3-D walker (tests/walker.py) with known toe-out, through pinhole cameras."""
+"""Foot rotation against the synthetic 3-D walker (tests/fixtures/walker.py) with known toe-out, through pinhole cameras."""
 
-import numpy as np
 import pytest
 
 from movement_check.assessments.foot_rotation import FootRotationSettings, assess
 from movement_check.cleaning import clean
 from movement_check.floor import FloorCamera, estimate_tilt
 from movement_check.landmarks import Landmark as L
-from tests.walker import Camera, Script, walk
+from tests.fixtures.cameras import FOV, camera
+from tests.fixtures.results import metric_of
+from tests.fixtures.walker import Script, walk
 
-FOCAL = 1000.0
-FOV = float(np.degrees(2 * np.arctan(640 / FOCAL)))      # the cameras below: 65.2 deg across 1280 px
 TOE_OUT = (5.0, 20.0)                                     # left, right
-
-
-def camera(distance: float, height: float, tilt_deg: float, oblique_deg: float, middle: float = 3.0) -> Camera:
-    """A camera ``distance`` m from the middle of the walk (x = ``middle`` m), at ``oblique_deg`` from the walking
-    line (0: the walker comes straight at it; 90: a side view), looking down by ``tilt_deg``."""
-    a = np.radians(oblique_deg)
-    return Camera(position=(middle + distance * np.cos(a), distance * np.sin(a), height),
-                  target=(middle, 0.0, height - distance * np.tan(np.radians(tilt_deg))), focal_px=FOCAL,
-                  size=(1280, 720))
-
-
-def _metric(a, name, side=None):
-    return next(m for m in a.metrics if m.name == name and m.side == side)
 
 
 VIEWS = [(1.0, 0.0, 0.0), (1.5, 10.0, 0.0), (2.0, 20.0, 0.0), (1.2, 10.0, 30.0), (1.2, 15.0, 60.0)]
@@ -37,9 +23,9 @@ def test_exact_landmarks_give_the_toe_out_within_1_deg(height, tilt, oblique):
     assert a.quality["camera_tilt_from"] == "found from the walk"
     assert abs(a.quality["camera_tilt_deg"] - tilt) < 0.5
     for side, truth in zip(("left", "right"), TOE_OUT):
-        m = _metric(a, "foot_progression_angle", side)
+        m = metric_of(a, "foot_progression_angle", side)
         assert abs(m.value - truth) < 1.0 and m.uncertainty > 0
-    assert abs(_metric(a, "foot_progression_asymmetry").value - (TOE_OUT[1] - TOE_OUT[0])) < 1.0
+    assert abs(metric_of(a, "foot_progression_asymmetry").value - (TOE_OUT[1] - TOE_OUT[0])) < 1.0
     steps = a.quality["steps"]
     assert {s["side"] for s in steps} == {"left", "right"} and len(steps) >= 6
 
@@ -52,23 +38,23 @@ def test_noisy_landmarks_within_3_deg_and_the_asymmetry_sign_right(height, tilt,
     poses, _ = clean(poses)
     a = assess(poses, settings=FootRotationSettings(fov_deg=FOV))
     for side, truth in zip(("left", "right"), TOE_OUT):
-        assert abs(_metric(a, "foot_progression_angle", side).value - truth) < 3.0
-    assert _metric(a, "foot_progression_asymmetry").value > 0
+        assert abs(metric_of(a, "foot_progression_angle", side).value - truth) < 3.0
+    assert metric_of(a, "foot_progression_asymmetry").value > 0
 
 
 def test_mirrored_toe_out_swaps_the_sign_of_the_asymmetry():
     poses, _ = walk(Script(segments=[("walk", 5.0)], toe_out_deg=(15.0, -5.0)), camera=camera(8.0, 1.2, 10.0, 0.0))
     a = assess(poses, settings=FootRotationSettings(fov_deg=FOV))
-    assert abs(_metric(a, "foot_progression_angle", "left").value - 15.0) < 1.0
-    assert abs(_metric(a, "foot_progression_angle", "right").value + 5.0) < 1.0      # in-toeing: negative
-    assert _metric(a, "foot_progression_asymmetry").value < 0
+    assert abs(metric_of(a, "foot_progression_angle", "left").value - 15.0) < 1.0
+    assert abs(metric_of(a, "foot_progression_angle", "right").value + 5.0) < 1.0      # in-toeing: negative
+    assert metric_of(a, "foot_progression_asymmetry").value < 0
 
 
 def test_a_side_view_is_declined_with_the_reason():
     poses, _ = walk(Script(segments=[("walk", 5.0)], toe_out_deg=TOE_OUT), camera=camera(5.0, 1.0, 5.0, 90.0))
     a = assess(poses, settings=FootRotationSettings(fov_deg=FOV))
     for side in ("left", "right"):
-        m = _metric(a, "foot_progression_angle", side)
+        m = metric_of(a, "foot_progression_angle", side)
         assert m.value is None and "side view" in m.note
 
 
@@ -81,9 +67,9 @@ def test_a_wrong_tilt_is_found_not_assumed():
     # told a level camera instead, the angles move, and the systematic part of the uncertainty says by how much
     level = assess(poses, settings=FootRotationSettings(fov_deg=FOV, camera_tilt_deg=0.0))
     found = assess(poses, settings=FootRotationSettings(fov_deg=FOV))
-    err = abs(_metric(level, "foot_progression_angle", "right").value - 20.0)
+    err = abs(metric_of(level, "foot_progression_angle", "right").value - 20.0)
     assert err > 1.0
-    assert abs(_metric(found, "foot_progression_angle", "right").value - 20.0) < 1.0
+    assert abs(metric_of(found, "foot_progression_angle", "right").value - 20.0) < 1.0
 
 
 def test_standing_facing_the_camera_gives_static_toe_out():
@@ -91,12 +77,12 @@ def test_standing_facing_the_camera_gives_static_toe_out():
                     camera=camera(3.5, 1.0, 10.0, 0.0, middle=0.0))
     a = assess(poses, settings=FootRotationSettings(fov_deg=FOV, camera_tilt_deg=10.0))
     assert a.quality["mode"] == "standing"
-    assert abs(_metric(a, "static_toe_out", "left").value - 8.0) < 1.0
-    assert abs(_metric(a, "static_toe_out", "right").value - 14.0) < 1.0
-    assert abs(_metric(a, "static_toe_out_difference").value - 6.0) < 1.0
+    assert abs(metric_of(a, "static_toe_out", "left").value - 8.0) < 1.0
+    assert abs(metric_of(a, "static_toe_out", "right").value - 14.0) < 1.0
+    assert abs(metric_of(a, "static_toe_out_difference").value - 6.0) < 1.0
     # with the tilt unknown the camera is assumed level: the uncertainty grows to cover a 10 deg error
     guessed = assess(poses, settings=FootRotationSettings(fov_deg=FOV))
-    m = _metric(guessed, "static_toe_out", "right")
+    m = metric_of(guessed, "static_toe_out", "right")
     assert guessed.quality["camera_tilt_from"] == "assumed level"
     assert abs(m.value - 14.0) <= m.uncertainty
 
@@ -106,7 +92,7 @@ def test_feet_above_the_image_centre_mean_the_camera_looks_down():
     poses, _ = walk(Script(segments=[("stand", 3.0)], toe_out_deg=(8.0, 14.0)), camera=camera(3.5, 1.0, 10.0, 0.0))
     a = assess(poses, settings=FootRotationSettings(fov_deg=FOV))
     assert a.quality["mode"] == "standing" and a.quality["camera_tilt_deg"] > 0.0
-    m = _metric(a, "static_toe_out", "right")
+    m = metric_of(a, "static_toe_out", "right")
     assert abs(m.value - 14.0) <= m.uncertainty
 
 
@@ -123,7 +109,7 @@ def test_a_treadmill_walk_is_measured_on_the_moving_floor(height, tilt, oblique,
     a = assess(poses, settings=FootRotationSettings(fov_deg=FOV, camera_tilt_deg=tilt))
     assert a.quality["floor_moved"] is True and len(a.quality["steps"]) >= 6
     for side, truth in zip(("left", "right"), TOE_OUT):
-        assert abs(_metric(a, "foot_progression_angle", side).value - truth) < (1.0 if not noise else 3.0)
+        assert abs(metric_of(a, "foot_progression_angle", side).value - truth) < (1.0 if not noise else 3.0)
 
 
 def test_a_fixed_camera_does_not_see_the_floor_move():
@@ -136,7 +122,7 @@ def test_a_fixed_camera_does_not_see_the_floor_move():
 @pytest.fixture
 def heels_3cm_up(monkeypatch):
     """MediaPipe's heel landmark sits on the back of the heel, above the floor: put the walker's there."""
-    from tests import walker
+    from tests.fixtures import walker
 
     plain = walker.simulate
 
@@ -155,7 +141,7 @@ def test_a_heel_landmark_above_the_floor_is_taken_down(heels_3cm_up, height, til
     # the heel lands far behind where it stands: the foot looks 1.4-1.9 times its length (angles would shrink)
     assert a.quality["seen_foot_length_share"] > 1.3
     for side, truth in zip(("left", "right"), TOE_OUT):
-        m = _metric(a, "foot_progression_angle", side)
+        m = metric_of(a, "foot_progression_angle", side)
         assert abs(m.value - truth) < 1.0
     # the lift found: 3 cm of a 0.93 m hip height
     assert abs(a.quality["heel_lift_share_of_hip_height"] - 0.03 / (0.530 * 1.75)) < 0.003
@@ -177,8 +163,8 @@ def test_a_stance_phase_far_from_the_foot_s_others_is_left_out_and_counted():
     bent = poses.with_arrays(image=image)
     a = assess(bent, settings=FootRotationSettings(fov_deg=FOV))
     assert a.quality["stance_phases_left_out"]["count"] == 1
-    assert abs(_metric(a, "foot_progression_angle", "right").value - TOE_OUT[1]) < 1.0
-    assert abs(_metric(a, "foot_progression_angle", "left").value - TOE_OUT[0]) < 1.0
+    assert abs(metric_of(a, "foot_progression_angle", "right").value - TOE_OUT[1]) < 1.0
+    assert abs(metric_of(a, "foot_progression_angle", "left").value - TOE_OUT[0]) < 1.0
     assert not any(abs(s["time_s"] - (start + stop) / 2) < 0.1 for s in a.quality["steps"] if s["side"] == "right")
     # the clean walk leaves nothing out
     assert assess(poses, settings=FootRotationSettings(fov_deg=FOV)).quality["stance_phases_left_out"]["count"] == 0

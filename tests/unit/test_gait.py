@@ -1,4 +1,4 @@
-"""Gait on a synthetic walker with known events (tests/walker.py), then on real clips."""
+"""Gait on a synthetic walker with known events (tests/fixtures/walker.py), then on real clips."""
 
 import numpy as np
 import pytest
@@ -6,7 +6,7 @@ import pytest
 from movement_check.assessments.gait import GaitSettings, assess
 from movement_check.cleaning import clean
 
-from .walker import Camera, Script, walk, walk_edges
+from tests.fixtures.walker import Camera, Script, walk, walk_edges
 
 FPS = 30.0
 FRONT_CAMERA = Camera(position=(14.0, 0.0, 1.1), target=(0.0, 0.0, 0.8), focal_px=1400.0)

@@ -13,7 +13,7 @@ from movement_check.events import Extremum, alternate_sides
 from movement_check.landmarks import Landmark as L
 from movement_check.poses import Poses
 
-from .walker import Camera, Script, walk
+from tests.fixtures.walker import Camera, Script, walk
 
 FPS = 30.0
 STEADY = Script(segments=[("stand", 1.0), ("walk", 6.0), ("stand", 1.0)])

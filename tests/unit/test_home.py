@@ -9,8 +9,8 @@ from movement_check.assessments.base import settings_from
 from movement_check.cleaning import clean
 from movement_check.home import HomeExercise, home_check, weekly_adherence
 from movement_check.results import Result
-from tests.raiser import SIDE_CAMERA, Raise, Script as RaiseScript, perform
-from tests.walker import Script, walk
+from tests.fixtures.raiser import SIDE_CAMERA, Raise, Script as RaiseScript, perform
+from tests.fixtures.walker import Script, walk
 
 
 def result_of(test: str, poses, **options) -> dict:

@@ -1,4 +1,4 @@
-"""Leg raises against synthetic raises with known answers (tests/raiser.py)."""
+"""Leg raises against synthetic raises with known answers (tests/fixtures/raiser.py)."""
 
 import numpy as np
 import pytest
@@ -7,7 +7,7 @@ from movement_check.assessments.form_check import Prescription, check_form
 from movement_check.assessments.leg_raise import LegRaiseSettings, analyse, assess
 from movement_check.cleaning import clean
 from movement_check.raises import longest_hold
-from tests.raiser import FRONT_CAMERA, SIDE_CAMERA, SUPINE_CAMERA, WEBCAM, Raise, Script, perform, profile
+from tests.fixtures.raiser import FRONT_CAMERA, SIDE_CAMERA, SUPINE_CAMERA, WEBCAM, Raise, Script, perform, profile
 
 VISIT = Script([Raise("right", 1.0, hip=70, knee=90, trunk_back=6),
                 Raise("left", 5.0, hip=55, knee=90, hold=2.5, touch_down_at=1.6),
@@ -246,7 +246,7 @@ def test_squats_seen_from_the_front_are_no_raise(camera, noise):
     shift): both thighs rise toward the camera, one before the other, both feet on the floor throughout.
     Before: a 0.6 s 'raise' of the right leg in each squat (its thigh above the blind angle while the left
     one was not yet)."""
-    from tests.squatter import squats
+    from tests.fixtures.squatter import squats
 
     poses, _ = clean(squats((1.0, 4.5, 8.0), duration=11.0, lag_s=0.3, right_depth=0.8, camera=camera,
                             noise_px=noise, seed=2))

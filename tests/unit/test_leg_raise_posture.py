@@ -10,9 +10,9 @@ from movement_check.metric_names import label
 from movement_check.metric_table import display_rows, other_posture_tables
 from movement_check.poses import Poses
 
-from .live_stubs import KnownPeople, grey_frame
-from .raiser import Raise, Script, perform
-from .walker import Camera
+from tests.fixtures.live_stubs import KnownPeople, grey_frame
+from tests.fixtures.raiser import Raise, Script, perform
+from tests.fixtures.walker import Camera
 
 
 def _through_the_pipeline(monkeypatch, poses: Poses, **options):

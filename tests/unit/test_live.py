@@ -1,7 +1,7 @@
 """The live session's package side: cues, counters, the live buffer, recordings, visits, sign-in, settings.
 
-No Streamlit and no browser here (tests/test_live_app.py and tests/test_live_browser.py do those).
-Known answers come from the synthetic walker and raiser (tests/walker.py, tests/raiser.py).
+No Streamlit and no browser here (tests/e2e/test_live_app.py and tests/e2e/test_live_browser.py do those).
+Known answers come from the synthetic walker and raiser (tests/fixtures/walker.py, tests/fixtures/raiser.py).
 """
 
 import json
@@ -18,9 +18,9 @@ from movement_check.live import LiveStream
 from movement_check.protocol import STEPS, step
 from movement_check.recording import Recording
 from movement_check.visits import ENDED, EXPIRED, TAKEN, UNKNOWN, Refused, VisitBook
-from tests.live_stubs import KnownPeople, feed_grey, grey_frame
-from tests.raiser import Raise, Script as RaiseScript, perform, profile
-from tests.walker import Camera, Script, walk
+from tests.fixtures.live_stubs import KnownPeople, feed_grey, grey_frame
+from tests.fixtures.raiser import Raise, Script as RaiseScript, perform, profile
+from tests.fixtures.walker import Camera, Script, walk
 
 FRONT = Camera(position=(12.0, 0.0, 1.0), target=(0.0, 0.0, 0.9), focal_px=900.0, size=(1280, 720))
 
@@ -469,7 +469,7 @@ def test_a_camera_that_stops_is_told_from_one_that_never_started():
     """No picture for STOPPED_S after pictures came: the camera is lost (the therapist is told); before the
     first picture it is only not started; a picture again and it is back."""
     from movement_check.live import STOPPED_S
-    from tests.live_stubs import KnownPeople, grey_frame
+    from tests.fixtures.live_stubs import KnownPeople, grey_frame
 
     now = [100.0]
     stream = LiveStream("full", estimator_factory=lambda: KnownPeople(), clock=lambda: now[0])

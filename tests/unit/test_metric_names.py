@@ -11,7 +11,7 @@ from movement_check.assessments.gait import GaitSettings, assess as assess_gait
 from movement_check.cleaning import clean
 from movement_check.metric_names import NAMES, label, normal_text, with_unit
 
-from .walker import Camera, Script, walk
+from tests.fixtures.walker import Camera, Script, walk
 
 ASSESSMENTS = Path(metric_names.__file__).parent / "assessments"
 MAKERS = {"Metric", "unmeasured", "make_metric", "_per_side"}

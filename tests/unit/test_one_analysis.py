@@ -18,7 +18,7 @@ from movement_check.cli import main
 from movement_check.figures import figure_pngs
 from movement_check.quality import quality_summary
 
-from .walker import Script, walk
+from tests.fixtures.walker import Script, walk
 
 STEADY = Script(segments=[("stand", 1.0), ("walk", 6.0), ("stand", 1.0)])
 
@@ -78,7 +78,7 @@ def test_the_result_and_the_auto_detection_agree_with_analysing_again():
 
 @pytest.mark.parametrize("test", ["gait", "foot-rotation"])
 def test_figures_drawn_from_the_results_analysis_are_the_figures_analysed_again(test):
-    from .test_foot_rotation import FOV, camera
+    from tests.fixtures.cameras import FOV, camera
 
     if test == "gait":
         raw, options = walk(STEADY, fps=30.0, noise_px=1.0, seed=2)[0], {"height_cm": 175}
@@ -97,7 +97,7 @@ def test_figures_drawn_from_the_results_analysis_are_the_figures_analysed_again(
 
 @pytest.mark.parametrize("case", ["standing-side", "standing-front", "supine"])
 def test_the_leg_raise_figure_drawn_from_the_results_analysis_is_the_figure_analysed_again(case):
-    from . import raiser
+    from tests.fixtures import raiser
 
     raises, camera, options = {
         "standing-side": ([raiser.Raise("right", 1.0), raiser.Raise("left", 5.5)], raiser.SIDE_CAMERA,

@@ -9,7 +9,7 @@ from movement_check.errors import InputError
 from movement_check.landmarks import MIRROR, N_LANDMARKS, Landmark
 from movement_check.poses import Poses
 
-from .synthetic import walking_poses
+from tests.fixtures.synthetic import walking_poses
 
 
 def test_validation_lists_every_problem_at_once():

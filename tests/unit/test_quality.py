@@ -6,7 +6,7 @@ import pytest
 from movement_check.landmarks import Landmark
 from movement_check.quality import framing_warnings, landmark_quality, quality_summary
 
-from .synthetic import walking_poses
+from tests.fixtures.synthetic import walking_poses
 
 
 def test_seen_share_and_longest_gap():

@@ -18,7 +18,7 @@ from movement_check.cli import main
 from movement_check.errors import InputError, SettingsError
 from movement_check.quality import quality_summary
 
-from .walker import Script, walk
+from tests.fixtures.walker import Script, walk
 
 
 def test_a_misspelt_option_is_refused_with_the_name_meant():
@@ -116,7 +116,7 @@ def test_a_live_step_stopped_with_a_bad_height_is_refused_and_records_on():
     from movement_check.protocol import step
     from movement_check.visits import VisitBook
 
-    from .live_stubs import KnownPeople
+    from tests.fixtures.live_stubs import KnownPeople
 
     book = VisitBook(stream_factory=lambda model: LiveStream(model, estimator_factory=lambda: KnownPeople()))
     visit = book.create("jdoe")

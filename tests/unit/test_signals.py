@@ -7,7 +7,7 @@ from movement_check.footprints import foot_velocities
 from movement_check.signals import derivative, moving_mean, moving_std
 from movement_check.walking import pelvis_travel
 
-from .walker import Script, walk
+from tests.fixtures.walker import Script, walk
 
 FPS = 30.0
 T = np.arange(60) / FPS

@@ -7,7 +7,7 @@ from movement_check.cleaning import CleaningSettings, clean
 from movement_check.landmarks import LEG, Landmark as L
 from movement_check.spikes import LEGS, find_spikes, leg_length
 
-from .synthetic import walking_poses
+from tests.fixtures.synthetic import walking_poses
 
 
 def _thrown(poses, frames, side="right", up_px=450.0):
@@ -95,7 +95,7 @@ def test_the_edges_of_what_was_seen_are_not_spikes(fps):
 def test_a_brisk_walk_beside_dropouts_has_no_spikes(fps):
     # a brisk walker (1.6 m/s, 125 steps/min) lost for 2-7 frames: beside the gap only one side of the window
     # is seen, and a median of it lies behind the swinging foot; only symmetric pairs of neighbours vote
-    from .walker import Script, walk
+    from tests.fixtures.walker import Script, walk
 
     poses, _ = walk(Script(segments=[("walk", 6.0)], cadence=125.0, speed_mps=1.6), fps=fps)
     for gap in range(2, 8):
@@ -108,7 +108,7 @@ def test_a_brisk_walk_beside_dropouts_has_no_spikes(fps):
 def test_frames_the_camera_did_not_deliver_widen_no_window():
     # a live step at 15 fps with 0.35 s of frames not delivered on either side of a raise's top: the window
     # is +-0.15 s in time, so the top (its neighbours 0.4 s away) is not judged against the raise's foot
-    from . import raiser
+    from tests.fixtures import raiser
 
     poses, _ = raiser.perform(raiser.Script([raiser.Raise("left", 1.0, hip=80, knee=90, up=0.4, hold=0.0, down=0.4)],
                                             duration=3.0), fps=15.0)

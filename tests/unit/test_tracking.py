@@ -6,7 +6,7 @@ import pytest
 from movement_check.errors import InputError
 from movement_check.tracking import choose_subject, follow_people
 
-from .synthetic import walking_poses
+from tests.fixtures.synthetic import walking_poses
 
 FPS = 30.0
 
@@ -116,8 +116,8 @@ def test_lying_down_raising_each_leg_stays_one_person(side_of_table):
     triples the body's vertical extent, which is no new person."""
     from movement_check.bodies import body_heights
 
-    from .raiser import Raise, Script, perform
-    from .walker import Camera
+    from tests.fixtures.raiser import Raise, Script, perform
+    from tests.fixtures.walker import Camera
 
     cam = Camera(position=(0.2, side_of_table, 0.12), target=(0.2, 0.0, 0.12), focal_px=600.0, size=(1280, 720))
     script = Script([Raise("left", 1.0, hip=70, knee=0, up=1.5, hold=1.5), Raise("right", 6.0, hip=70, knee=0,
@@ -148,8 +148,8 @@ def test_leaving_for_two_seconds_and_coming_back_is_one_person():
 
 
 def test_getting_up_from_lying_is_one_person():
-    from .raiser import Script as RaiseScript, perform
-    from .walker import Camera
+    from tests.fixtures.raiser import Script as RaiseScript, perform
+    from tests.fixtures.walker import Camera
 
     cam = Camera(position=(0.2, -3.0, 0.5), target=(0.2, 0.0, 0.5), focal_px=600.0, size=(1280, 720))
     lying, _ = perform(RaiseScript([], duration=3.0, posture="supine"), camera=cam)
@@ -273,7 +273,7 @@ def test_a_squat_seen_from_the_front_is_one_person():
     (MediaPipe on a blurred webcam clip). Before: a new person at each bottom (the body looked 2x smaller)."""
     from movement_check.bodies import body_heights
 
-    from .squatter import squats
+    from tests.fixtures.squatter import squats
 
     poses = squats((1.0, 5.0), duration=9.0, fps=FPS)
     sizes = np.array([body_heights(poses.image[t][None])[0] for t in range(len(poses))])

@@ -1,14 +1,14 @@
 """One browser tab per visit link (movement_check.visits): who holds a visit, and when another tab may take it.
 
 A fake clock drives the heartbeat; tab names stand for Streamlit session ids.
-The code and token rules themselves are in tests/test_live.py.
+The code and token rules themselves are in tests/unit/test_live.py.
 """
 
 import pytest
 
 from movement_check.live import LiveStream
 from movement_check.visits import BUSY, ENDED, EXPIRED, HOLD_S, UNKNOWN, JoinKind, Refused, VisitBook, holder_free
-from tests.live_stubs import KnownPeople
+from tests.fixtures.live_stubs import KnownPeople
 
 
 class Clock:

@@ -4,8 +4,8 @@ import pytest
 
 from movement_check.errors import InputError
 from movement_check.which_test import detect_test
-from tests import raiser
-from tests.walker import Script, walk
+from tests.fixtures import raiser
+from tests.fixtures.walker import Script, walk
 
 
 def test_a_walk_is_a_gait_test():
