@@ -12,7 +12,7 @@ nearest first, within a tolerance in frames of the clip's own frame interval:
 - cadence: the labels' steps per minute (by the tool's formula, from the labelled heel strikes)
   against the result's cadence.
 
-Used by ``benchmarks/gait_accuracy.py`` (the table in the README) and by ``tests/test_gait_accuracy.py``
+Used by ``benchmarks/gait_accuracy.py`` (the table in the README) and by ``tests/integration/test_gait_accuracy.py``
 (which fails when a change loses accuracy).
 """
 

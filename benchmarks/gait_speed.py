@@ -1,4 +1,4 @@
-"""Time to analyse a 60 s, 30 fps walking trajectory (synthetic walker from tests/walker.py).
+"""Time to analyse a 60 s, 30 fps walking trajectory (synthetic walker from tests/fixtures/walker.py).
 
 Prints the median of ``--repeat`` runs of the gait assessment alone, and of
 cleaning + assessment, against the 100 ms target.
@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from movement_check.assessments.gait import GaitSettings, assess  # noqa: E402
 from movement_check.cleaning import clean  # noqa: E402
-from tests.walker import Camera, Script, walk  # noqa: E402
+from tests.fixtures.walker import Camera, Script, walk  # noqa: E402
 
 
 def main() -> None:

@@ -65,7 +65,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from movement_check.accounts import hash_password  # noqa: E402
-from tests.test_live_browser import FLAGS, PASSWORD, WALKER, _free_port, open_visit, write_y4m  # noqa: E402
+from tests.fixtures.accounts import PASSWORD  # noqa: E402
+from tests.fixtures.browser import FLAGS, WALKER, free_port, open_visit, write_y4m  # noqa: E402
 
 BLOCKS = 16                   # a white block, 14 bits of the frame number, a black block
 STRIP_PX = 40                 # the blocks' height at 480 rows (the letterbox bar is 60 rows)
@@ -181,7 +182,7 @@ def run(model: str, seconds: float, y4m: Path, folder: Path, *, steps: bool = Fa
         app: Path = REPO) -> dict:
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "MOVEMENT_CHECK_THERAPISTS": json.dumps({"jdoe": hash_password(PASSWORD, iterations=1000)}),
            "MOVEMENT_CHECK_DATA_DIR": str(folder / model), "MOVEMENT_CHECK_CONFIG": "", "MOVEMENT_CHECK_RECORD": "",
            "MOVEMENT_CHECK_LIVE_MODEL": model}

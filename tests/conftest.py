@@ -8,9 +8,8 @@ import pytest
 
 from movement_check.accounts import hash_password
 
-from .records import KINDS, database_url
-
-PASSWORD = "a long enough password"
+from tests.fixtures.accounts import PASSWORD
+from tests.fixtures.records import KINDS, database_url
 
 
 class _Calls(list):
@@ -98,9 +97,9 @@ def pytest_report_teststatus(report, config):
 
 @pytest.hookimpl(trylast=True)
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    from .artifacts import kept
+    from tests.fixtures.artifacts import kept
 
-    if kept:   # the screenshots and report pages this run saved for a reviewer (tests/artifacts.py)
+    if kept:   # the screenshots and report pages this run saved for a reviewer (tests/fixtures/artifacts.py)
         terminalreporter.write_line("saved for a reviewer to look at: " + ", ".join(str(p) for p in kept))
     reports = terminalreporter.stats.get("needs-shared", [])
     if reports:
@@ -111,7 +110,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 
 @pytest.fixture(params=KINDS)
 def record(request, tmp_path):
-    """An empty clinic record on SQLite and on PostgreSQL (tests/records.py), closed afterwards."""
+    """An empty clinic record on SQLite and on PostgreSQL (tests/fixtures/records.py), closed afterwards."""
     from movement_check.record import Record
 
     for where in database_url(request.param, tmp_path):

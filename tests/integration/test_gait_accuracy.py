@@ -1,0 +1,204 @@
+"""Gait events on real clips against labels made by eye, frame by frame (benchmarks/labels/*.json).
+
+The floors below are the figures measured when the labels were made (benchmarks/gait_accuracy.py prints
+them; the README has the table), rounded down: a change that loses accuracy on any clip fails here. The
+sample clip ships with the repository; the others are local (../shared/videos) and required in CI.
+"""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from benchmarks import accuracy as acc
+from benchmarks.gait_accuracy import thinned
+from movement_check.analysis import assess, prepare
+from movement_check.assessments.gait import assess as assess_gait
+from movement_check.cleaning import clean
+from movement_check.landmarks import LEFT_LEG, RIGHT_LEG, Landmark
+from movement_check.poses import Poses
+
+from tests.fixtures.clips import SHARED
+
+pytestmark = pytest.mark.slow
+
+# clip -> (heel-strike recall within 2 frames, heel-strike precision within 2 frames, toe-off recall within 2 frames,
+#          cadence error allowed (%), or None where the target is not met and only a regression is guarded)
+FLOORS = {
+    "side_walk_home_normal": (1.0, 1.0, 0.8, 3.0),
+    "side_walk_lab_lowres": (1.0, 1.0, 1.0, 3.0),
+    "side_walk_outdoor_two_people": (0.85, 1.0, 1.0, 3.0),
+    "studio_walk_side": (0.88, 0.88, 0.9, 3.0),
+    # a step-to limp: the right foot lands beside or behind the left, toes first, with the legs half hidden;
+    # 6 of 9 heel strikes found (the two missed lie at the walk's ends, where the other foot never led),
+    # cadence within 1 %. (Before the pose model's thrown-off legs were left out and 2-frame dropouts filled:
+    # 4 of 9, cadence 12 % low, -22 % to +60 % at lower rates.) Recall not yet at 90 %.
+    "side_walk_home_limp": (0.66, 0.85, 0.6, 3.0),
+}
+SIDE_CLIPS = sorted(FLOORS)
+
+
+def _needs(labels: acc.ClipLabels) -> None:
+    if not labels.path.exists():
+        pytest.skip(f"{labels.path} is local: ../shared/videos not beside the checkout")
+
+
+@pytest.fixture(scope="module")
+def analysed():
+    cache = {}
+
+    def run(name: str):
+        if name not in cache:
+            labels = acc.load(name)
+            _needs(labels)
+            prepared = prepare(labels.path, subject="walker")
+            cache[name] = (labels, prepared, assess("gait", prepared))
+        return cache[name]
+    return run
+
+
+def _cadence(result) -> float | None:
+    return next(m.value for m in result.metrics if m.name == "cadence")
+
+
+@pytest.mark.parametrize("name", SIDE_CLIPS)
+def test_side_view_events_against_labels(analysed, name):
+    labels, prepared, result = analysed(name)
+    times = prepared.poses.times
+    hs = acc.score_events(labels, "heel_strike", [e.time_s for e in result.events if e.name == "heel_strike"], times)
+    to = acc.score_events(labels, "toe_off", [e.time_s for e in result.events if e.name == "toe_off"], times)
+    hs_recall, hs_precision, to_recall, cadence_pct = FLOORS[name]
+    assert hs.labelled >= 5 and to.labelled >= 5
+    assert hs.recall(2) >= hs_recall and hs.precision(2) >= hs_precision and to.recall(2) >= to_recall, \
+        (hs.recall(2), hs.precision(2), to.recall(2))
+    assert hs.median_abs_error_frames() <= 1.0 and to.median_abs_error_frames() <= 1.0
+    if cadence_pct is not None:
+        assert _cadence(result) == pytest.approx(acc.labelled_cadence(labels, times), rel=cadence_pct / 100)
+    # sides, where given, are the labels' sides
+    right, compared = acc.sides_right(labels, [(e.time_s, e.side) for e in result.events
+                                               if e.name == "heel_strike"], times)
+    if cadence_pct is not None:
+        assert right == compared
+
+
+def test_front_view_heel_strikes_fall_in_the_stated_window(analysed):
+    """From the front, contact cannot be seen: heel strikes are stated as up to 4 frames early or 2 late. The
+    synchronised side clip's labels are the truth here (measured: -1.9 to -3.1 frames, +2 where he slowed)."""
+    labels, prepared, result = analysed("studio_walk_front")
+    assert result.quality["assessment"]["view"] == "front"
+    stated = result.quality["assessment"]["event_uncertainty"]["heel_strike"]
+    assert stated.startswith("-4 to +2 frames")
+    times = prepared.poses.times
+    found = np.array([e.time_s for e in result.events if e.name == "heel_strike"])
+    errors = [(found[np.argmin(np.abs(found - t))] - t) * 25.0
+              for t in (float(times[f]) for f in labels.frames("heel_strike") if labels.inside(f))
+              if found.size and np.min(np.abs(found - t)) * 25.0 <= 4]
+    assert len(errors) >= 7
+    inside = [-4.0 - 1e-6 <= e <= 2.0 + 1e-6 for e in errors]
+    assert np.mean(inside) >= 0.9, errors
+    # toe-offs: within 2 frames, like the side view
+    to = acc.score_events(labels, "toe_off", [e.time_s for e in result.events if e.name == "toe_off"], times)
+    assert to.recall(2) >= 0.8
+    assert _cadence(result) == pytest.approx(acc.labelled_cadence(labels, times), rel=0.03)
+
+
+RATE_CLIPS = [n for n in SIDE_CLIPS if FLOORS[n][3] is not None] + ["studio_walk_front"]
+
+
+@pytest.mark.parametrize("name", RATE_CLIPS)
+def test_cadence_holds_at_lower_and_uneven_frame_rates(analysed, name):
+    """The walk as a 25, 20, 15 or 12 fps camera, or one dropping 30 % of its frames unevenly, would deliver
+    it: cadence within 3 % of the full-rate value, or withheld with the reason."""
+    _, prepared, result = analysed(name)
+    full = _cadence(result)
+    assert full is not None
+    for label, sub in [(f"{fps} fps", thinned(prepared.raw, fps)) for fps in (25, 20, 15, 12)] + \
+            [(f"dropped, seed {seed}", thinned(prepared.raw, drop=0.3, seed=seed)) for seed in (0, 1, 2)]:
+        m = next(m for m in assess_gait(clean(sub)[0]).metrics if m.name == "cadence")
+        if m.value is None:
+            assert m.note, label
+        else:
+            assert m.value == pytest.approx(full, rel=0.03), label
+
+
+def _mirrored(poses: Poses) -> Poses:
+    """The trajectory of the clip flipped left-right: x mirrored, and the model's left and right swapped (a
+    mirrored body's left leg is the real right one)."""
+    image = poses.image.copy()
+    image[..., 0] = poses.frame_size[0] - image[..., 0]
+    pairs = [(l, r) for l, r in zip(LEFT_LEG, RIGHT_LEG)] + [(Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER)]
+    for arr in (image,):
+        for l, r in pairs:
+            arr[:, [l, r]] = arr[:, [r, l]]
+    vis = poses.visibility.copy()
+    for l, r in pairs:
+        vis[:, [l, r]] = vis[:, [r, l]]
+    return Poses(times=poses.times, image=image, world=poses.world, visibility=vis, presence=poses.presence,
+                 frame_size=poses.frame_size, source=poses.source)
+
+
+@pytest.mark.parametrize("name", ["side_walk_outdoor_two_people", "side_walk_home_normal"])
+def test_a_mirrored_walk_gives_the_same_cadence_and_swapped_sides(analysed, name):
+    _, prepared, result = analysed(name)
+    mirrored = assess_gait(_mirrored(prepared.poses))
+    assert _cadence(mirrored) == pytest.approx(_cadence(result), rel=0.01)
+    original = result.quality["assessment"]["walking_bouts"]
+    flipped = mirrored.quality["walking_bouts"]
+    assert [b["direction"] for b in flipped] == [{"to the left": "to the right", "to the right": "to the left"}[
+        b["direction"]] for b in original]
+    swap = {"left": "right", "right": "left", None: None}
+    a = sorted((round(e.time_s, 3), e.side) for e in result.events if e.name == "heel_strike")
+    b = sorted((round(e.time_s, 3), swap[e.side]) for e in mirrored.events if e.name == "heel_strike")
+    assert a == b
+
+
+def impossible(result) -> list[str]:
+    """Values no walk can have (see movement_check.assessments.gait_gates), as readable strings."""
+    bad = []
+    limits = {"stance": (45, 80), "swing": (20, 55), "double_support": (0, 50), "cadence": (30, 200),
+              "step_time": (0.15, 2.5), "stride_time": (0.3, 5.0)}
+    for m in result.metrics:
+        lo_hi = limits.get(m.name)
+        if lo_hi and m.value is not None and not lo_hi[0] <= m.value <= lo_hi[1]:
+            bad.append(f"{m.name} {m.side or ''} {m.value}")
+        if m.value is None and not m.note:
+            bad.append(f"{m.name} missing without a reason")
+    return bad
+
+
+def test_no_impossible_value_on_any_clip_at_any_rate(analysed):
+    """Every labelled clip, as filmed and thinned to lower and uneven rates, and every other clip we have (rendered
+    walks and raises, squats, a lunge): no value outside what walking can be (withheld with its reason instead)."""
+    checked = 0
+    for labels in acc.all_labels():
+        if not labels.path.exists():
+            continue
+        name = Path(labels.clip).stem
+        _, prepared, result = analysed(name)
+        assert impossible(result) == [], name
+        for sub in [thinned(prepared.raw, fps) for fps in (25, 20, 15, 12)] + \
+                [thinned(prepared.raw, drop=0.3, seed=s) for s in range(3)]:
+            assert impossible(assess_gait(clean(sub)[0])) == [], name
+            checked += 1
+    labelled = {labels.clip for labels in acc.all_labels()}
+    others = [c for folder in (SHARED / "videos", SHARED / "synthetic_videos", acc.REPO / "sample_videos")
+              if folder.exists() for c in sorted(folder.iterdir())
+              if c.suffix.lower() in (".mp4", ".avi", ".mov") and c.name not in labelled]
+    for clip in others:                  # squats, a lunge, a tree pose, rendered clips: gait on them too
+        assert impossible(assess("gait", prepare(clip))) == [], clip.name
+        checked += 1
+    assert checked >= 8          # at least the shipped sample clips
+
+
+def test_no_impossible_value_from_the_synthetic_walker_with_swaps_and_dropouts():
+    from tests.fixtures.walker import Script, walk
+
+    script = Script(segments=[("stand", 1.0), ("walk", 6.0), ("turn", 1.0), ("walk", 6.0), ("stand", 1.0)],
+                    limp=0.05, speed_mps=0.6)
+    rng = np.random.default_rng(11)
+    for seed in range(6):
+        dropouts = [(int(a), int(a) + int(rng.integers(1, 8))) for a in rng.integers(40, 420, size=4)]
+        swap_at = int(rng.integers(60, 400))
+        poses, _ = walk(script, fps=float(rng.choice([12, 15, 20, 25, 30])), noise_px=float(rng.uniform(0.5, 3)),
+                        dropouts=[(a * 1, b) for a, b in dropouts if b < 400], swap=(swap_at, swap_at + 10), seed=seed)
+        assert impossible(assess_gait(clean(poses)[0])) == [], seed
