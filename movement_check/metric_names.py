@@ -4,7 +4,7 @@ The result's JSON keeps the stable names (``step_time_symmetry_index``); everyth
 the report, the CSV's ``display_name`` column, the command line's findings) goes through :func:`label`,
 :func:`unit` and :func:`explain`; a wide CSV (one column per metric, batch's) gets a legend of its columns
 (:func:`column_legend`, written beside it as ``<csv>.columns.csv``). Every metric an assessment emits has an
-entry here (``tests/test_metric_names.py`` fails otherwise). Normal ranges and their sources:
+entry here (``tests/unit/test_metric_names.py`` fails otherwise). Normal ranges and their sources:
 ../shared/CLINICAL.md.
 """
 

@@ -18,7 +18,7 @@ Each metric with a value becomes one Observation (https://hl7.org/fhir/R4/observ
 - ``effectiveDateTime``: when the session started (omitted when unknown), ``issued``: when the bundle was made.
 
 Metrics that could not be measured are left out (the result JSON says why). Only standard R4 elements are
-used; ``tests/test_exports.py`` validates the bundle with ``fhir.resources``' R4B models (R4B changed neither
+used; ``tests/integration/test_exports.py`` validates the bundle with ``fhir.resources``' R4B models (R4B changed neither
 Observation nor Bundle).
 """
 

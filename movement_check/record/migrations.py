@@ -11,7 +11,7 @@ The record keeps its schema version in the one-row table ``schema_version``.
 To change the schema: change ``schema.py``, then append to ``MIGRATIONS`` a function that brings a
 database of the previous version to the new one (portable SQL: ``ALTER TABLE ... ADD COLUMN``,
 ``CREATE TABLE`` through SQLAlchemy), and a test that upgrades a database of the old version with
-data in it (tests/record_v1.py freezes version 1's tables; tests/test_record.py upgrades it).
+data in it (tests/fixtures/record_v1.py freezes version 1's tables; tests/integration/test_record.py upgrades it).
 """
 
 from __future__ import annotations
