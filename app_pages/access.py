@@ -148,8 +148,16 @@ def signed_out() -> None:
     """Everything this browser session holds goes: results on screen, a home link shown once, reports made, the
     patient last opened; the next person at this browser starts clean. The cookie this page was opened with is
     not tried again, and the browser forgets it."""
-    st.session_state.clear()
+    for key in [k for k, v in st.session_state.items() if not video_component_state(k, v)]:
+        del st.session_state[key]
     st.session_state.update({"cookie-tried": browser_cookie(), "cookie-forget": True})
+
+
+def video_component_state(key: str, value) -> bool:
+    """A live video player's own state (streamlit-webrtc: its context and the frontend's value), kept over a
+    sign-out: its callback can run on the very rerun that signs out, and reads both (without them the page
+    showed a KeyError instead of the sign-in). They hold no patient data; the player is not drawn again."""
+    return str(key).endswith(":frontend") or type(value).__name__ == "WebRtcStreamerContext"
 
 
 def keep_signed_in(name: str, token: str, expires_at: str) -> None:

@@ -200,3 +200,21 @@ def test_each_act_on_a_patients_record_is_audited_exactly_once(clinic):
     visit = visit.button(key="end").click().run()
     visit = visit.button(key="end-yes").click().run()
     assert len(audit_entries_for(record, "visit ended")) == 1
+
+
+def test_a_sign_out_keeps_only_the_video_players_own_state():
+    """A sign-out clears the session but a live video player's context and frontend value, which its callback
+    reads on the very rerun that signs out (the CI browser run showed a KeyError instead of the sign-in)."""
+    import sys
+
+    sys.path.insert(0, str(REPO))
+    from app_pages.access import video_component_state
+
+    class WebRtcStreamerContext:         # the player's context, by its class name (as streamlit-webrtc's)
+        pass
+
+    assert video_component_state("therapist-video-a0857b:frontend", {"playing": True})
+    assert video_component_state("therapist-video-a0857b", WebRtcStreamerContext())
+    for key, value in (("therapist", "jdoe"), ("sign-in-token", "secret"), ("patient", "P-0042"),
+                       ("results", [{"test": "gait"}]), ("therapist-video-a0857b", None)):
+        assert not video_component_state(key, value)
