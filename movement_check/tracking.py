@@ -333,17 +333,10 @@ def follow_people(times: np.ndarray, images: list[np.ndarray], visibilities: lis
     census_s = float(np.median(np.diff(census_times))) if census_times.size > 1 else frame_s
     if not census.all():
         settings = replace(settings, max_loss_s=max(settings.max_loss_s, 2.5 * census_s))
-    keep = [drop_duplicates(img, vis) for img, vis in zip(images, visibilities)]
-    centres, heights = [], []
-    for img, vis, kept in zip(images, visibilities, keep):
-        cen = trunk_centres(img, vis)
-        cen[np.setdiff1d(np.arange(len(cen)), kept)] = np.nan  # a duplicate links to nobody
-        centres.append(cen)
-        heights.append(body_heights(img))
+    centres, heights = _trunks(images, visibilities)
     trunks = [trunk_lengths(img) for img in images]
     tracks = link_tracks(times, centres, heights, settings)
     chains = join_tracks(tracks, times, settings)
-    width, height = frame_size
     listed = partial(_listed, census=census, frame_s=frame_s, census_s=census_s, min_s=settings.min_listed_s)
     alone = nobody_else_in_view(chains, listed)
     if alone:   # ghosts are nobody: not joined into a person of their own
@@ -355,28 +348,44 @@ def follow_people(times: np.ndarray, images: list[np.ndarray], visibilities: lis
         cands = np.concatenate([np.asarray(tr.candidates) for tr in chain])
         order = np.argsort(frames)
         frames, cands = frames[order], cands[order]
-        if not listed(frames):
-            continue
-        cx = np.array([centres[f][c][0] for f, c in zip(frames, cands)])
-        hs = np.array([heights[f][c] for f, c in zip(frames, cands)])
-        vis = np.array([np.nanmean(visibilities[f][c]) for f, c in zip(frames, cands)])
-        # robust ranges: ignore the extreme 5 % (a stray detection at a frame edge)
-        travel = (np.nanpercentile(cx, 97.5) - np.nanpercentile(cx, 2.5)) / width
-        tl = np.array([trunks[f][c] for f, c in zip(frames, cands)])
-        tl = tl[tl > 0]
-        size_change = float(abs(np.log(np.percentile(tl, 95) / np.percentile(tl, 5)))) if tl.size else 0.0
-        people.append(Person(
-            number=0, frames=frames, candidates=cands,
-            first_time_s=float(times[frames[0]]), last_time_s=float(times[frames[-1]]),
-            travel=float(travel), size_change=size_change,
-            median_height=float(np.median(hs) / height), mean_visibility=float(np.nanmean(vis)),
-            coverage=float(census[frames].sum() / max(int(census.sum()), 1)),
-            joined=joins.get(id(chain[0]), []),
-        ))
+        if listed(frames):
+            people.append(_person(frames, cands, times, centres, heights, trunks, visibilities, frame_size, census,
+                                  joins.get(id(chain[0]), [])))
     people.sort(key=lambda p: (p.first_time_s, -p.frames.size))
     for number, person in enumerate(people, start=1):
         person.number = number
     return people
+
+
+def _trunks(images: list[np.ndarray], visibilities: list[np.ndarray]) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Each frame's trunk centres (NaN for a duplicate of another detection: it links to nobody) and body heights."""
+    centres, heights = [], []
+    for img, vis in zip(images, visibilities):
+        kept = drop_duplicates(img, vis)
+        cen = trunk_centres(img, vis)
+        cen[np.setdiff1d(np.arange(len(cen)), kept)] = np.nan
+        centres.append(cen)
+        heights.append(body_heights(img))
+    return centres, heights
+
+
+def _person(frames: np.ndarray, cands: np.ndarray, times: np.ndarray, centres: list, heights: list, trunks: list,
+            visibilities: list, frame_size: tuple[int, int], census: np.ndarray, joined: list) -> Person:
+    """One person's record from the detections that are theirs (numbered later)."""
+    width, height = frame_size
+    cx = np.array([centres[f][c][0] for f, c in zip(frames, cands)])
+    hs = np.array([heights[f][c] for f, c in zip(frames, cands)])
+    vis = np.array([np.nanmean(visibilities[f][c]) for f, c in zip(frames, cands)])
+    # robust ranges: ignore the extreme 5 % (a stray detection at a frame edge)
+    travel = (np.nanpercentile(cx, 97.5) - np.nanpercentile(cx, 2.5)) / width
+    tl = np.array([trunks[f][c] for f, c in zip(frames, cands)])
+    tl = tl[tl > 0]
+    size_change = float(abs(np.log(np.percentile(tl, 95) / np.percentile(tl, 5)))) if tl.size else 0.0
+    return Person(number=0, frames=frames, candidates=cands,
+                  first_time_s=float(times[frames[0]]), last_time_s=float(times[frames[-1]]),
+                  travel=float(travel), size_change=size_change,
+                  median_height=float(np.median(hs) / height), mean_visibility=float(np.nanmean(vis)),
+                  coverage=float(census[frames].sum() / max(int(census.sum()), 1)), joined=joined)
 
 
 def choose_subject(people: list[Person], rule: str | int = "auto",
