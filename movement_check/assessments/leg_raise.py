@@ -269,9 +269,6 @@ def _standing_metrics(per_side: dict[str, list[RepMeasure]], seen: dict[str, lis
                       found: LegRaiseAnalysis, settings: LegRaiseSettings) -> list[Metric]:
     view = found.view
     out: list[Metric] = []
-    none = "no raise of this leg"
-    side_only = "needs a side view (the camera beside the patient)"
-    front_only = "needs a front view (the patient facing the camera)"
     angle_note = ("thigh against the vertical, from the side" if view == SIDE else
                   f"thigh against the vertical, from the knee's height in the image through a camera assumed to "
                   f"see {settings.fov_deg:g} deg across (front view)")
@@ -279,63 +276,82 @@ def _standing_metrics(per_side: dict[str, list[RepMeasure]], seen: dict[str, lis
                 "as seen, not a change from standing still: the clip has under 0.5 s on both feet away from the "
                 "raises (start filming before the first raise), so a camera not held level adds its tilt")
     for s in SIDES:
-        ms = per_side[s]
-        stance = OTHER[s]
-        why_peak = none
-        if ms and not seen[s]:
-            why_peak = (f"the thigh stayed under {found.front.blind_deg[s] + BLIND_MARGIN_DEG:.0f} deg, which this "
-                        "front view cannot tell from a thigh hanging straight (the knee comes toward the lens as "
-                        "fast as it rises): film from the side")
-            if all(_sideways(m) for m in ms):
-                why_peak = ("the knee went out to the side (hip abduction, as in a tree pose), not forward: "
-                            "hip flexion is not measured")
-        hidden = len(ms) - len(seen[s])
-        out.append(_per_side("hip_flexion_peak", "deg", seen[s], "peak_angle", s, why_none=why_peak,
-                             note=angle_note + (f"; {hidden} raise{'s' if hidden > 1 else ''} too low to be seen "
-                                                "from the front or out to the side left out"
-                                                if hidden and seen[s] else "")))
-        out.append(_per_side("raised_knee_flexion", "deg", ms, "raised_knee_flexion", s,
-                             why_none=none if not ms else side_only, note="during the hold; 0 = straight"))
-        out.append(_per_side("hold_time", "s", seen[s], "hold_s", s, why_none=why_peak, digits=2,
-                             note=_hold_note(settings.hold_tolerance_deg)))
-        out.append(_per_side("touch_downs", "count", ms, "touch_downs", s, why_none=none, digits=0,
-                             reduce=lambda v: int(np.sum(v)), how="total over",
-                             note="the raised foot touching the floor for under 0.5 s before going up again"))
+        out += _raised_leg(s, per_side[s], seen[s], found, settings, angle_note)
         # the standing leg's own metrics: this side stands while the other is raised
-        stands = per_side[stance]
-        t = _per_side("single_leg_time", "s", stands, "up_s", s, why_none=f"never stood on the {s} leg alone",
-                      whose="standing", digits=2, reduce=max, how="longest of", note=ref.SINGLE_LEG_SOURCE)
-        if t.value is not None:
-            flag = "short" if settings.stance_test and t.value < ref.SINGLE_LEG_MIN_S else None
-            note = t.note + ("" if settings.stance_test else
-                             "; flagged only in a single-leg stance test (stand as long as possible)")
-            t = Metric(t.name, t.value, t.unit, side=s, normal_range=(ref.SINGLE_LEG_MIN_S, None), flag=flag, note=note)
-        out.append(t)
-        out.append(_per_side("stance_knee_flexion", "deg", stands, "stance_knee_flexion", s,
-                             why_none=f"never stood on the {s} leg alone" if not stands else side_only,
-                             whose="standing", note="during the hold; 0 = straight"))
-        out.append(_per_side("trunk_lateral_lean", "deg", stands, "trunk_lateral_lean", s,
-                             why_none=f"never stood on the {s} leg alone" if not stands else front_only,
-                             whose="standing", note=f"toward the standing leg (positive), {baseline}; "
-                                                    + ref.TRUNK_LEAN_SOURCE))
-        out.append(_per_side("sway", "%height/s", stands, "sway", s,
-                             why_none=f"never stood on the {s} leg alone" if not stands else
-                             "the time on one leg was too short (needs 2 s on one foot or a 1 s hold)",
-                             whose="standing", digits=2, note=ref.SWAY_SOURCE))
-        if view == SIDE:
-            why_drop = front_only
-        elif ms and all(m.pelvic_drop is None for m in ms):
-            why_drop = (f"not measurable from one camera with the thigh raised above {PELVIC_DROP_MAX_THIGH_DEG:g} deg: "
-                        "the hip landmark on the raised side rises with the thigh and would show a drop as a hike; "
-                        "for a Trendelenburg test lift the foot by bending the knee, thigh kept down")
-        else:
-            why_drop = none
-        out.append(_per_side("pelvic_drop", "deg", ms, "pelvic_drop", s, why_none=why_drop,
-                             note=f"the raised side lower (positive), {baseline}; " + ref.PELVIC_DROP_SOURCE))
-        out.append(_per_side("trunk_backward_lean", "deg", ms, "trunk_backward_lean", s,
-                             why_none=none if not ms else side_only,
-                             note=f"backward (positive), {baseline}; " + ref.TRUNK_LEAN_SOURCE))
+        out += _standing_leg(s, per_side[OTHER[s]], settings, baseline)
+        out += _pelvis_and_trunk(s, per_side[s], view, baseline)
     return out
+
+
+_NONE = "no raise of this leg"
+_SIDE_ONLY = "needs a side view (the camera beside the patient)"
+_FRONT_ONLY = "needs a front view (the patient facing the camera)"
+
+
+def _raised_leg(s: str, ms: list[RepMeasure], seen: list[RepMeasure], found: LegRaiseAnalysis,
+                settings: LegRaiseSettings, angle_note: str) -> list[Metric]:
+    """The raised leg's peak, knee, hold and touch-downs."""
+    why_peak = _NONE
+    if ms and not seen:
+        why_peak = (f"the thigh stayed under {found.front.blind_deg[s] + BLIND_MARGIN_DEG:.0f} deg, which this "
+                    "front view cannot tell from a thigh hanging straight (the knee comes toward the lens as "
+                    "fast as it rises): film from the side")
+        if all(_sideways(m) for m in ms):
+            why_peak = ("the knee went out to the side (hip abduction, as in a tree pose), not forward: "
+                        "hip flexion is not measured")
+    hidden = len(ms) - len(seen)
+    return [
+        _per_side("hip_flexion_peak", "deg", seen, "peak_angle", s, why_none=why_peak,
+                  note=angle_note + (f"; {hidden} raise{'s' if hidden > 1 else ''} too low to be seen "
+                                     "from the front or out to the side left out" if hidden and seen else "")),
+        _per_side("raised_knee_flexion", "deg", ms, "raised_knee_flexion", s,
+                  why_none=_NONE if not ms else _SIDE_ONLY, note="during the hold; 0 = straight"),
+        _per_side("hold_time", "s", seen, "hold_s", s, why_none=why_peak, digits=2,
+                  note=_hold_note(settings.hold_tolerance_deg)),
+        _per_side("touch_downs", "count", ms, "touch_downs", s, why_none=_NONE, digits=0,
+                  reduce=lambda v: int(np.sum(v)), how="total over",
+                  note="the raised foot touching the floor for under 0.5 s before going up again")]
+
+
+def _standing_leg(s: str, stands: list[RepMeasure], settings: LegRaiseSettings, baseline: str) -> list[Metric]:
+    """Side ``s`` as the standing leg (while the other is raised): time on it, its knee, trunk lean, sway."""
+    never = f"never stood on the {s} leg alone"
+    t = _per_side("single_leg_time", "s", stands, "up_s", s, why_none=never,
+                  whose="standing", digits=2, reduce=max, how="longest of", note=ref.SINGLE_LEG_SOURCE)
+    if t.value is not None:
+        flag = "short" if settings.stance_test and t.value < ref.SINGLE_LEG_MIN_S else None
+        note = t.note + ("" if settings.stance_test else
+                         "; flagged only in a single-leg stance test (stand as long as possible)")
+        t = Metric(t.name, t.value, t.unit, side=s, normal_range=(ref.SINGLE_LEG_MIN_S, None), flag=flag, note=note)
+    return [
+        t,
+        _per_side("stance_knee_flexion", "deg", stands, "stance_knee_flexion", s,
+                  why_none=never if not stands else _SIDE_ONLY, whose="standing", note="during the hold; 0 = straight"),
+        _per_side("trunk_lateral_lean", "deg", stands, "trunk_lateral_lean", s,
+                  why_none=never if not stands else _FRONT_ONLY,
+                  whose="standing", note=f"toward the standing leg (positive), {baseline}; " + ref.TRUNK_LEAN_SOURCE),
+        _per_side("sway", "%height/s", stands, "sway", s,
+                  why_none=never if not stands else
+                  "the time on one leg was too short (needs 2 s on one foot or a 1 s hold)",
+                  whose="standing", digits=2, note=ref.SWAY_SOURCE)]
+
+
+def _pelvis_and_trunk(s: str, ms: list[RepMeasure], view: str, baseline: str) -> list[Metric]:
+    """While side ``s`` is raised: the pelvis' drop (front view) and the trunk's backward lean (side view)."""
+    if view == SIDE:
+        why_drop = _FRONT_ONLY
+    elif ms and all(m.pelvic_drop is None for m in ms):
+        why_drop = (f"not measurable from one camera with the thigh raised above {PELVIC_DROP_MAX_THIGH_DEG:g} deg: "
+                    "the hip landmark on the raised side rises with the thigh and would show a drop as a hike; "
+                    "for a Trendelenburg test lift the foot by bending the knee, thigh kept down")
+    else:
+        why_drop = _NONE
+    return [
+        _per_side("pelvic_drop", "deg", ms, "pelvic_drop", s, why_none=why_drop,
+                  note=f"the raised side lower (positive), {baseline}; " + ref.PELVIC_DROP_SOURCE),
+        _per_side("trunk_backward_lean", "deg", ms, "trunk_backward_lean", s,
+                  why_none=_NONE if not ms else _SIDE_ONLY,
+                  note=f"backward (positive), {baseline}; " + ref.TRUNK_LEAN_SOURCE)]
 
 
 def _hold_note(tolerance: float) -> str:
