@@ -205,6 +205,17 @@ def _assess(poses: Poses, settings: LegRaiseSettings, *, hand_on: bool = False) 
         quality["form_check"] = form.to_dict()
         metrics.append(Metric("adherence", round(form.adherence_pct, 1), "%",
                               note="repetitions meeting the prescription / prescribed; " + "; ".join(form.summary)))
+    warnings += _raise_warnings(poses, found, settings, why)
+    if why:
+        quality["posture_parts_left_out"] = why
+    return Assessment(metrics=metrics, events=events, warnings=warnings, quality=quality,
+                      analysis=found if hand_on else None)
+
+
+def _raise_warnings(poses: Poses, found: LegRaiseAnalysis, settings: LegRaiseSettings, why: str | None) -> list[str]:
+    """No raise found, framing, what a front view cannot see, parts in another posture left out, end-on filming."""
+    reps = found.repetitions
+    warnings: list[str] = []
     if not reps:
         warnings.append("no raise was found: no foot left the floor for 0.4 s or more"
                         if found.posture == STANDING else "no raise was found: neither leg lifted 5 deg or more")
@@ -218,11 +229,9 @@ def _assess(poses: Poses, settings: LegRaiseSettings, *, hand_on: bool = False) 
                         "side view: film from the side for numbers to compare between visits")
     if why:
         warnings.append(why)
-        quality["posture_parts_left_out"] = why
     if found.posture == SUPINE and find_view(poses) == FRONT and not settings.view:
         warnings.append("lying down filmed end-on: leg angles need the camera beside the table")
-    return Assessment(metrics=metrics, events=events, warnings=warnings, quality=quality,
-                      analysis=found if hand_on else None)
+    return warnings
 
 
 # ------------------------------------------------------------------ metrics
