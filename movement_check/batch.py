@@ -384,17 +384,7 @@ def _hand_out(client, cluster, clips, todo, test, model, options, done: _Rows, h
                 on_start(len(waiting), capacity)
                 on_start = None
         while waiting and len(futures) < max(capacity, 1) and not interrupts.count:
-            i, attempt, send = waiting.pop(0)
-            if i not in hashes:
-                try:
-                    hashes[i] = file_sha256(clips[i])
-                except OSError as exc:
-                    done.finished(i, ClipRow(clips[i].name, "error", f"it could not be read ({exc})"))
-                    continue
-            data = clips[i].read_bytes() if send else None
-            futures[client.submit(analyse_task, os.path.abspath(clips[i]), test, model, options, hashes[i], data,
-                                  key=f"clip-{i}-{attempt}-{int(send)}-{os.getpid()}-{time.time_ns()}",
-                                  pure=False)] = (i, attempt, send)
+            _submit(client, clips, waiting.pop(0), test, model, options, done, hashes, futures)
         if not futures:
             break
         finished = [future for future in futures if future.done()]
@@ -430,6 +420,22 @@ def _hand_out(client, cluster, clips, todo, test, model, options, done: _Rows, h
             killed = True
             _end_now(client, cluster, list(futures))
             futures.clear()
+
+
+def _submit(client, clips, item: tuple[int, int, bool], test, model, options, done: _Rows, hashes,
+            futures: dict) -> None:
+    """One clip handed to the cluster (its sha256 first: a clip that cannot be read is its row's error)."""
+    i, attempt, send = item
+    if i not in hashes:
+        try:
+            hashes[i] = file_sha256(clips[i])
+        except OSError as exc:
+            done.finished(i, ClipRow(clips[i].name, "error", f"it could not be read ({exc})"))
+            return
+    data = clips[i].read_bytes() if send else None
+    futures[client.submit(analyse_task, os.path.abspath(clips[i]), test, model, options, hashes[i], data,
+                          key=f"clip-{i}-{attempt}-{int(send)}-{os.getpid()}-{time.time_ns()}",
+                          pure=False)] = (i, attempt, send)
 
 
 def _capacity(client) -> int:

@@ -184,52 +184,57 @@ def find_swaps(image: np.ndarray, times: np.ndarray, left: tuple[int, ...], righ
     if seen.sum() < 3:
         return swapped
     legs = np.linalg.norm(xy[seen][:, left[0]] - xy[seen][:, left[2]], axis=-1)
-    min_gain = 0.03 * float(np.nanmedian(legs)) * len(left)
+    fit = _Fit(xy[:, left].tolist(), xy[:, right].tolist(), np.asarray(times, dtype=float).tolist(), margin,
+               min_gain=0.03 * float(np.nanmedian(legs)) * len(left))
+    tlist = fit.times
     state = False
-    # plain floats in this sequential loop: NumPy's per-call overhead on 5 points dominated
-    lefts = xy[:, left].tolist()
-    rights = xy[:, right].tolist()
-    tlist = np.asarray(times, dtype=float).tolist()
-    seen_list = seen.tolist()
     history: list[tuple[float, list, list]] = []  # (time, L, R) as corrected
-
-    def cost(a_pts: list, b_pts: list) -> float:
-        return sum(math.hypot(p[0] - q[0], p[1] - q[1]) for p, q in zip(a_pts, b_pts))
-
-    def switched(t: int, history: list, state: bool) -> bool:
-        """Do frame t's landmarks fit the prediction from ``history`` better with the labels exchanged?"""
-        cur_l, cur_r = (rights[t], lefts[t]) if state else (lefts[t], rights[t])
-        t1, l1, r1 = history[-1]
-        if len(history) >= 2:
-            t0, l0, r0 = history[-2]
-            k = (tlist[t] - t1) / (t1 - t0)
-            pred_l = [(p[0] + k * (p[0] - q[0]), p[1] + k * (p[1] - q[1])) for p, q in zip(l1, l0)]
-            pred_r = [(p[0] + k * (p[0] - q[0]), p[1] + k * (p[1] - q[1])) for p, q in zip(r1, r0)]
-        else:
-            pred_l, pred_r = l1, r1
-        keep = cost(cur_l, pred_l) + cost(cur_r, pred_r)
-        swap = cost(cur_r, pred_l) + cost(cur_l, pred_r)
-        return swap < margin * keep and keep - swap > min_gain
-
-    frames = [t for t in range(n) if seen_list[t]]
+    frames = [t for t in range(n) if seen[t]]
     for i, t in enumerate(frames):
         if history and tlist[t] - history[-1][0] > max_gap_s:
             history, state = [], False
-        if history and switched(t, history, state):
+        if history and fit.switched(t, history, state):
             # one frame's glitch (the feet thrown onto each other's side for a frame) is skipped: taken as a switch,
             # it exchanged the legs of that frame, and sometimes of the good frame after it
             after = frames[i + 1] if i + 1 < len(frames) else None
             if after is not None and tlist[after] - tlist[t] <= max_gap_s:
-                flipped = (lefts[t], rights[t]) if state else (rights[t], lefts[t])
+                flipped = (fit.lefts[t], fit.rights[t]) if state else (fit.rights[t], fit.lefts[t])
                 trial = (history + [(tlist[t], *flipped)])[-2:]
-                if switched(after, trial, not state):      # the next frame switches straight back: a glitch
+                if fit.switched(after, trial, not state):      # the next frame switches straight back: a glitch
                     swapped[t] = state
                     continue
             state = not state
-        cur_l, cur_r = (rights[t], lefts[t]) if state else (lefts[t], rights[t])
+        cur_l, cur_r = (fit.rights[t], fit.lefts[t]) if state else (fit.lefts[t], fit.rights[t])
         swapped[t] = state
         history = (history + [(tlist[t], cur_l, cur_r)])[-2:]
     return swapped
+
+
+class _Fit:
+    """Both landmark groups of every frame (plain floats: in this sequential loop NumPy's per-call overhead on
+    5 points dominated), and whether a frame fits the prediction better with the labels exchanged."""
+
+    def __init__(self, lefts: list, rights: list, times: list, margin: float, *, min_gain: float):
+        self.lefts, self.rights, self.times, self.margin, self.min_gain = lefts, rights, times, margin, min_gain
+
+    @staticmethod
+    def cost(a_pts: list, b_pts: list) -> float:
+        return sum(math.hypot(p[0] - q[0], p[1] - q[1]) for p, q in zip(a_pts, b_pts))
+
+    def switched(self, t: int, history: list, state: bool) -> bool:
+        """Do frame t's landmarks fit the prediction from ``history`` better with the labels exchanged?"""
+        cur_l, cur_r = (self.rights[t], self.lefts[t]) if state else (self.lefts[t], self.rights[t])
+        t1, l1, r1 = history[-1]
+        if len(history) >= 2:
+            t0, l0, r0 = history[-2]
+            k = (self.times[t] - t1) / (t1 - t0)
+            pred_l = [(p[0] + k * (p[0] - q[0]), p[1] + k * (p[1] - q[1])) for p, q in zip(l1, l0)]
+            pred_r = [(p[0] + k * (p[0] - q[0]), p[1] + k * (p[1] - q[1])) for p, q in zip(r1, r0)]
+        else:
+            pred_l, pred_r = l1, r1
+        keep = self.cost(cur_l, pred_l) + self.cost(cur_r, pred_r)
+        swap = self.cost(cur_r, pred_l) + self.cost(cur_l, pred_r)
+        return swap < self.margin * keep and keep - swap > self.min_gain
 
 
 def swap_sides(poses: Poses, frames: np.ndarray, left: tuple[int, ...], right: tuple[int, ...]) -> Poses:

@@ -116,6 +116,21 @@ def probe(path: str | Path, limits: VideoLimits = VideoLimits()) -> VideoInfo:
     or with fewer than ``limits.min_fps`` frames a second.
     """
     path = Path(path)
+    size = _readable_size(path, limits)
+    info = _header(path, size, limits)
+    if info.nominal_fps > 0 and info.frame_count > 0:
+        duration = info.frame_count / info.nominal_fps
+        if duration > limits.max_duration_s:
+            raise InputError(f"{path.name} lasts {_minutes(duration)}, more than the {_minutes(limits.max_duration_s)} "
+                             "limit: trim the clip to the test itself, or raise the limit.")
+    if 0 < info.nominal_fps < limits.min_fps * (1 - limits.fps_tolerance):
+        raise InputError(f"{path.name} has {info.nominal_fps:.1f} frames a second, fewer than the {limits.min_fps:g} "
+                         "needed to time steps: record at 25 or 30 fps.")
+    return info
+
+
+def _readable_size(path: Path, limits: VideoLimits) -> int:
+    """The file's size, once it is known to be a file that can be read, neither empty nor too large."""
     shown = shorten(str(path))
     if not path.exists():
         if path.is_symlink():
@@ -146,6 +161,11 @@ def probe(path: str | Path, limits: VideoLimits = VideoLimits()) -> VideoInfo:
     if size > limits.max_file_bytes:
         raise InputError(f"{path.name} is {file_size(size)}, more than the {file_size(limits.max_file_bytes)} "
                          "limit: trim the clip to the test itself, or raise the limit.")
+    return size
+
+
+def _header(path: Path, size: int, limits: VideoLimits) -> VideoInfo:
+    """What the header and the first two frames say (a clip that cannot be decoded, or holds one frame, refused)."""
     cap = _open(path)
     try:
         nominal_fps = float(cap.get(cv2.CAP_PROP_FPS) or 0.0)
@@ -165,17 +185,8 @@ def probe(path: str | Path, limits: VideoLimits = VideoLimits()) -> VideoInfo:
             _check_decoded_length(cap, path, limits)
     finally:
         cap.release()
-    info = VideoInfo(path=str(path), width=width, height=height, nominal_fps=nominal_fps,
+    return VideoInfo(path=str(path), width=width, height=height, nominal_fps=nominal_fps,
                      frame_count=frame_count, rotation=rotation, file_bytes=size)
-    if nominal_fps > 0 and frame_count > 0:
-        duration = frame_count / nominal_fps
-        if duration > limits.max_duration_s:
-            raise InputError(f"{path.name} lasts {_minutes(duration)}, more than the {_minutes(limits.max_duration_s)} "
-                             "limit: trim the clip to the test itself, or raise the limit.")
-    if 0 < nominal_fps < limits.min_fps * (1 - limits.fps_tolerance):
-        raise InputError(f"{path.name} has {nominal_fps:.1f} frames a second, fewer than the {limits.min_fps:g} "
-                         "needed to time steps: record at 25 or 30 fps.")
-    return info
 
 
 def _check_decoded_length(cap: cv2.VideoCapture, path: Path, limits: VideoLimits) -> None:

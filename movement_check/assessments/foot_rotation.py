@@ -53,139 +53,25 @@ Reference values and sources: :mod:`foot_rotation_reference`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from ..floor import FloorCamera, estimate_tilt
-from ..footprints import (FOOT_OVER_HIP, Footprint, find_footprints, foot_axis, foot_tracks, foot_velocities,
-                          footprint, ground_velocity, heel_lift, hip_height, progression_angle, walking_line,
-                          walking_line_sd)
-from ..kinematics import DEFAULT_FOV_DEG
+from ..footprints import (FOOT_OVER_HIP, find_footprints, walking_line_sd)
 from ..landmarks import Landmark as L
 from ..poses import Poses
 from ..posture import find_view
 from ..results import Metric
-from ..walking import FRONT, Bout, find_bouts, in_bouts, midpoint
+from ..walking import FRONT, find_bouts, in_bouts, midpoint
 from . import foot_rotation_reference as ref
 from .base import Assessment
-from .settings import checked, in_range
 from .stride_stats import SIDES
+from .foot_rotation_angles import (Angles, angles_under, angles_with_toes_moved, apart_from_the_rest,  # noqa: F401
+                                   bout_of, foot_angles, least_tilt, prints_under, side_means, standing_prints)
+from .foot_rotation_settings import (IMPLAUSIBLE_DEG, OUTLIER_DEG, STANDING, WALKING,  # noqa: F401
+                                     FootRotationAnalysis, FootRotationSettings)
 
 __all__ = ["FootRotationSettings", "FootRotationAnalysis", "analyse", "assess", "bout_of", "foot_angles"]
-
-WALKING, STANDING = "walking", "standing"
-#: a foot turned further than this from the walking line means the geometry failed, not that the foot did
-IMPLAUSIBLE_DEG = 60.0
-#: a stance phase whose angle lies this far from the median of the same foot's other stance phases (at least 3)
-#: is not one the method could read (the walk's first or last step, a turn, a foot landing across the other,
-#: a footprint bent by landmark noise in an oblique view): left out and counted. A person's own foot angle varies
-#: by a few degrees from step to step (SD 2-4 deg in healthy gait), well inside it.
-OUTLIER_DEG = 15.0
-
-
-@dataclass(frozen=True)
-@checked(**{setting: in_range(setting) for setting in ("fov_deg", "camera_tilt_deg", "max_obliqueness_deg",
-         "tilt_error_found_deg", "tilt_error_assumed_deg", "fov_error_deg", "foot_length_error", "placement_px")},
-         min_steps=in_range("min_steps", whole=True))
-class FootRotationSettings:
-    """``fov_deg``: the camera's field of view across the frame's longer side. ``camera_tilt_deg``:
-    its downward pitch, if known (else found from a walk, else level)."""
-
-    fov_deg: float = DEFAULT_FOV_DEG
-    camera_tilt_deg: float | None = None
-    min_steps: int = 3
-    max_obliqueness_deg: float = 70.0
-    tilt_error_found_deg: float = 3.0
-    tilt_error_assumed_deg: float = 10.0
-    fov_error_deg: float = 10.0
-    foot_length_error: float = 0.10        # the foot / hip-height proportion between people (share)
-    placement_px: float = 3.0              # MediaPipe's heel/toe off the true point, the same all clip long
-
-
-@dataclass
-class FootRotationAnalysis:
-    """What the clip showed (module notes). Angles in degrees."""
-
-    mode: str | None                       # walking, standing, or None (nothing usable)
-    camera: FloorCamera
-    tilt_from: str                         # given / found from the walk / assumed level
-    tilt_reason: str = ""
-    bouts: list[Bout] = field(default_factory=list)
-    prints: list[Footprint] = field(default_factory=list)
-    angles: list[float] = field(default_factory=list)        # per footprint (walking) or per side (standing)
-    obliqueness_deg: float | None = None
-    per_px_deg: float | None = None
-    declined: str | None = None
-    fps: float = 30.0
-    floor_velocity: np.ndarray | None = None                 # the floor sliding past a following camera
-    axes: list[np.ndarray] = field(default_factory=list)     # per footprint, the foot's line (floor)
-    hip_height: float = float("nan")                         # camera heights
-    seen_length_share: float | None = None                   # seen heel->toe length / the body's foot length
-    heel_lift: float = 0.0                                   # camera heights (footprints.heel_lift)
-    left_out: int = 0                                        # stance phases far from the same foot's others
-
-
-# ------------------------------------------------------------------ angles under one camera
-def _prints_under(poses: Poses, camera: FloorCamera, found: "FootRotationAnalysis"
-                  ) -> tuple[list[Footprint], np.ndarray | None]:
-    """The same footprints (same frames, same well-seen heels and toes) through another camera model, and
-    the floor's velocity past it."""
-    tracks = foot_tracks(poses, camera)
-    moved = [footprint(p.side, *tracks[p.side], p.start, p.stop, poses.times, min_frames=1) for p in found.prints]
-    floor_v = None
-    if found.floor_velocity is not None and np.any(found.floor_velocity):
-        floor_v = ground_velocity(foot_velocities(tracks, poses.times), in_bouts(len(poses), found.bouts),
-                                  moving=True)
-    return [p if m is None else m for p, m in zip(found.prints, moved)], floor_v
-
-
-def bout_of(p: Footprint, bouts: list[Bout]) -> int:
-    """Index of the bout a footprint lies in (-1: none)."""
-    return next((i for i, b in enumerate(bouts) if b.start <= p.start < b.stop), -1)
-
-
-@dataclass
-class Angles:
-    """Each footprint's foot line (floor) and angle, under one camera model."""
-
-    angles: list[float]
-    axes: list[np.ndarray]
-    lines: dict[int, np.ndarray]            # walking line per bout
-    hip_height: float                       # camera heights
-    heel_lift: float                        # camera heights (footprints.heel_lift)
-
-
-def foot_angles(poses: Poses, camera: FloorCamera, prints: list[Footprint], mode: str, bouts: list[Bout],
-                floor_velocity: np.ndarray | None = None, *, length_scale: float = 1.0) -> Angles:
-    """Walking: each footprint's progression angle against its bout's walking line (NaN if the bout has
-    under 3 footprints). Standing: each foot against the line from the feet to the camera (floor origin).
-    The foot's line is :func:`movement_check.footprints.foot_axis`."""
-    hip_h = hip_height(poses, camera, prints)
-    length = FOOT_OVER_HIP * hip_h * length_scale
-    lift = heel_lift(prints, length)
-    axes = [foot_axis(p, camera, length, lift) for p in prints]
-    if mode == STANDING:
-        centre = np.mean([p.centre for p in prints], axis=0)
-        toward_camera = -centre / np.linalg.norm(centre)
-        return Angles([progression_angle(p.side, toward_camera, a) for p, a in zip(prints, axes)], axes, {}, hip_h,
-                      lift)
-    lines = {i: walking_line([p for p in prints if bout_of(p, bouts) == i], floor_velocity)
-             for i in range(len(bouts))}
-    angles = []
-    for p, a in zip(prints, axes):
-        w = lines.get(bout_of(p, bouts))
-        angles.append(float("nan") if w is None else progression_angle(p.side, w, a))
-    return Angles(angles, axes, {i: w for i, w in lines.items() if w is not None}, hip_h, lift)
-
-
-def _side_means(prints: list[Footprint], angles: list[float]) -> dict[str, float]:
-    out = {}
-    for s in SIDES:
-        vals = [a for p, a in zip(prints, angles) if p.side == s and np.isfinite(a)]
-        out[s] = float(np.mean(vals)) if vals else float("nan")
-    out["asymmetry"] = out["right"] - out["left"]
-    return out
 
 
 # ------------------------------------------------------------------ analysis
@@ -193,7 +79,7 @@ def analyse(poses: Poses, settings: FootRotationSettings = FootRotationSettings(
     """Footprints and their angles (module notes)."""
     camera = FloorCamera.from_frame(poses.frame_size, settings.fov_deg, settings.camera_tilt_deg or 0.0)
     if settings.camera_tilt_deg is None:
-        camera = camera.with_tilt(_least_tilt(poses, camera))
+        camera = camera.with_tilt(least_tilt(poses, camera))
     fps = 1.0 / float(np.median(np.diff(poses.times))) if len(poses) > 1 else 30.0
     bouts = find_bouts(poses)
     tilt_from, tilt_reason = ("given", "") if settings.camera_tilt_deg is not None else ("assumed level", "")
@@ -222,7 +108,7 @@ def analyse(poses: Poses, settings: FootRotationSettings = FootRotationSettings(
     if find_view(poses) != FRONT:
         return FootRotationAnalysis(None, camera, tilt_from, declined="no walking was found and the person was not "
                                     "standing facing the camera")
-    prints = _standing_prints(poses, camera)
+    prints = standing_prints(poses, camera)
     if not {p.side for p in prints} >= set(SIDES):
         return FootRotationAnalysis(None, camera, tilt_from, declined="the feet (heels and toes) were not seen well "
                                     "enough while standing")
@@ -231,48 +117,6 @@ def analyse(poses: Poses, settings: FootRotationSettings = FootRotationSettings(
                                  axes=seen.axes, hip_height=seen.hip_height, heel_lift=seen.heel_lift)
     _view_quality(found, poses, {}, settings)
     return found
-
-
-def apart_from_the_rest(prints: list[Footprint], angles: list[float]) -> list[bool]:
-    """Per footprint, False when its angle lies more than ``OUTLIER_DEG`` from the median of the same foot's
-    other footprints (judged only with at least 3 others)."""
-    keep = []
-    for i, (p, a) in enumerate(zip(prints, angles)):
-        others = [b for j, (q, b) in enumerate(zip(prints, angles)) if j != i and q.side == p.side and np.isfinite(b)]
-        keep.append(not (np.isfinite(a) and len(others) >= 3 and abs(a - float(np.median(others))) > OUTLIER_DEG))
-    return keep
-
-
-def _least_tilt(poses: Poses, camera: FloorCamera) -> float:
-    """The assumed pitch: level, or looking down just enough (2 deg to spare) to put the heels and toes
-    below the horizon, as they must be on a floor seen from above it."""
-    feet = poses.image[:, [L.LEFT_HEEL, L.RIGHT_HEEL, L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX], 1]
-    if not np.isfinite(feet).any():
-        return 0.0
-    highest = float(np.nanpercentile(feet, 5))
-    above = float(np.degrees(np.arctan((camera.centre[1] - highest) / camera.focal_px)))
-    return max(0.0, above + 2.0)
-
-
-def _standing_prints(poses: Poses, camera: FloorCamera) -> list[Footprint]:
-    """Standing: one footprint per side over the whole clip (frames with heel and toe seen)."""
-    tracks = foot_tracks(poses, camera)
-    prints = [footprint(side, *tracks[side], 0, len(poses), poses.times, min_frames=3) for side in SIDES]
-    return [p for p in prints if p is not None]
-
-
-def _angles_under(poses: Poses, found: FootRotationAnalysis, camera: FloorCamera) -> list[float]:
-    moved, floor_v = _prints_under(poses, camera, found)
-    return foot_angles(poses, camera, moved, found.mode, found.bouts, floor_v).angles
-
-
-def _angles_with_toes_moved(poses: Poses, found: FootRotationAnalysis, side: str, shift_px: np.ndarray
-                            ) -> list[float]:
-    """The angles again with ``side``'s toe landmarks moved by ``shift_px`` in the image."""
-    cam = found.camera
-    moved = [replace(p, toe=tuple(float(v) for v in cam.to_floor(cam.to_image(np.asarray(p.toe)) + shift_px)))
-             if p.side == side else p for p in found.prints]
-    return foot_angles(poses, cam, moved, found.mode, found.bouts, found.floor_velocity).angles
 
 
 def _view_quality(found: FootRotationAnalysis, poses: Poses, lines: dict[int, np.ndarray],
@@ -301,7 +145,7 @@ def _view_quality(found: FootRotationAnalysis, poses: Poses, lines: dict[int, np
     moved = []
     for d in np.eye(2):
         for side in SIDES:
-            again = _angles_with_toes_moved(poses, found, side, d)
+            again = angles_with_toes_moved(poses, found, side, d)
             moved += [abs(b - a) for p, a, b in zip(found.prints, found.angles, again) if p.side == side]
     moved = [m for m in moved if np.isfinite(m)]
     found.per_px_deg = float(np.median(moved)) if moved else None
@@ -355,13 +199,13 @@ def _systematic(poses: Poses, found: FootRotationAnalysis, settings: FootRotatio
     """How far each side's mean and the asymmetry move under each plausible error that steps do not average
     out (deg): ``camera`` (pitch, field of view), ``foot_length`` (the body's proportion), ``placement``
     (MediaPipe's toe a few pixels off, on one foot)."""
-    base = _side_means(found.prints, found.angles)
+    base = side_means(found.prints, found.angles)
     keys = list(base)
 
     def worst(variants: list[list[float]]) -> dict[str, float]:
         out = {k: 0.0 for k in keys}
         for angles in variants:
-            moved = _side_means(found.prints, angles)
+            moved = side_means(found.prints, angles)
             for k in keys:
                 if np.isfinite(moved[k]) and np.isfinite(base[k]):
                     out[k] = max(out[k], abs(moved[k] - base[k]))
@@ -374,13 +218,13 @@ def _systematic(poses: Poses, found: FootRotationAnalysis, settings: FootRotatio
     for df in (-settings.fov_error_deg, settings.fov_error_deg):
         fov = np.degrees(2 * np.arctan(0.5 * max(poses.frame_size) / found.camera.focal_px)) + df
         cams.append(FloorCamera.from_frame(poses.frame_size, fov, found.camera.tilt_deg))
-    parts = {"camera": worst([_angles_under(poses, found, cam) for cam in cams])}
+    parts = {"camera": worst([angles_under(poses, found, cam) for cam in cams])}
     parts["foot_length"] = worst([foot_angles(poses, found.camera, found.prints, found.mode, found.bouts,
                                               found.floor_velocity, length_scale=1.0 + e).angles
                                   for e in (-settings.foot_length_error, settings.foot_length_error)])
     placement = {}
     for side in SIDES:
-        shifted = [_angles_with_toes_moved(poses, found, side, settings.placement_px * d) for d in np.eye(2)]
+        shifted = [angles_with_toes_moved(poses, found, side, settings.placement_px * d) for d in np.eye(2)]
         placement[side] = worst(shifted)[side]
     placement["asymmetry"] = float(np.hypot(placement["left"], placement["right"]))
     parts["placement"] = placement

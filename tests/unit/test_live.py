@@ -414,18 +414,18 @@ def test_a_visit_past_its_limit_is_not_ended_while_its_last_result_is_being_file
     import threading
 
     import movement_check.extraction as extraction
-    import movement_check.visits as visits
+    import movement_check.visit as visit_module
 
     poses, _ = walk(Script(segments=[("walk", 6.0)]))
     filing, release = threading.Event(), threading.Event()
-    real_keep = visits.keep
+    real_keep = visit_module.keep
 
     def slow_keep(*args, **kwargs):            # the result being written when the sweep comes
         filing.set()
         release.wait(30)
         return real_keep(*args, **kwargs)
 
-    monkeypatch.setattr(visits, "keep", slow_keep)
+    monkeypatch.setattr(visit_module, "keep", slow_keep)
     monkeypatch.setattr(extraction, "PoseEstimator", lambda model, settings, **_: KnownPeople(poses))
     clock = Clock()
     book = _book(clock, max_hours=2, data_dir=tmp_path)

@@ -75,7 +75,7 @@ def test_every_metric_named_in_the_assessments_has_a_display_name():
     assert not missing, f"metrics without a display name in movement_check/metric_names.py: {missing}"
     for suffix in suffixes:
         assert any(n.endswith(suffix) for n in NAMES), suffix
-    # the leg raise's f-string names, spelled out (leg_raise._symmetry)
+    # the leg raise's f-string names, spelled out (leg_raise_metrics.symmetry)
     assert {"hip_flexion_peak_symmetry_index", "leg_elevation_peak_symmetry_index",
             "hold_time_symmetry_index"} <= set(NAMES)
 
