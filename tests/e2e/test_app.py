@@ -71,7 +71,12 @@ def test_a_file_that_is_not_a_video_gets_one_sentence():
 
 
 @pytest.mark.slow
-def test_uploaded_clip_is_analysed_and_not_kept():
+def test_uploaded_clip_is_analysed_and_not_kept(monkeypatch, tmp_path):
+    # this process's temporary files in a folder of the test's own (another test run on the machine writes to the
+    # system's temporary folder too, and was counted as this upload's leftovers)
+    private = tmp_path / "temporary"
+    private.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private))
     before = _leftover_clips()
     at = _app_with(LUNGE, "foot-rotation")                  # a lunge: nothing to measure, said plainly
     analyse_button(at).click().run()
@@ -85,6 +90,7 @@ def test_uploaded_clip_is_analysed_and_not_kept():
     assert at.metric[0].value == "100"                        # frames
     assert len(at.get("download_button")) == 4                # result JSON, metrics CSV, trajectories npz + CSV
     assert _leftover_clips() == before                        # the clip was deleted after analysis
+    assert not any(private.iterdir())                         # nothing of the upload left in the temporary folder
 
 
 @pytest.mark.slow
