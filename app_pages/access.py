@@ -157,7 +157,7 @@ def video_component_state(key: str, value) -> bool:
     """A live video player's own state (streamlit-webrtc: its context and the frontend's value), kept over a
     sign-out: its callback can run on the very rerun that signs out, and reads both (without them the page
     showed a KeyError instead of the sign-in). They hold no patient data; the player is not drawn again."""
-    return str(key).endswith(":frontend") or type(value).__name__ == "WebRtcStreamerContext"
+    return ":frontend" in str(key) or type(value).__name__ == "WebRtcStreamerContext"
 
 
 def keep_signed_in(name: str, token: str, expires_at: str) -> None:

@@ -213,7 +213,10 @@ def test_a_sign_out_keeps_only_the_video_players_own_state():
     class WebRtcStreamerContext:         # the player's context, by its class name (as streamlit-webrtc's)
         pass
 
-    assert video_component_state("therapist-video-a0857b:frontend", {"playing": True})
+    from streamlit_webrtc.component import generate_frontend_component_key
+
+    # the frontend's key as streamlit-webrtc makes it (":frontend" and a fixed random suffix)
+    assert video_component_state(generate_frontend_component_key("therapist-video-a0857b"), {"playing": True})
     assert video_component_state("therapist-video-a0857b", WebRtcStreamerContext())
     for key, value in (("therapist", "jdoe"), ("sign-in-token", "secret"), ("patient", "P-0042"),
                        ("results", [{"test": "gait"}]), ("therapist-video-a0857b", None)):
