@@ -143,7 +143,8 @@ SOME_FAILED = 3          # batch's exit status when some clips could not be anal
 def run_batch_command(args: argparse.Namespace) -> int:
     """Exit status: 0 every clip analysed; 3 some (or all) clips not analysed, each listed with its reason;
     130 stopped by Ctrl-C (the finished rows written); 2 bad input, nothing run."""
-    from .batch import ResultStore, clips_in, run_batch, settings_of
+    from .batch import clips_in, run_batch, settings_of
+    from .batch_store import ResultStore
 
     check_height_cm(args.height_cm)
     if not 1 <= args.workers <= 32:
@@ -204,7 +205,7 @@ def _shown(bar: "_ProgressBar", row) -> None:
 
 def _checkpoints(out: Path):
     """A checkpoint: a coherent CSV at any moment, rewritten at most every 2 s."""
-    from .batch import write_csv
+    from .batch_csv import write_csv
 
     last_write = [0.0]
 
@@ -220,7 +221,7 @@ def _checkpoints(out: Path):
 
 def _batch_written(run, out: Path) -> int:
     """The CSV and its legend written, the summary said; the exit status."""
-    from .batch import legend_path, write_csv, write_legend
+    from .batch_csv import legend_path, write_csv, write_legend
 
     rows = run.rows
     failed = [r for r in rows if r.status != "ok"]

@@ -153,7 +153,7 @@ def normal_text(m: dict) -> str:
 
 #: the legend's own header
 LEGEND_COLUMNS = ("column", "display_name", "side", "unit", "explanation")
-#: the columns of batch's CSV before the metrics (movement_check/batch.py ``FIXED``), explained
+#: the columns of batch's CSV before the metrics (movement_check/batch_csv.py ``FIXED``), explained
 FIXED_COLUMNS = {
     "clip": ("Clip", "The clip's file name."),
     "status": ("Status", "ok: analysed; error: not analysed, the reason says why."),

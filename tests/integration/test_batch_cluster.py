@@ -15,8 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from movement_check.batch import (LOST, ClipRow, ResultStore, _hand_out, _Interrupts, _Rows, analyse_task,
-                                  file_sha256)
+from movement_check.batch import ClipRow, _Rows, analyse_task, file_sha256
+from movement_check.batch_dask import LOST, _hand_out
+from movement_check.batch_stop import _Interrupts
+from movement_check.batch_store import ResultStore
 from movement_check.cli import main
 from movement_check.config import load_config
 from movement_check.errors import InputError
@@ -96,7 +98,7 @@ def test_a_worker_lost_once_is_tried_again_twice_is_an_error_row_not_kept_for_a_
 
 def test_a_clip_the_worker_cannot_read_is_sent_when_small_else_an_error_row(tmp_path, monkeypatch):
     clips = _folder(tmp_path, ["a.mp4", "big.mp4"])
-    monkeypatch.setattr("movement_check.batch.SEND_LIMIT", 400)
+    monkeypatch.setattr("movement_check.batch_dask.SEND_LIMIT", 400)
     (tmp_path / "clips" / "big.mp4").write_bytes(b"x" * 500)
 
     def answer(name, before, data):
