@@ -26,7 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.signal import find_peaks
 
-from .cleaning import runs
+from .signals import runs
+
 
 HEEL_STRIKE = "heel_strike"
 TOE_OFF = "toe_off"

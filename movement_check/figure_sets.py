@@ -1,6 +1,6 @@
 """A test's figures by the test's name, as the app, the report and the command line ask for them.
 
-The drawing itself is in :mod:`movement_check.figures`, one function per test, named by each test's descriptor
+The drawing itself is in each test's figures module (:mod:`movement_check.assessments.gait_figures`, ...), named by each test's descriptor
 (:mod:`movement_check.assessments`); this module only looks the test up, so that the two do not import each
 other.
 """

@@ -55,11 +55,10 @@ import numpy as np
 from scipy.ndimage import binary_dilation
 from scipy.optimize import minimize_scalar
 
-from .cleaning import runs
 from .floor import FloorCamera, signed_angle_2d
 from .landmarks import LEG, Landmark as L
 from .poses import Poses
-from .signals import derivative, moving_mean
+from .signals import derivative, moving_mean, runs
 from .walking import midpoint
 
 SIDES = ("left", "right")

@@ -9,7 +9,7 @@ received (:mod:`movement_check.step_results`).
 Thresholds, each a judgement for a live prompt, not a measurement:
 
 - feet "out of the picture": the same rule as the clip's framing warning
-  (:func:`movement_check.quality.feet_out_of_picture`: a foot landmark beyond
+  (:func:`movement_check.framing.feet_out_of_picture`: a foot landmark beyond
   the edge, or both feet hidden; one foot behind the other leg in a side view
   is not out of the picture);
 - head "out of the picture": the landmark outside the frame (2 % margin) or
@@ -41,7 +41,7 @@ import numpy as np
 from .kinematics import hip_flexion, knee_flexion
 from .landmarks import LEG, Landmark as L
 from .protocol import FRONT_VIEW, SIDE_VIEW
-from .quality import FEET, feet_out_of_picture  # noqa: F401  (FEET: the feet, for the cues' callers)
+from .framing import FEET, feet_out_of_picture  # noqa: F401  (FEET: the feet, for the cues' callers)
 
 HEAD = (L.NOSE, L.LEFT_EAR, L.RIGHT_EAR)
 MIN_VISIBILITY = 0.5

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .cleaning import runs
 from .kinematics import inclination
 from .landmarks import LEG, Landmark as L
 from .poses import Poses
+from .signals import runs
 from .walking import FRONT, SIDE, SIDE_VIEW_MAX_RATIO, midpoint, shoulder_ratio
 
 STANDING, SUPINE, SITTING = "standing", "supine", "sitting"

@@ -40,13 +40,12 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from .cleaning import runs
 from .front_thigh import FrontThigh, front_thigh  # noqa: F401  (the raises' front view, for their callers)
 from .kinematics import leg_elevation, thigh_elevation
 from .landmarks import LEG
 from .posture import SUPINE, facing, legs_direction
 from .poses import Poses
-from .signals import moving_mean
+from .signals import moving_mean, runs
 from .stance import bearing_weight
 from .walking import SIDE, leg_length_px
 

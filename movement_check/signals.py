@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.ndimage import uniform_filter1d
+from scipy.signal import butter, filtfilt
 
 
 def moving_mean(x: np.ndarray, n: int, /, *, keep_gaps: bool = True, min_share: float = 0.0) -> np.ndarray:
@@ -72,3 +73,56 @@ def derivative(x: np.ndarray, times: np.ndarray, /, *, one_sided: bool = True) -
         only_fwd = ok & ~prev_ok & next_ok
         out[only_fwd] = fwd[only_fwd]
     return out
+
+
+def runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(start, stop) of each run of True in a 1-D bool array (stop exclusive)."""
+    if not mask.any():
+        return []
+    padded = np.concatenate(([False], mask, [False]))
+    edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
+    return list(zip(edges[0::2].tolist(), edges[1::2].tolist()))
+
+
+def lowpass(values: np.ndarray, times: np.ndarray, /, *, cutoff_hz: float = 6.0, order: int = 2) -> np.ndarray:
+    """Zero-lag Butterworth low-pass of each series, stretch by stretch.
+
+    Each run of frames where a series is seen is filtered on its own, so the
+    filter never crosses a gap. Runs of fewer than 4 frames are left as they
+    are. Raises ``ValueError`` if the cut-off is not below the Nyquist
+    frequency of the clip's median frame rate.
+    """
+    values = np.asarray(values, dtype=float)
+    times = np.asarray(times, dtype=float)
+    flat = values.reshape(values.shape[0], -1).copy()
+    if len(times) < 4:
+        return flat.reshape(values.shape)
+    dt = float(np.median(np.diff(times)))
+    fs = 1.0 / dt
+    if cutoff_hz >= 0.5 * fs:
+        raise ValueError(f"cut-off {cutoff_hz} Hz is not below the Nyquist frequency {0.5 * fs:.2f} Hz")
+    b, a = butter(order, cutoff_hz / (0.5 * fs))
+    seen = np.isfinite(flat)
+    patterns: dict[bytes, list[int]] = {}
+    for col in np.flatnonzero(seen.any(axis=0)):
+        patterns.setdefault(np.packbits(seen[:, col]).tobytes(), []).append(int(col))
+    for cols in patterns.values():
+        for start, stop in runs(seen[:, cols[0]]):
+            n = stop - start
+            if n < 4:
+                continue
+            seg_t = times[start:stop]
+            seg = flat[start:stop, cols]
+            steps = np.diff(seg_t)
+            padlen = min(3 * max(len(a), len(b)), n - 1)
+            if np.max(np.abs(steps - dt)) > 0.05 * dt:
+                grid = seg_t[0] + dt * np.arange(int(np.floor((seg_t[-1] - seg_t[0]) / dt)) + 1)
+                if grid.size < 4:
+                    continue
+                even = np.column_stack([np.interp(grid, seg_t, seg[:, k]) for k in range(seg.shape[1])])
+                smooth = filtfilt(b, a, even, axis=0, padlen=min(padlen, grid.size - 1))
+                flat[start:stop, cols] = np.column_stack(
+                    [np.interp(seg_t, grid, smooth[:, k]) for k in range(seg.shape[1])])
+            else:
+                flat[start:stop, cols] = filtfilt(b, a, seg, axis=0, padlen=padlen)
+    return flat.reshape(values.shape)

@@ -36,11 +36,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .cleaning import runs
+from .framing import out_of_frame
 from .landmarks import Landmark as L
 from .poses import Poses
-from .quality import out_of_frame
-from .signals import derivative, moving_mean, moving_std
+from .signals import derivative, moving_mean, moving_std, runs
 
 SIDE, FRONT = "side", "front"
 #: shoulder width / trunk length below this: side view (see the module notes)

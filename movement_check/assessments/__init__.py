@@ -16,28 +16,38 @@ from .base import AUTO, Assessment, MovementTest
 from .settings import settings_from, unknown
 
 
-def _figures(name: str) -> Callable:
-    """The figures function ``name`` of :mod:`movement_check.figures`, imported when first drawn (matplotlib
-    is not loaded by analysing, and the figures module reads this one)."""
-    def draw(poses: Poses, settings, analysis=None) -> dict:
-        from .. import figures
+# each test's figures, imported when first drawn (matplotlib is not loaded by analysing, and the figures
+# modules read the tests' modules)
+def _gait_figures(poses: Poses, settings, analysis=None) -> dict:
+    from .gait_figures import gait_figures
 
-        return getattr(figures, name)(poses, settings, analysis)
-    return draw
+    return gait_figures(poses, settings, analysis)
+
+
+def _leg_raise_figures(poses: Poses, settings, analysis=None) -> dict:
+    from .leg_raise_figures import leg_raise_figures
+
+    return leg_raise_figures(poses, settings, analysis)
+
+
+def _foot_rotation_figures(poses: Poses, settings, analysis=None) -> dict:
+    from .foot_rotation_figures import foot_rotation_figures
+
+    return foot_rotation_figures(poses, settings, analysis)
 
 
 #: the tests of a back-pain video visit, in the order the command line and the app offer them
 ALL_TESTS: tuple[MovementTest, ...] = (
     MovementTest("gait", title="Gait", label="Gait (walk for me)", settings=gait.GaitSettings,
-                 subject_rule="walker", assess=gait.assess, figures=_figures("gait_figures"),
+                 subject_rule="walker", assess=gait.assess, figures=_gait_figures,
                  key_metrics=(("cadence", "steps/min"), ("step_time_symmetry_index", "%"),
                               ("knee_flexion_swing_peak", "deg"))),
     MovementTest("leg-raise", title="Leg raise", label="Single-leg raise", settings=leg_raise.LegRaiseSettings,
-                 subject_rule="largest", assess=leg_raise.assess, figures=_figures("leg_raise_figures"),
+                 subject_rule="largest", assess=leg_raise.assess, figures=_leg_raise_figures,
                  key_metrics=(("hip_flexion_peak", "deg"), ("leg_elevation_peak", "deg"), ("hold_time", "s"))),
     MovementTest("foot-rotation", title="Foot rotation", label="Foot rotation",
                  settings=foot_rotation.FootRotationSettings, subject_rule="auto", assess=foot_rotation.assess,
-                 figures=_figures("foot_rotation_figures"), key_metrics=(("foot_progression_angle", "deg"),)),
+                 figures=_foot_rotation_figures, key_metrics=(("foot_progression_angle", "deg"),)),
 )
 #: each test by its name
 BY_NAME: dict[str, MovementTest] = {t.name: t for t in ALL_TESTS}

@@ -14,7 +14,7 @@ from ..events import (HEEL_STRIKE, TOE_OFF, Extremum, alternate_sides, dominant_
                       foot_top_strikes, zeni_events)
 from ..landmarks import LEG, Landmark as L
 from ..poses import Poses
-from ..quality import FEET, out_of_frame
+from ..framing import FEET, out_of_frame
 from ..walking import MAX_INTERRUPTION_S, SIDE, Bout, find_bouts, leg_length_px, midpoint, travel_slope
 from .stride_stats import SIDES
 

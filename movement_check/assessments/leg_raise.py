@@ -29,7 +29,7 @@ from dataclasses import replace
 import numpy as np
 
 from ..poses import Poses
-from ..quality import out_of_frame
+from ..framing import out_of_frame
 from ..landmarks import LEG
 from ..posture import STANDING, SUPINE, find_posture, find_view
 from ..raises import (OTHER, SIDES, RaiseSettings, Repetition, feet_off_floor, find_repetitions, front_thigh,

@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from ..cleaning import lowpass
+from ..signals import lowpass
 from ..kinematics import inclination, knee_flexion, lateral_tilt, trunk_lateral_lean
 from ..landmarks import Landmark as L
 from ..poses import Poses

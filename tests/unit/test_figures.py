@@ -4,7 +4,7 @@ import numpy as np
 
 from movement_check.assessments.gait_strides import Stride
 from movement_check.cleaning import clean
-from movement_check.figures import foot_paths_figure, gait_cycle_figure, normalise_strides
+from movement_check.assessments.gait_figures import foot_paths_figure, gait_cycle_figure, normalise_strides
 
 from tests.fixtures.walker import Script, walk
 
