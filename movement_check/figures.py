@@ -18,11 +18,11 @@ from .assessments.gait_angles import side_angle_series
 from .assessments.gait_strides import GaitAnalysis, ahead_signals
 from .assessments.leg_raise import LegRaiseAnalysis, LegRaiseSettings
 from .assessments.leg_raise import analyse as analyse_raises
-from .assessments.stride_stats import SIDES
+from .landmarks import SIDES
 from .events import HEEL_STRIKE, TOE_OFF
 from .footprints import on_floor, walking_line
 from .poses import Poses
-from .walking import SIDE
+from .views import SIDE
 
 COLOURS = {"left": "#1f77b4", "right": "#d62728"}
 

@@ -13,7 +13,7 @@ from ..footprints import (FOOT_OVER_HIP, Footprint, foot_axis, foot_tracks, foot
 from ..landmarks import Landmark as L
 from ..poses import Poses
 from ..walking import Bout, in_bouts
-from .stride_stats import SIDES
+from ..landmarks import SIDES
 
 from .foot_rotation_settings import OUTLIER_DEG, STANDING, FootRotationAnalysis
 

@@ -38,7 +38,8 @@ from ..events import HEEL_STRIKE, TOE_OFF
 from ..landmarks import LEG, Landmark as L
 from ..poses import Poses
 from ..results import Event, Metric
-from ..walking import FRONT, LEG_SHARE_OF_HEIGHT, SIDE, Bout, in_bouts, leg_length_px, midpoint
+from ..views import FRONT, SIDE
+from ..walking import LEG_SHARE_OF_HEIGHT, Bout, in_bouts, leg_length_px, midpoint
 from . import gait_reference as ref
 from .base import Assessment
 from .gait_angles import angle_metrics_for
@@ -47,7 +48,8 @@ from . import gait_timing as timing
 from .gait_gates import sides_problem, stride_steps_problem
 from .gait_strides import GaitAnalysis, Stride, analyse
 from .gait_settings import GaitSettings, walking
-from .stride_stats import SIDES, make_metric, mean_of, rounded, value_at
+from ..landmarks import SIDES
+from .stride_stats import make_metric, mean_of, rounded, value_at
 
 MIN_STRIDES = 4
 

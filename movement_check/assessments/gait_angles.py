@@ -11,10 +11,12 @@ from .. import kinematics as kin
 from ..landmarks import LEG, Landmark as L
 from ..poses import Poses
 from ..results import Metric
-from ..walking import FRONT, SIDE, Bout, in_bouts, midpoint
+from ..views import FRONT, SIDE
+from ..walking import Bout, in_bouts, midpoint
 from . import gait_reference as ref
 from .gait_strides import Stride
-from .stride_stats import SIDES, lower_side, make_metric, mean_of, rounded, value_at, window
+from ..landmarks import SIDES
+from .stride_stats import lower_side, make_metric, mean_of, rounded, value_at, window
 
 
 def bout_direction(poses: Poses, bouts: list[Bout]) -> np.ndarray:

@@ -15,8 +15,9 @@ from ..events import (HEEL_STRIKE, TOE_OFF, Extremum, alternate_sides, dominant_
 from ..landmarks import LEG, Landmark as L
 from ..poses import Poses
 from ..quality import FEET, out_of_frame
-from ..walking import MAX_INTERRUPTION_S, SIDE, Bout, find_bouts, leg_length_px, midpoint, travel_slope
-from .stride_stats import SIDES
+from ..views import SIDE
+from ..walking import MAX_INTERRUPTION_S, Bout, find_bouts, leg_length_px, midpoint, travel_slope
+from ..landmarks import SIDES
 
 #: events are also looked for this long beyond a bout's ends (where the feet are in the frame): a bout's
 #: frames are those of steady walking, and its first and last heel strikes lie on its edges

@@ -32,10 +32,11 @@ from ..poses import Poses
 from ..quality import out_of_frame
 from ..landmarks import LEG
 from ..posture import STANDING, SUPINE, find_posture, find_view
-from ..raises import (OTHER, SIDES, RaiseSettings, Repetition, feet_off_floor, find_repetitions, front_thigh,
+from ..landmarks import OTHER, SIDES
+from ..raises import (RaiseSettings, Repetition, feet_off_floor, find_repetitions, front_thigh,
                       raise_angles, rest_mask, up_masks)
 from ..results import Event, Metric
-from ..walking import FRONT, SIDE
+from ..views import FRONT, SIDE
 from . import leg_raise_reference as ref
 from .base import Assessment
 from .form_check import check_form
