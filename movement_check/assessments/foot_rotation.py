@@ -58,7 +58,7 @@ import numpy as np
 
 from ..floor import FloorCamera, estimate_tilt
 from ..footprints import (FOOT_OVER_HIP, find_footprints, walking_line_sd)
-from ..landmarks import Landmark as L
+from ..landmarks import SIDES, Landmark as L
 from ..poses import Poses
 from ..posture import find_view
 from ..results import Metric
@@ -66,7 +66,6 @@ from ..views import FRONT
 from ..walking import find_bouts, in_bouts, midpoint
 from . import foot_rotation_reference as ref
 from .base import Assessment
-from ..landmarks import SIDES
 from .foot_rotation_angles import (Angles, angles_under, angles_with_toes_moved, apart_from_the_rest,  # noqa: F401
                                    bout_of, foot_angles, least_tilt, prints_under, side_means, standing_prints)
 from .foot_rotation_settings import (IMPLAUSIBLE_DEG, OUTLIER_DEG, STANDING, WALKING,  # noqa: F401

@@ -30,9 +30,8 @@ import numpy as np
 
 from ..poses import Poses
 from ..quality import out_of_frame
-from ..landmarks import LEG
+from ..landmarks import LEG, OTHER, SIDES
 from ..posture import STANDING, SUPINE, find_posture, find_view
-from ..landmarks import OTHER, SIDES
 from ..raises import (RaiseSettings, Repetition, feet_off_floor, find_repetitions, front_thigh,
                       raise_angles, rest_mask, up_masks)
 from ..results import Event, Metric

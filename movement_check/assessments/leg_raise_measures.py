@@ -23,11 +23,9 @@ import numpy as np
 
 from ..cleaning import lowpass
 from ..kinematics import inclination, knee_flexion, lateral_tilt, trunk_lateral_lean
-from ..landmarks import Landmark as L
+from ..landmarks import LEG, OTHER, Landmark as L
 from ..poses import Poses
-from ..landmarks import LEG
 from ..posture import STANDING, facing
-from ..landmarks import OTHER
 from ..raises import Repetition
 from ..views import SIDE
 from ..walking import LEG_SHARE_OF_HEIGHT, leg_length_px, midpoint
