@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from movement_check.checkin import (AREAS, EXERCISES, RED_FLAGS, RESPONSES, SIDES, SINCE_LAST, SLEEP, CheckIn,
+from movement_check.checkin import (AREAS, EXERCISES, RED_FLAGS, RESPONSES, PAIN_SIDES, SINCE_LAST, SLEEP, CheckIn,
                                     CheckInError)
 
 from app_pages.findings_view import escape_markdown
@@ -27,7 +27,7 @@ def checkin_form(key: str) -> CheckIn | None:
         pain = st.slider("Pain now (0 = none, 10 = worst imaginable)", 0, 10, 0, key=f"{key}-pain")
         since = _choice("Since last time, your back is", SINCE_LAST, f"{key}-since", none=NOT_SURE)
         areas = st.multiselect("Where does it hurt?", AREAS, key=f"{key}-areas")
-        side = _choice("Which side?", SIDES, f"{key}-side")
+        side = _choice("Which side?", PAIN_SIDES, f"{key}-side")
         spreads = st.radio("Does the pain spread below the knee?", ("not answered", "yes", "no"),
                            key=f"{key}-spreads", horizontal=True)
         cols = st.columns(4)

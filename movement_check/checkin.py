@@ -44,7 +44,8 @@ EMERGENCY_ADVICE = ("What you ticked can be a sign of a nerve emergency (cauda e
 
 SINCE_LAST = ("better", "same", "worse")
 AREAS = ("lower back", "buttock", "thigh", "below the knee", "foot")
-SIDES = ("left", "right", "both")
+#: where the pain is, as the patient answers: one leg, or both
+PAIN_SIDES = ("left", "right", "both")
 RESPONSES = ("helps", "no change", "worse", "not taking / not having")
 EXERCISES = ("comfortable", "a little painful", "too painful", "not doing them")
 SLEEP = ("normal", "wakes me sometimes", "wakes me most nights")
@@ -62,7 +63,7 @@ class CheckIn:
     pain_now: int                                    # 0 = no pain .. 10 = worst imaginable (NRS)
     since_last: str | None = None                    # SINCE_LAST
     areas: tuple[str, ...] = ()                      # AREAS
-    pain_side: str | None = None                     # SIDES
+    pain_side: str | None = None                     # PAIN_SIDES
     spreads_below_knee: bool | None = None
     leg_pain: bool = False
     leg_numbness: bool = False
@@ -80,7 +81,7 @@ class CheckIn:
         problems = []
         if not isinstance(self.pain_now, int) or isinstance(self.pain_now, bool) or not 0 <= self.pain_now <= 10:
             problems.append(f"pain now must be a whole number from 0 to 10, got {self.pain_now!r}")
-        for name, allowed in (("since_last", SINCE_LAST), ("pain_side", SIDES), ("sleep", SLEEP),
+        for name, allowed in (("since_last", SINCE_LAST), ("pain_side", PAIN_SIDES), ("sleep", SLEEP),
                               ("medication_response", RESPONSES), ("therapy_response", RESPONSES),
                               ("home_exercises", EXERCISES)):
             value = getattr(self, name)

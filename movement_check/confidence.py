@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from .assessments.foot_rotation import FootRotationSettings
 from .assessments.gait import MIN_STRIDES
 from .assessments.gait_timing import MIN_FPS_PHASES
+from .landmarks import SIDES
 
 GOOD, LIMITED, NOT_USABLE = "good", "limited", "not usable"
 LEVELS = (GOOD, LIMITED, NOT_USABLE)
@@ -154,14 +155,14 @@ def _leg_raise(result: dict, found: dict) -> tuple[list[str], list[str]]:
         unusable.append("no leg raise was found" + (f": {_why(total)}" if total and total.get("note") and
                                                       total.get("value") is None else ""))
         return unusable, limited
-    missing = [s for s in ("left", "right") if not _value(result, "repetitions", s)]
+    missing = [s for s in SIDES if not _value(result, "repetitions", s)]
     if missing:
         limited.append(f"no raise of the {' or '.join(missing)} leg, so the sides cannot be compared")
     peak = "leg_elevation_peak" if found.get("posture") == "supine" else "hip_flexion_peak"
-    raised = [s for s in ("left", "right") if _value(result, "repetitions", s)]
+    raised = [s for s in SIDES if _value(result, "repetitions", s)]
     if raised and all(_value(result, peak, s) is None for s in raised):
         why = f"the height of the raises could not be measured: {_why(_metric(result, peak, raised[0]))}"
-        stood = any(_value(result, "single_leg_time", s) is not None for s in ("left", "right"))
+        stood = any(_value(result, "single_leg_time", s) is not None for s in SIDES)
         (limited if stood else unusable).append(why)     # a single-leg stance test still has its time
     if found.get("view") == "front" and found.get("posture") == "standing":
         limited.append("front view: the raise angle is worked out from the knee's height (a side view measures it)")
@@ -171,14 +172,14 @@ def _leg_raise(result: dict, found: dict) -> tuple[list[str], list[str]]:
 def _foot_rotation(result: dict, found: dict) -> tuple[list[str], list[str]]:
     unusable, limited = [], []
     name = "static_toe_out" if found.get("mode") == "standing" else "foot_progression_angle"
-    per_side = {s: _metric(result, name, s) for s in ("left", "right")}
+    per_side = {s: _metric(result, name, s) for s in SIDES}
     if all(m is None or m.get("value") is None for m in per_side.values()):
         first = next((m for m in per_side.values() if m is not None), None)
         unusable.append("the foot angle could not be measured" + (f": {_why(first)}" if first else ""))
         return unusable, limited
     steps = found.get("steps") or []
     if found.get("mode") != "standing":
-        for s in ("left", "right"):
+        for s in SIDES:
             n = sum(1 for p in steps if p.get("side") == s)
             if n < MIN_STANCE_PHASES:
                 limited.append(f"only {n} stance phase{'s' if n != 1 else ''} of the {s} foot "

@@ -56,12 +56,10 @@ from scipy.ndimage import binary_dilation
 from scipy.optimize import minimize_scalar
 
 from .floor import FloorCamera, signed_angle_2d
-from .landmarks import LEG, Landmark as L
+from .landmarks import LEG, SIDES, Landmark as L
 from .poses import Poses
 from .signals import derivative, moving_mean, runs
 from .walking import midpoint
-
-SIDES = ("left", "right")
 #: foot length / hip height: 0.152 and 0.530 of body height (Drillis & Contini 1966)
 FOOT_OVER_HIP = 0.152 / 0.530
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .landmarks import Landmark
+from .landmarks import SIDES, Landmark
 
 FEET = (Landmark.LEFT_HEEL, Landmark.RIGHT_HEEL, Landmark.LEFT_FOOT_INDEX, Landmark.RIGHT_FOOT_INDEX,
         Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE)
@@ -26,7 +26,7 @@ def out_of_frame(xy: np.ndarray, frame_size: tuple[int, int], *, margin: float =
 
 #: each foot's landmarks' columns in :data:`FEET`, for telling one hidden foot from two
 _FOOT_COLUMNS = {side: tuple(k for k, lm in enumerate(FEET) if lm.name.startswith(side.upper()))
-                 for side in ("left", "right")}
+                 for side in SIDES}
 
 
 def feet_out_of_picture(xy: np.ndarray, visibility: np.ndarray, presence: np.ndarray,

@@ -10,11 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .kinematics import DEFAULT_FOV_DEG, focal_length_px, front_blind_angle, knee_rise_angle, thigh_elevation_front
-from .landmarks import LEG
+from .landmarks import LEG, OTHER, SIDES
 from .poses import Poses
-
-SIDES = ("left", "right")
-OTHER = {"left": "right", "right": "left"}
 
 
 def _rest_value(x: np.ndarray, rest: np.ndarray) -> float:

@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 
-from .raises import SIDES
+from .landmarks import SIDES
 
 EXERCISES = {
     "standing-leg-raise": ("Standing single-leg raises", "leg-raise"),

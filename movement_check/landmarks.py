@@ -54,6 +54,11 @@ LEFT_LEG = (Landmark.LEFT_HIP, Landmark.LEFT_KNEE, Landmark.LEFT_ANKLE,
             Landmark.LEFT_HEEL, Landmark.LEFT_FOOT_INDEX)
 RIGHT_LEG = (Landmark.RIGHT_HIP, Landmark.RIGHT_KNEE, Landmark.RIGHT_ANKLE,
              Landmark.RIGHT_HEEL, Landmark.RIGHT_FOOT_INDEX)
+#: the body's two sides, the person's own left and right: the legs' names everywhere (a metric's side, a raise's
+#: leg, a footprint's foot)
+SIDES: tuple[str, str] = ("left", "right")
+#: the other leg: OTHER["left"] = "right"
+OTHER = {"left": "right", "right": "left"}
 #: the leg chain by side name: LEG["left"] = (hip, knee, ankle, heel, toe)
 LEG = {"left": LEFT_LEG, "right": RIGHT_LEG}
 LEFT_ARM = (Landmark.LEFT_SHOULDER, Landmark.LEFT_ELBOW, Landmark.LEFT_WRIST,

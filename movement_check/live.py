@@ -156,7 +156,8 @@ class LiveStream:
                                     brightness_level=brightness(bgr),
                                     view=step.view if step else None, lying=bool(step and step.lying),
                                     presence=presence))
-            self._counters.update(time_s, person, raised_side=step.raised_side if step else None)
+            self._counters.update(time_s, person, raised_side=step.raised_side if step else None,
+                                  lying=bool(step and step.lying))
             if person is not None:
                 self._angles.append((time_s, self._counters.angles))
             while self._angles and time_s - self._angles[0][0] > self._figure_s:

@@ -16,20 +16,19 @@ Thresholds, each a judgement for a live prompt, not a measurement:
   seen with a visibility under 0.5 (MediaPipe's own "likely visible");
 - "too dark": mean brightness under 50 of 255 (MediaPipe's detections thin
   out well before the image looks black to a person);
-- view: shoulder width over trunk length (shoulder midpoint to hip midpoint)
-  in the image. Facing the camera it is about 0.7-0.8 (a 0.36 m shoulder
-  breadth over a 0.5 m trunk); side-on, 0-0.3 in front of the camera but up
-  to 0.6 near the edge of a wide view, where the shoulders are seen at an
-  angle (synthetic walker, 39 deg off the camera's axis). Under 0.3 counts as
-  side-on, over 0.6 as facing; in between no cue is given;
-- a step: the ankles passing each other (their order along the walking
-  direction changes), counted only when they separate again by 10 % of the
-  leg length side-on (hysteresis against jitter). Toward the camera the
-  order is the ankles' height in the image, which differs by far less (the
-  front foot is nearer, so lower: about 12 % of the leg length 4 m away, 3 %
-  at 12 m), so there it takes 3 %;
-- a leg "up" (hold timer): its knee higher than the other knee by 15 % of
-  the thigh length.
+- view: the clips' rule (:mod:`movement_check.views`: horizontal shoulder
+  width over trunk length, under 0.5 side-on, else facing); no cue while the
+  shoulders or hips are unseen;
+- a step: the leading ankle along the direction of travel changes
+  (:func:`movement_check.walking.leading_ankle`, the ankles' order known once
+  they are 10 % of the leg length apart side-on, 3 % toward the camera);
+- a leg "up" (hold timer): the clips' raise rule frame by frame
+  (:mod:`movement_check.raises`): standing, its foot off the floor
+  (:func:`~movement_check.raises.lift_above` its lowest position so far,
+  with the raise's hysteresis) while the other leg bears the weight
+  (:func:`movement_check.stance.stands_under` its tallest height so far);
+  lying, the leg's elevation above its lowest so far. A raise counts once
+  it has lasted ``min_raise_s``. The counters keep only the running state.
 """
 
 from __future__ import annotations
@@ -38,18 +37,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .kinematics import hip_flexion, knee_flexion
-from .landmarks import LEG, Landmark as L
-from .protocol import FRONT_VIEW, SIDE_VIEW
 from .framing import FEET, feet_out_of_picture  # noqa: F401  (FEET: the feet, for the cues' callers)
+from .kinematics import hip_flexion, knee_flexion, leg_elevation
+from .landmarks import LEG, SIDES, Landmark as L
+from .raises import RaiseSettings, floor_levels, hysteresis_step, lift_above, one_leg_up
+from .stance import stands_under
+from .views import FRONT, SIDE, frame_views, shoulder_ratio, view_of
+from .walking import ankles_apart, leading_ankle, leg_lengths
 
 HEAD = (L.NOSE, L.LEFT_EAR, L.RIGHT_EAR)
 MIN_VISIBILITY = 0.5
 DARK_BELOW = 50.0
-SIDE_BELOW = 0.3
-FRONT_ABOVE = 0.6
-STEP_HYSTERESIS = {"side": 0.10, "front": 0.03}      # of the leg length
-UP_ABOVE = 0.15             # of the thigh length
+RAISE = RaiseSettings()
 
 NOBODY = "We cannot see you: step into the picture, whole body, facing or side-on to the camera."
 FEET_HIDDEN = "Step back: your feet are not visible."
@@ -81,23 +80,10 @@ def hidden(person: np.ndarray, visibility: np.ndarray, frame_size: tuple[int, in
     return not bool(seen.all())
 
 
-def facing_ratio(person: np.ndarray) -> float:
-    """Shoulder width over trunk length in the image (about 0.75 facing the camera, under 0.3 side-on)."""
-    ls, rs, lh, rh = (person[j, :2] for j in (L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP))
-    trunk = np.linalg.norm((ls + rs) / 2 - (lh + rh) / 2)
-    if not np.isfinite(trunk) or trunk <= 0:
-        return float("nan")
-    return float(np.linalg.norm(ls - rs) / trunk)
-
-
 def seen_view(person: np.ndarray) -> str | None:
-    """``side`` or ``front`` from :func:`facing_ratio`; None in between or when unknown."""
-    ratio = facing_ratio(person)
-    if ratio < SIDE_BELOW:
-        return SIDE_VIEW
-    if ratio > FRONT_ABOVE:
-        return FRONT_VIEW
-    return None
+    """``side`` or ``front``: the clips' rule (:func:`movement_check.views.view_of` the shoulder ratio); None
+    while the shoulders or hips are unseen."""
+    return view_of(shoulder_ratio(person))
 
 
 def cues(person: np.ndarray | None, visibility: np.ndarray | None, *, frame_size: tuple[int, int],
@@ -124,9 +110,9 @@ def cues(person: np.ndarray | None, visibility: np.ndarray | None, *, frame_size
         out.append(HEAD_HIDDEN)
     if view is not None and not lying:
         seen = seen_view(person)
-        if view == SIDE_VIEW and seen == FRONT_VIEW:
+        if view == SIDE and seen == FRONT:
             out.append(TURN_SIDE_ON)
-        elif view == FRONT_VIEW and seen == SIDE_VIEW:
+        elif view == FRONT and seen == SIDE:
             out.append(FACE_CAMERA)
     return out
 
@@ -151,53 +137,83 @@ def joint_angles(person: np.ndarray) -> dict[str, float]:
 
 @dataclass
 class Counters:
-    """Running counts over a step, updated frame by frame (:meth:`update`)."""
+    """Running counts over a step, updated frame by frame (:meth:`update`).
+
+    The judgements are the clips' pure functions (module notes); this keeps only what they need from the
+    frames before: the leading ankle, each leg's up/down state, each ankle's lowest position, each leg's
+    tallest height, each leg's lowest elevation lying down, and when the raise began.
+    """
 
     steps: int = 0
-    hold_s: float = 0.0                 # the current hold (0 when the leg is down)
-    longest_hold_s: float = 0.0
-    raises: int = 0
-    _order: int = 0                     # which ankle leads: +1, -1, 0 not yet known
+    hold_s: float = 0.0                 # the current time up (0 when the leg is down)
+    longest_hold_s: float = 0.0         # the longest raise that counted
+    raises: int = 0                     # raises up for at least RaiseSettings.min_raise_s
+    _lead: int = 0                      # which ankle leads: +1 left, -1 right, 0 not yet known
+    _lifted: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(SIDES, False))
+    _lowest: dict[str, float] = field(default_factory=lambda: dict.fromkeys(SIDES, -np.inf))   # ankle image y
+    _upright: dict[str, float] = field(default_factory=lambda: dict.fromkeys(SIDES, -np.inf))  # hip above ankle
+    _rest: dict[str, float] = field(default_factory=lambda: dict.fromkeys(SIDES, np.inf))      # lying, deg
     _up_since: float | None = None
+    _counted: bool = False
     _angles: dict[str, float] = field(default_factory=dict)
 
     @property
     def angles(self) -> dict[str, float]:
         return dict(self._angles)
 
-    def update(self, time_s: float, person: np.ndarray | None, *, raised_side: str | None = None) -> None:
+    def update(self, time_s: float, person: np.ndarray | None, *, raised_side: str | None = None,
+               lying: bool = False) -> None:
         if person is None or not np.isfinite(person[[L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE, L.RIGHT_KNEE,
                                                     L.LEFT_ANKLE, L.RIGHT_ANKLE], :2]).all():
             return
         self._angles = joint_angles(person)
         self._count_step(person)
         if raised_side is not None:
-            self._time_hold(time_s, person, raised_side)
+            self._time_hold(time_s, person, raised_side, lying)
 
     def _count_step(self, person: np.ndarray) -> None:
-        leg = float(np.linalg.norm(person[L.LEFT_HIP, :2] - person[L.LEFT_ANKLE, :2]))
-        # along the walking direction: horizontal side-on; toward the camera, the image's vertical
-        view = FRONT_VIEW if seen_view(person) == FRONT_VIEW else SIDE_VIEW
-        axis = 1 if view == FRONT_VIEW else 0
-        gap = float(person[L.LEFT_ANKLE, axis] - person[L.RIGHT_ANKLE, axis])
-        if abs(gap) < STEP_HYSTERESIS[view] * leg:
+        view = frame_views(person)
+        leg = float(np.nanmax(leg_lengths(person)))        # the straighter leg: the body's scale this frame
+        lead = leading_ankle(ankles_apart(person, view), leg, view)
+        if not lead:
             return
-        order = 1 if gap > 0 else -1
-        if self._order and order != self._order:
+        if self._lead and lead != self._lead:
             self.steps += 1
-        self._order = order
+        self._lead = lead
 
-    def _time_hold(self, time_s: float, person: np.ndarray, side: str) -> None:
-        hip, knee = LEG[side][:2]
-        other_knee = LEG["right" if side == "left" else "left"][1]
-        thigh = float(np.linalg.norm(person[hip, :2] - person[other_knee, :2]))
-        up = person[other_knee, 1] - person[knee, 1] > UP_ABOVE * thigh     # image y grows downward
-        if up:
-            if self._up_since is None:
-                self._up_since = time_s
+    def _up(self, person: np.ndarray, lying: bool) -> dict[str, bool]:
+        """Each leg raised on its own this frame (:func:`movement_check.raises.one_leg_up`)."""
+        if lying:
+            hips, ankles = person[[L.LEFT_HIP, L.RIGHT_HIP], :2], person[[L.LEFT_ANKLE, L.RIGHT_ANKLE], :2]
+            direction = 1 if float(np.mean(ankles[:, 0] - hips[:, 0])) >= 0 else -1
+            for s, hip, ankle in zip(SIDES, hips, ankles):
+                elevation = float(leg_elevation(hip, ankle, direction))
+                self._rest[s] = min(self._rest[s], elevation)
+                self._lifted[s] = hysteresis_step(self._lifted[s], elevation - self._rest[s],
+                                                  RAISE.elevation_on, RAISE.elevation_off)
+            return one_leg_up(self._lifted)
+        leg = float(np.nanmax(leg_lengths(person)))
+        y = {s: float(person[LEG[s][2], 1]) for s in SIDES}
+        height = {s: y[s] - float(person[LEG[s][0], 1]) for s in SIDES}
+        for s in SIDES:
+            self._lowest[s] = max(self._lowest[s], y[s])
+            self._upright[s] = max(self._upright[s], height[s])
+        floor = floor_levels(self._lowest, leg, RAISE)
+        for s in SIDES:
+            self._lifted[s] = hysteresis_step(self._lifted[s], float(lift_above(y[s], floor[s], leg)),
+                                              RAISE.lift_on, RAISE.lift_off)
+        bearing = {s: stands_under(height[s], self._upright[s], share=RAISE.stance_share) for s in SIDES}
+        return one_leg_up(self._lifted, bearing)
+
+    def _time_hold(self, time_s: float, person: np.ndarray, side: str, lying: bool) -> None:
+        if not self._up(person, lying)[side]:
+            self._up_since, self._counted, self.hold_s = None, False, 0.0
+            return
+        if self._up_since is None:
+            self._up_since = time_s
+        self.hold_s = time_s - self._up_since
+        if self.hold_s >= RAISE.min_raise_s:
+            if not self._counted:
                 self.raises += 1
-            self.hold_s = time_s - self._up_since
+                self._counted = True
             self.longest_hold_s = max(self.longest_hold_s, self.hold_s)
-        else:
-            self._up_since = None
-            self.hold_s = 0.0

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .landmarks import SIDES
+
 
 @dataclass(frozen=True)
 class MetricName:
@@ -169,7 +171,7 @@ def split_column(column: str) -> tuple[str, str | None]:
     (``knee_flexion_swing_peak``, "left"); ``cadence`` -> (``cadence``, None)."""
     if column in NAMES:
         return column, None
-    for side in ("left", "right"):
+    for side in SIDES:
         if column.endswith("_" + side):
             return column[: -len(side) - 1], side
     return column, None

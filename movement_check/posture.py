@@ -13,7 +13,8 @@ from .kinematics import inclination
 from .landmarks import LEG, Landmark as L
 from .poses import Poses
 from .signals import runs
-from .walking import FRONT, SIDE, SIDE_VIEW_MAX_RATIO, midpoint, shoulder_ratio
+from .views import view_of
+from .walking import midpoint, shoulder_ratio
 
 STANDING, SUPINE, SITTING = "standing", "supine", "sitting"
 #: a part of a clip in one posture lasts at least this long (a shorter one is part of a change of posture)
@@ -70,11 +71,12 @@ def posture_parts(poses: Poses) -> list[tuple[int, int, str]]:
 
 
 def find_view(poses: Poses) -> str | None:
-    """``side`` or ``front`` from the shoulders' width over the trunk's length (as for gait)."""
+    """``side`` or ``front`` from the shoulders' width over the trunk's length, its median over the clip
+    (the rule of :mod:`movement_check.views`, as for gait and the live cue)."""
     ratio = shoulder_ratio(poses)
     if not np.isfinite(ratio).any():
         return None
-    return SIDE if float(np.nanmedian(ratio)) < SIDE_VIEW_MAX_RATIO else FRONT
+    return view_of(float(np.nanmedian(ratio)))
 
 
 def facing(poses: Poses) -> int:

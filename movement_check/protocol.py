@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SIDE_VIEW = "side"
-FRONT_VIEW = "front"
+from .views import FRONT, SIDE
 
 
 @dataclass(frozen=True)
@@ -42,11 +41,11 @@ STEPS: tuple[Step, ...] = (
     Step("walk-side", "Walk across the room (side view)",
          "Walk across the room, side-on to the camera, at your usual pace. Turn at the wall and walk back. "
          "Keep walking until your therapist says stop.",
-         test="gait", view=SIDE_VIEW, options={"view": "side"}),
+         test="gait", view=SIDE, options={"view": "side"}),
     Step("walk-toward", "Walk toward the camera (front view)",
          "Start at the far side of the room. Walk toward the camera, then turn and walk away from it. "
          "Keep your whole body in the picture.",
-         test="gait", view=FRONT_VIEW, options={"view": "front"}),
+         test="gait", view=FRONT, options={"view": "front"}),
     Step("raise-left", "Raise the left leg (standing)",
          "Stand facing the camera. Lift your LEFT knee up in front of you, hold it, and put it down. "
          "Repeat until your therapist says stop.",
@@ -58,17 +57,17 @@ STEPS: tuple[Step, ...] = (
     Step("slr-left", "Straight-leg raise, left (lying)",
          "Lie on your back, side-on to the camera. Keep your LEFT knee straight and slowly lift the leg. "
          "Press PAIN the moment it hurts, then lower the leg.",
-         test="leg-raise", view=SIDE_VIEW, options={"posture": "supine"}, pain_button=True,
+         test="leg-raise", view=SIDE, options={"posture": "supine"}, pain_button=True,
          raised_side="left", lying=True),
     Step("slr-right", "Straight-leg raise, right (lying)",
          "Lie on your back, side-on to the camera. Keep your RIGHT knee straight and slowly lift the leg. "
          "Press PAIN the moment it hurts, then lower the leg.",
-         test="leg-raise", view=SIDE_VIEW, options={"posture": "supine"}, pain_button=True,
+         test="leg-raise", view=SIDE, options={"posture": "supine"}, pain_button=True,
          raised_side="right", lying=True),
     Step("stand-feet", "Stand still facing the camera (foot angles)",
          "Stand still facing the camera, feet as you usually stand, arms by your sides. "
          "Make sure your feet are in the picture.",
-         test="foot-rotation", view=FRONT_VIEW),
+         test="foot-rotation", view=FRONT),
 )
 
 BY_KEY: dict[str, Step] = {s.key: s for s in STEPS}

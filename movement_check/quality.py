@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .framing import feet_out_of_picture, out_of_frame
+from .framing import feet_out_of_picture
 from .signals import runs
-from .landmarks import NAMES, Landmark
+from .landmarks import NAMES
 from .poses import Poses
 
 def longest_run_s(mask: np.ndarray, times: np.ndarray) -> float:

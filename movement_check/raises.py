@@ -42,16 +42,13 @@ import numpy as np
 
 from .front_thigh import FrontThigh, front_thigh  # noqa: F401  (the raises' front view, for their callers)
 from .kinematics import leg_elevation, thigh_elevation
-from .landmarks import LEG
+from .landmarks import LEG, OTHER, SIDES
 from .posture import SUPINE, facing, legs_direction
 from .poses import Poses
 from .signals import moving_mean, runs
 from .stance import bearing_weight
-from .walking import SIDE, leg_length_px
-
-SIDES = ("left", "right")
-OTHER = {"left": "right", "right": "left"}
-
+from .views import SIDE
+from .walking import leg_length_px
 
 
 @dataclass(frozen=True)
@@ -114,10 +111,29 @@ def foot_lift(poses: Poses, settings: RaiseSettings = RaiseSettings()) -> dict[s
     y = {s: poses.image[:, LEG[s][2], 1] for s in SIDES}
     floor = {s: float(np.nanpercentile(y[s], settings.floor_percentile)) if np.isfinite(y[s]).any() else np.nan
              for s in SIDES}
+    floor = floor_levels(floor, leg, settings)
+    return {s: lift_above(y[s], floor[s], leg) for s in SIDES}
+
+
+def floor_levels(lowest: dict[str, float], leg: float, settings: RaiseSettings = RaiseSettings()
+                 ) -> dict[str, float]:
+    """Per side, the image y of the floor under that ankle, from ``lowest``: each ankle's lowest position
+    (a clip's high percentile of its y, or the live session's lowest so far). A foot that never came down
+    (its floor over ``4 x lift_on`` leg lengths above the other's) takes the other foot's level."""
+    floor = dict(lowest)
     for side in SIDES:
         if floor[OTHER[side]] - floor[side] > 4 * settings.lift_on * leg:
             floor[side] = floor[OTHER[side]]
-    return {s: (floor[s] - y[s]) / leg for s in SIDES}
+    return floor
+
+
+def lift_above(ankle_y, floor_y, leg):
+    """The ankle's height above its floor level, in leg lengths (image y grows downward): a float or an array.
+
+    The standing single-leg raise and single-leg stance (CLINICAL.md, "Single-leg raise and single-leg
+    stance") time the foot off the floor; the foot is off above ``lift_on`` (about 5 cm) with hysteresis
+    (:func:`hysteresis_step`)."""
+    return (np.asarray(floor_y, dtype=float) - ankle_y) / leg
 
 
 def raise_angles(poses: Poses, posture: str, view: str) -> dict[str, np.ndarray]:
@@ -154,7 +170,7 @@ def _hysteresis(signal: np.ndarray, on: float, off: float, max_unseen: int | Non
     state, unseen = False, 0
     for i, v in enumerate(signal):
         if np.isfinite(v):
-            state, unseen = (v > on if not state else v > off), 0
+            state, unseen = hysteresis_step(state, v, on, off), 0
         else:
             unseen += 1
             state = state and (max_unseen is None or unseen <= max_unseen)
@@ -164,6 +180,24 @@ def _hysteresis(signal: np.ndarray, on: float, off: float, max_unseen: int | Non
             if b - a > max_unseen:
                 up[a:b] = False
     return up
+
+
+def hysteresis_step(up: bool, value: float, on: float, off: float) -> bool:
+    """One frame of the raise's hysteresis: down, a leg goes up above ``on``; up, it stays up until below
+    ``off`` (so landmark noise does not split a raise). ``value`` must be seen (finite)."""
+    return bool(value > on) if not up else bool(value > off)
+
+
+def one_leg_up(lifted: dict, bearing: dict | None = None) -> dict:
+    """Per side, that leg is raised on its own: lifted while the other leg bears the weight (``bearing``,
+    :func:`movement_check.stance.stands_under`; None lying down), and not both at once (a jump, a squat's noise).
+    Values are bools for one frame or (T,) bool arrays for a clip. The single-leg raise and stance of
+    CLINICAL.md: the stance leg holds the body while the other is off the floor."""
+    raw = {s: np.asarray(lifted[s], dtype=bool) for s in SIDES}
+    if bearing is not None:
+        raw = {s: raw[s] & np.asarray(bearing[OTHER[s]], dtype=bool) for s in SIDES}
+    both = raw["left"] & raw["right"]
+    return {s: raw[s] & ~both for s in SIDES}
 
 
 def up_masks(poses: Poses, posture: str, angles: dict[str, np.ndarray],
@@ -190,10 +224,8 @@ def up_masks(poses: Poses, posture: str, angles: dict[str, np.ndarray],
                 above = front.elevation[s] - front.blind_deg[s]
                 raw[s] = feet[s] | (_hysteresis(above, settings.thigh_on_deg, settings.thigh_off_deg, unseen)
                                     & ~feet[OTHER[s]])
-        weight = bearing_weight(poses, share=settings.stance_share)
-        raw = {s: raw[s] & weight[OTHER[s]] for s in SIDES}
-    both = raw["left"] & raw["right"]        # a jump, or both legs lifted: not a single-leg raise
-    return {s: raw[s] & ~both for s in SIDES}
+        return one_leg_up(raw, bearing_weight(poses, share=settings.stance_share))
+    return one_leg_up(raw)
 
 
 def feet_off_floor(poses: Poses, settings: RaiseSettings = RaiseSettings()) -> dict[str, np.ndarray]:

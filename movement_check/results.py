@@ -26,8 +26,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import __version__
+from .landmarks import SIDES
 
-SIDES = (None, "left", "right")
+#: a metric's side: one leg (:data:`movement_check.landmarks.SIDES`), or None for the whole body
+METRIC_SIDES = (None, *SIDES)
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ class Metric:
 
     def __post_init__(self) -> None:
         problems = []
-        if self.side not in SIDES:
+        if self.side not in METRIC_SIDES:
             problems.append(f"side must be left, right or None, got {self.side!r}")
         if self.value is not None and (isinstance(self.value, bool) or not math.isfinite(self.value)):
             problems.append(f"value must be a finite number or None, got {self.value!r}")

@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .landmarks import LEG
+from .landmarks import LEG, SIDES
 from .poses import Poses
-
-SIDES = ("left", "right")
 
 
 def leg_heights(poses: Poses) -> dict[str, np.ndarray]:
@@ -37,5 +35,15 @@ def bearing_weight(poses: Poses, /, *, share: float = 0.8, upright_percentile: f
             out[side] = np.zeros(len(height), dtype=bool)
             continue
         upright = float(np.percentile(height[seen], upright_percentile))
-        out[side] = seen & (np.where(seen, height, -np.inf) >= share * upright)
+        out[side] = seen & stands_under(np.where(seen, height, -np.inf), upright, share=share)
     return out
+
+
+def stands_under(height, upright, /, *, share: float = 0.8):
+    """The leg bears the weight: its hip is at least ``share`` of its upright height above its ankle (module
+    notes). ``height``: the hip above the ankle now (pixels, a float or an array); ``upright``: the leg's
+    straight height (a clip's high percentile, or the live session's tallest so far). The stance leg of a
+    single-leg stance or raise (CLINICAL.md, "Single-leg raise and single-leg stance") stands straight;
+    a squat folds both. NaN is not bearing weight."""
+    with np.errstate(invalid="ignore"):
+        return np.asarray(height) >= share * np.asarray(upright)

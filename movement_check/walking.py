@@ -27,7 +27,8 @@ against its travel says so (``feet_against_travel``).
 Runs of walking frames going the same way, at least ``min_bout_s`` long,
 are *bouts*. The view is decided per bout from the shoulders: seen side-on,
 shoulder width is small against trunk length (ratio < 0.5: side view);
-facing or turning away from the camera it is large (front view).
+facing or turning away from the camera it is large (front view). The rule is
+:mod:`movement_check.views`', shared with the live cues.
 """
 
 from __future__ import annotations
@@ -40,10 +41,9 @@ from .framing import out_of_frame
 from .landmarks import Landmark as L
 from .poses import Poses
 from .signals import derivative, moving_mean, moving_std, runs
+from .views import FRONT, SIDE, frame_views
+from .views import shoulder_ratio as _shoulder_ratio
 
-SIDE, FRONT = "side", "front"
-#: shoulder width / trunk length below this: side view (see the module notes)
-SIDE_VIEW_MAX_RATIO = 0.5
 #: leg length (hip to ankle) as a share of body height: hip 0.530 H, ankle 0.039 H (Drillis & Contini 1966)
 LEG_SHARE_OF_HEIGHT = 0.491
 #: the pelvis crosses the frame at least this fast (leg lengths a second) when walking across it: a slow
@@ -92,21 +92,57 @@ def midpoint(poses: Poses, a: L, b: L) -> np.ndarray:
     return 0.5 * (poses.image[:, a, :2] + poses.image[:, b, :2])
 
 
+def leg_lengths(landmarks: np.ndarray) -> np.ndarray:
+    """Hip-to-ankle distance in pixels of each leg, left then right: (33, 2+) gives (2,), (T, 33, 2+) (T, 2)."""
+    pts = np.asarray(landmarks, dtype=float)
+    return np.stack([np.linalg.norm(pts[..., hip, :2] - pts[..., ankle, :2], axis=-1)
+                     for hip, ankle in ((L.LEFT_HIP, L.LEFT_ANKLE), (L.RIGHT_HIP, L.RIGHT_ANKLE))], axis=-1)
+
+
 def leg_length_px(poses: Poses) -> float:
     """Median hip-to-ankle distance in pixels over both legs (the body scale of this clip)."""
-    lengths = [np.linalg.norm(poses.image[:, hip, :2] - poses.image[:, ankle, :2], axis=1)
-               for hip, ankle in ((L.LEFT_HIP, L.LEFT_ANKLE), (L.RIGHT_HIP, L.RIGHT_ANKLE))]
-    seen = np.concatenate(lengths)
+    seen = leg_lengths(poses.image).T.ravel()
     seen = seen[np.isfinite(seen)]
     return float(np.median(seen)) if seen.size else float("nan")
 
 
+#: the ankles' order along the direction of travel is known only once they are this far apart (leg lengths):
+#: side-on; toward the camera the order is the ankles' height in the image, which differs by far less (the front
+#: foot is nearer, so lower: about 12 % of the leg length 4 m away, 3 % at 12 m)
+LEAD_MARGIN = {SIDE: 0.10, FRONT: 0.03}
+
+
+def ankles_apart(landmarks: np.ndarray, view) -> np.ndarray | float:
+    """Left ankle minus right ankle along the direction of travel, pixels: image x side-on, image y (depth shows
+    as height, the nearer foot lower) in a front view. (33, 2+) with one view gives a float; (T, 33, 2+) with
+    (T,) views gives (T,). The legs alternate when this swings (:func:`find_bouts`); its sign flips at each
+    step (:func:`leading_ankle`)."""
+    pts = np.asarray(landmarks, dtype=float)
+    apart = pts[..., L.LEFT_ANKLE, :2] - pts[..., L.RIGHT_ANKLE, :2]
+    along = np.where(np.asarray(view) == SIDE, apart[..., 0], apart[..., 1])
+    return float(along) if np.ndim(along) == 0 else along
+
+
+def leading_ankle(apart, leg, view) -> np.ndarray | int:
+    """Which ankle leads along the direction of travel (side view) or is nearer the camera (front view):
+    +1 the left (ahead in +x, or lower in the image), -1 the right, 0 not known (closer together than
+    ``LEAD_MARGIN`` leg lengths, or unseen). A step (CLINICAL.md: heel strike of one foot to heel strike of
+    the other) has the swinging foot pass the standing one once, so the leading ankle changes once a step;
+    the margin keeps landmark jitter at the crossing from counting twice. Live step counts use it; the clips'
+    steps are timed from heel strikes (:mod:`movement_check.events`, Zeni et al. 2008), whose front foot at
+    each strike is this leading ankle. Scalars or arrays, broadcast together."""
+    margin = np.where(np.asarray(view) == SIDE, LEAD_MARGIN[SIDE], LEAD_MARGIN[FRONT]) * np.asarray(leg, float)
+    a = np.asarray(apart, dtype=float)
+    with np.errstate(invalid="ignore"):
+        lead = np.where(np.abs(a) >= margin, np.sign(a), 0.0)
+    lead = np.nan_to_num(lead).astype(int)
+    return int(lead) if lead.ndim == 0 else lead
+
+
 def shoulder_ratio(poses: Poses) -> np.ndarray:
-    """(T,) horizontal shoulder width over trunk length: small side-on, large facing the camera."""
-    width = np.abs(poses.image[:, L.LEFT_SHOULDER, 0] - poses.image[:, L.RIGHT_SHOULDER, 0])
-    trunk = np.linalg.norm(midpoint(poses, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
-                           - midpoint(poses, L.LEFT_HIP, L.RIGHT_HIP), axis=1)
-    return width / trunk
+    """(T,) horizontal shoulder width over trunk length: small side-on, large facing the camera
+    (:func:`movement_check.views.shoulder_ratio`)."""
+    return _shoulder_ratio(poses.image)
 
 
 def pelvis_travel(poses: Poses, window: int) -> np.ndarray:
@@ -146,12 +182,9 @@ def find_bouts(poses: Poses, *, view: str | None = None, min_bout_s: float = 1.5
     feet = [L.LEFT_HEEL, L.RIGHT_HEEL, L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX, L.LEFT_HIP, L.RIGHT_HIP]
     inside = ~out_of_frame(poses.image[:, feet, :2], poses.frame_size, margin=edge_margin).any(axis=1)
     window = max(3, int(round(1.0 * fps)))
-    ratio = shoulder_ratio(poses)
-    frame_view = np.where(ratio < SIDE_VIEW_MAX_RATIO, SIDE, FRONT) if view is None else np.full(n, view)
-    ankle_l, ankle_r = poses.image[:, L.LEFT_ANKLE, :2], poses.image[:, L.RIGHT_ANKLE, :2]
-    apart = ankle_l - ankle_r
+    frame_view = frame_views(poses.image) if view is None else np.full(n, view)
     # legs alternate along the direction of travel: x in a side view, y (depth) in a front view
-    along = np.where(frame_view == SIDE, apart[:, 0], apart[:, 1])
+    along = ankles_apart(poses.image, frame_view)
     # seen from the front, depth shows as a smaller vertical offset: a lower threshold
     alternating = moving_std(along, window) > np.where(frame_view == SIDE, 0.08, 0.04) * leg
     # which way the feet point (side view) / which way the person faces (front view)

@@ -58,14 +58,14 @@ import numpy as np
 
 from ..floor import FloorCamera, estimate_tilt
 from ..footprints import (FOOT_OVER_HIP, find_footprints, walking_line_sd)
-from ..landmarks import Landmark as L
+from ..landmarks import SIDES, Landmark as L
 from ..poses import Poses
 from ..posture import find_view
 from ..results import Metric
-from ..walking import FRONT, find_bouts, in_bouts, midpoint
+from ..views import FRONT
+from ..walking import find_bouts, in_bouts, midpoint
 from . import foot_rotation_reference as ref
 from .base import Assessment
-from .stride_stats import SIDES
 from .foot_rotation_angles import (Angles, angles_under, angles_with_toes_moved, apart_from_the_rest,  # noqa: F401
                                    bout_of, foot_angles, least_tilt, prints_under, side_means, standing_prints)
 from .foot_rotation_settings import (IMPLAUSIBLE_DEG, OUTLIER_DEG, STANDING, WALKING,  # noqa: F401

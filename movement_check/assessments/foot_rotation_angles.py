@@ -10,10 +10,9 @@ import numpy as np
 from ..floor import FloorCamera
 from ..footprints import (FOOT_OVER_HIP, Footprint, foot_axis, foot_tracks, foot_velocities,
                           footprint, ground_velocity, heel_lift, hip_height, progression_angle, walking_line)
-from ..landmarks import Landmark as L
+from ..landmarks import SIDES, Landmark as L
 from ..poses import Poses
 from ..walking import Bout, in_bouts
-from .stride_stats import SIDES
 
 from .foot_rotation_settings import OUTLIER_DEG, STANDING, FootRotationAnalysis
 

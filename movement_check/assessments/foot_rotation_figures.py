@@ -12,10 +12,9 @@ from matplotlib.figure import Figure
 from . import foot_rotation_reference as foot_ref
 from .foot_rotation import WALKING, FootRotationAnalysis, FootRotationSettings, bout_of
 from .foot_rotation import analyse as analyse_feet
-from .gait import walking
-from .stride_stats import SIDES
 from .figure_style import COLOURS
 from ..footprints import on_floor, walking_line
+from ..landmarks import SIDES
 from ..poses import Poses
 
 

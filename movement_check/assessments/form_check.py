@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..raises import SIDES
+from ..landmarks import SIDES
 from .leg_raise_measures import RepMeasure
 
 

@@ -35,10 +35,11 @@ from collections import Counter
 import numpy as np
 
 from ..events import HEEL_STRIKE, TOE_OFF
-from ..landmarks import LEG, Landmark as L
+from ..landmarks import LEG, OTHER, SIDES, Landmark as L
 from ..poses import Poses
 from ..results import Event, Metric
-from ..walking import FRONT, LEG_SHARE_OF_HEIGHT, SIDE, Bout, in_bouts, leg_length_px, midpoint
+from ..views import FRONT, SIDE
+from ..walking import LEG_SHARE_OF_HEIGHT, Bout, in_bouts, leg_length_px, midpoint
 from . import gait_reference as ref
 from .base import Assessment
 from .gait_angles import angle_metrics_for
@@ -47,7 +48,7 @@ from . import gait_timing as timing
 from .gait_gates import sides_problem, stride_steps_problem
 from .gait_strides import GaitAnalysis, Stride, analyse
 from .gait_settings import GaitSettings, walking
-from .stride_stats import SIDES, make_metric, mean_of, rounded, value_at
+from .stride_stats import make_metric, mean_of, rounded, value_at
 
 MIN_STRIDES = 4
 
@@ -235,7 +236,7 @@ def _scaled_metrics(poses: Poses, bouts: list[Bout], found: dict, settings: Gait
         metrics.append(make_metric("gait_speed", rounded(speed, 2), "m/s", normal=ref.SPEED_NORMAL, flag=flag,
                                note=ref.SPEED_SOURCE + "; " + scale_note))
     for side in SIDES:
-        other = "right" if side == "left" else "left"
+        other = OTHER[side]
         lengths = []
         for b, _ in side_bouts:
             for e in found[b][side][HEEL_STRIKE]:

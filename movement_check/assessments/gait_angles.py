@@ -8,13 +8,14 @@ from __future__ import annotations
 import numpy as np
 
 from .. import kinematics as kin
-from ..landmarks import LEG, Landmark as L
+from ..landmarks import LEG, OTHER, SIDES, Landmark as L
 from ..poses import Poses
 from ..results import Metric
-from ..walking import FRONT, SIDE, Bout, in_bouts, midpoint
+from ..views import FRONT, SIDE
+from ..walking import Bout, in_bouts, midpoint
 from . import gait_reference as ref
 from .gait_strides import Stride
-from .stride_stats import SIDES, lower_side, make_metric, mean_of, rounded, value_at, window
+from .stride_stats import lower_side, make_metric, mean_of, rounded, value_at, window
 
 
 def bout_direction(poses: Poses, bouts: list[Bout]) -> np.ndarray:
@@ -197,7 +198,7 @@ def front_angle_metrics(poses: Poses, bouts: list[Bout], strides: dict[str, list
     for side in SIDES:
         sign = 1.0 if side == "left" else -1.0
         drops = []
-        for st in strides["right" if side == "left" else "left"]:       # this side swings while the other stands
+        for st in strides[OTHER[side]]:       # this side swings while the other stands
             if st.toe_off is None:
                 continue
             w = window(times, sign * (tilt - level), st.start, st.toe_off) if inside.any() else np.array([])

@@ -12,11 +12,11 @@ from matplotlib.figure import Figure
 from .gait import GaitSettings, sides_withheld, walking
 from .gait_angles import side_angle_series
 from .gait_strides import GaitAnalysis, ahead_signals
-from .stride_stats import SIDES
 from .figure_style import COLOURS
 from ..events import HEEL_STRIKE, TOE_OFF
+from ..landmarks import SIDES
 from ..poses import Poses
-from ..walking import SIDE
+from ..views import SIDE
 
 
 def normalise_strides(times: np.ndarray, series: np.ndarray, strides, *, points: int = 101) -> np.ndarray:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..poses import Poses
-from ..walking import FRONT, SIDE
+from ..views import FRONT, SIDE
 from .gait_strides import MIN_BOUT_S, GaitAnalysis, analyse
 from .settings import checked, in_range, one_of
 

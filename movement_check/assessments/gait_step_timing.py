@@ -13,7 +13,8 @@ from ..walking import Bout
 from . import gait_reference as ref
 from .gait_gates import cadence_problem, stride_phases
 from .gait_strides import GaitAnalysis, Stride, step_pair_asymmetry
-from .stride_stats import SIDES, make_metric, mean_of, range_flag, rounded, sd_of
+from ..landmarks import SIDES
+from .stride_stats import make_metric, mean_of, range_flag, rounded, sd_of
 
 #: cadence from the median stride needs this many strides; else from the median step, this many steps
 #: (cadence from one stride or two steps is one or two intervals: a missed heel strike doubles it unseen)

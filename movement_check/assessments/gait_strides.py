@@ -12,11 +12,11 @@ import numpy as np
 
 from ..events import (HEEL_STRIKE, TOE_OFF, Extremum, alternate_sides, dominant_period, find_extrema,
                       foot_top_strikes, zeni_events)
-from ..landmarks import LEG, Landmark as L
+from ..landmarks import LEG, OTHER, SIDES, Landmark as L
 from ..poses import Poses
 from ..framing import FEET, out_of_frame
-from ..walking import MAX_INTERRUPTION_S, SIDE, Bout, find_bouts, leg_length_px, midpoint, travel_slope
-from .stride_stats import SIDES
+from ..views import SIDE
+from ..walking import MAX_INTERRUPTION_S, Bout, find_bouts, leg_length_px, midpoint, travel_slope
 
 #: events are also looked for this long beyond a bout's ends (where the feet are in the frame): a bout's
 #: frames are those of steady walking, and its first and last heel strikes lie on its edges
@@ -225,7 +225,7 @@ def strides_from_events(found: dict, travel: dict[int, float] | None = None,
     travel = travel or {}
     for b, per_side in found.items():
         for side in SIDES:
-            other = "right" if side == "left" else "left"
+            other = OTHER[side]
             hs = [e.time_s for e in per_side[side][HEEL_STRIKE]]
             to = [e.time_s for e in per_side[side][TOE_OFF]]
             ohs = [e.time_s for e in per_side[other][HEEL_STRIKE]]

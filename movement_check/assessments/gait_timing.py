@@ -33,7 +33,8 @@ import numpy as np
 
 from ..poses import Poses
 from ..results import Metric
-from ..walking import SIDE, Bout, leg_length_px
+from ..views import SIDE
+from ..walking import Bout, leg_length_px
 
 MIN_FPS_PHASES = 20.0
 MIN_FPS_TIMING = 15.0

@@ -30,12 +30,12 @@ import numpy as np
 
 from ..poses import Poses
 from ..framing import out_of_frame
-from ..landmarks import LEG
+from ..landmarks import LEG, OTHER, SIDES
 from ..posture import STANDING, SUPINE, find_posture, find_view
-from ..raises import (OTHER, SIDES, RaiseSettings, Repetition, feet_off_floor, find_repetitions, front_thigh,
+from ..raises import (RaiseSettings, Repetition, feet_off_floor, find_repetitions, front_thigh,
                       raise_angles, rest_mask, up_masks)
 from ..results import Event, Metric
-from ..walking import FRONT, SIDE
+from ..views import FRONT, SIDE
 from . import leg_raise_reference as ref
 from .base import Assessment
 from .form_check import check_form

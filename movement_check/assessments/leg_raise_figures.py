@@ -10,8 +10,8 @@ from matplotlib.figure import Figure
 
 from .leg_raise import LegRaiseAnalysis, LegRaiseSettings
 from .leg_raise import analyse as analyse_raises
-from .stride_stats import SIDES
 from .figure_style import COLOURS
+from ..landmarks import SIDES
 from ..poses import Poses
 
 

@@ -23,12 +23,12 @@ import numpy as np
 
 from ..signals import lowpass
 from ..kinematics import inclination, knee_flexion, lateral_tilt, trunk_lateral_lean
-from ..landmarks import Landmark as L
+from ..landmarks import LEG, OTHER, Landmark as L
 from ..poses import Poses
-from ..landmarks import LEG
 from ..posture import STANDING, facing
-from ..raises import OTHER, Repetition
-from ..walking import LEG_SHARE_OF_HEIGHT, SIDE, leg_length_px, midpoint
+from ..raises import Repetition
+from ..views import SIDE
+from ..walking import LEG_SHARE_OF_HEIGHT, leg_length_px, midpoint
 
 #: above this thigh elevation MediaPipe's hip landmark on the raised side follows the thigh (see raises)
 PELVIC_DROP_MAX_THIGH_DEG = 20.0

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..raises import OTHER, SIDES
+from ..landmarks import OTHER, SIDES
 from ..results import Metric
-from ..walking import SIDE
+from ..views import SIDE
 from . import leg_raise_reference as ref
 from .leg_raise_measures import PELVIC_DROP_MAX_THIGH_DEG, RepMeasure
 from .leg_raise_settings import LegRaiseAnalysis, LegRaiseSettings

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..poses import Poses
 from ..posture import SITTING, STANDING, SUPINE, find_view, posture_parts
-from ..walking import FRONT
+from ..views import FRONT
 
 #: the test each posture is done in, for the refusal's words
 _DONE = {STANDING: "the standing leg raise is done standing", SUPINE: "the straight-leg raise is done lying on the back"}

@@ -10,8 +10,9 @@ import numpy as np
 from ..errors import InputError
 from ..kinematics import DEFAULT_FOV_DEG
 from ..posture import STANDING, SUPINE
-from ..raises import SIDES, FrontThigh, Repetition
-from ..walking import FRONT, SIDE
+from ..landmarks import SIDES
+from ..raises import FrontThigh, Repetition
+from ..views import FRONT, SIDE
 from .form_check import Prescription
 from .leg_raise_measures import RepMeasure
 from .settings import checked, in_range, one_of, sides, times_s, yes_or_no

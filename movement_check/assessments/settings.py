@@ -19,6 +19,7 @@ from dataclasses import fields
 from typing import Any, Callable, Collection, TypeVar
 
 from ..errors import SettingsError
+from ..landmarks import SIDES
 from ..option_ranges import RANGES, shown
 
 #: a check: the value -> what to give instead (None: the value is fine)
@@ -62,7 +63,7 @@ def times_s(value) -> str | None:
 
 def sides(value) -> str | None:
     """Legs: one or both of left and right."""
-    ok = isinstance(value, (tuple, list)) and value and all(s in ("left", "right") for s in value)
+    ok = isinstance(value, (tuple, list)) and value and all(s in SIDES for s in value)
     return None if ok else "give left, right, or both"
 
 

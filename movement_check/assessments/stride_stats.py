@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..landmarks import SIDES
 from ..results import Metric
-
-SIDES = ("left", "right")
 
 
 def mean_of(values) -> float | None:

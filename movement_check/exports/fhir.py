@@ -43,7 +43,8 @@ UCUM = {
     "s": "s", "m": "m", "m/s": "m/s", "deg": "deg", "%": "%", "steps/min": "{steps}/min", "count": "{count}",
     "leg lengths": "{leg_lengths}", "%height/s": "%{height}/s", "/10": "{score}",
 }
-SIDES = {"left": ("7771000", "Left"), "right": ("24028007", "Right")}
+#: SNOMED CT laterality codes of the legs
+LATERALITY = {"left": ("7771000", "Left"), "right": ("24028007", "Right")}
 INTERPRETATION = {"low": ("L", "Low"), "high": ("H", "High")}
 _FHIR_ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
 
@@ -85,8 +86,8 @@ def observation(metric: dict, *, test: str, patient_id: str | None = None, effec
         obs["effectiveDateTime"] = effective
     obs["issued"] = issued
     obs["valueQuantity"] = quantity(metric["value"], unit)
-    if side in SIDES:
-        code, display = SIDES[side]
+    if side in LATERALITY:
+        code, display = LATERALITY[side]
         obs["bodySite"] = {"coding": [{"system": "http://snomed.info/sct", "code": code, "display": display}],
                            "text": side}
     flag = metric.get("flag")

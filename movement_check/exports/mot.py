@@ -43,7 +43,8 @@ import numpy as np
 from ..assessments.gait_angles import side_angle_series
 from ..errors import InputError
 from ..poses import Poses
-from ..walking import MAX_INTERRUPTION_S, SIDE, find_bouts, in_bouts
+from ..views import SIDE
+from ..walking import MAX_INTERRUPTION_S, find_bouts, in_bouts
 
 MODELS = ("gait2392", "rajagopal")
 COLUMNS = ("hip_flexion_r", "knee_angle_r", "ankle_angle_r", "hip_flexion_l", "knee_angle_l", "ankle_angle_l")

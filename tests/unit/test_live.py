@@ -17,6 +17,8 @@ from movement_check.landmarks import Landmark as L
 from movement_check.live import LiveStream
 from movement_check.protocol import STEPS, step
 from movement_check.recording import Recording
+from movement_check.raises import RaiseSettings, up_masks
+from movement_check.views import SIDE_VIEW_MAX_RATIO, shoulder_ratio
 from movement_check.visits import ENDED, EXPIRED, TAKEN, UNKNOWN, Refused, VisitBook
 from tests.fixtures.live_stubs import KnownPeople, feed_grey, grey_frame
 from tests.fixtures.raiser import Raise, Script as RaiseScript, perform, profile
@@ -88,7 +90,7 @@ def test_the_feet_cue_follows_the_clips_framing_rule_on_the_same_frames():
 def test_a_walker_toward_the_camera_is_told_to_turn_side_on_for_a_side_view_test():
     front, _ = walk(Script(segments=[("walk", 3.0)], speed_mps=0.0), camera=FRONT)
     person, vis = _one(front)
-    assert lc.seen_view(person) == "front" and lc.facing_ratio(person) > 0.6
+    assert lc.seen_view(person) == "front" and shoulder_ratio(person) >= SIDE_VIEW_MAX_RATIO
     kw = dict(frame_size=front.frame_size, people=1, brightness_level=120.0)
     assert lc.cues(person, vis, view="side", **kw) == [lc.TURN_SIDE_ON]
     assert lc.cues(person, vis, view="front", **kw) == []
@@ -118,19 +120,36 @@ def test_the_step_counter_counts_the_walkers_steps(camera):
     assert strikes - 1 <= counters.steps <= strikes + 1, (counters.steps, strikes)
 
 
-def test_the_hold_timer_times_the_knee_above_the_other_by_15_percent_of_the_thigh():
+def test_the_hold_timer_times_the_foot_off_the_floor_as_the_clips_raise_rule_does():
+    """One judgement of a raise: the live timer runs on the frames the clip's rule (raises.up_masks: the foot off
+    the floor, the other leg bearing the weight) marks up, to within a frame (the live floor is the ankle's lowest
+    so far, the clip's a high percentile of it)."""
     r = Raise("left", 1.0, hip=70, knee=90, hold=2.0)
     poses, _ = perform(RaiseScript([r], duration=5.0))
     counters = lc.Counters()
     for i, t in enumerate(poses.times):
         counters.update(float(t), poses.image[i], raised_side="left")
-    # the knee rises THIGH (1 - cos hip) above the other: 15 % of the thigh at 31.8 deg
+    up = up_masks(poses, "standing", {})["left"]
+    frames = np.flatnonzero(up)
+    assert len(frames) and np.all(np.diff(frames) == 1)               # one raise in the clip
+    expected = float(poses.times[frames[-1]] - poses.times[frames[0]])
+    assert expected > 2.0                                             # held 2 s, with the way up and down
     fine = np.arange(0.0, 5.0, 0.001)
-    up = r.hip * profile(r, fine) > np.degrees(np.arccos(1 - lc.UP_ABOVE))
-    expected = up.sum() * 0.001
+    assert expected < (profile(r, fine) > 0).sum() * 0.001            # less than the whole movement
     assert counters.raises == 1
-    assert counters.longest_hold_s == pytest.approx(expected, abs=2 / 30)
+    assert counters.longest_hold_s == pytest.approx(expected, abs=1.5 / 30)
     assert counters.hold_s == 0.0                                     # down again at the end
+
+
+def test_a_raise_shorter_than_the_clips_minimum_is_not_counted():
+    r = Raise("left", 1.0, hip=40, knee=60, up=0.15, hold=0.0, down=0.15)
+    poses, _ = perform(RaiseScript([r], duration=3.0))
+    counters = lc.Counters()
+    for i, t in enumerate(poses.times):
+        counters.update(float(t), poses.image[i], raised_side="left")
+    up = up_masks(poses, "standing", {})["left"]
+    assert 0 < up.sum() / 30.0 < RaiseSettings().min_raise_s            # the foot left the floor, briefly
+    assert counters.raises == 0 and counters.longest_hold_s == 0.0
 
 
 def test_the_right_leg_raised_does_not_run_the_left_legs_timer():
