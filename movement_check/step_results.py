@@ -92,19 +92,12 @@ def analyse_step(recording: Recording, step: Step, *, model: str = "full", live_
     return outcome
 
 
-def analyse_recording(recording: Recording, test: str, *, model: str = "full", progress: Progress | None = None,
-                      extraction: StepExtraction | None = None, **options) -> tuple[dict, Prepared]:
-    """Every frame of ``recording`` through ``test`` (:func:`step_settings`): the result as a dict, with a
-    recording cut short saying so first among its warnings, and the prepared poses. With ``extraction``
-    (made with the same settings) the frames it has not analysed yet, then its detections. A recording
-    with no usable person raises :class:`InputError`."""
-    result, prepared = _analysed(recording, test, model=model, progress=progress, extraction=extraction, **options)
-    return _as_dict(result, recording), prepared
-
-
 def _analysed(recording: Recording, test: str, *, model: str, progress: Progress | None,
               extraction: StepExtraction | None, **options) -> tuple[Result, Prepared]:
-    """:func:`analyse_recording`'s Result (with the test's analysis, for the figures) and prepared poses."""
+    """Every frame of ``recording`` through ``test`` (:func:`step_settings`): the Result (with the test's
+    analysis, for the figures) and the prepared poses. With ``extraction`` (made with the same settings) the
+    frames it has not analysed yet, then its detections. A recording with no usable person raises
+    :class:`InputError`."""
     settings = step_settings(model)
     if extraction is None:
         return analyze_frames(recording.rgb_frames(), test, settings, name=recording.name,
@@ -112,12 +105,16 @@ def _analysed(recording: Recording, test: str, *, model: str, progress: Progress
     return analyze_people(extraction.finish(progress), test, settings, **options)
 
 
+def recording_warnings(recording: Recording) -> tuple[str, ...]:
+    """What a result from ``recording`` says first among its warnings: a recording cut short, then a patient's
+    video that reconnected during it."""
+    return tuple(w for w in (recording.truncated, recording.restart_warning) if w)
+
+
 def _as_dict(result: Result, recording: Recording) -> dict:
     """The result as a dict, a recording cut short saying so first among its warnings."""
     result_dict = result.to_dict()
-    for warning in (recording.restart_warning, recording.truncated):
-        if warning:
-            result_dict["warnings"].insert(0, warning)
+    result_dict["warnings"][:0] = list(recording_warnings(recording))
     return result_dict
 
 
