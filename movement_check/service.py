@@ -20,14 +20,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .analysis import Prepared, analyze_clip
 from .cleaning import CleaningSettings
 from .extraction import ExtractionSettings, Progress
-from .home import HomeCheck, home_check
-from .record import PrescriptionRecord, Record, RecordError
 from .recording import Recording
 from .results import Result
+
+if TYPE_CHECKING:               # the record (SQLAlchemy) is imported only to file: a batch worker never does
+    from .home import HomeCheck
+    from .record import PrescriptionRecord, Record
 
 AUDIT_PROBLEM = "Filed, but the audit log could not be written: {}"
 
@@ -95,11 +98,10 @@ def analyse(clip: str | Path | bytes | Recording, test: str, settings: Extractio
 
 def _analyse_recording(recording: Recording, test: str, settings: ExtractionSettings | None, *,
                        progress: Progress | None, **options) -> Outcome:
-    from .analysis import analyze_frames
-    from .step_results import recording_warnings, step_settings
+    from .step_results import recording_analysed, recording_warnings, step_settings
 
-    result, prepared = analyze_frames(recording.rgb_frames(), test, settings or step_settings(), name=recording.name,
-                                      expected=len(recording), progress=progress, **options)
+    result, prepared = recording_analysed(recording, test, settings or step_settings(), progress=progress,
+                                          **options)
     return Outcome(result, prepared, first_warnings=recording_warnings(recording))
 
 
@@ -147,6 +149,8 @@ def file_result(record: Record, filing: Filing, result: dict, trajectory: bytes 
     """File ``result`` (a dict, with its landmark ``trajectory`` as .npz bytes) as ``filing`` says, then the
     audit entry ``result filed``. Raises :class:`RecordError` when it could not be filed; an audit entry that
     could not be written is the answer's ``audit_error``, not an exception."""
+    from .record import RecordError
+
     if filing.session_id is not None:
         session_id = filing.session_id
         test_id = record.add_test(session_id, result, trajectory=trajectory, step=filing.step, video=filing.video)
@@ -184,6 +188,9 @@ def file_home_check(record: Record, patient_id: str, rx: PrescriptionRecord, out
     """The count and feedback of ``rx``'s exercise from ``outcome`` (added to its result as ``home_check``), and
     the result filed as a home check of that prescription (no video); a record that cannot take it is said in
     ``error``, never raised: the patient still sees their count."""
+    from .home import home_check
+    from .record import RecordError
+
     check = home_check(rx.exercise, outcome.result_dict)
     outcome.result_dict["home_check"] = check.to_dict()
     warnings = list(outcome.result_dict["warnings"])

@@ -78,8 +78,8 @@ def analyse_step(recording: Recording, step: Step, *, model: str = "full", live_
                           frames_received=len(recording), received_fps=recording.fps, live_fps=live_fps,
                           options=options)
     try:
-        result, prepared = _analysed(recording, step.test, model=model, progress=progress, extraction=extraction,
-                                     **options)
+        result, prepared = recording_analysed(recording, step.test, step_settings(model), progress=progress,
+                                              extraction=extraction, **options)
     except InputError as exc:
         outcome.error = str(exc)
         return outcome
@@ -92,13 +92,13 @@ def analyse_step(recording: Recording, step: Step, *, model: str = "full", live_
     return outcome
 
 
-def _analysed(recording: Recording, test: str, *, model: str, progress: Progress | None,
-              extraction: StepExtraction | None, **options) -> tuple[Result, Prepared]:
-    """Every frame of ``recording`` through ``test`` (:func:`step_settings`): the Result (with the test's
-    analysis, for the figures) and the prepared poses. With ``extraction`` (made with the same settings) the
-    frames it has not analysed yet, then its detections. A recording with no usable person raises
-    :class:`InputError`."""
-    settings = step_settings(model)
+def recording_analysed(recording: Recording, test: str, settings: ExtractionSettings, *,
+                       progress: Progress | None = None, extraction: StepExtraction | None = None,
+                       **options) -> tuple[Result, Prepared]:
+    """Every frame of ``recording`` through ``test``: the Result (with the test's analysis, for the figures)
+    and the prepared poses. With ``extraction`` (made with the same ``settings``) the frames it has not
+    analysed yet, then its detections. A recording with no usable person raises :class:`InputError`.
+    (:func:`movement_check.service.analyse` is the entry for a recording made outside a live visit.)"""
     if extraction is None:
         return analyze_frames(recording.rgb_frames(), test, settings, name=recording.name,
                               expected=len(recording), progress=progress, **options)
