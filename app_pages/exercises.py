@@ -17,8 +17,6 @@ import streamlit as st
 from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
 from movement_check.errors import InputError
-from movement_check.estimator import EstimatorSettings
-from movement_check.extraction import ExtractionSettings
 from movement_check.history import adherence
 from movement_check.record import PrescriptionRecord, Record, RecordError
 from movement_check.recorder import Recorder
@@ -66,9 +64,8 @@ def check_upload(rx: PrescriptionRecord) -> Outcome | None:
         st.error("Choose your video first.")
         return None
     config = config_or_stop()
-    settings = ExtractionSettings(model=config.model, estimator=EstimatorSettings(max_people=2))
     with st.spinner("Watching your video..."):    # on the clinic's Dask cluster when one is configured
-        return analyse(uploaded.getvalue(), rx.exercise.test, settings, name=uploaded.name,
+        return analyse(uploaded.getvalue(), rx.exercise.test, step_settings(config.model), name=uploaded.name,
                        scheduler=config.scheduler, **rx.exercise.options())
 
 
