@@ -81,7 +81,7 @@ def analyse(clip: str | Path | bytes | Recording, test: str, settings: Extractio
         more["subject"] = subject
     if isinstance(clip, Recording):
         return _analyse_recording(clip, test, settings, progress=progress, **more)
-    settings = settings or ExtractionSettings()
+    settings = ExtractionSettings() if settings is None else settings
     if isinstance(clip, (bytes, bytearray)):
         from .compute import analyze_bytes, run_offline
 
@@ -100,8 +100,8 @@ def _analyse_recording(recording: Recording, test: str, settings: ExtractionSett
                        progress: Progress | None, **options) -> Outcome:
     from .step_results import recording_analysed, recording_warnings, step_settings
 
-    result, prepared = recording_analysed(recording, test, settings or step_settings(), progress=progress,
-                                          **options)
+    settings = step_settings() if settings is None else settings
+    result, prepared = recording_analysed(recording, test, settings, progress=progress, **options)
     return Outcome(result, prepared, first_warnings=recording_warnings(recording))
 
 
