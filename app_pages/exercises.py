@@ -13,54 +13,20 @@ and deleted at once.
 
 from __future__ import annotations
 
-import threading
-import time
-
-import av
 import streamlit as st
 from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
 from movement_check.errors import InputError
-from movement_check.compute import analyze_bytes, run_offline
-from movement_check.estimator import EstimatorSettings
-from movement_check.extraction import ExtractionSettings
 from movement_check.history import adherence
-from movement_check.home import home_check
 from movement_check.record import PrescriptionRecord, Record, RecordError
-from movement_check.recording import Recording
-from movement_check.step_results import analyse_recording
+from movement_check.recorder import Recorder
+from movement_check.service import HomeChecked, Outcome, analyse, file_home_check
+from movement_check.step_results import step_settings
 from movement_check.video import VIDEO_SUFFIXES
 
-from app_pages.access import audit
+from app_pages.access import audit, client_address
 from app_pages.camera import CAMERA, MIRRORED, media_on_configured_addresses
 from app_pages.state import config_or_stop, record_or_stop
-
-
-class Recorder:
-    """The webcam's frames for one recording, handed over from streamlit-webrtc's worker thread."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.recording: Recording | None = None
-
-    def start(self, max_s: float) -> None:
-        with self._lock:
-            self.recording = Recording("your recording", max_s=max_s)
-
-    def stop(self) -> Recording | None:
-        with self._lock:
-            recording, self.recording = self.recording, None
-        return recording
-
-    def callback(self):
-        async def frames_in(frames: list[av.VideoFrame]) -> list[av.VideoFrame]:
-            with self._lock:
-                recording = self.recording
-            if recording is not None:
-                for f in frames:
-                    recording.add(f.time if f.time is not None else time.monotonic(), f.to_ndarray(format="bgr24"))
-            return frames[-1:]
-        return frames_in
 
 
 PATIENT = "patient (home link)"
@@ -89,7 +55,7 @@ def this_week(record: Record, patient_id: str, rx: PrescriptionRecord) -> None:
         st.caption(f"This week: {done} of the {rx.exercise.per_week} checks your therapist asked for.")
 
 
-def check_upload(rx: PrescriptionRecord) -> dict | None:
+def check_upload(rx: PrescriptionRecord) -> Outcome | None:
     uploaded = st.file_uploader("Your video of the exercise", type=[s.lstrip(".") for s in VIDEO_SUFFIXES],
                                 key="home-clip")
     if not st.button("Check my exercise", key="home-check-upload", type="primary"):
@@ -98,14 +64,12 @@ def check_upload(rx: PrescriptionRecord) -> dict | None:
         st.error("Choose your video first.")
         return None
     config = config_or_stop()
-    settings = ExtractionSettings(model=config.model, estimator=EstimatorSettings(max_people=2))
     with st.spinner("Watching your video..."):    # on the clinic's Dask cluster when one is configured
-        result, prepared = run_offline(analyze_bytes, uploaded.getvalue(), uploaded.name, rx.exercise.test, settings,
-                                       scheduler=config.scheduler, **rx.exercise.options())
-    return {"result": result.to_dict(), "npz": prepared.poses.npz_bytes()}
+        return analyse(uploaded.getvalue(), rx.exercise.test, step_settings(config.model), name=uploaded.name,
+                       scheduler=config.scheduler, **rx.exercise.options())
 
 
-def check_recording(rx: PrescriptionRecord) -> dict | None:
+def check_recording(rx: PrescriptionRecord) -> Outcome | None:
     recorder: Recorder = st.session_state.setdefault("home-recorder", Recorder())
     config = config_or_stop()
     media_on_configured_addresses(config)
@@ -125,42 +89,26 @@ def check_recording(rx: PrescriptionRecord) -> dict | None:
     if recording is None or len(recording) == 0:
         raise InputError("No video reached this page: press START and allow the camera, then record again.")
     with st.spinner("Watching your recording..."):
-        result, prepared = analyse_recording(recording, rx.exercise.test, model=config_or_stop().model,
-                                             **rx.exercise.options())
+        outcome = analyse(recording, rx.exercise.test, step_settings(config_or_stop().model),
+                          **rx.exercise.options())
     recording.clear()
-    return {"result": result, "npz": prepared.poses.npz_bytes()}
+    return outcome
 
 
-def file_check(record: Record, patient_id: str, rx: PrescriptionRecord, analysed: dict) -> dict:
-    """The count and feedback, filed in the patient's record; what the page shows."""
-    check = home_check(rx.exercise, analysed["result"])
-    analysed["result"]["home_check"] = check.to_dict()
-    shown = {"check": check.to_dict(), "warnings": analysed["result"]["warnings"], "saved": None}
-    try:
-        session_id, _ = record.file_test(patient_id, "home", analysed["result"], trajectory=analysed["npz"],
-                                         prescription_id=rx.id, note=check.count)
-        shown["saved"] = session_id
-        audit("result filed", who=PATIENT, patient_id=patient_id, session_id=session_id, record=record,
-              detail=f"home check of {rx.exercise.title}: {check.count}")
-    except RecordError as exc:
-        shown["error"] = f"Your check could not be saved: {exc}. Please tell your therapist."
-    return shown
-
-
-def show_check(shown: dict) -> None:
-    check = shown["check"]
+def show_check(shown: HomeChecked) -> None:
+    check = shown.check
     st.subheader("Your check")
     cols = st.columns(2)
-    cols[0].metric("Done", check["count"])
-    cols[1].metric("Of the prescription", f"{check['done_pct']:.0f}%")
-    for line in check["feedback"]:
+    cols[0].metric("Done", check.count)
+    cols[1].metric("Of the prescription", f"{round(check.done_pct, 1):.0f}%")
+    for line in check.feedback:
         st.write(line)
-    for warning in shown["warnings"]:
+    for warning in shown.warnings:
         st.caption(f"Note: {warning}")
-    if shown.get("saved"):
+    if shown.filed is not None:
         st.success("Saved to your record: your therapist will see it.")
-    elif shown.get("error"):
-        st.error(shown["error"])
+    elif shown.error:
+        st.error(shown.error)
 
 
 def main() -> None:
@@ -183,7 +131,10 @@ def main() -> None:
         st.error(str(exc))
         analysed = None
     if analysed is not None:
-        st.session_state["home-shown"] = file_check(record, patient_id, rx, analysed)
+        checked = file_home_check(record, patient_id, rx, analysed, who=PATIENT, client=client_address())
+        if checked.filed is not None and checked.filed.audit_error:
+            st.warning(f"The audit log could not be written: {checked.filed.audit_error}")
+        st.session_state["home-shown"] = checked
     if st.session_state.get("home-shown"):
         show_check(st.session_state["home-shown"])
     st.caption("Your video is used only to count this check, and is not kept.")

@@ -16,27 +16,19 @@ files nothing and shows nothing of any record.
 
 from __future__ import annotations
 
-import tempfile
-from datetime import datetime
 from pathlib import Path
 
-import cv2
 import streamlit as st
 
-from movement_check.analysis import analyze_clip
-from movement_check.annotate import annotated_stills, preview_frames, write_annotated
 from movement_check.assessments import ALL_TESTS, AUTO
-from movement_check.assessments.leg_raise import parse_times
-from movement_check.compute import analyze_bytes, run_offline
+from movement_check.clip_upload import UploadedClip, analyse_upload, clip_options, kept_video_path, subject_choice
 from movement_check.errors import InputError
-from movement_check.estimator import EstimatorSettings
-from movement_check.extraction import ExtractionSettings
 from movement_check.kinematics import DEFAULT_FOV_DEG
-from movement_check.figure_sets import figure_pngs
 from movement_check.record import RecordError, check_patient
-from movement_check.video import VIDEO_SUFFIXES, temporary_clip
+from movement_check.service import Filing, file_outcome
+from movement_check.video import VIDEO_SUFFIXES
 
-from app_pages.access import Staff, audit, sign_in_form, sign_out_button, signed_in
+from app_pages.access import Staff, audit, client_address, sign_in_form, sign_out_button, signed_in
 from app_pages.results import report_buttons, show
 from app_pages.state import config_or_stop, record_or_stop
 
@@ -44,42 +36,14 @@ TEST_LABELS = {AUTO: "Let the tool decide", **{t.name: t.label for t in ALL_TEST
 
 
 def run_analysis(data: bytes, name: str, test: str, model: str, subject: str | int, *,
-                 keep_video_as: Path | None = None, **options) -> dict:
-    """Analyse the uploaded bytes; returns what the page shows (plain values, kept in session state).
-    ``keep_video_as``: also write the annotated clip (faces blurred) there, with the test's name added."""
+                 keep_video_as: Path | None = None, **options) -> UploadedClip:
+    """Analyse the uploaded bytes (:func:`movement_check.clip_upload.analyse_upload`) with a progress bar."""
     progress = st.progress(0.0, text="Finding the person in each frame...")
-
-    def report(done: int, total: int) -> None:
-        if total:
-            progress.progress(min(1.0, done / total), text=f"Finding the person: frame {done} of {total}")
-
-    with temporary_clip(data, name) as clip:
-        settings = ExtractionSettings(model=model, estimator=EstimatorSettings(max_people=2))
-        scheduler = config_or_stop().scheduler
-        if scheduler:      # the pose model runs on the clinic's Dask cluster; this web server stays responsive
-            progress.progress(0.0, text="Finding the person in each frame (on the clinic's compute cluster)...")
-            result, prepared = run_offline(analyze_bytes, data, name, test, settings, subject=subject,
-                                           scheduler=scheduler, **options)
-        else:
-            result, prepared = analyze_clip(clip, test, settings, subject=subject, progress=report, **options)
-        progress.progress(1.0, text="Drawing the preview (faces blurred)...")
-        everyone = prepared.everyone
-        stills = annotated_stills(clip, prepared.poses, everyone, preview_frames(prepared.poses, 3),
-                                  limits=settings.limits)
-        video = None
-        if keep_video_as is not None:
-            progress.progress(1.0, text="Keeping the annotated clip (faces blurred)...")
-            video = write_annotated(clip, keep_video_as.with_name(f"{keep_video_as.stem}-{result.test}.mp4"),
-                                    prepared.poses, everyone, limits=settings.limits)
+    uploaded = analyse_upload(data, name, test, model, subject, scheduler=config_or_stop().scheduler,
+                              keep_video_as=keep_video_as, say=lambda done, text: progress.progress(done, text=text),
+                              **options)
     progress.empty()
-    with tempfile.TemporaryDirectory() as folder:
-        csv_text = prepared.poses.to_csv(Path(folder) / "poses.csv").read_text()
-    result_dict = result.to_dict()
-    result_dict["source"]["file"] = name
-    return {"result": result_dict, "npz": prepared.poses.npz_bytes(), "csv": csv_text, "name": Path(name).stem,
-            "figures": figure_pngs(result.test, prepared.poses, analysis=result.analysis, **options),
-            "preview": [cv2.imencode(".jpg", cv2.cvtColor(img, cv2.COLOR_RGB2BGR))[1].tobytes() for img in stills],
-            "video": str(video) if video else None}
+    return uploaded
 
 
 def leg_raise_options() -> dict:
@@ -190,33 +154,26 @@ def analyse(uploaded, test, model, subject, height, raise_options, camera, patie
             check_care(record_or_stop(), patient_id, staff)
         elif keep_video:
             raise InputError("Give the patient's ID to keep the annotated clip with their record.")
-        choice: str | int = int(subject) if subject.strip().isdigit() else subject.strip()
-        options = {"height_cm": float(height) if height >= 50 else None, **camera}
-        if test in ("leg-raise", AUTO):
-            options.update(raise_options)
-            options["pain_at_s"] = parse_times(options.pop("pain_text"))
-        keep_as = None
-        if keep_video:
-            stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
-            keep_as = config_or_stop().data_dir / "videos" / f"{patient_id}-{stamp}.mp4"
-        outcome = run_analysis(uploaded.getvalue(), uploaded.name, test, model, choice, keep_video_as=keep_as,
-                               **options)
+        options = clip_options(test, height, camera, raise_options)
+        keep_as = kept_video_path(config_or_stop().data_dir, patient_id) if keep_video else None
+        analysed = run_analysis(uploaded.getvalue(), uploaded.name, test, model, subject_choice(subject),
+                                keep_video_as=keep_as, **options)
     except (InputError, RecordError) as exc:
         st.error(str(exc))
         return
-    st.session_state["outcome"] = outcome
+    outcome = st.session_state["outcome"] = analysed.shown(uploaded.name)
     if patient_id and staff is not None:
-        record = record_or_stop()
+        filing = Filing(patient_id=patient_id, kind="upload", who=staff.who, initials=initials or None,
+                        therapist=staff.name, video=analysed.video, client=client_address(),
+                        detail=f"{analysed.outcome.test} from an uploaded clip")
         try:
-            session_id, _ = record.file_test(
-                patient_id, "upload", outcome["result"], initials=initials or None, therapist=staff.name,
-                trajectory=outcome["npz"], video=outcome["video"])
+            filed = file_outcome(record_or_stop(), filing, analysed.outcome)
         except RecordError as exc:
             st.error(f"Not saved in the clinic record: {exc}. The result below can still be downloaded.")
             return
-        outcome["filed"] = {"patient": patient_id, "session": session_id, "by": staff.name}
-        audit("result filed", who=staff.who, patient_id=patient_id, session_id=session_id, record=record,
-              detail=f"{outcome['result']['test']} from an uploaded clip")
+        outcome["filed"] = {"patient": patient_id, "session": filed.session_id, "by": staff.name}
+        if filed.audit_error:
+            st.warning(f"The audit log could not be written: {filed.audit_error}")
 
 
 def check_care(record, patient_id: str, staff: Staff | None) -> None:

@@ -73,19 +73,20 @@ def file_sha256(path: str | Path) -> str:
 
 def _analyse(path: str, test: str, model: str, options: dict) -> tuple[ClipRow, dict | None]:
     """One clip: its row and its result as a dict (None when it failed); never an exception."""
-    from .analysis import analyze_clip
     from .extraction import ExtractionSettings
+    from .service import analyse
 
     name = Path(path).name
     t0 = time.monotonic()
     options = dict(options)
     export = options.pop("export", None)          # {"kinds": ("trc", ...), "dir": folder}: batch --export
     try:
-        result, prepared = analyze_clip(path, test, ExtractionSettings(model=model), **options)
+        outcome = analyse(path, test, ExtractionSettings(model=model), **options)
     except InputError as exc:
         return ClipRow(name, "error", str(exc), time.monotonic() - t0), None
     except Exception as exc:  # an internal error: listed, the batch goes on
         return ClipRow(name, "error", f"{INTERNAL} ({type(exc).__name__}: {exc})", time.monotonic() - t0), None
+    result = outcome.result
     metrics = {(m.name if m.side is None else f"{m.name}_{m.side}"): m.value for m in result.metrics}
     units = {(m.name if m.side is None else f"{m.name}_{m.side}"): m.unit for m in result.metrics}
     not_exported = ""
@@ -93,12 +94,12 @@ def _analyse(path: str, test: str, model: str, options: dict) -> tuple[ClipRow, 
         from .exports import write_exports
 
         try:
-            skipped = write_exports(result, prepared.poses, export["kinds"], export["dir"], Path(name).stem)[1]
+            skipped = write_exports(result, outcome.prepared.poses, export["kinds"], export["dir"], Path(name).stem)[1]
         except Exception as exc:  # a disk that fills up, or an internal error: the row says so, the batch goes on
             skipped = {"exports": f"{type(exc).__name__}: {exc}"}
         not_exported = "; ".join(f"{kind} not exported: {why}" for kind, why in skipped.items())
     return (ClipRow(name, "ok", not_exported, time.monotonic() - t0, len(result.warnings), metrics, units),
-            result.to_dict())
+            outcome.result_dict)
 
 
 def analyse_one(path: str, test: str, model: str, options: dict) -> ClipRow:

@@ -86,7 +86,8 @@ def _check_outputs(args) -> None:
 
 def run(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from .analysis import analyze_clip, prepare  # heavy imports only once arguments are fine
+    from .analysis import prepare  # heavy imports only once arguments are fine
+    from .service import analyse
 
     if args.command == "hash-password":
         return _hash_password(args.name)
@@ -108,15 +109,16 @@ def run(argv: list[str] | None = None) -> int:
             prepared = prepare(args.clip, settings, cleaning=None if args.raw else cleaning,
                                subject=args.subject, progress=progress)
         else:
-            result, prepared = analyze_clip(args.clip, args.test, settings, cleaning=cleaning,
-                                            subject=args.subject, progress=progress, **options)
+            outcome = analyse(args.clip, args.test, settings, cleaning=cleaning, subject=args.subject,
+                              progress=progress, **options)
+            result, prepared = outcome.result, outcome.prepared
     finally:
         progress.close()
 
     failures = _write_outputs(args, prepared, result if args.command == "analyze" else None, options, settings)
     filed = None
     if record is not None:
-        filed = _file(args, record, result, prepared, failures)
+        filed = _file(args, record, outcome, failures)
     if failures:
         more = f" ({len(failures) - 1} more output{'s' if len(failures) > 2 else ''} failed too)" \
             if len(failures) > 1 else ""
@@ -199,7 +201,7 @@ def _check_patient(args):
     return open_record(args, for_filing=True)
 
 
-def _file(args, record, result, prepared, failures: list[str]) -> int | None:
+def _file(args, record, outcome, failures: list[str]) -> int | None:
     """File the analysed clip in the clinic record (an upload session); the annotated clip's name with it when
     one was written (video is kept only when asked for). The session's ID; None when it could not be filed,
     with a message in ``failures`` naming the JSON file the result and trajectory were kept in."""
@@ -208,24 +210,22 @@ def _file(args, record, result, prepared, failures: list[str]) -> int | None:
 
     from .outputs import keep
     from .record import RecordError
+    from .service import Filing, file_outcome
 
-    trajectory = prepared.poses.npz_bytes()
+    filing = Filing(patient_id=args.patient, kind="upload", who=command_line_user(), initials=args.initials,
+                    video=str(Path(args.annotated).resolve()) if args.annotated else None,
+                    detail=f"{outcome.test} from {Path(args.clip).name}"[:200])
     try:
-        session_id, _ = record.file_test(args.patient, "upload", result.to_dict(), initials=args.initials,
-                                         trajectory=trajectory,
-                                         video=str(Path(args.annotated).resolve()) if args.annotated else None)
-        try:
-            record.audit("result filed", who=command_line_user(), patient_id=args.patient, session_id=session_id,
-                         detail=f"{result.test} from {Path(args.clip).name}"[:200])
-        except RecordError as exc:
-            failures.append(f"Filed, but the audit log could not be written: {exc}.")
-        return session_id
+        filed = file_outcome(record, filing, outcome)
+        if filed.problem:
+            failures.append(f"{filed.problem}.")
+        return filed.session_id
     except RecordError as exc:
         reason = str(exc)
     finally:
         record.close()
-    unfiled = {"patient": args.patient, "initials": args.initials, "kind": "upload", "result": result.to_dict(),
-               "trajectory_npz_base64": base64.b64encode(trajectory).decode("ascii")}
+    unfiled = {"patient": args.patient, "initials": args.initials, "kind": "upload", "result": outcome.result_dict,
+               "trajectory_npz_base64": base64.b64encode(outcome.npz).decode("ascii")}
     try:
         kept = keep(f"{args.patient}-not-filed.json",
                     lambda tmp: Path(tmp).write_text(json.dumps(unfiled)))

@@ -50,7 +50,7 @@ def add_parser(sub) -> None:
 
 def _poses_and_result(args, need_result: bool):
     """(poses, result dict or None): from the .npz as saved, or from the clip through the usual analysis."""
-    from .analysis import Prepared, _subject_for, analyze_clip, assess, prepare
+    from .analysis import Prepared, _subject_for, assess, prepare
     from .cleaning import CleaningReport
     from .extraction import ExtractionSettings
     from .poses import Poses
@@ -68,8 +68,10 @@ def _poses_and_result(args, need_result: bool):
         return poses, assess(test, prepared, **options).to_dict()
     settings = ExtractionSettings(model=args.model)
     if need_result:
-        result, prepared = analyze_clip(args.clip, args.test, settings, subject=subject, **options)
-        return prepared.poses, result.to_dict()
+        from .service import analyse
+
+        outcome = analyse(args.clip, args.test, settings, subject=subject, **options)
+        return outcome.prepared.poses, outcome.result_dict
     return prepare(args.clip, settings, subject=_subject_for(args.test, subject)).poses, None
 
 

@@ -78,8 +78,8 @@ def analyse_step(recording: Recording, step: Step, *, model: str = "full", live_
                           frames_received=len(recording), received_fps=recording.fps, live_fps=live_fps,
                           options=options)
     try:
-        result, prepared = _analysed(recording, step.test, model=model, progress=progress, extraction=extraction,
-                                     **options)
+        result, prepared = recording_analysed(recording, step.test, step_settings(model), progress=progress,
+                                              extraction=extraction, **options)
     except InputError as exc:
         outcome.error = str(exc)
         return outcome
@@ -92,32 +92,29 @@ def analyse_step(recording: Recording, step: Step, *, model: str = "full", live_
     return outcome
 
 
-def analyse_recording(recording: Recording, test: str, *, model: str = "full", progress: Progress | None = None,
-                      extraction: StepExtraction | None = None, **options) -> tuple[dict, Prepared]:
-    """Every frame of ``recording`` through ``test`` (:func:`step_settings`): the result as a dict, with a
-    recording cut short saying so first among its warnings, and the prepared poses. With ``extraction``
-    (made with the same settings) the frames it has not analysed yet, then its detections. A recording
-    with no usable person raises :class:`InputError`."""
-    result, prepared = _analysed(recording, test, model=model, progress=progress, extraction=extraction, **options)
-    return _as_dict(result, recording), prepared
-
-
-def _analysed(recording: Recording, test: str, *, model: str, progress: Progress | None,
-              extraction: StepExtraction | None, **options) -> tuple[Result, Prepared]:
-    """:func:`analyse_recording`'s Result (with the test's analysis, for the figures) and prepared poses."""
-    settings = step_settings(model)
+def recording_analysed(recording: Recording, test: str, settings: ExtractionSettings, *,
+                       progress: Progress | None = None, extraction: StepExtraction | None = None,
+                       **options) -> tuple[Result, Prepared]:
+    """Every frame of ``recording`` through ``test``: the Result (with the test's analysis, for the figures)
+    and the prepared poses. With ``extraction`` (made with the same ``settings``) the frames it has not
+    analysed yet, then its detections. A recording with no usable person raises :class:`InputError`.
+    (:func:`movement_check.service.analyse` is the entry for a recording made outside a live visit.)"""
     if extraction is None:
         return analyze_frames(recording.rgb_frames(), test, settings, name=recording.name,
                               expected=len(recording), progress=progress, **options)
     return analyze_people(extraction.finish(progress), test, settings, **options)
 
 
+def recording_warnings(recording: Recording) -> tuple[str, ...]:
+    """What a result from ``recording`` says first among its warnings: a recording cut short, then a patient's
+    video that reconnected during it."""
+    return tuple(w for w in (recording.truncated, recording.restart_warning) if w)
+
+
 def _as_dict(result: Result, recording: Recording) -> dict:
     """The result as a dict, a recording cut short saying so first among its warnings."""
     result_dict = result.to_dict()
-    for warning in (recording.restart_warning, recording.truncated):
-        if warning:
-            result_dict["warnings"].insert(0, warning)
+    result_dict["warnings"][:0] = list(recording_warnings(recording))
     return result_dict
 
 

@@ -16,6 +16,7 @@ from .live import LiveStream
 from .protocol import Step
 from .recording import Recording
 from .record import Record, RecordError
+from .service import Filing, file_result
 from .step_analysis import Analysis, analyse
 from .step_extraction import StepExtraction
 from .step_results import StepOutcome, keep, start_extraction
@@ -187,15 +188,13 @@ class Visit:
 
     def _file(self, record: Record, result: dict, trajectory: bytes | None, step: str) -> None:
         """One step's result filed in the visit's session, and the filing in the audit log."""
-        session_id = self.session_id
-        test_id = record.add_test(session_id, result, trajectory=trajectory, step=step)
-        try:
-            record.audit("result filed", who=f"therapist {self.therapist}", patient_id=self.patient_id,
-                         session_id=session_id, detail=f"{result.get('test')} ({step}) in visit {self.number}, "
-                                                       f"test {test_id}")
-        except RecordError as exc:
+        filed = file_result(record, Filing(patient_id=self.patient_id, kind="visit", who=f"therapist {self.therapist}",
+                                           session_id=self.session_id, step=step, detail_names_test=True,
+                                           detail=f"{result.get('test')} ({step}) in visit {self.number}"),
+                            result, trajectory)
+        if filed.problem:
             with self.lock:
-                self.record_errors.append(f"Filed, but the audit log could not be written: {exc}")
+                self.record_errors.append(filed.problem)
 
     def _save(self, write: Callable[[Record], object]) -> None:
         """Write to the clinic record when the visit is kept there; a failure is kept to be shown (the

@@ -194,3 +194,22 @@ def test_keeping_the_video_needs_a_patient_id(clinic):
     analyse_button(at).click().run()
     assert len(at.error) == 1 and "patient's ID" in at.error[0].value
     assert not (clinic / "videos").exists()
+
+
+@pytest.mark.slow
+def test_an_upload_filed_when_the_audit_log_cannot_be_written_is_filed_and_the_page_warns(clinic):
+    from sqlalchemy import text
+
+    from app_pages import state
+
+    at = _app_with(LUNGE, test="leg-raise", therapist="jdoe")
+    record = state.clinic_record()
+    with record.engine.begin() as conn:                       # the audit table lost under the running app
+        conn.execute(text("DROP TABLE audit_log"))
+    at.text_input(key="upload-patient").input("P-0042")
+    analyse_button(at).click().run()
+    assert not at.exception and not at.error
+    assert any(w.value.startswith("The audit log could not be written: ") for w in at.warning)
+    assert any("Filed in the clinic record: patient P-0042, session 1" in s.value for s in at.success)
+    (session,) = record.sessions("P-0042")
+    assert session.kind == "upload" and [t.test for t in session.tests] == ["leg-raise"]
