@@ -5,14 +5,14 @@
 - A therapist sees and files only for the patients in their care (``care_team`` in the record); an
   administrator (``MOVEMENT_CHECK_ADMINS``) sees every patient and assigns them.
 - A patient's pages need the patient's own link (visit code, home-exercise link): those pages check it.
-- Failed sign-ins cost growing waits, then a lock (:mod:`movement_check.sign_in_limits`).
+- Failed sign-ins cost growing waits, then a lock (:mod:`movement_check.clinic.sign_in_limits`).
 - A sign-in survives a reload of the page for ``SIGN_IN_HOURS``: the browser keeps a random secret in a cookie
   (set by the page's JavaScript: Streamlit cannot send a Set-Cookie header, so it cannot be HttpOnly), the
   record keeps only its hash (``sign_ins``); a new browser session with the cookie is signed in again once
   the record finds the secret there, not expired, not signed out, made under the account's current password.
   Signing out ends every kept sign-in of the therapist (every browser: each page run checks its own) and
   clears the cookie.
-- Each of these acts is written once to the record's audit log (:mod:`movement_check.audit`).
+- Each of these acts is written once to the record's audit log (:mod:`movement_check.clinic.audit`).
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ from email.utils import format_datetime
 
 import streamlit as st
 
-from movement_check.accounts import password_tag, sign_in
+from movement_check.clinic.accounts import password_tag, sign_in
 from movement_check.config import HOW_TO_ADD_A_THERAPIST, LiveConfig
-from movement_check.record import SIGN_IN_HOURS, Record, RecordError, SignInRefused
-from movement_check.sign_in_limits import CHECKING, SignInLimits, in_words
+from movement_check.clinic.record import SIGN_IN_HOURS, Record, RecordError, SignInRefused
+from movement_check.clinic.sign_in_limits import CHECKING, SignInLimits, in_words
 
 from app_pages.state import clinic_record, config_or_stop
 

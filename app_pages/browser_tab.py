@@ -1,5 +1,5 @@
 """Which browser tab a page run belongs to, and whether a tab is still open: for one browser per visit
-(:mod:`movement_check.visits`).
+(:mod:`movement_check.live.visits`).
 
 A tab is a Streamlit session: its id is made by the server, and a reload
 makes a new one. A tab counts as open while its session is connected: the

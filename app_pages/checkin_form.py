@@ -1,13 +1,13 @@
 """The check-in form (the patient's page before the camera) and its summary (the therapist's page).
 
-The questions and red flags are :mod:`movement_check.checkin`'s; this file only asks and shows them.
+The questions and red flags are :mod:`movement_check.clinic.checkin`'s; this file only asks and shows them.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from movement_check.checkin import (AREAS, EXERCISES, RED_FLAGS, RESPONSES, PAIN_SIDES, SINCE_LAST, SLEEP, CheckIn,
+from movement_check.clinic.checkin import (AREAS, EXERCISES, RED_FLAGS, RESPONSES, PAIN_SIDES, SINCE_LAST, SLEEP, CheckIn,
                                     CheckInError)
 
 from app_pages.findings_view import escape_markdown

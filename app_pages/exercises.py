@@ -2,7 +2,7 @@
 
 The patient sees the exercises prescribed to them, records one with the webcam
 or uploads a clip, and gets the count and plain-language feedback
-(:func:`movement_check.home.home_check`); the check is filed in their record as
+(:func:`movement_check.clinic.home_exercises.home_check`); the check is filed in their record as
 a home-exercise check of that prescription (result and landmark trajectory, no
 video). The link is the only key: it names the patient without showing who
 they are, and it works until it expires or the therapist makes a new one.
@@ -17,12 +17,12 @@ import streamlit as st
 from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
 from movement_check.errors import InputError
-from movement_check.history import adherence
-from movement_check.record import PrescriptionRecord, Record, RecordError
-from movement_check.recorder import Recorder
+from movement_check.clinic.history import adherence
+from movement_check.clinic.record import PrescriptionRecord, Record, RecordError
+from movement_check.live.recorder import Recorder
 from movement_check.service import HomeChecked, Outcome, analyse, file_home_check
-from movement_check.step_results import step_settings
-from movement_check.video import VIDEO_SUFFIXES
+from movement_check.live.step_results import step_settings
+from movement_check.pipeline.video import VIDEO_SUFFIXES
 
 from app_pages.access import audit, client_address
 from app_pages.camera import CAMERA, MIRRORED, media_on_configured_addresses

@@ -1,7 +1,7 @@
 """The top of a test's result: its confidence badge and findings, then the metrics as a readable table.
 
-The words come from the package (:mod:`movement_check.findings`, :mod:`movement_check.confidence`,
-:mod:`movement_check.metric_table`); this file only draws them.
+The words come from the package (:mod:`movement_check.findings.summary`, :mod:`movement_check.findings.confidence`,
+:mod:`movement_check.findings.metric_table`); this file only draws them.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import re
 import pandas as pd
 import streamlit as st
 
-from movement_check.confidence import GOOD, LIMITED, confidence
-from movement_check.findings import ABNORMAL, NORMAL, NOT_MEASURED, READING, UNSURE, UNUSABLE, findings
-from movement_check.metric_table import COLUMNS, display_rows
+from movement_check.findings.confidence import GOOD, LIMITED, confidence
+from movement_check.findings.summary import ABNORMAL, NORMAL, NOT_MEASURED, READING, UNSURE, UNUSABLE, findings
+from movement_check.findings.metric_table import COLUMNS, display_rows
 
 #: a finding's kind as a coloured tag (Streamlit's markdown badges)
 TAGS = {ABNORMAL: ":red-background[**abnormal**]", UNSURE: ":orange-background[**check**]",

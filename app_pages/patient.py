@@ -4,8 +4,8 @@ The page needs the link's code; the first browser to open it holds the visit
 (its patient token is put in the address so a reload keeps the place). One
 browser tab at a time: another with the whole address is told the visit is
 open elsewhere and tries again every few seconds; the tab that loses the visit
-(:mod:`movement_check.visits`) stops taking frames at once and shows why.
-Frames go to the visit's live stream (:class:`movement_check.live.LiveStream`)
+(:mod:`movement_check.live.visits`) stops taking frames at once and shows why.
+Frames go to the visit's live stream (:class:`movement_check.live.stream.LiveStream`)
 from streamlit-webrtc's worker thread; nothing is stored from them unless
 the therapist is recording a step, and then only until it is analysed.
 """
@@ -20,9 +20,9 @@ import cv2
 import streamlit as st
 from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
-from movement_check.live import LiveStream
-from movement_check.protocol import step
-from movement_check.visits import Joined, JoinKind, Refused, Visit
+from movement_check.live.stream import LiveStream
+from movement_check.clinic.protocol import step
+from movement_check.live.visits import Joined, JoinKind, Refused, Visit
 
 from app_pages.access import audit
 from app_pages.browser_tab import tab_closed, this_tab
@@ -60,7 +60,7 @@ PATIENT = "patient (visit link)"
 
 
 def join_visit(code: str, token: str | None) -> Joined:
-    """This tab joins the visit (:meth:`movement_check.visits.VisitBook.join`); ``kind`` says whether it
+    """This tab joins the visit (:meth:`movement_check.live.visits.VisitBook.join`); ``kind`` says whether it
     was the first join, this tab again, or a takeover from another tab. Raises ``Refused``."""
     return visit_book().join(code, token, holder=this_tab(), holder_gone=tab_closed)
 
@@ -106,7 +106,7 @@ def audit_join(joined: Joined) -> None:
 
 @st.fragment(run_every=HEARTBEAT_EVERY_S)
 def still_here(visit: Visit, tab: str) -> None:
-    """This tab's sign of life, from the check-in on (:meth:`movement_check.visits.VisitBook.heartbeat`).
+    """This tab's sign of life, from the check-in on (:meth:`movement_check.live.visits.VisitBook.heartbeat`).
     Once another tab has taken the visit over, the whole page runs again: it says so and shows no camera."""
     if not visit.ended and not visit_book().heartbeat(visit, tab):
         st.rerun()

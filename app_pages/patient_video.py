@@ -1,6 +1,6 @@
 """The patient's analysed video on the therapist's page: moving video over WebRTC, still pictures otherwise.
 
-Moving video: the visit's video track (:meth:`movement_check.visits.Visit.video_track`, every picture
+Moving video: the visit's video track (:meth:`movement_check.live.visits.Visit.video_track`, every picture
 the server analysed, skeleton drawn) played by a receive-only ``webrtc_streamer``; streamlit-webrtc relays
 the track (aiortc's ``MediaRelay``) to each therapist page watching. Its connection uses the configured
 media addresses only, like the patient's camera. While it plays, no still picture is made for this page.
@@ -19,8 +19,8 @@ import streamlit_webrtc          # looked up on each call (tests replace webrtc_
 from streamlit_webrtc import WebRtcMode
 
 from movement_check.config import LiveConfig
-from movement_check.live import STOPPED_S, LiveView
-from movement_check.visits import Visit
+from movement_check.live.stream import STOPPED_S, LiveView
+from movement_check.live.visits import Visit
 
 from app_pages.camera import media_addresses_problem
 

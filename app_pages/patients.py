@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from movement_check.history import adherence, trends
-from movement_check.home import EXERCISES, HomeExercise
-from movement_check.record import HOME_LINK_DAYS, KINDS, Record, RecordError, SessionRecord
-from movement_check.report import test_title
+from movement_check.clinic.history import adherence, trends
+from movement_check.clinic.home_exercises import EXERCISES, HomeExercise
+from movement_check.clinic.record import HOME_LINK_DAYS, KINDS, Record, RecordError, SessionRecord
+from movement_check.clinic.report import test_title
 
 from app_pages.access import Staff, audit, opened, therapist_or_sign_in, visible_patients
 from app_pages.checkin_form import checkin_summary

@@ -12,10 +12,10 @@ from typing import Callable
 
 import streamlit as st
 
-from movement_check.metric_table import other_posture_tables
-from movement_check.record import Record, SessionRecord
-from movement_check.report import to_html, to_pdf, visit_report
-from movement_check.results import metrics_csv
+from movement_check.findings.metric_table import other_posture_tables
+from movement_check.clinic.record import Record, SessionRecord
+from movement_check.clinic.report import to_html, to_pdf, visit_report
+from movement_check.assessments.result import metrics_csv
 
 from app_pages.access import audit
 from app_pages.findings_view import show_findings, show_metrics_table
@@ -106,7 +106,7 @@ def export_files(record: Record, session: SessionRecord) -> tuple[list[tuple[str
     import zipfile
 
     from movement_check.exports import fhir, texts
-    from movement_check.poses import Poses
+    from movement_check.body.poses import Poses
 
     name = f"{session.patient_id}-{session.started_at[:10]}-session-{session.id}"
     files = [("FHIR R4 (JSON)", f"{name}.fhir.json",

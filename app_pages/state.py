@@ -14,8 +14,8 @@ import streamlit as st
 
 from movement_check.config import LiveConfig, load_config
 from movement_check.errors import InputError
-from movement_check.record import Record, RecordError
-from movement_check.visits import VisitBook
+from movement_check.clinic.record import Record, RecordError
+from movement_check.live.visits import VisitBook
 
 
 @st.cache_resource

@@ -8,10 +8,10 @@ import time
 import streamlit as st
 
 from movement_check.errors import InputError
-from movement_check.live_figure import knee_angles_image
-from movement_check.protocol import STEPS, step
-from movement_check.record import RecordError
-from movement_check.visits import Visit
+from movement_check.live.knee_figure import knee_angles_image
+from movement_check.clinic.protocol import STEPS, step
+from movement_check.clinic.record import RecordError
+from movement_check.live.visits import Visit
 
 from app_pages.access import Staff, audit, still_going, therapist_or_sign_in
 from app_pages.checkin_form import checkin_summary

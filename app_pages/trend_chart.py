@@ -1,5 +1,5 @@
 """One key metric over time as a chart that says something with one or two points: each point with its
-value and date, the normal range shaded, and the change in words (:func:`movement_check.history.trend_caption`)."""
+value and date, the normal range shaded, and the change in words (:func:`movement_check.clinic.history.trend_caption`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from movement_check.history import Series, trend_caption
+from movement_check.clinic.history import Series, trend_caption
 
 BAND = "#2e7d32"
 POINT = "#1f4e79"

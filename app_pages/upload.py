@@ -23,10 +23,10 @@ import streamlit as st
 from movement_check.assessments import ALL_TESTS, AUTO
 from movement_check.clip_upload import UploadedClip, analyse_upload, clip_options, kept_video_path, subject_choice
 from movement_check.errors import InputError
-from movement_check.kinematics import DEFAULT_FOV_DEG
-from movement_check.record import RecordError, check_patient
+from movement_check.body.kinematics import DEFAULT_FOV_DEG
+from movement_check.clinic.record import RecordError, check_patient
 from movement_check.service import Filing, file_outcome
-from movement_check.video import VIDEO_SUFFIXES
+from movement_check.pipeline.video import VIDEO_SUFFIXES
 
 from app_pages.access import Staff, audit, client_address, sign_in_form, sign_out_button, signed_in
 from app_pages.results import report_buttons, show

@@ -1,7 +1,7 @@
 """Scoring detected gait events against labels made by eye (``benchmarks/labels/*.json``).
 
 A label file holds, for one real clip, the frames (0-based, in decode order, as OpenCV and
-:class:`movement_check.video.ClipReader` count them) of every heel strike and toe-off seen inside
+:class:`movement_check.pipeline.video.ClipReader` count them) of every heel strike and toe-off seen inside
 its ``labelled_ranges``, with how the labels were made. Detections are matched to labels one to one,
 nearest first, within a tolerance in frames of the clip's own frame interval:
 

@@ -29,7 +29,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from movement_check.batch import clips_in, run_batch  # noqa: E402
+from movement_check.batch.run import clips_in, run_batch  # noqa: E402
 
 CLIP = REPO / "sample_videos" / "side_walk_outdoor_two_people.mp4"
 

@@ -9,7 +9,7 @@ For each clip, over the same frames and model (VIDEO mode):
             a background thread, ``max_people`` (2) people looked for in every frame, tracking, subject choice,
             cleaning
   extract   the default pipeline: the same with a second model on the second half of the clip at once, joined
-            where the two agree exactly (:mod:`movement_check.halves`)
+            where the two agree exactly (:mod:`movement_check.pipeline.halves`)
   follow    (``--follow``) the subject followed at the cost of one with everybody looked for every 0.5 s
             (``ExtractionSettings(follow=FollowSettings())``, opt-in)
 
@@ -33,10 +33,10 @@ import numpy as np
 from mediapipe.tasks.python import BaseOptions, vision
 
 from movement_check.analysis import prepare
-from movement_check.estimator import _quiet_stderr
-from movement_check.extraction import ExtractionSettings
-from movement_check.following import FollowSettings
-from movement_check.pose_model import resolve_model
+from movement_check.pipeline.estimator import _quiet_stderr
+from movement_check.pipeline.extraction import ExtractionSettings
+from movement_check.pipeline.following import FollowSettings
+from movement_check.pipeline.pose_model import resolve_model
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CLIPS = sorted((REPO / "sample_videos").glob("*.mp4")) or sorted((REPO.parent / "shared" / "sample_videos").glob("*.mp4"))

@@ -25,10 +25,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import accuracy as acc  # noqa: E402
 from movement_check.analysis import assess, prepare  # noqa: E402
-from movement_check.cleaning import clean  # noqa: E402
-from movement_check.assessments.gait import assess as assess_gait  # noqa: E402
-from movement_check.extraction import ExtractionSettings  # noqa: E402
-from movement_check.poses import Poses  # noqa: E402
+from movement_check.pipeline.cleaning import clean  # noqa: E402
+from movement_check.assessments.gait.assess import assess as assess_gait  # noqa: E402
+from movement_check.pipeline.extraction import ExtractionSettings  # noqa: E402
+from movement_check.body.poses import Poses  # noqa: E402
 
 RATES = (25, 20, 15, 12)
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from movement_check.assessments.gait import GaitSettings, assess  # noqa: E402
-from movement_check.cleaning import clean  # noqa: E402
+from movement_check.assessments.gait.assess import GaitSettings, assess  # noqa: E402
+from movement_check.pipeline.cleaning import clean  # noqa: E402
 from tests.fixtures.walker import Camera, Script, walk  # noqa: E402
 
 

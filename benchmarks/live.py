@@ -64,7 +64,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from movement_check.accounts import hash_password  # noqa: E402
+from movement_check.clinic.accounts import hash_password  # noqa: E402
 from tests.fixtures.accounts import PASSWORD  # noqa: E402
 from tests.fixtures.browser import FLAGS, WALKER, free_port, open_visit, write_y4m  # noqa: E402
 

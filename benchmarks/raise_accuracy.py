@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.accuracy import LABELS, clip_path  # noqa: E402
 from movement_check.analysis import analyze_clip  # noqa: E402
-from movement_check.extraction import ExtractionSettings  # noqa: E402
+from movement_check.pipeline.extraction import ExtractionSettings  # noqa: E402
 
 
 def raise_labels() -> list[dict]:

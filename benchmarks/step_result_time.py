@@ -41,10 +41,11 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from movement_check import step_extraction, visits  # noqa: E402
-from movement_check.live import LiveStream  # noqa: E402
-from movement_check.protocol import step  # noqa: E402
-from movement_check.video import ClipReader  # noqa: E402
+import movement_check.live.step_extraction as step_extraction
+import movement_check.live.visits as visits  # noqa: E402
+from movement_check.live.stream import LiveStream  # noqa: E402
+from movement_check.clinic.protocol import step  # noqa: E402
+from movement_check.pipeline.video import ClipReader  # noqa: E402
 
 SHARED_WALK = REPO.parent / "shared" / "videos" / "side_walk_home_normal.mp4"
 SAMPLE_WALK = REPO / "sample_videos" / "side_walk_outdoor_two_people.mp4"
@@ -109,7 +110,7 @@ class Camera:
 
 class _NobodyThere:
     def detect(self, rgb, time_s):
-        from movement_check.estimator import Detections
+        from movement_check.pipeline.estimator import Detections
         return Detections.empty()
 
     def close(self) -> None:

@@ -12,18 +12,18 @@ from typing import Iterable
 
 import numpy as np
 
-from .assessments import AUTO, BY_NAME, SUBJECT_RULE, TESTS, Assessment, check_options, settings_for
-from .assessments.gait_strides import GaitAnalysis
-from .cleaning import CleaningReport, CleaningSettings, clean
-from .errors import InputError
-from .option_ranges import check_analysis_settings
-from .following import everyone_in_each_frame
-from .extraction import (Extraction, ExtractionSettings, PeopleInClip, Progress, choose, detect_people_in_frames,
+from movement_check.assessments import AUTO, BY_NAME, SUBJECT_RULE, TESTS, Assessment, check_options, settings_for
+from movement_check.assessments.gait.strides import GaitAnalysis
+from movement_check.pipeline.cleaning import CleaningReport, CleaningSettings, clean
+from movement_check.errors import InputError
+from movement_check.assessments.option_ranges import check_analysis_settings
+from movement_check.pipeline.following import everyone_in_each_frame
+from movement_check.pipeline.extraction import (Extraction, ExtractionSettings, PeopleInClip, Progress, choose, detect_people_in_frames,
                          extract)
-from .poses import Poses
-from .quality import framing_warnings, quality_summary
-from .results import Result
-from .which_test import detect
+from movement_check.body.poses import Poses
+from movement_check.pipeline.quality import framing_warnings, quality_summary
+from movement_check.assessments.result import Result
+from movement_check.assessments.which_test import detect
 
 
 @dataclass
@@ -98,7 +98,7 @@ def analyze_clip(path: str | Path, test: str, settings: ExtractionSettings = Ext
                  progress: Progress | None = None, **options) -> tuple[Result, Prepared]:
     """Clip -> Result for ``test``; whom to follow defaults to the test's preference.
 
-    ``test="auto"``: the test is found from the clip (:func:`movement_check.which_test.detect_test`)
+    ``test="auto"``: the test is found from the clip (:func:`movement_check.assessments.which_test.detect_test`)
     and the result's quality says why (``test_detected``).
 
     ``options``: the test's settings, see :func:`assess`.

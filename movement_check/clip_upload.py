@@ -16,10 +16,10 @@ from collections.abc import Callable
 
 import cv2
 
-from .assessments import AUTO
-from .assessments.leg_raise import parse_times
-from .service import Outcome, analyse
-from .step_results import step_settings
+from movement_check.assessments import AUTO
+from movement_check.assessments.leg_raise.assess import parse_times
+from movement_check.service import Outcome, analyse
+from movement_check.live.step_results import step_settings
 
 #: what the page is told while it waits: (share done, 0-1; what is being done)
 Say = Callable[[float, str], None]
@@ -71,9 +71,9 @@ def analyse_upload(data: bytes, name: str, test: str, model: str, subject: str |
     """Analyse the uploaded bytes (on the clinic's Dask cluster at ``scheduler`` when one is given) and make the
     page's views. ``keep_video_as``: also write the annotated clip (faces blurred) there, with the test's name
     added. ``say`` is told how far it got, in words."""
-    from .annotate import annotated_stills, preview_frames, write_annotated
-    from .figure_sets import figure_pngs
-    from .video import temporary_clip
+    from movement_check.pipeline.annotate import annotated_stills, preview_frames, write_annotated
+    from movement_check.findings.figure_sets import figure_pngs
+    from movement_check.pipeline.video import temporary_clip
 
     def frames_done(done: int, total: int) -> None:
         if total:

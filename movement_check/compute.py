@@ -17,7 +17,7 @@ import threading
 import warnings
 from typing import Any, Callable
 
-from .errors import InputError
+from movement_check.errors import InputError
 
 
 @contextlib.contextmanager
@@ -43,7 +43,7 @@ def local_cluster(workers: int):
     127.0.0.1), no memory limit; a task whose worker dies is failed at once (the batch
     tries it once more itself).
 
-    The workers ignore SIGINT from :class:`movement_check.worker_plugin.WarmWorker`'s setup on (a Ctrl-C in the terminal reaches the whole
+    The workers ignore SIGINT from :class:`movement_check.batch.worker_plugin.WarmWorker`'s setup on (a Ctrl-C in the terminal reaches the whole
     process group); one pressed in the very first seconds, while a worker starts, may end that worker: the
     batch, told too, stops as asked."""
     import dask
@@ -79,7 +79,7 @@ def run_offline(fn: Callable, *args, scheduler: str | None = None, **kwargs):
     ``[compute] scheduler``), waiting for its answer; in this process otherwise. ``fn`` and its arguments must
     pickle (no callbacks such as a progress bar: those run only here)."""
     if scheduler is None:
-        from .config import load_config
+        from movement_check.config import load_config
 
         scheduler = load_config().scheduler
     if not scheduler:
@@ -113,8 +113,8 @@ def _large(value: Any) -> bool:
 def analyze_bytes(data: bytes, name: str, test: str, settings, **kwargs):
     """:func:`movement_check.analysis.analyze_clip` on an upload's bytes, wherever this runs (a worker that cannot
     see the app's files): the clip is written to a private temporary folder there and deleted at once."""
-    from .analysis import analyze_clip
-    from .video import temporary_clip
+    from movement_check.analysis import analyze_clip
+    from movement_check.pipeline.video import temporary_clip
 
     with temporary_clip(data, name) as clip:
         return analyze_clip(clip, test, settings, **kwargs)

@@ -72,8 +72,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputError
-from .media_addresses import LOOPBACK, parse_address
+from movement_check.errors import InputError
+from movement_check.media_addresses import LOOPBACK, parse_address
 
 CONFIG_ENV = "MOVEMENT_CHECK_CONFIG"
 DEFAULT_FILE = "movement-check.toml"

@@ -33,7 +33,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Iterable, Sequence
 
-from .errors import InputError
+from movement_check.errors import InputError
 
 LOOPBACK = ("127.0.0.1",)
 SETTING = "media_addresses ([live] in the settings file, or MOVEMENT_CHECK_MEDIA_ADDRESSES)"

@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-from .errors import OutputError, shorten
+from movement_check.errors import OutputError, shorten
 
 Writer = Callable[[str], object]
 

@@ -1,8 +1,8 @@
 """Analyse, then file: the one way from a clip or a recording to a result in the clinic record.
 
 :func:`analyse` takes a clip (a path, or an upload's bytes: here or on the clinic's Dask cluster) or a
-recording made in the browser (:class:`~movement_check.recording.Recording`) through the same analysis
-(:mod:`movement_check.analysis`) to an :class:`Outcome`: the typed :class:`~movement_check.results.Result` and
+recording made in the browser (:class:`~movement_check.live.recording.Recording`) through the same analysis
+(:mod:`movement_check.analysis`) to an :class:`Outcome`: the typed :class:`~movement_check.assessments.result.Result` and
 the poses it came from, with the result as a dict and the trajectories as .npz bytes as the record keeps them.
 
 :func:`file_result` files a result in the clinic record as a :class:`Filing` describes it (an uploaded clip, a
@@ -22,15 +22,15 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .analysis import Prepared, analyze_clip
-from .cleaning import CleaningSettings
-from .extraction import ExtractionSettings, Progress
-from .recording import Recording
-from .results import Result
+from movement_check.analysis import Prepared, analyze_clip
+from movement_check.pipeline.cleaning import CleaningSettings
+from movement_check.pipeline.extraction import ExtractionSettings, Progress
+from movement_check.live.recording import Recording
+from movement_check.assessments.result import Result
 
 if TYPE_CHECKING:               # the record (SQLAlchemy) is imported only to file: a batch worker never does
-    from .home import HomeCheck
-    from .record import PrescriptionRecord, Record
+    from movement_check.clinic.home_exercises import HomeCheck
+    from movement_check.clinic.record import PrescriptionRecord, Record
 
 AUDIT_PROBLEM = "Filed, but the audit log could not be written: {}"
 
@@ -83,7 +83,7 @@ def analyse(clip: str | Path | bytes | Recording, test: str, settings: Extractio
         return _analyse_recording(clip, test, settings, progress=progress, **more)
     settings = ExtractionSettings() if settings is None else settings
     if isinstance(clip, (bytes, bytearray)):
-        from .compute import analyze_bytes, run_offline
+        from movement_check.compute import analyze_bytes, run_offline
 
         if name is None:
             raise TypeError("analyse: an upload's bytes need the upload's name")
@@ -98,7 +98,7 @@ def analyse(clip: str | Path | bytes | Recording, test: str, settings: Extractio
 
 def _analyse_recording(recording: Recording, test: str, settings: ExtractionSettings | None, *,
                        progress: Progress | None, **options) -> Outcome:
-    from .step_results import recording_analysed, recording_warnings, step_settings
+    from movement_check.live.step_results import recording_analysed, recording_warnings, step_settings
 
     settings = step_settings() if settings is None else settings
     result, prepared = recording_analysed(recording, test, settings, progress=progress, **options)
@@ -149,7 +149,7 @@ def file_result(record: Record, filing: Filing, result: dict, trajectory: bytes 
     """File ``result`` (a dict, with its landmark ``trajectory`` as .npz bytes) as ``filing`` says, then the
     audit entry ``result filed``. Raises :class:`RecordError` when it could not be filed; an audit entry that
     could not be written is the answer's ``audit_error``, not an exception."""
-    from .record import RecordError
+    from movement_check.clinic.record import RecordError
 
     if filing.session_id is not None:
         session_id = filing.session_id
@@ -188,8 +188,8 @@ def file_home_check(record: Record, patient_id: str, rx: PrescriptionRecord, out
     """The count and feedback of ``rx``'s exercise from ``outcome`` (added to its result as ``home_check``), and
     the result filed as a home check of that prescription (no video); a record that cannot take it is said in
     ``error``, never raised: the patient still sees their count."""
-    from .home import home_check
-    from .record import RecordError
+    from movement_check.clinic.home_exercises import home_check
+    from movement_check.clinic.record import RecordError
 
     check = home_check(rx.exercise, outcome.result_dict)
     outcome.result_dict["home_check"] = check.to_dict()

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from movement_check.accounts import hash_password
+from movement_check.clinic.accounts import hash_password
 
 from tests.fixtures.accounts import PASSWORD
 from tests.fixtures.records import KINDS, database_url
@@ -111,7 +111,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 @pytest.fixture(params=KINDS)
 def record(request, tmp_path):
     """An empty clinic record on SQLite and on PostgreSQL (tests/fixtures/records.py), closed afterwards."""
-    from movement_check.record import Record
+    from movement_check.clinic.record import Record
 
     for where in database_url(request.param, tmp_path):
         rec = Record(where)

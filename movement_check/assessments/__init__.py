@@ -9,44 +9,46 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Callable
 
-from ..errors import SettingsError
-from ..poses import Poses
-from . import foot_rotation, gait, leg_raise
-from .base import AUTO, Assessment, MovementTest
-from .settings import settings_from, unknown
+from movement_check.errors import SettingsError
+from movement_check.body.poses import Poses
+from movement_check.assessments.foot_rotation import assess as foot_rotation_test
+from movement_check.assessments.gait import assess as gait_test
+from movement_check.assessments.leg_raise import assess as leg_raise_test
+from movement_check.assessments.base import AUTO, Assessment, MovementTest
+from movement_check.assessments.settings import settings_from, unknown
 
 
 # each test's figures, imported when first drawn (matplotlib is not loaded by analysing, and the figures
 # modules read the tests' modules)
 def _gait_figures(poses: Poses, settings, analysis=None) -> dict:
-    from .gait_figures import gait_figures
+    from movement_check.assessments.gait.figures import gait_figures
 
     return gait_figures(poses, settings, analysis)
 
 
 def _leg_raise_figures(poses: Poses, settings, analysis=None) -> dict:
-    from .leg_raise_figures import leg_raise_figures
+    from movement_check.assessments.leg_raise.figures import leg_raise_figures
 
     return leg_raise_figures(poses, settings, analysis)
 
 
 def _foot_rotation_figures(poses: Poses, settings, analysis=None) -> dict:
-    from .foot_rotation_figures import foot_rotation_figures
+    from movement_check.assessments.foot_rotation.figures import foot_rotation_figures
 
     return foot_rotation_figures(poses, settings, analysis)
 
 
 #: the tests of a back-pain video visit, in the order the command line and the app offer them
 ALL_TESTS: tuple[MovementTest, ...] = (
-    MovementTest("gait", title="Gait", label="Gait (walk for me)", settings=gait.GaitSettings,
-                 subject_rule="walker", assess=gait.assess, figures=_gait_figures,
+    MovementTest("gait", title="Gait", label="Gait (walk for me)", settings=gait_test.GaitSettings,
+                 subject_rule="walker", assess=gait_test.assess, figures=_gait_figures,
                  key_metrics=(("cadence", "steps/min"), ("step_time_symmetry_index", "%"),
                               ("knee_flexion_swing_peak", "deg"))),
-    MovementTest("leg-raise", title="Leg raise", label="Single-leg raise", settings=leg_raise.LegRaiseSettings,
-                 subject_rule="largest", assess=leg_raise.assess, figures=_leg_raise_figures,
+    MovementTest("leg-raise", title="Leg raise", label="Single-leg raise", settings=leg_raise_test.LegRaiseSettings,
+                 subject_rule="largest", assess=leg_raise_test.assess, figures=_leg_raise_figures,
                  key_metrics=(("hip_flexion_peak", "deg"), ("leg_elevation_peak", "deg"), ("hold_time", "s"))),
     MovementTest("foot-rotation", title="Foot rotation", label="Foot rotation",
-                 settings=foot_rotation.FootRotationSettings, subject_rule="auto", assess=foot_rotation.assess,
+                 settings=foot_rotation_test.FootRotationSettings, subject_rule="auto", assess=foot_rotation_test.assess,
                  figures=_foot_rotation_figures, key_metrics=(("foot_progression_angle", "deg"),)),
 )
 #: each test by its name
@@ -54,7 +56,7 @@ BY_NAME: dict[str, MovementTest] = {t.name: t for t in ALL_TESTS}
 
 # views of ALL_TESTS under the names their callers know
 TESTS = tuple(BY_NAME)                                                 # the names, as on the command line
-SUBJECT_RULE = {t.name: t.subject_rule for t in ALL_TESTS}             # whom to follow (movement_check.tracking)
+SUBJECT_RULE = {t.name: t.subject_rule for t in ALL_TESTS}             # whom to follow (movement_check.pipeline.tracking)
 REGISTRY = {t.name: (t.assess, t.settings) for t in ALL_TESTS}         # name -> (assess, settings class)
 
 #: every option some test takes: what a path shared by the tests (the command line, a visit) may carry

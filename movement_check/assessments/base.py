@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from ..results import Event, Metric
-from .settings import settings_from  # noqa: F401  (where callers have found it)
+from movement_check.assessments.result import Event, Metric
+from movement_check.assessments.settings import settings_from  # noqa: F401  (where callers have found it)
 
-#: in place of a test: let the tool find which test a clip shows (movement_check.which_test)
+#: in place of a test: let the tool find which test a clip shows (movement_check.assessments.which_test)
 AUTO = "auto"
 
 
@@ -33,7 +33,7 @@ class MovementTest:
     title: str                     # as a report heads it
     label: str                     # as the app's menu offers it
     settings: type                 # its settings dataclass, which checks itself (:mod:`.settings`)
-    subject_rule: str              # whom to follow when several people are in view (movement_check.tracking)
+    subject_rule: str              # whom to follow when several people are in view (movement_check.pipeline.tracking)
     assess: Callable[..., Assessment] | None      # (poses, /, *, settings) -> Assessment; None: not in this version
     figures: Callable[..., dict] | None = None    # (poses, settings, analysis) -> {name: Figure}
-    key_metrics: tuple[tuple[str, str], ...] = ()  # (metric, unit) followed from visit to visit (movement_check.history)
+    key_metrics: tuple[tuple[str, str], ...] = ()  # (metric, unit) followed from visit to visit (movement_check.clinic.history)

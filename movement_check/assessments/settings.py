@@ -1,6 +1,6 @@
 """Settings that check themselves: each test's settings dataclass refuses, when it is made, a value out of range
 or of the wrong kind, and :func:`settings_from` refuses an option nobody takes, every problem in one
-:class:`~movement_check.errors.SettingsError`. The numeric limits are :data:`movement_check.option_ranges.RANGES`,
+:class:`~movement_check.errors.SettingsError`. The numeric limits are :data:`movement_check.assessments.option_ranges.RANGES`,
 the one place the command line, the app, a live step and a program all take them from.
 
     @dataclass(frozen=True)
@@ -18,9 +18,9 @@ import numbers
 from dataclasses import fields
 from typing import Any, Callable, Collection, TypeVar
 
-from ..errors import SettingsError
-from ..landmarks import SIDES
-from ..option_ranges import RANGES, shown
+from movement_check.errors import SettingsError
+from movement_check.body.landmarks import SIDES
+from movement_check.assessments.option_ranges import RANGES, shown
 
 #: a check: the value -> what to give instead (None: the value is fine)
 Check = Callable[[Any], "str | None"]

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..landmarks import SIDES
-from ..results import Metric
+from movement_check.body.landmarks import SIDES
+from movement_check.assessments.result import Metric
 
 
 def mean_of(values) -> float | None:

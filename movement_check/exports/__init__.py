@@ -15,9 +15,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
-from ..poses import Poses
-from . import bids, fhir, mot, trc
+from movement_check.errors import InputError
+from movement_check.body.poses import Poses
+from movement_check.exports import bids, fhir, mot, trc
 
 KINDS = ("trc", "mot", "fhir", "bids")
 SUFFIX = {"trc": ".trc", "mot": ".mot", "fhir": ".fhir.json"}
@@ -74,8 +74,8 @@ def write_exports(result: Any, poses: Poses | None, kinds, out_dir: str | Path, 
                   knee: str = "gait2392") -> tuple[list[Path], dict[str, str]]:
     """Write ``kinds`` for one test into ``out_dir`` as ``<stem>.trc``, ``<stem>.mot``, ``<stem>.fhir.json`` and a
     BIDS dataset under ``<out_dir>/bids``; each file written whole or not at all. ``result``: a
-    :class:`movement_check.results.Result` or its JSON dict. The paths written and {kind: why not made}."""
-    from ..outputs import atomic
+    :class:`movement_check.assessments.result.Result` or its JSON dict. The paths written and {kind: why not made}."""
+    from movement_check.outputs import atomic
 
     if result is not None and not isinstance(result, dict):
         result = result.to_dict()

@@ -15,7 +15,7 @@ fields from ``src/schema/rules/sidecars/motion.yaml`` in github.com/bids-standar
 Channels: ``LATENCY`` (s from the first frame: phone clips vary their frame rate), then ``POS`` x, y, z of the 33
 MediaPipe world landmarks in metres, in the Y-up frame of the TRC export (:func:`movement_check.exports.trc.y_up`:
 x the image's right, y up, z toward the camera, origin between the hips in every frame), then, where the clip
-has side-view walking, six ``JNTANG`` channels in degrees with this tool's signs (:mod:`movement_check.kinematics`:
+has side-view walking, six ``JNTANG`` channels in degrees with this tool's signs (:mod:`movement_check.body.kinematics`:
 hip and knee + in flexion, ankle + in dorsiflexion), ``n/a`` outside the walking.
 
 Labels (sub, ses, task) are letters and digits only, as BIDS wants: a patient ID P-0042 becomes ``sub-P0042``.
@@ -30,11 +30,11 @@ from typing import Any
 
 import numpy as np
 
-from .. import __version__
-from ..landmarks import NAMES
-from ..poses import Poses
-from .mot import NoAngles, opensim_angles
-from .trc import data_rate, y_up
+from movement_check import __version__
+from movement_check.body.landmarks import NAMES
+from movement_check.body.poses import Poses
+from movement_check.exports.mot import NoAngles, opensim_angles
+from movement_check.exports.trc import data_rate, y_up
 
 BIDS_VERSION = "1.9.0"
 TRACKSYS = "mediapipe"

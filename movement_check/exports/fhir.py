@@ -3,7 +3,7 @@
 Each metric with a value becomes one Observation (https://hl7.org/fhir/R4/observation.html):
 
 - ``code``: this project's code system :data:`CODE_SYSTEM`, code = the metric's stable name in the result JSON
-  (``cadence``, ``knee_flexion_swing_peak``, ...), display = its plain name (:mod:`movement_check.metric_names`).
+  (``cadence``, ``knee_flexion_swing_peak``, ...), display = its plain name (:mod:`movement_check.assessments.metric_names`).
   No LOINC code is given: the one suggested for gait speed, LOINC 41956-4, is "Walking speed 24 hour maximum
   Calculated" (a day's activity monitoring), not the speed of a filmed walk; no LOINC term we know of matches a
   video gait analysis's metrics.
@@ -29,9 +29,9 @@ import uuid
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
-from .. import __version__
-from ..metric_names import label
-from ..metric_names import unit as unit_text
+from movement_check import __version__
+from movement_check.assessments.metric_names import label
+from movement_check.assessments.metric_names import unit as unit_text
 
 #: this project's code system for its metrics (codes: the metric names of the result JSON; README, Exports)
 CODE_SYSTEM = "urn:movement-check:metric"

@@ -12,8 +12,8 @@ Format (OpenSim's storage file, as its inverse kinematics writes one; an example
     endheader
     time  hip_flexion_r  knee_angle_r  ankle_angle_r  hip_flexion_l  knee_angle_l  ankle_angle_l
 
-Angles and their mapping (:func:`movement_check.assessments.gait_angles.side_angle_series`, signs in
-:mod:`movement_check.kinematics`); the models' coordinate ranges are those of ``gait2392_millard2012muscle.osim``
+Angles and their mapping (:func:`movement_check.assessments.gait.angles.side_angle_series`, signs in
+:mod:`movement_check.body.kinematics`); the models' coordinate ranges are those of ``gait2392_millard2012muscle.osim``
 and ``Rajagopal2016.osim`` in github.com/opensim-org/opensim-models:
 
 - ``hip_flexion``: our hip flexion, thigh against the TRUNK (+ = flexion). OpenSim's is the thigh against the
@@ -40,11 +40,11 @@ import io
 
 import numpy as np
 
-from ..assessments.gait_angles import side_angle_series
-from ..errors import InputError
-from ..poses import Poses
-from ..views import SIDE
-from ..walking import MAX_INTERRUPTION_S, find_bouts, in_bouts
+from movement_check.assessments.gait.angles import side_angle_series
+from movement_check.errors import InputError
+from movement_check.body.poses import Poses
+from movement_check.body.views import SIDE
+from movement_check.body.walking import MAX_INTERRUPTION_S, find_bouts, in_bouts
 
 MODELS = ("gait2392", "rajagopal")
 COLUMNS = ("hip_flexion_r", "knee_angle_r", "ankle_angle_r", "hip_flexion_l", "knee_angle_l", "ankle_angle_l")

@@ -16,7 +16,7 @@ frame is written ``NaN``: not as empty cells, which OpenSim's reader loses at th
 column short and refuses the file).
 
 Frame. MediaPipe's world landmarks are metres in a frame centred between the hips, x to the image's right,
-y DOWN, z AWAY from the camera (:mod:`movement_check.poses`). OpenSim's ground is Y up, so the markers are
+y DOWN, z AWAY from the camera (:mod:`movement_check.body.poses`). OpenSim's ground is Y up, so the markers are
 turned 180 degrees about x: X = x (the image's right), Y = -y (up), Z = -z (toward the camera); a rotation, so
 the frame stays right-handed and distances are unchanged.
 
@@ -35,8 +35,8 @@ import io
 
 import numpy as np
 
-from ..landmarks import NAMES
-from ..poses import Poses
+from movement_check.body.landmarks import NAMES
+from movement_check.body.poses import Poses
 
 #: MediaPipe world (x right, y down, z away from the camera) -> OpenSim ground (X right, Y up, Z toward it)
 TO_Y_UP = np.diag([1.0, -1.0, -1.0])

@@ -8,9 +8,9 @@ import json
 
 import pytest
 
-from movement_check.accounts import hash_password
-from movement_check.home import HomeExercise
-from movement_check.sign_in_limits import FREE_FAILURES
+from movement_check.clinic.accounts import hash_password
+from movement_check.clinic.home_exercises import HomeExercise
+from movement_check.clinic.sign_in_limits import FREE_FAILURES
 
 from tests.fixtures.clips import REPO
 from tests.fixtures.accounts import PASSWORD
@@ -70,7 +70,7 @@ def test_replaced_and_expired_home_links_show_nothing_and_are_audited_as_refused
 
     from sqlalchemy import update
 
-    from movement_check.record import schema
+    import movement_check.clinic.record.schema as schema
     with record.engine.begin() as conn:
         conn.execute(update(schema.home_links).values(
             expires_at=(datetime.now(timezone.utc) - timedelta(days=1)).isoformat(timespec="seconds")))
@@ -139,7 +139,7 @@ def test_an_administrator_sees_every_patient_and_assigns_one_to_a_therapist(clin
 
 
 def test_repeated_wrong_passwords_cost_a_growing_wait_shown_to_the_user(clinic, monkeypatch):
-    from movement_check import sign_in_limits
+    import movement_check.clinic.sign_in_limits as sign_in_limits
 
     monkeypatch.setattr(sign_in_limits, "FIRST_WAIT_S", 30.0)           # longer than a slow machine's runs
     record, _ = clinic

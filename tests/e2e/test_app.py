@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from movement_check.accounts import hash_password
+from movement_check.clinic.accounts import hash_password
 
 from tests.fixtures.clips import REPO, SHARED
 from tests.fixtures.accounts import PASSWORD
@@ -155,7 +155,7 @@ def test_foot_rotation_shows_angles_with_uncertainties_and_both_figures():
 
 @pytest.mark.slow
 def test_an_upload_with_a_patient_id_is_filed_with_its_report_and_the_video_only_when_asked(clinic):
-    from movement_check.record import Record
+    from movement_check.clinic.record import Record
 
     at = _app_with(LUNGE, therapist="jdoe")                    # the test left to the tool
     at.text_input(key="upload-patient").input("Jane Doe")      # a name, not a pseudonym: refused before work

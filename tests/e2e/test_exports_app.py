@@ -9,9 +9,9 @@ import zipfile
 
 import pytest
 
-from movement_check.accounts import hash_password
+from movement_check.clinic.accounts import hash_password
 from movement_check.analysis import Prepared, assess
-from movement_check.cleaning import CleaningReport
+from movement_check.pipeline.cleaning import CleaningReport
 
 from tests.fixtures.accounts import PASSWORD
 from tests.fixtures.synthetic import walking_poses
@@ -114,7 +114,7 @@ def test_a_therapist_not_in_the_patients_care_gets_no_export(clinic):
 def test_exports_asked_for_after_leaving_the_care_team_are_refused_and_audited_once(clinic, monkeypatch):
     """The page was drawn while jdoe was in the care team; the record says otherwise when the button is pressed
     (taken off the team in between): nothing is made, the refusal is logged once."""
-    from movement_check.record import Record
+    from movement_check.clinic.record import Record
 
     record, session_id = clinic
     at = _sign_in(open_page("patients"), "jdoe")

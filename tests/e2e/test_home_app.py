@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from movement_check.home import HomeExercise
+from movement_check.clinic.home_exercises import HomeExercise
 from tests.fixtures.clips import REPO, SHARED
 from tests.fixtures.app import open_page, signed_in
 from tests.fixtures.webrtc_frames import feed_frames

@@ -97,7 +97,7 @@ def test_one_tab_per_visit_a_second_with_the_whole_address_waits_then_takes_over
     import time
 
     from app_pages import browser_tab, state
-    from movement_check.visits import BUSY, HOLD_S
+    from movement_check.live.visits import BUSY, HOLD_S
 
     tab = {"id": "tab-A"}
     monkeypatch.setattr(browser_tab, "this_tab", lambda: tab["id"])
@@ -246,7 +246,7 @@ def test_the_patients_pain_button_during_a_straight_leg_raise_gives_the_legs_ang
     elevation at that moment, which the test knows from the raiser's own profile."""
     import numpy as np
 
-    import movement_check.extraction as extraction
+    import movement_check.pipeline.extraction as extraction
     from app_pages import state
     from tests.fixtures.live_stubs import KnownPeople, grey_frame
     from tests.fixtures.raiser import SUPINE_CAMERA, Raise, Script, perform, profile
@@ -337,7 +337,7 @@ def test_a_visit_for_a_patient_id_keeps_the_check_in_and_a_bad_id_is_refused_wit
 
 def test_the_patients_page_shows_two_visits_their_trends_and_makes_the_report(live_env, tmp_path):
     from app_pages import state
-    from movement_check.checkin import CheckIn
+    from movement_check.clinic.checkin import CheckIn
     from tests.fixtures.results import gait_result
 
     record = state.clinic_record()
@@ -372,7 +372,7 @@ def test_the_therapist_sees_when_the_patients_camera_stops_and_the_step_keeps_wh
     import time
 
     from app_pages import state
-    from movement_check.live import STOPPED_S
+    from movement_check.live.stream import STOPPED_S
 
     therapist = signed_in()
     therapist.button(key="new-visit").click().run()

@@ -25,8 +25,8 @@ import cv2
 import numpy as np
 import pytest
 
-from movement_check.record import Record
-from movement_check.video import ClipReader
+from movement_check.clinic.record import Record
+from movement_check.pipeline.video import ClipReader
 from tests.fixtures.artifacts import is_a_picture, keep
 from tests.fixtures.browser import (CHROMIUM, FLAGS, WALKER, missing, open_visit, server,  # noqa: F401 (server
                                     write_y4m_frames)                                       # is a fixture)
@@ -51,7 +51,7 @@ def follow_walker(clip: Path = WALKER, *, size=(640, 480)) -> list[np.ndarray]:
     from numpy.lib.stride_tricks import sliding_window_view
 
     from movement_check.analysis import prepare
-    from movement_check.landmarks import Landmark
+    from movement_check.body.landmarks import Landmark
 
     poses = prepare(clip, subject="walker").poses
     width, height = poses.frame_size
@@ -296,7 +296,7 @@ def save_the_reports_first_page(record: Record, session_id: int, path: Path) -> 
     confidence."""
     import pypdfium2
 
-    from movement_check.report import to_pdf, visit_report
+    from movement_check.clinic.report import to_pdf, visit_report
 
     pdf_path = path.with_suffix(".pdf")
     to_pdf(visit_report(record, session_id), pdf_path)
@@ -317,7 +317,7 @@ def save_the_reports_first_page(record: Record, session_id: int, path: Path) -> 
 
 def test_a_patient_records_a_home_walk_with_the_webcam_and_it_is_saved(server, walker_camera):  # noqa: F811
     """The home-exercise page's camera in a real browser: frames reach the recording, the check is filed."""
-    from movement_check.home import HomeExercise
+    from movement_check.clinic.home_exercises import HomeExercise
 
     base, data, pid = server
     record = Record(data / "record.sqlite")

@@ -10,8 +10,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select, update
 
-from movement_check.accounts import hash_password, password_tag
-from movement_check.record import Record, SignInRefused, schema
+from movement_check.clinic.accounts import hash_password, password_tag
+import movement_check.clinic.record.schema as schema
+from movement_check.clinic.record import Record, SignInRefused
 
 from tests.fixtures.app import audit_entries_for, open_page, page_text, sign_in_as
 

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from movement_check.analysis import prepare
-from movement_check.annotate import annotated_stills, face_boxes, preview_frames
-from movement_check.video import ClipReader
+from movement_check.pipeline.annotate import annotated_stills, face_boxes, preview_frames
+from movement_check.pipeline.video import ClipReader
 
 from tests.fixtures.clips import SAMPLE_TWO_PEOPLE
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from movement_check.cli import main
+from movement_check.cli.main import main
 from tests.fixtures.clips import REPO
 
 WALKER = REPO / "sample_videos" / "side_walk_outdoor_two_people.mp4"
@@ -73,7 +73,7 @@ def _start_batch(tmp_path, clips: int):
     for k in range(clips):
         shutil.copy(WALKER, folder / f"walk_{k}.mp4")
     out = tmp_path / "results.csv"
-    proc = subprocess.Popen([sys.executable, "-m", "movement_check.cli", "batch", str(folder), "--test", "gait",
+    proc = subprocess.Popen([sys.executable, "-m", "movement_check.cli.main", "batch", str(folder), "--test", "gait",
                              "--out", str(out), "--workers", "2"], stderr=subprocess.PIPE, text=True,
                             start_new_session=True)          # its own process group: every child is findable
     proc.early = ""
@@ -140,7 +140,7 @@ def test_large_arguments_are_scattered_to_the_cluster_first():
 
     import numpy as np
 
-    from movement_check.recording import Recording
+    from movement_check.live.recording import Recording
 
     assert _large(b"x" * (SCATTER_BYTES + 1)) and not _large(b"x" * 10)
     assert _large(np.zeros(SCATTER_BYTES)) and not _large({"height_cm": 175})

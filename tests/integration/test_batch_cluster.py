@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from movement_check.batch import ClipRow, _Rows, analyse_task, file_sha256
-from movement_check.batch_dask import LOST, _hand_out
-from movement_check.batch_stop import _Interrupts
-from movement_check.batch_store import ResultStore
-from movement_check.cli import main
+from movement_check.batch.run import ClipRow, _Rows, analyse_task, file_sha256
+from movement_check.batch.on_cluster import LOST, _hand_out
+from movement_check.batch.stopping import _Interrupts
+from movement_check.batch.kept_results import ResultStore
+from movement_check.cli.main import main
 from movement_check.config import load_config
 from movement_check.errors import InputError
-from movement_check.extraction import ExtractionSettings
+from movement_check.pipeline.extraction import ExtractionSettings
 from tests.fixtures.clips import REPO
 from tests.fixtures.sockets import outside_loopback, tcp_listening
 
@@ -98,7 +98,7 @@ def test_a_worker_lost_once_is_tried_again_twice_is_an_error_row_not_kept_for_a_
 
 def test_a_clip_the_worker_cannot_read_is_sent_when_small_else_an_error_row(tmp_path, monkeypatch):
     clips = _folder(tmp_path, ["a.mp4", "big.mp4"])
-    monkeypatch.setattr("movement_check.batch_dask.SEND_LIMIT", 400)
+    monkeypatch.setattr("movement_check.batch.on_cluster.SEND_LIMIT", 400)
     (tmp_path / "clips" / "big.mp4").write_bytes(b"x" * 500)
 
     def answer(name, before, data):
@@ -150,7 +150,7 @@ def test_batch_says_when_no_scheduler_answers(tmp_path, capsys):
 
 
 def test_the_progress_bar_counts_done_and_failed(capsys):
-    from movement_check.cli_record import _ProgressBar
+    from movement_check.cli.record import _ProgressBar
 
     bar = _ProgressBar(3, {0: ClipRow("a.mp4", "ok")}, hidden=False)
     bar.update(ClipRow("b.mp4", "error", "not a video"))
@@ -274,7 +274,7 @@ def test_a_real_scheduler_and_two_workers_one_killed_mid_run_every_clip_accounte
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(1)
-        batch = subprocess.Popen([sys.executable, "-m", "movement_check.cli", "batch", str(folder), "--test",
+        batch = subprocess.Popen([sys.executable, "-m", "movement_check.cli.main", "batch", str(folder), "--test",
                                   "gait", "--out", str(out), "--scheduler", address], env=env,
                                  stderr=subprocess.PIPE, text=True, start_new_session=True)
         started.append(batch)

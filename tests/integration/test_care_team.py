@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from movement_check.audit import ACTIONS
-from movement_check.home import HomeExercise
-from movement_check.record import RecordError
+from movement_check.clinic.audit import ACTIONS
+from movement_check.clinic.home_exercises import HomeExercise
+from movement_check.clinic.record import RecordError
 
 from tests.fixtures.results import gait_result
 

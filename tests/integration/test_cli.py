@@ -6,14 +6,14 @@ import sys
 
 import pytest
 
-from movement_check.cli import main
-from movement_check.poses import Poses
+from movement_check.cli.main import main
+from movement_check.body.poses import Poses
 
 from tests.fixtures.clips import SAMPLE_TWO_PEOPLE, truncate, write_clip
 
 
 def _run(*args):
-    proc = subprocess.run([sys.executable, "-m", "movement_check.cli", *map(str, args)],
+    proc = subprocess.run([sys.executable, "-m", "movement_check.cli.main", *map(str, args)],
                           capture_output=True, text=True, timeout=600)
     return proc.returncode, proc.stdout, proc.stderr
 
@@ -88,7 +88,7 @@ def test_extract_and_analyze_sample_clip(tmp_path):
 
 
 def test_analyze_finds_the_test_and_files_it_in_the_record(tmp_path):
-    from movement_check.record import Record
+    from movement_check.clinic.record import Record
 
     where = tmp_path / "record.sqlite"
     code, _, err = _run("analyze", SAMPLE_TWO_PEOPLE, "--test", "auto", "--patient", "P-0042", "--record", where)
@@ -126,7 +126,7 @@ def test_analyze_finds_the_test_and_files_it_in_the_record(tmp_path):
 
 
 def test_progress_bar_on_a_terminal(capsys):
-    from movement_check.cli import ProgressBar
+    from movement_check.cli.main import ProgressBar
 
     bar = ProgressBar("pose", enabled=True)
     bar(1, 300)
@@ -155,13 +155,13 @@ def test_leg_raise_options_are_checked_before_any_work(tmp_path, capsys):
 def test_hash_password_prints_a_settings_line_that_signs_in(tmp_path):
     import tomllib
 
-    from movement_check.accounts import sign_in
-    proc = subprocess.run([sys.executable, "-m", "movement_check.cli", "hash-password", "jdoe"],
+    from movement_check.clinic.accounts import sign_in
+    proc = subprocess.run([sys.executable, "-m", "movement_check.cli.main", "hash-password", "jdoe"],
                           input="a long enough password\n", capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     therapists = tomllib.loads(proc.stdout)
     assert sign_in(therapists, "jdoe", "a long enough password")
     assert not sign_in(therapists, "jdoe", "another password")
-    short = subprocess.run([sys.executable, "-m", "movement_check.cli", "hash-password", "jdoe"],
+    short = subprocess.run([sys.executable, "-m", "movement_check.cli.main", "hash-password", "jdoe"],
                            input="short\n", capture_output=True, text=True, timeout=120)
     assert short.returncode == 2 and "at least 10 characters" in short.stderr and not short.stdout

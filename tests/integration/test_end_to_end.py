@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from movement_check.analysis import prepare
-from movement_check.extraction import ExtractionSettings, extract
-from movement_check.landmarks import Landmark
+from movement_check.pipeline.extraction import ExtractionSettings, extract
+from movement_check.body.landmarks import Landmark
 
 from tests.fixtures.clips import SAMPLE_TWO_PEOPLE, SHARED
 
@@ -41,7 +41,7 @@ def test_quality_and_cleaning_are_reported(two_people):
 
 
 def test_choosing_another_person_follows_the_man(two_people):
-    from movement_check.extraction import choose
+    from movement_check.pipeline.extraction import choose
 
     people = two_people.extraction.people
     walker = two_people.extraction.subject.person.number

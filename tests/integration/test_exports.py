@@ -13,11 +13,11 @@ from datetime import datetime, timezone
 import numpy as np
 import pytest
 
-from movement_check.cli import main
+from movement_check.cli.main import main
 from movement_check.errors import InputError
 from movement_check.exports import bids, fhir, mot, parse_kinds, trc, write_exports
-from movement_check.landmarks import NAMES
-from movement_check.landmarks import Landmark as L
+from movement_check.body.landmarks import NAMES
+from movement_check.body.landmarks import Landmark as L
 
 from tests.fixtures.clips import SHARED
 from tests.fixtures.synthetic import walking_poses

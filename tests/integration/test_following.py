@@ -1,4 +1,4 @@
-"""Following one person at the cost of one (movement_check.following), with a stand-in pose model that
+"""Following one person at the cost of one (movement_check.pipeline.following), with a stand-in pose model that
 behaves as MediaPipe's does: asked for one person in VIDEO mode it keeps whoever it holds while they are
 in view and otherwise takes the first person it can see; asked for everybody (IMAGE mode) it finds
 everyone in view. "In view" is where the frame is not blacked out, so the follower's box is tested too."""
@@ -8,13 +8,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from movement_check.estimator import Detections, EstimatorSettings
-from movement_check.extraction import PeopleInClip, choose
-from movement_check.following import (FollowSettings, SubjectFollower, box_around, masked, merge, same_person,
+from movement_check.pipeline.estimator import Detections, EstimatorSettings
+from movement_check.pipeline.extraction import PeopleInClip, choose
+from movement_check.pipeline.following import (FollowSettings, SubjectFollower, box_around, masked, merge, same_person,
                                       thin_stretches)
-from movement_check.pose_model import resolve_model
-from movement_check.tracking import follow_people
-from movement_check.video import VideoInfo
+from movement_check.pipeline.pose_model import resolve_model
+from movement_check.pipeline.tracking import follow_people
+from movement_check.pipeline.video import VideoInfo
 
 from tests.fixtures.synthetic import walking_poses
 
@@ -128,7 +128,7 @@ def test_the_person_chosen_is_followed_again_where_they_were_missed():
                      rotation=0, file_bytes=0)
     people = PeopleInClip(times=times, detections=detections, video=info, model=resolve_model("full"),
                           census=census, frames_again=lambda: iter(frames))
-    import movement_check.extraction as extraction
+    import movement_check.pipeline.extraction as extraction
     real = extraction.PoseEstimator
     extraction.PoseEstimator = factory
     try:
@@ -216,7 +216,7 @@ def test_mask_box_and_merge():
 def test_a_bystander_seen_now_and_then_is_in_every_frame_for_blurring():
     """Faces are blurred for everybody: a bystander found only on census frames is placed in the frames
     between (drawn straight from one sighting to the next), and for a census interval before and after."""
-    from movement_check.following import everyone_in_each_frame
+    from movement_check.pipeline.following import everyone_in_each_frame
 
     times, images = _people()
     stand, walk = images

@@ -52,7 +52,7 @@ def _feet_where_rendered(poses, truth):
     """MediaPipe's trajectories with hips, knees, ankles, heels and toes put where the renderer drew them."""
     import dataclasses
 
-    from movement_check.landmarks import Landmark as L
+    from movement_check.body.landmarks import Landmark as L
 
     image = poses.image.copy()
     for side in ("left", "right"):
@@ -62,7 +62,7 @@ def _feet_where_rendered(poses, truth):
 
 
 def _assessed(poses):
-    from movement_check.assessments.foot_rotation import FootRotationSettings, assess
+    from movement_check.assessments.foot_rotation.assess import FootRotationSettings, assess
 
     return assess(poses, settings=FootRotationSettings(fov_deg=FOV_RENDERED))
 

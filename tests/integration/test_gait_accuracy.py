@@ -13,10 +13,10 @@ import pytest
 from benchmarks import accuracy as acc
 from benchmarks.gait_accuracy import thinned
 from movement_check.analysis import assess, prepare
-from movement_check.assessments.gait import assess as assess_gait
-from movement_check.cleaning import clean
-from movement_check.landmarks import LEFT_LEG, RIGHT_LEG, Landmark
-from movement_check.poses import Poses
+from movement_check.assessments.gait.assess import assess as assess_gait
+from movement_check.pipeline.cleaning import clean
+from movement_check.body.landmarks import LEFT_LEG, RIGHT_LEG, Landmark
+from movement_check.body.poses import Poses
 
 from tests.fixtures.clips import SHARED
 
@@ -153,7 +153,7 @@ def test_a_mirrored_walk_gives_the_same_cadence_and_swapped_sides(analysed, name
 
 
 def impossible(result) -> list[str]:
-    """Values no walk can have (see movement_check.assessments.gait_gates), as readable strings."""
+    """Values no walk can have (see movement_check.assessments.gait.gates), as readable strings."""
     bad = []
     limits = {"stance": (45, 80), "swing": (20, 55), "double_support": (0, 50), "cadence": (30, 200),
               "step_time": (0.15, 2.5), "stride_time": (0.3, 5.0)}

@@ -1,4 +1,4 @@
-"""A clip's two halves through two pose models at once, joined where they agree exactly (movement_check.halves)."""
+"""A clip's two halves through two pose models at once, joined where they agree exactly (movement_check.pipeline.halves)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from movement_check import halves
-from movement_check.estimator import Detections, EstimatorSettings
-from movement_check.extraction import detect_people
-from movement_check.landmarks import N_LANDMARKS
-from movement_check.pose_model import PoseModel
-from movement_check.video import ClipReader, VideoLimits
+import movement_check.pipeline.halves as halves
+from movement_check.pipeline.estimator import Detections, EstimatorSettings
+from movement_check.pipeline.extraction import detect_people
+from movement_check.body.landmarks import N_LANDMARKS
+from movement_check.pipeline.pose_model import PoseModel
+from movement_check.pipeline.video import ClipReader, VideoLimits
 
 from tests.fixtures.clips import SAMPLE_TWO_PEOPLE
 
@@ -121,7 +121,7 @@ def test_a_second_model_that_fails_leaves_the_first_to_go_on_alone(clip, fail_at
 
 
 def test_short_clips_and_clips_of_unknown_length_are_one_pass():
-    from movement_check.video import VideoInfo
+    from movement_check.pipeline.video import VideoInfo
 
     def info(fps, count):
         return VideoInfo(path="x", width=1, height=1, nominal_fps=fps, frame_count=count, rotation=0, file_bytes=0)
@@ -161,7 +161,7 @@ def test_a_second_half_that_cannot_open_the_clip_leaves_the_first_alone(clip, mo
 
 def test_one_person_looked_for_is_one_pass():
     """Looking for one person MediaPipe smooths the landmarks (a state its findings do not show): never split."""
-    from movement_check.video import VideoInfo
+    from movement_check.pipeline.video import VideoInfo
 
     info = VideoInfo(path="x", width=1, height=1, nominal_fps=30.0, frame_count=300, rotation=0, file_bytes=0)
     assert halves.middle(info, EstimatorSettings(max_people=1)) is None

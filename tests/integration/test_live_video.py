@@ -17,9 +17,9 @@ aiortc = pytest.importorskip("aiortc")
 from aiortc.contrib.media import MediaRelay  # noqa: E402
 from aiortc.mediastreams import MediaStreamError  # noqa: E402
 
-from movement_check.live import LiveStream  # noqa: E402
-from movement_check.live_video import VIDEO_CLOCK, PictureTrack  # noqa: E402
-from movement_check.visits import VisitBook  # noqa: E402
+from movement_check.live.stream import LiveStream  # noqa: E402
+from movement_check.live.video_track import VIDEO_CLOCK, PictureTrack  # noqa: E402
+from movement_check.live.visits import VisitBook  # noqa: E402
 
 from tests.fixtures.live_stubs import KnownPeople, grey_frame  # noqa: E402
 from tests.fixtures.walker import Script, walk  # noqa: E402

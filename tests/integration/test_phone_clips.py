@@ -5,8 +5,8 @@ import json
 import numpy as np
 import pytest
 
-from movement_check.cli import main
-from movement_check.extraction import extract
+from movement_check.cli.main import main
+from movement_check.pipeline.extraction import extract
 
 from tests.fixtures.clips import REPO, sample_frames, set_rotation, write_frames, write_frames_at
 
@@ -44,7 +44,7 @@ def test_variable_frame_rate_clip_keeps_its_times(tmp_path, lunge_frames, capsys
     clip = write_frames_at(tmp_path / "vfr.mp4", frames, list(times))
     out = tmp_path / "p.npz"
     assert main(["extract", str(clip), "-o", str(out), "--quiet"]) == 0
-    from movement_check.poses import Poses
+    from movement_check.body.poses import Poses
 
     poses = Poses.load(out)
     np.testing.assert_allclose(poses.times, times, atol=1.5e-3)

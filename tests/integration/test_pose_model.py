@@ -5,7 +5,7 @@ import shutil
 import pytest
 
 from movement_check.errors import InputError
-from movement_check.pose_model import KNOWN_MODELS, MODEL_DIR_ENV, resolve_model
+from movement_check.pipeline.pose_model import KNOWN_MODELS, MODEL_DIR_ENV, resolve_model
 
 from tests.fixtures.clips import REPO, SHARED
 
@@ -49,7 +49,7 @@ def test_lite_is_found_beside_the_checkout():
 
 
 def test_missing_bundled_model_says_how_to_restore_it(tmp_path, monkeypatch):
-    import movement_check.pose_model as pm
+    import movement_check.pipeline.pose_model as pm
 
     monkeypatch.setattr(pm, "model_dirs", lambda: [tmp_path / "models", tmp_path / "shared"])
     with pytest.raises(InputError, match="missing.*git checkout models/") as caught:

@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 import pytest
 
-from movement_check.record import Record
+from movement_check.clinic.record import Record
 
 from tests.fixtures.clips import SAMPLE_TWO_PEOPLE, write_clip
 
@@ -124,7 +124,7 @@ def test_a_bad_input_or_output_gives_one_line_and_changes_nothing(tmp_path, make
     before = hashlib.sha256(record.read_bytes()).hexdigest()
     args = [str(a) for a in make(tmp_path)]
     env = {**os.environ, "MOVEMENT_CHECK_RECORD": str(record), "MOVEMENT_CHECK_CONFIG": ""}
-    proc = subprocess.run([sys.executable, "-m", "movement_check.cli", *args], capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-m", "movement_check.cli.main", *args], capture_output=True, text=True,
                           timeout=300, env=env, cwd=tmp_path)
     err = proc.stderr
     assert proc.returncode == code, err
@@ -142,8 +142,8 @@ def test_a_bad_input_or_output_gives_one_line_and_changes_nothing(tmp_path, make
 
 def test_an_unreadable_clip_says_permission_denied(tmp_path, monkeypatch, capsys):
     """Root reads every file, so the refusal the OS gives a user is made here."""
-    from movement_check import video
-    from movement_check.cli import main
+    import movement_check.pipeline.video as video
+    from movement_check.cli.main import main
 
     clip = write_clip(tmp_path / "locked.mp4", frames=30)
 
@@ -170,7 +170,7 @@ def test_a_busy_record_is_refused_before_the_analysis(tmp_path, monkeypatch):
     try:
         env = {**os.environ, "MOVEMENT_CHECK_RECORD_BUSY_S": "1"}
         t0 = time.monotonic()
-        proc = subprocess.run([sys.executable, "-m", "movement_check.cli", "analyze", str(SAMPLE_TWO_PEOPLE),
+        proc = subprocess.run([sys.executable, "-m", "movement_check.cli.main", "analyze", str(SAMPLE_TWO_PEOPLE),
                                "--test", "gait", "--patient", "P-1", "--record", str(where)],
                               capture_output=True, text=True, timeout=300, env=env)
         took = time.monotonic() - t0
@@ -191,8 +191,8 @@ def test_what_was_computed_is_kept_when_the_end_fails(tmp_path, monkeypatch, cap
     import re
 
     from movement_check import outputs
-    from movement_check.cli import main
-    from movement_check.record import RecordError
+    from movement_check.cli.main import main
+    from movement_check.clinic.record import RecordError
 
     real_atomic = outputs.atomic
 

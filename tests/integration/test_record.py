@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-from movement_check.checkin import CheckIn
-from movement_check.poses import Poses
-from movement_check.record import Record, RecordError
-from movement_check.record import schema
-from movement_check.record.migrations import LATEST, NewerSchema, upgrade
+from movement_check.clinic.checkin import CheckIn
+from movement_check.body.poses import Poses
+from movement_check.clinic.record import Record, RecordError
+import movement_check.clinic.record.schema as schema
+from movement_check.clinic.record.migrations import LATEST, NewerSchema, upgrade
 from tests.fixtures.records import KINDS, database_url
 from tests.fixtures.results import gait_result
 
@@ -214,7 +214,7 @@ def test_a_version_1_record_with_data_is_upgraded_and_keeps_everything(where):
     assert session.tests[0].result == result and record.trajectory(tid) == poses.npz_bytes()
     assert len(record.metric_history("P-1")) == len(result["metrics"])
     # what version 2 added works on the upgraded record
-    from movement_check.home import HomeExercise
+    from movement_check.clinic.home_exercises import HomeExercise
     pid = record.prescribe("P-1", HomeExercise("walk", minutes=2), therapist="jdoe")
     home = record.start_session("P-1", "home", prescription_id=pid)
     assert record.session(home).prescription_id == pid

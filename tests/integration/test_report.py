@@ -4,10 +4,10 @@ import re
 
 import pytest
 
-from movement_check.checkin import CheckIn
-from movement_check.cli import main
-from movement_check.history import changes, previous_visit, trends
-from movement_check.record import Record
+from movement_check.clinic.checkin import CheckIn
+from movement_check.cli.main import main
+from movement_check.clinic.history import changes, previous_visit, trends
+from movement_check.clinic.record import Record
 from tests.fixtures.results import gait_result
 
 
@@ -95,8 +95,8 @@ def test_report_errors_are_one_line_with_what_to_do(two_visits, tmp_path, capsys
 
 
 def test_a_change_in_seconds_keeps_its_sign_and_precision():
-    from movement_check.history import Change
-    from movement_check.report import VisitReport, change_rows
+    from movement_check.clinic.history import Change
+    from movement_check.clinic.report import VisitReport, change_rows
 
     report = VisitReport(session=None, initials=None, previous=None,
                          changes=[Change("Leg raise: hold", "s", "left", 5.25, 5.2)])
@@ -105,8 +105,8 @@ def test_a_change_in_seconds_keeps_its_sign_and_precision():
 
 def test_a_change_shows_its_unit_as_written_not_the_results_code():
     # the comparison with the previous visit read "52.2 deg", where the findings and the table read "52.2°"
-    from movement_check.history import Change
-    from movement_check.report import VisitReport, change_rows
+    from movement_check.clinic.history import Change
+    from movement_check.clinic.report import VisitReport, change_rows
 
     report = VisitReport(session=None, initials=None, previous=None,
                          changes=[Change("Knee bend in swing", "deg", "left", 52.2, 48.0),
@@ -144,7 +144,7 @@ def test_the_first_page_opens_with_the_red_flags_and_each_tests_confidence_and_f
 
 
 def test_a_trend_of_one_or_two_points_says_something_and_carries_its_normal_range(two_visits):
-    from movement_check.history import Point, Series, trend_caption
+    from movement_check.clinic.history import Point, Series, trend_caption
 
     path, _, _ = two_visits
     series = {(s.metric, s.side): s for s in trends(Record(path).sessions("P-0042"))}
@@ -161,7 +161,7 @@ def test_a_trend_of_one_or_two_points_says_something_and_carries_its_normal_rang
 
 
 def test_raises_made_in_another_posture_have_their_own_table(tmp_path):
-    # a leg-raise clip held standing and lying (movement_check.assessments.leg_raise_parts): the lying
+    # a leg-raise clip held standing and lying (movement_check.assessments.leg_raise.parts): the lying
     # raises are shown under their own heading, in the HTML and in the PDF, never in the test's own table
     path = tmp_path / "record.sqlite"
     record = Record(path)

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from movement_check.home import HomeExercise
-from movement_check.poses import Poses
-from movement_check.record import RecordError
+from movement_check.clinic.home_exercises import HomeExercise
+from movement_check.body.poses import Poses
+from movement_check.clinic.record import RecordError
 from movement_check.service import AUDIT_PROBLEM, Filed, Filing, file_home_check, file_outcome, file_result
 
 from tests.fixtures.results import gait_outcome

@@ -25,8 +25,8 @@ from typing import Any, Callable
 import pytest
 
 from movement_check.analysis import Prepared, analyze_clip, assess
-from movement_check.cleaning import clean
-from movement_check.quality import quality_summary
+from movement_check.pipeline.cleaning import clean
+from movement_check.pipeline.quality import quality_summary
 
 from tests.fixtures import raiser
 from tests.fixtures.clips import SHARED

@@ -1,4 +1,4 @@
-"""A live step's frames through the pose model while it records (movement_check.step_extraction): the same result
+"""A live step's frames through the pose model while it records (movement_check.live.step_extraction): the same result
 as analysing every frame after Stop, only the rest analysed after Stop, and nothing left running when a step is
 dropped, a new one started, the visit ended or the patient's camera stops mid-step."""
 
@@ -15,14 +15,14 @@ import cv2
 import numpy as np
 import pytest
 
-import movement_check.extraction as extraction
-from movement_check.live import LiveStream
-from movement_check.checkin import CheckIn
-from movement_check.protocol import step
-from movement_check.recording import Recording
-from movement_check.step_results import analyse_step, start_extraction
-from movement_check.video import ClipReader
-from movement_check.visits import VisitBook
+import movement_check.pipeline.extraction as extraction
+from movement_check.live.stream import LiveStream
+from movement_check.clinic.checkin import CheckIn
+from movement_check.clinic.protocol import step
+from movement_check.live.recording import Recording
+from movement_check.live.step_results import analyse_step, start_extraction
+from movement_check.pipeline.video import ClipReader
+from movement_check.live.visits import VisitBook
 from tests.fixtures.clips import SAMPLE_TWO_PEOPLE
 from tests.fixtures.live_stubs import KnownPeople, grey_frame
 from tests.fixtures.walker import Script, walk
@@ -241,7 +241,7 @@ def test_with_a_scheduler_the_step_is_analysed_on_the_cluster_and_filed_the_same
     recording goes to the worker after Stop, and the result that comes back is the one this process gives for
     the same frames, filed in the clinic record as ever."""
     from movement_check import compute
-    from movement_check.record import Record
+    from movement_check.clinic.record import Record
 
     record = Record(tmp_path / "record.sqlite")
     cluster = compute.local_cluster(1)
@@ -295,7 +295,7 @@ def test_a_scheduler_that_does_not_answer_gives_the_step_an_error_in_words(monke
 
 
 def test_a_lowered_thread_passes_its_priority_to_the_threads_it_starts_and_can_be_raised_back():
-    from movement_check import priority
+    import movement_check.live.priority as priority
 
     seen = {}
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from movement_check.errors import InputError
-from movement_check.video import ClipReader, VideoInfo, VideoLimits, check_measured_rate, probe
+from movement_check.pipeline.video import ClipReader, VideoInfo, VideoLimits, check_measured_rate, probe
 
 from tests.fixtures.clips import scramble_stream, set_rotation, truncate, write_clip, write_empty_clip, write_pyav_clip
 

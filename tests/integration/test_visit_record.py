@@ -3,12 +3,12 @@ a red flag in the check-in stops the on-camera tests."""
 
 import pytest
 
-import movement_check.extraction as extraction
-from movement_check.checkin import CheckIn
-from movement_check.live import LiveStream
-from movement_check.protocol import step
-from movement_check.record import Record, RecordError
-from movement_check.visits import RedFlagStop, VisitBook
+import movement_check.pipeline.extraction as extraction
+from movement_check.clinic.checkin import CheckIn
+from movement_check.live.stream import LiveStream
+from movement_check.clinic.protocol import step
+from movement_check.clinic.record import Record, RecordError
+from movement_check.live.visits import RedFlagStop, VisitBook
 from tests.fixtures.live_stubs import KnownPeople, feed_grey, grey_frame
 from tests.fixtures.walker import Script, walk
 

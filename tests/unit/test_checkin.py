@@ -1,10 +1,10 @@
-"""The check-in's answers and red flags (movement_check.checkin)."""
+"""The check-in's answers and red flags (movement_check.clinic.checkin)."""
 
 import re
 
 import pytest
 
-from movement_check.checkin import EMERGENCY_ADVICE, IN_PERSON, RED_FLAGS, CheckIn, CheckInError
+from movement_check.clinic.checkin import EMERGENCY_ADVICE, IN_PERSON, RED_FLAGS, CheckIn, CheckInError
 
 
 def test_no_red_flag_lets_the_tests_go_ahead():
@@ -57,7 +57,7 @@ def test_the_check_in_table_shows_no_empty_bullet_and_the_patients_words_as_type
 
     def page():
         from app_pages.checkin_form import checkin_summary
-        from movement_check.checkin import CheckIn
+        from movement_check.clinic.checkin import CheckIn
 
         checkin_summary(CheckIn(pain_now=3, activities_affected="- sitting at work, 1. lifting",
                                 side_effects="1. **dizzy** :red[sometimes]"))

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from scipy.signal import butter, freqz
 
-from movement_check.cleaning import CleaningSettings, clean, fill_gaps, find_swaps
-from movement_check.signals import lowpass
-from movement_check.landmarks import LEFT_LEG, RIGHT_LEG, Landmark
+from movement_check.pipeline.cleaning import CleaningSettings, clean, fill_gaps, find_swaps
+from movement_check.body.signals import lowpass
+from movement_check.body.landmarks import LEFT_LEG, RIGHT_LEG, Landmark
 
 from tests.fixtures.synthetic import walking_poses
 

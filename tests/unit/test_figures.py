@@ -2,9 +2,9 @@
 
 import numpy as np
 
-from movement_check.assessments.gait_strides import Stride
-from movement_check.cleaning import clean
-from movement_check.assessments.gait_figures import foot_paths_figure, gait_cycle_figure, normalise_strides
+from movement_check.assessments.gait.strides import Stride
+from movement_check.pipeline.cleaning import clean
+from movement_check.assessments.gait.figures import foot_paths_figure, gait_cycle_figure, normalise_strides
 
 from tests.fixtures.walker import Script, walk
 
@@ -35,7 +35,7 @@ def test_gait_figures_draw_both_sides_and_the_events(tmp_path):
 
 
 def test_leg_raise_figure_marks_each_raise_peak_and_pain(tmp_path):
-    from movement_check.figure_sets import figures_for
+    from movement_check.findings.figure_sets import figures_for
 
     from tests.fixtures.raiser import SIDE_CAMERA, Raise, perform
     from tests.fixtures.raiser import Script as RaiseScript
@@ -54,7 +54,7 @@ def test_leg_raise_figure_marks_each_raise_peak_and_pain(tmp_path):
 
 
 def test_foot_rotation_figures_show_each_step_and_each_footprint_turned_out(tmp_path):
-    from movement_check.figure_sets import figures_for
+    from movement_check.findings.figure_sets import figures_for
 
     from tests.fixtures.cameras import FOV, camera
 

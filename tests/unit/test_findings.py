@@ -6,11 +6,11 @@ import re
 
 import pytest
 
-from movement_check.assessments.gait import GaitSettings, assess
-from movement_check.cleaning import clean
-from movement_check.confidence import GOOD, LIMITED, NOT_USABLE, confidence
-from movement_check.findings import ABNORMAL, NORMAL, NOT_MEASURED, UNSURE, UNUSABLE, findings, summary_lines
-from movement_check.results import Result
+from movement_check.assessments.gait.assess import GaitSettings, assess
+from movement_check.pipeline.cleaning import clean
+from movement_check.findings.confidence import GOOD, LIMITED, NOT_USABLE, confidence
+from movement_check.findings.summary import ABNORMAL, NORMAL, NOT_MEASURED, UNSURE, UNUSABLE, findings, summary_lines
+from movement_check.assessments.result import Result
 
 from tests.fixtures.walker import Camera, Script, walk
 
@@ -216,7 +216,7 @@ def test_a_foot_turn_out_difference_within_its_uncertainty_is_a_reading_that_say
 
 def test_a_walk_whose_sides_were_not_told_apart_gives_no_stride_count_a_side():
     # "left and right could not be told apart ... from 18 strides (9 left, 9 right)" contradicted itself
-    from movement_check.confidence import basis
+    from movement_check.findings.confidence import basis
 
     found = {"strides": {"left": 9, "right": 9}, "view": "side"}
     told = {"test": "gait", "quality": {"assessment": {**found, "steps": {"sides": "told apart"}}}}

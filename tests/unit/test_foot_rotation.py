@@ -2,10 +2,10 @@
 
 import pytest
 
-from movement_check.assessments.foot_rotation import FootRotationSettings, assess
-from movement_check.cleaning import clean
-from movement_check.floor import FloorCamera, estimate_tilt
-from movement_check.landmarks import Landmark as L
+from movement_check.assessments.foot_rotation.assess import FootRotationSettings, assess
+from movement_check.pipeline.cleaning import clean
+from movement_check.assessments.foot_rotation.floor import FloorCamera, estimate_tilt
+from movement_check.body.landmarks import Landmark as L
 from tests.fixtures.cameras import FOV, camera
 from tests.fixtures.results import metric_of
 from tests.fixtures.walker import Script, walk

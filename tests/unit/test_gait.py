@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from movement_check.assessments.gait import GaitSettings, assess
-from movement_check.cleaning import clean
+from movement_check.assessments.gait.assess import GaitSettings, assess
+from movement_check.pipeline.cleaning import clean
 
 from tests.fixtures.walker import Camera, Script, walk, walk_edges
 
@@ -132,7 +132,7 @@ def _foot_tops(times, top_times):
 
 
 def test_front_view_strikes_move_to_the_foot_top():
-    from movement_check.events import Extremum, foot_top_strikes
+    from movement_check.assessments.gait.events import Extremum, foot_top_strikes
     fps, tops = 25.0, [1.131, 2.262, 3.409]
     times = np.arange(int(4.2 * fps)) / fps
     coarse = [Extremum(t * fps - 4.0, t - 4.0 / fps, 0.0) for t in tops]   # heel plateau: 4 frames early
@@ -142,7 +142,7 @@ def test_front_view_strikes_move_to_the_foot_top():
 
 
 def test_front_view_strike_without_a_foot_top_is_kept():
-    from movement_check.events import Extremum, foot_top_strikes
+    from movement_check.assessments.gait.events import Extremum, foot_top_strikes
     fps = 25.0
     times = np.arange(100) / fps
     rising = times * 3.0                                   # no top near the strike: only an edge value

@@ -4,14 +4,14 @@ what the camera delivered (synthetic inputs with known answers; the real clips a
 import numpy as np
 import pytest
 
-from movement_check.assessments.gait import GaitSettings, assess
-from movement_check.assessments.gait_gates import (cadence_problem, sides_problem, stride_phases,
+from movement_check.assessments.gait.assess import GaitSettings, assess
+from movement_check.assessments.gait.gates import (cadence_problem, sides_problem, stride_phases,
                                                    stride_steps_problem)
-from movement_check.assessments.gait_strides import fill_alternation
-from movement_check.cleaning import clean
-from movement_check.events import Extremum, alternate_sides
-from movement_check.landmarks import Landmark as L
-from movement_check.poses import Poses
+from movement_check.assessments.gait.strides import fill_alternation
+from movement_check.pipeline.cleaning import clean
+from movement_check.assessments.gait.events import Extremum, alternate_sides
+from movement_check.body.landmarks import Landmark as L
+from movement_check.body.poses import Poses
 
 from tests.fixtures.walker import Camera, Script, walk
 
@@ -217,7 +217,7 @@ def test_a_stride_longer_than_the_walk_allows_is_left_out():
     around them than any can cover (1.4 leg lengths a second), so they are left out and counted."""
     from collections import Counter
 
-    from movement_check.assessments.gait_strides import LONG_STEP, LONG_STRIDE, step_times, strides_from_events
+    from movement_check.assessments.gait.strides import LONG_STEP, LONG_STRIDE, step_times, strides_from_events
 
     def strikes(times):
         return [Extremum(t * 30, t, 0.0) for t in times]
@@ -247,7 +247,7 @@ def test_a_heel_strike_on_the_first_frame_the_walker_is_seen_is_found():
     """A walker entering the picture just before a heel strike: the peak has one seen sample before it, and is
     found when that sample is lower (it rose into the peak) and the seen side falls by the prominence; a
     signal that only falls from its first sample holds no peak there."""
-    from movement_check.events import find_extrema
+    from movement_check.assessments.gait.events import find_extrema
 
     times = np.arange(60) / 30.0
     signal = 0.5 * np.cos(2 * np.pi * (times - 0.4) / 1.1)       # peaks at 0.4 s (frame 12) and 1.5 s

@@ -6,9 +6,9 @@ import pytest
 
 from movement_check.assessments import REGISTRY
 from movement_check.assessments.base import settings_from
-from movement_check.cleaning import clean
-from movement_check.home import HomeExercise, home_check, weekly_adherence
-from movement_check.results import Result
+from movement_check.pipeline.cleaning import clean
+from movement_check.clinic.home_exercises import HomeExercise, home_check, weekly_adherence
+from movement_check.assessments.result import Result
 from tests.fixtures.raiser import SIDE_CAMERA, Raise, Script as RaiseScript, perform
 from tests.fixtures.walker import Script, walk
 
@@ -80,8 +80,8 @@ def test_weekly_adherence_counts_the_weeks_since_prescribed_and_until_today_even
 
 
 def test_adherence_of_each_prescription_counts_only_its_own_checks_against_its_own_weekly_target():
-    from movement_check.history import adherence
-    from movement_check.record import PrescriptionRecord, SessionRecord
+    from movement_check.clinic.history import adherence
+    from movement_check.clinic.record import PrescriptionRecord, SessionRecord
 
     walk = PrescriptionRecord(1, "P-1", "jdoe", HomeExercise("walk", per_week=2), "2026-11-09T09:00:00+00:00", None)
     raises = PrescriptionRecord(2, "P-1", "jdoe", HomeExercise("standing-leg-raise", per_week=4),

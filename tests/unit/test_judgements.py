@@ -5,14 +5,18 @@ clip's rule on the synthetic raiser."""
 import numpy as np
 import pytest
 
-from movement_check import footprints, front_thigh, live_cues as lc, raises, stance
+import movement_check.assessments.foot_rotation.footprints as footprints
+import movement_check.assessments.leg_raise.front_thigh as front_thigh
+import movement_check.live.cues as lc
+import movement_check.assessments.leg_raise.raises as raises
+import movement_check.assessments.leg_raise.stance as stance
 from movement_check.assessments import stride_stats
-from movement_check.landmarks import OTHER, SIDES, Landmark as L
-from movement_check.raises import (RaiseSettings, floor_levels, hysteresis_step, lift_above, one_leg_up,
+from movement_check.body.landmarks import OTHER, SIDES, Landmark as L
+from movement_check.assessments.leg_raise.raises import (RaiseSettings, floor_levels, hysteresis_step, lift_above, one_leg_up,
                                    raise_angles, up_masks)
-from movement_check.stance import stands_under
-from movement_check.views import FRONT, SIDE, frame_views, shoulder_ratio, view_of
-from movement_check.walking import ankles_apart, leading_ankle, leg_lengths
+from movement_check.assessments.leg_raise.stance import stands_under
+from movement_check.body.views import FRONT, SIDE, frame_views, shoulder_ratio, view_of
+from movement_check.body.walking import ankles_apart, leading_ankle, leg_lengths
 from tests.fixtures.raiser import Raise, Script as RaiseScript, perform
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from movement_check import kinematics as kin
+import movement_check.body.kinematics as kin
 
 
 def _pt(x, y):

@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from movement_check.assessments.form_check import Prescription, check_form
-from movement_check.assessments.leg_raise import LegRaiseSettings, analyse, assess
-from movement_check.cleaning import clean
-from movement_check.raises import longest_hold
+from movement_check.assessments.leg_raise.form_check import Prescription, check_form
+from movement_check.assessments.leg_raise.assess import LegRaiseSettings, analyse, assess
+from movement_check.pipeline.cleaning import clean
+from movement_check.assessments.leg_raise.raises import longest_hold
 from tests.fixtures.raiser import FRONT_CAMERA, SIDE_CAMERA, SUPINE_CAMERA, WEBCAM, Raise, Script, perform, profile
 
 VISIT = Script([Raise("right", 1.0, hip=70, knee=90, trunk_back=6),
@@ -270,7 +270,7 @@ def test_flickers_of_a_foot_are_no_raise():
     """A foot read off the floor for 2-3 frames at a time, 0.2 s apart, for 2 s (landmark noise in a squat):
     no stretch of 0.4 s at one go, so no raise, although the flickers span 2 s with short 'touch-downs'
     between them. A real raise with a touch-down is still one raise."""
-    from movement_check.raises import find_repetitions
+    from movement_check.assessments.leg_raise.raises import find_repetitions
 
     poses, _ = perform(Script([], duration=4.0), camera=FRONT_CAMERA)
     n = len(poses)

@@ -4,11 +4,11 @@ model "sees" the synthetic raiser's known landmarks in each frame)."""
 import numpy as np
 import pytest
 
-import movement_check.extraction as extraction
+import movement_check.pipeline.extraction as extraction
 from movement_check.analysis import analyze_frames
-from movement_check.metric_names import label
-from movement_check.metric_table import display_rows, other_posture_tables
-from movement_check.poses import Poses
+from movement_check.assessments.metric_names import label
+from movement_check.findings.metric_table import display_rows, other_posture_tables
+from movement_check.body.poses import Poses
 
 from tests.fixtures.live_stubs import KnownPeople, grey_frame
 from tests.fixtures.raiser import Raise, Script, perform
@@ -56,8 +56,8 @@ def test_standing_during_the_lying_straight_leg_raise_is_refused(monkeypatch):
 
 def test_only_the_raises_made_in_the_tests_posture_are_counted():
     """Lying with a straight-leg raise, then standing with a knee raise: the supine test counts the first."""
-    from movement_check.assessments.leg_raise import LegRaiseSettings, assess
-    from movement_check.cleaning import clean
+    from movement_check.assessments.leg_raise.assess import LegRaiseSettings, assess
+    from movement_check.pipeline.cleaning import clean
 
     cam = _table_camera(-3.0)
     lying, lying_truth = perform(Script([Raise("left", 1.0, hip=60, knee=0, up=1.5, hold=1.5)], duration=5,
@@ -105,7 +105,7 @@ def _auto(monkeypatch, *poses, times):
     """What ``analyze_clip(..., "auto")`` does (the test found from the subject's trajectories), on frames
     a stub pose model "sees"."""
     from movement_check.analysis import assess
-    from movement_check.which_test import detect_test
+    from movement_check.assessments.which_test import detect_test
 
     monkeypatch.setattr(extraction, "PoseEstimator", lambda model, settings, **_: KnownPeople(*poses))
     frames = [(float(t), grey_frame(poses[0].frame_size)) for t in times]

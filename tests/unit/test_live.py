@@ -9,17 +9,17 @@ import json
 import numpy as np
 import pytest
 
-from movement_check import live_cues as lc
-from movement_check.accounts import hash_password, sign_in, verify_password
+import movement_check.live.cues as lc
+from movement_check.clinic.accounts import hash_password, sign_in, verify_password
 from movement_check.config import load_config
 from movement_check.errors import InputError
-from movement_check.landmarks import Landmark as L
-from movement_check.live import LiveStream
-from movement_check.protocol import STEPS, step
-from movement_check.recording import Recording
-from movement_check.raises import RaiseSettings, up_masks
-from movement_check.views import SIDE_VIEW_MAX_RATIO, shoulder_ratio
-from movement_check.visits import ENDED, EXPIRED, TAKEN, UNKNOWN, Refused, VisitBook
+from movement_check.body.landmarks import Landmark as L
+from movement_check.live.stream import LiveStream
+from movement_check.clinic.protocol import STEPS, step
+from movement_check.live.recording import Recording
+from movement_check.assessments.leg_raise.raises import RaiseSettings, up_masks
+from movement_check.body.views import SIDE_VIEW_MAX_RATIO, shoulder_ratio
+from movement_check.live.visits import ENDED, EXPIRED, TAKEN, UNKNOWN, Refused, VisitBook
 from tests.fixtures.live_stubs import KnownPeople, feed_grey, grey_frame
 from tests.fixtures.raiser import Raise, Script as RaiseScript, perform, profile
 from tests.fixtures.walker import Camera, Script, walk
@@ -61,8 +61,8 @@ def test_cues_for_a_well_framed_patient_are_none_and_each_problem_gets_its_own()
 def test_the_feet_cue_follows_the_clips_framing_rule_on_the_same_frames():
     """One rule for the live cue and the clip's warning: the far foot hidden behind the near leg (every side-view
     step) is in the picture; feet beyond the edge, or both hidden, are not; cue and warning agree frame by frame."""
-    from movement_check.poses import Poses
-    from movement_check.quality import framing_warnings
+    from movement_check.body.poses import Poses
+    from movement_check.pipeline.quality import framing_warnings
 
     side, _ = walk(Script(segments=[("walk", 5.0)]))
     person, vis = _one(side, 90)
@@ -370,7 +370,7 @@ def test_a_step_is_analysed_from_every_frame_received(monkeypatch):
     visit.stream._factory = lambda: KnownPeople(poses)
     # the result's frames go through the real pose model (from the step's start, in the background): stub it
     # with the same known walker
-    import movement_check.extraction as extraction
+    import movement_check.pipeline.extraction as extraction
     monkeypatch.setattr(extraction, "PoseEstimator", lambda model, settings, **_: KnownPeople(poses))
     visit.start_step(step("walk-side"))
     feed_grey(poses, visit.stream, batch=4)
@@ -393,7 +393,7 @@ def test_a_step_whose_video_reconnected_keeps_the_frames_after_and_says_so(monke
     poses, _ = walk(Script(segments=[("walk", 6.0)]))
     visit = _book().create("jdoe")
     visit.stream._factory = lambda: KnownPeople(poses)
-    import movement_check.extraction as extraction
+    import movement_check.pipeline.extraction as extraction
     monkeypatch.setattr(extraction, "PoseEstimator", lambda model, settings, **_: KnownPeople(poses))
     visit.start_step(step("walk-side"))
     feed_grey(poses, visit.stream, batch=4)
@@ -414,7 +414,7 @@ def test_a_step_left_recording_past_the_visit_limit_is_analysed_filed_then_the_v
     visit = book.create("jdoe")
     book.join(visit.code, holder="tab-1")
     visit.stream._factory = lambda: KnownPeople(poses)
-    import movement_check.extraction as extraction
+    import movement_check.pipeline.extraction as extraction
     monkeypatch.setattr(extraction, "PoseEstimator", lambda model, settings, **_: KnownPeople(poses))
     visit.start_step(step("walk-side"))
     feed_grey(poses, visit.stream, batch=4)            # then the therapist's page closed: nobody pressed Stop
@@ -432,8 +432,8 @@ def test_a_step_left_recording_past_the_visit_limit_is_analysed_filed_then_the_v
 def test_a_visit_past_its_limit_is_not_ended_while_its_last_result_is_being_filed(monkeypatch, tmp_path):
     import threading
 
-    import movement_check.extraction as extraction
-    import movement_check.visit as visit_module
+    import movement_check.pipeline.extraction as extraction
+    import movement_check.live.visit as visit_module
 
     poses, _ = walk(Script(segments=[("walk", 6.0)]))
     filing, release = threading.Event(), threading.Event()
@@ -546,7 +546,7 @@ def test_a_setting_that_cannot_be_read_is_named(tmp_path, env, message):
 def test_a_camera_that_stops_is_told_from_one_that_never_started():
     """No picture for STOPPED_S after pictures came: the camera is lost (the therapist is told); before the
     first picture it is only not started; a picture again and it is back."""
-    from movement_check.live import STOPPED_S
+    from movement_check.live.stream import STOPPED_S
     from tests.fixtures.live_stubs import KnownPeople, grey_frame
 
     now = [100.0]

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from movement_check import metric_names
-from movement_check.assessments.gait import GaitSettings, assess as assess_gait
-from movement_check.cleaning import clean
-from movement_check.metric_names import NAMES, label, normal_text, with_unit
+import movement_check.assessments.metric_names as metric_names
+from movement_check.assessments.gait.assess import GaitSettings, assess as assess_gait
+from movement_check.pipeline.cleaning import clean
+from movement_check.assessments.metric_names import NAMES, label, normal_text, with_unit
 
 from tests.fixtures.walker import Camera, Script, walk
 
-ASSESSMENTS = Path(metric_names.__file__).parent / "assessments"
+ASSESSMENTS = Path(metric_names.__file__).parent          # the tests, in their packages
 MAKERS = {"Metric", "unmeasured", "make_metric", "_per_side"}
 SNAKE = re.compile(r"^[a-z]+(_[a-z]+)*$")
 
@@ -42,7 +42,7 @@ def _bound(tree, name: str) -> set[str]:
 def emitted_in_source() -> tuple[set[str], set[str]]:
     """(metric names, suffixes of names built with f-strings) passed to a metric's maker in the assessments."""
     names, suffixes = set(), set()
-    for path in ASSESSMENTS.glob("*.py"):
+    for path in ASSESSMENTS.rglob("*.py"):
         tree = ast.parse(path.read_text())
         for call in ast.walk(tree):
             if not isinstance(call, ast.Call) or not call.args:
@@ -72,7 +72,7 @@ def test_the_source_scan_finds_the_metrics_of_all_three_tests():
 def test_every_metric_named_in_the_assessments_has_a_display_name():
     names, suffixes = emitted_in_source()
     missing = sorted(n for n in names if n not in NAMES)
-    assert not missing, f"metrics without a display name in movement_check/metric_names.py: {missing}"
+    assert not missing, f"metrics without a display name in movement_check/assessments/metric_names.py: {missing}"
     for suffix in suffixes:
         assert any(n.endswith(suffix) for n in NAMES), suffix
     # the leg raise's f-string names, spelled out (leg_raise_metrics.symmetry)
@@ -113,7 +113,7 @@ def test_a_wide_csvs_columns_get_a_legend_with_display_names_sides_units_and_exp
     import csv
     import io
 
-    from movement_check.metric_names import LEGEND_COLUMNS, column_legend, explain, legend_csv
+    from movement_check.assessments.metric_names import LEGEND_COLUMNS, column_legend, explain, legend_csv
 
     columns = ["clip", "status", "reason", "seconds", "warnings", "cadence", "step_time_left", "step_time_right",
                "step_time_symmetry_index", "knee_flexion_swing_peak_left", "something_new_right"]

@@ -1,6 +1,6 @@
 """The metrics table a person reads: plain names, blanks not "None", flagged rows first, unmeasured last."""
 
-from movement_check.metric_table import COLUMNS, display_rows
+from movement_check.findings.metric_table import COLUMNS, display_rows
 
 
 def _m(name, value, unit, side=None, normal=None, flag=None, note=None, uncertainty=None):

@@ -10,13 +10,13 @@ import sys
 import pytest
 
 import movement_check.analysis as analysis
-import movement_check.assessments.gait_settings as gait_settings
-import movement_check.which_test as which_test
+import movement_check.assessments.gait.settings as gait_settings
+import movement_check.assessments.which_test as which_test
 from movement_check.analysis import Prepared, assess
-from movement_check.cleaning import clean
-from movement_check.cli import main
-from movement_check.figure_sets import figure_pngs
-from movement_check.quality import quality_summary
+from movement_check.pipeline.cleaning import clean
+from movement_check.cli.main import main
+from movement_check.findings.figure_sets import figure_pngs
+from movement_check.pipeline.quality import quality_summary
 
 from tests.fixtures.walker import Script, walk
 

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from movement_check.errors import InputError
-from movement_check.landmarks import MIRROR, N_LANDMARKS, Landmark
-from movement_check.poses import Poses
+from movement_check.body.landmarks import MIRROR, N_LANDMARKS, Landmark
+from movement_check.body.poses import Poses
 
 from tests.fixtures.synthetic import walking_poses
 

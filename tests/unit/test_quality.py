@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from movement_check.landmarks import Landmark
-from movement_check.quality import framing_warnings, landmark_quality, quality_summary
+from movement_check.body.landmarks import Landmark
+from movement_check.pipeline.quality import framing_warnings, landmark_quality, quality_summary
 
 from tests.fixtures.synthetic import walking_poses
 

@@ -4,8 +4,8 @@ come from :data:`movement_check.assessments.ALL_TESTS`."""
 from __future__ import annotations
 
 from movement_check.assessments import ALL_TESTS, BY_NAME, REGISTRY, SUBJECT_RULE, TESTS, MovementTest
-from movement_check.history import KEY_METRICS
-from movement_check.report import TEST_TITLES
+from movement_check.clinic.history import KEY_METRICS
+from movement_check.clinic.report import TEST_TITLES
 
 
 def test_every_table_of_the_tests_is_a_view_of_the_descriptors():

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from movement_check.results import Event, Metric, Result
+from movement_check.assessments.result import Event, Metric, Result
 
 
 def test_result_json_shape():
@@ -37,7 +37,7 @@ def test_metrics_csv_has_a_row_per_metric_and_leaves_unmeasured_empty():
     import csv
     import io
 
-    from movement_check.results import metrics_csv
+    from movement_check.assessments.result import metrics_csv
 
     result = {"test": "gait", "metrics": [
         {"name": "cadence", "side": None, "value": 112.5, "unit": "steps/min", "normal_range": [100, 120],

@@ -7,8 +7,8 @@ import asyncio
 
 import pytest
 
-import movement_check.extraction as extraction
-from movement_check.recorder import Recorder
+import movement_check.pipeline.extraction as extraction
+from movement_check.live.recorder import Recorder
 from movement_check.service import analyse
 
 from tests.fixtures.live_stubs import KnownPeople, grey_frame

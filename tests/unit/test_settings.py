@@ -10,13 +10,13 @@ import pytest
 from movement_check.analysis import Prepared, analyze_frames, analyze_people, assess
 from movement_check.assessments import check_options, settings_for
 from movement_check.assessments.base import settings_from
-from movement_check.assessments.foot_rotation import FootRotationSettings
-from movement_check.assessments.gait import GaitSettings
-from movement_check.assessments.leg_raise import LegRaiseSettings
-from movement_check.cleaning import clean
-from movement_check.cli import main
+from movement_check.assessments.foot_rotation.assess import FootRotationSettings
+from movement_check.assessments.gait.assess import GaitSettings
+from movement_check.assessments.leg_raise.assess import LegRaiseSettings
+from movement_check.pipeline.cleaning import clean
+from movement_check.cli.main import main
 from movement_check.errors import InputError, SettingsError
-from movement_check.quality import quality_summary
+from movement_check.pipeline.quality import quality_summary
 
 from tests.fixtures.walker import Script, walk
 
@@ -112,9 +112,9 @@ def test_another_tests_options_on_a_shared_path_are_left_out_not_refused():
 
 
 def test_a_live_step_stopped_with_a_bad_height_is_refused_and_records_on():
-    from movement_check.live import LiveStream
-    from movement_check.protocol import step
-    from movement_check.visits import VisitBook
+    from movement_check.live.stream import LiveStream
+    from movement_check.clinic.protocol import step
+    from movement_check.live.visits import VisitBook
 
     from tests.fixtures.live_stubs import KnownPeople
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from movement_check.sign_in_limits import (FIRST_WAIT_S, FORGET_S, FREE_FAILURES, LOCK_AFTER, LOCK_S, SignInLimits,
+from movement_check.clinic.sign_in_limits import (FIRST_WAIT_S, FORGET_S, FREE_FAILURES, LOCK_AFTER, LOCK_S, SignInLimits,
                                            in_words, wait_after)
 
 
@@ -76,7 +76,7 @@ def test_an_unknown_name_costs_one_password_hash_like_a_known_one(monkeypatch):
     """The time a sign-in takes must not tell which names are accounts: count PBKDF2 runs, not seconds."""
     import hashlib
 
-    from movement_check import accounts
+    import movement_check.clinic.accounts as accounts
 
     stored = accounts.hash_password("right", iterations=1000)
     accounts.sign_in({"jdoe": stored}, "nobody", "x")                 # the stand-in hash is made once

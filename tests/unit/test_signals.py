@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from movement_check.footprints import foot_velocities
-from movement_check.signals import derivative, moving_mean, moving_std
-from movement_check.walking import pelvis_travel
+from movement_check.assessments.foot_rotation.footprints import foot_velocities
+from movement_check.body.signals import derivative, moving_mean, moving_std
+from movement_check.body.walking import pelvis_travel
 
 from tests.fixtures.walker import Script, walk
 
@@ -63,7 +63,7 @@ def test_foot_velocities_and_pelvis_travel_are_not_bent_by_a_lost_frame():
     full = foot_velocities({"left": (poses.image[:, 29, :2], poses.image[:, 31, :2])}, poses.times)["left"]
     ok = np.isfinite(v).all(axis=1)
     assert ok.sum() > 70 and np.allclose(v[ok], full[ok])          # only the gap's neighbours go unknown
-    from movement_check.poses import Poses
+    from movement_check.body.poses import Poses
     lost = Poses(times=poses.times, image=image, world=poses.world, visibility=poses.visibility,
                  presence=poses.presence, frame_size=poses.frame_size, source=poses.source)
     travel = pelvis_travel(lost, 30)

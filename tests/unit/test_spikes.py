@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from movement_check.cleaning import CleaningSettings, clean
-from movement_check.landmarks import LEG, Landmark as L
-from movement_check.spikes import LEGS, find_spikes, leg_length
+from movement_check.pipeline.cleaning import CleaningSettings, clean
+from movement_check.body.landmarks import LEG, Landmark as L
+from movement_check.pipeline.spikes import LEGS, find_spikes, leg_length
 
 from tests.fixtures.synthetic import walking_poses
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from movement_check.errors import InputError
-from movement_check.tracking import choose_subject, follow_people
+from movement_check.pipeline.tracking import choose_subject, follow_people
 
 from tests.fixtures.synthetic import walking_poses
 
@@ -114,7 +114,7 @@ def _detections(poses, present=None):
 def test_lying_down_raising_each_leg_stays_one_person(side_of_table):
     """A straight-leg raise of each leg, lying on a table, seen from either side: raising a leg doubles or
     triples the body's vertical extent, which is no new person."""
-    from movement_check.bodies import body_heights
+    from movement_check.pipeline.bodies import body_heights
 
     from tests.fixtures.raiser import Raise, Script, perform
     from tests.fixtures.walker import Camera
@@ -227,7 +227,7 @@ def _shrunk_below_the_shoulders(body):
 def test_a_second_skeleton_on_the_same_head_and_shoulders_is_nobody_else():
     """Before: the second skeleton counted as someone else in view, so the lone person's return 2 s later
     was not joined (two people)."""
-    from movement_check.bodies import drop_duplicates, same_head_and_shoulders
+    from movement_check.pipeline.bodies import drop_duplicates, same_head_and_shoulders
 
     times, images, vis, present = _leaves_and_comes_back(
         lambda t, body: _shrunk_below_the_shoulders(body) if t in (12, 40, 41, 170, 200) else None)
@@ -253,7 +253,7 @@ def test_a_ghost_seen_for_two_frames_is_nobody_else():
 
 
 def test_a_partial_skeleton_wholly_inside_the_body_is_the_same_body():
-    from movement_check.bodies import drop_duplicates
+    from movement_check.pipeline.bodies import drop_duplicates
 
     body = walking_poses(seconds=0.1, fps=FPS, speed_px=0.0, seed=3).image[0]
     narrow = body.copy()
@@ -271,7 +271,7 @@ def test_a_squat_seen_from_the_front_is_one_person():
     """Deep squats facing the camera: the thighs point at the lens and the trunk leans toward it, so the
     skeleton looks half as long at the bottom; the person is lost for 0.4 s on the way down each time
     (MediaPipe on a blurred webcam clip). Before: a new person at each bottom (the body looked 2x smaller)."""
-    from movement_check.bodies import body_heights
+    from movement_check.pipeline.bodies import body_heights
 
     from tests.fixtures.squatter import squats
 

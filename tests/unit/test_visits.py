@@ -1,4 +1,4 @@
-"""One browser tab per visit link (movement_check.visits): who holds a visit, and when another tab may take it.
+"""One browser tab per visit link (movement_check.live.visits): who holds a visit, and when another tab may take it.
 
 A fake clock drives the heartbeat; tab names stand for Streamlit session ids.
 The code and token rules themselves are in tests/unit/test_live.py.
@@ -6,8 +6,8 @@ The code and token rules themselves are in tests/unit/test_live.py.
 
 import pytest
 
-from movement_check.live import LiveStream
-from movement_check.visits import BUSY, ENDED, EXPIRED, HOLD_S, UNKNOWN, JoinKind, Refused, VisitBook, holder_free
+from movement_check.live.stream import LiveStream
+from movement_check.live.visits import BUSY, ENDED, EXPIRED, HOLD_S, UNKNOWN, JoinKind, Refused, VisitBook, holder_free
 from tests.fixtures.live_stubs import KnownPeople
 
 

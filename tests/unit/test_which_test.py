@@ -3,7 +3,7 @@
 import pytest
 
 from movement_check.errors import InputError
-from movement_check.which_test import detect_test
+from movement_check.assessments.which_test import detect_test
 from tests.fixtures import raiser
 from tests.fixtures.walker import Script, walk
 

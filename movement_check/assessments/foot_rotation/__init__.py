@@ -1,0 +1,1 @@
+"""Foot rotation: foot progression angle while walking and the foot angle standing."""

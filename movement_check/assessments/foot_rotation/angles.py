@@ -1,0 +1,120 @@
+"""Foot rotation: each stance phase's foot angle against the walking line, on the floor seen through one camera
+(pure functions; the method and its limits: :mod:`foot_rotation`'s notes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from movement_check.assessments.foot_rotation.floor import FloorCamera
+from movement_check.assessments.foot_rotation.footprints import (FOOT_OVER_HIP, Footprint, foot_axis, foot_tracks, foot_velocities,
+                          footprint, ground_velocity, heel_lift, hip_height, progression_angle, walking_line)
+from movement_check.body.landmarks import SIDES, Landmark as L
+from movement_check.body.poses import Poses
+from movement_check.body.walking import Bout, in_bouts
+
+from movement_check.assessments.foot_rotation.settings import OUTLIER_DEG, STANDING, FootRotationAnalysis
+
+
+def prints_under(poses: Poses, camera: FloorCamera, found: "FootRotationAnalysis"
+                  ) -> tuple[list[Footprint], np.ndarray | None]:
+    """The same footprints (same frames, same well-seen heels and toes) through another camera model, and
+    the floor's velocity past it."""
+    tracks = foot_tracks(poses, camera)
+    moved = [footprint(p.side, *tracks[p.side], p.start, p.stop, poses.times, min_frames=1) for p in found.prints]
+    floor_v = None
+    if found.floor_velocity is not None and np.any(found.floor_velocity):
+        floor_v = ground_velocity(foot_velocities(tracks, poses.times), in_bouts(len(poses), found.bouts),
+                                  moving=True)
+    return [p if m is None else m for p, m in zip(found.prints, moved)], floor_v
+
+
+def bout_of(p: Footprint, bouts: list[Bout]) -> int:
+    """Index of the bout a footprint lies in (-1: none)."""
+    return next((i for i, b in enumerate(bouts) if b.start <= p.start < b.stop), -1)
+
+
+@dataclass
+class Angles:
+    """Each footprint's foot line (floor) and angle, under one camera model."""
+
+    angles: list[float]
+    axes: list[np.ndarray]
+    lines: dict[int, np.ndarray]            # walking line per bout
+    hip_height: float                       # camera heights
+    heel_lift: float                        # camera heights (footprints.heel_lift)
+
+
+def foot_angles(poses: Poses, camera: FloorCamera, prints: list[Footprint], mode: str, bouts: list[Bout],
+                floor_velocity: np.ndarray | None = None, *, length_scale: float = 1.0) -> Angles:
+    """Walking: each footprint's progression angle against its bout's walking line (NaN if the bout has
+    under 3 footprints). Standing: each foot against the line from the feet to the camera (floor origin).
+    The foot's line is :func:`movement_check.assessments.foot_rotation.footprints.foot_axis`."""
+    hip_h = hip_height(poses, camera, prints)
+    length = FOOT_OVER_HIP * hip_h * length_scale
+    lift = heel_lift(prints, length)
+    axes = [foot_axis(p, camera, length, lift) for p in prints]
+    if mode == STANDING:
+        centre = np.mean([p.centre for p in prints], axis=0)
+        toward_camera = -centre / np.linalg.norm(centre)
+        return Angles([progression_angle(p.side, toward_camera, a) for p, a in zip(prints, axes)], axes, {}, hip_h,
+                      lift)
+    lines = {i: walking_line([p for p in prints if bout_of(p, bouts) == i], floor_velocity)
+             for i in range(len(bouts))}
+    angles = []
+    for p, a in zip(prints, axes):
+        w = lines.get(bout_of(p, bouts))
+        angles.append(float("nan") if w is None else progression_angle(p.side, w, a))
+    return Angles(angles, axes, {i: w for i, w in lines.items() if w is not None}, hip_h, lift)
+
+
+def side_means(prints: list[Footprint], angles: list[float]) -> dict[str, float]:
+    out = {}
+    for s in SIDES:
+        vals = [a for p, a in zip(prints, angles) if p.side == s and np.isfinite(a)]
+        out[s] = float(np.mean(vals)) if vals else float("nan")
+    out["asymmetry"] = out["right"] - out["left"]
+    return out
+
+
+def apart_from_the_rest(prints: list[Footprint], angles: list[float]) -> list[bool]:
+    """Per footprint, False when its angle lies more than ``OUTLIER_DEG`` from the median of the same foot's
+    other footprints (judged only with at least 3 others)."""
+    keep = []
+    for i, (p, a) in enumerate(zip(prints, angles)):
+        others = [b for j, (q, b) in enumerate(zip(prints, angles)) if j != i and q.side == p.side and np.isfinite(b)]
+        keep.append(not (np.isfinite(a) and len(others) >= 3 and abs(a - float(np.median(others))) > OUTLIER_DEG))
+    return keep
+
+
+def least_tilt(poses: Poses, camera: FloorCamera) -> float:
+    """The assumed pitch: level, or looking down just enough (2 deg to spare) to put the heels and toes
+    below the horizon, as they must be on a floor seen from above it."""
+    feet = poses.image[:, [L.LEFT_HEEL, L.RIGHT_HEEL, L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX], 1]
+    if not np.isfinite(feet).any():
+        return 0.0
+    highest = float(np.nanpercentile(feet, 5))
+    above = float(np.degrees(np.arctan((camera.centre[1] - highest) / camera.focal_px)))
+    return max(0.0, above + 2.0)
+
+
+def standing_prints(poses: Poses, camera: FloorCamera) -> list[Footprint]:
+    """Standing: one footprint per side over the whole clip (frames with heel and toe seen)."""
+    tracks = foot_tracks(poses, camera)
+    prints = [footprint(side, *tracks[side], 0, len(poses), poses.times, min_frames=3) for side in SIDES]
+    return [p for p in prints if p is not None]
+
+
+def angles_under(poses: Poses, found: FootRotationAnalysis, camera: FloorCamera) -> list[float]:
+    moved, floor_v = prints_under(poses, camera, found)
+    return foot_angles(poses, camera, moved, found.mode, found.bouts, floor_v).angles
+
+
+def angles_with_toes_moved(poses: Poses, found: FootRotationAnalysis, side: str, shift_px: np.ndarray
+                            ) -> list[float]:
+    """The angles again with ``side``'s toe landmarks moved by ``shift_px`` in the image."""
+    cam = found.camera
+    moved = [replace(p, toe=tuple(float(v) for v in cam.to_floor(cam.to_image(np.asarray(p.toe)) + shift_px)))
+             if p.side == side else p for p in found.prints]
+    return foot_angles(poses, cam, moved, found.mode, found.bouts, found.floor_velocity).angles

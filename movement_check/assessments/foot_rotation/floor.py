@@ -1,0 +1,166 @@
+"""The floor seen through one camera: image points on the floor -> top-down floor positions (pure functions).
+
+Camera model: a pinhole with its principal point at the image centre, focal
+length from an assumed field of view (:func:`movement_check.body.kinematics.focal_length_px`),
+no roll (the horizon is level in the image) and a downward **pitch** ``tilt``
+(deg, positive = looking down). The camera's height above the floor is the
+unit of length: floor angles do not depend on it.
+
+Camera frame: x right, y down, z forward (the optical axis). The floor's up
+direction in that frame is ``(0, -cos t, -sin t)`` and the floor is the plane
+``P . up = -1``. Floor coordinates: ``X`` along the image's x axis
+(horizontal, right), ``Y`` straight ahead of the camera along the floor;
+(X, Y, up) is right-handed, so counter-clockwise seen from above is positive.
+A pixel on the floor maps to the floor by intersecting its ray with the plane
+(a ground-plane homography written through the camera model).
+
+The pitch is found from the walking person (:func:`estimate_tilt`): their hip
+midpoint stays at one height above the floor, and with a wrong pitch the hip
+height worked out over the feet drifts with the distance from the camera.
+That needs the distance to change (walking toward or away from the camera);
+a person standing in one place, or walking on the spot, leaves the pitch
+unknown and the camera is then assumed level.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.ndimage import uniform_filter1d
+
+from movement_check.body.kinematics import focal_length_px
+
+
+@dataclass(frozen=True)
+class FloorCamera:
+    """Pinhole camera over a floor (module notes). ``tilt_deg``: pitch, positive looking down."""
+
+    focal_px: float
+    centre: tuple[float, float]
+    tilt_deg: float = 0.0
+
+    @classmethod
+    def from_frame(cls, frame_size: tuple[int, int], fov_deg: float, tilt_deg: float = 0.0) -> "FloorCamera":
+        return cls(focal_length_px(frame_size, fov_deg), (frame_size[0] / 2.0, frame_size[1] / 2.0), tilt_deg)
+
+    def with_tilt(self, tilt_deg: float) -> "FloorCamera":
+        return FloorCamera(self.focal_px, self.centre, tilt_deg)
+
+    @property
+    def up(self) -> np.ndarray:
+        t = np.radians(self.tilt_deg)
+        return np.array([0.0, -np.cos(t), -np.sin(t)])
+
+    @property
+    def ahead(self) -> np.ndarray:
+        """The floor's Y axis (straight ahead, horizontal) in the camera frame."""
+        t = np.radians(self.tilt_deg)
+        return np.array([0.0, -np.sin(t), np.cos(t)])
+
+    def rays(self, xy: np.ndarray) -> np.ndarray:
+        """(..., 2) pixels -> (..., 3) rays in the camera frame (z = 1)."""
+        xy = np.asarray(xy, dtype=float)
+        return np.stack([(xy[..., 0] - self.centre[0]) / self.focal_px,
+                         (xy[..., 1] - self.centre[1]) / self.focal_px, np.ones(xy.shape[:-1])], axis=-1)
+
+    def to_floor(self, xy: np.ndarray, height: float = 0.0) -> np.ndarray:
+        """(..., 2) pixels of points ``height`` above the floor (camera heights) -> (..., 2) floor (X, Y).
+
+        NaN for a point whose ray does not come down to that height (at or above the horizon).
+        """
+        r = self.rays(xy)
+        down = r @ self.up                                  # < 0: the ray goes down
+        scale = np.where(down < -1e-9, (height - 1.0) / np.where(down < -1e-9, down, -1.0), np.nan)
+        p = r * scale[..., None]
+        return np.stack([p[..., 0], p @ self.ahead], axis=-1)
+
+    def to_image(self, floor_xy: np.ndarray, height: float = 0.0) -> np.ndarray:
+        """(..., 2) floor (X, Y) of points ``height`` above the floor -> (..., 2) pixels (inverse of to_floor)."""
+        f = np.asarray(floor_xy, dtype=float)
+        p = (f[..., :1] * np.array([1.0, 0.0, 0.0]) + f[..., 1:2] * self.ahead + (height - 1.0) * self.up)
+        return np.stack([self.centre[0] + self.focal_px * p[..., 0] / p[..., 2],
+                         self.centre[1] + self.focal_px * p[..., 1] / p[..., 2]], axis=-1)
+
+    def jacobian(self, floor_xy: np.ndarray) -> np.ndarray:
+        """(2, 2) floor displacement per pixel at a floor point: column k for one pixel along image axis k."""
+        px = self.to_image(floor_xy)
+        return np.stack([self.to_floor(px + e) - self.to_floor(px) for e in np.eye(2)], axis=1)
+
+    def height_over(self, xy: np.ndarray, floor_y: np.ndarray) -> np.ndarray:
+        """Height (camera heights) of an image point that stands above floor distance ``floor_y``."""
+        r = self.rays(xy)
+        along = r @ self.ahead
+        lam = np.where(along > 1e-9, np.asarray(floor_y, dtype=float) / np.where(along > 1e-9, along, 1.0), np.nan)
+        return 1.0 + lam * (r @ self.up)
+
+
+@dataclass(frozen=True)
+class TiltFit:
+    """The camera pitch found from a walk, or why it was not: ``tilt_deg`` None = unknown."""
+
+    tilt_deg: float | None
+    depth_ratio: float          # farthest / nearest distance of the person's feet during the walk
+    spread: float               # relative spread of the hip height at the best pitch
+    reason: str = ""
+
+
+#: the person's distance must change by this factor for the pitch to be found
+MIN_DEPTH_RATIO = 1.15
+
+
+def estimate_tilt(camera: FloorCamera, hips: np.ndarray, heels: np.ndarray, frames_per_stride: int, *,
+                  search_deg: tuple[float, float] = (-30.0, 50.0)) -> TiltFit:
+    """The camera's pitch from a walk (module notes).
+
+    ``hips``: (T, 2) hip-midpoint pixels; ``heels``: (T, 2, 2) both heels'
+    pixels (NaN where not seen or not walking). Averaged over a stride, the
+    feet are under the hips; each pitch gives a hip height per frame, and the
+    pitch whose hip height varies least (relative spread) is taken.
+    """
+    ok = np.isfinite(hips).all(axis=1) & np.isfinite(heels).all(axis=(1, 2))
+    n = max(1, int(frames_per_stride))
+
+    def smoothed(x: np.ndarray) -> np.ndarray:
+        return uniform_filter1d(x, n, axis=0, mode="nearest")
+
+    if ok.sum() < 2 * n:
+        return TiltFit(None, float("nan"), float("nan"), "too few frames of walking with hips and heels seen")
+    idx = np.flatnonzero(ok)
+    h_px, f_px = hips[idx], heels[idx]
+
+    def spread_at(tilt: float) -> tuple[float, float]:
+        cam = camera.with_tilt(tilt)
+        feet = cam.to_floor(f_px).mean(axis=1)                   # (N, 2) mean of both heels
+        feet_y = smoothed(feet[:, 1])
+        hip_h = cam.height_over(smoothed(h_px), feet_y)
+        good = np.isfinite(hip_h) & (feet_y > 0)
+        if good.sum() < n or np.nanmean(hip_h[good]) <= 0:
+            return np.inf, float("nan")
+        ratio = float(np.nanpercentile(feet_y[good], 90) / np.nanpercentile(feet_y[good], 10))
+        return float(np.std(hip_h[good]) / np.mean(hip_h[good])), ratio
+
+    grid = np.arange(search_deg[0], search_deg[1] + 1e-9, 1.0)
+    spreads = np.array([spread_at(t)[0] for t in grid])
+    if not np.isfinite(spreads).any():
+        return TiltFit(None, float("nan"), float("nan"), "the feet were not seen below the horizon")
+    best = float(grid[int(np.nanargmin(spreads))])
+    fine = np.arange(best - 1.0, best + 1.0 + 1e-9, 0.05)
+    fine_spreads = np.array([spread_at(t)[0] for t in fine])
+    best = float(fine[int(np.nanargmin(fine_spreads))])
+    spread, ratio = spread_at(best)
+    if not np.isfinite(ratio) or ratio < MIN_DEPTH_RATIO:
+        return TiltFit(None, ratio, spread, f"the distance to the camera changed by a factor of {ratio:.2f} only "
+                                            f"(needs {MIN_DEPTH_RATIO:g}: walk toward or away from the camera)")
+    return TiltFit(best, ratio, spread)
+
+
+def signed_angle_2d(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Angle (deg) from 2-D vectors ``u`` to ``v``, counter-clockwise positive (seen from above)."""
+    u, v = np.asarray(u, dtype=float), np.asarray(v, dtype=float)
+    cross = u[..., 0] * v[..., 1] - u[..., 1] * v[..., 0]
+    dot = (u * v).sum(axis=-1)
+    return np.degrees(np.arctan2(cross, dot))
+
+
+__all__ = ["FloorCamera", "MIN_DEPTH_RATIO", "TiltFit", "estimate_tilt", "signed_angle_2d"]

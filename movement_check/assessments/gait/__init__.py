@@ -1,0 +1,1 @@
+"""Gait: walking bouts, heel strikes and toe-offs, timing, angles, plausibility gates."""

@@ -1,0 +1,1 @@
+"""Many clips through one test, here or on a Dask cluster."""

@@ -1,0 +1,1 @@
+"""The ``movement-check`` command."""
