@@ -3,7 +3,7 @@
     python benchmarks/gait_accuracy.py [--model full] [--rates] [--markdown]
 
 For each clip with a label file in ``benchmarks/labels/`` (see ``benchmarks/accuracy.py`` for how they
-are scored), runs the clip through the same path as ``movement-check analyze --test gait`` and prints,
+are scored), runs the clip through the same path as ``movement-check analyse --test gait`` and prints,
 per clip: heel-strike and toe-off recall and precision within 1 and 2 frames, median |timing error|
 (ms and frames), cadence against the labels' cadence (%), and mean step time against the labels' (ms).
 Clips in ``../shared/videos`` are local only; a missing one is listed as skipped.

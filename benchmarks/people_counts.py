@@ -4,7 +4,7 @@ sample): a guard for changes to whom is followed.
     python benchmarks/people_counts.py
 
 Every clip in ``sample_videos/`` and the local ``../shared/videos/`` goes through
-:func:`movement_check.pipeline.extraction.extract` (the default settings, as ``movement-check analyze``), and the
+:func:`movement_check.pipeline.extraction.extract` (the default settings, as ``movement-check analyse``), and the
 script prints per clip the people listed in the result's quality (``quality.subject.people_seen``), the
 frames each was seen in and how many pieces of their tracks were joined.
 """

@@ -4,7 +4,7 @@
 
 Each label file lists, for one clip, every time a foot left the floor (``foot_off``: the last frame it
 touched; ``foot_down``: the first frame it touched again; the steady ``hold`` where there is one), or none
-(a lunge or a squat: no leg raise there). The clip goes through the same path as ``movement-check analyze
+(a lunge or a squat: no leg raise there). The clip goes through the same path as ``movement-check analyse
 --test leg-raise`` and the script prints, per clip: lifts labelled and raises found (per side), the
 timing error of each found raise's start and end against the nearest labelled foot-off and foot-down (ms
 and frames), and the hold time found against the labelled hold. Clips in ``../shared/videos`` are local
@@ -23,7 +23,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.accuracy import LABELS, clip_path  # noqa: E402
-from movement_check.analysis import analyze_clip  # noqa: E402
+from movement_check.analysis import analyse_clip  # noqa: E402
 from movement_check.pipeline.extraction import ExtractionSettings  # noqa: E402
 
 
@@ -70,7 +70,7 @@ def main() -> None:
         if not path.exists():
             print(f"skipped {labels['clip']}: not at {path}")
             continue
-        result, prepared = analyze_clip(path, "leg-raise", ExtractionSettings(model=args.model))
+        result, prepared = analyse_clip(path, "leg-raise", ExtractionSettings(model=args.model))
         row = score(labels, result, prepared.poses.times)
         med = lambda xs: "-" if not xs else f"{np.median(np.abs(xs)):.1f} ({', '.join(f'{x:+.1f}' for x in xs)})"  # noqa: E731
         holds = "; ".join(f"{a:.1f} / {'-' if b is None else f'{b:.1f}'}" for a, b in row["holds"]) or "-"

@@ -93,7 +93,7 @@ def assess(test: str, prepared: Prepared, *, walk: GaitAnalysis | None = None, *
                   events=found.events, warnings=prepared.warnings + found.warnings, analysis=found.analysis)
 
 
-def analyze_clip(path: str | Path, test: str, settings: ExtractionSettings = ExtractionSettings(), *,
+def analyse_clip(path: str | Path, test: str, settings: ExtractionSettings = ExtractionSettings(), *,
                  cleaning: CleaningSettings = CleaningSettings(), subject: str | int | None = None,
                  progress: Progress | None = None, **options) -> tuple[Result, Prepared]:
     """Clip -> Result for ``test``; whom to follow defaults to the test's preference.
@@ -132,13 +132,13 @@ def _other_test_seen(test: str, poses: Poses, analysis=None) -> str | None:
             "\"auto\")")
 
 
-def analyze_frames(frames: Iterable[tuple[float, np.ndarray]], test: str,
+def analyse_frames(frames: Iterable[tuple[float, np.ndarray]], test: str,
                    settings: ExtractionSettings = ExtractionSettings(), *, name: str, expected: int = 0,
                    cleaning: CleaningSettings = CleaningSettings(), subject: str | int | None = None,
                    progress: Progress | None = None, **options) -> tuple[Result, Prepared]:
     """Frames received live, ``(time_s, rgb)`` in time order -> Result for ``test``.
 
-    The same steps as :func:`analyze_clip` (every frame through the pose model,
+    The same steps as :func:`analyse_clip` (every frame through the pose model,
     the subject followed, cleaning, the test), so a step recorded in a live
     session gives the numbers the command line gives for the same frames.
     ``name`` names the recording in messages and in the result's source.
@@ -149,13 +149,13 @@ def analyze_frames(frames: Iterable[tuple[float, np.ndarray]], test: str,
     people = detect_people_in_frames(frames, name=name, model=settings.model, estimator=settings.estimator,
                                      limits=settings.limits, expected=expected, progress=progress,
                                      follow=settings.follow, rule=subject)
-    return analyze_people(people, test, settings, cleaning=cleaning, subject=subject, **options)
+    return analyse_people(people, test, settings, cleaning=cleaning, subject=subject, **options)
 
 
-def analyze_people(people: PeopleInClip, test: str, settings: ExtractionSettings = ExtractionSettings(), *,
+def analyse_people(people: PeopleInClip, test: str, settings: ExtractionSettings = ExtractionSettings(), *,
                    cleaning: CleaningSettings = CleaningSettings(), subject: str | int | None = None,
                    **options) -> tuple[Result, Prepared]:
-    """Everyone the pose model found in each frame -> Result for ``test``: the rest of :func:`analyze_frames`
+    """Everyone the pose model found in each frame -> Result for ``test``: the rest of :func:`analyse_frames`
     after the pose model (the subject followed and chosen, cleaning, the test), for frames that went through
     the model beforehand, e.g. while a live step recorded (:class:`extraction.FrameDetector`)."""
     subject = _subject_for(test, subject)

@@ -110,11 +110,11 @@ def _large(value: Any) -> bool:
     return int(size) > SCATTER_BYTES
 
 
-def analyze_bytes(data: bytes, name: str, test: str, settings, **kwargs):
-    """:func:`movement_check.analysis.analyze_clip` on an upload's bytes, wherever this runs (a worker that cannot
+def analyse_bytes(data: bytes, name: str, test: str, settings, **kwargs):
+    """:func:`movement_check.analysis.analyse_clip` on an upload's bytes, wherever this runs (a worker that cannot
     see the app's files): the clip is written to a private temporary folder there and deleted at once."""
-    from movement_check.analysis import analyze_clip
+    from movement_check.analysis import analyse_clip
     from movement_check.pipeline.video import temporary_clip
 
     with temporary_clip(data, name) as clip:
-        return analyze_clip(clip, test, settings, **kwargs)
+        return analyse_clip(clip, test, settings, **kwargs)

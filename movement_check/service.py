@@ -22,7 +22,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from movement_check.analysis import Prepared, analyze_clip
+from movement_check.analysis import Prepared, analyse_clip
 from movement_check.pipeline.cleaning import CleaningSettings
 from movement_check.pipeline.extraction import ExtractionSettings, Progress
 from movement_check.live.recording import Recording
@@ -83,16 +83,16 @@ def analyse(clip: str | Path | bytes | Recording, test: str, settings: Extractio
         return _analyse_recording(clip, test, settings, progress=progress, **more)
     settings = ExtractionSettings() if settings is None else settings
     if isinstance(clip, (bytes, bytearray)):
-        from movement_check.compute import analyze_bytes, run_offline
+        from movement_check.compute import analyse_bytes, run_offline
 
         if name is None:
             raise TypeError("analyse: an upload's bytes need the upload's name")
         if scheduler:
-            result, prepared = run_offline(analyze_bytes, clip, name, test, settings, scheduler=scheduler, **more)
+            result, prepared = run_offline(analyse_bytes, clip, name, test, settings, scheduler=scheduler, **more)
         else:
-            result, prepared = analyze_bytes(clip, name, test, settings, progress=progress, **more)
+            result, prepared = analyse_bytes(clip, name, test, settings, progress=progress, **more)
     else:
-        result, prepared = analyze_clip(clip, test, settings, progress=progress, **more)
+        result, prepared = analyse_clip(clip, test, settings, progress=progress, **more)
     return Outcome(result, prepared)
 
 

@@ -3,7 +3,7 @@ is done.
 
 Where the clips run: ``workers=1`` and no scheduler: in this process, one after the other (no extra process);
 otherwise on Dask workers, a local cluster started for the batch or one started elsewhere (:mod:`.batch_dask`).
-Every clip gets a new MediaPipe landmarker, as the command line's ``analyze`` does (its tracker and timestamps must
+Every clip gets a new MediaPipe landmarker, as the command line's ``analyse`` does (its tracker and timestamps must
 start afresh with each clip).
 
 A clip that cannot be analysed (not a video, corrupt, no person in view, ...) gets a row with status ``error`` and

@@ -1,7 +1,7 @@
 """The ``movement-check`` command.
 
     movement-check extract CLIP -o poses.npz [--csv poses.csv] [--annotated OUT.mp4]
-    movement-check analyze CLIP --test {gait,leg-raise,foot-rotation} [--json OUT|-]
+    movement-check analyse CLIP --test {gait,leg-raise,foot-rotation} [--json OUT|-]
     movement-check export CLIP_OR_NPZ [--trc OUT.trc] [--mot OUT.mot] [--fhir OUT.json] [--bids DIR]
 
 Exit status: 0 on success, 2 on bad input (one line on stderr saying what to
@@ -102,7 +102,7 @@ def run(argv: list[str] | None = None) -> int:
     _check_outputs(args)
     record = _check_patient(args) if getattr(args, "patient", None) else None
     settings, cleaning = clip_settings(args)
-    options = test_options(args) if args.command == "analyze" else {}
+    options = test_options(args) if args.command == "analyse" else {}
     progress = ProgressBar("pose", enabled=not args.quiet and sys.stderr.isatty())
     try:
         if args.command == "extract":
@@ -115,7 +115,7 @@ def run(argv: list[str] | None = None) -> int:
     finally:
         progress.close()
 
-    failures = _write_outputs(args, prepared, result if args.command == "analyze" else None, options, settings)
+    failures = _write_outputs(args, prepared, result if args.command == "analyse" else None, options, settings)
     filed = None
     if record is not None:
         filed = _file(args, record, outcome, failures)
@@ -128,9 +128,9 @@ def run(argv: list[str] | None = None) -> int:
             print(f"filed as session {filed} of patient {args.patient} "
                   f"(movement-check report {filed} -o report.pdf)", file=sys.stderr)
         print(_summary(prepared), file=sys.stderr)
-        if args.command == "analyze":
+        if args.command == "analyse":
             print(findings_text(result.to_dict()), file=sys.stderr)
-        for warning in (result.warnings if args.command == "analyze" else prepared.warnings):
+        for warning in (result.warnings if args.command == "analyse" else prepared.warnings):
             print(f"warning: {warning}", file=sys.stderr)
     return 0
 
@@ -160,7 +160,7 @@ def _write_outputs(args, prepared, result, options: dict, settings) -> list[str]
             sys.stdout.flush()
         else:
             attempt(args.json, "JSON", lambda tmp: Path(tmp).write_text(text))
-    if args.command == "analyze" and args.figures:
+    if args.command == "analyse" and args.figures:
         from movement_check.findings.figure_sets import figures_for
 
         folder = Path(args.figures)

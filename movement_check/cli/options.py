@@ -1,4 +1,4 @@
-"""Command-line values shared by the commands (``analyze``, ``export``, ``batch``): checked as they are read.
+"""Command-line values shared by the commands (``analyse``, ``export``, ``batch``): checked as they are read.
 
 Its own module so that the commands' modules (:mod:`cli_record`, :mod:`cli_export`) and :mod:`cli`, which
 builds the parser from them, do not import each other.
@@ -23,5 +23,5 @@ def subject_rule(value: str) -> str | int:
 
 
 def check_height_cm(height_cm: float | None) -> None:
-    """--height-cm must be a person's height (``analyze`` and ``batch``)."""
+    """--height-cm must be a person's height (``analyse`` and ``batch``)."""
     check_options({"height_cm": height_cm}, name=flag)

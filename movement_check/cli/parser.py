@@ -55,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     ext.add_argument("--csv", metavar="POSES.csv", help="also write one row per frame as CSV")
     ext.add_argument("--raw", action="store_true", help="save the trajectories as detected, not cleaned")
 
-    _add_analyze(sub, common)
+    _add_analyse(sub, common)
     return parser
 
 
@@ -88,9 +88,11 @@ def _clip_options() -> argparse.ArgumentParser:
     return common
 
 
-def _add_analyze(sub, common: argparse.ArgumentParser) -> None:
-    """``analyze``: clip -> a test's result as JSON (and filed, with figures)."""
-    ana = sub.add_parser("analyze", parents=[common], help="clip -> a test's result as JSON")
+def _add_analyse(sub, common: argparse.ArgumentParser) -> None:
+    """``analyse``: clip -> a test's result as JSON (and filed, with figures)."""
+    ana = sub.add_parser("analyse", aliases=["analyze"], parents=[common],
+                         help="clip -> a test's result as JSON (also spelt analyze)")
+    ana.set_defaults(command="analyse")             # one name, whichever spelling was typed
     ana.add_argument("--test", required=True, choices=TESTS + (AUTO,),
                      help="which test the clip shows; auto: found from the clip (the result says why)")
     filed = ana.add_argument_group("clinic record")
@@ -123,7 +125,7 @@ def _add_analyze(sub, common: argparse.ArgumentParser) -> None:
 
 
 def _add_raise_options(ana: argparse.ArgumentParser) -> None:
-    """``analyze``'s leg-raise and home-exercise options."""
+    """``analyse``'s leg-raise and home-exercise options."""
     raise_ = ana.add_argument_group("leg-raise options")
     raise_.add_argument("--posture", choices=("standing", "supine"),
                         help="override the posture found in the clip (supine: lying on the back)")

@@ -64,7 +64,7 @@ def record_location(args: argparse.Namespace) -> str:
 def open_record(args: argparse.Namespace, *, for_filing: bool):
     """The clinic record the command names, opened and checked before any work.
 
-    Filing (``analyze --patient``) creates a new record only at the default location (the app's) or with
+    Filing (``analyse --patient``) creates a new record only at the default location (the app's) or with
     ``--create-record``; its write lock is tried at once. A report only reads: nothing is created or changed.
     Any refusal is an InputError (exit 2)."""
     from movement_check.clinic.record import Record, RecordError

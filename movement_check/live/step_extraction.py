@@ -5,12 +5,12 @@
            FrameDetector (VIDEO mode, the frames' times from the step's first);
            its JPEG then let go (the result needs the landmarks only)
     Stop -> finish(): the frames not done yet -> everyone found in each frame (PeopleInClip)
-        -> analysis.analyze_people: the same path as after analyze_frames
+        -> analysis.analyse_people: the same path as after analyse_frames
 
 One graph for the whole step, every frame in order with the times
 :meth:`Recording.rgb_frames` gives and the settings the after-Stop analysis
 uses (:func:`step_results.step_settings`): the same detections as running
-:func:`analysis.analyze_frames` over the recording after Stop, however far
+:func:`analysis.analyse_frames` over the recording after Stop, however far
 behind the thread was.
 
 The thread runs at a lower priority than the live preview (:mod:`priority`),

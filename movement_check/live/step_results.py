@@ -1,11 +1,11 @@
 """A live step's result: the step's recorded frames through the same analysis as the command line.
 
 Every frame received while the step recorded goes through the pose model
-(:func:`analysis.analyze_frames`), so the result does not depend on how many
+(:func:`analysis.analyse_frames`), so the result does not depend on how many
 frames the live preview drew. The frames can go through the model while the
 step records (:func:`start_extraction`, :mod:`movement_check.live.step_extraction`):
 after Stop only the rest is left, then the same path from the detections on
-(:func:`analysis.analyze_people`). The outcome holds plain values only (the
+(:func:`analysis.analyse_people`). The outcome holds plain values only (the
 result as a dict, figures as PNG bytes, the trajectories as .npz bytes): the
 pages show it, the data folder keeps it. Video is never kept.
 """
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from movement_check.analysis import Prepared, analyze_frames, analyze_people
+from movement_check.analysis import Prepared, analyse_frames, analyse_people
 from movement_check.assessments import SUBJECT_RULE
 from movement_check.errors import InputError
 from movement_check.pipeline.estimator import EstimatorSettings
@@ -100,9 +100,9 @@ def recording_analysed(recording: Recording, test: str, settings: ExtractionSett
     analysed yet, then its detections. A recording with no usable person raises :class:`InputError`.
     (:func:`movement_check.service.analyse` is the entry for a recording made outside a live visit.)"""
     if extraction is None:
-        return analyze_frames(recording.rgb_frames(), test, settings, name=recording.name,
+        return analyse_frames(recording.rgb_frames(), test, settings, name=recording.name,
                               expected=len(recording), progress=progress, **options)
-    return analyze_people(extraction.finish(progress), test, settings, **options)
+    return analyse_people(extraction.finish(progress), test, settings, **options)
 
 
 def recording_warnings(recording: Recording) -> tuple[str, ...]:

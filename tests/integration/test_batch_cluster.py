@@ -176,7 +176,7 @@ def test_the_local_cluster_listens_on_127_0_0_1_only_and_runs_offline_work():
         client.close()
         assert compute.run_offline(operator.mul, 6, 7, scheduler=cluster.scheduler_address) == 42
         with pytest.raises(InputError, match="not a video"):            # the app's upload: its error comes back
-            compute.run_offline(compute.analyze_bytes, b"not a video" * 50, "upload.mp4", "gait",
+            compute.run_offline(compute.analyse_bytes, b"not a video" * 50, "upload.mp4", "gait",
                                 ExtractionSettings(), scheduler=cluster.scheduler_address)
         compute._clients.pop(cluster.scheduler_address).close()
         assert compute.run_offline(operator.mul, 6, 7, scheduler="") == 42          # none: in this process
@@ -320,7 +320,7 @@ def test_the_upload_page_analyses_on_the_configured_scheduler(monkeypatch, tmp_p
         analyse_button(at).click().run()
         assert not at.exception
         assert len(at.error) == 1 and "not a video that can be read" in at.error[0].value   # as without one
-        assert "analyze_bytes" in cluster.scheduler.task_prefixes                          # it ran there
+        assert "analyse_bytes" in cluster.scheduler.task_prefixes                          # it ran there
     finally:
         state.live_config.clear()
         client = compute._clients.pop(cluster.scheduler_address, None)

@@ -36,7 +36,7 @@ def test_bad_input_gives_one_line_and_status_2(tmp_path, make, expected):
 
 def test_no_person_in_view(tmp_path, capsys):
     clip = write_clip(tmp_path / "blank.mp4", frames=30)
-    assert main(["analyze", str(clip), "--test", "gait", "--quiet"]) == 2
+    assert main(["analyse", str(clip), "--test", "gait", "--quiet"]) == 2
     err = capsys.readouterr().err
     assert "Nobody was found" in err and err.count("\n") == 1
 
@@ -53,13 +53,13 @@ def test_bad_model_and_bad_subject(tmp_path, capsys):
 def test_output_never_overwrites_the_clip(tmp_path, capsys):
     clip = write_clip(tmp_path / "walk.mp4", frames=30)
     before = clip.read_bytes()
-    assert main(["analyze", str(clip), "--test", "gait", "--annotated", str(clip)]) == 2
+    assert main(["analyse", str(clip), "--test", "gait", "--annotated", str(clip)]) == 2
     assert "overwrite the clip" in capsys.readouterr().err
     assert clip.read_bytes() == before
 
 
 @pytest.mark.slow
-def test_extract_and_analyze_sample_clip(tmp_path):
+def test_extract_and_analyse_sample_clip(tmp_path):
     out = tmp_path / "p.npz"
     code, _, err = _run("extract", SAMPLE_TWO_PEOPLE, "-o", out, "--csv", tmp_path / "p.csv",
                         "--annotated", tmp_path / "a.mp4", "--model", "full")
@@ -75,7 +75,7 @@ def test_extract_and_analyze_sample_clip(tmp_path):
     assert (tmp_path / "p.csv").read_text().count("\n") == 231
     assert (tmp_path / "a.mp4").stat().st_size > 10_000
 
-    code, out_json, err = _run("analyze", SAMPLE_TWO_PEOPLE, "--test", "gait", "--json", "-", "--quiet")
+    code, out_json, err = _run("analyse", SAMPLE_TWO_PEOPLE, "--test", "gait", "--json", "-", "--quiet")
     assert code == 0, err
     assert "confidence:" not in err                                  # --quiet: no findings either
     data = json.loads(out_json)
@@ -87,13 +87,13 @@ def test_extract_and_analyze_sample_clip(tmp_path):
     assert all(m["value"] is not None or m["note"] for m in data["metrics"])
 
 
-def test_analyze_finds_the_test_and_files_it_in_the_record(tmp_path):
+def test_analyse_finds_the_test_and_files_it_in_the_record(tmp_path):
     from movement_check.clinic.record import Record
 
     where = tmp_path / "record.sqlite"
-    code, _, err = _run("analyze", SAMPLE_TWO_PEOPLE, "--test", "auto", "--patient", "P-0042", "--record", where)
+    code, _, err = _run("analyse", SAMPLE_TWO_PEOPLE, "--test", "auto", "--patient", "P-0042", "--record", where)
     assert code == 2 and "--create-record" in err and not where.exists()     # a mistyped path files nothing
-    code, out_json, err = _run("analyze", SAMPLE_TWO_PEOPLE, "--test", "auto", "--patient", "P-0042",
+    code, out_json, err = _run("analyse", SAMPLE_TWO_PEOPLE, "--test", "auto", "--patient", "P-0042",
                                "--initials", "JD", "--record", where, "--create-record")
     assert code == 0, err
     data = json.loads(out_json)
@@ -116,12 +116,12 @@ def test_analyze_finds_the_test_and_files_it_in_the_record(tmp_path):
     assert code == 2 and err.count("\n") == 1 and "YYYY-MM-DD" in err
     # a bad clip is refused with its reason, and what was filed before is untouched
     (tmp_path / "notes.mp4").write_text("not a video")
-    code, _, err = _run("analyze", tmp_path / "notes.mp4", "--test", "auto", "--patient", "P-0042",
+    code, _, err = _run("analyse", tmp_path / "notes.mp4", "--test", "auto", "--patient", "P-0042",
                         "--record", where)
     assert code == 2 and "not a video that can be read" in err
     assert [s.id for s in Record(where).sessions("P-0042")] == [session.id]
     # a name given as the ID is refused before any work
-    code, _, err = _run("analyze", SAMPLE_TWO_PEOPLE, "--test", "gait", "--patient", "Jane Doe", "--record", where)
+    code, _, err = _run("analyse", SAMPLE_TWO_PEOPLE, "--test", "gait", "--patient", "Jane Doe", "--record", where)
     assert code == 2 and "pseudonym" in err and "frames" not in err
 
 
@@ -142,12 +142,12 @@ def test_progress_bar_on_a_terminal(capsys):
 
 def test_leg_raise_options_are_checked_before_any_work(tmp_path, capsys):
     clip = write_clip(tmp_path / "clip.mp4", frames=20)
-    assert main(["analyze", str(clip), "--test", "leg-raise", "--prescribed-reps", "0", "--quiet"]) == 2
+    assert main(["analyse", str(clip), "--test", "leg-raise", "--prescribed-reps", "0", "--quiet"]) == 2
     assert "--prescribed-reps 0" in capsys.readouterr().err
-    assert main(["analyze", str(clip), "--test", "leg-raise", "--fov-deg", "500", "--quiet"]) == 2
+    assert main(["analyse", str(clip), "--test", "leg-raise", "--fov-deg", "500", "--quiet"]) == 2
     assert "field of view" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exit_:
-        main(["analyze", str(clip), "--test", "leg-raise", "--pain-at", "later"])
+        main(["analyse", str(clip), "--test", "leg-raise", "--pain-at", "later"])
     assert exit_.value.code == 2
     assert "not a list of times" in capsys.readouterr().err
 

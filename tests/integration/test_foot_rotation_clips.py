@@ -2,7 +2,7 @@
 
 import pytest
 
-from movement_check.analysis import analyze_clip
+from movement_check.analysis import analyse_clip
 
 from tests.fixtures.clips import SHARED
 from tests.fixtures.results import metric_of
@@ -16,7 +16,7 @@ def _metric(result, name, side=None):
 
 
 def test_studio_front_walk_gives_both_feet_a_plausible_angle_with_an_uncertainty():
-    result, _ = analyze_clip(SHARED / "videos" / "studio_walk_front.mp4", "foot-rotation")
+    result, _ = analyse_clip(SHARED / "videos" / "studio_walk_front.mp4", "foot-rotation")
     result = result.to_dict()
     for side in ("left", "right"):
         m = _metric(result, "foot_progression_angle", side)
@@ -26,7 +26,7 @@ def test_studio_front_walk_gives_both_feet_a_plausible_angle_with_an_uncertainty
 
 
 def test_studio_side_walk_is_declined():
-    result, _ = analyze_clip(SHARED / "videos" / "studio_walk_side.mp4", "foot-rotation")
+    result, _ = analyse_clip(SHARED / "videos" / "studio_walk_side.mp4", "foot-rotation")
     m = _metric(result.to_dict(), "foot_progression_angle", "left")
     assert m["value"] is None and "view" in m["note"]
 

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from movement_check.analysis import analyze_clip, assess
+from movement_check.analysis import analyse_clip, assess
 
 from tests.fixtures.clips import SHARED
 
@@ -19,7 +19,7 @@ def _metric(result, name, side=None):
 
 
 def test_real_single_leg_stance_is_one_stance_of_5_to_7_s():
-    result, _ = analyze_clip(VIDEOS / "single_leg_stance_10fps.mp4", "leg-raise")
+    result, _ = analyse_clip(VIDEOS / "single_leg_stance_10fps.mp4", "leg-raise")
     result = result.to_dict()
     reps = result["quality"]["assessment"]["repetitions"]
     assert len(reps) == 1, "one stance, no invented repetitions"
@@ -38,7 +38,7 @@ def test_rendered_knee_raises_against_ground_truth():
     truth = json.loads(clip.with_suffix(".gt.json").read_text())
     camera = truth["camera"]
     fov = float(np.degrees(2 * np.arctan(camera["sensor_width_mm"] / 2 / camera["lens_mm"])))     # 54.4 deg
-    result, prepared = analyze_clip(clip, "leg-raise", fov_deg=fov)
+    result, prepared = analyse_clip(clip, "leg-raise", fov_deg=fov)
     result = result.to_dict()
     assert result["quality"]["assessment"]["view"] == "front"
     reps = result["quality"]["assessment"]["repetitions"]
@@ -79,7 +79,7 @@ def test_foot_off_and_foot_down_against_labels_by_eye(name):
     from benchmarks.accuracy import LABELS, clip_path
 
     labels = json.loads((LABELS / f"raises_{name}.json").read_text())
-    result, prepared = analyze_clip(clip_path(labels["clip"]), "leg-raise")
+    result, prepared = analyse_clip(clip_path(labels["clip"]), "leg-raise")
     assert result.quality["subject"]["people_seen"] == 1
     starts = [e for e in result.events if e.name == "raise_start"]
     ends = [e for e in result.events if e.name == "raise_end"]

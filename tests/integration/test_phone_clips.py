@@ -49,7 +49,7 @@ def test_variable_frame_rate_clip_keeps_its_times(tmp_path, lunge_frames, capsys
     poses = Poses.load(out)
     np.testing.assert_allclose(poses.times, times, atol=1.5e-3)
     assert poses.source["variable_frame_rate"] is True
-    assert main(["analyze", str(clip), "--test", "gait", "--quiet"]) == 0
+    assert main(["analyse", str(clip), "--test", "gait", "--quiet"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert any("variable frame rate" in w for w in result["warnings"])
     assert result["source"]["measured_fps"] == pytest.approx((len(times) - 1) / times[-1], rel=0.01)

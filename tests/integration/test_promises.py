@@ -63,49 +63,49 @@ def _folder_of_clips(d: Path) -> Path:
 CASES = [
     ("not-a-video", lambda d: ["extract", (d / "n.mp4").write_text("x") and d / "n.mp4", "-o", d / "p.npz"], 2,
      "not a video", ["p.npz"]),
-    ("still-image", lambda d: ["analyze", _image(d), "--test", "gait"], 2, "single frame", []),
-    ("one-frame-clip", lambda d: ["analyze", write_clip(d / "one.mp4", frames=1), "--test", "gait"], 2,
+    ("still-image", lambda d: ["analyse", _image(d), "--test", "gait"], 2, "single frame", []),
+    ("one-frame-clip", lambda d: ["analyse", write_clip(d / "one.mp4", frames=1), "--test", "gait"], 2,
      "single frame", []),
-    ("symlink-loop", lambda d: ["analyze", _loop(d), "--test", "gait"], 2, "symlink loop", []),
-    ("too-large", lambda d: ["analyze", SAMPLE_TWO_PEOPLE, "--test", "gait", "--max-size-mb", "1"], 2,
+    ("symlink-loop", lambda d: ["analyse", _loop(d), "--test", "gait"], 2, "symlink loop", []),
+    ("too-large", lambda d: ["analyse", SAMPLE_TWO_PEOPLE, "--test", "gait", "--max-size-mb", "1"], 2,
      "MB, more than the 1.0 MB limit", []),
-    ("nobody-in-view", lambda d: ["analyze", _blank(d), "--test", "gait", "--quiet"], 2, "Nobody was found", []),
-    ("json-in-proc", lambda d: ["analyze", _blank(d), "--test", "gait", "--json", "/proc/x.json"], 2,
+    ("nobody-in-view", lambda d: ["analyse", _blank(d), "--test", "gait", "--quiet"], 2, "Nobody was found", []),
+    ("json-in-proc", lambda d: ["analyse", _blank(d), "--test", "gait", "--json", "/proc/x.json"], 2,
      "/proc/x.json", []),
-    ("json-is-a-folder", lambda d: ["analyze", _blank(d), "--test", "gait", "--json", d], 2, "is a folder", []),
-    ("json-folder-missing", lambda d: ["analyze", _blank(d), "--test", "gait", "--json", d / "no" / "r.json"], 2,
+    ("json-is-a-folder", lambda d: ["analyse", _blank(d), "--test", "gait", "--json", d], 2, "is a folder", []),
+    ("json-folder-missing", lambda d: ["analyse", _blank(d), "--test", "gait", "--json", d / "no" / "r.json"], 2,
      "does not exist", []),
     ("npz-in-proc", lambda d: ["extract", _blank(d), "-o", "/proc/x.npz"], 2, "/proc/x.npz", []),
     ("csv-in-proc", lambda d: ["extract", _blank(d), "-o", d / "p.npz", "--csv", "/proc/x.csv"], 2, "/proc/x.csv",
      ["p.npz"]),
-    ("figures-is-a-file", lambda d: ["analyze", _blank(d), "--test", "gait", "--json", d / "r.json", "--figures",
+    ("figures-is-a-file", lambda d: ["analyse", _blank(d), "--test", "gait", "--json", d / "r.json", "--figures",
                                      _notes(d)], 2, "is a file", ["r.json"]),
-    ("annotated-in-proc", lambda d: ["analyze", _blank(d), "--test", "gait", "--json", d / "r.json",
+    ("annotated-in-proc", lambda d: ["analyse", _blank(d), "--test", "gait", "--json", d / "r.json",
                                      "--annotated", "/proc/x.mp4"], 2, "/proc/x.mp4", ["r.json"]),
-    ("annotated-over-clip", lambda d: ["analyze", _blank(d), "--test", "gait", "--annotated", d / "blank.mp4"], 2,
+    ("annotated-over-clip", lambda d: ["analyse", _blank(d), "--test", "gait", "--annotated", d / "blank.mp4"], 2,
      "overwrite the clip", []),
     ("report-in-proc", lambda d: ["report", "1", "-o", "/proc/x.pdf", "--record", _record(d)], 2, "/proc/x.pdf", []),
     ("report-on-notes", lambda d: ["report", "1", "-o", d / "r.pdf", "--record", _notes(d)], 2,
      "not a movement-check record", ["r.pdf"]),
     ("report-no-record", lambda d: ["report", "1", "-o", d / "r.pdf", "--record", d / "none.sqlite"], 2,
      "no clinic record", ["none.sqlite", "r.pdf"]),
-    ("file-in-notes", lambda d: ["analyze", _blank(d), "--test", "gait", "--patient", "P-1", "--record", _notes(d)],
+    ("file-in-notes", lambda d: ["analyse", _blank(d), "--test", "gait", "--patient", "P-1", "--record", _notes(d)],
      2, "not a movement-check record", []),
-    ("file-in-typo-folder", lambda d: ["analyze", _blank(d), "--test", "gait", "--patient", "P-1", "--record",
+    ("file-in-typo-folder", lambda d: ["analyse", _blank(d), "--test", "gait", "--patient", "P-1", "--record",
                                        d / "typo" / "x.db", "--create-record"], 2, "does not exist", ["typo"]),
-    ("file-in-missing-record", lambda d: ["analyze", _blank(d), "--test", "gait", "--patient", "P-1", "--record",
+    ("file-in-missing-record", lambda d: ["analyse", _blank(d), "--test", "gait", "--patient", "P-1", "--record",
                                           d / "x.db"], 2, "--create-record", ["x.db"]),
-    ("mysql-url", lambda d: ["analyze", _blank(d), "--test", "gait", "--patient", "P-1", "--record",
+    ("mysql-url", lambda d: ["analyse", _blank(d), "--test", "gait", "--patient", "P-1", "--record",
                              "mysql://u:secret@host/db"], 2, "postgresql+psycopg://", []),
-    ("patient-id-10kB", lambda d: ["analyze", _blank(d), "--test", "gait", "--patient", "P" * 10_000, "--record",
+    ("patient-id-10kB", lambda d: ["analyse", _blank(d), "--test", "gait", "--patient", "P" * 10_000, "--record",
                                    _record(d)], 2, "pseudonym", []),
-    ("bad-choice", lambda d: ["analyze", _blank(d), "--test", "walk"], 2, "see movement-check analyze --help", []),
+    ("bad-choice", lambda d: ["analyse", _blank(d), "--test", "walk"], 2, "see movement-check analyse --help", []),
     ("missing-argument", lambda d: ["batch", d], 2, "see movement-check batch --help", []),
-    ("max-gap-nan", lambda d: ["analyze", _blank(d), "--test", "gait", "--max-gap-ms", "nan"], 2,
+    ("max-gap-nan", lambda d: ["analyse", _blank(d), "--test", "gait", "--max-gap-ms", "nan"], 2,
      "--max-gap-ms nan", []),
-    ("max-duration-nan", lambda d: ["analyze", _blank(d), "--test", "gait", "--max-duration-s", "nan"], 2,
+    ("max-duration-nan", lambda d: ["analyse", _blank(d), "--test", "gait", "--max-duration-s", "nan"], 2,
      "--max-duration-s nan", []),
-    ("negative-duration", lambda d: ["analyze", _blank(d), "--test", "gait", "--max-duration-s", "-5"], 2,
+    ("negative-duration", lambda d: ["analyse", _blank(d), "--test", "gait", "--max-duration-s", "-5"], 2,
      "--max-duration-s -5", []),
     ("negative-cutoff", lambda d: ["extract", _blank(d), "-o", d / "p.npz", "--cutoff-hz", "-1"], 2,
      "--cutoff-hz -1", ["p.npz"]),
@@ -153,7 +153,7 @@ def test_an_unreadable_clip_says_permission_denied(tmp_path, monkeypatch, capsys
         return open(path, *args, **kwargs)
 
     monkeypatch.setattr(video, "open", denied, raising=False)
-    assert main(["analyze", str(clip), "--test", "gait"]) == 2
+    assert main(["analyse", str(clip), "--test", "gait"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and f"cannot read {clip}: permission denied" in err, err
 
@@ -170,7 +170,7 @@ def test_a_busy_record_is_refused_before_the_analysis(tmp_path, monkeypatch):
     try:
         env = {**os.environ, "MOVEMENT_CHECK_RECORD_BUSY_S": "1"}
         t0 = time.monotonic()
-        proc = subprocess.run([sys.executable, "-m", "movement_check.cli.main", "analyze", str(SAMPLE_TWO_PEOPLE),
+        proc = subprocess.run([sys.executable, "-m", "movement_check.cli.main", "analyse", str(SAMPLE_TWO_PEOPLE),
                                "--test", "gait", "--patient", "P-1", "--record", str(where)],
                               capture_output=True, text=True, timeout=300, env=env)
         took = time.monotonic() - t0
@@ -203,7 +203,7 @@ def test_what_was_computed_is_kept_when_the_end_fails(tmp_path, monkeypatch, cap
 
     monkeypatch.setattr(outputs, "atomic", full_disk)
     out = tmp_path / "result.json"
-    assert main(["analyze", str(SAMPLE_TWO_PEOPLE), "--test", "gait", "--json", str(out), "--quiet"]) == 2
+    assert main(["analyse", str(SAMPLE_TWO_PEOPLE), "--test", "gait", "--json", str(out), "--quiet"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and f"could not be written to {out} (no space left on device)" in err, err
     kept = Path(re.search(r"kept as (\S+\.json)", err).group(1))
@@ -215,7 +215,7 @@ def test_what_was_computed_is_kept_when_the_end_fails(tmp_path, monkeypatch, cap
 
     monkeypatch.setattr(Record, "file_test", refuse)
     where = _record(tmp_path / "r") if (tmp_path / "r").mkdir() is None else None
-    assert main(["analyze", str(SAMPLE_TWO_PEOPLE), "--test", "gait", "--json", str(out), "--quiet",
+    assert main(["analyse", str(SAMPLE_TWO_PEOPLE), "--test", "gait", "--json", str(out), "--quiet",
                  "--patient", "P-0001", "--record", str(where)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Not filed in the clinic record" in err and "disk I/O error" in err, err

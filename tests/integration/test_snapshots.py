@@ -24,7 +24,7 @@ from typing import Any, Callable
 
 import pytest
 
-from movement_check.analysis import Prepared, analyze_clip, assess
+from movement_check.analysis import Prepared, analyse_clip, assess
 from movement_check.pipeline.cleaning import clean
 from movement_check.pipeline.quality import quality_summary
 
@@ -67,7 +67,7 @@ def _clip(name: str, test: str) -> Callable[[], dict]:
         path = RENDERED / f"{name}.mp4"
         if not path.exists():
             pytest.skip(f"{path} is local: ../shared not beside the checkout")
-        return analyze_clip(path, test)[0].to_dict()
+        return analyse_clip(path, test)[0].to_dict()
     return run
 
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import movement_check.pipeline.extraction as extraction
-from movement_check.analysis import analyze_frames
+from movement_check.analysis import analyse_frames
 from movement_check.assessments.metric_names import label
 from movement_check.findings.metric_table import display_rows, other_posture_tables
 from movement_check.body.poses import Poses
@@ -18,7 +18,7 @@ from tests.fixtures.walker import Camera
 def _through_the_pipeline(monkeypatch, poses: Poses, **options):
     monkeypatch.setattr(extraction, "PoseEstimator", lambda model, settings, **_: KnownPeople(poses))
     frames = [(float(t), grey_frame(poses.frame_size)) for t in poses.times]
-    result, prepared = analyze_frames(frames, "leg-raise", name="synthetic raiser", **options)
+    result, prepared = analyse_frames(frames, "leg-raise", name="synthetic raiser", **options)
     return result, prepared
 
 
@@ -102,14 +102,14 @@ def _standing_then_lying(standing_script, lying_script, gap_s=0.5):
 
 
 def _auto(monkeypatch, *poses, times):
-    """What ``analyze_clip(..., "auto")`` does (the test found from the subject's trajectories), on frames
+    """What ``analyse_clip(..., "auto")`` does (the test found from the subject's trajectories), on frames
     a stub pose model "sees"."""
     from movement_check.analysis import assess
     from movement_check.assessments.which_test import detect_test
 
     monkeypatch.setattr(extraction, "PoseEstimator", lambda model, settings, **_: KnownPeople(*poses))
     frames = [(float(t), grey_frame(poses[0].frame_size)) for t in times]
-    _, prepared = analyze_frames(frames, "leg-raise", name="synthetic visit")
+    _, prepared = analyse_frames(frames, "leg-raise", name="synthetic visit")
     test, why = detect_test(prepared.poses)
     result = assess(test, prepared)
     result.quality["test_detected"] = why
@@ -130,7 +130,7 @@ def test_auto_reports_the_raises_of_each_posture_in_their_own(monkeypatch):
                 Raise("right", 5.5, hip=50, knee=0, up=1.5, hold=1.0)], duration=9, posture="supine"))
     monkeypatch.setattr(extraction, "PoseEstimator", lambda model, settings, **_: KnownPeople(standing, lying))
     frames = [(float(t), grey_frame(standing.frame_size)) for t in times]
-    result, prepared = analyze_frames(frames, "leg-raise", name="synthetic visit")
+    result, prepared = analyse_frames(frames, "leg-raise", name="synthetic visit")
     assert prepared.extraction.subject.to_dict()["people_seen"] == 1
     found = result.quality["assessment"]
     assert found["posture"] == "standing"
@@ -187,6 +187,6 @@ def test_leaving_for_two_seconds_and_coming_back_is_one_patient(monkeypatch):
                    frame_size=second.frame_size, source=second.source)
     monkeypatch.setattr(extraction, "PoseEstimator", lambda model, settings, **_: KnownPeople(first, second))
     frames = [(float(t), grey_frame(first.frame_size)) for t in np.arange(0.0, second.times[-1] + 1e-6, 1 / 30)]
-    result, prepared = analyze_frames(frames, "leg-raise", name="synthetic visit")
+    result, prepared = analyse_frames(frames, "leg-raise", name="synthetic visit")
     assert prepared.extraction.subject.to_dict()["people_seen"] == 1
     assert [r["side"] for r in result.quality["assessment"]["repetitions"]] == ["left", "right"]

@@ -48,11 +48,11 @@ def walks(monkeypatch) -> list:
 
 
 @pytest.mark.parametrize("test", ["auto", "gait"])
-def test_analyze_with_figures_runs_the_gait_analysis_once(tmp_path, monkeypatch, capsys, walks, test):
+def test_analyse_with_figures_runs_the_gait_analysis_once(tmp_path, monkeypatch, capsys, walks, test):
     prepared = _prepared(walk(STEADY, fps=30.0, noise_px=1.0, seed=2)[0])
     monkeypatch.setattr(analysis, "prepare", lambda *a, **kw: prepared)      # no pose model: the known walker
     clip = tmp_path / "walk.mp4"
-    assert main(["analyze", str(clip), "--test", test, "--figures", str(tmp_path / "figs"), "--quiet"]) == 0
+    assert main(["analyse", str(clip), "--test", test, "--figures", str(tmp_path / "figs"), "--quiet"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["test"] == "gait"
     assert len(walks) == 1, walks

@@ -7,7 +7,7 @@ import pickle
 
 import pytest
 
-from movement_check.analysis import Prepared, analyze_frames, analyze_people, assess
+from movement_check.analysis import Prepared, analyse_frames, analyse_people, assess
 from movement_check.assessments import check_options, settings_for
 from movement_check.assessments.base import settings_from
 from movement_check.assessments.foot_rotation.assess import FootRotationSettings
@@ -71,11 +71,11 @@ def test_every_problem_is_listed_in_one_error():
 
 def test_the_command_line_refuses_a_negative_height_in_its_own_words(tmp_path, capsys):
     clip = tmp_path / "walk.mp4"                             # refused before the clip is even read
-    assert main(["analyze", str(clip), "--test", "gait", "--height-cm", "-5", "--quiet"]) == 2
+    assert main(["analyse", str(clip), "--test", "gait", "--height-cm", "-5", "--quiet"]) == 2
     err = capsys.readouterr().err
     assert "--height-cm -5: give the patient's height in centimetres, 50 to 250." in err
     assert "Traceback" not in err and err.count("\n") == 1
-    assert main(["analyze", str(clip), "--test", "leg-raise", "--prescribed-reps", "0", "--fov-deg", "500",
+    assert main(["analyse", str(clip), "--test", "leg-raise", "--prescribed-reps", "0", "--fov-deg", "500",
                  "--quiet"]) == 2
     err = capsys.readouterr().err
     assert "--prescribed-reps 0" in err and "--fov-deg 500" in err      # both at once
@@ -84,9 +84,9 @@ def test_the_command_line_refuses_a_negative_height_in_its_own_words(tmp_path, c
 def test_the_live_steps_entry_points_refuse_a_negative_height_before_any_work():
     frames = iter(())                                        # never read: the options are refused first
     with pytest.raises(SettingsError, match="height_cm -5"):
-        analyze_frames(frames, "gait", name="step", height_cm=-5)
+        analyse_frames(frames, "gait", name="step", height_cm=-5)
     with pytest.raises(SettingsError, match="height_cm -5"):
-        analyze_people(None, "gait", height_cm=-5)
+        analyse_people(None, "gait", height_cm=-5)
 
 
 def _prepared():
