@@ -27,12 +27,17 @@ Thresholds, each a judgement for a live prompt, not a measurement:
   (:func:`~movement_check.assessments.leg_raise.raises.lift_above` its lowest position so far,
   with the raise's hysteresis) while the other leg bears the weight
   (:func:`movement_check.assessments.leg_raise.stance.stands_under` its tallest height so far);
-  lying, the leg's elevation above its lowest so far. A raise counts once
-  it has lasted ``min_raise_s``. The counters keep only the running state.
+  lying, the leg's elevation above its lowest so far. These references take
+  only a position held for ``SETTLED_FRAMES`` frames in a row (one frame's
+  landmark outlier would otherwise stay the floor or the rest for the whole
+  step: a leg "up", and its hold timer running, until the step ends). A raise
+  counts once it has lasted ``min_raise_s``. The counters keep only the
+  running state.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -49,6 +54,9 @@ HEAD = (L.NOSE, L.LEFT_EAR, L.RIGHT_EAR)
 MIN_VISIBILITY = 0.5
 DARK_BELOW = 50.0
 RAISE = RaiseSettings()
+#: the raise's references (each ankle's floor, each leg's upright height, each leg's rest lying) move only to a
+#: position seen in this many frames in a row (module notes)
+SETTLED_FRAMES = 3
 
 NOBODY = "We cannot see you: step into the picture, whole body, facing or side-on to the camera."
 FEET_HIDDEN = "Step back: your feet are not visible."
@@ -153,6 +161,7 @@ class Counters:
     _lowest: dict[str, float] = field(default_factory=lambda: dict.fromkeys(SIDES, -np.inf))   # ankle image y
     _upright: dict[str, float] = field(default_factory=lambda: dict.fromkeys(SIDES, -np.inf))  # hip above ankle
     _rest: dict[str, float] = field(default_factory=lambda: dict.fromkeys(SIDES, np.inf))      # lying, deg
+    _recent: dict[str, deque] = field(default_factory=dict)   # the last SETTLED_FRAMES values of each reference
     _up_since: float | None = None
     _counted: bool = False
     _angles: dict[str, float] = field(default_factory=dict)
@@ -188,7 +197,7 @@ class Counters:
             direction = 1 if float(np.mean(ankles[:, 0] - hips[:, 0])) >= 0 else -1
             for s, hip, ankle in zip(SIDES, hips, ankles):
                 elevation = float(leg_elevation(hip, ankle, direction))
-                self._rest[s] = min(self._rest[s], elevation)
+                self._rest[s] = float(np.fmin(self._rest[s], self._settled(f"rest {s}", elevation, held=max)))
                 self._lifted[s] = hysteresis_step(self._lifted[s], elevation - self._rest[s],
                                                   RAISE.elevation_on, RAISE.elevation_off)
             return one_leg_up(self._lifted)
@@ -196,14 +205,22 @@ class Counters:
         y = {s: float(person[LEG[s][2], 1]) for s in SIDES}
         height = {s: y[s] - float(person[LEG[s][0], 1]) for s in SIDES}
         for s in SIDES:
-            self._lowest[s] = max(self._lowest[s], y[s])
-            self._upright[s] = max(self._upright[s], height[s])
+            self._lowest[s] = float(np.fmax(self._lowest[s], self._settled(f"floor {s}", y[s], held=min)))
+            self._upright[s] = float(np.fmax(self._upright[s], self._settled(f"upright {s}", height[s], held=min)))
         floor = floor_levels(self._lowest, leg, RAISE)
         for s in SIDES:
             self._lifted[s] = hysteresis_step(self._lifted[s], float(lift_above(y[s], floor[s], leg)),
                                               RAISE.lift_on, RAISE.lift_off)
         bearing = {s: stands_under(height[s], self._upright[s], share=RAISE.stance_share) for s in SIDES}
         return one_leg_up(self._lifted, bearing)
+
+    def _settled(self, key: str, value: float, *, held) -> float:
+        """``value`` kept among the last :data:`SETTLED_FRAMES` of ``key``; what they all reached (``held``: min
+        for a reference taken at its largest, max for one taken at its smallest), NaN (ignored by
+        np.fmax/np.fmin) until there are that many."""
+        recent = self._recent.setdefault(key, deque(maxlen=SETTLED_FRAMES))
+        recent.append(value)
+        return held(recent) if len(recent) == SETTLED_FRAMES else float("nan")
 
     def _time_hold(self, time_s: float, person: np.ndarray, side: str, lying: bool) -> None:
         if not self._up(person, lying)[side]:

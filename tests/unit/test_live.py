@@ -141,6 +141,33 @@ def test_the_hold_timer_times_the_foot_off_the_floor_as_the_clips_raise_rule_doe
     assert counters.hold_s == 0.0                                     # down again at the end
 
 
+@pytest.mark.parametrize("outlier", [
+    ("standing", L.LEFT_ANKLE, 1, 0.10),     # the raised ankle drawn lower: its floor would stay below the foot
+    ("standing", L.RIGHT_ANKLE, 1, 0.30),    # the other ankle drawn lower: both floors would, no raise then
+    ("standing", L.LEFT_HIP, 1, -0.30),      # the hips drawn higher: neither leg would bear the weight again
+    ("supine", L.LEFT_ANKLE, 1, 0.30),       # the raised leg's rest would stay below it: up till the end
+])
+def test_one_frames_landmark_outlier_does_not_become_the_raises_floor_or_rest(outlier):
+    """The live floor, upright height and rest are the lowest / tallest so far: a position seen in one frame only
+    (a landmark outlier) must not become one, or the leg stays "up" and its timer runs until the step ends."""
+    posture, joint, axis, share = outlier
+    r = Raise("left", 1.0, hip=70 if posture == "standing" else 50, knee=90 if posture == "standing" else 0,
+              hold=2.0)
+    poses, _ = perform(RaiseScript([r], duration=5.0, posture=posture))
+    image = poses.image.copy()
+    leg = float(np.linalg.norm(image[0, L.LEFT_HIP, :2] - image[0, L.LEFT_ANKLE, :2]))
+    image[5, joint, axis] += share * leg
+    if joint == L.LEFT_HIP:
+        image[5, L.RIGHT_HIP, axis] += share * leg
+    clean, spiked = lc.Counters(), lc.Counters()
+    for i, t in enumerate(poses.times):
+        clean.update(float(t), poses.image[i], raised_side="left", lying=posture == "supine")
+        spiked.update(float(t), image[i], raised_side="left", lying=posture == "supine")
+    assert clean.raises == 1 and spiked.raises == 1
+    assert spiked.hold_s == 0.0                                          # down again at the end
+    assert spiked.longest_hold_s == pytest.approx(clean.longest_hold_s, abs=1.5 / 30)
+
+
 def test_a_raise_shorter_than_the_clips_minimum_is_not_counted():
     r = Raise("left", 1.0, hip=40, knee=60, up=0.15, hold=0.0, down=0.15)
     poses, _ = perform(RaiseScript([r], duration=3.0))
