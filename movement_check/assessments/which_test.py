@@ -62,7 +62,7 @@ def detect(poses: Poses, *, walk: GaitAnalysis | None = None) -> Detection:
 
 def _raises(poses: Poses) -> LegRaiseAnalysis | None:
     """The leg raises in the clip's posture, else in any posture held in it: standing a long while, then
-    lying for the straight-leg raise, is a leg-raise test too (:mod:`assessments.leg_raise_parts`)."""
+    lying for the straight-leg raise, is a leg-raise test too (:mod:`movement_check.assessments.leg_raise.parts`)."""
     found = find_raises(poses)
     if found is not None and found.repetitions:
         return found

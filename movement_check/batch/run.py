@@ -2,7 +2,7 @@
 is done.
 
 Where the clips run: ``workers=1`` and no scheduler: in this process, one after the other (no extra process);
-otherwise on Dask workers, a local cluster started for the batch or one started elsewhere (:mod:`.batch_dask`).
+otherwise on Dask workers, a local cluster started for the batch or one started elsewhere (:mod:`.on_cluster`).
 Every clip gets a new MediaPipe landmarker, as the command line's ``analyse`` does (its tracker and timestamps must
 start afresh with each clip).
 
@@ -10,10 +10,10 @@ A clip that cannot be analysed (not a video, corrupt, no person in view, ...) ge
 the reason in words; the others go on. Rows come out in the folder's (sorted) order, whatever order the workers
 finish in. The parts:
 
-* :mod:`.batch_store`: the rows and results kept as they finish, for a rerun (``results.clips/``);
-* :mod:`.batch_dask`: handing the clips to Dask workers, a worker lost, a clip a worker cannot read;
-* :mod:`.batch_stop`: Ctrl-C, once (no new clip) and twice (the clips under way ended);
-* :mod:`.batch_csv`: the CSV and its column legend.
+* :mod:`.kept_results`: the rows and results kept as they finish, for a rerun (``results.clips/``);
+* :mod:`.on_cluster`: handing the clips to Dask workers, a worker lost, a clip a worker cannot read;
+* :mod:`.stopping`: Ctrl-C, once (no new clip) and twice (the clips under way ended);
+* :mod:`.table`: the CSV and its column legend.
 """
 
 from __future__ import annotations
@@ -155,7 +155,7 @@ class BatchRun:
 
 
 class _Keeper(Protocol):
-    """Where each finished clip is kept for a rerun (:class:`.batch_store.ResultStore`)."""
+    """Where each finished clip is kept for a rerun (:class:`.kept_results.ResultStore`)."""
 
     folder: Path
 
@@ -167,7 +167,7 @@ Progress = Callable[[int, int, ClipRow], None]
 
 class _Rows:
     """The finished rows by clip index: each kept in the store as it comes, then reported. The runners make a
-    clip's row through it (:mod:`.batch_dask` knows no ``ClipRow``), and find there the task a Dask worker runs."""
+    clip's row through it (:mod:`.on_cluster` knows no ``ClipRow``), and find there the task a Dask worker runs."""
 
     task = staticmethod(analyse_task)       # submitted to Dask: workers import it as movement_check.batch.run.analyse_task
 
@@ -225,7 +225,7 @@ def run_batch(clips: list[Path], test: str, *, workers: int = 2, model: str = "f
     """Every clip through ``test``; the finished rows in the order of ``clips``. ``on_stop(clips under way)`` is
     called at the first Ctrl-C. ``kept``: rows from an earlier run by clip index (those clips are not run again);
     ``hashes``: sha256 already known by index; ``store``: where each finished clip is kept (a
-    :class:`.batch_store.ResultStore`); ``checkpoint(rows)``: called with the rows so far after each clip (e.g. to
+    :class:`.kept_results.ResultStore`); ``checkpoint(rows)``: called with the rows so far after each clip (e.g. to
     rewrite the CSV); ``on_retry(clip, why)``: a worker was lost under that clip, which is tried once more;
     ``on_start(clips to run, workers)``: the workers are ready and the first clips are handed out."""
     options = options or {}

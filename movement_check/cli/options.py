@@ -1,6 +1,6 @@
 """Command-line values shared by the commands (``analyse``, ``export``, ``batch``): checked as they are read.
 
-Its own module so that the commands' modules (:mod:`cli_record`, :mod:`cli_export`) and :mod:`cli`, which
+Its own module so that the commands' modules (:mod:`.record`, :mod:`.export`) and :mod:`.parser`, which
 builds the parser from them, do not import each other.
 """
 

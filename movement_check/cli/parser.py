@@ -1,7 +1,7 @@
 """What the ``movement-check`` command accepts: its parser, and the settings read from it (checked as read).
 
-:mod:`cli` runs the commands; the record and export commands add their own parsers
-(:mod:`cli_record`, :mod:`cli_export`).
+:mod:`.main` runs the commands; the record and export commands add their own parsers
+(:mod:`.record`, :mod:`.export`).
 """
 
 from __future__ import annotations

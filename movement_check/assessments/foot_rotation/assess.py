@@ -48,7 +48,7 @@ Method (one camera):
    first stance phase read 53-59 deg for a true 20 and took a foot's mean 13-15
    deg off; with the rule the worst foot is 8 deg off (p90 4.9).
 
-Reference values and sources: :mod:`foot_rotation_reference`.
+Reference values and sources: :mod:`.reference`.
 """
 
 from __future__ import annotations

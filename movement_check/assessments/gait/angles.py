@@ -1,6 +1,6 @@
 """Joint angles of walking: sagittal angles in a side view, trunk and pelvis tilt in a front view.
 
-Sign conventions: :mod:`movement_check.body.kinematics`. Sources: :mod:`gait_reference`.
+Sign conventions: :mod:`movement_check.body.kinematics`. Sources: :mod:`.reference`.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ Event methods
   of a rendered clip (30 fps). Single front-view events can still be a few
   frames early; the result says so.
 
-Reference values and their sources: :mod:`gait_reference`. Angles follow the
+Reference values and their sources: :mod:`.reference`. Angles follow the
 sign conventions in :mod:`movement_check.body.kinematics`.
 """
 
@@ -143,7 +143,7 @@ def _gated(poses: Poses, walk: GaitAnalysis, view: str, events: list[Event], met
 
 
 def sides_withheld(walk: GaitAnalysis) -> str | None:
-    """Why this walk's left and right cannot be told apart (see :mod:`gait_gates`), or None."""
+    """Why this walk's left and right cannot be told apart (see :mod:`.gates`), or None."""
     per_side_strides = {s: [st for st in walk.strides if st.side == s] for s in SIDES}
     return sides_problem([(len(per_side["left"][HEEL_STRIKE]), len(per_side["right"][HEEL_STRIKE]))
                           for per_side in walk.found.values()], list(walk.side_votes.values())) \

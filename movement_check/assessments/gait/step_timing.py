@@ -1,7 +1,7 @@
 """Gait: cadence, step and stride times, stance, swing and double support, symmetry and variability.
 
-From the strides and steps :mod:`gait_strides` found; every value gated (:mod:`gait_gates`), with the reason
-where it is not given. Sources and normal ranges: :mod:`gait_reference` (CLINICAL.md).
+From the strides and steps :mod:`.strides` found; every value gated (:mod:`.gates`), with the reason
+where it is not given. Sources and normal ranges: :mod:`.reference` (CLINICAL.md).
 """
 
 from __future__ import annotations

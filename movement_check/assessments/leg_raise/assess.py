@@ -2,7 +2,7 @@
 
 Pipeline: posture and view (:mod:`movement_check.assessments.leg_raise.raises`, or the settings)
 -> each leg's raise angle and when each foot is up -> repetitions
--> per-repetition measures (:mod:`leg_raise_measures`) -> metrics per side,
+-> per-repetition measures (:mod:`.measures`) -> metrics per side,
 pain-marker angles, and the home-exercise form check (:mod:`form_check`).
 
 Which ``side`` a metric carries (each note repeats it):
@@ -19,7 +19,7 @@ front; hip flexion against the trunk is it plus ``trunk_backward_lean``.
 Per-side values are the mean over that side's repetitions (the note gives
 the range), except ``single_leg_time``: the longest.
 
-Reference values and sources: :mod:`leg_raise_reference`.
+Reference values and sources: :mod:`.reference`.
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def analyse(poses: Poses, settings: LegRaiseSettings = LegRaiseSettings()) -> Le
 def assess(poses: Poses, /, *, settings: LegRaiseSettings = LegRaiseSettings()) -> Assessment:
     """Leg-raise metrics, events, warnings and (with a prescription) the form check, in the posture given,
     else in the one held longest; without a posture given, the raises made in another posture held in the
-    clip are measured on their own, beside them (:mod:`leg_raise_parts`), and when every raise was made in
+    clip are measured on their own, beside them (:mod:`.parts`), and when every raise was made in
     another posture, that posture is the test's. The analysis is handed on (for the figure) when the clip
     was measured whole in the settings given."""
     return in_each_posture(poses, settings, lambda whole, given: _assess(whole, given, hand_on=given is settings))

@@ -1,6 +1,6 @@
 """Leg raise: the metrics of each side from the repetitions measured (standing or lying), with why any is not given.
 
-Sources and normal ranges: :mod:`leg_raise_reference` (CLINICAL.md).
+Sources and normal ranges: :mod:`.reference` (CLINICAL.md).
 """
 
 from __future__ import annotations

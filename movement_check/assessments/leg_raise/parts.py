@@ -1,7 +1,7 @@
 """A leg-raise clip held in more than one posture: each part measured in its own posture.
 
 A visit filmed in one go may hold standing knee raises and then the lying straight-leg raise. The test's
-posture (given, else the one held longest: :func:`leg_raise_posture.in_posture`) gives the result's
+posture (given, else the one held longest: :func:`.own_posture.in_posture`) gives the result's
 metrics, as before. When the posture was not given, each other posture held in the clip (standing or
 lying on the back, at least ``MIN_POSTURE_S``) is measured on its own, exactly as if that posture had been
 chosen (the frames in other postures left out), and reported beside the test's metrics, never merged
