@@ -41,7 +41,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-import movement_check.live.step_extraction as step_extraction
+import movement_check.live.step_extraction as step_extraction  # noqa: E402
 import movement_check.live.visits as visits  # noqa: E402
 from movement_check.live.stream import LiveStream  # noqa: E402
 from movement_check.clinic.protocol import step  # noqa: E402
