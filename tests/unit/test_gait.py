@@ -225,3 +225,13 @@ def test_a_walk_is_split_where_the_picture_jumps_and_says_so():
     speed = next(m for m in found.metrics if m.name == "gait_speed").value
     assert speed == pytest.approx(1.2, abs=0.1)                     # one bout across the cut read 1.58
     assert any("the picture jumped at 2.0 s" in w for w in found.warnings)
+
+
+def test_on_a_treadmill_the_advice_is_to_film_the_other_side_not_to_walk_across():
+    on_the_spot = Camera(position=(0.0, -4.0, 1.0), target=(0.0, 0.0, 0.9), focal_px=700.0)
+    poses, _ = walk(Script(segments=[("walk", 12.0)], speed_mps=0.0, foot_drop_deg=(0.0, 15.0)), fps=30,
+                    camera=on_the_spot)
+    found = assess(clean(poses)[0])
+    assert {b.direction_from for b in found.analysis.bouts} == {"feet"}         # the pelvis did not travel
+    said = [w for w in found.warnings if "foot looked lower" in w]
+    assert said and "film the other side too" in said[0] and "across the room" not in said[0]
