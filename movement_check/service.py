@@ -29,7 +29,7 @@ from movement_check.live.recording import Recording
 from movement_check.assessments.result import Result
 
 if TYPE_CHECKING:               # the record (SQLAlchemy) is imported only to file: a batch worker never does
-    from movement_check.clinic.home_exercises import HomeCheck
+    from movement_check.assessments.home_check import HomeCheck
     from movement_check.clinic.record import PrescriptionRecord, Record
 
 AUDIT_PROBLEM = "Filed, but the audit log could not be written: {}"

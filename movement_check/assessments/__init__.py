@@ -1,6 +1,6 @@
 """The on-camera tests, each one :class:`~movement_check.assessments.base.MovementTest` in :data:`ALL_TESTS`:
 its name, title, menu label, validated settings, whom to follow, ``assess(poses, /, *, settings) ->
-Assessment``, its figures and the key metrics followed from visit to visit. Nothing else lists the tests:
+Assessment``, its figures, the key metrics followed from visit to visit and its home-check adapter. Nothing else lists the tests:
 :data:`TESTS`, :data:`SUBJECT_RULE` and :data:`REGISTRY` are views of it, kept for their callers.
 """
 
@@ -12,8 +12,10 @@ from typing import Callable
 from movement_check.errors import SettingsError
 from movement_check.body.poses import Poses
 from movement_check.assessments.foot_rotation import assess as foot_rotation_test
+from movement_check.assessments.gait.home_check import walk_check
 from movement_check.assessments.gait import assess as gait_test
 from movement_check.assessments.leg_raise import assess as leg_raise_test
+from movement_check.assessments.leg_raise.home_check import raises_check
 from movement_check.assessments.base import AUTO, Assessment, MovementTest
 from movement_check.assessments.settings import settings_from, unknown
 
@@ -41,11 +43,12 @@ def _foot_rotation_figures(poses: Poses, settings, analysis=None) -> dict:
 #: the tests of a back-pain video visit, in the order the command line and the app offer them
 ALL_TESTS: tuple[MovementTest, ...] = (
     MovementTest("gait", title="Gait", label="Gait (walk for me)", settings=gait_test.GaitSettings,
-                 subject_rule="walker", assess=gait_test.assess, figures=_gait_figures,
+                 subject_rule="walker", assess=gait_test.assess, figures=_gait_figures, home_check=walk_check,
                  key_metrics=(("cadence", "steps/min"), ("step_time_symmetry_index", "%"),
                               ("knee_flexion_swing_peak", "deg"))),
     MovementTest("leg-raise", title="Leg raise", label="Single-leg raise", settings=leg_raise_test.LegRaiseSettings,
                  subject_rule="largest", assess=leg_raise_test.assess, figures=_leg_raise_figures,
+                 home_check=raises_check,
                  key_metrics=(("hip_flexion_peak", "deg"), ("leg_elevation_peak", "deg"), ("hold_time", "s"))),
     MovementTest("foot-rotation", title="Foot rotation", label="Foot rotation",
                  settings=foot_rotation_test.FootRotationSettings, subject_rule="auto", assess=foot_rotation_test.assess,

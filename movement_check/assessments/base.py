@@ -37,3 +37,6 @@ class MovementTest:
     assess: Callable[..., Assessment] | None      # (poses, /, *, settings) -> Assessment; None: not in this version
     figures: Callable[..., dict] | None = None    # (poses, settings, analysis) -> {name: Figure}
     key_metrics: tuple[tuple[str, str], ...] = ()  # (metric, unit) followed from visit to visit (movement_check.clinic.history)
+    #: (prescribed exercise, result dict) -> HomeCheck (:mod:`movement_check.assessments.home_check`); None: no home
+    #: exercise is checked with this test
+    home_check: Callable[..., object] | None = None

@@ -24,6 +24,12 @@ bout (``direction_from`` "travel"), else the feet's median pointing
 wrong way round (heels where the toes are), and a bout whose feet point
 against its travel says so (``feet_against_travel``).
 
+A walker does not teleport. Where the pelvis moves faster than anyone walks or
+runs (over ``MAX_PELVIS_LEGS_PER_S`` leg lengths a second, and at least
+``MIN_JUMP_LEGS`` leg lengths within ``JUMP_WINDOW_S``), the picture jumped: the
+camera was moved, the clip was cut or looped, or the model took someone else
+for the patient. No bout runs across such a jump (:func:`pelvis_jumps`).
+
 Runs of walking frames going the same way, at least ``min_bout_s`` long,
 are *bouts*. The view is decided per bout from the shoulders: seen side-on,
 shoulder width is small against trunk length (ratio < 0.5: side view);
@@ -155,6 +161,55 @@ def pelvis_travel(poses: Poses, window: int) -> np.ndarray:
     return moving_mean(derivative(x, poses.times), window)
 
 
+#: faster than this (leg lengths a second; a sprint is about 5, brisk walking 2-2.5) the pelvis did not move:
+#: the picture jumped
+MAX_PELVIS_LEGS_PER_S = 8.0
+#: ... by at least this many leg lengths, judged over this long (the low-pass filter spreads a jump over a few
+#: frames; the landmarks' own jitter never adds up to this)
+MIN_JUMP_LEGS = 1.0
+JUMP_WINDOW_S = 0.2
+
+
+def pelvis_jumps(poses: Poses, leg: float) -> np.ndarray:
+    """(T,) True at each frame the hip midpoint reached by moving, from where it was up to ``JUMP_WINDOW_S``
+    before, at least ``MIN_JUMP_LEGS`` leg lengths faster than ``MAX_PELVIS_LEGS_PER_S``: the picture jumped
+    there (a moved camera, a cut or looped clip, another person taken for the patient). Frames where the pelvis
+    was not seen are never jumps; a gap of unseen frames counts with its own duration."""
+    out = np.zeros(len(poses), dtype=bool)
+    pelvis = midpoint(poses, L.LEFT_HIP, L.RIGHT_HIP)[:, :2]
+    seen = np.flatnonzero(np.isfinite(pelvis).all(axis=1))
+    if len(seen) < 2 or not np.isfinite(leg) or leg <= 0:
+        return out
+    t, xy = poses.times[seen], pelvis[seen]
+    hit = np.zeros(len(seen), dtype=bool)
+    lag = 1
+    while lag < len(seen):
+        dt = t[lag:] - t[:-lag]
+        within = dt <= JUMP_WINDOW_S + 1e-9
+        if lag > 1 and not within.any():
+            break
+        moved = np.linalg.norm(xy[lag:] - xy[:-lag], axis=1)
+        hit[lag:] |= (within | (lag == 1)) & (moved >= MIN_JUMP_LEGS * leg) \
+            & (moved > MAX_PELVIS_LEGS_PER_S * leg * dt)
+        lag += 1
+    out[seen[hit]] = True
+    return out
+
+
+def jump_warnings(poses: Poses, bouts: list[Bout], leg: float) -> list[str]:
+    """Where the picture jumped (:func:`pelvis_jumps`) between the first walking bout's start and the last one's
+    end: said, since the walk was split there."""
+    if not bouts:
+        return []
+    first, last = min(b.start for b in bouts), max(b.stop for b in bouts)
+    at = [float(poses.times[a]) for a, _ in runs(pelvis_jumps(poses, leg)) if first <= a < last]
+    if not at:
+        return []
+    return [f"the picture jumped at {', '.join(f'{s:.1f} s' for s in at)} (the pelvis moved faster than anyone "
+            "walks: a cut or looped clip, a moved camera, or someone else taken for the patient): the walk was "
+            "split there, and no step or stride spans it"]
+
+
 def travel_slope(poses: Poses, start: int, stop: int) -> float:
     """Pixels a second the pelvis travels along x over frames [start, stop) (straight-line fit); NaN if unseen."""
     x = midpoint(poses, L.LEFT_HIP, L.RIGHT_HIP)[start:stop, 0]
@@ -201,6 +256,7 @@ def find_bouts(poses: Poses, *, view: str | None = None, min_bout_s: float = 1.5
     walking = inside & alternating & np.where(frame_view == SIDE, pointing_along, True) & (direction != 0)
     if bridge_s > 0:
         walking, direction, frame_view = _bridge(walking, direction, frame_view, times, bridge_s)
+    walking &= ~pelvis_jumps(poses, leg)                 # never bridged: no bout runs across a jump
 
     bouts: list[Bout] = []
     for start, stop in runs(walking):

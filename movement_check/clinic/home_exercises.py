@@ -22,6 +22,8 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 
+from movement_check.assessments import BY_NAME
+from movement_check.assessments.home_check import HomeCheck
 from movement_check.body.landmarks import SIDES
 
 EXERCISES = {
@@ -100,60 +102,12 @@ class HomeExercise:
         return cls(**{**d, "sides": tuple(d.get("sides", SIDES))})
 
 
-@dataclass(frozen=True)
-class HomeCheck:
-    """A home check's outcome: the count, feedback lines for the patient, and the share done."""
-
-    exercise: str
-    count: str                   # e.g. "left 8 of 10, right 10 of 10" or "1:48 of 2:00 min:s"
-    done_pct: float              # 0-100: of the prescription, done as prescribed
-    feedback: list[str]
-
-    def to_dict(self) -> dict:
-        return {"exercise": self.exercise, "count": self.count, "done_pct": round(self.done_pct, 1),
-                "feedback": list(self.feedback)}
-
-
 def home_check(exercise: HomeExercise, result: dict) -> HomeCheck:
-    """The patient's check of ``exercise`` from a result (dict) of its test."""
+    """The patient's check of ``exercise`` from a result (dict) of its test: the test's own home-check adapter
+    (its :class:`~movement_check.assessments.base.MovementTest` descriptor's ``home_check``) counts it."""
     if result.get("test") != exercise.test:
         raise ValueError(f"{exercise.title} is checked with the {exercise.test} test, not {result.get('test')}")
-    assessment = result.get("quality", {}).get("assessment", {})
-    if exercise.exercise == "walk":
-        return _walk_check(exercise, assessment, result)
-    form = assessment.get("form_check")
-    if not form:
-        return HomeCheck(exercise.exercise, "no raises counted", 0.0,
-                         ["No leg raise was seen. " + " ".join(result.get("warnings", [])[:2])])
-    count = ", ".join(f"{s} {form['done'][s]} of {exercise.repetitions_per_side}" for s in exercise.sides)
-    feedback = list(form["summary"])
-    for rep in form["repetitions"]:
-        if not rep["meets_prescription"]:
-            feedback += [f"{rep['side'].capitalize()} raise {rep['number']}: {line}" for line in rep["feedback"]]
-    if form["adherence_pct"] >= 100:
-        feedback.insert(0, "Well done: every raise as prescribed.")
-    return HomeCheck(exercise.exercise, count, float(form["adherence_pct"]), feedback)
-
-
-def _walk_check(exercise: HomeExercise, assessment: dict, result: dict) -> HomeCheck:
-    bouts = assessment.get("walking_bouts", [])
-    walked_s = sum(b["stop_s"] - b["start_s"] for b in bouts)
-    steps = next((m["value"] for m in result.get("metrics", []) if m["name"] == "steps"), None)
-    target_s = exercise.minutes * 60.0
-    pct = min(100.0, 100.0 * walked_s / target_s)
-    feedback = [f"The camera saw {_clock(walked_s)} (min:s) of steady walking"
-                + (f" ({steps:.0f} steps)" if steps else "") + f" of the {_clock(target_s)} prescribed.",
-                "Turns and standing still are not counted."]
-    if pct >= 100:
-        feedback.insert(0, "Well done: you walked the time prescribed.")
-    elif not bouts:
-        feedback.append("No steady walking was seen: walk across the room with your whole body in view.")
-    return HomeCheck(exercise.exercise, f"{_clock(walked_s)} of {_clock(target_s)} min:s", pct, feedback)
-
-
-def _clock(seconds: float) -> str:
-    whole = int(round(seconds))
-    return f"{whole // 60}:{whole % 60:02d}"
+    return BY_NAME[exercise.test].home_check(exercise, result)
 
 
 def weekly_adherence(check_days: list[date | datetime | str], per_week: int, *,

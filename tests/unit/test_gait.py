@@ -197,3 +197,41 @@ def test_walking_one_way_the_feet_are_not_compared_and_a_lower_foot_is_said_not_
     assert "walking each way" in feet[("toe_height_mid_swing", "right")].note
     flat, _ = _foot_metrics([("walk", 8.0)], (0.0, 0.0))
     assert not any("looked lower" in w for w in flat.warnings)
+
+
+def _with_frames_cut(poses, start_s: float, stop_s: float):
+    """The walk as an edited clip shows it: the frames between start_s and stop_s cut out, the rest played on
+    at the same rate (so the walker jumps forward by what they walked meanwhile)."""
+    from movement_check.body.poses import Poses
+
+    keep = ~((poses.times > start_s) & (poses.times < stop_s))
+    return Poses(times=np.arange(keep.sum()) / 30.0, image=poses.image[keep], world=poses.world[keep],
+                 visibility=poses.visibility[keep], presence=poses.presence[keep], frame_size=poses.frame_size,
+                 source=poses.source)
+
+
+def test_a_walk_is_split_where_the_picture_jumps_and_says_so():
+    from movement_check.body.walking import MAX_INTERRUPTION_S, find_bouts, leg_length_px, pelvis_jumps
+
+    poses, _ = walk(Script(segments=[("walk", 7.7)], speed_mps=1.2), fps=30)
+    whole = clean(poses)[0]
+    assert not pelvis_jumps(whole, leg_length_px(whole)).any()              # walking is never a jump
+    edited = clean(_with_frames_cut(poses, 2.0, 3.0))[0]                     # 1.2 m skipped in one frame
+    jumps = np.flatnonzero(pelvis_jumps(edited, leg_length_px(edited)))
+    assert jumps.size and abs(edited.times[jumps[0]] - 2.0) < 0.1
+    bouts = find_bouts(edited, bridge_s=MAX_INTERRUPTION_S)
+    assert len(bouts) == 2 and bouts[0].stop_s <= 2.0 + 1e-9 < bouts[1].start_s
+    found = assess(edited, settings=GaitSettings(height_cm=175.0))
+    speed = next(m for m in found.metrics if m.name == "gait_speed").value
+    assert speed == pytest.approx(1.2, abs=0.1)                     # one bout across the cut read 1.58
+    assert any("the picture jumped at 2.0 s" in w for w in found.warnings)
+
+
+def test_on_a_treadmill_the_advice_is_to_film_the_other_side_not_to_walk_across():
+    on_the_spot = Camera(position=(0.0, -4.0, 1.0), target=(0.0, 0.0, 0.9), focal_px=700.0)
+    poses, _ = walk(Script(segments=[("walk", 12.0)], speed_mps=0.0, foot_drop_deg=(0.0, 15.0)), fps=30,
+                    camera=on_the_spot)
+    found = assess(clean(poses)[0])
+    assert {b.direction_from for b in found.analysis.bouts} == {"feet"}         # the pelvis did not travel
+    said = [w for w in found.warnings if "foot looked lower" in w]
+    assert said and "film the other side too" in said[0] and "across the room" not in said[0]

@@ -1,5 +1,6 @@
 """Home exercises: a prescription checked against a result with a known answer; weekly adherence."""
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -97,3 +98,18 @@ def test_adherence_of_each_prescription_counts_only_its_own_checks_against_its_o
     assert adherence(sessions, walk, today=today) == [("2026-W46", 1, 50.0), ("2026-W47", 2, 100.0),
                                                       ("2026-W48", 0, 0.0)]
     assert adherence(sessions, raises, today=today) == [("2026-W46", 2, 50.0), ("2026-W47", 0, 0.0)]   # ended
+
+
+def test_each_home_exercise_is_checked_by_its_tests_own_adapter(monkeypatch):
+    from movement_check.assessments import BY_NAME
+    from movement_check.clinic import home_exercises
+    from movement_check.clinic.home_exercises import EXERCISES, HomeCheck
+
+    for exercise, (_, test) in EXERCISES.items():
+        assert BY_NAME[test].home_check is not None, exercise
+    # the adapter named in the descriptor is the one called: swap it and the check follows
+    seen = []
+    monkeypatch.setitem(home_exercises.BY_NAME, "gait", replace(
+        BY_NAME["gait"], home_check=lambda rx, result: seen.append(rx.exercise) or HomeCheck(rx.exercise, "x", 1.0, [])))
+    check = home_check(HomeExercise("walk"), {"test": "gait"})
+    assert seen == ["walk"] and check.count == "x"

@@ -139,7 +139,7 @@ def _knee_metrics(knee_peak: dict[str, Values]) -> tuple[list[Metric], list[str]
     if not asymmetric and None not in peaks.values() and abs(peaks["left"] - peaks["right"]) > ref.KNEE_SWING_DIFF:
         unflagged.append(f"the knees' swing peaks differed by {abs(peaks['left'] - peaks['right']):.0f} deg, but not "
                          "walking each way (one leg is the far one, partly hidden): not flagged as asymmetric; "
-                         "film a walk across the room and back to compare the legs")
+                         + ACROSS_AND_BACK + " to compare the legs")
     all_low = all(p is not None and p < ref.KNEE_SWING_MIN for p in peaks.values())
     metrics = []
     for side in SIDES:
@@ -170,8 +170,7 @@ def _foot_metrics(dorsi: dict[str, Values], toe_h: dict[str, Values]) -> tuple[l
     lower = None if (low_dorsi or low_toe) else (seen_dorsi or seen_toe)
     if lower:
         unflagged.append(f"the {lower} foot looked lower at mid-swing (a foot-drop sign), but not walking each way "
-                         "(it may be the far foot, partly hidden): not flagged; film a walk across the room and back "
-                         "to compare the feet")
+                         "(it may be the far foot, partly hidden): not flagged; " + ACROSS_AND_BACK + " to compare the feet")
     metrics = []
     for side in SIDES:
         metrics.append(make_metric("ankle_dorsiflexion_mid_swing", rounded(mean_of(v for v, _ in dorsi[side]), 1),
@@ -215,6 +214,13 @@ def front_angle_metrics(poses: Poses, bouts: list[Bout], strides: dict[str, list
 FOOT_ANGLES = ("ankle_dorsiflexion_mid_swing", "toe_height_mid_swing")
 
 
+#: the advice to compare the legs, walking across a room ...
+ACROSS_AND_BACK = "film a walk across the room and back"
+#: ... and where the pelvis did not travel (a treadmill, walking on the spot): the other side filmed instead
+ON_THE_SPOT = ("film the other side too (on a treadmill or walking on the spot: the camera on the other side, "
+               "or the patient turned round)")
+
+
 def angle_metrics_for(poses: Poses, bouts: list[Bout], view: str, strides: dict[str, list[Stride]],
                       leg: float) -> tuple[list[Metric], list[str], list[str]]:
     """The angles the walk's view allows (side: knee, hip, ankle, trunk lean; front: trunk lateral lean,
@@ -232,6 +238,8 @@ def angle_metrics_for(poses: Poses, bouts: list[Bout], view: str, strides: dict[
                        for m in metrics]
             warnings.append(why)
             unflagged = [u for u in unflagged if "foot" not in u]
+        if all(b.direction_from == "feet" for b in bouts if b.view == SIDE):
+            unflagged = [u.replace(ACROSS_AND_BACK, ON_THE_SPOT) for u in unflagged]
     else:
         why = "needs a side view (walking across the camera)"
         for name in ("knee_flexion_swing_peak", "knee_range", "hip_range", "ankle_dorsiflexion_mid_swing",
