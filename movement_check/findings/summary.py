@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from movement_check.body.landmarks import OTHER
 from movement_check.findings.confidence import NOT_USABLE, Confidence, confidence
 from movement_check.assessments.metric_names import label, normal_text, with_unit
 
@@ -110,7 +111,7 @@ def _value(m: dict) -> str:
 
 
 def _other(metrics: list[dict], m: dict) -> dict | None:
-    other = {"left": "right", "right": "left"}.get(m.get("side"))
+    other = OTHER.get(m.get("side"))
     return next((o for o in metrics if o["name"] == m["name"] and o.get("side") == other), None)
 
 

@@ -47,7 +47,7 @@ from movement_check.body.kinematics import hip_flexion, knee_flexion, leg_elevat
 from movement_check.body.landmarks import LEG, SIDES, Landmark as L
 from movement_check.assessments.leg_raise.raises import RaiseSettings, floor_levels, hysteresis_step, lift_above, one_leg_up
 from movement_check.assessments.leg_raise.stance import stands_under
-from movement_check.body.views import FRONT, SIDE, frame_views, shoulder_ratio, view_of
+from movement_check.body.views import FRONT, SIDE, SIDE_VIEW_MAX_RATIO, frame_views, shoulder_ratio, view_of
 from movement_check.body.walking import ankles_apart, leading_ankle, leg_lengths
 
 HEAD = (L.NOSE, L.LEFT_EAR, L.RIGHT_EAR)
@@ -88,6 +88,12 @@ def hidden(person: np.ndarray, visibility: np.ndarray, frame_size: tuple[int, in
     return not bool(seen.all())
 
 
+#: the patient is told to turn only when clearly in the other view: this far (in shoulder ratio) past the clips'
+#: cut-off. Side-on near the edge of a wide view, or mid-stride, the ratio reaches 0.5-0.6 for about a second
+#: of each pass; a cue there would tell a walker who is side-on to turn side-on.
+CUE_MARGIN = 0.1
+
+
 def seen_view(person: np.ndarray) -> str | None:
     """``side`` or ``front``: the clips' rule (:func:`movement_check.body.views.view_of` the shoulder ratio); None
     while the shoulders or hips are unseen."""
@@ -117,10 +123,10 @@ def cues(person: np.ndarray | None, visibility: np.ndarray | None, *, frame_size
     if hidden(person, visibility, frame_size, HEAD):
         out.append(HEAD_HIDDEN)
     if view is not None and not lying:
-        seen = seen_view(person)
-        if view == SIDE and seen == FRONT:
+        ratio = shoulder_ratio(person)
+        if view == SIDE and ratio >= SIDE_VIEW_MAX_RATIO + CUE_MARGIN:
             out.append(TURN_SIDE_ON)
-        elif view == FRONT and seen == SIDE:
+        elif view == FRONT and ratio < SIDE_VIEW_MAX_RATIO - CUE_MARGIN:
             out.append(FACE_CAMERA)
     return out
 

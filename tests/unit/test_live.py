@@ -589,3 +589,18 @@ def test_a_camera_that_stops_is_told_from_one_that_never_started():
     assert view.camera_lost and not view.streaming and view.silent_s == pytest.approx(STOPPED_S + 0.1)
     stream.receive([(1.0, grey_frame((64, 48)))])
     assert stream.view().streaming and not stream.view().camera_lost
+
+
+def test_a_side_on_walker_near_the_cut_off_is_not_told_to_turn_side_on():
+    side, _ = walk(Script(segments=[("walk", 5.0)]))
+    ratios = shoulder_ratio(side.image)
+    kw = dict(frame_size=side.frame_size, people=1, brightness_level=120.0)
+    near = [i for i, r in enumerate(ratios) if SIDE_VIEW_MAX_RATIO <= r < SIDE_VIEW_MAX_RATIO + lc.CUE_MARGIN]
+    assert near                                      # the walk has such frames (near the edges of the view)
+    for i in near:
+        person, vis = _one(side, i)
+        assert lc.TURN_SIDE_ON not in lc.cues(person, vis, view="side", **kw)
+    far = [i for i, r in enumerate(ratios) if r >= SIDE_VIEW_MAX_RATIO + lc.CUE_MARGIN]
+    for i in far:                                     # clearly facing: still told
+        person, vis = _one(side, i)
+        assert lc.TURN_SIDE_ON in lc.cues(person, vis, view="side", **kw)

@@ -19,7 +19,7 @@ Every table the record holds, and what it keeps:
   secret is kept (SHA-256 of 128 random bits), who made it, when it expires, and when a newer link
   replaced it.
 - ``care_team`` (version 4): which therapists a patient belongs to. A therapist sees and files only for
-  the patients whose care team holds them; an administrator assigns (see :mod:`movement_check.access`).
+  the patients whose care team holds them; an administrator assigns (see :mod:`app_pages.access`).
 - ``audit_log`` (version 4): who did what to which patient, when and from where (sign-ins, a patient's
   record opened, a result filed, a report or trajectory downloaded, a home link made, a visit started,
   joined or ended). The app only ever adds rows: no code of movement-check changes or deletes one.
