@@ -271,3 +271,34 @@ def test_a_slow_stride_between_one_foot_s_events_is_filled_as_one_stride():
     events, votes = fill_alternation(found, [1.0, 1.0], own, stride_s=1.2)
     assert [e.frame for e in events] == [0.0, 28.8, 57.6]
     assert [v > 0 for v in votes] == [True, False, True]
+
+
+def test_a_step_shorter_than_walking_allows_leaves_its_strides_and_steps_out_even_on_a_treadmill():
+    from collections import Counter
+
+    from movement_check.assessments.gait.events import HEEL_STRIKE, TOE_OFF
+    from movement_check.assessments.gait.strides import SHORT_STEP, step_times, strides_from_events
+
+    def ev(*times):
+        return [Extremum(frame=t * 30, time_s=t, value=0.0) for t in times]
+
+    # 0.55 s steps, but a false left heel strike 0.17 s after a right one (at 2.37)
+    left, right = [0.0, 1.1, 2.37, 2.75], [0.55, 1.65, 2.2, 3.3]
+    found = {0: {"left": {HEEL_STRIKE: ev(*left), TOE_OFF: []}, "right": {HEEL_STRIKE: ev(*right), TOE_OFF: []}}}
+    dropped = Counter()
+    strides = strides_from_events(found, {0: 0.0}, dropped)     # the pelvis did not travel: no distance gate
+    assert all(min(s.other_strike - s.start, s.stop - s.other_strike) >= 0.3 for s in strides)
+    assert {(s.side, s.start) for s in strides} == {("left", 0.0), ("right", 0.55)}
+    steps = step_times(found, {0: 0.0}, dropped)
+    assert all(d >= 0.3 for d in steps["left"] + steps["right"])
+    assert dropped[SHORT_STEP] == 1                                   # the 0.17 s step
+    # a stride whose other foot lands 0.15 s before its end: left out by this gate, not by the others
+    late = {0: {"left": {HEEL_STRIKE: ev(0.0, 1.1), TOE_OFF: []}, "right": {HEEL_STRIKE: ev(0.95), TOE_OFF: []}}}
+    caught = Counter()
+    assert strides_from_events(late, {0: 0.0}, caught) == [] and caught[SHORT_STEP] == 1
+    # the same walk without the false strike loses nothing to this gate
+    clean_found = {0: {"left": {HEEL_STRIKE: ev(0.0, 1.1, 2.2 + 0.55), TOE_OFF: []},
+                       "right": {HEEL_STRIKE: ev(0.55, 1.65, 3.3), TOE_OFF: []}}}
+    kept = Counter()
+    step_times(clean_found, {0: 0.0}, kept), strides_from_events(clean_found, {0: 0.0}, kept)
+    assert kept[SHORT_STEP] == 0

@@ -22,6 +22,9 @@ Limits (wide on purpose: they catch what cannot be, not what is unusual):
   sides cannot be told apart and every per-side value is withheld (the side-free ones, cadence and
   step-time variability, stay).
 - a stride lasts as long as its two steps (within 15 %).
+- no step is shorter than 0.3 s (60 / the highest cadence): a shorter one ends at a false heel strike, and the
+  step and the strides around it are left out (:mod:`movement_check.assessments.gait.strides`: it works where
+  the pelvis does not travel, unlike the distance gates there).
 """
 
 from __future__ import annotations

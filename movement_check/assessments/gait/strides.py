@@ -12,6 +12,7 @@ import numpy as np
 
 from movement_check.assessments.gait.events import (HEEL_STRIKE, TOE_OFF, Extremum, alternate_sides, dominant_period, find_extrema,
                       foot_top_strikes, zeni_events)
+from movement_check.assessments.gait.gates import CADENCE_POSSIBLE
 from movement_check.body.landmarks import LEG, OTHER, SIDES, Landmark as L
 from movement_check.body.poses import Poses
 from movement_check.body.framing import FEET, out_of_frame
@@ -27,6 +28,11 @@ MAX_STEP_LEGS = 1.25
 MAX_STRIDE_LEGS = 2.5
 LONG_STEP = f"a step over which the pelvis travelled more than {MAX_STEP_LEGS:g} leg lengths (a heel strike missed)"
 LONG_STRIDE = f"a stride over which the pelvis travelled more than {MAX_STRIDE_LEGS:g} leg lengths (a heel strike missed)"
+#: no walking step is shorter: over 200 steps a minute is running (gates.CADENCE_POSSIBLE); a shorter "step" ends
+#: at a heel strike that was not one. This gate works where the pelvis-travel ones cannot: on a treadmill, walking
+#: on the spot, or with a camera that follows the walker
+MIN_STEP_S = 60.0 / CADENCE_POSSIBLE[1]
+SHORT_STEP = f"a step shorter than {MIN_STEP_S:.1f} s (over {CADENCE_POSSIBLE[1]:g} steps a minute: a false heel strike)"
 
 
 @dataclass
@@ -234,6 +240,10 @@ def strides_from_events(found: dict, travel: dict[int, float] | None = None,
                 inside_other = [t for t in ohs if a < t < z]
                 if len(inside_other) != 1:      # a missed or extra event: not a clean stride
                     continue
+                if min(inside_other[0] - a, z - inside_other[0]) < MIN_STEP_S:
+                    if dropped is not None:
+                        dropped[SHORT_STEP] += 1
+                    continue
                 if travel.get(b, 0.0) * (z - a) > MAX_STRIDE_LEGS:
                     if dropped is not None:
                         dropped[LONG_STRIDE] += 1
@@ -277,6 +287,10 @@ def step_times(found: dict, travel: dict[int, float] | None = None,
     travel = travel or {}
     for b, per_side in found.items():
         for duration, side in _steps_in_bout(per_side):
+            if duration < MIN_STEP_S:
+                if dropped is not None:
+                    dropped[SHORT_STEP] += 1
+                continue
             if travel.get(b, 0.0) * duration > MAX_STEP_LEGS:
                 if dropped is not None:
                     dropped[LONG_STEP] += 1
