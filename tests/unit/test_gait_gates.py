@@ -230,8 +230,38 @@ def test_a_stride_longer_than_the_walk_allows_is_left_out():
     assert all(st.duration < 1.2 for st in strides) and len(strides) == 3    # 1.1-3.3 and 1.65-3.85 left out
     assert dropped[LONG_STRIDE] == 2
     assert max(steps["left"] + steps["right"]) < 0.6 and dropped[LONG_STEP] == 1        # 1.65 -> 3.3
-    # standing still (no travel known): nothing is judged by distance
-    assert len(strides_from_events(found, {}, Counter())) == 5
+    # no travel known (a treadmill): nothing is judged by distance, but each of the two strides lasts as long as
+    # four of the walk's steps, and is left out by its rhythm
+    from movement_check.assessments.gait.strides import SLOW_STRIDE
+    rhythm = Counter()
+    assert len(strides_from_events(found, {}, rhythm)) == 3 and rhythm[SLOW_STRIDE] == 2
+
+
+def test_a_stride_hiding_a_missed_strike_is_left_out_in_a_slow_limping_walk():
+    """A slow step-to limp (0.5 leg lengths a second, steps of 0.45 and 0.85 s): the pelvis travels too little for
+    the distance gate, so a stride over a missed strike is caught by its length against the walk's own steps;
+    the limp's long steps and strides lose nothing."""
+    from collections import Counter
+
+    from movement_check.assessments.gait.strides import LONG_STRIDE, SLOW_STRIDE, strides_from_events
+
+    def strikes(times):
+        return [Extremum(t * 30, t, 0.0) for t in times]
+    left = [round(1.3 * k, 2) for k in range(7)]
+    right = [round(0.45 + 1.3 * k, 2) for k in range(6)]
+    kept = Counter()
+    walk = {0: {"left": {"heel_strike": strikes(left), "toe_off": []},
+                "right": {"heel_strike": strikes(right), "toe_off": []}}}
+    assert len(strides_from_events(walk, {0: 0.5}, kept)) == 11 and not kept
+    # the left strike at 2.6 s and the right one at 1.75 s were missed (the legs hidden for a moment): the left
+    # stride 1.3 -> 3.9 s (2.6 s) has one right strike inside, and the pelvis went only 1.3 leg lengths over it;
+    # likewise the right stride 0.45 -> 3.05 s
+    missed = {0: {"left": {"heel_strike": strikes([t for t in left if t != 2.6]), "toe_off": []},
+                  "right": {"heel_strike": strikes([t for t in right if t != 1.75]), "toe_off": []}}}
+    dropped = Counter()
+    strides = strides_from_events(missed, {0: 0.5}, dropped)
+    assert max(st.duration for st in strides) == pytest.approx(1.3) and len(strides) == 7
+    assert dropped[SLOW_STRIDE] == 2 and dropped[LONG_STRIDE] == 0      # and the right one, 0.45 -> 3.05 s
 
 
 def test_a_short_second_bout_does_not_withhold_the_sides():

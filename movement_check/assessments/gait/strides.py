@@ -13,6 +13,7 @@ import numpy as np
 from movement_check.assessments.gait.events import (HEEL_STRIKE, TOE_OFF, Extremum, alternate_sides, dominant_period, find_extrema,
                       foot_top_strikes, zeni_events)
 from movement_check.assessments.gait.gates import CADENCE_POSSIBLE
+from movement_check.assessments.gait.landings import landed
 from movement_check.body.landmarks import LEG, OTHER, SIDES, Landmark as L
 from movement_check.body.poses import Poses
 from movement_check.body.framing import FEET, out_of_frame
@@ -33,6 +34,10 @@ LONG_STRIDE = f"a stride over which the pelvis travelled more than {MAX_STRIDE_L
 #: on the spot, or with a camera that follows the walker
 MIN_STEP_S = 60.0 / CADENCE_POSSIBLE[1]
 SHORT_STEP = f"a step shorter than {MIN_STEP_S:.1f} s (over {CADENCE_POSSIBLE[1]:g} steps a minute: a false heel strike)"
+#: a stride over this many times two of the bout's median steps (heel strike to heel strike, either foot) hides a
+#: missed heel strike where the pelvis is too slow for MAX_STRIDE_LEGS to tell (a limp's long step: ~1.3 median)
+MAX_STRIDE_STEPS = 1.5
+SLOW_STRIDE = f"a stride over {MAX_STRIDE_STEPS:g} times the walk's usual (twice its median step: a heel strike missed)"
 
 
 @dataclass
@@ -133,6 +138,8 @@ def side_view_events(poses: Poses, bout: Bout, leg: float) -> tuple[dict[str, di
         # which labelled foot made each event: the leading foot (heel strike) or the trailing one (toe-off)
         gap = (signals["left"] - signals["right"]) * (1 if kind == "max" else -1)
         events, votes = fill_alternation(found, [_at(gap, e.frame) for e in found], own, stride_s=2 * step_s)
+        if name == HEEL_STRIKE and bout.direction_from == "travel":
+            events, votes = landed(poses, bout, events, found, votes, leg=leg, pad=pad, step_s=step_s)
         sides, agreeing, judged = alternate_sides([e.time_s for e in events], votes)
         if name == HEEL_STRIKE:
             agreement = (agreeing, judged)
@@ -230,6 +237,8 @@ def strides_from_events(found: dict, travel: dict[int, float] | None = None,
     strides = []
     travel = travel or {}
     for b, per_side in found.items():
+        gaps = np.diff(sorted(e.time_s for side in SIDES for e in per_side[side][HEEL_STRIKE]))
+        longest = MAX_STRIDE_STEPS * 2 * float(np.median(gaps)) if gaps.size >= 2 else np.inf
         for side in SIDES:
             other = OTHER[side]
             hs = [e.time_s for e in per_side[side][HEEL_STRIKE]]
@@ -247,6 +256,10 @@ def strides_from_events(found: dict, travel: dict[int, float] | None = None,
                 if travel.get(b, 0.0) * (z - a) > MAX_STRIDE_LEGS:
                     if dropped is not None:
                         dropped[LONG_STRIDE] += 1
+                    continue
+                if z - a > longest:
+                    if dropped is not None:
+                        dropped[SLOW_STRIDE] += 1
                     continue
                 own_to = [t for t in to if a < t < z]
                 other_to = [t for t in oto if a < t < inside_other[0]]

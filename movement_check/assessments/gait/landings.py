@@ -1,0 +1,108 @@
+"""Heel strikes from a foot landing, where the Zeni rule has no peak to find (a fixed camera, side view).
+
+Zeni's heel strike (:mod:`movement_check.assessments.gait.events`) is the foot farthest in front of the pelvis.
+A foot that lands beside or behind the other (a step-to gait, the closing step of a walk) is never farthest in
+front: over both feet at once it makes no peak, and its own peak comes late, when the pelvis starts to pass it.
+Seen by a fixed camera, a foot in stance stands still on the floor, so its landing is the end of its swing:
+where its forward speed in the picture falls to a share of the swing's peak. This is the foot-velocity idea of
+O'Connor et al. (2007, *Automatic detection of gait events using kinematic data*, Gait & Posture 25(3):469-474)
+and Hreljac & Marshall (2000, J Biomech 33(6):783-786), on the forward speed a side view sees. It is used only
+where the pelvis crossed the picture (``Bout.direction_from == "travel"``): on a treadmill, or with a camera that
+follows the walker, the standing foot moves in the picture too.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from movement_check.assessments.gait.events import Extremum
+from movement_check.body.landmarks import LEG, SIDES
+from movement_check.body.poses import Poses
+from movement_check.body.signals import derivative, runs
+from movement_check.body.walking import Bout
+
+#: a foot's swing: it moves forward in the image faster than this (leg lengths a second) ...
+SWING_SPEED_LEGS_PER_S = 0.2
+#: ... over at least this far (leg lengths; a short shuffle still covers ~0.3), peaking at least this fast
+SWING_MIN_LEGS = 0.3
+SWING_MIN_PEAK_LEGS_PER_S = 0.5
+#: it has landed when its speed has fallen below this share of the swing's peak
+LANDED_SHARE_OF_PEAK = 0.3
+
+
+def foot_landings(times: np.ndarray, forward: np.ndarray, *, scale: float) -> list[Extremum]:
+    """When a foot lands, from its own movement in the picture: the end of each swing, where its forward speed
+    falls below ``LANDED_SHARE_OF_PEAK`` of the swing's peak (interpolated between frames).
+
+    ``forward``: the foot's position along the direction of travel in a fixed camera's picture (pixels,
+    positive forward); ``scale``: the leg length in pixels. A foot in stance stands still on the floor, so
+    the swing's end is the landing whether the foot lands ahead of the body or beside and behind the other
+    (a step-to gait), where Zeni's rule (the foot farthest ahead of the pelvis) has no peak to find. This is
+    the foot-velocity idea of O'Connor et al. (2007, Gait & Posture 25(3):469-474) and Hreljac & Marshall
+    (2000, J Biomech 33(6):783-786), on the forward speed a side view sees. It needs a fixed camera: on a
+    treadmill the standing foot moves with the belt. Extremum ``value``: the swing's length (leg lengths).
+    """
+    speed = derivative(np.asarray(forward, dtype=float), times) / scale
+    fast = np.nan_to_num(speed, nan=0.0) > SWING_SPEED_LEGS_PER_S
+    out = []
+    for a, b in runs(fast):
+        length = float(np.nansum(speed[a:b] * np.gradient(times)[a:b]))
+        peak_at = a + int(np.argmax(np.nan_to_num(speed[a:b], nan=-np.inf)))
+        peak = float(speed[peak_at])
+        if length < SWING_MIN_LEGS or peak < SWING_MIN_PEAK_LEGS_PER_S:
+            continue
+        below = LANDED_SHARE_OF_PEAK * peak
+        for i in range(peak_at + 1, min(b + 2, len(times))):
+            if not np.isfinite(speed[i]):
+                break
+            if speed[i] < below:
+                frame = i - 1 + (speed[i - 1] - below) / (speed[i - 1] - speed[i])
+                out.append(Extremum(frame, float(np.interp(frame, np.arange(len(times)), times)), length))
+                break
+    return out
+
+
+#: a walk's first or last step made by a foot that did not lead is this far (steps) from its neighbour
+EDGE_STEP_RANGE = (0.6, 1.5)
+
+
+def landed(poses: Poses, bout: Bout, events: list[Extremum], found: list[Extremum], votes: list[float], *,
+           leg: float, pad: int, step_s: float) -> tuple[list[Extremum], list[float]]:
+    """A side-view bout's heel strikes with the steps of a foot that did not lead timed at its landing.
+
+    ``events`` / ``votes``: the heel strikes in time order and which labelled foot made each (positive: the
+    pose model's left), after :func:`~movement_check.assessments.gait.strides.fill_alternation`; ``found``: those
+    found over both feet at once (a leading foot's, kept as they are). Each strike added by the filling is
+    moved to its foot's nearest landing within half a step. A walk's first or last step made by a foot that
+    did not lead (the landing foot coming down beside the other) has no event at all: a landing of either
+    foot ``EDGE_STEP_RANGE`` steps before the first strike or after the last, inside the bout (or the few
+    frames beside it where the feet are seen), is added, voted to the other foot.
+    """
+    lands = {}
+    for side in SIDES:
+        _, _, _, heel, toe = LEG[side]
+        forward = 0.5 * (poses.image[:, heel, 0] + poses.image[:, toe, 0]) * bout.direction
+        forward[:max(0, bout.start - pad)] = np.nan
+        forward[bout.stop + pad:] = np.nan
+        lands[side] = foot_landings(poses.times, forward, scale=leg)
+    out, out_votes = [], list(votes)
+    for e, vote in zip(events, votes):
+        near = [x for x in lands["left" if vote > 0 else "right"] if abs(x.time_s - e.time_s) <= 0.5 * step_s]
+        if e in found or not near:
+            out.append(e)
+            continue
+        land = min(near, key=lambda x: abs(x.time_s - e.time_s))
+        out.append(Extremum(land.frame, land.time_s, e.value, e.prominence))
+    if not out:
+        return out, out_votes
+    either = lands["left"] + lands["right"]
+    lo, hi = EDGE_STEP_RANGE
+    before = [x for x in either if lo * step_s <= out[0].time_s - x.time_s <= hi * step_s]
+    after = [x for x in either if lo * step_s <= x.time_s - out[-1].time_s <= hi * step_s]
+    if before:
+        out.insert(0, max(before, key=lambda x: x.time_s))
+        out_votes.insert(0, -out_votes[0])
+    if after:
+        out.append(min(after, key=lambda x: x.time_s))
+        out_votes.append(-out_votes[-1])
+    return out, out_votes

@@ -1,0 +1,98 @@
+"""A foot's landing from its own movement (assessments/gait/landings.py): known swings, and a step-to walk.
+
+Each swing below has a triangular speed profile: the foot speeds up at a constant rate for ``ACCEL_S``, then
+slows down at a constant rate for ``DECEL_S`` and stands still on the floor. Its speed falls to
+``LANDED_SHARE_OF_PEAK`` of the peak ``(1 - share) * DECEL_S`` after the peak, i.e. ``share * DECEL_S``
+before the foot stops: that is where a landing must be found (within 10 ms, a third of a frame: the speed
+is differentiated between frames).
+"""
+
+import numpy as np
+import pytest
+
+from movement_check.assessments.gait.events import Extremum
+from movement_check.assessments.gait.landings import LANDED_SHARE_OF_PEAK, foot_landings, landed
+from movement_check.body.landmarks import N_LANDMARKS, Landmark as L
+from movement_check.body.poses import Poses
+from movement_check.body.walking import Bout
+
+FPS = 30.0
+LEG_PX = 200.0
+ACCEL_S, DECEL_S = 0.2, 0.16
+
+
+def _swing_path(times: np.ndarray, starts: list[float], length_px: float, x0: float = 0.0) -> np.ndarray:
+    """A foot's forward position: standing, then a swing of ``length_px`` from each of ``starts``."""
+    x = np.full(times.shape, x0, dtype=float)
+    peak = 2 * length_px / (ACCEL_S + DECEL_S)          # the triangle's area is the swing's length
+    for s in starts:
+        u = times - s
+        up = (u > 0) & (u <= ACCEL_S)
+        down = (u > ACCEL_S) & (u <= ACCEL_S + DECEL_S)
+        after = u > ACCEL_S + DECEL_S
+        x[up] += 0.5 * peak / ACCEL_S * u[up] ** 2
+        d = u[down] - ACCEL_S
+        x[down] += 0.5 * peak * ACCEL_S + peak * d - 0.5 * peak / DECEL_S * d ** 2
+        x[after] += length_px
+    return x
+
+
+def _landing(start: float) -> float:
+    return start + ACCEL_S + DECEL_S - LANDED_SHARE_OF_PEAK * DECEL_S
+
+
+def test_a_landing_is_where_the_swing_has_slowed_to_its_share_of_the_peak():
+    times = np.arange(0, 4.0, 1 / FPS)
+    starts = [0.5, 1.6, 2.7]
+    found = foot_landings(times, _swing_path(times, starts, 0.8 * LEG_PX), scale=LEG_PX)
+    assert [e.time_s for e in found] == pytest.approx([_landing(s) for s in starts], abs=0.01)
+    assert [e.value for e in found] == pytest.approx([0.8] * 3, abs=0.02)     # each swing's length, leg lengths
+    # walking the other way, the same path mirrored gives nothing forward
+    assert foot_landings(times, -_swing_path(times, starts, 0.8 * LEG_PX), scale=LEG_PX) == []
+
+
+def test_a_shuffle_and_landmark_jitter_are_not_swings():
+    times = np.arange(0, 3.0, 1 / FPS)
+    shuffle = _swing_path(times, [1.0], 0.2 * LEG_PX)          # under SWING_MIN_LEGS: the feet set again
+    jitter = np.random.default_rng(0).normal(0, 1.5, times.size)
+    assert foot_landings(times, shuffle + jitter, scale=LEG_PX) == []
+    # a real swing in the same jitter is still found, within a frame
+    found = foot_landings(times, _swing_path(times, [1.0], 0.8 * LEG_PX) + jitter, scale=LEG_PX)
+    assert len(found) == 1 and found[0].time_s == pytest.approx(_landing(1.0), abs=1 / FPS)
+
+
+def _step_to_walk(seconds: float = 5.0):
+    """Walking to the right, a step-to gait: the left foot steps 0.8 leg lengths ahead, the right foot comes
+    down beside it, every 1.2 s stride; the pelvis travels the 0.8 leg lengths a stride."""
+    times = np.arange(0, seconds, 1 / FPS)
+    left_starts = [0.3 + 1.2 * k for k in range(4)]
+    right_starts = [s + 0.6 for s in left_starts]
+    step = 0.8 * LEG_PX
+    left = _swing_path(times, left_starts, step, x0=100.0)
+    right = _swing_path(times, right_starts, step, x0=100.0)
+    image = np.full((times.size, N_LANDMARKS, 3), np.nan)
+    for heel, toe, x in ((L.LEFT_HEEL, L.LEFT_FOOT_INDEX, left), (L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX, right)):
+        image[:, heel, 0], image[:, toe, 0] = x - 20, x + 40
+        image[:, heel, 1] = image[:, toe, 1] = 600.0
+    vis = np.ones((times.size, N_LANDMARKS))
+    poses = Poses(times=times, image=image, world=np.zeros_like(image), visibility=vis, presence=vis,
+                  frame_size=(1600, 720))
+    bout = Bout(start=0, stop=times.size, view="side", direction=1, start_s=0.0, stop_s=float(times[-1]))
+    return poses, bout, left_starts, right_starts
+
+
+def test_a_foot_that_never_leads_is_timed_at_its_landing_and_the_walk_s_last_step_is_added():
+    poses, bout, left_starts, right_starts = _step_to_walk()
+    lefts = [Extremum(_landing(s) * FPS, _landing(s), 1.0, 0.5) for s in left_starts[:3]]
+    # where filling put the right foot's strikes: its own Zeni peak, 3 frames after it landed
+    late = [Extremum(_landing(s) * FPS + 3, _landing(s) + 3 / FPS, -0.2, 0.2) for s in right_starts[:2]]
+    events = sorted(lefts + late, key=lambda e: e.time_s)
+    votes = [1.0 if e in lefts else -1.0 for e in events]
+    out, out_votes = landed(poses, bout, events, lefts, votes, leg=LEG_PX, pad=0, step_s=0.6)
+    # the leading foot's strikes are kept; the right's are moved to its landings; the right foot's last step,
+    # after the last left strike and found by nobody, is added at its landing
+    want = sorted([_landing(s) for s in left_starts[:3]] + [_landing(s) for s in right_starts[:3]])
+    assert [e.time_s for e in out] == pytest.approx(want, abs=0.01)
+    assert out_votes == [1.0, -1.0, 1.0, -1.0, 1.0, -1.0]
+    for e in lefts:
+        assert e in out                                    # untouched, not re-timed
