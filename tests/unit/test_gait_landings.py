@@ -61,9 +61,10 @@ def test_a_shuffle_and_landmark_jitter_are_not_swings():
     assert len(found) == 1 and found[0].time_s == pytest.approx(_landing(1.0), abs=1 / FPS)
 
 
-def _step_to_walk(seconds: float = 5.0):
+def _step_to_walk(seconds: float = 5.0, stop_s: float | None = None):
     """Walking to the right, a step-to gait: the left foot steps 0.8 leg lengths ahead, the right foot comes
-    down beside it, every 1.2 s stride; the pelvis travels the 0.8 leg lengths a stride."""
+    down beside it, every 1.2 s stride; the pelvis travels the 0.8 leg lengths a stride, and stands still from
+    ``stop_s`` on (None: it walks on)."""
     times = np.arange(0, seconds, 1 / FPS)
     left_starts = [0.3 + 1.2 * k for k in range(4)]
     right_starts = [s + 0.6 for s in left_starts]
@@ -74,6 +75,8 @@ def _step_to_walk(seconds: float = 5.0):
     for heel, toe, x in ((L.LEFT_HEEL, L.LEFT_FOOT_INDEX, left), (L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX, right)):
         image[:, heel, 0], image[:, toe, 0] = x - 20, x + 40
         image[:, heel, 1] = image[:, toe, 1] = 600.0
+    pelvis = 100.0 + step / 1.2 * (np.minimum(times, stop_s) if stop_s is not None else times)
+    image[:, L.LEFT_HIP, 0] = image[:, L.RIGHT_HIP, 0] = pelvis
     vis = np.ones((times.size, N_LANDMARKS))
     poses = Poses(times=times, image=image, world=np.zeros_like(image), visibility=vis, presence=vis,
                   frame_size=(1600, 720))
@@ -96,3 +99,16 @@ def test_a_foot_that_never_leads_is_timed_at_its_landing_and_the_walk_s_last_ste
     assert out_votes == [1.0, -1.0, 1.0, -1.0, 1.0, -1.0]
     for e in lefts:
         assert e in out                                    # untouched, not re-timed
+
+
+def test_a_closing_step_into_standing_is_not_added():
+    """The same walk, but the walker stops and stands after the right foot's third landing (the pelvis still
+    from then on): that last step is not steady walking, and is not added."""
+    third_right = _landing(_step_to_walk()[3][2])
+    poses, bout, left_starts, right_starts = _step_to_walk(stop_s=third_right)
+    lefts = [Extremum(_landing(s) * FPS, _landing(s), 1.0, 0.5) for s in left_starts[:3]]
+    rights = [Extremum(_landing(s) * FPS, _landing(s), -0.2, 0.2) for s in right_starts[:2]]
+    events = sorted(lefts + rights, key=lambda e: e.time_s)
+    votes = [1.0 if e in lefts else -1.0 for e in events]
+    out, _ = landed(poses, bout, events, lefts, votes, leg=LEG_PX, pad=0, step_s=0.6)
+    assert len(out) == 5

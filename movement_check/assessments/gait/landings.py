@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from movement_check.assessments.gait.events import Extremum
-from movement_check.body.landmarks import LEG, SIDES
+from movement_check.body.landmarks import LEG, SIDES, Landmark as L
 from movement_check.body.poses import Poses
 from movement_check.body.signals import derivative, runs
 from movement_check.body.walking import Bout
@@ -76,7 +76,8 @@ def landed(poses: Poses, bout: Bout, events: list[Extremum], found: list[Extremu
     moved to its foot's nearest landing within half a step. A walk's first or last step made by a foot that
     did not lead (the landing foot coming down beside the other) has no event at all: a landing of either
     foot ``EDGE_STEP_RANGE`` steps before the first strike or after the last, inside the bout (or the few
-    frames beside it where the feet are seen), is added, voted to the other foot.
+    frames beside it where the feet are seen), is added, voted to the other foot, when the walker walked on
+    through it (:func:`_walked_through`): not the first step from standing, nor the closing step into it.
     """
     lands = {}
     for side in SIDES:
@@ -97,8 +98,9 @@ def landed(poses: Poses, bout: Bout, events: list[Extremum], found: list[Extremu
         return out, out_votes
     either = lands["left"] + lands["right"]
     lo, hi = EDGE_STEP_RANGE
-    before = [x for x in either if lo * step_s <= out[0].time_s - x.time_s <= hi * step_s]
-    after = [x for x in either if lo * step_s <= x.time_s - out[-1].time_s <= hi * step_s]
+    going = _walked_through(poses, bout, step_s)
+    before = [x for x in either if lo * step_s <= out[0].time_s - x.time_s <= hi * step_s and going(x.time_s, -1)]
+    after = [x for x in either if lo * step_s <= x.time_s - out[-1].time_s <= hi * step_s and going(x.time_s, 1)]
     if before:
         out.insert(0, max(before, key=lambda x: x.time_s))
         out_votes.insert(0, -out_votes[0])
@@ -106,3 +108,30 @@ def landed(poses: Poses, bout: Bout, events: list[Extremum], found: list[Extremu
         out.append(min(after, key=lambda x: x.time_s))
         out_votes.append(-out_votes[-1])
     return out, out_votes
+
+
+#: a walk's first or last step counts only when the pelvis kept this share of the bout's mean speed over a step
+#: before it (first) or after it (last): starting from or stopping into standing is not steady walking (a step-to
+#: limp's pelvis nearly stops after each short step, so the share is low and the window a whole step)
+WALKED_THROUGH_SHARE = 0.3
+
+
+def _walked_through(poses: Poses, bout: Bout, step_s: float):
+    """``going(t, way)``: whether the pelvis moved forward at ``WALKED_THROUGH_SHARE`` of the bout's speed over
+    the step after (way +1) or before (way -1) time ``t``."""
+    pelvis = 0.5 * (poses.image[:, L.LEFT_HIP, 0] + poses.image[:, L.RIGHT_HIP, 0]) * bout.direction
+    seen = np.isfinite(pelvis)
+    inside = seen.copy()
+    inside[:bout.start], inside[bout.stop:] = False, False
+    times = poses.times
+    if inside.sum() < 3 or seen.sum() < 3:
+        return lambda t, way: False
+    speed = np.polyfit(times[inside], pelvis[inside], 1)[0]
+
+    def going(t: float, way: int) -> bool:
+        a, b = sorted((t, t + way * step_s))
+        if a < times[seen][0] or b > times[seen][-1]:
+            return False
+        moved = np.interp(b, times[seen], pelvis[seen]) - np.interp(a, times[seen], pelvis[seen])
+        return bool(speed > 0 and moved >= WALKED_THROUGH_SHARE * speed * (b - a))
+    return going
