@@ -118,6 +118,9 @@ def instruction(visit: Visit) -> None:
     if visit.ended:
         st.success("The visit has ended. Thank you.")
         return
+    if visit.closing:
+        st.info("This visit has reached its time limit and is ending. Thank you.")
+        return
     view = visit.stream.view()
     current = step(view.step) if view.step else None
     if current is None:

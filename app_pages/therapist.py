@@ -11,6 +11,7 @@ from movement_check.errors import InputError
 from movement_check.live.knee_figure import knee_angles_image
 from movement_check.clinic.protocol import STEPS, step
 from movement_check.clinic.record import RecordError
+from movement_check.live.visit import CLOSING, VisitClosing
 from movement_check.live.visits import Visit
 
 from app_pages.access import Staff, audit, still_going, therapist_or_sign_in
@@ -81,7 +82,8 @@ def set_up(visit: Visit, staff: Staff) -> None:
 
 
 def _visit_label(visit: Visit) -> str:
-    return f"visit {visit.number}" + (f" · patient {visit.patient_id}" if visit.patient_id else "")
+    return f"visit {visit.number}" + (f" · patient {visit.patient_id}" if visit.patient_id else "") \
+        + (" · ending" if visit.closing else "")
 
 
 def sign_in_ended(every_s: float = 5.0) -> bool:
@@ -155,6 +157,9 @@ def signs(view) -> None:
 
 
 def step_controls(visit: Visit) -> None:
+    if visit.closing:
+        st.warning(CLOSING)
+        return
     if visit.tests_stopped:
         st.error("The on-camera tests are stopped: the patient ticked a red flag in the check-in. "
                  "Arrange in-person care.")
@@ -172,8 +177,12 @@ def step_controls(visit: Visit) -> None:
     visit.inputs.update(step=chosen.key, height=height)
     recording = visit.step is not None
     if cols[2].button("Start", key="start", disabled=recording, type="primary", width="stretch"):
-        visit.start_step(chosen)
-        st.rerun()
+        try:
+            visit.start_step(chosen)
+        except VisitClosing as exc:          # the visit passed its limit between the page's run and the click
+            st.warning(str(exc))
+        else:
+            st.rerun()
     if cols[3].button("Stop and analyse", key="stop", disabled=not recording, width="stretch"):
         try:
             visit.stop_step(height_cm=float(height) if height >= 50 else None)

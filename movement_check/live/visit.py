@@ -26,6 +26,14 @@ class RedFlagStop(Exception):
     """The check-in ticked a red flag: no on-camera tests in this visit."""
 
 
+class VisitClosing(Exception):
+    """The visit passed its time limit: no new step; it ends once its last step is analysed and filed."""
+
+
+CLOSING = ("This visit has passed its time limit: it ends once its last step is analysed and filed. "
+           "Start a new visit for more tests.")
+
+
 @dataclass
 class Visit:
     number: str                          # short, for the therapist's list (not a secret)
@@ -40,6 +48,7 @@ class Visit:
     holder: str | None = None            # the browser tab showing the visit to the patient (see the module doc)
     holder_seen: float = 0.0             # its last sign of life, wall-clock seconds
     ended: bool = False
+    closing: bool = False                # past its time limit: ends once its last step is analysed and filed
     pain_marks: list[float] = field(default_factory=list)
     outcomes: list[StepOutcome] = field(default_factory=list)
     analysis: Analysis | None = None
@@ -98,6 +107,8 @@ class Visit:
 
     def start_step(self, step: Step) -> None:
         """Start recording ``step``; the step recording before is stopped and analysed first."""
+        if self.closing or self.ended:
+            raise VisitClosing(CLOSING)
         if self.tests_stopped:
             raise RedFlagStop("The check-in ticked a red flag: no on-camera tests in this visit. "
                                "Arrange in-person care.")

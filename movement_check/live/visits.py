@@ -48,7 +48,7 @@ from typing import Callable, NamedTuple
 
 from movement_check.live.stream import LiveStream
 from movement_check.clinic.record import Record
-from movement_check.live.visit import RedFlagStop, Visit  # noqa: F401  (RedFlagStop: raised by a visit, caught by its callers)
+from movement_check.live.visit import RedFlagStop, Visit, VisitClosing  # noqa: F401  (raised by a visit, caught by its callers)
 
 
 HOLD_S = 10.0
@@ -160,6 +160,8 @@ class VisitBook:
                 raise Refused(UNKNOWN, "unknown")
             if visit.ended:
                 raise Refused(ENDED, "ended")
+            if visit.closing:
+                raise Refused(EXPIRED, "expired")
             if visit.patient_token is None:
                 if now > visit.expires:
                     raise Refused(EXPIRED, "expired")
@@ -194,11 +196,14 @@ class VisitBook:
     def _drop_expired(self, now: float) -> None:
         """Visits nobody joined before their code expired, and any visit past ``max_hours``, are ended. A step
         still recording then (left running when the therapist's page closed) is stopped and analysed, and
-        filed as if Stop had been pressed; the visit ends once its analysis is in."""
+        filed as if Stop had been pressed; the visit ends once its analysis is in. Until then it is *closing*:
+        still listed for its therapist (the result is on its way), but no new step starts in it and no patient
+        can join it."""
         for code, visit in list(self._visits.items()):
             unused = now > visit.expires and not visit.joined
             if not (unused or now - visit.created > self.max_s):
                 continue
+            visit.closing = True
             if visit.step is not None:
                 try:
                     visit.stop_step()

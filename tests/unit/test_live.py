@@ -19,7 +19,7 @@ from movement_check.clinic.protocol import STEPS, step
 from movement_check.live.recording import Recording
 from movement_check.assessments.leg_raise.raises import RaiseSettings, up_masks
 from movement_check.body.views import SIDE_VIEW_MAX_RATIO, shoulder_ratio
-from movement_check.live.visits import ENDED, EXPIRED, TAKEN, UNKNOWN, Refused, VisitBook
+from movement_check.live.visits import ENDED, EXPIRED, TAKEN, UNKNOWN, Refused, VisitBook, VisitClosing
 from tests.fixtures.live_stubs import KnownPeople, feed_grey, grey_frame
 from tests.fixtures.raiser import Raise, Script as RaiseScript, perform, profile
 from tests.fixtures.walker import Camera, Script, walk
@@ -448,6 +448,14 @@ def test_a_step_left_recording_past_the_visit_limit_is_analysed_filed_then_the_v
     clock.now += 2 * 3600 + 1
     book.of("jdoe")                                    # a sweep past the limit
     assert visit.step is None                          # the step was stopped (its thread and graph let go) ...
+    # ... and until its result is filed the visit is closing: no new step starts in it, nobody joins it
+    assert visit.closing
+    with pytest.raises(VisitClosing, match="passed its time limit"):
+        visit.start_step(step("walk-side"))
+    assert visit.step is None
+    with pytest.raises(Refused) as refused:
+        book.join(visit.code, holder="tab-2")
+    assert refused.value.reason == "expired"
     if visit.analysis is not None:
         visit.analysis.thread.join(timeout=60)
     (outcome,) = visit.outcomes                        # ... and analysed, not dropped
