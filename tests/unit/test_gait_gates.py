@@ -332,3 +332,19 @@ def test_a_step_shorter_than_walking_allows_leaves_its_strides_and_steps_out_eve
     kept = Counter()
     step_times(clean_found, {0: 0.0}, kept), strides_from_events(clean_found, {0: 0.0}, kept)
     assert kept[SHORT_STEP] == 0
+
+
+def test_a_limp_s_good_strides_are_kept_when_its_short_steps_are_the_majority():
+    """Steps of 0.4 and 0.9 s (a marked step-to limp), four strikes: three steps, two of them short. Twice the
+    median step (0.8 s) is far under the 1.3 s stride; the strides are whole and must be kept."""
+    from collections import Counter
+
+    from movement_check.assessments.gait.strides import SLOW_STRIDE, strides_from_events
+
+    def strikes(times):
+        return [Extremum(t * 30, t, 0.0) for t in times]
+    walk = {0: {"left": {"heel_strike": strikes([0.0, 1.3]), "toe_off": []},
+                "right": {"heel_strike": strikes([0.4, 1.7]), "toe_off": []}}}
+    dropped = Counter()
+    assert [st.duration for st in strides_from_events(walk, {0: 0.5}, dropped)] == pytest.approx([1.3, 1.3])
+    assert not dropped[SLOW_STRIDE]

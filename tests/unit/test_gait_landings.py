@@ -112,3 +112,18 @@ def test_a_closing_step_into_standing_is_not_added():
     votes = [1.0 if e in lefts else -1.0 for e in events]
     out, _ = landed(poses, bout, events, lefts, votes, leg=LEG_PX, pad=0, step_s=0.6)
     assert len(out) == 5
+
+
+def test_an_added_edge_step_is_voted_to_the_foot_that_landed_not_copied_from_its_neighbour():
+    """The walk's last step is the right foot's landing; the last strike before it carries a wrong (right) vote,
+    as a pose model's brief swap gives. The added step says what its own foot says (right), instead of the
+    opposite of its neighbour's label, which would always agree with alternation."""
+    poses, bout, left_starts, right_starts = _step_to_walk()
+    lefts = [Extremum(_landing(s) * FPS, _landing(s), 1.0, 0.5) for s in left_starts[:3]]
+    rights = [Extremum(_landing(s) * FPS, _landing(s), -0.2, 0.2) for s in right_starts[:2]]
+    events = sorted(lefts + rights, key=lambda e: e.time_s)
+    votes = [1.0 if e in lefts else -1.0 for e in events]
+    votes[-1] = -1.0                                       # the last left strike mislabelled
+    out, out_votes = landed(poses, bout, events, lefts, votes, leg=LEG_PX, pad=0, step_s=0.6)
+    assert len(out) == 6 and out[-1].time_s == pytest.approx(_landing(right_starts[2]), abs=0.01)
+    assert out_votes[-1] == -1.0

@@ -76,7 +76,7 @@ def landed(poses: Poses, bout: Bout, events: list[Extremum], found: list[Extremu
     moved to its foot's nearest landing within half a step. A walk's first or last step made by a foot that
     did not lead (the landing foot coming down beside the other) has no event at all: a landing of either
     foot ``EDGE_STEP_RANGE`` steps before the first strike or after the last, inside the bout (or the few
-    frames beside it where the feet are seen), is added, voted to the other foot, when the walker walked on
+    frames beside it where the feet are seen), is added, voted to the labelled foot that landed, when the walker walked on
     through it (:func:`_walked_through`): not the first step from standing, nor the closing step into it.
     """
     lands = {}
@@ -96,17 +96,23 @@ def landed(poses: Poses, bout: Bout, events: list[Extremum], found: list[Extremu
         out.append(Extremum(land.frame, land.time_s, e.value, e.prominence))
     if not out:
         return out, out_votes
-    either = lands["left"] + lands["right"]
+    # each landing keeps the labelled foot it came from: its vote is that foot's, not copied from its neighbour
+    # (a copied vote always agrees with alternation and would inflate the side vote)
+    either = [(x, 1.0 if side == "left" else -1.0) for side in SIDES for x in lands[side]]
     lo, hi = EDGE_STEP_RANGE
     going = _walked_through(poses, bout, step_s)
-    before = [x for x in either if lo * step_s <= out[0].time_s - x.time_s <= hi * step_s and going(x.time_s, -1)]
-    after = [x for x in either if lo * step_s <= x.time_s - out[-1].time_s <= hi * step_s and going(x.time_s, 1)]
+    before = [(x, v) for x, v in either
+              if lo * step_s <= out[0].time_s - x.time_s <= hi * step_s and going(x.time_s, -1)]
+    after = [(x, v) for x, v in either
+             if lo * step_s <= x.time_s - out[-1].time_s <= hi * step_s and going(x.time_s, 1)]
     if before:
-        out.insert(0, max(before, key=lambda x: x.time_s))
-        out_votes.insert(0, -out_votes[0])
+        x, v = max(before, key=lambda xv: xv[0].time_s)
+        out.insert(0, x)
+        out_votes.insert(0, v)
     if after:
-        out.append(min(after, key=lambda x: x.time_s))
-        out_votes.append(-out_votes[-1])
+        x, v = min(after, key=lambda xv: xv[0].time_s)
+        out.append(x)
+        out_votes.append(v)
     return out, out_votes
 
 

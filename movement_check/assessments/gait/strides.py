@@ -34,10 +34,10 @@ LONG_STRIDE = f"a stride over which the pelvis travelled more than {MAX_STRIDE_L
 #: on the spot, or with a camera that follows the walker
 MIN_STEP_S = 60.0 / CADENCE_POSSIBLE[1]
 SHORT_STEP = f"a step shorter than {MIN_STEP_S:.1f} s (over {CADENCE_POSSIBLE[1]:g} steps a minute: a false heel strike)"
-#: a stride over this many times two of the bout's median steps (heel strike to heel strike, either foot) hides a
-#: missed heel strike where the pelvis is too slow for MAX_STRIDE_LEGS to tell (a limp's long step: ~1.3 median)
+#: a stride over this many times the bout's median pair of consecutive steps (heel strike to heel strike, either
+#: foot) hides a missed heel strike where the pelvis is too slow for MAX_STRIDE_LEGS to tell
 MAX_STRIDE_STEPS = 1.5
-SLOW_STRIDE = f"a stride over {MAX_STRIDE_STEPS:g} times the walk's usual (twice its median step: a heel strike missed)"
+SLOW_STRIDE = f"a stride over {MAX_STRIDE_STEPS:g} times the walk's usual (its median two steps: a heel strike missed)"
 
 
 @dataclass
@@ -237,8 +237,11 @@ def strides_from_events(found: dict, travel: dict[int, float] | None = None,
     strides = []
     travel = travel or {}
     for b, per_side in found.items():
+        # two consecutive steps (either foot) make a stride whether the steps are equal or not: twice the median
+        # step is a limp's short step doubled when short steps are the majority (steps 0.4 / 0.9 s, four
+        # strikes: every true 1.3 s stride would be over 1.5 x 0.8 s)
         gaps = np.diff(sorted(e.time_s for side in SIDES for e in per_side[side][HEEL_STRIKE]))
-        longest = MAX_STRIDE_STEPS * 2 * float(np.median(gaps)) if gaps.size >= 2 else np.inf
+        longest = MAX_STRIDE_STEPS * float(np.median(gaps[:-1] + gaps[1:])) if gaps.size >= 2 else np.inf
         for side in SIDES:
             other = OTHER[side]
             hs = [e.time_s for e in per_side[side][HEEL_STRIKE]]
