@@ -21,24 +21,35 @@ LEG_PX = 200.0
 ACCEL_S, DECEL_S = 0.2, 0.16
 
 
-def _swing_path(times: np.ndarray, starts: list[float], length_px: float, x0: float = 0.0) -> np.ndarray:
+def _swing_path(times: np.ndarray, starts: list[float], length_px: float, x0: float = 0.0, *,
+                accel_s: float = ACCEL_S, decel_s: float = DECEL_S) -> np.ndarray:
     """A foot's forward position: standing, then a swing of ``length_px`` from each of ``starts``."""
     x = np.full(times.shape, x0, dtype=float)
-    peak = 2 * length_px / (ACCEL_S + DECEL_S)          # the triangle's area is the swing's length
+    peak = 2 * length_px / (accel_s + decel_s)          # the triangle's area is the swing's length
     for s in starts:
         u = times - s
-        up = (u > 0) & (u <= ACCEL_S)
-        down = (u > ACCEL_S) & (u <= ACCEL_S + DECEL_S)
-        after = u > ACCEL_S + DECEL_S
-        x[up] += 0.5 * peak / ACCEL_S * u[up] ** 2
-        d = u[down] - ACCEL_S
-        x[down] += 0.5 * peak * ACCEL_S + peak * d - 0.5 * peak / DECEL_S * d ** 2
+        up = (u > 0) & (u <= accel_s)
+        down = (u > accel_s) & (u <= accel_s + decel_s)
+        after = u > accel_s + decel_s
+        x[up] += 0.5 * peak / accel_s * u[up] ** 2
+        d = u[down] - accel_s
+        x[down] += 0.5 * peak * accel_s + peak * d - 0.5 * peak / decel_s * d ** 2
         x[after] += length_px
     return x
 
 
-def _landing(start: float) -> float:
-    return start + ACCEL_S + DECEL_S - LANDED_SHARE_OF_PEAK * DECEL_S
+def _landing(start: float, *, accel_s: float = ACCEL_S, decel_s: float = DECEL_S) -> float:
+    return start + accel_s + decel_s - LANDED_SHARE_OF_PEAK * decel_s
+
+
+def test_a_slow_swing_lands_where_its_speed_falls_under_its_share_even_below_the_swing_speed():
+    """A slow swing (peak 0.55 leg lengths a second, slowing down over 1 s): 30 % of its peak lies under the speed
+    that marks a swing, 2 frames after the swing's run ends; its landing is still found there."""
+    times = np.arange(0, 4.0, 1 / FPS)
+    slow = _swing_path(times, [1.0], 0.385 * LEG_PX, accel_s=0.4, decel_s=1.0)
+    found = foot_landings(times, slow, scale=LEG_PX)
+    assert len(found) == 1
+    assert found[0].time_s == pytest.approx(_landing(1.0, accel_s=0.4, decel_s=1.0), abs=0.01)
 
 
 def test_a_landing_is_where_the_swing_has_slowed_to_its_share_of_the_peak():
@@ -61,8 +72,9 @@ def test_a_shuffle_and_landmark_jitter_are_not_swings():
     assert len(found) == 1 and found[0].time_s == pytest.approx(_landing(1.0), abs=1 / FPS)
 
 
-def _step_to_walk(seconds: float = 5.0, stop_s: float | None = None):
-    """Walking to the right, a step-to gait: the left foot steps 0.8 leg lengths ahead, the right foot comes
+def _step_to_walk(seconds: float = 5.0, stop_s: float | None = None, way: int = 1):
+    """Walking to the right (``way`` -1: to the left, the picture mirrored), a step-to gait: the left foot steps
+    0.8 leg lengths ahead, the right foot comes
     down beside it, every 1.2 s stride; the pelvis travels the 0.8 leg lengths a stride, and stands still from
     ``stop_s`` on (None: it walks on)."""
     times = np.arange(0, seconds, 1 / FPS)
@@ -74,18 +86,21 @@ def _step_to_walk(seconds: float = 5.0, stop_s: float | None = None):
     image = np.full((times.size, N_LANDMARKS, 3), np.nan)
     for heel, toe, x in ((L.LEFT_HEEL, L.LEFT_FOOT_INDEX, left), (L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX, right)):
         image[:, heel, 0], image[:, toe, 0] = x - 20, x + 40
+        if way < 0:                                  # walking to the left: the picture mirrored
+            image[:, heel, 0], image[:, toe, 0] = 1600 - image[:, heel, 0], 1600 - image[:, toe, 0]
         image[:, heel, 1] = image[:, toe, 1] = 600.0
     pelvis = 100.0 + step / 1.2 * (np.minimum(times, stop_s) if stop_s is not None else times)
-    image[:, L.LEFT_HIP, 0] = image[:, L.RIGHT_HIP, 0] = pelvis
+    image[:, L.LEFT_HIP, 0] = image[:, L.RIGHT_HIP, 0] = pelvis if way > 0 else 1600 - pelvis
     vis = np.ones((times.size, N_LANDMARKS))
     poses = Poses(times=times, image=image, world=np.zeros_like(image), visibility=vis, presence=vis,
                   frame_size=(1600, 720))
-    bout = Bout(start=0, stop=times.size, view="side", direction=1, start_s=0.0, stop_s=float(times[-1]))
+    bout = Bout(start=0, stop=times.size, view="side", direction=way, start_s=0.0, stop_s=float(times[-1]))
     return poses, bout, left_starts, right_starts
 
 
-def test_a_foot_that_never_leads_is_timed_at_its_landing_and_the_walk_s_last_step_is_added():
-    poses, bout, left_starts, right_starts = _step_to_walk()
+@pytest.mark.parametrize("way", [1, -1])
+def test_a_foot_that_never_leads_is_timed_at_its_landing_and_the_walk_s_last_step_is_added(way):
+    poses, bout, left_starts, right_starts = _step_to_walk(way=way)
     lefts = [Extremum(_landing(s) * FPS, _landing(s), 1.0, 0.5) for s in left_starts[:3]]
     # where filling put the right foot's strikes: its own Zeni peak, 3 frames after it landed
     late = [Extremum(_landing(s) * FPS + 3, _landing(s) + 3 / FPS, -0.2, 0.2) for s in right_starts[:2]]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from movement_check.assessments.gait.events import Extremum
+from movement_check.body.framing import out_of_frame
 from movement_check.body.landmarks import LEG, SIDES, Landmark as L
 from movement_check.body.poses import Poses
 from movement_check.body.signals import derivative, runs
@@ -52,7 +53,8 @@ def foot_landings(times: np.ndarray, forward: np.ndarray, *, scale: float) -> li
         if length < SWING_MIN_LEGS or peak < SWING_MIN_PEAK_LEGS_PER_S:
             continue
         below = LANDED_SHARE_OF_PEAK * peak
-        for i in range(peak_at + 1, min(b + 2, len(times))):
+        # on past the swing's run if need be: a slow swing's share of its peak lies under the swing speed
+        for i in range(peak_at + 1, len(times)):
             if not np.isfinite(speed[i]):
                 break
             if speed[i] < below:
@@ -76,8 +78,9 @@ def landed(poses: Poses, bout: Bout, events: list[Extremum], found: list[Extremu
     moved to its foot's nearest landing within half a step. A walk's first or last step made by a foot that
     did not lead (the landing foot coming down beside the other) has no event at all: a landing of either
     foot ``EDGE_STEP_RANGE`` steps before the first strike or after the last, inside the bout (or the few
-    frames beside it where the feet are seen), is added, voted to the labelled foot that landed, when the walker walked on
-    through it (:func:`_walked_through`): not the first step from standing, nor the closing step into it.
+    frames beside it where the feet are seen), is added, voted to the labelled foot that landed, when the
+    walker walked on through it (:func:`_walked_through`): not the first step from standing, nor the closing
+    step into it. A foot outside the picture is not seen to land (the model holds it at the edge).
     """
     lands = {}
     for side in SIDES:
@@ -85,6 +88,8 @@ def landed(poses: Poses, bout: Bout, events: list[Extremum], found: list[Extremu
         forward = 0.5 * (poses.image[:, heel, 0] + poses.image[:, toe, 0]) * bout.direction
         forward[:max(0, bout.start - pad)] = np.nan
         forward[bout.stop + pad:] = np.nan
+        # a foot outside the picture is held at its edge by the model: not a foot standing still
+        forward[out_of_frame(poses.image[:, [heel, toe], :2], poses.frame_size).any(axis=1)] = np.nan
         lands[side] = foot_landings(poses.times, forward, scale=leg)
     out, out_votes = [], list(votes)
     for e, vote in zip(events, votes):
