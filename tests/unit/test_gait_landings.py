@@ -74,9 +74,8 @@ def test_a_shuffle_and_landmark_jitter_are_not_swings():
 
 def _step_to_walk(seconds: float = 5.0, stop_s: float | None = None, way: int = 1):
     """Walking to the right (``way`` -1: to the left, the picture mirrored), a step-to gait: the left foot steps
-    0.8 leg lengths ahead, the right foot comes
-    down beside it, every 1.2 s stride; the pelvis travels the 0.8 leg lengths a stride, and stands still from
-    ``stop_s`` on (None: it walks on)."""
+    0.8 leg lengths ahead, the right foot comes down beside it, every 1.2 s stride; the pelvis travels the 0.8
+    leg lengths a stride, and stands still from ``stop_s`` on (None: it walks on)."""
     times = np.arange(0, seconds, 1 / FPS)
     left_starts = [0.3 + 1.2 * k for k in range(4)]
     right_starts = [s + 0.6 for s in left_starts]

@@ -29,9 +29,8 @@ MAX_STEP_LEGS = 1.25
 MAX_STRIDE_LEGS = 2.5
 LONG_STEP = f"a step over which the pelvis travelled more than {MAX_STEP_LEGS:g} leg lengths (a heel strike missed)"
 LONG_STRIDE = f"a stride over which the pelvis travelled more than {MAX_STRIDE_LEGS:g} leg lengths (a heel strike missed)"
-#: no walking step is shorter: over 200 steps a minute is running (gates.CADENCE_POSSIBLE); a shorter "step" ends
-#: at a heel strike that was not one. This gate works where the pelvis-travel ones cannot: on a treadmill, walking
-#: on the spot, or with a camera that follows the walker
+#: no walking step is shorter: over 200 steps a minute is running (gates.CADENCE_POSSIBLE); a shorter "step" ends at a
+#: false heel strike. Unlike the pelvis-travel gates it works on a treadmill or with a camera following the walker
 MIN_STEP_S = 60.0 / CADENCE_POSSIBLE[1]
 SHORT_STEP = f"a step shorter than {MIN_STEP_S:.1f} s (over {CADENCE_POSSIBLE[1]:g} steps a minute: a false heel strike)"
 #: a stride over this many times the bout's median pair of consecutive steps (heel strike to heel strike, either
@@ -237,9 +236,7 @@ def strides_from_events(found: dict, travel: dict[int, float] | None = None,
     strides = []
     travel = travel or {}
     for b, per_side in found.items():
-        # two consecutive steps (either foot) make a stride whether the steps are equal or not: twice the median
-        # step is a limp's short step doubled when short steps are the majority (steps 0.4 / 0.9 s, four
-        # strikes: every true 1.3 s stride would be over 1.5 x 0.8 s)
+        # two consecutive steps make a stride, equal or not (twice the median step can be a limp's short one doubled)
         gaps = np.diff(sorted(e.time_s for side in SIDES for e in per_side[side][HEEL_STRIKE]))
         longest = MAX_STRIDE_STEPS * float(np.median(gaps[:-1] + gaps[1:])) if gaps.size >= 2 else np.inf
         for side in SIDES:
