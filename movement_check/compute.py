@@ -21,9 +21,11 @@ from movement_check.errors import InputError
 
 
 @contextlib.contextmanager
-def quiet_dask():
+def quiet_dask(*, restore: bool = True):
     """Dask's own log lines (a worker restarted, a connection closed at the end) are for whoever runs a cluster,
-    not for the batch's user: the batch reports what happened to each clip itself."""
+    not for the batch's user: the batch reports what happened to each clip itself. ``restore=False``: they stay
+    quiet after the block too, for a process that ends with it (the ``batch`` command): a cluster's connections
+    to killed workers can still close, and log a traceback, a moment after the cluster was closed."""
     loggers = [logging.getLogger(n) for n in ("distributed", "tornado", "asyncio")]
     levels = [lg.level for lg in loggers]
     for lg in loggers:
@@ -34,7 +36,8 @@ def quiet_dask():
             yield
     finally:
         for lg, level in zip(loggers, levels):
-            lg.setLevel(level)
+            if restore:
+                lg.setLevel(level)
 
 
 def local_cluster(workers: int):

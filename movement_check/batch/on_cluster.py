@@ -38,7 +38,8 @@ def _run_dask(clips, todo, test, model, options, done, hashes, on_stop, *, sched
 
     futures: dict = {}
     interrupts = _Interrupts(on_first=(lambda: on_stop(len(futures))) if on_stop else None)
-    with interrupts, quiet_dask():         # a Ctrl-C while the workers start counts too
+    # a Ctrl-C while the workers start counts too; Dask stays quiet to the end of the batch's process
+    with interrupts, quiet_dask(restore=False):
         cluster = local_cluster(workers) if scheduler is None else None
         try:
             client = connect(cluster or scheduler)
