@@ -30,6 +30,8 @@ VIEWER = {"style": {"width": "100%", "maxHeight": "400px", "objectFit": "contain
 MOVING = "Moving video"
 STILL = "Still pictures"
 REFRESH_S = 0.4              # the therapist's live panels run again this often
+# the player's frame on this page (the only WebRTC component the therapist's page has)
+HIDE_PLAYER = "iframe[title*='webrtc'] { height: 0 !important; visibility: hidden; }"
 
 
 def video_player(visit: Visit, config: LiveConfig):
@@ -65,6 +67,9 @@ def video_state(visit: Visit, player) -> None:
     if moving_video(visit, player, view):
         st.caption(f"{MOVING} of the patient's camera, as analysed ({view.processed_fps:.0f} pictures a second)")
         return
+    # the player has nothing to show (connecting, or no picture going out): its empty box is hidden, not
+    # removed, so that its connection carries on; the still picture below stands in for it
+    st.html(f"<style>{HIDE_PLAYER}</style>")
     jpeg = visit.stream.snapshot_jpeg()
     if not jpeg:                     # no picture yet: the live panel says what it waits for
         return

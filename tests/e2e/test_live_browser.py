@@ -253,6 +253,12 @@ def test_patient_streams_therapist_watches_runs_a_gait_step_and_a_stranger_sees_
             expect(therapist.get_by_text("The patient's camera stopped")).to_be_visible(timeout=15_000)
             expect(therapist.get_by_text("Recording paused, no picture")).to_be_visible(timeout=5_000)
             print(f"camera stopped shown {time.monotonic() - closed:.1f} s after the patient's page closed")
+            # the still picture stands in for the moving video, whose empty player is hidden (not removed)
+            expect(therapist.get_by_text(re.compile(r"^The last picture, \d+ s ago"))).to_be_visible(timeout=10_000)
+            player = therapist.locator("iframe[title*='webrtc']")
+            assert player.count() == 1 and (player.bounding_box() or {"height": 0})["height"] < 1
+            therapist.screenshot(path=str(tmp_path / "therapist_camera_stopped.png"))
+            keep(tmp_path / "therapist_camera_stopped.png")
 
             # signing out ends the sign-in: the cookie goes, and a reload asks for the password
             therapist.get_by_role("button", name="Sign out").click()
