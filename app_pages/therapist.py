@@ -108,7 +108,9 @@ def live_panel(visit: Visit) -> None:
     if job is not None:
         st.progress(min(1.0, job.done / max(job.frames, 1)), text=job.progress_text)
     if (len(visit.outcomes) != st.session_state.get("outcomes-shown", 0)
-            or (visit.checkin is not None) != st.session_state.get("checkin-shown", False)):
+            or (visit.checkin is not None) != st.session_state.get("checkin-shown", False)
+            or visit.closing != st.session_state.get("closing-shown", False)       # closed by another page's sweep
+            or (visit.closing and visit.analysis is None)):       # its last result filed: the next run ends it
         st.rerun(scope="app")
 
 
@@ -232,6 +234,7 @@ def main() -> None:
     outcomes = list(visit.outcomes)
     st.session_state["outcomes-shown"] = len(outcomes)      # the live panel reruns the page when one more is in
     st.session_state["checkin-shown"] = visit.checkin is not None
+    st.session_state["closing-shown"] = visit.closing
     with top[1]:
         set_up(visit, staff)
     with st.container():                # one place whatever it holds: the video player below never moves

@@ -115,6 +115,8 @@ class Visit:
         if self.step is not None:
             self.stop_step()
         with self.lock:
+            if self.closing or self.ended:       # the sweep marked it closing while the step before was stopped
+                raise VisitClosing(CLOSING)
             self.pain_marks = []
             recording = self.stream.start_step(step, name=f"the step \"{step.title}\"")
             # with a cluster, the step is analysed there after Stop (step_analysis); here, from now on

@@ -203,7 +203,8 @@ class VisitBook:
             unused = now > visit.expires and not visit.joined
             if not (unused or now - visit.created > self.max_s):
                 continue
-            visit.closing = True
+            with visit.lock:                  # start_step checks it under the same lock
+                visit.closing = True
             if visit.step is not None:
                 try:
                     visit.stop_step()

@@ -612,3 +612,27 @@ def test_a_side_on_walker_near_the_cut_off_is_not_told_to_turn_side_on():
     for i in far:                                     # clearly facing: still told
         person, vis = _one(side, i)
         assert lc.TURN_SIDE_ON in lc.cues(person, vis, view="side", **kw)
+
+
+def test_a_step_started_as_the_visit_passes_its_limit_is_refused_not_recorded_in_the_closing_visit():
+    """The sweep (another page's run) marks the visit closing while start_step stops the step before: the new
+    step is refused, not left recording in a visit whose page shows no Stop button."""
+    clock = Clock()
+    book = _book(clock, max_hours=2)
+    visit = book.create("jdoe")
+    book.join(visit.code, holder="tab-1")
+    visit.start_step(step("walk-side"))
+    real_stop = visit.stop_step
+
+    def stop_then_sweep(**kw):
+        job = real_stop(**kw)
+        clock.now += 2 * 3600 + 1
+        book.of("someone-else")                  # a sweep, between start_step's first check and its recording
+        return job
+
+    visit.stop_step = stop_then_sweep
+    with pytest.raises(VisitClosing):
+        visit.start_step(step("raise-left"))
+    assert visit.closing and visit.step is None
+    if visit.analysis is not None:
+        visit.analysis.thread.join(timeout=60)
