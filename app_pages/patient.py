@@ -22,7 +22,7 @@ from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
 from movement_check.live.stream import LiveStream
 from movement_check.clinic.protocol import step
-from movement_check.live.visits import Joined, JoinKind, Refused, Visit
+from movement_check.live.visits import ENDING, Joined, JoinKind, Refused, Visit
 
 from app_pages.access import audit
 from app_pages.browser_tab import tab_closed, this_tab
@@ -119,7 +119,7 @@ def instruction(visit: Visit) -> None:
         st.success("The visit has ended. Thank you.")
         return
     if visit.closing:
-        st.info("This visit has reached its time limit and is ending. Thank you.")
+        st.info(ENDING)
         return
     view = visit.stream.view()
     current = step(view.step) if view.step else None

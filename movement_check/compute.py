@@ -21,11 +21,9 @@ from movement_check.errors import InputError
 
 
 @contextlib.contextmanager
-def quiet_dask(*, restore: bool = True):
+def quiet_dask():
     """Dask's own log lines (a worker restarted, a connection closed at the end) are for whoever runs a cluster,
-    not for the batch's user: the batch reports what happened to each clip itself. ``restore=False``: they stay
-    quiet after the block too, for a process that ends with it (the ``batch`` command): a cluster's connections
-    to killed workers can still close, and log a traceback, a moment after the cluster was closed."""
+    not for the batch's user: the batch reports what happened to each clip itself."""
     loggers = [logging.getLogger(n) for n in ("distributed", "tornado", "asyncio")]
     levels = [lg.level for lg in loggers]
     for lg in loggers:
@@ -36,8 +34,7 @@ def quiet_dask(*, restore: bool = True):
             yield
     finally:
         for lg, level in zip(loggers, levels):
-            if restore:
-                lg.setLevel(level)
+            lg.setLevel(level)
 
 
 def local_cluster(workers: int):

@@ -19,6 +19,7 @@ What a clip's row is, and the task a worker runs for it (``movement_check.batch.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import signal
 import time
@@ -38,8 +39,10 @@ def _run_dask(clips, todo, test, model, options, done, hashes, on_stop, *, sched
 
     futures: dict = {}
     interrupts = _Interrupts(on_first=(lambda: on_stop(len(futures))) if on_stop else None)
-    # a Ctrl-C while the workers start counts too; Dask stays quiet to the end of the batch's process
-    with interrupts, quiet_dask(restore=False):
+    # a scheduler's connection to a worker killed by a second Ctrl-C can close, and log a traceback, a moment after
+    # the cluster was closed and the log levels restored: that one logger stays quiet in this process
+    logging.getLogger("distributed.batched").setLevel(logging.CRITICAL)
+    with interrupts, quiet_dask():         # a Ctrl-C while the workers start counts too
         cluster = local_cluster(workers) if scheduler is None else None
         try:
             client = connect(cluster or scheduler)

@@ -64,7 +64,7 @@ Any longer keeps waiting a patient whose first device went off the network
 
 class Refused(Exception):
     """A join link that cannot be used; the message tells the patient what to do, ``reason`` names the case
-    (``unknown``, ``expired``, ``ended``, ``taken``: a browser without the patient token, ``busy``: the visit
+    (``unknown``, ``expired``, ``ended``, ``closing``: past its time limit, ``taken``: a browser without the patient token, ``busy``: the visit
     is open in another window)."""
 
     def __init__(self, message: str, reason: str):
@@ -79,6 +79,7 @@ TAKEN = ("Someone has already joined this visit with this link. If that was you 
 BUSY = ("This visit is already open in another window or on another device. Use that one, or close it: "
         f"this page will then open the visit by itself within about {HOLD_S:.0f} seconds.")
 ENDED = "This visit has ended. Thank you."
+ENDING = "This visit has reached its time limit and is ending. Thank you."
 
 
 class JoinKind(str, Enum):
@@ -161,7 +162,7 @@ class VisitBook:
             if visit.ended:
                 raise Refused(ENDED, "ended")
             if visit.closing:
-                raise Refused(EXPIRED, "expired")
+                raise Refused(ENDING, "closing")
             if visit.patient_token is None:
                 if now > visit.expires:
                     raise Refused(EXPIRED, "expired")

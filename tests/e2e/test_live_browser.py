@@ -183,6 +183,8 @@ def test_patient_streams_therapist_watches_runs_a_gait_step_and_a_stranger_sees_
             # it sets up the connection) before the step is started
             expect(therapist.get_by_text(re.compile("^Moving video of the patient's camera"))).to_be_visible(
                 timeout=30_000)
+            therapist.wait_for_timeout(1000)             # a fragment run or two: the player shown again
+            assert (therapist.locator("iframe[title*='webrtc']").bounding_box() or {"height": 0})["height"] > 100
 
             # a gait step (the first test in the list): two loops of the clip, then stop and analyse
             therapist.get_by_role("button", name="Start", exact=True).click()
