@@ -11,7 +11,7 @@ from movement_check.errors import InputError
 from movement_check.live.knee_figure import knee_angles_image
 from movement_check.clinic.protocol import STEPS, step
 from movement_check.clinic.record import RecordError
-from movement_check.live.visit import CLOSING, VisitClosing
+from movement_check.live.visit import CLOSING, RedFlagStop, VisitClosing
 from movement_check.live.visits import Visit
 
 from app_pages.access import Staff, audit, still_going, therapist_or_sign_in
@@ -183,6 +183,8 @@ def step_controls(visit: Visit) -> None:
             visit.start_step(chosen)
         except VisitClosing as exc:          # the visit passed its limit between the page's run and the click
             st.warning(str(exc))
+        except RedFlagStop as exc:           # the patient sent a check-in with a red flag since the page ran
+            st.error(str(exc))
         else:
             st.rerun()
     if cols[3].button("Stop and analyse", key="stop", disabled=not recording, width="stretch"):

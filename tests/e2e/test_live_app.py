@@ -316,6 +316,32 @@ def test_a_red_flag_in_the_patients_check_in_stops_the_tests_on_both_pages_and_i
     assert session.checkin.red_flags == ("saddle_numbness",) and session.checkin.pain_now == 7
 
 
+def test_a_red_flag_sent_as_the_therapist_clicks_start_refuses_it_with_the_reason(live_env, monkeypatch):
+    """The patient's check-in with a red flag lands between the page's check and the visit's start (the page
+    ran, saw no red flag, and is starting the step): the click is refused with the reason on the page, not a
+    traceback, and nothing records."""
+    from app_pages import state
+    from movement_check.clinic.checkin import CheckIn
+    from movement_check.live.visit import Visit
+
+    therapist = signed_in()
+    therapist.button(key="new-visit").click().run()
+    _checked_in(open_page("patient", code=_link(therapist).split("code=")[1]))
+    therapist.run()
+    (visit,) = state.visit_book().of("jdoe")
+    assert [b for b in therapist.button if b.key == "start"] and not visit.tests_stopped
+    start = Visit.start_step
+
+    def flagged_first(self, step):
+        self.check_in(CheckIn(pain_now=6, red_flags=("saddle_numbness",)))     # the patient's second check-in
+        return start(self, step)
+    monkeypatch.setattr(Visit, "start_step", flagged_first)
+    therapist.button(key="start").click().run()
+    assert not therapist.exception
+    assert any("red flag" in e.value and "in-person care" in e.value for e in therapist.error)
+    assert visit.step is None
+
+
 def test_a_visit_for_a_patient_id_keeps_the_check_in_and_a_bad_id_is_refused_with_the_reason(live_env):
     from app_pages import state
 
