@@ -46,7 +46,7 @@ from movement_check.assessments.gait.angles import angle_metrics_for
 from movement_check.assessments.gait.step_timing import step_timing
 import movement_check.assessments.gait.timing as timing
 from movement_check.assessments.gait.gates import sides_problem, stride_steps_problem
-from movement_check.assessments.gait.strides import GaitAnalysis, Stride, analyse
+from movement_check.assessments.gait.strides import GaitAnalysis, Stride, analyse, travel_speeds
 from movement_check.assessments.gait.settings import GaitSettings, walking
 from movement_check.assessments.stride_stats import make_metric, mean_of, rounded, value_at
 
@@ -85,7 +85,9 @@ def _assess(poses: Poses, settings: GaitSettings, walk: GaitAnalysis) -> Assessm
               for e in per_side[side][name]]
     n_steps = sum(1 for e in events if e.name == HEEL_STRIKE)
     per_side_strides = {s: [st for st in walk.strides if st.side == s] for s in SIDES}
-    metrics, warnings, phases, durations = step_timing(walk, bouts, n_steps, per_side_strides)
+    fps = timing.delivery(poses, bouts).fps
+    metrics, warnings, phases, durations = step_timing(walk, bouts, n_steps, per_side_strides, travel_speeds(poses, bouts),
+                                                       1.0 / fps if np.isfinite(fps) and fps > 0 else 0.0)
     metrics += _scaled_metrics(poses, bouts, walk.found, settings, leg)
     angle_metrics, angle_warnings, unflagged = angle_metrics_for(poses, bouts, view, per_side_strides, leg)
     return _gated(poses, walk, view, events, metrics + angle_metrics, warnings + angle_warnings, phases,
@@ -196,7 +198,8 @@ def _withhold_unreliable_flags(metrics: list[Metric], strides: dict[str, int]) -
         n = strides[m.side] if m.side else min(strides.values())
         if m.flag and n < MIN_STRIDES:
             note = f"not flagged: only {n} clean stride{'s' if n != 1 else ''}" + (f"; {m.note}" if m.note else "")
-            m = Metric(m.name, m.value, m.unit, side=m.side, normal_range=m.normal_range, flag=None, note=note)
+            m = Metric(m.name, m.value, m.unit, side=m.side, normal_range=m.normal_range, flag=None, note=note,
+                       uncertainty=m.uncertainty)
         out.append(m)
     return out
 

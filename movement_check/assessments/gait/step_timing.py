@@ -12,20 +12,70 @@ from movement_check.assessments.result import Metric
 from movement_check.body.walking import Bout
 import movement_check.assessments.gait.reference as ref
 from movement_check.assessments.gait.gates import cadence_problem, stride_phases
-from movement_check.assessments.gait.strides import GaitAnalysis, Stride, step_pair_asymmetry
+from movement_check.assessments.gait.events import HEEL_STRIKE
+from movement_check.assessments.gait.strides import (MAX_STEP_LEGS, MAX_STRIDE_LEGS, MAX_STRIDE_STEPS, MIN_STEP_S, GaitAnalysis, Stride,
+                                                     step_pair_asymmetry)
 from movement_check.body.landmarks import SIDES
 from movement_check.assessments.stride_stats import make_metric, mean_of, range_flag, rounded, sd_of
 
-#: cadence from the median stride needs this many strides; else from the median step, this many steps
-#: (cadence from one stride or two steps is one or two intervals: a missed heel strike doubles it unseen)
+#: cadence from the median stride needs this many strides (from one stride, a missed heel strike doubles it unseen)
 MIN_CADENCE_STRIDES = 2
-MIN_CADENCE_STEPS = 3
+#: a "step" longer than this share of the walk's median two steps holds a missed heel strike (a limp's long step
+#: is at most ~0.7 of its stride; two steps in one are a whole stride)
+MAX_STEP_OF_STRIDE = 0.85
+#: two steps shorter than this share of the walk's median two steps hold a false heel strike
+MIN_STRIDE_SHARE = 0.67
 
 
-def step_timing(walk: GaitAnalysis, bouts: list[Bout], n_steps: int, per_side_strides: dict[str, list[Stride]]
+def side_free_strides(walk: GaitAnalysis, travel: dict[int, float] | None = None) -> list[float]:
+    """Durations (s) of the strides in each bout's heel strikes taken in time order, whatever foot each was given:
+    strike i to strike i + 2 (a stride holds two steps; the foot's name is not needed to time it).
+
+    The pose model mislabels the far leg in side views; a stride taken per labelled foot then spans a wrong pair
+    of strikes, and with few strides one such stride moves the median. In time order every strike is used. Two
+    steps make a stride only if each is a step: not shorter than MIN_STEP_S (of two strikes closer than that, the
+    less sharp one is taken as false and left out: :func:`_without_false_strikes`) nor, with the pelvis crossing the
+    frame (``travel``: leg lengths a second, per bout), over MAX_STEP_LEGS leg lengths of travel, and the two
+    within MAX_STRIDE_LEGS. Then against the walk's usual stride (the median of those): neither step over
+    MAX_STEP_OF_STRIDE of it (a missed strike; the check that still works on a treadmill) and the stride within
+    MIN_STRIDE_SHARE-MAX_STRIDE_STEPS of it.
+    """
+    out = []
+    travel = travel or {}
+    for b, per_side in walk.found.items():
+        t = _without_false_strikes([e for side in SIDES for e in per_side[side][HEEL_STRIKE]])
+        speed = travel.get(b, 0.0)
+        steps = np.diff(t)
+        ok = speed * steps <= MAX_STEP_LEGS
+        pairs = [(a, z) for i, (a, z) in enumerate(zip(steps[:-1], steps[1:]))
+                 if ok[i] and ok[i + 1] and speed * (a + z) <= MAX_STRIDE_LEGS]
+        if not pairs:
+            continue
+        usual = float(np.median([a + z for a, z in pairs]))
+        out += [float(a + z) for a, z in pairs if max(a, z) <= MAX_STEP_OF_STRIDE * usual
+                and MIN_STRIDE_SHARE * usual <= a + z <= MAX_STRIDE_STEPS * usual]
+    return out
+
+
+def _without_false_strikes(strikes: list) -> np.ndarray:
+    """The strikes' times in order, less the weaker of any two closer than MIN_STEP_S (no walking step is that
+    short: one of them is false; the sharper peak, prominence, stays; an added landing has none and stays)."""
+    kept = sorted(strikes, key=lambda e: e.time_s)
+    while True:
+        close = [i for i in range(len(kept) - 1) if kept[i + 1].time_s - kept[i].time_s < MIN_STEP_S]
+        if not close:
+            return np.array([e.time_s for e in kept])
+        i = close[0]
+        weak = [np.inf if not np.isfinite(e.prominence) else e.prominence for e in kept[i:i + 2]]
+        del kept[i + (1 if weak[1] < weak[0] else 0)]
+
+
+def step_timing(walk: GaitAnalysis, bouts: list[Bout], n_steps: int, per_side_strides: dict[str, list[Stride]],
+                travel: dict[int, float] | None = None, frame_s: float = 0.0
                 ) -> tuple[list[Metric], list[str], dict[str, list], list[float]]:
-    """The timing metrics, warnings, each side's strides' phases (gated) and the stride durations."""
-    metrics, warnings = cadence_metrics(walk.strides, walk.steps["left"] + walk.steps["right"])
+    """The timing metrics, warnings, each side's strides' phases (gated) and the stride durations.
+    ``frame_s``: the frame interval (s), for the cadence's uncertainty."""
+    metrics, warnings = cadence_metrics(side_free_strides(walk, travel), frame_s)
     metrics.append(Metric("steps", n_steps, "count", note=f"heel strikes in {len(bouts)} walking bout(s)"))
     metrics.append(Metric("walking_bouts", len(bouts), "count",
                           note="; ".join(f"{b.start_s:.1f}-{b.stop_s:.1f} s, {b.view} view" for b in bouts)))
@@ -42,26 +92,43 @@ def step_timing(walk: GaitAnalysis, bouts: list[Bout], n_steps: int, per_side_st
     return metrics, warnings, phases, durations
 
 
-def cadence_metrics(strides: list[Stride], all_steps: list[float]) -> tuple[list[Metric], list[str]]:
-    """Cadence (or why not), and the warning that goes with a cadence not given."""
+def cadence_metrics(strides: list[float], frame_s: float = 0.0) -> tuple[list[Metric], list[str]]:
+    """Cadence (or why not), and the warning that goes with a cadence not given. ``strides``: durations (s);
+    the uncertainty: :func:`cadence_uncertainty`."""
     # Medians: a bout's first or last step (speeding up, slowing down) does not pull them. A stride holds one
     # step of each foot, so a limp's long and short steps, and any timing bias one foot's events share, cancel.
-    too_few = None
-    if len(strides) >= MIN_CADENCE_STRIDES:
-        cadence = 120.0 / float(np.median([st.duration for st in strides]))
-        how = "2 x 60 / median stride time"
-    elif len(all_steps) >= MIN_CADENCE_STEPS:
-        cadence = 60.0 / float(np.median(all_steps))
-        how = "60 / median step time (fewer than 2 whole strides)"
-    else:
-        cadence, how = None, ""
-        too_few = (f"too few steps were timed ({len(all_steps)} steps, {len(strides)} strides; it needs "
-                   f"{MIN_CADENCE_STEPS} steps or {MIN_CADENCE_STRIDES} strides): film a longer walk")
-    impossible = cadence_problem(cadence) or too_few
+    # The strides are taken in time order (:func:`side_free_strides`), so a far leg named wrong changes nothing.
+    # Four heel strikes in a row make two strides; with fewer whole strides than that the steps found do not
+    # agree with each other (a missed or false strike), and their median step would be a guess.
+    if len(strides) < MIN_CADENCE_STRIDES:
+        why = (f"too few whole strides were timed ({len(strides)}; it needs {MIN_CADENCE_STRIDES}, four heel strikes "
+               "in a row with none missed): film a longer walk, the whole body and feet in view")
+        return [Metric.unmeasured("cadence", "steps/min", why)], [f"cadence not given: {why}"]
+    cadence = 120.0 / float(np.median(strides))
+    impossible = cadence_problem(cadence)
     if impossible:
         return [Metric.unmeasured("cadence", "steps/min", impossible)], [f"cadence not given: {impossible}"]
-    return [make_metric("cadence", rounded(cadence, 1), "steps/min", normal=ref.CADENCE_NORMAL,
-                        flag=range_flag(cadence, ref.CADENCE_NORMAL), note=f"{how}; {ref.CADENCE_SOURCE}")], []
+    m = make_metric("cadence", rounded(cadence, 1), "steps/min", normal=ref.CADENCE_NORMAL,
+                    flag=range_flag(cadence, ref.CADENCE_NORMAL),
+                    note=f"2 x 60 / median stride time ({len(strides)} strides; +- one standard error from their "
+                         f"spread); {ref.CADENCE_SOURCE}")
+    return [Metric(m.name, m.value, m.unit, side=m.side, normal_range=m.normal_range, flag=m.flag, note=m.note,
+                   uncertainty=rounded(cadence_uncertainty(strides, frame_s), 1))], []
+
+
+def cadence_uncertainty(strides: list[float], frame_s: float) -> float:
+    """+- steps/min: one standard error of 2 x 60 / the median stride.
+
+    The strides' spread (1.4826 x their median absolute deviation, robust to one odd stride) holds both the walk's
+    own stride-to-stride variation and the heel strikes' timing error; it is taken no smaller than two events
+    each placed anywhere within a frame (``frame_s`` / sqrt(6)). The median's standard error is 1.253 x that /
+    sqrt(n), carried to the cadence by its slope, 120 / T^2. Against the labels (6 real walks at their own rate
+    and thinned to 20, 15 and 12 fps, 4 re-encoded smaller) see ``benchmarks/gait_accuracy.py``.
+    """
+    t = np.asarray(strides, dtype=float)
+    median = float(np.median(t))
+    spread = max(1.4826 * float(np.median(np.abs(t - median))), frame_s / np.sqrt(6.0))
+    return 120.0 * 1.253 * spread / np.sqrt(t.size) / median ** 2
 
 
 def phase_metrics(phases: dict[str, list]) -> list[Metric]:

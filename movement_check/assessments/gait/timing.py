@@ -16,8 +16,11 @@ frames a second with stalls of several hundred milliseconds; a person far away i
   need ``MIN_FPS_PHASES`` frames a second.
 - Step and stride times, their symmetry and variability need ``MIN_FPS_TIMING`` (at 15 fps a 2-frame error
   is 0.13 s; the symmetry cut-off is 10 % of a ~0.55 s step).
-- Cadence is a median over many steps and held within 3 % down to 12 fps on the labelled clips: it needs
-  only the clip minimum (10 fps, :class:`movement_check.pipeline.video.VideoLimits`).
+- Cadence is a median over many steps and held within 3 % down to 12 fps on the labelled clips
+  (``MIN_FPS_CADENCE``; the step-to limp was 5-6 % off at 9-10 fps). Frames that arrive unevenly (more than
+  ``MAX_UNEVEN`` of the intervals over 1.5 times the usual one, e.g. a browser under load) need
+  ``MIN_FPS_TIMING`` for it too: a stall can swallow a whole step, and with 30 % of a 15 or 20 fps clip's
+  frames dropped at random the labelled walks' cadence was 6-33 % off (a treadmill walk -10 %, the limp -33 %).
 - Below ``MIN_LEG_PX`` pixels from hip to ankle nothing is timed (the feet are a few pixels long).
 - Front view only: frames that arrive unevenly (more than ``MAX_UNEVEN_FRONT`` of the intervals over 1.5
   times the usual one) are not timed: the foot's height and pitch change slowly and a missing frame moves
@@ -38,6 +41,9 @@ from movement_check.body.walking import Bout, leg_length_px
 
 MIN_FPS_PHASES = 20.0
 MIN_FPS_TIMING = 15.0
+MIN_FPS_CADENCE = 11.5     # a 12 fps clip measures 11.9-12.0 over a walk
+#: side view: frames arriving this unevenly below MIN_FPS_TIMING give no cadence either
+MAX_UNEVEN = 0.1
 MIN_LEG_PX = 25.0
 #: a pause in the frames longer than this inside a walk can hide a whole event
 MAX_STALL_S = 0.25
@@ -87,6 +93,14 @@ def withheld(d: Delivery, view: str | None = None) -> dict[str, str]:
     if np.isfinite(d.leg_px) and d.leg_px < MIN_LEG_PX:
         why = (f"the person is {d.leg_px:.0f} pixels from hip to ankle: too small in the picture to time steps "
                f"(needs {MIN_LEG_PX:g}); film closer or at a higher resolution")
+        return {name: why for name in ("cadence",) + TIMING_METRICS + PHASE_METRICS}
+    if np.isfinite(d.fps) and (d.fps < MIN_FPS_CADENCE or (d.fps < MIN_FPS_TIMING and d.uneven > MAX_UNEVEN)):
+        how = f"{d.fps:.0f} frames a second" + (f", {100 * d.uneven:.0f} % of them late or missing"
+                                                 if d.uneven > MAX_UNEVEN else "")
+        needs = MIN_FPS_CADENCE if d.uneven <= MAX_UNEVEN else MIN_FPS_TIMING
+        steady = f", or {MIN_FPS_CADENCE:g} at a steady rate" if d.uneven > MAX_UNEVEN else ""
+        why = (f"the camera delivered {how}: too few to count steps reliably (needs {needs:g} a second{steady}); "
+               "film at a higher frame rate")
         return {name: why for name in ("cadence",) + TIMING_METRICS + PHASE_METRICS}
     if np.isfinite(d.fps) and d.fps < MIN_FPS_TIMING:
         why = (f"the camera delivered {d.fps:.0f} frames a second: too few for step timing (needs "

@@ -1,0 +1,127 @@
+"""Cadence: strides taken from the heel strikes in time order (whatever foot the pose model named), and what the
+camera must deliver for it (known answers: strike times set by hand, and the synthetic walker thinned)."""
+
+import numpy as np
+import pytest
+
+from movement_check.assessments.gait.assess import GaitSettings, assess
+from movement_check.assessments.gait.events import Extremum
+from movement_check.assessments.gait.step_timing import cadence_metrics, cadence_uncertainty, side_free_strides
+from movement_check.assessments.gait.strides import GaitAnalysis
+from movement_check.body.poses import Poses
+from movement_check.pipeline.cleaning import clean
+
+from tests.fixtures.walker import Script, walk
+
+STEADY = Script(segments=[("stand", 1.0), ("walk", 6.0), ("stand", 1.0)])
+
+
+def _walk(strikes: list[tuple[float, str]], weak: tuple[float, ...] = ()) -> GaitAnalysis:
+    """A walk of one bout with these (time s, foot named) heel strikes; those at ``weak`` times stand out less
+    (prominence 0.2 against 1)."""
+    per_side = {s: {"heel_strike": [Extremum(t * 30, t, 1.0, 0.2 if t in weak else 1.0)
+                                    for t, side in strikes if side == s], "toe_off": []}
+                for s in ("left", "right")}
+    return GaitAnalysis(bouts=[], found={0: per_side}, strides=[], steps={"left": [], "right": []}, side_votes={})
+
+
+def _cadence(walk: GaitAnalysis, travel=None) -> float:
+    metrics, _ = cadence_metrics(side_free_strides(walk, travel))
+    return metrics[0].value
+
+
+def test_a_far_leg_named_wrong_and_a_late_last_strike_do_not_move_the_cadence():
+    """Steps of 0.6 s (100 steps/min); from the fourth strike on the model names every foot the other way, and the
+    last strike comes 0.12 s late. Per named foot only two strides are whole, one of them 0.12 s long: their
+    median read 95.2. In time order all strides are used and the median is the true one."""
+    times = [0.0, 0.6, 1.2, 1.8, 2.4, 3.0 + 0.12]
+    named = ["right", "left", "right", "right", "left", "right"]
+    walk = _walk(list(zip(times, named)))
+    assert side_free_strides(walk) == pytest.approx([1.2, 1.2, 1.2, 1.32])
+    assert _cadence(walk) == pytest.approx(100.0, abs=0.1)
+    # the names play no part
+    renamed = _walk(list(zip(times, ["left"] * 6)))
+    assert side_free_strides(renamed) == side_free_strides(walk)
+
+
+def test_a_missed_strike_makes_no_stride_even_on_a_treadmill():
+    """Steps of 0.55 s with the strike at 1.65 s missed, no pelvis travel (a treadmill): the 1.1 s "step" holds
+    a missed strike; the two "strides" that contain it (1.65 s, 1.5 x the usual) are left out."""
+    times = [0.0, 0.55, 1.1, 2.2, 2.75, 3.3, 3.85]
+    walk = _walk([(t, "left" if i % 2 else "right") for i, t in enumerate(times)])
+    assert side_free_strides(walk, {0: 0.0}) == pytest.approx([1.1, 1.1, 1.1])
+    assert _cadence(walk, {0: 0.0}) == pytest.approx(109.1, abs=0.1)
+
+
+def test_a_missed_strike_is_left_out_by_the_pelvis_travel_when_the_walker_crosses_the_frame():
+    """Only four strides, two of them over a missed strike: their median is the wrong one, so the usual stride
+    cannot tell them; the pelvis travel (1.6 leg lengths in the 1.2 s "step" at 1.3 leg lengths a second) can."""
+    times = [0.0, 0.6, 1.2, 2.4, 3.0]
+    walk = _walk([(t, "left" if i % 2 else "right") for i, t in enumerate(times)])
+    assert side_free_strides(walk, {0: 1.3}) == pytest.approx([1.2])
+    assert _cadence(walk, {0: 0.0}) != pytest.approx(100.0, abs=1)      # without travel it cannot be told
+
+
+def test_a_limp_s_alternating_short_and_long_steps_keep_every_stride():
+    """Steps of 0.4 and 0.9 s (a marked step-to limp): each stride is one of each, 1.3 s."""
+    times = np.cumsum([0.0, 0.4, 0.9, 0.4, 0.9, 0.4, 0.9])
+    walk = _walk([(float(t), "left" if i % 2 else "right") for i, t in enumerate(times)])
+    assert side_free_strides(walk, {0: 0.5}) == pytest.approx([1.3] * 5)
+    assert _cadence(walk) == pytest.approx(120 / 1.3, abs=0.1)
+
+
+def test_a_false_strike_close_to_a_true_one_is_left_out():
+    """A false strike 0.2 s after a true one (no walking step is that short), standing out less than the true
+    ones: it is left out, and every stride is whole (1.4 to 2.4 s would be a 1.0 s "stride" with it). Whichever
+    of the two comes first, the sharper peak stays."""
+    times = [0.0, 0.6, 1.2, 1.4, 1.8, 2.4, 3.0, 3.6, 4.2]
+    walk = _walk([(t, "left" if i % 2 else "right") for i, t in enumerate(times)], weak=(1.4,))
+    assert side_free_strides(walk) == pytest.approx([1.2] * 6)
+    early = [0.0, 0.6, 1.0, 1.2, 1.8, 2.4, 3.0, 3.6, 4.2]
+    walk = _walk([(t, "left" if i % 2 else "right") for i, t in enumerate(early)], weak=(1.0,))
+    assert side_free_strides(walk) == pytest.approx([1.2] * 6)
+
+
+def test_the_cadence_s_uncertainty_is_the_standard_error_of_its_median_stride():
+    """Five strides of 1.0-1.4 s: spread 1.4826 x 0.1 s (their median absolute deviation), standard error of
+    the median 1.253 x that / sqrt(5) = 0.083 s, at 120 / 1.2^2 steps/min a second: +-6.9 steps/min. Equal
+    strides still carry the frame's own limit: two events anywhere within a 1/30 s frame."""
+    assert cadence_uncertainty([1.0, 1.1, 1.2, 1.3, 1.4], 1 / 30) == pytest.approx(6.92, abs=0.01)
+    floor = 120 * 1.253 * (1 / 30) / np.sqrt(6) / 2 / 1.2 ** 2
+    assert cadence_uncertainty([1.2] * 4, 1 / 30) == pytest.approx(floor)
+    # more strides, surer; fewer frames a second, less sure
+    assert cadence_uncertainty([1.2] * 16, 1 / 30) == pytest.approx(floor / 2)
+    assert cadence_uncertainty([1.2] * 4, 1 / 15) == pytest.approx(2 * floor)
+    metrics, _ = cadence_metrics([1.0, 1.1, 1.2, 1.3, 1.4], 1 / 30)
+    assert metrics[0].value == 100.0 and metrics[0].uncertainty == pytest.approx(6.9)
+
+
+def _thinned(poses: Poses, keep: np.ndarray) -> Poses:
+    return Poses(times=poses.times[keep], image=poses.image[keep], world=poses.world[keep],
+                 visibility=poses.visibility[keep], presence=poses.presence[keep], frame_size=poses.frame_size,
+                 source=poses.source)
+
+
+def _every(poses: Poses, fps: float) -> np.ndarray:
+    return np.unique(np.searchsorted(poses.times, np.arange(0, poses.times[-1], 1 / fps) + 1e-6, side="right") - 1)
+
+
+@pytest.mark.parametrize("fps, drop, given", [(12, 0.0, True), (10, 0.0, False), (20, 0.3, False),
+                                              (30, 0.3, True)])
+def test_cadence_needs_frames_often_enough_and_evenly_enough(fps, drop, given):
+    """12 frames a second at a steady rate time the cadence; 10 do not; 20 with 30 % of them dropped at random
+    (14 a second, uneven) do not; 30 with 30 % dropped (21 a second) do."""
+    poses, _ = walk(STEADY, fps=30.0, noise_px=0.5, seed=6)
+    keep = _every(poses, fps)
+    if drop:
+        rng = np.random.default_rng(1)
+        keep = np.sort(rng.choice(keep, size=int(round(len(keep) * (1 - drop))), replace=False))
+    found = assess(clean(_thinned(poses, keep))[0], settings=GaitSettings())
+    cadence = next(m for m in found.metrics if m.name == "cadence")
+    if given:
+        assert cadence.value == pytest.approx(STEADY.cadence, rel=0.03)
+    else:
+        assert cadence.value is None
+        assert "too few to count steps reliably" in cadence.note
+        assert ("late or missing" in cadence.note) == bool(drop)
+        assert any("too few to count steps" in w for w in found.warnings)
