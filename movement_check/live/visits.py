@@ -62,6 +62,15 @@ Any longer keeps waiting a patient whose first device went off the network
 """
 
 
+CLOSING_GRACE_S = 30 * 60.0
+"""How long past its limit a closing visit waits for its last step's result before it ends anyway.
+
+A step of a few minutes is analysed in a few minutes on a 2-core machine; a cluster with no worker left, or a
+stuck analysis, would otherwise keep the visit (its frames, its patient's session) open for ever. The analysis
+goes on in the background and still writes its result to the data folder and the record if it finishes.
+"""
+
+
 class Refused(Exception):
     """A join link that cannot be used; the message tells the patient what to do, ``reason`` names the case
     (``unknown``, ``expired``, ``ended``, ``closing``: past its time limit, ``taken``: a browser without the patient token, ``busy``: the visit
@@ -156,35 +165,44 @@ class VisitBook:
         """
         now = self._clock()
         with self._lock:
-            visit = self._visits.get(code or "")
-            if visit is None or not secrets.compare_digest(visit.code, code or ""):
-                raise Refused(UNKNOWN, "unknown")
-            if visit.ended:
-                raise Refused(ENDED, "ended")
-            if visit.closing:
-                raise Refused(ENDING, "closing")
-            if visit.patient_token is None:
-                if now > visit.expires:
-                    raise Refused(EXPIRED, "expired")
-                visit.patient_token = secrets.token_urlsafe(16)
-                visit.holder, visit.holder_seen = holder, now
-                return Joined(visit, visit.patient_token, JoinKind.FIRST)
-            if token is None or not secrets.compare_digest(visit.patient_token, token):
-                raise Refused(TAKEN, "taken")
-            if visit.holder == holder:
-                visit.holder_seen = now
-                return Joined(visit, token, JoinKind.SAME)
-            if not holder_free(visit.holder, visit.holder_seen, now, holder_gone):
-                raise Refused(BUSY, "busy")
-            previous = visit.holder
+            try:
+                return self._join(code, token, holder, holder_gone, now)
+            finally:                               # a patient's page sweeps too (after: an unused code that
+                self._drop_expired(now)            # expired is still told "expired", not "unknown")
+
+    def _join(self, code: str, token: str | None, holder: str, holder_gone: Callable[[str], bool] | None,
+              now: float) -> Joined:
+        """:meth:`join`, under the book's lock."""
+        visit = self._visits.get(code or "")
+        if visit is None or not secrets.compare_digest(visit.code, code or ""):
+            raise Refused(UNKNOWN, "unknown")
+        if visit.ended:
+            raise Refused(ENDED, "ended")
+        if visit.closing:
+            raise Refused(ENDING, "closing")
+        if visit.patient_token is None:
+            if now > visit.expires:
+                raise Refused(EXPIRED, "expired")
+            visit.patient_token = secrets.token_urlsafe(16)
             visit.holder, visit.holder_seen = holder, now
-            return Joined(visit, token, JoinKind.TAKEOVER, previous)
+            return Joined(visit, visit.patient_token, JoinKind.FIRST)
+        if token is None or not secrets.compare_digest(visit.patient_token, token):
+            raise Refused(TAKEN, "taken")
+        if visit.holder == holder:
+            visit.holder_seen = now
+            return Joined(visit, token, JoinKind.SAME)
+        if not holder_free(visit.holder, visit.holder_seen, now, holder_gone):
+            raise Refused(BUSY, "busy")
+        previous = visit.holder
+        visit.holder, visit.holder_seen = holder, now
+        return Joined(visit, token, JoinKind.TAKEOVER, previous)
 
     def heartbeat(self, visit: Visit, holder: str) -> bool:
         """The page of ``holder`` is still open: True while it holds ``visit`` (its last sign of life is
         renewed), False once another tab has taken the visit over (the page must stop and say why)."""
         with self._lock:
-            if visit.holder != holder:
+            self._drop_expired(self._clock())
+            if visit.holder != holder or visit.ended:
                 return False
             visit.holder_seen = self._clock()
             return True
@@ -199,10 +217,16 @@ class VisitBook:
         still recording then (left running when the therapist's page closed) is stopped and analysed, and
         filed as if Stop had been pressed; the visit ends once its analysis is in. Until then it is *closing*:
         still listed for its therapist (the result is on its way), but no new step starts in it and no patient
-        can join it."""
+        can join it, for up to :data:`CLOSING_GRACE_S`; then it ends, its analysis left to finish on its own.
+        Every page's run sweeps (the therapist's :meth:`of` and :meth:`create`, the patient's :meth:`join` and
+        :meth:`heartbeat`)."""
         for code, visit in list(self._visits.items()):
             unused = now > visit.expires and not visit.joined
             if not (unused or now - visit.created > self.max_s):
+                continue
+            if visit.closing and now - visit.created > self.max_s + CLOSING_GRACE_S:
+                visit.end()                   # its last result never came in time: end it, the thread runs on
+                del self._visits[code]
                 continue
             with visit.lock:                  # start_step checks it under the same lock
                 visit.closing = True

@@ -464,6 +464,50 @@ def test_a_step_left_recording_past_the_visit_limit_is_analysed_filed_then_the_v
     assert visit.ended and visit.code not in book._visits
 
 
+def test_a_closing_visit_whose_result_never_comes_ends_after_the_grace_and_a_patient_page_sweeps(monkeypatch,
+                                                                                                   tmp_path):
+    """The last step's analysis hangs (a cluster with no worker left): the visit stays closing for
+    CLOSING_GRACE_S past its limit, then ends; the analysis is left to finish and still writes its result.
+    No therapist's page runs: the patient's page's heartbeat sweeps."""
+    import threading
+
+    import movement_check.pipeline.extraction as extraction
+    import movement_check.live.visit as visit_module
+    from movement_check.live.visits import CLOSING_GRACE_S
+
+    poses, _ = walk(Script(segments=[("walk", 6.0)]))
+    release = threading.Event()
+    real_keep = visit_module.keep
+
+    def stuck_keep(*args, **kwargs):
+        release.wait(60)
+        return real_keep(*args, **kwargs)
+
+    monkeypatch.setattr(visit_module, "keep", stuck_keep)
+    monkeypatch.setattr(extraction, "PoseEstimator", lambda model, settings, **_: KnownPeople(poses))
+    clock = Clock()
+    book = _book(clock, max_hours=2, data_dir=tmp_path)
+    visit = book.create("jdoe")
+    book.join(visit.code, holder="tab-1")
+    visit.stream._factory = lambda: KnownPeople(poses)
+    visit.start_step(step("walk-side"))
+    feed_grey(poses, visit.stream, batch=4)
+    clock.now += 2 * 3600 + 1
+    assert book.heartbeat(visit, "tab-1")                          # the patient's page swept: step stopped
+    assert visit.closing and visit.step is None and not visit.ended
+    clock.now += CLOSING_GRACE_S - 60
+    book.heartbeat(visit, "tab-1")
+    assert visit.closing and not visit.ended                        # still waiting for its result
+    clock.now += 120
+    assert book.heartbeat(visit, "tab-1") is False                  # past the grace: ended, the page is told
+    assert visit.ended and visit.code not in book._visits and book.of("jdoe") == []
+    job = visit.analysis
+    release.set()
+    if job is not None:
+        job.thread.join(timeout=60)
+    assert list(tmp_path.glob("visit-*/*.json"))                    # the result still written when it came
+
+
 def test_a_visit_past_its_limit_is_not_ended_while_its_last_result_is_being_filed(monkeypatch, tmp_path):
     import threading
 
