@@ -201,7 +201,18 @@ def step_controls(visit: Visit) -> None:
     st.caption(f"The patient reads: *{chosen.instruction}*")
 
 
-def results(visit: Visit, outcomes: list, staff: Staff) -> None:
+def ended_at_limit(staff: Staff) -> None:
+    """The therapist's visits that ended at their time limit (a step may have been left recording): folded,
+    with their results, for a day (the page lists open visits only)."""
+    for visit in visit_book().ended_at_limit(staff.name):
+        title = f"Visit {visit.number}" + (f" (patient {visit.patient_id})" if visit.patient_id else "") \
+            + f" ended at its time limit: its {len(visit.outcomes)} result{'s' if len(visit.outcomes) != 1 else ''}"
+        with st.expander(title):
+            results(visit, list(visit.outcomes), staff, key=f"ended-{visit.number}-")
+
+
+def results(visit: Visit, outcomes: list, staff: Staff, *, key: str = "") -> None:
+    """Each step's result, newest first; ``key``: prefix of the widgets' keys (one page can show two visits)."""
     if not outcomes:
         return
     st.header("Results")
@@ -215,7 +226,7 @@ def results(visit: Visit, outcomes: list, staff: Staff) -> None:
                 st.error(outcome.error)
                 continue
             show({"result": outcome.result, "npz": outcome.npz, "figures": outcome.figures,
-                  "name": f"visit-{visit.number}-{i + 1:02d}-{outcome.step}"}, key=f"step-{i}",
+                  "name": f"visit-{visit.number}-{i + 1:02d}-{outcome.step}"}, key=f"{key}step-{i}",
                  downloaded=None if visit.patient_id is None else
                  lambda name: audit("trajectory downloaded", who=staff.who, patient_id=visit.patient_id,
                                     session_id=visit.session_id, detail=name))
@@ -225,6 +236,7 @@ def main() -> None:
     fit_the_screen()
     st.title("Live visit")
     staff = therapist_or_sign_in()
+    ended_at_limit(staff)
     if not visit_book().of(staff.name):
         choose_visit(staff)                     # the form for the first visit, across the page
         return

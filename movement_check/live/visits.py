@@ -71,6 +71,12 @@ goes on in the background and still writes its result to the data folder and the
 """
 
 
+ENDED_SHOWN_S = 24 * 3600.0
+"""A visit that ended at its time limit stays this long for its therapist's page to show its results (they are
+in the data folder and the record as well): the page lists only open visits, and the therapist may not have
+been watching when it ended."""
+
+
 class Refused(Exception):
     """A join link that cannot be used; the message tells the patient what to do, ``reason`` names the case
     (``unknown``, ``expired``, ``ended``, ``closing``: past its time limit, ``taken``: a browser without the patient token, ``busy``: the visit
@@ -126,6 +132,7 @@ class VisitBook:
         self._clock = clock
         self._lock = threading.Lock()
         self._visits: dict[str, Visit] = {}        # by code
+        self._ended_at_limit: list[tuple[float, Visit]] = []     # (when, visit) joined, for ENDED_SHOWN_S
 
     def create(self, therapist: str, *, patient_id: str | None = None, initials: str | None = None) -> Visit:
         """A new visit; with ``patient_id`` (and a record) also a new session of that patient in the record
@@ -151,6 +158,14 @@ class VisitBook:
             return sorted((v for v in self._visits.values() if v.therapist == therapist and not v.ended),
                           key=lambda v: -v.created)
 
+    def ended_at_limit(self, therapist: str) -> list[Visit]:
+        """The therapist's visits that ended at their time limit with results, in the last ENDED_SHOWN_S,
+        newest first."""
+        with self._lock:
+            self._drop_expired(self._clock())
+            return [v for _, v in sorted(self._ended_at_limit, key=lambda tv: -tv[0])
+                    if v.therapist == therapist and v.outcomes]
+
     def join(self, code: str, token: str | None = None, *, holder: str,
              holder_gone: Callable[[str], bool] | None = None) -> Joined:
         """The visit for a patient's code, opened in the browser tab ``holder``; its patient token (new on
@@ -174,6 +189,9 @@ class VisitBook:
               now: float) -> Joined:
         """:meth:`join`, under the book's lock."""
         visit = self._visits.get(code or "")
+        if visit is None and any(now - t < ENDED_SHOWN_S and secrets.compare_digest(v.code, code or "")
+                                 for t, v in self._ended_at_limit):
+            raise Refused(ENDED, "ended")        # a reload after the visit ended at its limit
         if visit is None or not secrets.compare_digest(visit.code, code or ""):
             raise Refused(UNKNOWN, "unknown")
         if visit.ended:
@@ -201,8 +219,8 @@ class VisitBook:
         """The page of ``holder`` is still open: True while it holds ``visit`` (its last sign of life is
         renewed), False once another tab has taken the visit over (the page must stop and say why)."""
         with self._lock:
-            self._drop_expired(self._clock())
-            if visit.holder != holder or visit.ended:
+            self._drop_expired(self._clock())     # the visit may end here: its page says so (it holds it)
+            if visit.holder != holder:
                 return False
             visit.holder_seen = self._clock()
             return True
@@ -220,13 +238,13 @@ class VisitBook:
         can join it, for up to :data:`CLOSING_GRACE_S`; then it ends, its analysis left to finish on its own.
         Every page's run sweeps (the therapist's :meth:`of` and :meth:`create`, the patient's :meth:`join` and
         :meth:`heartbeat`)."""
+        self._ended_at_limit = [(t, v) for t, v in self._ended_at_limit if now - t < ENDED_SHOWN_S]
         for code, visit in list(self._visits.items()):
             unused = now > visit.expires and not visit.joined
             if not (unused or now - visit.created > self.max_s):
                 continue
             if visit.closing and now - visit.created > self.max_s + CLOSING_GRACE_S:
-                visit.end()                   # its last result never came in time: end it, the thread runs on
-                del self._visits[code]
+                self._ended(code, visit, now)     # its last result never came in time: the thread runs on
                 continue
             with visit.lock:                  # start_step checks it under the same lock
                 visit.closing = True
@@ -236,8 +254,15 @@ class VisitBook:
                 except Exception:         # never let one visit's fault stop the sweep for everyone
                     visit._drop_step()
             if visit.analysis is None:
-                visit.end()
-                del self._visits[code]
+                self._ended(code, visit, now)
+
+    def _ended(self, code: str, visit: Visit, now: float) -> None:
+        """A visit ended by the sweep: forgotten, but a joined one kept ENDED_SHOWN_S for its results on the
+        therapist's page and a reload of the patient's page ("ended")."""
+        visit.end()
+        del self._visits[code]
+        if visit.joined:                      # its page may reload: "ended", and its results for the therapist
+            self._ended_at_limit.append((now, visit))
 
 
 def holder_free(holder: str | None, last_seen: float, now: float,

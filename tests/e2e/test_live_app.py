@@ -237,6 +237,14 @@ def test_a_gait_step_guided_by_the_therapist_gives_a_result_from_every_frame(liv
     assert any("frames received" in c.value for c in therapist.caption)
     saved = sorted(p.name for p in (tmp_path / "data").rglob("*"))
     assert any(n.endswith("walk-side.json") for n in saved) and not any(n.endswith(".mp4") for n in saved)
+    # the visit passes its time limit (12 hours on): it ends, and its result stays on the page, folded
+    visit.created -= state.visit_book().max_s + 1
+    therapist.run()
+    assert not therapist.exception and visit.ended
+    (folded,) = [e for e in therapist.expander if "ended at its time limit" in e.label]
+    assert folded.label.startswith(f"Visit {visit.number}") and "its 1 result" in folded.label
+    assert "Steps per minute" in list(folded.dataframe[0].value["Measure"])
+    assert any("Start a visit" in i.value for i in therapist.info)        # no open visit left
 
 
 def test_the_patients_pain_button_during_a_straight_leg_raise_gives_the_legs_angle_at_that_moment(

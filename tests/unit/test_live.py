@@ -377,6 +377,9 @@ def test_codes_expire_unused_but_a_joined_patient_stays_until_the_visit_ends():
     assert book.of("jdoe") == [used]                                     # the unused one was dropped
     clock.now += 2 * 3600
     assert book.of("jdoe") == []
+    with pytest.raises(Refused, match=ENDED):              # past its limit: ended, and a reload is told so
+        book.join(used.code, token, holder="tab-1")
+    clock.now += 24 * 3600 + 1                             # a day later the server has forgotten it
     with pytest.raises(Refused, match=UNKNOWN):
         book.join(used.code, token, holder="tab-1")
     again = book.create("jdoe")
@@ -462,6 +465,10 @@ def test_a_step_left_recording_past_the_visit_limit_is_analysed_filed_then_the_v
     assert outcome.error is None and outcome.result["test"] == "gait"
     assert book.of("jdoe") == []                       # the next sweep ends the visit
     assert visit.ended and visit.code not in book._visits
+    # ... and its results stay a day for its therapist's page (which lists open visits only)
+    assert book.ended_at_limit("jdoe") == [visit] and book.ended_at_limit("asmith") == []
+    clock.now += 24 * 3600 + 1
+    assert book.ended_at_limit("jdoe") == []
 
 
 def test_a_closing_visit_whose_result_never_comes_ends_after_the_grace_and_a_patient_page_sweeps(monkeypatch,
@@ -499,8 +506,11 @@ def test_a_closing_visit_whose_result_never_comes_ends_after_the_grace_and_a_pat
     book.heartbeat(visit, "tab-1")
     assert visit.closing and not visit.ended                        # still waiting for its result
     clock.now += 120
-    assert book.heartbeat(visit, "tab-1") is False                  # past the grace: ended, the page is told
-    assert visit.ended and visit.code not in book._visits and book.of("jdoe") == []
+    book.heartbeat(visit, "tab-1")                                  # past the grace: ended (the page holds
+    assert visit.ended and visit.code not in book._visits and book.of("jdoe") == []   # it: says so)
+    with pytest.raises(Refused) as refused:                         # a reload: "ended", not "not valid"
+        book.join(visit.code, "any-token", holder="tab-1")
+    assert refused.value.reason == "ended"
     job = visit.analysis
     release.set()
     if job is not None:
