@@ -23,6 +23,8 @@ MIN_CADENCE_STRIDES = 2
 #: a "step" longer than this share of the walk's median two steps holds a missed heel strike (a limp's long step
 #: is at most ~0.7 of its stride; two steps in one are a whole stride)
 MAX_STEP_OF_STRIDE = 0.85
+#: a step over MAX_STEP_LEGS of pelvis travel is a missed strike only if also this many times the median step
+LONG_AGAINST_STEPS = 1.5
 #: two steps shorter than this share of the walk's median two steps hold a false heel strike
 MIN_STRIDE_SHARE = 0.67
 
@@ -35,7 +37,8 @@ def side_free_strides(walk: GaitAnalysis, travel: dict[int, float] | None = None
     of strikes, and with few strides one such stride moves the median. In time order every strike is used. Two
     steps make a stride only if each is a step: not shorter than MIN_STEP_S (of two strikes closer than that, the
     less sharp one is taken as false and left out: :func:`_without_false_strikes`) nor, with the pelvis crossing the
-    frame (``travel``: leg lengths a second, per bout), over MAX_STEP_LEGS leg lengths of travel, and the two
+    frame (``travel``: leg lengths a second, per bout), over MAX_STEP_LEGS leg lengths of travel and
+    LONG_AGAINST_STEPS times the median step, and the two
     within MAX_STRIDE_LEGS. Then against the walk's usual stride (the median of those): neither step over
     MAX_STEP_OF_STRIDE of it (a missed strike; the check that still works on a treadmill) and the stride within
     MIN_STRIDE_SHARE-MAX_STRIDE_STEPS of it.
@@ -44,9 +47,13 @@ def side_free_strides(walk: GaitAnalysis, travel: dict[int, float] | None = None
     travel = travel or {}
     for b, per_side in walk.found.items():
         t = _without_false_strikes([e for side in SIDES for e in per_side[side][HEEL_STRIKE]])
+        if t.size < 3:
+            continue
         speed = travel.get(b, 0.0)
         steps = np.diff(t)
-        ok = speed * steps <= MAX_STEP_LEGS
+        # the pelvis travel tells a missed strike where few strides leave the usual one in doubt; a fast walker's
+        # step timed a little late can pass MAX_STEP_LEGS too, so only a step also long against the others counts
+        ok = (speed * steps <= MAX_STEP_LEGS) | (steps <= LONG_AGAINST_STEPS * float(np.median(steps)))
         pairs = [(a, z) for i, (a, z) in enumerate(zip(steps[:-1], steps[1:]))
                  if ok[i] and ok[i + 1] and speed * (a + z) <= MAX_STRIDE_LEGS]
         if not pairs:
