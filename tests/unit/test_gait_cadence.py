@@ -62,6 +62,16 @@ def test_a_missed_strike_is_left_out_by_the_pelvis_travel_when_the_walker_crosse
     assert _cadence(walk, {0: 0.0}) != pytest.approx(100.0, abs=1)      # without travel it cannot be told
 
 
+def test_a_fast_walker_s_late_strike_is_not_taken_for_a_missed_one():
+    """Steps of 0.48 s (125 steps/min) at 2.24 leg lengths a second: 1.08 leg lengths a step. The second strike
+    is 0.1 s late, so the first step covers 1.30 leg lengths, over MAX_STEP_LEGS but no longer than one step
+    against the others: the stride over it is kept (without it the median read 132 for 125)."""
+    times = [0.0, 0.58, 0.96, 1.44, 1.92]
+    walk = _walk([(t, "left" if i % 2 else "right") for i, t in enumerate(times)])
+    assert side_free_strides(walk, {0: 2.24}) == pytest.approx([0.96, 0.86, 0.96])
+    assert _cadence(walk, {0: 2.24}) == pytest.approx(125.0, abs=0.1)
+
+
 def test_a_limp_s_alternating_short_and_long_steps_keep_every_stride():
     """Steps of 0.4 and 0.9 s (a marked step-to limp): each stride is one of each, 1.3 s."""
     times = np.cumsum([0.0, 0.4, 0.9, 0.4, 0.9, 0.4, 0.9])
