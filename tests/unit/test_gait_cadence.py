@@ -62,6 +62,30 @@ def test_a_missed_strike_is_left_out_by_the_pelvis_travel_when_the_walker_crosse
     assert _cadence(walk, {0: 0.0}) != pytest.approx(100.0, abs=1)      # without travel it cannot be told
 
 
+def _bouts(*bouts: list[float]) -> GaitAnalysis:
+    """A walk of these bouts' heel strikes (times, s; the feet named in turn)."""
+    return GaitAnalysis(bouts=[], found={b: _walk([(t, "left" if i % 2 else "right") for i, t in enumerate(times)]
+                                                  ).found[0] for b, times in enumerate(bouts)},
+                        strides=[], steps={"left": [], "right": []}, side_votes={})
+
+
+def test_one_strike_in_four_missed_on_a_treadmill_does_not_halve_the_cadence():
+    """Steps of 0.55 s, every fourth strike missed, no pelvis travel: half the two-step "strides" hold a missed
+    strike (1.65 s), so their median sat among them and the whole ones (1.1 s) were left out as short: 72.7
+    for 109.1, flagged low. The usual stride is the walk's lower quartile: a missed strike only lengthens."""
+    times = [t for i, t in enumerate(np.arange(0, 12, 0.55)) if i % 4 != 3]
+    walk = _bouts(times)
+    assert side_free_strides(walk, {0: 0.0}) == pytest.approx([1.1] * len(side_free_strides(walk, {0: 0.0})))
+    assert _cadence(walk, {0: 0.0}) == pytest.approx(109.1, abs=0.1)
+
+
+def test_a_short_bout_is_judged_against_the_whole_walk_s_usual_stride():
+    """A bout of three strikes has one two-step stride, its own median: with a strike missed in it (0.55 then 1.1 s,
+    a 1.65 s "stride") it passed its own check. Against the walk's usual stride (1.1 s) it is left out."""
+    walk = _bouts([0.0, 0.55, 1.1, 1.65, 2.2, 2.75, 3.3], [6.0, 6.55, 7.65])
+    assert side_free_strides(walk) == pytest.approx([1.1] * 5)
+
+
 def test_a_limp_s_alternating_short_and_long_steps_keep_every_stride():
     """Steps of 0.4 and 0.9 s (a marked step-to limp): each stride is one of each, 1.3 s."""
     times = np.cumsum([0.0, 0.4, 0.9, 0.4, 0.9, 0.4, 0.9])

@@ -20,11 +20,13 @@ from movement_check.assessments.stride_stats import make_metric, mean_of, range_
 
 #: cadence from the median stride needs this many strides (from one stride, a missed heel strike doubles it unseen)
 MIN_CADENCE_STRIDES = 2
-#: a "step" longer than this share of the walk's median two steps holds a missed heel strike (a limp's long step
+#: a "step" longer than this share of the walk's usual stride holds a missed heel strike (a limp's long step
 #: is at most ~0.7 of its stride; two steps in one are a whole stride)
 MAX_STEP_OF_STRIDE = 0.85
-#: two steps shorter than this share of the walk's median two steps hold a false heel strike
+#: two steps shorter than this share of the walk's usual stride hold a false heel strike
 MIN_STRIDE_SHARE = 0.67
+#: the walk's usual stride is this quantile of its strides (:func:`usual_stride`)
+USUAL_STRIDE_QUANTILE = 0.25
 
 
 def side_free_strides(walk: GaitAnalysis, travel: dict[int, float] | None = None) -> list[float]:
@@ -36,25 +38,34 @@ def side_free_strides(walk: GaitAnalysis, travel: dict[int, float] | None = None
     steps make a stride only if each is a step: not shorter than MIN_STEP_S (of two strikes closer than that, the
     less sharp one is taken as false and left out: :func:`_without_false_strikes`) nor, with the pelvis crossing the
     frame (``travel``: leg lengths a second, per bout), over MAX_STEP_LEGS leg lengths of travel, and the two
-    within MAX_STRIDE_LEGS. Then against the walk's usual stride (the median of those): neither step over
+    within MAX_STRIDE_LEGS. Then against the walk's usual stride (:func:`usual_stride`): neither step over
     MAX_STEP_OF_STRIDE of it (a missed strike; the check that still works on a treadmill) and the stride within
     MIN_STRIDE_SHARE-MAX_STRIDE_STEPS of it.
     """
-    out = []
+    pairs = []
     travel = travel or {}
     for b, per_side in walk.found.items():
         t = _without_false_strikes([e for side in SIDES for e in per_side[side][HEEL_STRIKE]])
         speed = travel.get(b, 0.0)
         steps = np.diff(t)
         ok = speed * steps <= MAX_STEP_LEGS
-        pairs = [(a, z) for i, (a, z) in enumerate(zip(steps[:-1], steps[1:]))
-                 if ok[i] and ok[i + 1] and speed * (a + z) <= MAX_STRIDE_LEGS]
-        if not pairs:
-            continue
-        usual = float(np.median([a + z for a, z in pairs]))
-        out += [float(a + z) for a, z in pairs if max(a, z) <= MAX_STEP_OF_STRIDE * usual
-                and MIN_STRIDE_SHARE * usual <= a + z <= MAX_STRIDE_STEPS * usual]
-    return out
+        pairs += [(a, z) for i, (a, z) in enumerate(zip(steps[:-1], steps[1:]))
+                  if ok[i] and ok[i + 1] and speed * (a + z) <= MAX_STRIDE_LEGS]
+    if not pairs:
+        return []
+    usual = usual_stride([a + z for a, z in pairs])
+    return [float(a + z) for a, z in pairs if max(a, z) <= MAX_STEP_OF_STRIDE * usual
+            and MIN_STRIDE_SHARE * usual <= a + z <= MAX_STRIDE_STEPS * usual]
+
+
+def usual_stride(strides: list[float]) -> float:
+    """The walk's usual stride, to tell the strides that hold a missed heel strike: the lower quartile of all its
+    bouts' strides (USUAL_STRIDE_QUANTILE). A missed strike only lengthens: each one makes two strides of three
+    steps, so with one strike in five missed half the strides hold one and their median is one of those (the
+    whole strides then look short beside it and are left out, the cadence two thirds of the true one, treadmill
+    or front view, with no pelvis travel to tell). Pooled over the bouts: a bout of three strikes has one stride,
+    its own median whatever it holds."""
+    return float(np.quantile(strides, USUAL_STRIDE_QUANTILE))
 
 
 def _without_false_strikes(strikes: list) -> np.ndarray:
