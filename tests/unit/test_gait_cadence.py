@@ -149,3 +149,13 @@ def test_cadence_needs_frames_often_enough_and_evenly_enough(fps, drop, given):
         assert "too few to count steps reliably" in cadence.note
         assert ("late or missing" in cadence.note) == bool(drop)
         assert any("too few to count steps" in w for w in found.warnings)
+
+
+@pytest.mark.parametrize("fps, uneven, needs", [(14.7, 0.2, 15), (11.46, 0.0, 11.5), (19.6, 0.0, 20), (14.6, 0.0, 15)])
+def test_the_frame_rate_a_reason_gives_is_below_what_it_needs(fps, uneven, needs):
+    """14.7 frames a second read "delivered 15 frames a second ... (needs 15 a second ...)": a therapist cannot
+    act on that. Whole where that is below what is needed, else cut to one decimal."""
+    from movement_check.assessments.gait.timing import Delivery, withheld
+    why = withheld(Delivery(fps=fps, longest_interval_s=0.1, leg_px=200.0, uneven=uneven), "side")
+    delivered = float(why["stance"].split("delivered ")[1].split(" frames")[0])
+    assert delivered < needs and f"needs {needs:g}" in why["stance"]
