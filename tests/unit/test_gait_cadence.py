@@ -86,6 +86,26 @@ def test_a_short_bout_is_judged_against_the_whole_walk_s_usual_stride():
     assert side_free_strides(walk) == pytest.approx([1.1] * 5)
 
 
+def test_seen_from_the_front_a_foot_striking_twice_in_a_row_makes_no_stride():
+    """Steps of 0.55 s, every third strike missed: in time order the steps read 0.55, 1.1, 0.55, 1.1, a step-to
+    limp's pattern, and the cadence 72.7 for 109.1. From the front the model tells the feet apart and the same
+    foot strikes twice in a row across each long "step": no stride holds one. From the side the names play no
+    part."""
+    from movement_check.body.walking import Bout
+    true = np.arange(0, 12, 0.55)
+    strikes = [(float(t), "left" if i % 2 else "right") for i, t in enumerate(true) if i % 3 != 2]
+    walk = _walk(strikes)
+    assert _cadence(walk) == pytest.approx(72.7, abs=0.1)          # side view: timing alone cannot tell
+    walk.bouts = [Bout(0, 360, "front", 1, 0.0, 12.0, direction_from="feet")]
+    assert side_free_strides(walk) == []
+    metrics, _ = cadence_metrics(side_free_strides(walk))
+    assert metrics[0].value is None and "too few whole strides" in metrics[0].note
+    # alternating feet from the front still make strides
+    walk = _walk([(float(t), "left" if i % 2 else "right") for i, t in enumerate(true)])
+    walk.bouts = [Bout(0, 360, "front", 1, 0.0, 12.0, direction_from="feet")]
+    assert _cadence(walk) == pytest.approx(109.1, abs=0.1)
+
+
 def test_a_limp_s_alternating_short_and_long_steps_keep_every_stride():
     """Steps of 0.4 and 0.9 s (a marked step-to limp): each stride is one of each, 1.3 s."""
     times = np.cumsum([0.0, 0.4, 0.9, 0.4, 0.9, 0.4, 0.9])
