@@ -179,3 +179,19 @@ def test_the_frame_rate_a_reason_gives_is_below_what_it_needs(fps, uneven, needs
     why = withheld(Delivery(fps=fps, longest_interval_s=0.1, leg_px=200.0, uneven=uneven), "side")
     delivered = float(why["stance"].split("delivered ")[1].split(" frames")[0])
     assert delivered < needs and f"needs {needs:g}" in why["stance"]
+
+
+def test_the_cadence_s_flag_counts_the_strides_it_was_timed_from():
+    """The cadence comes from the strikes in time order, whatever foot was named; its flag was withheld by the
+    named feet's clean strides, its note then read "not flagged: only 1 clean stride; ... (10 strides; ...)".
+    It needs as many whole strides of its own as both sides' would be (2 x 4)."""
+    from movement_check.assessments.gait.assess import _withhold_unreliable_flags
+    from movement_check.assessments.result import Metric
+    low = Metric("cadence", 80.0, "steps/min", normal_range=(100.0, 120.0), flag="low", note="2 x 60 / median")
+    kept = _withhold_unreliable_flags([low], {"left": 1, "right": 1}, {"cadence": 10})[0]
+    assert kept.flag == "low"
+    few = _withhold_unreliable_flags([low], {"left": 6, "right": 6}, {"cadence": 5})[0]
+    assert few.flag is None and few.note.startswith("not flagged: only 5 whole strides")
+    # the others still count the named feet's clean strides
+    si = Metric("step_time_symmetry_index", 15.0, "%", flag="asymmetric")
+    assert _withhold_unreliable_flags([si], {"left": 1, "right": 6}, {"cadence": 10})[0].flag is None
