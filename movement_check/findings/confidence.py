@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from movement_check.assessments.foot_rotation.assess import FootRotationSettings
 from movement_check.assessments.gait.assess import MIN_STRIDES
-from movement_check.assessments.gait.timing import MIN_FPS_PHASES
+from movement_check.assessments.gait.timing import MIN_FPS_PHASES, rate
 from movement_check.body.landmarks import SIDES
 
 GOOD, LIMITED, NOT_USABLE = "good", "limited", "not usable"
@@ -141,7 +141,8 @@ def _gait(result: dict, found: dict) -> tuple[list[str], list[str]]:
                        + f" ({MIN_STRIDES_PER_SIDE} of each are needed to flag a value)")
     fps = _fps(result)
     if fps is not None and fps < MIN_FPS_PHASES:
-        limited.append(f"the camera delivered {fps:.0f} frames a second (stride phases need {MIN_FPS_PHASES:g})")
+        limited.append(f"the camera delivered {rate(fps, MIN_FPS_PHASES)} frames a second (stride phases need "
+                       f"{MIN_FPS_PHASES:g})")
     return unusable, limited
 
 

@@ -72,6 +72,50 @@ def test_a_fast_walker_s_late_strike_is_not_taken_for_a_missed_one():
     assert _cadence(walk, {0: 2.24}) == pytest.approx(125.0, abs=0.1)
 
 
+def _bouts(*bouts: list[float]) -> GaitAnalysis:
+    """A walk of these bouts' heel strikes (times, s; the feet named in turn)."""
+    return GaitAnalysis(bouts=[], found={b: _walk([(t, "left" if i % 2 else "right") for i, t in enumerate(times)]
+                                                  ).found[0] for b, times in enumerate(bouts)},
+                        strides=[], steps={"left": [], "right": []}, side_votes={})
+
+
+def test_one_strike_in_four_missed_on_a_treadmill_does_not_halve_the_cadence():
+    """Steps of 0.55 s, every fourth strike missed, no pelvis travel: half the two-step "strides" hold a missed
+    strike (1.65 s), so their median sat among them and the whole ones (1.1 s) were left out as short: 72.7
+    for 109.1, flagged low. The usual stride is the walk's lower quartile: a missed strike only lengthens."""
+    times = [t for i, t in enumerate(np.arange(0, 12, 0.55)) if i % 4 != 3]
+    walk = _bouts(times)
+    assert side_free_strides(walk, {0: 0.0}) == pytest.approx([1.1] * len(side_free_strides(walk, {0: 0.0})))
+    assert _cadence(walk, {0: 0.0}) == pytest.approx(109.1, abs=0.1)
+
+
+def test_a_short_bout_is_judged_against_the_whole_walk_s_usual_stride():
+    """A bout of three strikes has one two-step stride, its own median: with a strike missed in it (0.55 then 1.1 s,
+    a 1.65 s "stride") it passed its own check. Against the walk's usual stride (1.1 s) it is left out."""
+    walk = _bouts([0.0, 0.55, 1.1, 1.65, 2.2, 2.75, 3.3], [6.0, 6.55, 7.65])
+    assert side_free_strides(walk) == pytest.approx([1.1] * 5)
+
+
+def test_seen_from_the_front_a_foot_striking_twice_in_a_row_makes_no_stride():
+    """Steps of 0.55 s, every third strike missed: in time order the steps read 0.55, 1.1, 0.55, 1.1, a step-to
+    limp's pattern, and the cadence 72.7 for 109.1. From the front the model tells the feet apart and the same
+    foot strikes twice in a row across each long "step": no stride holds one. From the side the names play no
+    part."""
+    from movement_check.body.walking import Bout
+    true = np.arange(0, 12, 0.55)
+    strikes = [(float(t), "left" if i % 2 else "right") for i, t in enumerate(true) if i % 3 != 2]
+    walk = _walk(strikes)
+    assert _cadence(walk) == pytest.approx(72.7, abs=0.1)          # side view: timing alone cannot tell
+    walk.bouts = [Bout(0, 360, "front", 1, 0.0, 12.0, direction_from="feet")]
+    assert side_free_strides(walk) == []
+    metrics, _ = cadence_metrics(side_free_strides(walk))
+    assert metrics[0].value is None and "too few whole strides" in metrics[0].note
+    # alternating feet from the front still make strides
+    walk = _walk([(float(t), "left" if i % 2 else "right") for i, t in enumerate(true)])
+    walk.bouts = [Bout(0, 360, "front", 1, 0.0, 12.0, direction_from="feet")]
+    assert _cadence(walk) == pytest.approx(109.1, abs=0.1)
+
+
 def test_a_limp_s_alternating_short_and_long_steps_keep_every_stride():
     """Steps of 0.4 and 0.9 s (a marked step-to limp): each stride is one of each, 1.3 s."""
     times = np.cumsum([0.0, 0.4, 0.9, 0.4, 0.9, 0.4, 0.9])
@@ -135,3 +179,29 @@ def test_cadence_needs_frames_often_enough_and_evenly_enough(fps, drop, given):
         assert "too few to count steps reliably" in cadence.note
         assert ("late or missing" in cadence.note) == bool(drop)
         assert any("too few to count steps" in w for w in found.warnings)
+
+
+@pytest.mark.parametrize("fps, uneven, needs", [(14.7, 0.2, 15), (11.46, 0.0, 11.5), (19.6, 0.0, 20), (14.6, 0.0, 15)])
+def test_the_frame_rate_a_reason_gives_is_below_what_it_needs(fps, uneven, needs):
+    """14.7 frames a second read "delivered 15 frames a second ... (needs 15 a second ...)": a therapist cannot
+    act on that. Whole where that is below what is needed, else cut to one decimal."""
+    from movement_check.assessments.gait.timing import Delivery, withheld
+    why = withheld(Delivery(fps=fps, longest_interval_s=0.1, leg_px=200.0, uneven=uneven), "side")
+    delivered = float(why["stance"].split("delivered ")[1].split(" frames")[0])
+    assert delivered < needs and f"needs {needs:g}" in why["stance"]
+
+
+def test_the_cadence_s_flag_counts_the_strides_it_was_timed_from():
+    """The cadence comes from the strikes in time order, whatever foot was named; its flag was withheld by the
+    named feet's clean strides, its note then read "not flagged: only 1 clean stride; ... (10 strides; ...)".
+    It needs as many whole strides of its own as both sides' would be (2 x 4)."""
+    from movement_check.assessments.gait.assess import _withhold_unreliable_flags
+    from movement_check.assessments.result import Metric
+    low = Metric("cadence", 80.0, "steps/min", normal_range=(100.0, 120.0), flag="low", note="2 x 60 / median")
+    kept = _withhold_unreliable_flags([low], {"left": 1, "right": 1}, {"cadence": 10})[0]
+    assert kept.flag == "low"
+    few = _withhold_unreliable_flags([low], {"left": 6, "right": 6}, {"cadence": 5})[0]
+    assert few.flag is None and few.note.startswith("not flagged: only 5 whole strides")
+    # the others still count the named feet's clean strides
+    si = Metric("step_time_symmetry_index", 15.0, "%", flag="asymmetric")
+    assert _withhold_unreliable_flags([si], {"left": 1, "right": 6}, {"cadence": 10})[0].flag is None

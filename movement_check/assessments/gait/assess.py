@@ -43,7 +43,7 @@ from movement_check.body.walking import Bout, LEG_SHARE_OF_HEIGHT, in_bouts, jum
 import movement_check.assessments.gait.reference as ref
 from movement_check.assessments.base import Assessment
 from movement_check.assessments.gait.angles import angle_metrics_for
-from movement_check.assessments.gait.step_timing import step_timing
+from movement_check.assessments.gait.step_timing import side_free_strides, step_timing
 import movement_check.assessments.gait.timing as timing
 from movement_check.assessments.gait.gates import sides_problem, stride_steps_problem
 from movement_check.assessments.gait.strides import GaitAnalysis, Stride, analyse, travel_speeds
@@ -102,7 +102,8 @@ def _gated(poses: Poses, walk: GaitAnalysis, view: str, events: list[Event], met
     differences seen but not flagged, said only where a flag could have been given (sides told apart,
     enough strides of each)."""
     bouts, strides = walk.bouts, walk.strides
-    metrics = _withhold_unreliable_flags(metrics, {s: len(per_side_strides[s]) for s in SIDES})
+    metrics = _withhold_unreliable_flags(metrics, {s: len(per_side_strides[s]) for s in SIDES},
+                                         {"cadence": len(side_free_strides(walk, travel_speeds(poses, bouts)))})
     delivered = timing.delivery(poses, bouts)
     metrics, timing_warnings = timing.apply(metrics, delivered, view,
                                             float(np.median(durations)) if durations else None)
@@ -187,17 +188,24 @@ def _step_quality(walk: GaitAnalysis, phases: dict, sides_reason: str | None) ->
             "sides": "withheld: " + sides_reason if sides_reason else "told apart"}
 
 
-def _withhold_unreliable_flags(metrics: list[Metric], strides: dict[str, int]) -> list[Metric]:
+def _withhold_unreliable_flags(metrics: list[Metric], strides: dict[str, int], own: dict[str, int] | None = None
+                               ) -> list[Metric]:
     """No flag from fewer than MIN_STRIDES clean strides: the value stays, the note says why.
 
     A per-side metric needs that many strides on its side; a metric without a
-    side (cadence, symmetry, variability, speed) needs them on both sides.
+    side (symmetry, variability, speed) needs them on both sides. A metric timed from strides of its own
+    (``own``: name -> their number; cadence, from the strikes in time order whatever foot was named) needs
+    twice as many of those (as many as both sides' would be).
     """
     out = []
+    own = own or {}
     for m in metrics:
         n = strides[m.side] if m.side else min(strides.values())
-        if m.flag and n < MIN_STRIDES:
-            note = f"not flagged: only {n} clean stride{'s' if n != 1 else ''}" + (f"; {m.note}" if m.note else "")
+        needed, kind = MIN_STRIDES, "clean"
+        if m.name in own:
+            n, needed, kind = own[m.name], 2 * MIN_STRIDES, "whole"
+        if m.flag and n < needed:
+            note = f"not flagged: only {n} {kind} stride{'s' if n != 1 else ''}" + (f"; {m.note}" if m.note else "")
             m = Metric(m.name, m.value, m.unit, side=m.side, normal_range=m.normal_range, flag=None, note=note,
                        uncertainty=m.uncertainty)
         out.append(m)

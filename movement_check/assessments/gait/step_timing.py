@@ -16,17 +16,20 @@ from movement_check.assessments.gait.events import HEEL_STRIKE
 from movement_check.assessments.gait.strides import (MAX_STEP_LEGS, MAX_STRIDE_LEGS, MAX_STRIDE_STEPS, MIN_STEP_S, GaitAnalysis, Stride,
                                                      step_pair_asymmetry)
 from movement_check.body.landmarks import SIDES
+from movement_check.body.views import SIDE
 from movement_check.assessments.stride_stats import make_metric, mean_of, range_flag, rounded, sd_of
 
 #: cadence from the median stride needs this many strides (from one stride, a missed heel strike doubles it unseen)
 MIN_CADENCE_STRIDES = 2
-#: a "step" longer than this share of the walk's median two steps holds a missed heel strike (a limp's long step
+#: a "step" longer than this share of the walk's usual stride holds a missed heel strike (a limp's long step
 #: is at most ~0.7 of its stride; two steps in one are a whole stride)
 MAX_STEP_OF_STRIDE = 0.85
 #: a step over MAX_STEP_LEGS of pelvis travel is a missed strike only if also this many times the median step
 LONG_AGAINST_STEPS = 1.5
-#: two steps shorter than this share of the walk's median two steps hold a false heel strike
+#: two steps shorter than this share of the walk's usual stride hold a false heel strike
 MIN_STRIDE_SHARE = 0.67
+#: the walk's usual stride is this quantile of its strides (:func:`usual_stride`)
+USUAL_STRIDE_QUANTILE = 0.25
 
 
 def side_free_strides(walk: GaitAnalysis, travel: dict[int, float] | None = None) -> list[float]:
@@ -38,15 +41,16 @@ def side_free_strides(walk: GaitAnalysis, travel: dict[int, float] | None = None
     steps make a stride only if each is a step: not shorter than MIN_STEP_S (of two strikes closer than that, the
     less sharp one is taken as false and left out: :func:`_without_false_strikes`) nor, with the pelvis crossing the
     frame (``travel``: leg lengths a second, per bout), over MAX_STEP_LEGS leg lengths of travel and
-    LONG_AGAINST_STEPS times the median step, and the two
-    within MAX_STRIDE_LEGS. Then against the walk's usual stride (the median of those): neither step over
+    LONG_AGAINST_STEPS times the median step, and the two within MAX_STRIDE_LEGS; seen from the front (where the
+    model tells the feet apart), nor between two strikes of one foot. Then against the walk's usual stride
+    (:func:`usual_stride`): neither step over
     MAX_STEP_OF_STRIDE of it (a missed strike; the check that still works on a treadmill) and the stride within
     MIN_STRIDE_SHARE-MAX_STRIDE_STEPS of it.
     """
-    out = []
+    pairs = []
     travel = travel or {}
     for b, per_side in walk.found.items():
-        t = _without_false_strikes([e for side in SIDES for e in per_side[side][HEEL_STRIKE]])
+        t, feet = _without_false_strikes([(e, side) for side in SIDES for e in per_side[side][HEEL_STRIKE]])
         if t.size < 3:
             continue
         speed = travel.get(b, 0.0)
@@ -54,26 +58,39 @@ def side_free_strides(walk: GaitAnalysis, travel: dict[int, float] | None = None
         # the pelvis travel tells a missed strike where few strides leave the usual one in doubt; a fast walker's
         # step timed a little late can pass MAX_STEP_LEGS too, so only a step also long against the others counts
         ok = (speed * steps <= MAX_STEP_LEGS) | (steps <= LONG_AGAINST_STEPS * float(np.median(steps)))
-        pairs = [(a, z) for i, (a, z) in enumerate(zip(steps[:-1], steps[1:]))
-                 if ok[i] and ok[i + 1] and speed * (a + z) <= MAX_STRIDE_LEGS]
-        if not pairs:
-            continue
-        usual = float(np.median([a + z for a, z in pairs]))
-        out += [float(a + z) for a, z in pairs if max(a, z) <= MAX_STEP_OF_STRIDE * usual
-                and MIN_STRIDE_SHARE * usual <= a + z <= MAX_STRIDE_STEPS * usual]
-    return out
+        # seen from the front the model tells the feet apart: a foot striking twice in a row missed the other's
+        named = b < len(walk.bouts) and walk.bouts[b].view != SIDE
+        ok &= ~(feet[:-1] == feet[1:]) | (not named)
+        pairs += [(a, z) for i, (a, z) in enumerate(zip(steps[:-1], steps[1:]))
+                  if ok[i] and ok[i + 1] and speed * (a + z) <= MAX_STRIDE_LEGS]
+    if not pairs:
+        return []
+    usual = usual_stride([a + z for a, z in pairs])
+    return [float(a + z) for a, z in pairs if max(a, z) <= MAX_STEP_OF_STRIDE * usual
+            and MIN_STRIDE_SHARE * usual <= a + z <= MAX_STRIDE_STEPS * usual]
 
 
-def _without_false_strikes(strikes: list) -> np.ndarray:
-    """The strikes' times in order, less the weaker of any two closer than MIN_STEP_S (no walking step is that
-    short: one of them is false; the sharper peak, prominence, stays; an added landing has none and stays)."""
-    kept = sorted(strikes, key=lambda e: e.time_s)
+def usual_stride(strides: list[float]) -> float:
+    """The walk's usual stride, to tell the strides that hold a missed heel strike: the lower quartile of all its
+    bouts' strides (USUAL_STRIDE_QUANTILE). A missed strike only lengthens: each one makes two strides of three
+    steps, so with one strike in five missed half the strides hold one and their median is one of those (the
+    whole strides then look short beside it and are left out, the cadence two thirds of the true one, treadmill
+    or front view, with no pelvis travel to tell). Pooled over the bouts: a bout of three strikes has one stride,
+    its own median whatever it holds."""
+    return float(np.quantile(strides, USUAL_STRIDE_QUANTILE))
+
+
+def _without_false_strikes(strikes: list) -> tuple[np.ndarray, np.ndarray]:
+    """The strikes' (``(Extremum, foot)``) times and feet in time order, less the weaker of any two closer than
+    MIN_STEP_S (no walking step is that short: one of them is false; the sharper peak, prominence, stays; an added
+    landing has none and stays)."""
+    kept = sorted(strikes, key=lambda ef: ef[0].time_s)
     while True:
-        close = [i for i in range(len(kept) - 1) if kept[i + 1].time_s - kept[i].time_s < MIN_STEP_S]
+        close = [i for i in range(len(kept) - 1) if kept[i + 1][0].time_s - kept[i][0].time_s < MIN_STEP_S]
         if not close:
-            return np.array([e.time_s for e in kept])
+            return np.array([e.time_s for e, _ in kept]), np.array([foot for _, foot in kept])
         i = close[0]
-        weak = [np.inf if not np.isfinite(e.prominence) else e.prominence for e in kept[i:i + 2]]
+        weak = [np.inf if not np.isfinite(e.prominence) else e.prominence for e, _ in kept[i:i + 2]]
         del kept[i + (1 if weak[1] < weak[0] else 0)]
 
 

@@ -95,22 +95,29 @@ def withheld(d: Delivery, view: str | None = None) -> dict[str, str]:
                f"(needs {MIN_LEG_PX:g}); film closer or at a higher resolution")
         return {name: why for name in ("cadence",) + TIMING_METRICS + PHASE_METRICS}
     if np.isfinite(d.fps) and (d.fps < MIN_FPS_CADENCE or (d.fps < MIN_FPS_TIMING and d.uneven > MAX_UNEVEN)):
-        how = f"{d.fps:.0f} frames a second" + (f", {100 * d.uneven:.0f} % of them late or missing"
-                                                 if d.uneven > MAX_UNEVEN else "")
         needs = MIN_FPS_CADENCE if d.uneven <= MAX_UNEVEN else MIN_FPS_TIMING
+        how = f"{rate(d.fps, needs)} frames a second" + (f", {100 * d.uneven:.0f} % of them late or missing"
+                                                          if d.uneven > MAX_UNEVEN else "")
         steady = f", or {MIN_FPS_CADENCE:g} at a steady rate" if d.uneven > MAX_UNEVEN else ""
         why = (f"the camera delivered {how}: too few to count steps reliably (needs {needs:g} a second{steady}); "
                "film at a higher frame rate")
         return {name: why for name in ("cadence",) + TIMING_METRICS + PHASE_METRICS}
     if np.isfinite(d.fps) and d.fps < MIN_FPS_TIMING:
-        why = (f"the camera delivered {d.fps:.0f} frames a second: too few for step timing (needs "
+        why = (f"the camera delivered {rate(d.fps, MIN_FPS_TIMING)} frames a second: too few for step timing (needs "
                f"{MIN_FPS_TIMING:g})")
         out.update({name: why for name in TIMING_METRICS + PHASE_METRICS})
     elif np.isfinite(d.fps) and d.fps < MIN_FPS_PHASES:
-        why = (f"the camera delivered {d.fps:.0f} frames a second: too few for the phases of a stride (needs "
-               f"{MIN_FPS_PHASES:g})")
+        why = (f"the camera delivered {rate(d.fps, MIN_FPS_PHASES)} frames a second: too few for the phases of a "
+               f"stride (needs {MIN_FPS_PHASES:g})")
         out.update({name: why for name in PHASE_METRICS})
     return out
+
+
+def rate(fps: float, needs: float) -> str:
+    """Frames a second as a person reads them beside what is needed: whole, unless that would round up to
+    ``needs`` (14.7 read "15 frames a second: too few (needs 15)"); then cut to one decimal."""
+    whole = f"{fps:.0f}"
+    return whole if float(whole) < needs else f"{np.floor(10 * fps) / 10:.1f}"
 
 
 def event_uncertainty(view: str, fps: float) -> dict[str, str]:
