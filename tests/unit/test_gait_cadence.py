@@ -205,3 +205,14 @@ def test_the_cadence_s_flag_counts_the_strides_it_was_timed_from():
     # the others still count the named feet's clean strides
     si = Metric("step_time_symmetry_index", 15.0, "%", flag="asymmetric")
     assert _withhold_unreliable_flags([si], {"left": 1, "right": 6}, {"cadence": 10})[0].flag is None
+
+
+def test_two_strides_give_no_cadence_three_do():
+    """The median of two strides is their mean: one over a misplaced strike moves it unseen. Four strikes in a
+    row (two strides) give no cadence, with the reason; five (three strides) give it, one odd stride or not."""
+    metrics, warnings = cadence_metrics(side_free_strides(_walk([(t, "left" if i % 2 else "right")
+                                                                 for i, t in enumerate([0.0, 0.6, 1.2, 1.8])])))
+    assert metrics[0].value is None and "too few whole strides" in metrics[0].note and warnings
+    odd = _walk([(t, "left" if i % 2 else "right") for i, t in enumerate([0.0, 0.6, 1.2, 1.8, 2.5])])
+    assert side_free_strides(odd) == pytest.approx([1.2, 1.2, 1.3])
+    assert _cadence(odd) == pytest.approx(100.0)

@@ -19,8 +19,10 @@ from movement_check.body.landmarks import SIDES
 from movement_check.body.views import SIDE
 from movement_check.assessments.stride_stats import make_metric, mean_of, range_flag, rounded, sd_of
 
-#: cadence from the median stride needs this many strides (from one stride, a missed heel strike doubles it unseen)
-MIN_CADENCE_STRIDES = 2
+#: cadence from the median stride needs this many strides: the median of two is their mean, and one stride over a
+#: missed or misplaced heel strike moves it unseen (the limp re-encoded at 400 px and thinned to 20 fps read 43.4
+#: for 93.0 from two strides); from three, one such stride does not move the median
+MIN_CADENCE_STRIDES = 3
 #: a "step" longer than this share of the walk's usual stride holds a missed heel strike (a limp's long step
 #: is at most ~0.7 of its stride; two steps in one are a whole stride)
 MAX_STEP_OF_STRIDE = 0.85
@@ -122,11 +124,11 @@ def cadence_metrics(strides: list[float], frame_s: float = 0.0) -> tuple[list[Me
     # Medians: a bout's first or last step (speeding up, slowing down) does not pull them. A stride holds one
     # step of each foot, so a limp's long and short steps, and any timing bias one foot's events share, cancel.
     # The strides are taken in time order (:func:`side_free_strides`), so a far leg named wrong changes nothing.
-    # Four heel strikes in a row make two strides; with fewer whole strides than that the steps found do not
+    # Five heel strikes in a row make three strides; with fewer whole strides than that the steps found do not
     # agree with each other (a missed or false strike), and their median step would be a guess.
     if len(strides) < MIN_CADENCE_STRIDES:
-        why = (f"too few whole strides were timed ({len(strides)}; it needs {MIN_CADENCE_STRIDES}, four heel strikes "
-               "in a row with none missed): film a longer walk, the whole body and feet in view")
+        why = (f"too few whole strides were timed ({len(strides)}; it needs {MIN_CADENCE_STRIDES}: five heel strikes "
+               "in a row with none missed): film a longer walk, at least 6 steps, the whole body and feet in view")
         return [Metric.unmeasured("cadence", "steps/min", why)], [f"cadence not given: {why}"]
     cadence = 120.0 / float(np.median(strides))
     impossible = cadence_problem(cadence)
