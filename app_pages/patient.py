@@ -107,8 +107,9 @@ def audit_join(joined: Joined) -> None:
 @st.fragment(run_every=HEARTBEAT_EVERY_S)
 def still_here(visit: Visit, tab: str) -> None:
     """This tab's sign of life, from the check-in on (:meth:`movement_check.live.visits.VisitBook.heartbeat`).
-    Once another tab has taken the visit over, the whole page runs again: it says so and shows no camera."""
-    if not visit.ended and not visit_book().heartbeat(visit, tab):
+    Once another tab has taken the visit over, or the visit has ended, the whole page runs again: it says why
+    and shows no camera (the browser stops sending the patient's video)."""
+    if visit.ended or not visit_book().heartbeat(visit, tab) or visit.ended:
         st.rerun()
 
 

@@ -132,7 +132,7 @@ class VisitBook:
         self._clock = clock
         self._lock = threading.Lock()
         self._visits: dict[str, Visit] = {}        # by code
-        self._ended_at_limit: list[tuple[float, Visit]] = []     # (when, visit) joined, for ENDED_SHOWN_S
+        self._ended: list[tuple[float, Visit, bool]] = []    # (when, visit, at its limit): joined, ENDED_SHOWN_S
 
     def create(self, therapist: str, *, patient_id: str | None = None, initials: str | None = None) -> Visit:
         """A new visit; with ``patient_id`` (and a record) also a new session of that patient in the record
@@ -163,8 +163,8 @@ class VisitBook:
         newest first."""
         with self._lock:
             self._drop_expired(self._clock())
-            return [v for _, v in sorted(self._ended_at_limit, key=lambda tv: -tv[0])
-                    if v.therapist == therapist and v.outcomes]
+            return [v for _, v, at_limit in sorted(self._ended, key=lambda e: -e[0])
+                    if at_limit and v.therapist == therapist and v.outcomes]
 
     def join(self, code: str, token: str | None = None, *, holder: str,
              holder_gone: Callable[[str], bool] | None = None) -> Joined:
@@ -190,8 +190,8 @@ class VisitBook:
         """:meth:`join`, under the book's lock."""
         visit = self._visits.get(code or "")
         if visit is None and any(now - t < ENDED_SHOWN_S and secrets.compare_digest(v.code, code or "")
-                                 for t, v in self._ended_at_limit):
-            raise Refused(ENDED, "ended")        # a reload after the visit ended at its limit
+                                 for t, v, _ in self._ended):
+            raise Refused(ENDED, "ended")        # the patient's page after the visit ended (or a reload of it)
         if visit is None or not secrets.compare_digest(visit.code, code or ""):
             raise Refused(UNKNOWN, "unknown")
         if visit.ended:
@@ -226,9 +226,11 @@ class VisitBook:
             return True
 
     def end(self, visit: Visit) -> None:
+        """The therapist ends ``visit``; its patient's page then reads "ended" (for ENDED_SHOWN_S)."""
         visit.end()
         with self._lock:
-            self._visits.pop(visit.code, None)
+            if self._visits.pop(visit.code, None) is not None and visit.joined:
+                self._ended.append((self._clock(), visit, False))
 
     def _drop_expired(self, now: float) -> None:
         """Visits nobody joined before their code expired, and any visit past ``max_hours``, are ended. A step
@@ -238,13 +240,13 @@ class VisitBook:
         can join it, for up to :data:`CLOSING_GRACE_S`; then it ends, its analysis left to finish on its own.
         Every page's run sweeps (the therapist's :meth:`of` and :meth:`create`, the patient's :meth:`join` and
         :meth:`heartbeat`)."""
-        self._ended_at_limit = [(t, v) for t, v in self._ended_at_limit if now - t < ENDED_SHOWN_S]
+        self._ended = [e for e in self._ended if now - e[0] < ENDED_SHOWN_S]
         for code, visit in list(self._visits.items()):
             unused = now > visit.expires and not visit.joined
             if not (unused or now - visit.created > self.max_s):
                 continue
             if visit.closing and now - visit.created > self.max_s + CLOSING_GRACE_S:
-                self._ended(code, visit, now)     # its last result never came in time: the thread runs on
+                self._forget(code, visit, now)     # its last result never came in time: the thread runs on
                 continue
             with visit.lock:                  # start_step checks it under the same lock
                 visit.closing = True
@@ -254,15 +256,15 @@ class VisitBook:
                 except Exception:         # never let one visit's fault stop the sweep for everyone
                     visit._drop_step()
             if visit.analysis is None:
-                self._ended(code, visit, now)
+                self._forget(code, visit, now)
 
-    def _ended(self, code: str, visit: Visit, now: float) -> None:
+    def _forget(self, code: str, visit: Visit, now: float) -> None:
         """A visit ended by the sweep: forgotten, but a joined one kept ENDED_SHOWN_S for its results on the
         therapist's page and a reload of the patient's page ("ended")."""
         visit.end()
         del self._visits[code]
         if visit.joined:                      # its page may reload: "ended", and its results for the therapist
-            self._ended_at_limit.append((now, visit))
+            self._ended.append((now, visit, True))
 
 
 def holder_free(holder: str | None, last_seen: float, now: float,

@@ -350,6 +350,21 @@ def test_a_red_flag_sent_as_the_therapist_clicks_start_refuses_it_with_the_reaso
     assert visit.step is None
 
 
+def test_once_the_therapist_ends_the_visit_the_patients_page_says_so_and_shows_no_camera(live_env):
+    """The patient's page runs again (its heartbeat sees the visit ended, or a reload): "This visit has ended",
+    not "This link is not valid", and no camera: the browser stops sending the patient's video."""
+    therapist = signed_in()
+    therapist.button(key="new-visit").click().run()
+    patient = _checked_in(open_page("patient", code=_link(therapist).split("code=")[1]))
+    assert len(live_env) == 1                                   # the camera is on the page
+    therapist.button(key="end").click().run()
+    therapist.button(key="end-yes").click().run()
+    patient.run()
+    assert not patient.exception
+    assert [e.value for e in patient.error] == ["This visit has ended. Thank you."]
+    assert len(live_env) == 1                                   # no camera on the page's run after the end
+
+
 def test_a_visit_for_a_patient_id_keeps_the_check_in_and_a_bad_id_is_refused_with_the_reason(live_env):
     from app_pages import state
 
