@@ -74,7 +74,8 @@ def join() -> Visit:
         if st.session_state.get("visit-refused") != exc.reason:      # once per tab and reason, not per retry
             st.session_state["visit-refused"] = exc.reason
             audit("visit refused", who="someone", ok=False, detail=exc.reason)
-        st.error(str(exc))
+        # the visit over (or ending) is the usual end of a visit, not a fault: said calmly
+        (st.success if exc.reason in ("ended", "closing") else st.error)(str(exc))
         if exc.reason == "busy":
             try_again(code, token)
         st.stop()
