@@ -97,8 +97,9 @@ class Visit:
         return self.patient_token is not None
 
     def held_by(self, holder: str) -> bool:
-        """``holder`` is the browser tab the visit is open in now (cheap: for every frame received)."""
-        return self.holder == holder
+        """``holder`` is the browser tab the visit is open in now, and the visit has not ended (cheap: for every
+        frame received)."""
+        return self.holder == holder and not self.ended
 
     @property
     def step(self) -> Step | None:

@@ -1,0 +1,44 @@
+"""Ended visits (second reviewer of the visit-end changes): what an ended visit still holds, and a sweep that
+meets a visit failing to end."""
+
+from __future__ import annotations
+
+
+
+from movement_check.live.stream import LiveStream
+from movement_check.live.visits import VisitBook
+from tests.fixtures.live_stubs import KnownPeople, grey_frame
+
+
+class Clock:
+    def __init__(self):
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _book(clock, made=None, **kw):
+    def estimator():
+        model = KnownPeople()
+        if made is not None:
+            made.append(model)
+        return model
+    return VisitBook(stream_factory=lambda model: LiveStream(model, estimator_factory=estimator), clock=clock, **kw)
+
+
+def test_a_frame_arriving_after_the_visit_ended_makes_no_new_pose_model_and_is_not_taken(tmp_path):
+    """The patient's browser sends frames until its page has run again (up to a second after the end): the
+    closed stream must not make a new pose model (never closed, kept a day with the ended visit)."""
+    made: list = []
+    book = _book(Clock(), made)
+    visit = book.create("jdoe")
+    book.join(visit.code, holder="tab-1")
+    visit.stream.receive([(0.0, grey_frame((64, 48)))])
+    assert len(made) == 1 and visit.held_by("tab-1")
+    book.end(visit)
+    assert made[0].closed
+    assert not visit.held_by("tab-1")                 # the page's frame callback drops frames from now on
+    visit.stream.receive([(0.04, grey_frame((64, 48)))])   # one already past the callback's check
+    assert len(made) == 1                             # no new model made on the closed stream
+    assert visit.stream.view().frames_processed == 1 and visit.stream.snapshot_jpeg() is None
