@@ -132,7 +132,9 @@ class VisitBook:
         self._clock = clock
         self._lock = threading.Lock()
         self._visits: dict[str, Visit] = {}        # by code
-        self._ended: list[tuple[float, Visit, bool]] = []    # (when, visit, at its limit): joined, ENDED_SHOWN_S
+        # joined visits that ended, for ENDED_SHOWN_S: (when, code, the visit if it ended at its limit, else None:
+        # one the therapist ended is let go at once, only its code kept for its patient's page to read "ended")
+        self._ended: list[tuple[float, str, Visit | None]] = []
 
     def create(self, therapist: str, *, patient_id: str | None = None, initials: str | None = None) -> Visit:
         """A new visit; with ``patient_id`` (and a record) also a new session of that patient in the record
@@ -163,8 +165,8 @@ class VisitBook:
         newest first."""
         with self._lock:
             self._drop_expired(self._clock())
-            return [v for _, v, at_limit in sorted(self._ended, key=lambda e: -e[0])
-                    if at_limit and v.therapist == therapist and v.outcomes]
+            return [v for _, _, v in sorted(self._ended, key=lambda e: -e[0])
+                    if v is not None and v.therapist == therapist and v.outcomes]
 
     def join(self, code: str, token: str | None = None, *, holder: str,
              holder_gone: Callable[[str], bool] | None = None) -> Joined:
@@ -189,8 +191,8 @@ class VisitBook:
               now: float) -> Joined:
         """:meth:`join`, under the book's lock."""
         visit = self._visits.get(code or "")
-        if visit is None and any(now - t < ENDED_SHOWN_S and secrets.compare_digest(v.code, code or "")
-                                 for t, v, _ in self._ended):
+        if visit is None and any(now - t < ENDED_SHOWN_S and secrets.compare_digest(c, code or "")
+                                 for t, c, _ in self._ended):
             raise Refused(ENDED, "ended")        # the patient's page after the visit ended (or a reload of it)
         if visit is None or not secrets.compare_digest(visit.code, code or ""):
             raise Refused(UNKNOWN, "unknown")
@@ -230,7 +232,7 @@ class VisitBook:
         visit.end()
         with self._lock:
             if self._visits.pop(visit.code, None) is not None and visit.joined:
-                self._ended.append((self._clock(), visit, False))
+                self._ended.append((self._clock(), visit.code, None))
 
     def _drop_expired(self, now: float) -> None:
         """Visits nobody joined before their code expired, and any visit past ``max_hours``, are ended. A step
@@ -264,7 +266,7 @@ class VisitBook:
         visit.end()
         del self._visits[code]
         if visit.joined:                      # its page may reload: "ended", and its results for the therapist
-            self._ended.append((now, visit, True))
+            self._ended.append((now, code, visit))
 
 
 def holder_free(holder: str | None, last_seen: float, now: float,

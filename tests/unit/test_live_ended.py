@@ -3,10 +3,13 @@ meets a visit failing to end."""
 
 from __future__ import annotations
 
+import gc
+import weakref
 
+import pytest
 
 from movement_check.live.stream import LiveStream
-from movement_check.live.visits import VisitBook
+from movement_check.live.visits import ENDED, Refused, VisitBook
 from tests.fixtures.live_stubs import KnownPeople, grey_frame
 
 
@@ -42,3 +45,20 @@ def test_a_frame_arriving_after_the_visit_ended_makes_no_new_pose_model_and_is_n
     visit.stream.receive([(0.04, grey_frame((64, 48)))])   # one already past the callback's check
     assert len(made) == 1                             # no new model made on the closed stream
     assert visit.stream.view().frames_processed == 1 and visit.stream.snapshot_jpeg() is None
+
+
+def test_a_visit_the_therapist_ended_is_not_kept_only_its_code_for_the_patients_page():
+    """The therapist's End: the patient's page reads "ended" for a day, but the visit itself (its stream, its
+    last pictures, its results) is let go at once, as before; only one ended at its limit is kept."""
+    clock = Clock()
+    book = _book(clock)
+    visit = book.create("jdoe")
+    code = visit.code
+    _, token, _, _ = book.join(code, holder="tab-1")
+    book.end(visit)
+    gone = weakref.ref(visit)
+    del visit
+    gc.collect()
+    assert gone() is None
+    with pytest.raises(Refused, match=ENDED):
+        book.join(code, token, holder="tab-1")
