@@ -39,6 +39,7 @@ A check-in with a red flag stops the on-camera tests (:class:`RedFlagStop`).
 
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
 import time
@@ -262,9 +263,15 @@ class VisitBook:
 
     def _forget(self, code: str, visit: Visit, now: float) -> None:
         """A visit ended by the sweep: forgotten, but a joined one kept ENDED_SHOWN_S for its results on the
-        therapist's page and a reload of the patient's page ("ended")."""
-        visit.end()
+        therapist's page and a reload of the patient's page ("ended"). Forgotten even if its end fails: the
+        sweep runs in every page's join and heartbeat, and one visit's fault must not stop them all."""
         del self._visits[code]
+        try:
+            visit.end()
+        except Exception:
+            logging.getLogger(__name__).exception("visit %s did not end cleanly", visit.number)
+            with visit.lock:
+                visit.ended = True
         if visit.joined:                      # its page may reload: "ended", and its results for the therapist
             self._ended.append((now, code, visit))
 

@@ -62,3 +62,23 @@ def test_a_visit_the_therapist_ended_is_not_kept_only_its_code_for_the_patients_
     assert gone() is None
     with pytest.raises(Refused, match=ENDED):
         book.join(code, token, holder="tab-1")
+
+
+def test_a_visit_that_fails_to_end_in_a_sweep_is_forgotten_and_the_other_pages_go_on():
+    """The sweep runs in every patient's heartbeat now: one visit whose end raises (its stream will not close)
+    must not make every page's join and heartbeat raise from then on."""
+    clock = Clock()
+    book = _book(clock, max_hours=2)
+    broken = book.create("jdoe")
+    book.join(broken.code, holder="tab-1")
+
+    def will_not_close():
+        raise RuntimeError("the pose model would not close")
+    broken.stream.close = will_not_close
+    clock.now += 2 * 3600 + 1
+    other = book.create("asmith")                   # the sweep in create meets the broken visit
+    _, token, _, _ = book.join(other.code, holder="tab-2")
+    assert book.heartbeat(other, "tab-2")
+    assert broken.code not in book._visits and broken.ended
+    with pytest.raises(Refused, match=ENDED):
+        book.join(broken.code, holder="tab-1")
