@@ -117,12 +117,15 @@ class Joined(NamedTuple):
 
 
 class VisitBook:
-    """The visits this server holds, thread-safe. ``clock`` gives wall-clock seconds (tests pass their own)."""
+    """The visits this server holds, thread-safe. ``clock`` gives seconds on a clock that never jumps
+    (``time.monotonic``; tests pass their own): a server's wall clock stepped by NTP (a device with no
+    battery clock syncing after boot, a VM resumed) would otherwise end every visit at once, or keep a
+    patient's new device out ("open in another window") for as long as it stepped back."""
 
     def __init__(self, *, code_minutes: float = 120.0, max_hours: float = 12.0, model: str = "full",
                  data_dir: Path | None = None, record: Record | None = None, scheduler: str = "",
                  stream_factory: Callable[[str], LiveStream] | None = None,
-                 clock: Callable[[], float] = time.time):
+                 clock: Callable[[], float] = time.monotonic):
         self.code_s = code_minutes * 60.0
         self.max_s = max_hours * 3600.0
         self.model = model

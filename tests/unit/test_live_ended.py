@@ -82,3 +82,19 @@ def test_a_visit_that_fails_to_end_in_a_sweep_is_forgotten_and_the_other_pages_g
     assert broken.code not in book._visits and broken.ended
     with pytest.raises(Refused, match=ENDED):
         book.join(broken.code, holder="tab-1")
+
+
+def test_the_books_limits_are_timed_on_a_clock_that_never_jumps(monkeypatch):
+    """The server's wall clock stepped (NTP after a boot with no battery clock, a VM resumed): 13 hours on
+    would end every visit, the patient on camera included; an hour back would keep a patient's new device
+    out as "open in another window" for that hour. The book times its limits on time.monotonic."""
+    import time
+
+    book = VisitBook(stream_factory=lambda model: LiveStream(model, estimator_factory=KnownPeople))
+    visit = book.create("jdoe")
+    assert abs(visit.created - time.monotonic()) < 60
+    _, token, _, _ = book.join(visit.code, holder="tab-1")
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + 13 * 3600)
+    assert book.of("jdoe") == [visit] and book.heartbeat(visit, "tab-1") and not visit.closing
+    book.end(visit)
