@@ -136,9 +136,9 @@ class VisitBook:
         self._clock = clock
         self._lock = threading.Lock()
         self._visits: dict[str, Visit] = {}        # by code
-        # joined visits that ended, for ENDED_SHOWN_S: (when, code, the visit if it ended at its limit, else None:
-        # one the therapist ended is let go at once, only its code kept for its patient's page to read "ended")
-        self._ended: list[tuple[float, str, Visit | None]] = []
+        # codes of visits gone, for ENDED_SHOWN_S: (when, code, the visit if it ended at its limit, else None: one
+        # the therapist ended is let go at once), and what its patient's page reads ("ended"; "expired": unused)
+        self._ended: list[tuple[float, str, Visit | None, str]] = []
 
     def create(self, therapist: str, *, patient_id: str | None = None, initials: str | None = None) -> Visit:
         """A new visit; with ``patient_id`` (and a record) also a new session of that patient in the record
@@ -169,7 +169,7 @@ class VisitBook:
         newest first."""
         with self._lock:
             self._drop_expired(self._clock())
-            return [v for _, _, v in sorted(self._ended, key=lambda e: -e[0])
+            return [v for _, _, v, _ in sorted(self._ended, key=lambda e: -e[0])
                     if v is not None and v.therapist == therapist and v.outcomes]
 
     def join(self, code: str, token: str | None = None, *, holder: str,
@@ -195,9 +195,10 @@ class VisitBook:
               now: float) -> Joined:
         """:meth:`join`, under the book's lock."""
         visit = self._visits.get(code or "")
-        if visit is None and any(now - t < ENDED_SHOWN_S and secrets.compare_digest(c, code or "")
-                                 for t, c, _ in self._ended):
-            raise Refused(ENDED, "ended")        # the patient's page after the visit ended (or a reload of it)
+        gone = [why for t, c, _, why in self._ended
+                if now - t < ENDED_SHOWN_S and secrets.compare_digest(c, code or "")]
+        if visit is None and gone:    # the patient's page after the visit ended (or a reload), an unused code swept
+            raise Refused(EXPIRED, "expired") if gone[0] == "expired" else Refused(ENDED, "ended")   # at expiry
         if visit is None or not secrets.compare_digest(visit.code, code or ""):
             raise Refused(UNKNOWN, "unknown")
         if visit.ended:
@@ -236,7 +237,7 @@ class VisitBook:
         visit.end()
         with self._lock:
             if self._visits.pop(visit.code, None) is not None and visit.joined:
-                self._ended.append((self._clock(), visit.code, None))
+                self._ended.append((self._clock(), visit.code, None, "ended"))
 
     def _drop_expired(self, now: float) -> None:
         """Visits nobody joined before their code expired, and any visit past ``max_hours``, are ended. A step
@@ -266,7 +267,7 @@ class VisitBook:
 
     def _forget(self, code: str, visit: Visit, now: float) -> None:
         """A visit ended by the sweep: forgotten, but a joined one kept ENDED_SHOWN_S for its results on the
-        therapist's page and a reload of the patient's page ("ended"). Forgotten even if its end fails: the
+        therapist's page and a reload of the patient's page ("ended"), an unused one's code to read "expired". Forgotten even if its end fails: the
         sweep runs in every page's join and heartbeat, and one visit's fault must not stop them all."""
         del self._visits[code]
         try:
@@ -276,7 +277,9 @@ class VisitBook:
             with visit.lock:
                 visit.ended = True
         if visit.joined:                      # its page may reload: "ended", and its results for the therapist
-            self._ended.append((now, code, visit))
+            self._ended.append((now, code, visit, "ended"))
+        else:                                 # any page's sweep drops it within a second of expiring: its
+            self._ended.append((now, code, None, "expired"))      # patient still reads "expired"
 
 
 def holder_free(holder: str | None, last_seen: float, now: float,

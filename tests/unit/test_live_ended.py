@@ -9,7 +9,7 @@ import weakref
 import pytest
 
 from movement_check.live.stream import LiveStream
-from movement_check.live.visits import ENDED, Refused, VisitBook
+from movement_check.live.visits import ENDED, EXPIRED, Refused, VisitBook
 from tests.fixtures.live_stubs import KnownPeople, grey_frame
 
 
@@ -98,3 +98,21 @@ def test_the_books_limits_are_timed_on_a_clock_that_never_jumps(monkeypatch):
     monkeypatch.setattr(time, "time", lambda: real() + 13 * 3600)
     assert book.of("jdoe") == [visit] and book.heartbeat(visit, "tab-1") and not visit.closing
     book.end(visit)
+
+
+def test_an_unused_code_swept_by_another_patients_page_is_still_told_expired():
+    """Since every patient's heartbeat sweeps (each second), an unused code is dropped as soon as it expires:
+    its patient must still read "expired, ask for a new one", not "not valid, check the whole link"."""
+    clock = Clock()
+    book = _book(clock, code_minutes=30)
+    unused, other = book.create("jdoe"), book.create("jdoe")
+    book.join(other.code, holder="tab-2")
+    clock.now += 31 * 60
+    assert book.heartbeat(other, "tab-2")                # another patient's page sweeps: the code is dropped
+    assert unused.code not in book._visits
+    for _ in range(2):                                   # and a second try reads the same
+        with pytest.raises(Refused) as refused:
+            book.join(unused.code, holder="tab-1")
+        assert refused.value.reason == "expired" and str(refused.value) == EXPIRED
+    assert book.ended_at_limit("jdoe") == []
+    book.end(other)
