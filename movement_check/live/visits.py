@@ -43,9 +43,10 @@ import logging
 import secrets
 import threading
 import time
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Callable, NamedTuple
+from typing import Callable, Iterator, NamedTuple
 
 from movement_check.live.stream import LiveStream
 from movement_check.clinic.record import Record
@@ -152,23 +153,20 @@ class VisitBook:
                       created=now, expires=now + self.code_s, stream=self._stream_factory(self.model),
                       data_folder=self.data_dir, scheduler=self.scheduler, patient_id=patient_id or None,
                       record=self.record, session_id=session_id)
-        with self._lock:
-            self._drop_expired(now)
+        with self._swept(now):
             self._visits[visit.code] = visit
         return visit
 
     def of(self, therapist: str) -> list[Visit]:
         """The therapist's own visits still open, newest first."""
-        with self._lock:
-            self._drop_expired(self._clock())
+        with self._swept(self._clock()):
             return sorted((v for v in self._visits.values() if v.therapist == therapist and not v.ended),
                           key=lambda v: -v.created)
 
     def ended_at_limit(self, therapist: str) -> list[Visit]:
         """The therapist's visits that ended at their time limit with results, in the last ENDED_SHOWN_S,
         newest first."""
-        with self._lock:
-            self._drop_expired(self._clock())
+        with self._swept(self._clock()):
             return [v for _, _, v, _ in sorted(self._ended, key=lambda e: -e[0])
                     if v is not None and v.therapist == therapist and v.outcomes]
 
@@ -185,11 +183,8 @@ class VisitBook:
         expired, ended or already-taken code, or a visit open in another tab.
         """
         now = self._clock()
-        with self._lock:
-            try:
-                return self._join(code, token, holder, holder_gone, now)
-            finally:                               # a patient's page sweeps too (after: an unused code that
-                self._drop_expired(now)            # expired is still told "expired", not "unknown")
+        with self._swept(now):                # a patient's page sweeps too (an unused code it drops at expiry is
+            return self._join(code, token, holder, holder_gone, now)      # still told "expired")
 
     def _join(self, code: str, token: str | None, holder: str, holder_gone: Callable[[str], bool] | None,
               now: float) -> Joined:
@@ -225,8 +220,7 @@ class VisitBook:
     def heartbeat(self, visit: Visit, holder: str) -> bool:
         """The page of ``holder`` is still open: True while it holds ``visit`` (its last sign of life is
         renewed), False once another tab has taken the visit over (the page must stop and say why)."""
-        with self._lock:
-            self._drop_expired(self._clock())     # the visit may end here: its page says so (it holds it)
+        with self._swept(self._clock()):     # the visit may end here: its page says so (it holds it)
             if visit.holder != holder:
                 return False
             visit.holder_seen = self._clock()
@@ -239,21 +233,41 @@ class VisitBook:
             if self._visits.pop(visit.code, None) is not None and visit.joined:
                 self._ended.append((self._clock(), visit.code, None, "ended"))
 
-    def _drop_expired(self, now: float) -> None:
+    @contextmanager
+    def _swept(self, now: float) -> Iterator[None]:
+        """The book's lock, held after a sweep (:meth:`_drop_expired`); the visits the sweep forgot are ended
+        after the lock is let go: ending one closes its pose model and its session in the clinic record (a
+        database that may be slow or away), and every patient's heartbeat, every second, waits for the lock."""
+        ending: list[Visit] = []
+        try:
+            with self._lock:
+                ending = self._drop_expired(now)
+                yield
+        finally:
+            for visit in ending:
+                try:
+                    visit.end()
+                except Exception:     # one visit's fault must not stop the others' ends, nor the page
+                    logging.getLogger(__name__).exception("visit %s did not end cleanly", visit.number)
+                    with visit.lock:
+                        visit.ended = True
+
+    def _drop_expired(self, now: float) -> list[Visit]:
         """Visits nobody joined before their code expired, and any visit past ``max_hours``, are ended. A step
         still recording then (left running when the therapist's page closed) is stopped and analysed, and
         filed as if Stop had been pressed; the visit ends once its analysis is in. Until then it is *closing*:
         still listed for its therapist (the result is on its way), but no new step starts in it and no patient
         can join it, for up to :data:`CLOSING_GRACE_S`; then it ends, its analysis left to finish on its own.
         Every page's run sweeps (the therapist's :meth:`of` and :meth:`create`, the patient's :meth:`join` and
-        :meth:`heartbeat`)."""
+        :meth:`heartbeat`). Returns the visits forgotten, to be ended once the lock is let go (:meth:`_swept`)."""
+        ending: list[Visit] = []
         self._ended = [e for e in self._ended if now - e[0] < ENDED_SHOWN_S]
         for code, visit in list(self._visits.items()):
             unused = now > visit.expires and not visit.joined
             if not (unused or now - visit.created > self.max_s):
                 continue
             if visit.closing and now - visit.created > self.max_s + CLOSING_GRACE_S:
-                self._forget(code, visit, now)     # its last result never came in time: the thread runs on
+                ending.append(self._forget(code, visit, now))   # its last result never came: the thread runs on
                 continue
             with visit.lock:                  # start_step checks it under the same lock
                 visit.closing = True
@@ -263,23 +277,19 @@ class VisitBook:
                 except Exception:         # never let one visit's fault stop the sweep for everyone
                     visit._drop_step()
             if visit.analysis is None:
-                self._forget(code, visit, now)
+                ending.append(self._forget(code, visit, now))
+        return ending
 
-    def _forget(self, code: str, visit: Visit, now: float) -> None:
+    def _forget(self, code: str, visit: Visit, now: float) -> Visit:
         """A visit ended by the sweep: forgotten, but a joined one kept ENDED_SHOWN_S for its results on the
-        therapist's page and a reload of the patient's page ("ended"), an unused one's code to read "expired". Forgotten even if its end fails: the
-        sweep runs in every page's join and heartbeat, and one visit's fault must not stop them all."""
+        therapist's page and a reload of the patient's page ("ended"), an unused one's code to read "expired".
+        Returns ``visit``, to be ended (:meth:`_swept`)."""
         del self._visits[code]
-        try:
-            visit.end()
-        except Exception:
-            logging.getLogger(__name__).exception("visit %s did not end cleanly", visit.number)
-            with visit.lock:
-                visit.ended = True
         if visit.joined:                      # its page may reload: "ended", and its results for the therapist
             self._ended.append((now, code, visit, "ended"))
         else:                                 # any page's sweep drops it within a second of expiring: its
             self._ended.append((now, code, None, "expired"))      # patient still reads "expired"
+        return visit
 
 
 def holder_free(holder: str | None, last_seen: float, now: float,

@@ -116,3 +116,37 @@ def test_an_unused_code_swept_by_another_patients_page_is_still_told_expired():
         assert refused.value.reason == "expired" and str(refused.value) == EXPIRED
     assert book.ended_at_limit("jdoe") == []
     book.end(other)
+
+
+def test_a_visit_slow_to_end_in_a_sweep_does_not_hold_up_the_other_pages():
+    """Ending a visit closes its pose model and its session in the clinic record (a database that may be slow
+    or away): done outside the book's lock, so the other patients' heartbeats (every second) and joins, and the
+    therapists' pages, do not wait for it."""
+    import threading
+    import time
+
+    clock = Clock()
+    book = _book(clock, max_hours=2)
+    slow = book.create("jdoe")
+    book.join(slow.code, holder="tab-1")
+    closing, release = threading.Event(), threading.Event()
+
+    def slow_close():
+        closing.set()
+        release.wait(10)
+    slow.stream.close = slow_close
+    clock.now += 3600
+    other = book.create("asmith")                     # an hour later: not past its limit when the slow one is
+    book.join(other.code, holder="tab-2")
+    clock.now += 3600 + 1
+    sweeping = threading.Thread(target=lambda: book.of("jdoe"))
+    sweeping.start()
+    try:
+        assert closing.wait(10)                       # the sweep is ending the slow visit
+        started = time.monotonic()
+        assert book.heartbeat(other, "tab-2")
+        assert time.monotonic() - started < 2.0
+    finally:
+        release.set()
+        sweeping.join(10)
+    assert slow.ended and slow.code not in book._visits
