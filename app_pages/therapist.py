@@ -110,7 +110,8 @@ def live_panel(visit: Visit) -> None:
     if (len(visit.outcomes) != st.session_state.get("outcomes-shown", 0)
             or (visit.checkin is not None) != st.session_state.get("checkin-shown", False)
             or visit.closing != st.session_state.get("closing-shown", False)       # closed by another page's sweep
-            or (visit.closing and visit.analysis is None)):       # its last result filed: the next run ends it
+            or (visit.closing and visit.analysis is None)       # its last result filed: the next run ends it
+            or visit.ended):        # ended by another page's sweep (past its grace, its analysis still running)
         st.rerun(scope="app")
 
 

@@ -118,6 +118,7 @@ class LiveStream:
         self._latency_ms = float("nan")
         self._updated = 0.0
         self._last_time: float | None = None
+        self._closed = False                    # the visit ended: frames still arriving are not analysed
 
     # -- the worker thread ---------------------------------------------------------------------
     @property
@@ -134,6 +135,8 @@ class LiveStream:
         """
         start = self._clock()
         with self._lock:
+            if self._closed:                    # a frame already on its way when the visit ended: no new model
+                return frames[-1][1]
             self._received += len(frames) + skipped
             self._rx_rate.tick(start, len(frames) + skipped)
             if self._recording is not None:
@@ -249,9 +252,14 @@ class LiveStream:
                 silent_s=now - self._updated if self._updated > 0 else None)
 
     def close(self) -> None:
+        """The visit ended: the pose model closed, the pictures and watchers let go (an ended visit may be kept
+        a while for its results); frames received from now on are not analysed."""
         with self._lock:
+            self._closed = True
             self._close_estimator()
             self._recording = None
+            self._picture, self._jpeg, self._watchers = None, None, []
+            self._angles.clear()
 
 
 def _patient(found) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:

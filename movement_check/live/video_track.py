@@ -102,6 +102,7 @@ class PictureTrack(MediaStreamTrack):
         super().stop()
         with self._lock:
             waiting, self._waiting = self._waiting, []
+            self._newest = None           # the last picture let go (the ended visit may be kept a while)
         _wake(waiting)
 
 

@@ -39,14 +39,14 @@ class Visit:
     number: str                          # short, for the therapist's list (not a secret)
     code: str                            # the join code: a secret
     therapist: str
-    created: float                       # wall-clock seconds
+    created: float                       # seconds on the book's clock (monotonic)
     expires: float
     stream: LiveStream
     data_folder: Path | None = None
     scheduler: str = ""                  # a Dask scheduler's address: steps are analysed there (step_analysis)
     patient_token: str | None = None
     holder: str | None = None            # the browser tab showing the visit to the patient (see the module doc)
-    holder_seen: float = 0.0             # its last sign of life, wall-clock seconds
+    holder_seen: float = 0.0             # its last sign of life, on the book's clock
     ended: bool = False
     closing: bool = False                # past its time limit: ends once its last step is analysed and filed
     pain_marks: list[float] = field(default_factory=list)
@@ -97,8 +97,9 @@ class Visit:
         return self.patient_token is not None
 
     def held_by(self, holder: str) -> bool:
-        """``holder`` is the browser tab the visit is open in now (cheap: for every frame received)."""
-        return self.holder == holder
+        """``holder`` is the browser tab the visit is open in now, and the visit has not ended (cheap: for every
+        frame received)."""
+        return self.holder == holder and not self.ended
 
     @property
     def step(self) -> Step | None:

@@ -39,12 +39,14 @@ A check-in with a red flag stops the on-camera tests (:class:`RedFlagStop`).
 
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
 import time
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Callable, NamedTuple
+from typing import Callable, Iterator, NamedTuple
 
 from movement_check.live.stream import LiveStream
 from movement_check.clinic.record import Record
@@ -116,12 +118,15 @@ class Joined(NamedTuple):
 
 
 class VisitBook:
-    """The visits this server holds, thread-safe. ``clock`` gives wall-clock seconds (tests pass their own)."""
+    """The visits this server holds, thread-safe. ``clock`` gives seconds on a clock that never jumps
+    (``time.monotonic``; tests pass their own): a server's wall clock stepped by NTP (a device with no
+    battery clock syncing after boot, a VM resumed) would otherwise end every visit at once, or keep a
+    patient's new device out ("open in another window") for as long as it stepped back."""
 
     def __init__(self, *, code_minutes: float = 120.0, max_hours: float = 12.0, model: str = "full",
                  data_dir: Path | None = None, record: Record | None = None, scheduler: str = "",
                  stream_factory: Callable[[str], LiveStream] | None = None,
-                 clock: Callable[[], float] = time.time):
+                 clock: Callable[[], float] = time.monotonic):
         self.code_s = code_minutes * 60.0
         self.max_s = max_hours * 3600.0
         self.model = model
@@ -132,7 +137,9 @@ class VisitBook:
         self._clock = clock
         self._lock = threading.Lock()
         self._visits: dict[str, Visit] = {}        # by code
-        self._ended: list[tuple[float, Visit, bool]] = []    # (when, visit, at its limit): joined, ENDED_SHOWN_S
+        # codes of visits gone, for ENDED_SHOWN_S: (when, code, the visit if it ended at its limit, else None: one
+        # the therapist ended is let go at once), and what its patient's page reads ("ended"; "expired": unused)
+        self._ended: list[tuple[float, str, Visit | None, str]] = []
 
     def create(self, therapist: str, *, patient_id: str | None = None, initials: str | None = None) -> Visit:
         """A new visit; with ``patient_id`` (and a record) also a new session of that patient in the record
@@ -146,25 +153,22 @@ class VisitBook:
                       created=now, expires=now + self.code_s, stream=self._stream_factory(self.model),
                       data_folder=self.data_dir, scheduler=self.scheduler, patient_id=patient_id or None,
                       record=self.record, session_id=session_id)
-        with self._lock:
-            self._drop_expired(now)
+        with self._swept(now):
             self._visits[visit.code] = visit
         return visit
 
     def of(self, therapist: str) -> list[Visit]:
         """The therapist's own visits still open, newest first."""
-        with self._lock:
-            self._drop_expired(self._clock())
+        with self._swept(self._clock()):
             return sorted((v for v in self._visits.values() if v.therapist == therapist and not v.ended),
                           key=lambda v: -v.created)
 
     def ended_at_limit(self, therapist: str) -> list[Visit]:
         """The therapist's visits that ended at their time limit with results, in the last ENDED_SHOWN_S,
         newest first."""
-        with self._lock:
-            self._drop_expired(self._clock())
-            return [v for _, v, at_limit in sorted(self._ended, key=lambda e: -e[0])
-                    if at_limit and v.therapist == therapist and v.outcomes]
+        with self._swept(self._clock()):
+            return [v for _, _, v, _ in sorted(self._ended, key=lambda e: -e[0])
+                    if v is not None and v.therapist == therapist and v.outcomes]
 
     def join(self, code: str, token: str | None = None, *, holder: str,
              holder_gone: Callable[[str], bool] | None = None) -> Joined:
@@ -179,19 +183,17 @@ class VisitBook:
         expired, ended or already-taken code, or a visit open in another tab.
         """
         now = self._clock()
-        with self._lock:
-            try:
-                return self._join(code, token, holder, holder_gone, now)
-            finally:                               # a patient's page sweeps too (after: an unused code that
-                self._drop_expired(now)            # expired is still told "expired", not "unknown")
+        with self._swept(now):                # a patient's page sweeps too (an unused code it drops at expiry is
+            return self._join(code, token, holder, holder_gone, now)      # still told "expired")
 
     def _join(self, code: str, token: str | None, holder: str, holder_gone: Callable[[str], bool] | None,
               now: float) -> Joined:
         """:meth:`join`, under the book's lock."""
         visit = self._visits.get(code or "")
-        if visit is None and any(now - t < ENDED_SHOWN_S and secrets.compare_digest(v.code, code or "")
-                                 for t, v, _ in self._ended):
-            raise Refused(ENDED, "ended")        # the patient's page after the visit ended (or a reload of it)
+        gone = [why for t, c, _, why in self._ended
+                if now - t < ENDED_SHOWN_S and secrets.compare_digest(c, code or "")]
+        if visit is None and gone:    # the patient's page after the visit ended (or a reload), an unused code swept
+            raise Refused(EXPIRED, "expired") if gone[0] == "expired" else Refused(ENDED, "ended")   # at expiry
         if visit is None or not secrets.compare_digest(visit.code, code or ""):
             raise Refused(UNKNOWN, "unknown")
         if visit.ended:
@@ -218,8 +220,7 @@ class VisitBook:
     def heartbeat(self, visit: Visit, holder: str) -> bool:
         """The page of ``holder`` is still open: True while it holds ``visit`` (its last sign of life is
         renewed), False once another tab has taken the visit over (the page must stop and say why)."""
-        with self._lock:
-            self._drop_expired(self._clock())     # the visit may end here: its page says so (it holds it)
+        with self._swept(self._clock()):     # the visit may end here: its page says so (it holds it)
             if visit.holder != holder:
                 return False
             visit.holder_seen = self._clock()
@@ -230,23 +231,43 @@ class VisitBook:
         visit.end()
         with self._lock:
             if self._visits.pop(visit.code, None) is not None and visit.joined:
-                self._ended.append((self._clock(), visit, False))
+                self._ended.append((self._clock(), visit.code, None, "ended"))
 
-    def _drop_expired(self, now: float) -> None:
+    @contextmanager
+    def _swept(self, now: float) -> Iterator[None]:
+        """The book's lock, held after a sweep (:meth:`_drop_expired`); the visits the sweep forgot are ended
+        after the lock is let go: ending one closes its pose model and its session in the clinic record (a
+        database that may be slow or away), and every patient's heartbeat, every second, waits for the lock."""
+        ending: list[Visit] = []
+        try:
+            with self._lock:
+                ending = self._drop_expired(now)
+                yield
+        finally:
+            for visit in ending:
+                try:
+                    visit.end()
+                except Exception:     # one visit's fault must not stop the others' ends, nor the page
+                    logging.getLogger(__name__).exception("visit %s did not end cleanly", visit.number)
+                    with visit.lock:
+                        visit.ended = True
+
+    def _drop_expired(self, now: float) -> list[Visit]:
         """Visits nobody joined before their code expired, and any visit past ``max_hours``, are ended. A step
         still recording then (left running when the therapist's page closed) is stopped and analysed, and
         filed as if Stop had been pressed; the visit ends once its analysis is in. Until then it is *closing*:
         still listed for its therapist (the result is on its way), but no new step starts in it and no patient
         can join it, for up to :data:`CLOSING_GRACE_S`; then it ends, its analysis left to finish on its own.
         Every page's run sweeps (the therapist's :meth:`of` and :meth:`create`, the patient's :meth:`join` and
-        :meth:`heartbeat`)."""
+        :meth:`heartbeat`). Returns the visits forgotten, to be ended once the lock is let go (:meth:`_swept`)."""
+        ending: list[Visit] = []
         self._ended = [e for e in self._ended if now - e[0] < ENDED_SHOWN_S]
         for code, visit in list(self._visits.items()):
             unused = now > visit.expires and not visit.joined
             if not (unused or now - visit.created > self.max_s):
                 continue
             if visit.closing and now - visit.created > self.max_s + CLOSING_GRACE_S:
-                self._forget(code, visit, now)     # its last result never came in time: the thread runs on
+                ending.append(self._forget(code, visit, now))   # its last result never came: the thread runs on
                 continue
             with visit.lock:                  # start_step checks it under the same lock
                 visit.closing = True
@@ -256,15 +277,19 @@ class VisitBook:
                 except Exception:         # never let one visit's fault stop the sweep for everyone
                     visit._drop_step()
             if visit.analysis is None:
-                self._forget(code, visit, now)
+                ending.append(self._forget(code, visit, now))
+        return ending
 
-    def _forget(self, code: str, visit: Visit, now: float) -> None:
+    def _forget(self, code: str, visit: Visit, now: float) -> Visit:
         """A visit ended by the sweep: forgotten, but a joined one kept ENDED_SHOWN_S for its results on the
-        therapist's page and a reload of the patient's page ("ended")."""
-        visit.end()
+        therapist's page and a reload of the patient's page ("ended"), an unused one's code to read "expired".
+        Returns ``visit``, to be ended (:meth:`_swept`)."""
         del self._visits[code]
         if visit.joined:                      # its page may reload: "ended", and its results for the therapist
-            self._ended.append((now, visit, True))
+            self._ended.append((now, code, visit, "ended"))
+        else:                                 # any page's sweep drops it within a second of expiring: its
+            self._ended.append((now, code, None, "expired"))      # patient still reads "expired"
+        return visit
 
 
 def holder_free(holder: str | None, last_seen: float, now: float,

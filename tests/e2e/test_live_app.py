@@ -118,7 +118,7 @@ def test_one_tab_per_visit_a_second_with_the_whole_address_waits_then_takes_over
 
     # the first tab goes quiet (no heartbeat for longer than HOLD_S): the second takes the visit over
     book = state.visit_book()
-    monkeypatch.setattr(book, "_clock", lambda: time.time() + HOLD_S + 1)
+    monkeypatch.setattr(book, "_clock", lambda: time.monotonic() + HOLD_S + 1)
     tab["id"] = "tab-B"
     second.run()
     assert not second.exception and not second.error and len(live_env) == 3

@@ -135,7 +135,9 @@ def test_ended_expired_and_unknown_links_are_refused_as_before(book, clock):
     used.end()
     for tab in ("tab-A", "tab-B"):                           # the holder and anyone else alike
         assert (refused := _refused(book, used.code, token, tab)).reason == "ended" and str(refused) == ENDED
-    book.end(used)
+    book.end(used)                                           # the therapist ends it: "ended" for a day
+    assert str(_refused(book, used.code, token, "tab-A")) == ENDED
+    clock.now += 24 * 3600 + 1                               # then the server has forgotten it
     assert str(_refused(book, used.code, token, "tab-A")) == UNKNOWN
 
 
