@@ -274,7 +274,8 @@ def end_visit(visit: Visit, staff: Staff) -> None:
             st.rerun()
         return
     st.warning("End the visit? The patient's link stops working and their camera is disconnected"
-               + (" (the step recording now is analysed first)." if visit.step is not None else "."))
+               + (". The step recording now is not analysed: to keep it, press Stop and analyse first."
+                  if visit.step is not None else "."))
     cols = st.columns(2)
     if cols[0].button("Yes, end the visit", key="end-yes", type="primary"):
         st.session_state.pop("confirm-end", None)
