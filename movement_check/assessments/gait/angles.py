@@ -221,6 +221,11 @@ ON_THE_SPOT = ("film the other side too (on a treadmill or walking on the spot: 
                "or the patient turned round)")
 
 
+#: why the sagittal angles are not given from a walk the camera saw at an angle (Bout.at_angle)
+AT_AN_ANGLE = ("needs the camera square to the walk: it saw the walker at an angle (shoulders apart), which "
+               "foreshortens the angles")
+
+
 def angle_metrics_for(poses: Poses, bouts: list[Bout], view: str, strides: dict[str, list[Stride]],
                       leg: float) -> tuple[list[Metric], list[str], list[str]]:
     """The angles the walk's view allows (side: knee, hip, ankle, trunk lean; front: trunk lateral lean,
@@ -229,8 +234,9 @@ def angle_metrics_for(poses: Poses, bouts: list[Bout], view: str, strides: dict[
     metrics: list[Metric] = []
     warnings: list[str] = []
     unflagged: list[str] = []
-    if view == SIDE:
-        metrics, unflagged = side_angle_metrics(poses, bouts, strides, leg)
+    square = [b for b in bouts if b.view == SIDE and not b.at_angle]
+    if view == SIDE and square:
+        metrics, unflagged = side_angle_metrics(poses, square, strides, leg)
         if any(b.feet_against_travel for b in bouts):
             why = ("the pose model fitted the feet the wrong way round (toes pointing against the walk): the foot's "
                    "angle and toe height cannot be read")
@@ -238,16 +244,18 @@ def angle_metrics_for(poses: Poses, bouts: list[Bout], view: str, strides: dict[
                        for m in metrics]
             warnings.append(why)
             unflagged = [u for u in unflagged if "foot" not in u]
-        if all(b.direction_from == "feet" for b in bouts if b.view == SIDE):
+        if all(b.direction_from == "feet" for b in square):
             unflagged = [u.replace(ACROSS_AND_BACK, ON_THE_SPOT) for u in unflagged]
     else:
-        why = "needs a side view (walking across the camera)"
+        why = AT_AN_ANGLE if view == SIDE else "needs a side view (walking across the camera)"
         for name in ("knee_flexion_swing_peak", "knee_range", "hip_range", "ankle_dorsiflexion_mid_swing",
                      "toe_height_mid_swing"):
             for side in SIDES:
                 unit = "leg lengths" if name == "toe_height_mid_swing" else "deg"
                 metrics.append(Metric.unmeasured(name, unit, why, side=side))
         metrics.append(Metric.unmeasured("trunk_forward_lean", "deg", why))
+    # not from a walk seen at an angle either: with the hips nearly overlapping in the picture, their line tilts
+    # with the near hip's perspective (the synthetic walker, whose pelvis stays level, read 5-7 deg of "drop")
     if FRONT in {b.view for b in bouts}:
         metrics += front_angle_metrics(poses, [b for b in bouts if b.view == FRONT], strides)
     else:

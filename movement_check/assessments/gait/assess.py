@@ -134,6 +134,11 @@ def _gated(poses: Poses, walk: GaitAnalysis, view: str, events: list[Event], met
         warnings.append("front view: steps are timed from the feet's height and pitch in the image, which puts heel "
                         "strikes up to 3 frames early (cadence is unaffected; stance and double support read long); "
                         "joint angles, speed and step length need a side view")
+    if any(b.at_angle for b in walk.bouts):
+        warnings.append("the camera saw the walk at an angle (the shoulders apart, the feet crossing the picture): "
+                        "steps are timed from the feet crossing the picture, as from the side; the knee, hip and "
+                        "ankle angles, speed and step length need the camera square to the walk (side-on, at the "
+                        "middle of the walk)")
     return Assessment(metrics=metrics, events=events, warnings=warnings,
                       quality={"view": view, "walking_bouts": [b.to_dict() for b in bouts],
                                "event_method": "Zeni et al. 2008 (foot position relative to the pelvis)"
@@ -219,9 +224,10 @@ def _scaled_metrics(poses: Poses, bouts: list[Bout], found: dict, settings: Gait
         why = "no scale: give the patient's height (--height-cm) to measure it"
         return [Metric.unmeasured("gait_speed", "m/s", why)] + \
                [Metric.unmeasured("step_length", "m", why, side=s) for s in SIDES]
-    side_bouts = [(b, bout) for b, bout in enumerate(bouts) if bout.view == SIDE]
+    side_bouts = [(b, bout) for b, bout in enumerate(bouts) if bout.view == SIDE and not bout.at_angle]
     if not side_bouts:
-        why = "needs a side view (walking across the camera)"
+        why = "needs a side view (walking across the camera)" if not any(b.view == SIDE for b in bouts) else \
+            "needs the camera square to the walk: it saw the walker at an angle (shoulders apart)"
         return [Metric.unmeasured("gait_speed", "m/s", why)] + \
                [Metric.unmeasured("step_length", "m", why, side=s) for s in SIDES]
     px_per_m = leg / (LEG_SHARE_OF_HEIGHT * settings.height_cm / 100.0)

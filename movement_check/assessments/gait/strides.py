@@ -342,7 +342,7 @@ def travel_speeds(poses: Poses, bouts: list[Bout]) -> dict[int, float]:
 
 def analyse(poses: Poses, *, view: str | None = None, min_bout_s: float = MIN_BOUT_S) -> GaitAnalysis:
     """Bouts, events, strides and step times of the walking in a clip."""
-    bouts = find_bouts(poses, view=view, min_bout_s=min_bout_s, bridge_s=MAX_INTERRUPTION_S)
+    bouts = find_bouts(poses, view=view, min_bout_s=min_bout_s, bridge_s=MAX_INTERRUPTION_S, across=True)
     found, agreement = detect_events(poses, bouts)
     travel, dropped = travel_speeds(poses, bouts), Counter()
     return GaitAnalysis(bouts=bouts, found=found, strides=strides_from_events(found, travel, dropped),
