@@ -5,14 +5,16 @@ to the walk are withheld with the reason (synthetic walker, known heel strikes).
 import numpy as np
 import pytest
 
-from movement_check.assessments.gait.angles import AT_AN_ANGLE
+from movement_check.assessments.gait.angles import AT_AN_ANGLE, angle_metrics_for, side_angle_metrics
 from movement_check.assessments.gait.assess import GaitSettings, assess
+from movement_check.assessments.gait.figures import gait_cycle_figure
+from movement_check.assessments.gait.strides import analyse
 from movement_check.body.views import FRONT, SIDE, shoulder_ratio, SIDE_VIEW_MAX_RATIO
-from movement_check.body.walking import MAX_INTERRUPTION_S, find_bouts
+from movement_check.body.walking import MAX_INTERRUPTION_S, find_bouts, leg_length_px
 from movement_check.pipeline.cleaning import clean
 
 from tests.fixtures.cameras import camera
-from tests.fixtures.walker import SIDE_CAMERA, Script, walk
+from tests.fixtures.walker import SIDE_CAMERA, Camera, Script, walk
 
 # on a treadmill (no travel) at the walk's start, 3.6 m to the side of where the camera points: 39 deg off its
 # axis, so the near shoulder shows beside the far one (the shoulders' ratio ~0.6: "front"), while the feet move
@@ -72,3 +74,49 @@ def test_a_walk_seen_square_from_the_side_is_not_at_an_angle():
     bouts = find_bouts(clean(poses)[0], bridge_s=MAX_INTERRUPTION_S, across=True)
     assert bouts and all(b.view == SIDE and not b.at_angle for b in bouts)
     assert "seen_at_an_angle" not in bouts[0].to_dict()
+
+
+# a wide-angle camera (focal 500 px: 104 deg across) 4.5 m from a walk across: near the picture's left edge the walker
+# is seen at an angle (shoulders apart: a bout at_angle), then square (a side bout) -- one clip holding both
+WIDE_ANGLE = Camera(position=(6.0, -4.5, 1.0), target=(6.0, 0.0, 0.9), focal_px=500.0)
+
+
+def _wide_angle_walk():
+    poses, _ = walk(Script(segments=[("walk", 9.0)], speed_mps=1.0), fps=30.0, noise_px=2.0, seed=1,
+                    camera=WIDE_ANGLE)
+    return clean(poses)[0]
+
+
+def test_the_angles_of_a_clip_partly_seen_at_an_angle_come_from_the_square_walk_only():
+    """The knee's and foot's angles need no direction of travel, so the strides of the walk at an angle would
+    be read too: only those of the square bouts count."""
+    poses = _wide_angle_walk()
+    walk_ = analyse(poses)
+    assert [(b.view, b.at_angle) for b in walk_.bouts] == [(SIDE, True), (SIDE, False)]
+    assert any(st.bout == 0 for st in walk_.strides)               # the walk at an angle has strides of its own
+    leg = leg_length_px(poses)
+    per_side = {s: [st for st in walk_.strides if st.side == s] for s in ("left", "right")}
+    square_only = {s: [st for st in per_side[s] if st.bout == 1] for s in per_side}
+    shipped, _, _ = angle_metrics_for(poses, walk_.bouts, SIDE, per_side, leg)
+    expected, _ = side_angle_metrics(poses, [walk_.bouts[1]], square_only, leg)
+    shipped = {(m.name, m.side): m.value for m in shipped}
+    for m in expected:
+        assert shipped[(m.name, m.side)] == m.value, (m.name, m.side)
+
+
+def test_the_gait_cycle_figure_draws_no_angles_from_a_walk_seen_at_an_angle():
+    poses, _ = walk(TREADMILL, fps=30.0, noise_px=2.0, seed=1, camera=SIDE_CAMERA)
+    poses = clean(poses)[0]
+    walk_ = analyse(poses)
+    assert walk_.bouts and all(b.at_angle for b in walk_.bouts) and walk_.strides
+    fig = gait_cycle_figure(poses, walk=walk_)
+    for ax in fig.axes:
+        assert not ax.lines
+        assert any("square" in t.get_text() for t in ax.texts)
+
+
+def test_the_front_angles_of_a_walk_seen_at_an_angle_say_why_they_are_withheld():
+    poses, _ = walk(TREADMILL, fps=30.0, noise_px=2.0, seed=1, camera=SIDE_CAMERA)
+    found = assess(clean(poses)[0])
+    lean = next(m for m in found.metrics if m.name == "trunk_lateral_lean")
+    assert lean.value is None and "at an angle" in lean.note

@@ -236,8 +236,13 @@ def angle_metrics_for(poses: Poses, bouts: list[Bout], view: str, strides: dict[
     unflagged: list[str] = []
     square = [b for b in bouts if b.view == SIDE and not b.at_angle]
     if view == SIDE and square:
-        metrics, unflagged = side_angle_metrics(poses, square, strides, leg)
-        if any(b.feet_against_travel for b in bouts):
+        # only the strides of the walks seen square: a clip can hold both (a wide-angle camera sees the walker at
+        # an angle near the picture's edge), and the knee's and foot's angles need no direction, so they would be
+        # read from the walk at an angle too
+        kept = {i for i, b in enumerate(bouts) if b.view == SIDE and not b.at_angle}
+        metrics, unflagged = side_angle_metrics(poses, square, {s: [st for st in strides[s] if st.bout in kept]
+                                                                for s in strides}, leg)
+        if any(b.feet_against_travel for b in square):
             why = ("the pose model fitted the feet the wrong way round (toes pointing against the walk): the foot's "
                    "angle and toe height cannot be read")
             metrics = [Metric.unmeasured(m.name, m.unit, why, side=m.side) if m.name in FOOT_ANGLES else m
@@ -259,7 +264,8 @@ def angle_metrics_for(poses: Poses, bouts: list[Bout], view: str, strides: dict[
     if FRONT in {b.view for b in bouts}:
         metrics += front_angle_metrics(poses, [b for b in bouts if b.view == FRONT], strides)
     else:
-        why = "needs a front view (walking toward or away from the camera)"
+        why = "needs a front view (walking toward or away from the camera)" if not any(b.at_angle for b in bouts) \
+            else "needs the camera square to the walk: it saw the walker at an angle, the hips nearly overlapping"
         metrics.append(Metric.unmeasured("trunk_lateral_lean", "deg", why))
         for side in SIDES:
             metrics.append(Metric.unmeasured("pelvic_drop", "deg", why, side=side))

@@ -44,10 +44,14 @@ def gait_cycle_figure(poses: Poses, settings: GaitSettings = GaitSettings(), *,
     walk = _walk(poses, settings, walk)
     fig = Figure(figsize=(10, 3.4), layout="constrained")
     axes = fig.subplots(1, 3)
-    side_bouts = [b for b in walk.bouts if b.view == SIDE]
+    # the walks seen square from the side only: a walk seen at an angle foreshortens the angles, whose values are
+    # withheld (angles.angle_metrics_for); its strides are left out too
+    kept = {i for i, b in enumerate(walk.bouts) if b.view == SIDE and not b.at_angle}
+    side_bouts = [walk.bouts[i] for i in sorted(kept)]
     if not side_bouts:
+        why = "needs the camera square to the walk" if any(b.at_angle for b in walk.bouts) else "needs a side view"
         for ax in axes:
-            ax.text(0.5, 0.5, "needs a side view", ha="center", va="center", transform=ax.transAxes)
+            ax.text(0.5, 0.5, why, ha="center", va="center", transform=ax.transAxes)
             ax.set_axis_off()
         return fig
     series = side_angle_series(poses, side_bouts)
@@ -57,7 +61,7 @@ def gait_cycle_figure(poses: Poses, settings: GaitSettings = GaitSettings(), *,
     titles = {"hip": "Hip flexion (thigh vs trunk)", "knee": "Knee flexion", "ankle": "Ankle dorsiflexion"}
     for ax, joint in zip(axes, ("hip", "knee", "ankle")):
         for side in SIDES:
-            strides = [st for st in walk.strides if st.side == side]
+            strides = [st for st in walk.strides if st.side == side and st.bout in kept]
             rows = normalise_strides(poses.times, series[joint][side], strides)
             if rows.shape[0] == 0:
                 continue
