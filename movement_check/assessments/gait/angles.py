@@ -10,6 +10,7 @@ import numpy as np
 import movement_check.body.kinematics as kin
 from movement_check.body.landmarks import LEG, OTHER, SIDES, Landmark as L
 from movement_check.body.poses import Poses
+from movement_check.body.signals import lowpass
 from movement_check.assessments.result import Metric
 from movement_check.body.views import FRONT, SIDE
 from movement_check.body.walking import Bout, in_bouts, midpoint
@@ -189,11 +190,14 @@ def front_angle_metrics(poses: Poses, bouts: list[Bout], strides: dict[str, list
     inside = in_bouts(len(poses), bouts)
     lean = kin.trunk_lateral_lean(midpoint(poses, L.LEFT_HIP, L.RIGHT_HIP),
                                   midpoint(poses, L.LEFT_SHOULDER, L.RIGHT_SHOULDER))
-    tilt = kin.lateral_tilt(img[:, L.LEFT_HIP], img[:, L.RIGHT_HIP])     # + = left hip lower
-    level = float(np.nanmedian(tilt[inside]))                              # cancels camera roll
+    raw_tilt = np.where(inside, kin.lateral_tilt(img[:, L.LEFT_HIP], img[:, L.RIGHT_HIP]), np.nan)  # + = left lower
+    tilt, jitter = hip_tilt(raw_tilt, times)
+    level = float(np.nanmedian(tilt[inside])) if inside.any() else np.nan   # cancels camera roll
     ok = inside & np.isfinite(lean)
     metrics = [make_metric("trunk_lateral_lean", rounded(float(np.mean(lean[ok])) if ok.any() else None, 1), "deg",
                        note="mean over walking; positive = toward the right; no validated cut-off")]
+    hips_px = float(np.nanmedian(np.abs(img[inside, L.LEFT_HIP, 0] - img[inside, L.RIGHT_HIP, 0]))) \
+        if inside.any() else np.nan
     for side in SIDES:
         sign = 1.0 if side == "left" else -1.0
         drops = []
@@ -203,11 +207,55 @@ def front_angle_metrics(poses: Poses, bouts: list[Bout], strides: dict[str, list
             w = window(times, sign * (tilt - level), st.start, st.toe_off) if inside.any() else np.array([])
             if np.isfinite(w).any():
                 drops.append(float(np.nanmax(w)))
-        metrics.append(make_metric("pelvic_drop", rounded(mean_of(drops), 1), "deg", side=side,
-                               note="drop of this side's hip while it swings, from the hip landmarks; MediaPipe's "
-                                    "hip landmark follows the thigh, which reads as a hip hike: indicative only, "
-                                    "no validated cut-off"))
+        note = ("drop of this side's hip while it swings, from the hip landmarks (their tilt smoothed at "
+                f"{TILT_CUTOFF_HZ:g} Hz); MediaPipe's hip landmark follows the thigh, which reads as a hip hike: "
+                "indicative only, no validated cut-off")
+        if drops and not (np.isfinite(jitter) and jitter <= MAX_TILT_JITTER_DEG):
+            metrics.append(Metric.unmeasured(
+                "pelvic_drop", "deg", f"the hips' landmarks shook {jitter:.1f} deg from frame to frame (the hips "
+                f"{hips_px:.0f} px apart in the picture): too much to read a drop of a few degrees; film nearer or "
+                "at a higher resolution", side=side))
+            continue
+        m = make_metric("pelvic_drop", rounded(mean_of(drops), 1), "deg", side=side, note=note)
+        if m.value is not None:
+            m = Metric(m.name, m.value, m.unit, side=side, normal_range=m.normal_range, flag=m.flag, note=m.note,
+                       uncertainty=rounded(max(TILT_MAX_BIAS * jitter, _spread(drops)), 1))
+        metrics.append(m)
     return metrics
+
+
+#: the hips' tilt is smoothed at this cut-off before its peak is read: a pelvic drop rises and falls over a
+#: stance (~0.4-0.6 s, below 2 Hz), the landmarks' jitter is spread up to half the frame rate
+TILT_CUTOFF_HZ = 3.0
+#: a pelvic drop is not read when the smoothed tilt still shakes more than this (deg, robust SD): its peak, the
+#: largest of ~15 frames, would stand up to ~2.5 times that above the truth with the pelvis level
+MAX_TILT_JITTER_DEG = 1.0
+#: the peak of a stance's smoothed tilt stands about this many times its jitter above the truth (the largest of
+#: ~15 correlated samples); the drop's uncertainty is at least that
+TILT_MAX_BIAS = 2.0
+
+
+def hip_tilt(tilt: np.ndarray, times: np.ndarray) -> tuple[np.ndarray, float]:
+    """The hips' tilt (deg, NaN outside the walking) smoothed at ``TILT_CUTOFF_HZ``, and how much the smoothed
+    tilt still shakes: the robust SD of what the smoothing took away, scaled to the share of white jitter that
+    passes the cut-off (sqrt(cut-off / Nyquist)). NaN when too little was seen."""
+    if np.isfinite(tilt).sum() < 8 or len(times) < 8:
+        return tilt, float("nan")
+    fs = 1.0 / float(np.median(np.diff(times)))
+    cutoff = min(TILT_CUTOFF_HZ, 0.4 * fs)
+    smooth = lowpass(tilt, times, cutoff_hz=cutoff)
+    rest = (tilt - smooth)[np.isfinite(tilt)]
+    if rest.size < 8:
+        return smooth, float("nan")
+    above = 1.4826 * float(np.median(np.abs(rest - np.median(rest))))
+    # the jitter above the cut-off is that share of the whole; what passes is the part below it
+    whole = above / np.sqrt(max(1e-6, 1.0 - cutoff / (0.5 * fs)))
+    return smooth, whole * np.sqrt(cutoff / (0.5 * fs))
+
+
+def _spread(values: list[float]) -> float:
+    """The standard error of a mean of ``values`` (0 with fewer than 2)."""
+    return float(np.std(values, ddof=1) / np.sqrt(len(values))) if len(values) >= 2 else 0.0
 
 
 #: read from the heel->toe line, which a foot fitted backwards turns round
