@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from movement_check.body.landmarks import Landmark as L
+from movement_check.body.signals import moving_std
 
 #: the camera's views of the body, by name (a test's ``view`` option, a bout's view, a live step's view)
 SIDE = "side"
@@ -60,3 +61,37 @@ def frame_views(landmarks: np.ndarray):
     shoulders or hips are unseen counting as FRONT. (33, 2+) gives a name, (T, 33, 2+) a (T,) array."""
     named = view_of(shoulder_ratio(landmarks), unknown=FRONT)
     return named if isinstance(named, str) else np.asarray(named, dtype=str)
+
+
+#: the ankles' fore-aft distance along the image x swings by at least this (standard deviation over 1 s, leg
+#: lengths) when the feet cross the picture: 0.19-0.61 (median) on the real side-view walks we have, at most
+#: 0.04 (90th percentile) walking toward the camera (the feet then keep their sides of the picture); a walk
+#: 35 deg from the camera's axis gives ~0.13
+ACROSS_MIN_LEGS = 0.1
+#: ... and by at least this many times their swing along the image y (depth seen as height): a walk a little
+#: diagonal toward the camera swings both ways (10 deg off its axis: x 0.05-0.14, 0.7-1.6 times y; 20 deg:
+#: 1.3-3.2 times), and stays a front view, timed there with its pelvis and trunk measured; the real side walks
+#: swing 3.4-6 times more along x, a treadmill 39 deg off the camera's axis 3.7 times
+ACROSS_OVER_DEPTH = 2.0
+
+
+def feet_cross_the_picture(landmarks: np.ndarray, leg: float, window: int) -> bool:
+    """Whether over a walk's frames (``landmarks``: (T, 33, 2+) image landmarks) the ankles swing past each other along the image x, as seen from the side, by at least
+    ``ACROSS_MIN_LEGS`` leg lengths and ``ACROSS_OVER_DEPTH`` times their swing along the image y (the medians
+    over the bout of their standard deviations over ``window`` frames; a whole bout's, so that a walk near the
+    limit is not cut into pieces too short to time).
+
+    The shoulders decide a frame's view (:mod:`movement_check.body.views`), but a camera off to one side of
+    the walker (a treadmill at the edge of a wide-angle picture, a camera a little turned from square) sees
+    the shoulders apart while the feet still cross the picture. Their steps are then timed along the image x
+    as from the side (Zeni's heel farthest ahead of the pelvis: the projection keeps when that happens); the
+    front view's timing from the feet's height in the image works only for a walk toward the camera.
+    """
+    pts = np.asarray(landmarks, dtype=float)
+    apart = pts[:, L.LEFT_ANKLE, :2] - pts[:, L.RIGHT_ANKLE, :2]
+    across = moving_std(apart[:, 0], window)
+    depth = moving_std(apart[:, 1], window)
+    if not (np.isfinite(across).any() and np.isfinite(depth).any()):
+        return False
+    swing = float(np.nanmedian(across))
+    return bool(swing >= ACROSS_MIN_LEGS * leg and swing >= ACROSS_OVER_DEPTH * float(np.nanmedian(depth)))

@@ -38,7 +38,7 @@ facing or turning away from the camera it is large (front view). The rule is
 (``across``), a bout the shoulders call front whose feet still cross the
 picture (a camera off to one side of the walker or turned from square) is
 timed as a side view and says ``at_angle``: its angles are not given
-(:func:`feet_cross_the_picture`).
+(:func:`movement_check.body.views.feet_cross_the_picture`).
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ from movement_check.body.framing import out_of_frame
 from movement_check.body.landmarks import Landmark as L
 from movement_check.body.poses import Poses
 from movement_check.body.signals import derivative, moving_mean, moving_std, runs
-from movement_check.body.views import FRONT, SIDE, frame_views
+from movement_check.body.views import FRONT, SIDE, feet_cross_the_picture, frame_views
 from movement_check.body.views import shoulder_ratio as _shoulder_ratio
 
 #: leg length (hip to ankle) as a share of body height: hip 0.530 H, ankle 0.039 H (Drillis & Contini 1966)
@@ -232,7 +232,7 @@ def find_bouts(poses: Poses, *, view: str | None = None, min_bout_s: float = 1.5
     :func:`_bridge`): gait passes ``MAX_INTERRUPTION_S``, since its events need whole bouts and are never
     found where landmarks are missing; footprints are found per bout and need no bridge. ``across`` (gait's
     step timing): a frame whose shoulders say front but whose feet cross the picture counts as side-on
-    (:func:`feet_cross_the_picture`); its bout says ``at_angle``."""
+    (:func:`movement_check.body.views.feet_cross_the_picture`); its bout says ``at_angle``."""
     n = len(poses)
     if n < 3:
         return []
@@ -278,34 +278,12 @@ def find_bouts(poses: Poses, *, view: str | None = None, min_bout_s: float = 1.5
                 bout_view = str(views[np.argmax(counts)])
                 bout = Bout(start=k, stop=end, view=bout_view, direction=int(direction[k]),
                             start_s=float(times[k]), stop_s=float(times[end - 1]))
-                if across and view is None and bout_view == FRONT and feet_cross_the_picture(poses, bout, leg, window):
+                if across and view is None and bout_view == FRONT and \
+                        feet_cross_the_picture(poses.image[k:end], leg, window):
                     bout = replace(bout, view=SIDE, at_angle=True)
                 bouts.append(_oriented(poses, bout, foot_x, leg))
             k = end
     return bouts
-
-
-#: the ankles' fore-aft distance along the image x swings by at least this (standard deviation over 1 s, leg
-#: lengths) when the feet cross the picture: 0.19-0.61 (median) on the real side-view walks we have, at most
-#: 0.04 (90th percentile) walking toward the camera (the feet then keep their sides of the picture); a walk
-#: 35 deg from the camera's axis gives ~0.13
-ACROSS_MIN_LEGS = 0.1
-
-
-def feet_cross_the_picture(poses: Poses, bout: Bout, leg: float, window: int) -> bool:
-    """Whether over a bout the ankles swing past each other along the image x, as seen from the side, by at least
-    ``ACROSS_MIN_LEGS`` leg lengths (the median over the bout of their standard deviation over ``window`` frames;
-    a whole bout's, so that a walk near the limit is not cut into pieces too short to time).
-
-    The shoulders decide a frame's view (:mod:`movement_check.body.views`), but a camera off to one side of
-    the walker (a treadmill at the edge of a wide-angle picture, a camera a little turned from square) sees
-    the shoulders apart while the feet still cross the picture. Their steps are then timed along the image x
-    as from the side (Zeni's heel farthest ahead of the pelvis: the projection keeps when that happens); the
-    front view's timing from the feet's height in the image works only for a walk toward the camera.
-    """
-    apart = poses.image[:, L.LEFT_ANKLE, 0] - poses.image[:, L.RIGHT_ANKLE, 0]
-    swing = moving_std(apart, window)[bout.start:bout.stop]
-    return bool(np.isfinite(swing).any() and np.nanmedian(swing) >= ACROSS_MIN_LEGS * leg)
 
 
 #: a walk is not cut in two by a pause in the evidence this short (a frame or two where the person was

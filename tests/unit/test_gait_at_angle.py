@@ -61,12 +61,29 @@ def test_the_heel_strikes_of_a_walk_seen_at_an_angle_are_on_time():
     assert np.median(errors) <= 1.0 / 30 and max(errors) <= 2.0 / 30
 
 
-def test_a_walk_toward_the_camera_stays_a_front_view():
-    """Walking straight at the camera the feet keep their sides of the picture: not taken for a walk across."""
-    script = Script(segments=[("stand", 0.5), ("walk", 4.0), ("stand", 0.5)], speed_mps=0.8, cadence=100)
-    poses, _ = walk(script, fps=30.0, noise_px=2.0, seed=1, camera=camera(7.0, 1.0, 5.0, 0.0, middle=1.6))
+@pytest.mark.parametrize("oblique_deg", [0.0, 10.0])
+@pytest.mark.parametrize("speed, cadence", [(0.8, 100), (1.2, 110), (1.5, 130)])
+@pytest.mark.parametrize("distance", [5.0, 10.0])
+def test_a_walk_toward_the_camera_stays_a_front_view(oblique_deg, speed, cadence, distance):
+    """Walking at the camera, straight or a little diagonal (10 deg: the feet swing across the picture by up to
+    0.14 leg lengths walking fast, as much as a side view's threshold, but no more than along the image y):
+    not taken for a walk across, so the pelvis and trunk are still measured from the front."""
+    script = Script(segments=[("stand", 0.5), ("walk", 5.0), ("stand", 0.5)], speed_mps=speed, cadence=cadence)
+    poses, _ = walk(script, fps=30.0, noise_px=2.0, seed=1,
+                    camera=camera(distance, 1.0, 5.0, oblique_deg, middle=1.5))
     bouts = find_bouts(clean(poses)[0], bridge_s=MAX_INTERRUPTION_S, across=True)
     assert bouts and all(b.view == FRONT and not b.at_angle for b in bouts)
+
+
+def test_a_walk_well_off_the_camera_axis_is_timed_across():
+    """30 deg from the walking line, the shoulders still apart, the feet cross the picture: promoted."""
+    script = Script(segments=[("stand", 0.5), ("walk", 5.0), ("stand", 0.5)], speed_mps=1.2, cadence=110)
+    poses, _ = walk(script, fps=30.0, noise_px=2.0, seed=1, camera=camera(10.0, 1.0, 5.0, 30.0, middle=1.5))
+    poses = clean(poses)[0]
+    assert {b.view for b in find_bouts(poses, bridge_s=MAX_INTERRUPTION_S)} == {FRONT}
+    bouts = find_bouts(poses, bridge_s=MAX_INTERRUPTION_S, across=True)
+    assert bouts and all(b.view == SIDE and b.at_angle for b in bouts)
+    assert _cadence(assess(poses)).value == pytest.approx(110, rel=0.03)
 
 
 def test_a_walk_seen_square_from_the_side_is_not_at_an_angle():

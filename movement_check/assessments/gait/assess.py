@@ -138,7 +138,8 @@ def _gated(poses: Poses, walk: GaitAnalysis, view: str, events: list[Event], met
         warnings.append("the camera saw the walk at an angle (the shoulders apart, the feet crossing the picture): "
                         "steps are timed from the feet crossing the picture, as from the side; the knee, hip and "
                         "ankle angles, speed and step length need the camera square to the walk (side-on, at the "
-                        "middle of the walk)")
+                        "middle of the walk), the pelvic drop and sideways trunk lean a walk straight toward or "
+                        "away from the camera")
     return Assessment(metrics=metrics, events=events, warnings=warnings,
                       quality={"view": view, "walking_bouts": [b.to_dict() for b in bouts],
                                "event_method": "Zeni et al. 2008 (foot position relative to the pelvis)"
