@@ -41,7 +41,7 @@ def _drops(drop_deg=(0.0, 0.0), *, distance=4.0, noise_px=0.5, seed=1):
 @pytest.mark.parametrize("distance", [4.0, 7.0])
 @pytest.mark.parametrize("seed", [1, 2])
 def test_a_level_pelvis_reads_no_drop_beyond_its_uncertainty(distance, seed):
-    """The peak of a noisy tilt stands above the truth: read raw, a level pelvis gave 2-3.4 deg per side at
+    """The peak of a noisy tilt stands above the truth: read raw, a level pelvis gave 1.4-2.6 deg per side at
     0.5 px of jitter (the hips 21-33 px apart); smoothed, under 2 deg and within 3 of its uncertainties."""
     drops = _drops(distance=distance, seed=seed)
     for side, m in drops.items():
