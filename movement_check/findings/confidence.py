@@ -113,7 +113,8 @@ def basis(result: dict) -> str:
             parts.append(str(found["mode"]))
     view = found.get("view")
     if view:
-        parts.append(f"{view} view")
+        at_angle = any(b.get("seen_at_an_angle") for b in found.get("walking_bouts") or [])
+        parts.append(f"{view} view" + (" (at an angle)" if at_angle else ""))
     fps = _fps(result)
     if fps:
         parts.append(f"{fps:.0f} fps")
@@ -139,6 +140,8 @@ def _gait(result: dict, found: dict) -> tuple[list[str], list[str]]:
     if few and not sides.startswith("withheld"):
         limited.append("only " + " and ".join(f"{n} clean {s} stride{'s' if n != 1 else ''}" for s, n in few.items())
                        + f" ({MIN_STRIDES_PER_SIDE} of each are needed to flag a value)")
+    if any(b.get("seen_at_an_angle") for b in found.get("walking_bouts") or []):
+        limited.append("the camera saw the walk at an angle, so no joint angles, speed, step length or pelvic drop")
     fps = _fps(result)
     if fps is not None and fps < MIN_FPS_PHASES:
         limited.append(f"the camera delivered {rate(fps, MIN_FPS_PHASES)} frames a second (stride phases need "

@@ -223,3 +223,13 @@ def test_a_walk_whose_sides_were_not_told_apart_gives_no_stride_count_a_side():
     withheld = {"test": "gait", "quality": {"assessment": {**found, "steps": {"sides": "withheld: 11 of 20"}}}}
     assert basis(told).startswith("from 18 strides (9 left, 9 right), side view")
     assert basis(withheld).startswith("from 18 strides, side view")
+
+
+def test_a_walk_seen_at_an_angle_says_so_in_its_confidence():
+    """The synthetic walker on a treadmill 39 deg off the camera's axis (tests/unit/test_gait_at_angle.py): timed
+    across, its angles withheld; the confidence is limited and its basis says the view was at an angle."""
+    from tests.fixtures.walker import SIDE_CAMERA
+    result = gait_result(Script(segments=[("walk", 8.0)], speed_mps=0.0), camera=SIDE_CAMERA, noise_px=2.0, seed=1)
+    conf = confidence(result)
+    assert conf.level == LIMITED and "at an angle" in conf.reason
+    assert "side view (at an angle)" in conf.basis

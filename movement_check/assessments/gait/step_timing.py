@@ -104,7 +104,8 @@ def step_timing(walk: GaitAnalysis, bouts: list[Bout], n_steps: int, per_side_st
     metrics, warnings = cadence_metrics(side_free_strides(walk, travel), frame_s)
     metrics.append(Metric("steps", n_steps, "count", note=f"heel strikes in {len(bouts)} walking bout(s)"))
     metrics.append(Metric("walking_bouts", len(bouts), "count",
-                          note="; ".join(f"{b.start_s:.1f}-{b.stop_s:.1f} s, {b.view} view" for b in bouts)))
+                          note="; ".join(f"{b.start_s:.1f}-{b.stop_s:.1f} s, {b.view} view"
+                                         + (" (at an angle)" if b.at_angle else "") for b in bouts)))
     for side in SIDES:
         metrics.append(make_metric("step_time", rounded(mean_of(walk.steps[side]), 3), "s", side=side))
     for side in SIDES:
