@@ -31,6 +31,7 @@ Missing-data rules (axis 0 is time; NaN = not seen):
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -75,6 +76,22 @@ class CleaningReport:
             "low_pass_filter": (f"Butterworth, zero-lag, cut-off {self.cutoff_hz:g} Hz" if self.filtered
                                 else "not filtered"),
         }
+
+
+def low_pass_applied(poses: Poses) -> tuple[float, int] | None:
+    """The low-pass filter (cut-off Hz, order) cleaning applied to ``poses``, None when none was: read from the
+    cleaning report in ``poses.source`` (None there: not cleaned); without a report (``clean`` called directly),
+    what the default settings apply at the clip's frame rate."""
+    order = CleaningSettings().order
+    if "cleaning" not in poses.source:
+        cutoff = CleaningSettings().cutoff_hz
+        if cutoff is None or len(poses) < 4:
+            return None
+        fs = 1.0 / float(np.median(np.diff(poses.times)))
+        return (cutoff, order) if cutoff < 0.45 * fs else None
+    report = poses.source["cleaning"]
+    found = re.search(r"cut-off ([0-9.eE+-]+) Hz", str((report or {}).get("low_pass_filter", "")))
+    return (float(found.group(1)), order) if found else None
 
 
 # ---------------------------------------------------------------- gap filling
