@@ -40,7 +40,9 @@ TEST_TITLES = {t.name: t.title for t in ALL_TESTS}
 
 CAMERA_LIMITS = (
     "One ordinary camera sees the body in two dimensions. Angles in the plane facing the camera (knee and "
-    "hip bending seen side-on; trunk and pelvis tilt seen from the front) are measured within a few degrees.",
+    "hip bending seen side-on; trunk and pelvis tilt seen from the front) are measured within a few degrees; "
+    "a pelvic drop while walking carries its uncertainty from the landmarks' jitter, and is not given where "
+    "the hips are too few pixels apart to read it.",
     "Rotation about the leg's own axis and foot angles in the floor plane are seen poorly from one camera: "
     "foot progression angles carry an uncertainty stated beside each value, and small asymmetries are "
     "within it.",

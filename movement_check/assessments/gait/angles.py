@@ -214,7 +214,7 @@ def front_angle_metrics(poses: Poses, bouts: list[Bout], strides: dict[str, list
                 "indicative only, no validated cut-off")
         if drops and not (np.isfinite(jitter) and jitter <= MAX_TILT_JITTER_DEG):
             metrics.append(Metric.unmeasured(
-                "pelvic_drop", "deg", f"the hips' landmarks shook {jitter:.1f} deg from frame to frame (the hips "
+                "pelvic_drop", "deg", f"the hips' tilt still shook {jitter:.1f} deg after smoothing (the hips "
                 f"{hips_px:.0f} px apart in the picture): too much to read a drop of a few degrees; film nearer or "
                 "at a higher resolution", side=side))
             continue
