@@ -76,13 +76,14 @@ ACROSS_OVER_DEPTH = 2.0
 
 
 def feet_cross_the_picture(landmarks: np.ndarray, leg: float, window: int) -> bool:
-    """Whether over a walk's frames (``landmarks``: (T, 33, 2+) image landmarks) the ankles swing past each other along the image x, as seen from the side, by at least
-    ``ACROSS_MIN_LEGS`` leg lengths and ``ACROSS_OVER_DEPTH`` times their swing along the image y (the medians
-    over the bout of their standard deviations over ``window`` frames; a whole bout's, so that a walk near the
-    limit is not cut into pieces too short to time).
+    """Whether over a walk's frames (``landmarks``: (T, 33, 2+) image landmarks) the ankles swing past each other
+    along the image x, as seen from the side, by at least ``ACROSS_MIN_LEGS`` leg lengths (``leg``, pixels) and
+    ``ACROSS_OVER_DEPTH`` times their swing along the image y (the medians over the walk of their standard
+    deviations over ``window`` frames; a whole walk's, so that one near the limit is not cut into pieces too
+    short to time).
 
-    The shoulders decide a frame's view (:mod:`movement_check.body.views`), but a camera off to one side of
-    the walker (a treadmill at the edge of a wide-angle picture, a camera a little turned from square) sees
+    The shoulders decide a frame's view (:func:`frame_views`), but a camera off to one side of the walker (a
+    treadmill at the edge of a wide-angle picture, a camera turned well away from square) sees
     the shoulders apart while the feet still cross the picture. Their steps are then timed along the image x
     as from the side (Zeni's heel farthest ahead of the pelvis: the projection keeps when that happens); the
     front view's timing from the feet's height in the image works only for a walk toward the camera.

@@ -231,8 +231,8 @@ def find_bouts(poses: Poses, *, view: str | None = None, min_bout_s: float = 1.5
     not cut in two by an interruption this short (frames lost, or a foot seeming to point elsewhere;
     :func:`_bridge`): gait passes ``MAX_INTERRUPTION_S``, since its events need whole bouts and are never
     found where landmarks are missing; footprints are found per bout and need no bridge. ``across`` (gait's
-    step timing): a frame whose shoulders say front but whose feet cross the picture counts as side-on
-    (:func:`movement_check.body.views.feet_cross_the_picture`); its bout says ``at_angle``."""
+    step timing): a bout whose shoulders say front but whose feet cross the picture counts as side-on
+    (:func:`movement_check.body.views.feet_cross_the_picture`) and says ``at_angle``."""
     n = len(poses)
     if n < 3:
         return []
