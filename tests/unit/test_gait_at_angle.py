@@ -142,14 +142,17 @@ def test_the_front_angles_of_a_walk_seen_at_an_angle_say_why_they_are_withheld()
 
 def test_a_front_view_whose_strides_disagree_gives_no_cadence():
     """From the front, the synthetic walker (its feet do not tip in swing, so the feet's height and pitch time
-    little) with a left-right swap: 3 of the 7 possible strides agreed, and the cadence read 60.3 for 85 (-29 %)
-    with a standard error of 3.7. Now withheld with the reason."""
+    little): 3 of the 7 possible strides agreed, and the cadence read 60.3 for 85 (-29 %) with a standard error of
+    3.7. Now withheld with the reason, and so are the step and stride times timed from the same strikes."""
     script = Script(segments=[("stand", 0.5), ("walk", 8.0), ("stand", 0.5)], speed_mps=0.6, cadence=85)
     poses, _ = walk(script, fps=30.0, noise_px=2.0, seed=2, swap=(40, 70), camera=camera(5.0, 1.0, 5.0, 0.0, middle=2.4))
     found = assess(clean(poses)[0])
     assert found.quality["view"] == FRONT
     c = _cadence(found)
     assert c.value is None and "agreed with each other" in c.note
+    timed = [m for m in found.metrics if m.name in ("step_time", "stride_time", "stance", "stride_time_cv")]
+    assert timed and all(m.value is None for m in timed)
+    assert all("agreed with each other" in m.note for m in timed if m.name == "step_time")
 
 
 def test_the_front_strides_rule_counts_the_strides_the_strikes_could_make():

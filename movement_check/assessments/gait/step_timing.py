@@ -121,6 +121,9 @@ def step_timing(walk: GaitAnalysis, bouts: list[Bout], n_steps: int, per_side_st
     metrics += phase_metrics(phases)
     durations = [st.duration for st in walk.strides]
     metrics += symmetry_metrics(walk) + [variability_metric(durations)]
+    if inconsistent:          # the same heel strikes time the steps, strides and their phases: none of them either
+        metrics = [m if m.name in ("steps", "walking_bouts") or m.value is None
+                   else Metric.unmeasured(m.name, m.unit, inconsistent, side=m.side) for m in metrics]
     return metrics, warnings, phases, durations
 
 
