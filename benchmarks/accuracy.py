@@ -24,6 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
+from movement_check.assessments.stride_stats import typical_of
+
 LABELS = Path(__file__).resolve().parent / "labels"
 REPO = LABELS.parent.parent
 SHARED = REPO.parent / "shared"
@@ -126,8 +128,9 @@ def score_events(labels: ClipLabels, event: str, detected_times: list[float], ti
 
 
 def labelled_cadence(labels: ClipLabels, times: np.ndarray) -> float:
-    """Steps per minute from the labelled heel strikes, by the tool's own formula (2 x 60 / the median stride:
-    every second heel strike within a range), so that the comparison measures the events, not the formula;
+    """Steps per minute from the labelled heel strikes, by the tool's own formula (2 x 60 / the typical stride,
+    Hodges-Lehmann: every second heel strike within a range), so that the comparison measures the events, not the
+    formula;
     60 / the median step where no range holds a whole stride."""
     strides, steps = [], []
     for a, b in labels.ranges:
@@ -135,7 +138,7 @@ def labelled_cadence(labels: ClipLabels, times: np.ndarray) -> float:
         strides += [z - a for a, z in zip(t[:-2], t[2:])]
         steps += [z - a for a, z in zip(t[:-1], t[1:])]
     if strides:
-        return 120.0 / float(np.median(strides))
+        return 120.0 / typical_of(strides)
     return 60.0 / float(np.median(steps)) if steps else float("nan")
 
 

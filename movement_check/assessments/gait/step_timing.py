@@ -17,9 +17,9 @@ from movement_check.assessments.gait.strides import (MAX_STEP_LEGS, MAX_STRIDE_L
                                                      step_pair_asymmetry)
 from movement_check.body.landmarks import SIDES
 from movement_check.body.views import SIDE
-from movement_check.assessments.stride_stats import make_metric, mean_of, range_flag, rounded, sd_of
+from movement_check.assessments.stride_stats import make_metric, mean_of, range_flag, rounded, sd_of, typical_of
 
-#: cadence from the median stride needs this many strides: the median of two is their mean, and one stride over a
+#: cadence from the typical stride needs this many strides: the median of two is their mean, and one stride over a
 #: missed or misplaced heel strike moves it unseen (the limp re-encoded at 400 px and thinned to 20 fps read 43.4
 #: for 93.0 from two strides); from three, one such stride does not move the median
 MIN_CADENCE_STRIDES = 3
@@ -149,40 +149,48 @@ def front_strides_problem(walk: GaitAnalysis, timed: int) -> str | None:
 def cadence_metrics(strides: list[float], frame_s: float = 0.0) -> tuple[list[Metric], list[str]]:
     """Cadence (or why not), and the warning that goes with a cadence not given. ``strides``: durations (s);
     the uncertainty: :func:`cadence_uncertainty`."""
-    # Medians: a bout's first or last step (speeding up, slowing down) does not pull them. A stride holds one
+    # The typical stride (Hodges-Lehmann, :func:`typical_of`): a bout's first or last step (speeding up, slowing
+    # down) pulls it little, and a few strides' timing errors average out where a median jumps. A stride holds one
     # step of each foot, so a limp's long and short steps, and any timing bias one foot's events share, cancel.
     # The strides are taken in time order (:func:`side_free_strides`), so a far leg named wrong changes nothing.
     # Five heel strikes in a row make three strides; with fewer whole strides than that the steps found do not
-    # agree with each other (a missed or false strike), and their median step would be a guess.
+    # agree with each other (a missed or false strike), and a typical step from them would be a guess.
     if len(strides) < MIN_CADENCE_STRIDES:
         why = (f"too few whole strides were timed ({len(strides)}; it needs {MIN_CADENCE_STRIDES}: five heel strikes "
                "in a row with none missed): film a longer walk, at least 6 steps, the whole body and feet in view")
         return [Metric.unmeasured("cadence", "steps/min", why)], [f"cadence not given: {why}"]
-    cadence = 120.0 / float(np.median(strides))
+    cadence = 120.0 / typical_of(strides)
     impossible = cadence_problem(cadence)
     if impossible:
         return [Metric.unmeasured("cadence", "steps/min", impossible)], [f"cadence not given: {impossible}"]
     m = make_metric("cadence", rounded(cadence, 1), "steps/min", normal=ref.CADENCE_NORMAL,
                     flag=range_flag(cadence, ref.CADENCE_NORMAL),
-                    note=f"2 x 60 / median stride time ({len(strides)} strides; +- one standard error from their "
-                         f"spread); {ref.CADENCE_SOURCE}")
+                    note=f"2 x 60 / typical stride time (Hodges-Lehmann; {len(strides)} strides; +- one standard "
+                         f"error from their spread); {ref.CADENCE_SOURCE}")
     return [Metric(m.name, m.value, m.unit, side=m.side, normal_range=m.normal_range, flag=m.flag, note=m.note,
                    uncertainty=rounded(cadence_uncertainty(strides, frame_s), 1))], []
 
 
+#: under this many strides their median absolute deviation says little of their spread (of three, it is the gap
+#: between the two closest): their standard deviation is taken where larger
+FEW_STRIDES = 5
+
+
 def cadence_uncertainty(strides: list[float], frame_s: float) -> float:
-    """+- steps/min: one standard error of 2 x 60 / the median stride.
+    """+- steps/min: one standard error of 2 x 60 / the typical stride (:func:`typical_of`).
 
     The strides' spread (1.4826 x their median absolute deviation, robust to one odd stride) holds both the walk's
     own stride-to-stride variation and the heel strikes' timing error; it is taken no smaller than two events
-    each placed anywhere within a frame (``frame_s`` / sqrt(6)). The median's standard error is 1.253 x that /
-    sqrt(n), carried to the cadence by its slope, 120 / T^2. Against the labels (6 real walks at their own rate
+    each placed anywhere within a frame (``frame_s`` / sqrt(6)). The standard error is taken as the median's,
+    1.253 x that / sqrt(n) (the Hodges-Lehmann estimate's is 1.02 x for evenly scattered strides: with five or six
+    strides the spread itself is uncertain, and the wider bound is kept), carried to the cadence by its slope,
+    120 / T^2. Against the labels (6 real walks at their own rate
     and thinned to 20, 15 and 12 fps, 4 re-encoded smaller) see ``benchmarks/gait_accuracy.py``.
     """
     t = np.asarray(strides, dtype=float)
-    median = float(np.median(t))
-    spread = max(1.4826 * float(np.median(np.abs(t - median))), frame_s / np.sqrt(6.0))
-    return 120.0 * 1.253 * spread / np.sqrt(t.size) / median ** 2
+    spread = max(1.4826 * float(np.median(np.abs(t - np.median(t)))), frame_s / np.sqrt(6.0),
+                 float(np.std(t, ddof=1)) if 1 < t.size < FEW_STRIDES else 0.0)
+    return 120.0 * 1.253 * spread / np.sqrt(t.size) / typical_of(t) ** 2
 
 
 def phase_metrics(phases: dict[str, list]) -> list[Metric]:
