@@ -165,8 +165,8 @@ def cadence_metrics(strides: list[float], frame_s: float = 0.0) -> tuple[list[Me
         return [Metric.unmeasured("cadence", "steps/min", impossible)], [f"cadence not given: {impossible}"]
     m = make_metric("cadence", rounded(cadence, 1), "steps/min", normal=ref.CADENCE_NORMAL,
                     flag=range_flag(cadence, ref.CADENCE_NORMAL),
-                    note=f"2 x 60 / typical stride time (Hodges-Lehmann; {len(strides)} strides; +- one standard "
-                         f"error from their spread); {ref.CADENCE_SOURCE}")
+                    note=f"2 x 60 / typical stride time ({'median' if len(strides) <= 3 else 'Hodges-Lehmann'} "
+                         f"of {len(strides)} strides; +- one standard error from their spread); {ref.CADENCE_SOURCE}")
     return [Metric(m.name, m.value, m.unit, side=m.side, normal_range=m.normal_range, flag=m.flag, note=m.note,
                    uncertainty=rounded(cadence_uncertainty(strides, frame_s), 1))], []
 
