@@ -13,6 +13,10 @@ walking goes into gait parameters. A frame counts as walking when:
   at least half the foot's usual length): while turning they point at or
   away from the camera.
 
+A bout (below) must also take steps (:func:`takes_steps`): standing on one leg
+swings the ankles apart as walking does (a single-leg stance was read as two
+walking bouts, its trunk lean given).
+
 Direction of travel (side view). With a fixed camera it is where the pelvis
 goes across the frame: the hip midpoint's velocity, averaged over 1 s, when
 it moves at least ``MIN_TRAVEL_LEGS_PER_S`` leg lengths a second. Only when
@@ -281,13 +285,36 @@ def find_bouts(poses: Poses, *, view: str | None = None, min_bout_s: float = 1.5
                 if across and view is None and bout_view == FRONT and \
                         feet_cross_the_picture(poses.image[k:end], leg, window):
                     bout = replace(bout, view=SIDE, at_angle=True)
-                bouts.append(_oriented(poses, bout, foot_x, leg))
+                bouts += [b for b in [_oriented(poses, bout, foot_x, leg)] if takes_steps(poses, b, leg)]
             k = end
     return bouts
 
 
-#: a walk is not cut in two by a pause in the evidence this short (a frame or two where the person was
-#: lost, or a foot seemed to point elsewhere)
+#: a bout's feet take turns leading at least this often (:func:`takes_steps`), unless the person travels
+MIN_LEAD_CHANGES = 2
+#: walking toward or away from the camera, the feet's lowest point in the picture moves this fast (leg lengths a
+#: second; the synthetic walker 14 m away 0.07-0.17; a treadmill or a single-leg stance at most 0.005)
+MIN_APPROACH_LEGS_PER_S = 0.03
+
+
+def takes_steps(poses: Poses, bout: Bout, leg: float) -> bool:
+    """Whether ``bout`` takes steps: its leading ankle (:func:`leading_ankle`) changes MIN_LEAD_CHANGES times
+    (real and synthetic walks and treadmills 4-10 times a bout, a single-leg stance 0), or the person travels:
+    across the picture (the pelvis: a step-to limp's foot may never lead) or toward or away from it."""
+    lead = leading_ankle(ankles_apart(poses.image[bout.start:bout.stop], bout.view), leg, bout.view)
+    lead = lead[lead != 0]
+    if lead.size and int(np.sum(lead[1:] != lead[:-1])) >= MIN_LEAD_CHANGES:
+        return True
+    feet = poses.image[bout.start:bout.stop][:, [L.LEFT_HEEL, L.RIGHT_HEEL, L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX], 1]
+    seen = np.isfinite(feet).any(axis=1)
+    if bout.view == SIDE or seen.sum() < 3:
+        return bout.direction_from == "travel"
+    slope = np.polyfit(poses.times[bout.start:bout.stop][seen], np.nanmax(feet[seen], axis=1), 1)[0]
+    return abs(float(slope)) >= MIN_APPROACH_LEGS_PER_S * leg
+
+
+#: a walk is not cut in two by a pause in the evidence this short (a frame or two where the person was lost,
+#: or a foot seemed to point elsewhere)
 MAX_INTERRUPTION_S = 0.25
 
 

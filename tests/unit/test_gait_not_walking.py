@@ -1,0 +1,60 @@
+"""A bout must take steps (body/walking.py::takes_steps): standing on one leg swings the ankles apart as walking
+does, and was read as two walking bouts with a trunk lean given. Known answers: the synthetic walker standing,
+one foot held up and wobbling (no bout), or the feet taking turns in place (a bout)."""
+
+import numpy as np
+import pytest
+
+import movement_check.body.walking as walking
+from movement_check.assessments.gait.assess import assess
+from movement_check.body.landmarks import Landmark as L
+from movement_check.body.poses import Poses
+from movement_check.pipeline.cleaning import clean
+
+from tests.fixtures.walker import Camera, Script, walk
+
+FRONT = Camera(position=(5.0, 0.0, 0.93), target=(0.0, 0.0, 0.93), focal_px=1000.0, size=(1280, 720))
+LEFT_LEG = [L.LEFT_KNEE, L.LEFT_ANKLE, L.LEFT_HEEL, L.LEFT_FOOT_INDEX]
+RIGHT_LEG = [L.RIGHT_KNEE, L.RIGHT_ANKLE, L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX]
+
+
+def _standing(lift_px) -> Poses:
+    """The walker standing 8 s facing the camera, each foot raised by ``lift_px(t)`` -> (left, right) pixels
+    (the knee half as much)."""
+    poses, _ = walk(Script(segments=[("stand", 8.0)]), fps=30.0, camera=FRONT, noise_px=0.5, seed=2)
+    image = poses.image.copy()
+    for i, t in enumerate(poses.times):
+        for leg, lift in zip((LEFT_LEG, RIGHT_LEG), lift_px(t)):
+            image[i, leg, 1] -= lift * np.array([0.5, 1.0, 1.0, 1.0])
+    return Poses(times=poses.times, image=image, world=poses.world, visibility=poses.visibility,
+                 presence=poses.presence, frame_size=poses.frame_size, source=poses.source)
+
+
+def _leg_px(poses: Poses) -> float:
+    return walking.leg_length_px(poses)
+
+
+def test_standing_on_one_leg_is_no_walk(monkeypatch):
+    """The left foot held up the whole time, 0.15-0.45 leg lengths, wobbling once a second: the ankles swing
+    apart as in walking (without the rule a bout is found), but the same foot stays up: no bout, no gait values."""
+    leg = _leg_px(_standing(lambda t: (0.0, 0.0)))
+    stance = clean(_standing(lambda t: (leg * (0.3 + 0.15 * np.sin(2 * np.pi * t)), 0.0)))[0]
+    assert walking.find_bouts(stance, bridge_s=0.25, across=True) == []
+    found = assess(stance)
+    assert found.metrics[0].value is None and "no steady walking" in found.metrics[0].note
+    assert not [m for m in found.metrics if m.value is not None and m.name == "trunk_lateral_lean"]
+    monkeypatch.setattr(walking, "takes_steps", lambda *a: True)
+    assert walking.find_bouts(stance, bridge_s=0.25, across=True)          # the swing alone passes the other rules
+
+
+@pytest.mark.parametrize("period_s", [1.1, 1.6])
+def test_feet_taking_turns_in_place_are_a_walk(period_s):
+    """Each foot raised in turn (walking on the spot, a stride every ``period_s``): the leading foot changes
+    about twice a stride, a bout."""
+    leg = _leg_px(_standing(lambda t: (0.0, 0.0)))
+    def lift(t):
+        phase = np.sin(2 * np.pi * t / period_s)
+        return leg * 0.3 * max(phase, 0.0), leg * 0.3 * max(-phase, 0.0)
+    marching = clean(_standing(lift))[0]
+    bouts = walking.find_bouts(marching, bridge_s=0.25, across=True)
+    assert bouts and bouts[0].view == "front" and sum(b.stop_s - b.start_s for b in bouts) > 4.0
