@@ -253,3 +253,26 @@ def test_with_few_strides_their_standard_deviation_bounds_the_cadence_s_uncertai
     sd = float(np.std(strides, ddof=1))
     assert cadence_uncertainty(strides, 1 / 15) == pytest.approx(120 * 1.253 * sd / np.sqrt(3) / 1.36 ** 2)
     assert cadence_uncertainty(strides, 1 / 15) > 1.6 * 120 * 1.253 * 1.4826 * 0.06 / np.sqrt(3) / 1.36 ** 2
+
+
+def test_a_false_strike_in_a_slow_walk_does_not_pull_the_typical_stride():
+    """Steps of 0.65 s (92.3 steps/min), eight strikes and one false one 0.32 s after the third. The false strike
+    splits a step (0.32 + 0.33 s) and makes the strides either side 0.97 and 0.98 s, within the usual-stride
+    bounds: two short strides of six moved the typical stride (Hodges-Lehmann, 29 % robust) to 105.3 +- 0.6,
+    where their median read the true 92.3. The split step and the two strides sharing it are left out."""
+    times = sorted([i * 0.65 for i in range(8)] + [2 * 0.65 + 0.32])
+    walk = _walk([(t, "left" if i % 2 else "right") for i, t in enumerate(times)])
+    assert side_free_strides(walk, {0: 0.0}) == pytest.approx([1.3] * 4)
+    assert _cadence(walk, {0: 0.0}) == pytest.approx(92.3, abs=0.1)
+
+
+def test_the_cadence_s_uncertainty_is_no_smaller_than_its_gap_from_the_median_stride_s():
+    """Nine strides of a limp's walk, three of them short over a false strike the filters cannot tell (split in
+    the long step): the typical stride reads 106.7, the median 92.3; the strides' median absolute deviation (0)
+    gave +-0.5. The gap between the two bounds it."""
+    strides = [1.3, 1.3, 0.85, 0.8, 0.95, 1.3, 1.3, 1.3, 1.3]
+    metrics, _ = cadence_metrics(strides, 1 / 30)
+    assert metrics[0].value == pytest.approx(106.7, abs=0.05)
+    assert metrics[0].uncertainty >= 106.7 - 92.3 - 0.05
+    # evenly scattered strides: the two agree and the spread decides
+    assert cadence_uncertainty([1.08, 1.1, 1.1, 1.12, 1.1, 1.09], 1 / 30) < 1.0

@@ -30,6 +30,9 @@ MAX_STEP_OF_STRIDE = 0.85
 LONG_AGAINST_STEPS = 1.5
 #: two steps shorter than this share of the walk's usual stride hold a false heel strike
 MIN_STRIDE_SHARE = 0.67
+#: two steps within this many times the walk's median step are one step split by a false heel strike (a whole
+#: stride is two steps; a step-to limp's long and short step make over 1.2 of its long one: MAX_STEP_OF_STRIDE)
+FALSE_PAIR_STEPS = 1.2
 #: the walk's usual stride is this quantile of its strides (:func:`usual_stride`)
 USUAL_STRIDE_QUANTILE = 0.25
 
@@ -47,9 +50,10 @@ def side_free_strides(walk: GaitAnalysis, travel: dict[int, float] | None = None
     model tells the feet apart), nor between two strikes of one foot. Then against the walk's usual stride
     (:func:`usual_stride`): neither step over
     MAX_STEP_OF_STRIDE of it (a missed strike; the check that still works on a treadmill) and the stride within
-    MIN_STRIDE_SHARE-MAX_STRIDE_STEPS of it.
+    MIN_STRIDE_SHARE-MAX_STRIDE_STEPS of it; two steps under MIN_STRIDE_SHARE of it or FALSE_PAIR_STEPS median steps
+    (one step split by a false strike) are left out with the strides on either side, which share a step with them.
     """
-    pairs = []
+    pairs, all_steps = [], []
     travel = travel or {}
     for b, per_side in walk.found.items():
         t, feet = _without_false_strikes([(e, side) for side in SIDES for e in per_side[side][HEEL_STRIKE]])
@@ -57,19 +61,27 @@ def side_free_strides(walk: GaitAnalysis, travel: dict[int, float] | None = None
             continue
         speed = travel.get(b, 0.0)
         steps = np.diff(t)
+        all_steps += list(steps)
         # the pelvis travel tells a missed strike where few strides leave the usual one in doubt; a fast walker's
         # step timed a little late can pass MAX_STEP_LEGS too, so only a step also long against the others counts
         ok = (speed * steps <= MAX_STEP_LEGS) | (steps <= LONG_AGAINST_STEPS * float(np.median(steps)))
         # seen from the front the model tells the feet apart: a foot striking twice in a row missed the other's
         named = b < len(walk.bouts) and walk.bouts[b].view != SIDE
         ok &= ~(feet[:-1] == feet[1:]) | (not named)
-        pairs += [(a, z) for i, (a, z) in enumerate(zip(steps[:-1], steps[1:]))
+        pairs += [(b, i, a, z) for i, (a, z) in enumerate(zip(steps[:-1], steps[1:]))
                   if ok[i] and ok[i + 1] and speed * (a + z) <= MAX_STRIDE_LEGS]
     if not pairs:
         return []
-    usual = usual_stride([a + z for a, z in pairs])
-    return [float(a + z) for a, z in pairs if max(a, z) <= MAX_STEP_OF_STRIDE * usual
-            and MIN_STRIDE_SHARE * usual <= a + z <= MAX_STRIDE_STEPS * usual]
+    usual = usual_stride([a + z for _, _, a, z in pairs])
+    # two "steps" short of MIN_STRIDE_SHARE of the usual stride, or no longer than FALSE_PAIR_STEPS median steps,
+    # are one step split by a false strike, and the strides either side hold it too (each shares a step with
+    # them): one false strike in a slow walk makes two strides of ~3/4 the true one, which also pull the usual
+    # stride down (their typical stride, two of six: +13 %)
+    step = float(np.median(all_steps))
+    false = {(b, i + k) for b, i, a, z in pairs
+             if a + z < MIN_STRIDE_SHARE * usual or a + z <= FALSE_PAIR_STEPS * step for k in (-1, 0, 1)}
+    return [float(a + z) for b, i, a, z in pairs if (b, i) not in false and max(a, z) <= MAX_STEP_OF_STRIDE * usual
+            and a + z <= MAX_STRIDE_STEPS * usual]
 
 
 def usual_stride(strides: list[float]) -> float:
@@ -184,13 +196,16 @@ def cadence_uncertainty(strides: list[float], frame_s: float) -> float:
     each placed anywhere within a frame (``frame_s`` / sqrt(6)). The standard error is taken as the median's,
     1.253 x that / sqrt(n) (the Hodges-Lehmann estimate's is 1.02 x for evenly scattered strides: with five or six
     strides the spread itself is uncertain, and the wider bound is kept), carried to the cadence by its slope,
-    120 / T^2. Against the labels (6 real walks at their own rate
-    and thinned to 20, 15 and 12 fps, 4 re-encoded smaller) see ``benchmarks/gait_accuracy.py``.
+    120 / T^2. It is no smaller than the gap between the cadence and 2 x 60 / the median stride: the spread above
+    is the median's, blind to a few odd strides on one side, which move the typical stride where they do not move
+    the median (two of six short: +13 % where the spread gave +-0.6). Against the labels (6 real walks at their
+    own rate and thinned to 20, 15 and 12 fps, 4 re-encoded smaller) see ``benchmarks/gait_accuracy.py``.
     """
     t = np.asarray(strides, dtype=float)
-    spread = max(1.4826 * float(np.median(np.abs(t - np.median(t)))), frame_s / np.sqrt(6.0),
+    median, typical = float(np.median(t)), typical_of(t)
+    spread = max(1.4826 * float(np.median(np.abs(t - median))), frame_s / np.sqrt(6.0),
                  float(np.std(t, ddof=1)) if 1 < t.size < FEW_STRIDES else 0.0)
-    return 120.0 * 1.253 * spread / np.sqrt(t.size) / typical_of(t) ** 2
+    return max(120.0 * 1.253 * spread / np.sqrt(t.size) / typical ** 2, abs(120.0 / typical - 120.0 / median))
 
 
 def phase_metrics(phases: dict[str, list]) -> list[Metric]:

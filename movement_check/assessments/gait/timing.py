@@ -16,7 +16,7 @@ frames a second with stalls of several hundred milliseconds; a person far away i
   need ``MIN_FPS_PHASES`` frames a second.
 - Step and stride times, their symmetry and variability need ``MIN_FPS_TIMING`` (at 15 fps a 2-frame error
   is 0.13 s; the symmetry cut-off is 10 % of a ~0.55 s step).
-- Cadence is a median over many steps and held within 3 % down to 12 fps on the labelled clips
+- Cadence is from the typical stride over many steps (:func:`.step_timing.cadence_metrics`) and held within 3 % down to 12 fps on the labelled clips
   (``MIN_FPS_CADENCE``; the step-to limp was 5-6 % off at 9-10 fps). Frames that arrive unevenly (more than
   ``MAX_UNEVEN`` of the intervals over 1.5 times the usual one, e.g. a browser under load) need
   ``MIN_FPS_TIMING`` for it too: a stall can swallow a whole step, and with 30 % of a 15 or 20 fps clip's
