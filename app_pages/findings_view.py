@@ -27,6 +27,7 @@ SCROLLBAR_PX = 16
 #: the Flag column: about 6 px a character of its bold text (Source Sans at 14 px; 172 px for "high (within its
 #: uncertainty)" in Chromium), with room to spare, within these bounds
 FLAG_CHAR_PX, FLAG_MIN_PX, FLAG_MAX_PX = 6.5, 60, 220
+VALUE_MIN_PX, VALUE_MAX_PX = 140, 260
 #: tables up to this many rows are drawn whole (no scrolling inside the page)
 WHOLE_TABLE_ROWS = 40
 
@@ -63,7 +64,7 @@ def show_metrics_table(result: dict, *, notes: bool = True) -> None:
                  column_config={"Flag": st.column_config.TextColumn("Flag", width=flag_width(rows)),
                                 "Measure": st.column_config.TextColumn("Measure", width=240),
                                 "Side": st.column_config.TextColumn("Side", width=60),
-                                "Value": st.column_config.TextColumn("Value", width=140),
+                                "Value": st.column_config.TextColumn("Value", width=value_width(rows)),
                                 "Normal range": st.column_config.TextColumn("Normal range", width=130),
                                 "Note": st.column_config.TextColumn("Note", width="large",
                                                                     help="Why a value is missing, its source and "
@@ -79,6 +80,13 @@ def flag_width(rows: list[dict[str, str]]) -> int:
     "high (withi" in a "small" column), at least the header's."""
     longest = max((len(r["Flag"]) for r in rows), default=0)
     return int(max(FLAG_MIN_PX, min(FLAG_MAX_PX, FLAG_CHAR_PX * longest + 24)))
+
+
+def value_width(rows: list[dict[str, str]]) -> int:
+    """The Value column's width in pixels: its longest value whole ("93.0 steps/min ± 5.3 steps/min" was cut to
+    "93.0 steps/min ± 5.3 ste" at 140 px), within VALUE_MIN_PX-VALUE_MAX_PX."""
+    longest = max((len(r["Value"]) for r in rows), default=0)
+    return int(max(VALUE_MIN_PX, min(VALUE_MAX_PX, FLAG_CHAR_PX * longest + 24)))
 
 
 def escape_markdown(text: str) -> str:

@@ -47,3 +47,14 @@ def test_the_apps_flag_column_is_wide_enough_for_its_longest_flag():
     rows = display_rows({"test": "gait", "metrics": [near]})
     assert flag_width(rows) >= FLAG_CHAR_PX * len("high (within its uncertainty)")
     assert flag_width(display_rows({"test": "gait", "metrics": [near | {"flag": None}]})) >= 7 * len("Flag")
+
+
+def test_the_apps_value_column_is_wide_enough_for_a_value_with_its_uncertainty():
+    # "93.0 steps/min ± 5.3 steps/min" was cut to "93.0 steps/min ± 5.3 ste" in a 140 px column
+    from app_pages.findings_view import FLAG_CHAR_PX, VALUE_MIN_PX, value_width
+
+    cadence = _m("cadence", 93.0, "steps/min", normal=[100, 120], uncertainty=5.3)
+    rows = display_rows({"test": "gait", "metrics": [cadence]})
+    assert "± 5.3" in rows[0]["Value"]
+    assert value_width(rows) >= FLAG_CHAR_PX * len(rows[0]["Value"])
+    assert value_width(display_rows({"test": "gait", "metrics": [cadence | {"uncertainty": None}]})) == VALUE_MIN_PX
