@@ -18,14 +18,15 @@ LEFT_LEG = [L.LEFT_KNEE, L.LEFT_ANKLE, L.LEFT_HEEL, L.LEFT_FOOT_INDEX]
 RIGHT_LEG = [L.RIGHT_KNEE, L.RIGHT_ANKLE, L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX]
 
 
-def _standing(lift_px) -> Poses:
+def _standing(lift_px, camera=FRONT, swing_px=lambda t: 0.0) -> Poses:
     """The walker standing 8 s facing the camera, each foot raised by ``lift_px(t)`` -> (left, right) pixels
-    (the knee half as much)."""
-    poses, _ = walk(Script(segments=[("stand", 8.0)]), fps=30.0, camera=FRONT, noise_px=0.5, seed=2)
+    (the knee half as much), the left foot moved ``swing_px(t)`` pixels across the picture (the knee half as much)."""
+    poses, _ = walk(Script(segments=[("stand", 8.0)]), fps=30.0, camera=camera, noise_px=0.5, seed=2)
     image = poses.image.copy()
     for i, t in enumerate(poses.times):
         for leg, lift in zip((LEFT_LEG, RIGHT_LEG), lift_px(t)):
             image[i, leg, 1] -= lift * np.array([0.5, 1.0, 1.0, 1.0])
+        image[i, LEFT_LEG, 0] += swing_px(t) * np.array([0.5, 1.0, 1.0, 1.0])
     return Poses(times=poses.times, image=image, world=poses.world, visibility=poses.visibility,
                  presence=poses.presence, frame_size=poses.frame_size, source=poses.source)
 
@@ -58,3 +59,27 @@ def test_feet_taking_turns_in_place_are_a_walk(period_s):
     marching = clean(_standing(lift))[0]
     bouts = walking.find_bouts(marching, bridge_s=0.25, across=True)
     assert bouts and bouts[0].view == "front" and sum(b.stop_s - b.start_s for b in bouts) > 4.0
+
+
+@pytest.mark.parametrize("fps,noise_px", [(30.0, 0.0), (15.0, 3.0)])
+def test_stepping_on_the_spot_at_an_angle_is_a_walk(fps, noise_px):
+    """Walking on the spot (a treadmill) 45 deg off the camera's line: timed side-on (at_angle), the step width
+    keeps the left ankle ahead in x all the time (0 lead changes), but the feet take turns being the lower one."""
+    from tests.fixtures.cameras import camera
+    poses, _ = walk(Script(segments=[("stand", 1.0), ("walk", 5.0), ("stand", 1.0)], speed_mps=0.0, cadence=100.0),
+                    fps=fps, camera=camera(6.0, 1.0, 0.0, 45.0, middle=1.0), noise_px=noise_px, seed=4)
+    bouts = walking.find_bouts(clean(poses)[0], bridge_s=0.25, across=True)
+    assert bouts and all(b.view == "side" and b.at_angle for b in bouts) and sum(b.duration_s for b in bouts) > 3.5
+
+
+def test_standing_on_one_leg_seen_at_an_angle_is_no_walk(monkeypatch):
+    """60 deg off the walking line, the raised left foot (0.15-0.45 leg lengths) also swinging 0.2 leg lengths
+    back and forth: a side-on bout without the rule; the raised foot is never the lower one, so no bout."""
+    from tests.fixtures.cameras import camera
+    angled = camera(5.0, 1.0, 0.0, 60.0, middle=0.0)
+    leg = _leg_px(_standing(lambda t: (0.0, 0.0), angled))
+    stance = clean(_standing(lambda t: (leg * (0.3 + 0.15 * np.sin(2 * np.pi * t)), 0.0), angled,
+                             lambda t: leg * 0.2 * np.sin(2 * np.pi * 0.7 * t)))[0]
+    assert walking.find_bouts(stance, bridge_s=0.25, across=True) == []
+    monkeypatch.setattr(walking, "takes_steps", lambda *a: True)
+    assert [b.view for b in walking.find_bouts(stance, bridge_s=0.25, across=True)] == ["side"]
