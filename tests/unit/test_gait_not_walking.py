@@ -83,3 +83,31 @@ def test_standing_on_one_leg_seen_at_an_angle_is_no_walk(monkeypatch):
     assert walking.find_bouts(stance, bridge_s=0.25, across=True) == []
     monkeypatch.setattr(walking, "takes_steps", lambda *a: True)
     assert [b.view for b in walking.find_bouts(stance, bridge_s=0.25, across=True)] == ["side"]
+
+
+def _step_to(script: Script, camera: Camera, fps: float = 30.0) -> Poses:
+    """The walker with a step-to gait: the right foot is brought up to the left, never past it."""
+    from tests.fixtures import walker
+    times = np.arange(int(round(sum(d for _, d in script.segments) * fps))) / fps
+    pos, _ = walker.simulate(script, times)
+    past = np.maximum(pos[:, L.RIGHT_ANKLE, 0] - pos[:, L.LEFT_ANKLE, 0], 0.0)
+    pos[:, RIGHT_LEG, 0] -= past[:, None] * np.array([0.5, 1.0, 1.0, 1.0])
+    return clean(walker.render(pos, times, camera))[0]
+
+
+@pytest.mark.parametrize("camera,speed_mps,lift_m,view", [
+    (Camera(position=(2.0, -5.0, 1.0), target=(2.0, 0.0, 0.9), focal_px=700.0), 0.6, 0.02, "side"),
+    (Camera(position=(-2.0, 0.0, 1.1), target=(6.0, 0.0, 0.8), focal_px=900.0), 0.6, 0.02, "front")])
+def test_a_step_to_gait_that_travels_is_a_walk(camera, speed_mps, lift_m, view):
+    """A step-to limp's feet, barely lifted, take turns leading at most once a bout (the right foot never passes,
+    nor is it much the lower one), but the person travels: across the picture (the pelvis), or away from the
+    camera (the feet's lowest point rises 0.3 leg lengths a second)."""
+    poses = _step_to(Script(segments=[("stand", 1.0), ("walk", 6.0), ("stand", 1.0)], speed_mps=speed_mps,
+                            cadence=90.0, knee_lift_m=lift_m), camera)
+    bouts = walking.find_bouts(poses, bridge_s=0.25, across=True)
+    assert [b.view for b in bouts] == [view] and bouts[0].duration_s > 2.0
+    leg = walking.leg_length_px(poses)
+    for along in {view, "front"}:                                                           # travel decided it
+        lead = walking.leading_ankle(walking.ankles_apart(poses.image[bouts[0].start:bouts[0].stop], along), leg,
+                                     along)
+        assert np.count_nonzero(np.diff(lead[lead != 0])) < walking.MIN_LEAD_CHANGES
