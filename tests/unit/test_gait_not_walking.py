@@ -111,3 +111,39 @@ def test_a_step_to_gait_that_travels_is_a_walk(camera, speed_mps, lift_m, view):
         lead = walking.leading_ankle(walking.ankles_apart(poses.image[bouts[0].start:bouts[0].stop], along), leg,
                                      along)
         assert np.count_nonzero(np.diff(lead[lead != 0])) < walking.MIN_LEAD_CHANGES
+
+
+def _raised(poses: Poses, lift_px) -> Poses:
+    """``poses`` with each foot raised by ``lift_px(t)`` -> (left, right) pixels (the knee half as much)."""
+    image = poses.image.copy()
+    for i, t in enumerate(poses.times):
+        for leg, lift in zip((LEFT_LEG, RIGHT_LEG), lift_px(t)):
+            image[i, leg, 1] -= lift * np.array([0.5, 1.0, 1.0, 1.0])
+    return Poses(times=poses.times, image=image, world=poses.world, visibility=poses.visibility,
+                 presence=poses.presence, frame_size=poses.frame_size, source=poses.source)
+
+
+def test_standing_foot_rotation_counts_a_foot_only_while_it_is_down():
+    """Standing facing the camera, toe-out 8 / 14 deg. With the left foot held up (0.15-0.45 leg lengths, as in a
+    single-leg stance) its footprint turned as it pleased (11.7 / 17.1): now no standing value is given, with the
+    reason. Raised only in the second half, the first half gives the truth."""
+    from movement_check.assessments.foot_rotation.assess import assess as foot_rotation
+    from movement_check.assessments.foot_rotation.settings import FootRotationSettings
+    from tests.fixtures.cameras import FOV, camera
+
+    standing, _ = walk(Script(segments=[("stand", 6.0)], toe_out_deg=(8.0, 14.0)),
+                       camera=camera(3.5, 1.0, 10.0, 0.0, middle=0.0), noise_px=1.0, seed=1)
+    leg = _leg_px(standing)
+    settings = FootRotationSettings(fov_deg=FOV, camera_tilt_deg=10.0)
+
+    def toe_out(poses):
+        found = foot_rotation(clean(poses)[0], settings=settings)
+        return {m.side: m.value for m in found.metrics if m.name == "static_toe_out"}, found
+
+    both, _ = toe_out(standing)
+    assert both == pytest.approx({"left": 8.0, "right": 14.0}, abs=0.5)
+    held, found = toe_out(_raised(standing, lambda t: (leg * (0.3 + 0.15 * np.sin(2 * np.pi * t)), 0.0)))
+    assert not any(v is not None for v in held.values())
+    assert any("on the floor" in (m.note or "") for m in found.metrics)
+    half, _ = toe_out(_raised(standing, lambda t: (leg * 0.3 if t > 3.0 else 0.0, 0.0)))
+    assert half == pytest.approx({"left": 8.0, "right": 14.0}, abs=0.5)

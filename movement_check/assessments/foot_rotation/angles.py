@@ -12,7 +12,7 @@ from movement_check.assessments.foot_rotation.footprints import (FOOT_OVER_HIP, 
                           footprint, ground_velocity, heel_lift, hip_height, progression_angle, walking_line)
 from movement_check.body.landmarks import SIDES, Landmark as L
 from movement_check.body.poses import Poses
-from movement_check.body.walking import Bout, in_bouts
+from movement_check.body.walking import Bout, in_bouts, leg_length_px
 
 from movement_check.assessments.foot_rotation.settings import OUTLIER_DEG, STANDING, FootRotationAnalysis
 
@@ -21,7 +21,7 @@ def prints_under(poses: Poses, camera: FloorCamera, found: "FootRotationAnalysis
                   ) -> tuple[list[Footprint], np.ndarray | None]:
     """The same footprints (same frames, same well-seen heels and toes) through another camera model, and
     the floor's velocity past it."""
-    tracks = foot_tracks(poses, camera)
+    tracks = foot_tracks(poses, camera) if found.mode != STANDING else feet_down_tracks(poses, camera)
     moved = [footprint(p.side, *tracks[p.side], p.start, p.stop, poses.times, min_frames=1) for p in found.prints]
     floor_v = None
     if found.floor_velocity is not None and np.any(found.floor_velocity):
@@ -99,9 +99,32 @@ def least_tilt(poses: Poses, camera: FloorCamera) -> float:
     return max(0.0, above + 2.0)
 
 
-def standing_prints(poses: Poses, camera: FloorCamera) -> list[Footprint]:
-    """Standing: one footprint per side over the whole clip (frames with heel and toe seen)."""
+#: standing, a foot counts only in frames where it is down: its heel and its toe no more than this many leg lengths
+#: above the other foot's in the picture (feet side by side differ by ~0, a 25 cm stagger 3.5 m from the camera by
+#: ~0.08; a foot raised in a single-leg stance by 0.15 and more). A raised foot turns as it pleases: the synthetic
+#: walker with one foot held up read 11.7 / 17.1 deg of toe-out for 8 / 14
+FOOT_DOWN_LEGS = 0.1
+
+
+def feet_down_tracks(poses: Poses, camera: FloorCamera) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """:func:`foot_tracks`, NaN in the frames where that foot is raised above the other (FOOT_DOWN_LEGS)."""
     tracks = foot_tracks(poses, camera)
+    leg = leg_length_px(poses)
+    if not np.isfinite(leg):
+        return tracks
+    y = {"left": poses.image[:, [L.LEFT_HEEL, L.LEFT_FOOT_INDEX], 1],
+         "right": poses.image[:, [L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX], 1]}
+    for side, other in (("left", "right"), ("right", "left")):
+        with np.errstate(invalid="ignore"):
+            up = (y[side] < y[other] - FOOT_DOWN_LEGS * leg).any(axis=1)
+        for track in tracks[side]:
+            track[up] = np.nan
+    return tracks
+
+
+def standing_prints(poses: Poses, camera: FloorCamera) -> list[Footprint]:
+    """Standing: one footprint per side over the whole clip (frames with heel and toe seen, the foot down)."""
+    tracks = feet_down_tracks(poses, camera)
     prints = [footprint(side, *tracks[side], 0, len(poses), poses.times, min_frames=3) for side in SIDES]
     return [p for p in prints if p is not None]
 

@@ -111,7 +111,7 @@ def analyse(poses: Poses, settings: FootRotationSettings = FootRotationSettings(
     prints = standing_prints(poses, camera)
     if not {p.side for p in prints} >= set(SIDES):
         return FootRotationAnalysis(None, camera, tilt_from, declined="the feet (heels and toes) were not seen well "
-                                    "enough while standing")
+                                    "enough on the floor while standing (both feet down, facing the camera)")
     seen = foot_angles(poses, camera, prints, STANDING, [])
     found = FootRotationAnalysis(STANDING, camera, tilt_from, prints=prints, angles=seen.angles, fps=fps,
                                  axes=seen.axes, hip_height=seen.hip_height, heel_lift=seen.heel_lift)
@@ -140,7 +140,10 @@ def _view_quality(found: FootRotationAnalysis, poses: Poses, lines: dict[int, np
     seen = np.abs([a for a in found.angles if np.isfinite(a)])
     if not found.declined and seen.size and float(np.median(seen)) > IMPLAUSIBLE_DEG:
         found.declined = (f"the feet do not point along the walking line (median {float(np.median(seen)):.0f} deg "
-                          "off): this view does not show how the feet turn; film walking straight toward the camera")
+                          "off): this view does not show how the feet turn; film walking straight toward the camera"
+                          if found.mode == WALKING else
+                          f"the feet do not point toward the camera (median {float(np.median(seen)):.0f} deg off): "
+                          "this view does not show how the feet turn; stand facing the camera, both feet down")
     # one pixel of toe error, across and along the image, on every footprint: the median change of its angle
     moved = []
     for d in np.eye(2):
