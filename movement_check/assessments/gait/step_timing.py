@@ -79,11 +79,8 @@ def side_free_strides(walk: GaitAnalysis, travel: dict[int, float] | None = None
     # long step then read as a missed strike), each settled on the strides it keeps: the one that keeps more
     # strides agreeing with each other (within SETTLED_SHARE of their median: merely more strides let a missed
     # strike's in on the limp mirrored), the quartile's on a tie
-    # (side views only: from the front the feet are named and a foot striking twice makes no stride; the synthetic
-    # walker's front views, timed less surely, read 4-7 % low where the quartile's withheld or read 1-2 %)
-    front = any(b < len(walk.bouts) and walk.bouts[b].view != SIDE for b in walk.found)
-    usuals = (usual_stride(durations),) + (() if front else (float(np.median(durations)),))
-    return max((_settled(pairs, usual, step) for usual in usuals), key=_agreeing)
+    found = [_settled(pairs, usual, step) for usual in (usual_stride(durations), float(np.median(durations)))]
+    return max(found, key=_agreeing)
 
 
 def _agreeing(strides: list[float]) -> int:
