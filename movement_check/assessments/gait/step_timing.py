@@ -76,19 +76,9 @@ def side_free_strides(walk: GaitAnalysis, travel: dict[int, float] | None = None
     durations = [a + z for _, _, a, z in pairs]
     # the usual stride, from the lower quartile (missed strikes only lengthen) or the median (a false strike
     # splitting a limp's long step made 3 short strides of 7, the quartile one of them, and every whole stride's
-    # long step then read as a missed strike), each settled on the strides it keeps: the one that keeps more
-    # strides agreeing with each other (within SETTLED_SHARE of their median: merely more strides let a missed
-    # strike's in on the limp mirrored), the quartile's on a tie
-    found = [_settled(pairs, usual, step) for usual in (usual_stride(durations), float(np.median(durations)))]
-    return max(found, key=_agreeing)
-
-
-def _agreeing(strides: list[float]) -> int:
-    """How many of ``strides`` lie within SETTLED_SHARE of their median."""
-    if not strides:
-        return 0
-    middle = float(np.median(strides))
-    return int(np.sum(np.abs(np.asarray(strides) / middle - 1.0) <= SETTLED_SHARE))
+    # long step then read as a missed strike), each settled on the strides it keeps: the one more strides pass
+    return max((_settled(pairs, usual, step) for usual in (usual_stride(durations), float(np.median(durations)))),
+               key=len)
 
 
 #: the usual stride is settled when the strides it keeps have their median within this share of it
