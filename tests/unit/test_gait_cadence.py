@@ -276,16 +276,3 @@ def test_the_cadence_s_uncertainty_is_no_smaller_than_its_gap_from_the_median_st
     assert metrics[0].uncertainty >= 106.7 - 92.3 - 0.05
     # evenly scattered strides: the two agree and the spread decides
     assert cadence_uncertainty([1.08, 1.1, 1.1, 1.12, 1.1, 1.09], 1 / 30) < 1.0
-
-
-def test_a_false_strike_in_a_limp_s_long_step_does_not_become_the_usual_stride():
-    """A step-to limp (steps of 0.5 and 0.8 s: 1.3 s strides, 92.3 steps/min) with a false strike halving one long
-    step: three short strides of seven (0.9, 0.8, 0.9 s), and the lower quartile, the usual stride, one of them.
-    Every whole stride's long step (0.8 > 0.85 x 0.9) then read as a missed strike and only the three short ones
-    were kept: 133 for 92.3 (second reviewer). The median, settled on the strides it keeps, keeps the four whole
-    ones: more strides pass against it."""
-    steps = [0.5, 0.8, 0.5, 0.4, 0.4, 0.5, 0.8, 0.5]
-    times = list(np.round(np.cumsum([0.0] + steps), 3))
-    walk = _walk([(t, "left" if i % 2 else "right") for i, t in enumerate(times)])
-    assert side_free_strides(walk, {0: 0.0}) == pytest.approx([1.3] * 4)
-    assert _cadence(walk, {0: 0.0}) == pytest.approx(120 / 1.3, abs=0.1)

@@ -72,37 +72,12 @@ def side_free_strides(walk: GaitAnalysis, travel: dict[int, float] | None = None
                   if ok[i] and ok[i + 1] and speed * (a + z) <= MAX_STRIDE_LEGS]
     if not pairs:
         return []
-    step = float(np.median(all_steps))
-    durations = [a + z for _, _, a, z in pairs]
-    # the usual stride, from the lower quartile (missed strikes only lengthen) or the median (a false strike
-    # splitting a limp's long step made 3 short strides of 7, the quartile one of them, and every whole stride's
-    # long step then read as a missed strike), each settled on the strides it keeps: the one more strides pass
-    return max((_settled(pairs, usual, step) for usual in (usual_stride(durations), float(np.median(durations)))),
-               key=len)
-
-
-#: the usual stride is settled when the strides it keeps have their median within this share of it
-SETTLED_SHARE = 0.15
-
-
-def _settled(pairs: list[tuple[int, int, float, float]], usual: float, step: float) -> list[float]:
-    """The strides :func:`_whole` keeps against ``usual``, taken again against their own median until it lies
-    within SETTLED_SHARE of the usual stride they were kept by (at most three times)."""
-    for _ in range(3):
-        kept = _whole(pairs, usual, step)
-        if not kept or abs(float(np.median(kept)) / usual - 1.0) <= SETTLED_SHARE:
-            break
-        usual = float(np.median(kept))
-    return kept
-
-
-def _whole(pairs: list[tuple[int, int, float, float]], usual: float, step: float) -> list[float]:
-    """The strides of ``pairs`` ((bout, index, step, next step)) that pass against the ``usual`` stride and the
-    median ``step`` (:func:`side_free_strides`)."""
+    usual = usual_stride([a + z for _, _, a, z in pairs])
     # two "steps" short of MIN_STRIDE_SHARE of the usual stride, or no longer than FALSE_PAIR_STEPS median steps,
     # are one step split by a false strike, and the strides either side hold it too (each shares a step with
     # them): one false strike in a slow walk makes two strides of ~3/4 the true one, which also pull the usual
     # stride down (their typical stride, two of six: +13 %)
+    step = float(np.median(all_steps))
     false = {(b, i + k) for b, i, a, z in pairs
              if a + z < MIN_STRIDE_SHARE * usual or a + z <= FALSE_PAIR_STEPS * step for k in (-1, 0, 1)}
     return [float(a + z) for b, i, a, z in pairs if (b, i) not in false and max(a, z) <= MAX_STEP_OF_STRIDE * usual
