@@ -34,6 +34,10 @@ CLOSING = ("This visit has passed its time limit: it ends once its last step is 
            "Start a new visit for more tests.")
 
 
+#: two PAIN marks closer than this (s into the step) are one press
+PAIN_SAME_S = 0.5
+
+
 @dataclass
 class Visit:
     number: str                          # short, for the therapist's list (not a secret)
@@ -145,11 +149,14 @@ class Visit:
             extraction.cancel()
 
     def mark_pain(self) -> float | None:
-        """Mark the moment the patient reports pain (seconds into the step); None when not recording."""
+        """Mark the moment the patient reports pain (seconds into the step); None when not recording. A mark
+        within PAIN_SAME_S of the one before is the same press (the patient's page, a timed fragment, could take
+        one click twice: "PAIN reported at 0.6 s, 0.6 s")."""
         t = self.stream.pain_mark()
         if t is not None:
             with self.lock:
-                self.pain_marks.append(round(t, 2))
+                if not self.pain_marks or abs(t - self.pain_marks[-1]) >= PAIN_SAME_S:
+                    self.pain_marks.append(round(t, 2))
         return t
 
     def stop_step(self, *, wait: bool = False, **options) -> Analysis | None:

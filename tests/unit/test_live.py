@@ -690,3 +690,25 @@ def test_a_step_started_as_the_visit_passes_its_limit_is_refused_not_recorded_in
     assert visit.closing and visit.step is None
     if visit.analysis is not None:
         visit.analysis.thread.join(timeout=60)
+
+
+def test_one_pain_press_taken_twice_is_one_mark():
+    """The patient's page (a timed fragment) could take one PAIN click twice: the therapist read "PAIN reported at
+    0.6 s, 0.6 s". Marks closer than PAIN_SAME_S are one press; a later press is its own mark."""
+    from movement_check.live.visit import PAIN_SAME_S, Visit
+
+    class Moments:
+        at = 0.6
+
+        def pain_mark(self):
+            return self.at
+
+    moments = Moments()
+    visit = Visit(number="1", code="c", therapist="t", created=0.0, expires=60.0, stream=moments)
+    assert visit.mark_pain() == 0.6 and visit.mark_pain() == 0.6
+    moments.at = 0.6 + 0.8 * PAIN_SAME_S
+    visit.mark_pain()
+    assert visit.pain_marks == [0.6]
+    moments.at = 2.4
+    visit.mark_pain()
+    assert visit.pain_marks == [0.6, 2.4]
