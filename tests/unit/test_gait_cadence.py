@@ -276,3 +276,40 @@ def test_the_cadence_s_uncertainty_is_no_smaller_than_its_gap_from_the_median_st
     assert metrics[0].uncertainty >= 106.7 - 92.3 - 0.05
     # evenly scattered strides: the two agree and the spread decides
     assert cadence_uncertainty([1.08, 1.1, 1.1, 1.12, 1.1, 1.09], 1 / 30) < 1.0
+
+
+def _walk_with_offs(strikes: list[float], offs: list[float]) -> GaitAnalysis:
+    """One bout with these heel strikes and toe-offs (times s), feet named alternately."""
+    def named(times, k):
+        return [Extremum(t * 30, t, 1.0, 1.0) for i, t in enumerate(times) if i % 2 == k]
+    per_side = {s: {"heel_strike": named(strikes, k), "toe_off": named(offs, k)} for k, s in enumerate(("left", "right"))}
+    return GaitAnalysis(bouts=[], found={0: per_side}, strides=[], steps={"left": [], "right": []}, side_votes={})
+
+
+def test_a_step_to_limp_with_every_other_short_step_missed_gives_no_cadence():
+    """The real step-to limp with 30 % of its frames dropped at random: every other short step's strike was missed
+    (its heel barely leads), so every "step" was a long and a short one and the four strides, each three steps,
+    agreed with each other: 62.5 +- 1.8 for 94.4 steps/min. The toe-offs were found: each long "step" holds two,
+    and one foot stands through a step (walking has no flight), so a strike between them was missed.
+    Times from that run (s): strikes 1.09, 1.64, 3.01, 3.64, 4.94, 5.44; toe-offs 0.81, 1.26, 1.94, 2.65, 3.73,
+    4.54, 5.06 (labels: strikes at 2.50 and 4.17 missed)."""
+    strikes = [1.091, 1.639, 3.007, 3.642, 4.937, 5.435]
+    offs = [0.805, 1.258, 1.937, 2.65, 3.732, 4.537, 5.055]
+    assert len(side_free_strides(_walk([(t, "left") for t in strikes]), {0: 0.5})) == 4       # without toe-offs
+    assert side_free_strides(_walk_with_offs(strikes, offs), {0: 0.5}) == []
+    metrics, _ = cadence_metrics(side_free_strides(_walk_with_offs(strikes, offs), {0: 0.5}))
+    assert metrics[0].value is None and "too few whole strides" in metrics[0].note
+
+
+def test_one_toe_off_per_step_or_an_early_one_leaves_the_strides_in(monkeypatch):
+    """Steps of 0.6 s, each toe-off 0.1 s after a strike (one per step): every stride stays. A toe-off timed 0.2 s
+    early (0.1 s before the strike ahead of it) lands in the step before, beside that step's own, but no whole
+    swing follows it in that step: no missed strike, the strides stay (without that rule two of them go)."""
+    import movement_check.assessments.gait.step_timing as st
+    strikes = [i * 0.6 for i in range(7)]
+    offs = [t + 0.1 for t in strikes[:-1]]
+    assert side_free_strides(_walk_with_offs(strikes, offs), {0: 0.0}) == pytest.approx([1.2] * 5)
+    early = offs[:3] + [strikes[3] - 0.1] + offs[4:]
+    assert side_free_strides(_walk_with_offs(strikes, early), {0: 0.0}) == pytest.approx([1.2] * 5)
+    monkeypatch.setattr(st, "MIN_SWING_S", 0.0)
+    assert side_free_strides(_walk_with_offs(strikes, early), {0: 0.0}) == pytest.approx([1.2] * 3)
