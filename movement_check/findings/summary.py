@@ -89,7 +89,9 @@ def findings(result: dict, conf: Confidence | None = None) -> list[Finding]:
                      key=lambda m: -WEIGHTS.get(m["name"], 0))
     unsure = [_unsure([m for m in outside if (m["name"], _unsure_why(m)) == key], sure)
               for key in dict.fromkeys((m["name"], _unsure_why(m)) for m in outside)]
-    out = abnormal[:4] + _pain_angles(metrics, sure) + unsure[:2 if abnormal else 3]
+    # with nothing flagged, the values outside their range fill what the two lines of "could not measure" leave
+    # (the step-to limp's cadence, 93 for 100-120, was the fourth and only in the table)
+    out = abnormal[:4] + _pain_angles(metrics, sure) + unsure[:2 if abnormal else MAX_FINDINGS - 2]
     if not abnormal:
         out += _normal(metrics, sure, nothing_else=not unsure) + _side_readings(result, sure)
     room = max(MAX_FINDINGS - len(out), 2)

@@ -233,3 +233,19 @@ def test_a_walk_seen_at_an_angle_says_so_in_its_confidence():
     conf = confidence(result)
     assert conf.level == LIMITED and "at an angle" in conf.reason
     assert "side view (at an angle)" in conf.basis
+
+
+def test_with_nothing_flagged_four_values_outside_their_range_are_all_findings(steady):
+    """The step-to limp (6 strides, nothing flagged: 3 clean strides per side) had knee bend, step-time asymmetry,
+    variability and cadence outside their ranges; only three "check" lines were shown, and its low cadence (93 for
+    100-120) was only in the table. With nothing flagged they fill what "could not measure" leaves."""
+    result = copy.deepcopy(steady)
+    outside = {"knee_flexion_swing_peak": 30.0, "step_time_symmetry_index": -30.0, "stride_time_cv": 9.0,
+               "cadence": 90.0}
+    for m in result["metrics"]:
+        if m["name"] in outside and m["value"] is not None:
+            m["value"], m["flag"], m["note"] = outside[m["name"]], None, "not flagged: only 3 clean strides; " + (m["note"] or "")
+    found = findings(result)
+    shown = {f.metric for f in found if f.kind == UNSURE}
+    assert shown == set(outside), [f.line for f in found]
+    assert len(found) <= 6 and sum(f.kind == NOT_MEASURED for f in found) >= 1
