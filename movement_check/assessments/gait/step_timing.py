@@ -69,7 +69,7 @@ def side_free_strides(walk: GaitAnalysis, travel: dict[int, float] | None = None
         # seen from the front the model tells the feet apart: a foot striking twice in a row missed the other's
         named = b < len(walk.bouts) and walk.bouts[b].view != SIDE
         ok &= ~(feet[:-1] == feet[1:]) | (not named)
-        ok &= ~holds_two_toe_offs(t, [e.time_s for side in SIDES for e in per_side[side][TOE_OFF]])
+        ok &= ~holds_two_toe_offs(t, _toe_offs(per_side, named))
         pairs += [(b, i, a, z) for i, (a, z) in enumerate(zip(steps[:-1], steps[1:]))
                   if ok[i] and ok[i + 1] and speed * (a + z) <= MAX_STRIDE_LEGS]
     if not pairs:
@@ -107,6 +107,20 @@ def holds_two_toe_offs(strikes: np.ndarray, toe_offs: list[float]) -> np.ndarray
     for i, (a, z) in enumerate(zip(strikes[:-1], strikes[1:])):
         inside = offs[(offs > a) & (offs < z - MIN_SWING_S)]
         out[i] = inside.size >= 2 and inside[-1] - inside[0] >= MIN_STEP_S
+    return out
+
+
+def _toe_offs(per_side: dict, named: bool) -> list[float]:
+    """A bout's toe-off times, both feet. Seen from the front (``named``: the model tells the feet apart) a
+    toe-off is the toe highest in the picture, and a foot's toe is raised as its heel lands too: a toe-off of a
+    foot under MIN_STEP_S after that foot's own strike is that landing, not the foot leaving the ground (it stands
+    through the other's swing), and is not counted (the real front walk with frames dropped: a left "toe-off"
+    0.01 s after the left strike made a good step hold two, and its strides were left out)."""
+    out = []
+    for side in SIDES:
+        strikes = np.array([e.time_s for e in per_side[side][HEEL_STRIKE]])
+        out += [e.time_s for e in per_side[side][TOE_OFF]
+                if not (named and np.any((e.time_s >= strikes) & (e.time_s < strikes + MIN_STEP_S)))]
     return out
 
 
