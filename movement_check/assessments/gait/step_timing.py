@@ -69,7 +69,7 @@ def side_free_strides(walk: GaitAnalysis, travel: dict[int, float] | None = None
         # seen from the front the model tells the feet apart: a foot striking twice in a row missed the other's
         named = b < len(walk.bouts) and walk.bouts[b].view != SIDE
         ok &= ~(feet[:-1] == feet[1:]) | (not named)
-        ok &= ~holds_two_toe_offs(t, _toe_offs(per_side, named))
+        ok &= ~holds_two_toe_offs(t, _toe_offs(per_side, named, min(float(np.median(steps)), MIN_STANCE_S)))
         pairs += [(b, i, a, z) for i, (a, z) in enumerate(zip(steps[:-1], steps[1:]))
                   if ok[i] and ok[i + 1] and speed * (a + z) <= MAX_STRIDE_LEGS]
     if not pairs:
@@ -110,17 +110,23 @@ def holds_two_toe_offs(strikes: np.ndarray, toe_offs: list[float]) -> np.ndarray
     return out
 
 
-def _toe_offs(per_side: dict, named: bool) -> list[float]:
+#: a foot stands at least this long (s) from its heel strike to its toe-off: through the other foot's swing and
+#: both double supports, 60 % of the stride, and the briskest walking stride is ~0.85 s (Perry & Burnfield 2010)
+MIN_STANCE_S = 0.5
+
+
+def _toe_offs(per_side: dict, named: bool, stance: float) -> list[float]:
     """A bout's toe-off times, both feet. Seen from the front (``named``: the model tells the feet apart) a
-    toe-off is the toe highest in the picture, and a foot's toe is raised as its heel lands too: a toe-off of a
-    foot under MIN_STEP_S after that foot's own strike is that landing, not the foot leaving the ground (it stands
-    through the other's swing), and is not counted (the real front walk with frames dropped: a left "toe-off"
-    0.01 s after the left strike made a good step hold two, and its strides were left out)."""
+    toe-off is the toe highest in the picture, and a foot's toe is raised as its heel lands too; a foot stands
+    through the other's swing, so its toe leaves ``stance`` (MIN_STANCE_S, or the bout's median step if shorter)
+    or more after its own strike, and a "toe-off" sooner is that landing, not counted (the real front walk with
+    frames dropped: a left one 0.01 s after the left strike, and with the landmarks jittered a right one 0.35 s
+    after the right strike, made good 1.0 s steps hold two and left their strides out)."""
     out = []
     for side in SIDES:
         strikes = np.array([e.time_s for e in per_side[side][HEEL_STRIKE]])
         out += [e.time_s for e in per_side[side][TOE_OFF]
-                if not (named and np.any((e.time_s >= strikes) & (e.time_s < strikes + MIN_STEP_S)))]
+                if not (named and np.any((e.time_s >= strikes) & (e.time_s < strikes + stance)))]
     return out
 
 
