@@ -6,7 +6,8 @@ import pytest
 
 from movement_check.assessments.gait.assess import GaitSettings, assess
 from movement_check.assessments.gait.events import Extremum
-from movement_check.assessments.gait.step_timing import cadence_metrics, cadence_uncertainty, side_free_strides
+from movement_check.assessments.gait.step_timing import (cadence_metrics, cadence_uncertainty, holds_two_toe_offs,
+                                                        side_free_strides)
 from movement_check.assessments.gait.strides import GaitAnalysis
 from movement_check.body.poses import Poses
 from movement_check.pipeline.cleaning import clean
@@ -350,3 +351,14 @@ def test_from_the_front_a_toe_raised_well_after_the_strike_is_no_toe_off_either(
     walk = GaitAnalysis(bouts=[Bout(0, 135, "front", 1, 0.0, 9.0, direction_from="feet")], found={0: per_side},
                         strides=[], steps={"left": [], "right": []}, side_votes={})
     assert side_free_strides(walk, {0: 0.0}) == pytest.approx([2.0, 2.0, 1.8, 2.0, 2.2, 2.0, 2.0])
+
+
+def test_one_toe_off_found_twice_close_together_is_not_a_missed_strike():
+    """A toe-off's dip split in two (0.12 s apart, the second still a whole swing before the step's end) is one
+    toe-off seen twice, not the next step's: the strides stay. Two a step apart (0.6 s) are a missed strike."""
+    strikes = [i * 0.6 for i in range(7)]
+    offs = [t + 0.1 for t in strikes[:-1]]
+    twice = sorted(offs + [offs[2] + 0.12])
+    assert side_free_strides(_walk_with_offs(strikes, twice), {0: 0.0}) == pytest.approx([1.2] * 5)
+    assert holds_two_toe_offs(np.array([0.0, 1.2]), [0.1, 0.7]).tolist() == [True]
+    assert holds_two_toe_offs(np.array([0.0, 1.2]), [0.1, 0.22]).tolist() == [False]
