@@ -6,8 +6,8 @@ import pytest
 
 from movement_check.assessments.gait.assess import GaitSettings, assess
 from movement_check.assessments.gait.events import Extremum
-from movement_check.assessments.gait.step_timing import (cadence_metrics, cadence_uncertainty, holds_two_toe_offs,
-                                                        side_free_strides)
+from movement_check.assessments.gait.step_timing import cadence_metrics, cadence_uncertainty, side_free_strides
+from movement_check.assessments.gait.toe_offs import holds_two_toe_offs
 from movement_check.assessments.gait.strides import GaitAnalysis
 from movement_check.body.poses import Poses
 from movement_check.pipeline.cleaning import clean
@@ -306,7 +306,7 @@ def test_one_toe_off_per_step_or_an_early_one_leaves_the_strides_in(monkeypatch)
     """Steps of 0.6 s, each toe-off 0.1 s after a strike (one per step): every stride stays. A toe-off timed 0.2 s
     early (0.1 s before the strike ahead of it) lands in the step before, beside that step's own, but no whole
     swing follows it in that step: no missed strike, the strides stay (without that rule two of them go)."""
-    import movement_check.assessments.gait.step_timing as st
+    import movement_check.assessments.gait.toe_offs as st
     strikes = [i * 0.6 for i in range(7)]
     offs = [t + 0.1 for t in strikes[:-1]]
     assert side_free_strides(_walk_with_offs(strikes, offs), {0: 0.0}) == pytest.approx([1.2] * 5)
@@ -362,3 +362,29 @@ def test_one_toe_off_found_twice_close_together_is_not_a_missed_strike():
     assert side_free_strides(_walk_with_offs(strikes, twice), {0: 0.0}) == pytest.approx([1.2] * 5)
     assert holds_two_toe_offs(np.array([0.0, 1.2]), [0.1, 0.7]).tolist() == [True]
     assert holds_two_toe_offs(np.array([0.0, 1.2]), [0.1, 0.22]).tolist() == [False]
+
+
+def test_the_strides_left_out_are_counted_by_reason_and_named_when_no_cadence_is_given():
+    """The limp run of the test above: the four strides the six strikes could make all hold a missed strike; the
+    reason a cadence is not given says so (it read "film a longer walk", the walk being long enough). A false
+    strike 0.1 s after a true one (dropped before the strides are made) and one splitting a step are counted as
+    false; with the strides kept, they add up to all the strides the strikes could make."""
+    from collections import Counter
+
+    from movement_check.assessments.gait.step_timing import FALSE_STRIKE, MISSED_STRIKE
+    strikes = [1.091, 1.639, 3.007, 3.642, 4.937, 5.435]
+    offs = [0.805, 1.258, 1.937, 2.65, 3.732, 4.537, 5.055]
+    left_out = Counter()
+    assert side_free_strides(_walk_with_offs(strikes, offs), {0: 0.5}, left_out) == []
+    assert left_out == {MISSED_STRIKE: 4}
+    metrics, warnings = cadence_metrics([], 1 / 24, left_out)
+    assert "(0, 4 left out: 4 holding a missed heel strike;" in metrics[0].note
+    assert "camera steady" in warnings[0]
+
+    times = sorted([i * 0.65 for i in range(8)] + [2 * 0.65 + 0.32, 4 * 0.65 + 0.1])
+    walk = _walk([(t, "left" if i % 2 else "right") for i, t in enumerate(times)], weak=(4 * 0.65 + 0.1,))
+    left_out = Counter()
+    kept = side_free_strides(walk, {0: 0.0}, left_out)
+    assert kept == pytest.approx([1.3] * 4)
+    assert left_out[FALSE_STRIKE] == 1 + 3 and left_out[MISSED_STRIKE] == 0
+    assert len(kept) + sum(left_out.values()) == len(times) - 2

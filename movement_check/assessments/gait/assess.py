@@ -102,8 +102,10 @@ def _gated(poses: Poses, walk: GaitAnalysis, view: str, events: list[Event], met
     differences seen but not flagged, said only where a flag could have been given (sides told apart,
     enough strides of each)."""
     bouts, strides = walk.bouts, walk.strides
+    cadence_left_out: Counter = Counter()
+    timed = side_free_strides(walk, travel_speeds(poses, bouts), cadence_left_out)
     metrics = _withhold_unreliable_flags(metrics, {s: len(per_side_strides[s]) for s in SIDES},
-                                         {"cadence": len(side_free_strides(walk, travel_speeds(poses, bouts)))})
+                                         {"cadence": len(timed)})
     delivered = timing.delivery(poses, bouts)
     metrics, timing_warnings = timing.apply(metrics, delivered, view,
                                             float(np.median(durations)) if durations else None)
@@ -148,7 +150,9 @@ def _gated(poses: Poses, walk: GaitAnalysis, view: str, events: list[Event], met
                                "strides": {s: len(per_side_strides[s]) for s in SIDES},
                                "event_uncertainty": timing.event_uncertainty(view, delivered.fps),
                                "camera_delivered": delivered.to_dict(),
-                               "steps": _step_quality(walk, phases, sides_reason)})
+                               "steps": _step_quality(walk, phases, sides_reason),
+                               "cadence_strides": {"timed": len(timed),
+                                                   "left_out": {k: n for k, n in cadence_left_out.items() if n}}})
 
 
 def sides_withheld(walk: GaitAnalysis) -> str | None:

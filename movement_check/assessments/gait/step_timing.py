@@ -6,17 +6,20 @@ where it is not given. Sources and normal ranges: :mod:`.reference` (CLINICAL.md
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 
 from movement_check.assessments.result import Metric
 from movement_check.body.walking import Bout
 import movement_check.assessments.gait.reference as ref
 from movement_check.assessments.gait.gates import cadence_problem, stride_phases
-from movement_check.assessments.gait.events import HEEL_STRIKE, TOE_OFF
+from movement_check.assessments.gait.events import HEEL_STRIKE
 from movement_check.assessments.gait.strides import (MAX_STEP_LEGS, MAX_STRIDE_LEGS, MAX_STRIDE_STEPS, MIN_STEP_S, GaitAnalysis, Stride,
                                                      step_pair_asymmetry)
 from movement_check.body.landmarks import SIDES
 from movement_check.body.views import SIDE
+from movement_check.assessments.gait.toe_offs import holds_two_toe_offs, toe_offs
 from movement_check.assessments.stride_stats import make_metric, mean_of, range_flag, rounded, sd_of, typical_of
 
 #: cadence from the typical stride needs this many strides: the median of two is their mean, and one stride over a
@@ -33,11 +36,15 @@ MIN_STRIDE_SHARE = 0.67
 #: two steps within this many times the walk's median step are one step split by a false heel strike (a whole
 #: stride is two steps; a step-to limp's long and short step make over 1.2 of its long one: MAX_STEP_OF_STRIDE)
 FALSE_PAIR_STEPS = 1.2
+#: why a stride was left out of the cadence (:func:`side_free_strides`), in the cadence's reason and the quality block
+MISSED_STRIKE = "holding a missed heel strike"
+FALSE_STRIKE = "split by a false heel strike"
 #: the walk's usual stride is this quantile of its strides (:func:`usual_stride`)
 USUAL_STRIDE_QUANTILE = 0.25
 
 
-def side_free_strides(walk: GaitAnalysis, travel: dict[int, float] | None = None) -> list[float]:
+def side_free_strides(walk: GaitAnalysis, travel: dict[int, float] | None = None,
+                      left_out: Counter | None = None) -> list[float]:
     """Durations (s) of the strides in each bout's heel strikes taken in time order, whatever foot each was given:
     strike i to strike i + 2 (a stride holds two steps; the foot's name is not needed to time it).
 
@@ -53,11 +60,18 @@ def side_free_strides(walk: GaitAnalysis, travel: dict[int, float] | None = None
     MAX_STEP_OF_STRIDE of it (a missed strike; the check that still works on a treadmill) and the stride within
     MIN_STRIDE_SHARE-MAX_STRIDE_STEPS of it; two steps under MIN_STRIDE_SHARE of it or FALSE_PAIR_STEPS median steps
     (one step split by a false strike) are left out with the strides on either side, which share a step with them.
+    ``left_out``: counts the strides the heel strikes could make (strike i to i + 2 in each bout) that were left
+    out, by reason (MISSED_STRIKE, FALSE_STRIKE): with those returned, they add up to all of them.
     """
     pairs, all_steps = [], []
+    left_out = Counter() if left_out is None else left_out
     travel = travel or {}
     for b, per_side in walk.found.items():
         t, feet = _without_false_strikes([(e, side) for side in SIDES for e in per_side[side][HEEL_STRIKE]])
+        # a strike under MIN_STEP_S after another, dropped as false, takes one of the strides the strikes could make
+        dropped = max(sum(len(per_side[s][HEEL_STRIKE]) for s in SIDES) - 2, 0) - max(t.size - 2, 0)
+        if dropped:
+            left_out[FALSE_STRIKE] += dropped
         if t.size < 3:
             continue
         speed = travel.get(b, 0.0)
@@ -69,9 +83,18 @@ def side_free_strides(walk: GaitAnalysis, travel: dict[int, float] | None = None
         # seen from the front the model tells the feet apart: a foot striking twice in a row missed the other's
         named = b < len(walk.bouts) and walk.bouts[b].view != SIDE
         ok &= ~(feet[:-1] == feet[1:]) | (not named)
-        ok &= ~holds_two_toe_offs(t, _toe_offs(per_side, named, min(float(np.median(steps)), MIN_STANCE_S)))
-        pairs += [(b, i, a, z) for i, (a, z) in enumerate(zip(steps[:-1], steps[1:]))
-                  if ok[i] and ok[i + 1] and speed * (a + z) <= MAX_STRIDE_LEGS]
+        ok &= ~holds_two_toe_offs(t, toe_offs(per_side, named, float(np.median(steps))))
+        for i, (a, z) in enumerate(zip(steps[:-1], steps[1:])):
+            if ok[i] and ok[i + 1] and speed * (a + z) <= MAX_STRIDE_LEGS:
+                pairs.append((b, i, a, z))
+            else:
+                left_out[MISSED_STRIKE] += 1
+    return _against_usual(pairs, all_steps, left_out)
+
+
+def _against_usual(pairs: list[tuple], all_steps: list[float], left_out: Counter) -> list[float]:
+    """The strides of :func:`side_free_strides`' ``pairs`` ((bout, i, step, next step)) that pass the checks
+    against the walk's usual stride; the others counted in ``left_out``."""
     if not pairs:
         return []
     usual = usual_stride([a + z for _, _, a, z in pairs])
@@ -82,55 +105,15 @@ def side_free_strides(walk: GaitAnalysis, travel: dict[int, float] | None = None
     step = float(np.median(all_steps))
     false = {(b, i + k) for b, i, a, z in pairs
              if a + z < MIN_STRIDE_SHARE * usual or a + z <= FALSE_PAIR_STEPS * step for k in (-1, 0, 1)}
-    return [float(a + z) for b, i, a, z in pairs if (b, i) not in false and max(a, z) <= MAX_STEP_OF_STRIDE * usual
-            and a + z <= MAX_STRIDE_STEPS * usual]
-
-
-#: a foot swings at least this long (s) from its toe-off to its heel strike (about 40 % of the stride, Perry &
-#: Burnfield 2010: 0.35 s at a brisk 0.85 s stride, more when slower): a toe-off this close to a step's end may be
-#: a timing error, not a missed step (a second reviewer over the real clips' drop sweeps, true / false firings:
-#: 0 s 569 / 14, 0.1 s 467 / 5, 0.2 s 439 / 5, 0.3 s 335 / 1)
-MIN_SWING_S = 0.2
-
-
-def holds_two_toe_offs(strikes: np.ndarray, toe_offs: list[float]) -> np.ndarray:
-    """For each step between consecutive heel strikes (``strikes``: times in order), whether two toe-offs at least
-    MIN_STEP_S apart lie inside it, the later a whole swing (MIN_SWING_S) before the step's end: a step holds one
-    toe-off (the swinging foot's; the other foot stands throughout, walking has no flight), so a second one is the
-    next step's, and a heel strike between them was missed.
-
-    This tells a missed strike whatever the walk's rhythm: when every other strike of a step-to limp is missed
-    (its short step's heel barely leads), each "step" is a long and a short step, every stride three steps, and
-    the strides agree with each other (the limp with 30 % of its frames dropped at random read 62.5 +- 1.8 for
-    94.4 steps/min). Toe-offs are found apart from the strikes (from the side, :func:`.strides.side_view_events`:
-    the foot farthest behind; a gap can be filled by alternation, a quarter stride off at most), so a missed
-    strike seldom takes its neighbouring toe-offs with it."""
-    offs = np.sort(np.asarray(toe_offs, dtype=float))
-    out = np.zeros(max(len(strikes) - 1, 0), dtype=bool)
-    for i, (a, z) in enumerate(zip(strikes[:-1], strikes[1:])):
-        inside = offs[(offs > a) & (offs < z - MIN_SWING_S)]
-        out[i] = inside.size >= 2 and inside[-1] - inside[0] >= MIN_STEP_S
-    return out
-
-
-#: a foot stands at least this long (s) from its heel strike to its toe-off: through the other foot's swing and
-#: both double supports, 60 % of the stride, and the briskest walking stride is ~0.85 s (Perry & Burnfield 2010)
-MIN_STANCE_S = 0.5
-
-
-def _toe_offs(per_side: dict, named: bool, stance: float) -> list[float]:
-    """A bout's toe-off times, both feet. Seen from the front (``named``: the model tells the feet apart) a
-    toe-off is the toe highest in the picture, and a foot's toe is raised as its heel lands too; a foot stands
-    through the other's swing, so its toe leaves ``stance`` (MIN_STANCE_S, or the bout's median step if shorter)
-    or more after its own strike, and a "toe-off" sooner is that landing, not counted (the real front walk with
-    frames dropped: a left one 0.01 s after the left strike, and with the landmarks jittered a right one 0.35 s
-    after the right strike, made good 1.0 s steps hold two and left their strides out)."""
-    out = []
-    for side in SIDES:
-        strikes = np.array([e.time_s for e in per_side[side][HEEL_STRIKE]])
-        out += [e.time_s for e in per_side[side][TOE_OFF]
-                if not (named and np.any((e.time_s >= strikes) & (e.time_s < strikes + stance)))]
-    return out
+    kept = []
+    for b, i, a, z in pairs:
+        if (b, i) in false:
+            left_out[FALSE_STRIKE] += 1
+        elif max(a, z) > MAX_STEP_OF_STRIDE * usual or a + z > MAX_STRIDE_STEPS * usual:
+            left_out[MISSED_STRIKE] += 1
+        else:
+            kept.append(float(a + z))
+    return kept
 
 
 def usual_stride(strides: list[float]) -> float:
@@ -162,12 +145,13 @@ def step_timing(walk: GaitAnalysis, bouts: list[Bout], n_steps: int, per_side_st
                 ) -> tuple[list[Metric], list[str], dict[str, list], list[float]]:
     """The timing metrics, warnings, each side's strides' phases (gated) and the stride durations.
     ``frame_s``: the frame interval (s), for the cadence's uncertainty."""
-    strides = side_free_strides(walk, travel)
+    left_out: Counter = Counter()
+    strides = side_free_strides(walk, travel, left_out)
     inconsistent = front_strides_problem(walk, len(strides))
     if inconsistent:
         metrics, warnings = [Metric.unmeasured("cadence", "steps/min", inconsistent)], [f"cadence not given: {inconsistent}"]
     else:
-        metrics, warnings = cadence_metrics(strides, frame_s)
+        metrics, warnings = cadence_metrics(strides, frame_s, left_out)
     metrics.append(Metric("steps", n_steps, "count", note=f"heel strikes in {len(bouts)} walking bout(s)"))
     metrics.append(Metric("walking_bouts", len(bouts), "count",
                           note="; ".join(f"{b.start_s:.1f}-{b.stop_s:.1f} s, {b.view} view"
@@ -207,9 +191,11 @@ def front_strides_problem(walk: GaitAnalysis, timed: int) -> str | None:
             "each other (two thirds are needed): the steps were not timed reliably; film the walk from the side")
 
 
-def cadence_metrics(strides: list[float], frame_s: float = 0.0) -> tuple[list[Metric], list[str]]:
+def cadence_metrics(strides: list[float], frame_s: float = 0.0, left_out: Counter | None = None
+                    ) -> tuple[list[Metric], list[str]]:
     """Cadence (or why not), and the warning that goes with a cadence not given. ``strides``: durations (s);
-    the uncertainty: :func:`cadence_uncertainty`."""
+    the uncertainty: :func:`cadence_uncertainty`; ``left_out``: the strides left out, by reason
+    (:func:`side_free_strides`), named in the reason a cadence is not given."""
     # The typical stride (Hodges-Lehmann, :func:`typical_of`): a bout's first or last step (speeding up, slowing
     # down) pulls it little, and a few strides' timing errors average out where a median jumps. A stride holds one
     # step of each foot, so a limp's long and short steps, and any timing bias one foot's events share, cancel.
@@ -217,8 +203,10 @@ def cadence_metrics(strides: list[float], frame_s: float = 0.0) -> tuple[list[Me
     # Five heel strikes in a row make three strides; with fewer whole strides than that the steps found do not
     # agree with each other (a missed or false strike), and a typical step from them would be a guess.
     if len(strides) < MIN_CADENCE_STRIDES:
-        why = (f"too few whole strides were timed ({len(strides)}; it needs {MIN_CADENCE_STRIDES}: five heel strikes "
-               "in a row with none missed): film a longer walk, at least 6 steps, the whole body and feet in view")
+        why = (f"too few whole strides were timed ({len(strides)}{left_out_text(left_out)}; it needs "
+               f"{MIN_CADENCE_STRIDES}: five heel strikes in a row with none missed): film a longer walk, at least 6 "
+               "steps, the whole body and feet in view" + (", the camera steady at 15 frames a second or more"
+                                                          if left_out else ""))
         return [Metric.unmeasured("cadence", "steps/min", why)], [f"cadence not given: {why}"]
     cadence = 120.0 / typical_of(strides)
     impossible = cadence_problem(cadence)
@@ -230,6 +218,14 @@ def cadence_metrics(strides: list[float], frame_s: float = 0.0) -> tuple[list[Me
                          f"of {len(strides)} strides; +- one standard error from their spread); {ref.CADENCE_SOURCE}")
     return [Metric(m.name, m.value, m.unit, side=m.side, normal_range=m.normal_range, flag=m.flag, note=m.note,
                    uncertainty=rounded(cadence_uncertainty(strides, frame_s), 1))], []
+
+
+def left_out_text(left_out: Counter | None) -> str:
+    """", 4 left out: 3 holding a missed heel strike, 1 split by a false heel strike" (empty when none were)."""
+    if not left_out or not sum(left_out.values()):
+        return ""
+    return (f", {sum(left_out.values())} left out: "
+            + ", ".join(f"{n} {why}" for why, n in left_out.most_common() if n))
 
 
 #: under this many strides their median absolute deviation says little of their spread (of three, it is the gap
