@@ -388,3 +388,23 @@ def test_the_strides_left_out_are_counted_by_reason_and_named_when_no_cadence_is
     assert kept == pytest.approx([1.3] * 4)
     assert left_out[FALSE_STRIKE] == 1 + 3 and left_out[MISSED_STRIKE] == 0
     assert len(kept) + sum(left_out.values()) == len(times) - 2
+
+
+def test_no_camera_advice_where_the_camera_delivered_a_steady_rate():
+    """A short walk ending in a turn, filmed at a steady 30 fps: a strike found in the turn leaves a stride out
+    (counted as holding a missed strike), but the camera lost nothing: the reason names the stride left out and
+    asks for a longer walk, not a steadier camera (it read "the camera steady at 15 frames a second or more").
+    Where frames were dropped the advice stays."""
+    from collections import Counter
+
+    from movement_check.assessments.gait.step_timing import MISSED_STRIKE
+    from tests.fixtures.walker import Script, walk
+    poses, _ = walk(Script(segments=[("walk", 2.6), ("turn", 1.5)]), fps=30, noise_px=2.0, seed=3)
+    result = assess(clean(poses)[0])
+    cadence = next(m for m in result.metrics if m.name == "cadence")
+    assert result.quality["cadence_strides"]["left_out"]            # the case: a stride left out
+    assert cadence.value is None and "film a longer walk" in cadence.note
+    assert "camera steady" not in cadence.note
+    left_out = Counter({MISSED_STRIKE: 1})
+    assert "camera steady" not in cadence_metrics([1.1, 1.1], 1 / 30, left_out, steady_camera=True)[0][0].note
+    assert "camera steady" in cadence_metrics([1.1, 1.1], 1 / 24, left_out, steady_camera=False)[0][0].note

@@ -85,9 +85,11 @@ def _assess(poses: Poses, settings: GaitSettings, walk: GaitAnalysis) -> Assessm
               for e in per_side[side][name]]
     n_steps = sum(1 for e in events if e.name == HEEL_STRIKE)
     per_side_strides = {s: [st for st in walk.strides if st.side == s] for s in SIDES}
-    fps = timing.delivery(poses, bouts).fps
+    delivered = timing.delivery(poses, bouts)
+    fps = delivered.fps
     metrics, warnings, phases, durations = step_timing(walk, bouts, n_steps, per_side_strides, travel_speeds(poses, bouts),
-                                                       1.0 / fps if np.isfinite(fps) and fps > 0 else 0.0)
+                                                       1.0 / fps if np.isfinite(fps) and fps > 0 else 0.0,
+                                                       timing.steady(delivered))
     metrics += _scaled_metrics(poses, bouts, walk.found, settings, leg)
     angle_metrics, angle_warnings, unflagged = angle_metrics_for(poses, bouts, view, per_side_strides, leg)
     return _gated(poses, walk, view, events, metrics + angle_metrics, warnings + angle_warnings, phases,

@@ -141,17 +141,17 @@ def _without_false_strikes(strikes: list) -> tuple[np.ndarray, np.ndarray]:
 
 
 def step_timing(walk: GaitAnalysis, bouts: list[Bout], n_steps: int, per_side_strides: dict[str, list[Stride]],
-                travel: dict[int, float] | None = None, frame_s: float = 0.0
+                travel: dict[int, float] | None = None, frame_s: float = 0.0, steady_camera: bool = False
                 ) -> tuple[list[Metric], list[str], dict[str, list], list[float]]:
     """The timing metrics, warnings, each side's strides' phases (gated) and the stride durations.
-    ``frame_s``: the frame interval (s), for the cadence's uncertainty."""
+    ``frame_s``: the frame interval (s), for the cadence's uncertainty; ``steady_camera``: :func:`.timing.steady`."""
     left_out: Counter = Counter()
     strides = side_free_strides(walk, travel, left_out)
     inconsistent = front_strides_problem(walk, len(strides))
     if inconsistent:
         metrics, warnings = [Metric.unmeasured("cadence", "steps/min", inconsistent)], [f"cadence not given: {inconsistent}"]
     else:
-        metrics, warnings = cadence_metrics(strides, frame_s, left_out)
+        metrics, warnings = cadence_metrics(strides, frame_s, left_out, steady_camera)
     metrics.append(Metric("steps", n_steps, "count", note=f"heel strikes in {len(bouts)} walking bout(s)"))
     metrics.append(Metric("walking_bouts", len(bouts), "count",
                           note="; ".join(f"{b.start_s:.1f}-{b.stop_s:.1f} s, {b.view} view"
@@ -191,11 +191,13 @@ def front_strides_problem(walk: GaitAnalysis, timed: int) -> str | None:
             "each other (two thirds are needed): the steps were not timed reliably; film the walk from the side")
 
 
-def cadence_metrics(strides: list[float], frame_s: float = 0.0, left_out: Counter | None = None
-                    ) -> tuple[list[Metric], list[str]]:
+def cadence_metrics(strides: list[float], frame_s: float = 0.0, left_out: Counter | None = None,
+                    steady_camera: bool = False) -> tuple[list[Metric], list[str]]:
     """Cadence (or why not), and the warning that goes with a cadence not given. ``strides``: durations (s);
     the uncertainty: :func:`cadence_uncertainty`; ``left_out``: the strides left out, by reason
-    (:func:`side_free_strides`), named in the reason a cadence is not given."""
+    (:func:`side_free_strides`), named in the reason a cadence is not given, with advice on the camera unless it
+    delivered a steady MIN_FPS_TIMING or more (``steady_camera``, :func:`.timing.steady`: a short walk ending in
+    a turn, filmed at a steady 30 fps, has a strike in the turn that leaves a stride out too)."""
     # The typical stride (Hodges-Lehmann, :func:`typical_of`): a bout's first or last step (speeding up, slowing
     # down) pulls it little, and a few strides' timing errors average out where a median jumps. A stride holds one
     # step of each foot, so a limp's long and short steps, and any timing bias one foot's events share, cancel.
@@ -206,7 +208,7 @@ def cadence_metrics(strides: list[float], frame_s: float = 0.0, left_out: Counte
         why = (f"too few whole strides were timed ({len(strides)}{left_out_text(left_out)}; it needs "
                f"{MIN_CADENCE_STRIDES}: five heel strikes in a row with none missed): film a longer walk, at least 6 "
                "steps, the whole body and feet in view" + (", the camera steady at 15 frames a second or more"
-                                                          if left_out else ""))
+                                                          if left_out and not steady_camera else ""))
         return [Metric.unmeasured("cadence", "steps/min", why)], [f"cadence not given: {why}"]
     cadence = 120.0 / typical_of(strides)
     impossible = cadence_problem(cadence)

@@ -83,6 +83,13 @@ def delivery(poses: Poses, bouts: list[Bout]) -> Delivery:
                     uneven=uneven)
 
 
+def steady(d: Delivery) -> bool:
+    """Whether the camera delivered MIN_FPS_TIMING frames a second or more, evenly (MAX_UNEVEN) and without a
+    stall (MAX_STALL_S): then a heel strike left out was not lost to the camera, and advice on it is not given."""
+    return bool(np.isfinite(d.fps) and d.fps >= MIN_FPS_TIMING and d.uneven <= MAX_UNEVEN
+                and d.longest_interval_s <= MAX_STALL_S)
+
+
 def withheld(d: Delivery, view: str | None = None) -> dict[str, str]:
     """Metric name -> why it is not given, for what this delivery cannot time."""
     out: dict[str, str] = {}
