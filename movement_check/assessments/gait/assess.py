@@ -153,8 +153,14 @@ def _gated(poses: Poses, walk: GaitAnalysis, view: str, events: list[Event], met
                                "event_uncertainty": timing.event_uncertainty(view, delivered.fps),
                                "camera_delivered": delivered.to_dict(),
                                "steps": _step_quality(walk, phases, sides_reason),
-                               "cadence_strides": {"timed": len(timed),
-                                                   "left_out": {k: n for k, n in cadence_left_out.items() if n}}})
+                               "cadence_strides": _cadence_strides(len(timed), cadence_left_out)})
+
+
+def _cadence_strides(timed: int, left_out: Counter) -> dict:
+    """The quality block's count of the strides the cadence was timed from, of those the heel strikes found could
+    make, and why the others were left out (:func:`.step_timing.side_free_strides`)."""
+    return {"timed": timed, "possible": timed + sum(left_out.values()),
+            "left_out": {why: n for why, n in left_out.items() if n}}
 
 
 def sides_withheld(walk: GaitAnalysis) -> str | None:

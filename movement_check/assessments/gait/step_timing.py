@@ -19,6 +19,7 @@ from movement_check.assessments.gait.strides import (MAX_STEP_LEGS, MAX_STRIDE_L
                                                      step_pair_asymmetry)
 from movement_check.body.landmarks import SIDES
 from movement_check.body.views import SIDE
+from movement_check.assessments.gait.timing import MIN_FPS_TIMING
 from movement_check.assessments.gait.toe_offs import holds_two_toe_offs, toe_offs
 from movement_check.assessments.stride_stats import make_metric, mean_of, range_flag, rounded, sd_of, typical_of
 
@@ -37,7 +38,7 @@ MIN_STRIDE_SHARE = 0.67
 #: stride is two steps; a step-to limp's long and short step make over 1.2 of its long one: MAX_STEP_OF_STRIDE)
 FALSE_PAIR_STEPS = 1.2
 #: why a stride was left out of the cadence (:func:`side_free_strides`), in the cadence's reason and the quality block
-MISSED_STRIKE = "holding a missed heel strike"
+MISSED_STRIKE = "holding a missed heel strike or a pause"
 FALSE_STRIKE = "split by a false heel strike"
 #: the walk's usual stride is this quantile of its strides (:func:`usual_stride`)
 USUAL_STRIDE_QUANTILE = 0.25
@@ -205,10 +206,10 @@ def cadence_metrics(strides: list[float], frame_s: float = 0.0, left_out: Counte
     # Five heel strikes in a row make three strides; with fewer whole strides than that the steps found do not
     # agree with each other (a missed or false strike), and a typical step from them would be a guess.
     if len(strides) < MIN_CADENCE_STRIDES:
-        why = (f"too few whole strides were timed ({len(strides)}{left_out_text(left_out)}; it needs "
+        why = (f"too few whole strides were timed ({left_out_text(len(strides), left_out)}; it needs "
                f"{MIN_CADENCE_STRIDES}: five heel strikes in a row with none missed): film a longer walk, at least 6 "
-               "steps, the whole body and feet in view" + (", the camera steady at 15 frames a second or more"
-                                                          if left_out and not steady_camera else ""))
+               "steps, the whole body and feet in view" + (f", the camera steady at {MIN_FPS_TIMING:g} frames a second "
+                                                          "or more" if left_out and not steady_camera else ""))
         return [Metric.unmeasured("cadence", "steps/min", why)], [f"cadence not given: {why}"]
     cadence = 120.0 / typical_of(strides)
     impossible = cadence_problem(cadence)
@@ -222,11 +223,14 @@ def cadence_metrics(strides: list[float], frame_s: float = 0.0, left_out: Counte
                    uncertainty=rounded(cadence_uncertainty(strides, frame_s), 1))], []
 
 
-def left_out_text(left_out: Counter | None) -> str:
-    """", 4 left out: 3 holding a missed heel strike, 1 split by a false heel strike" (empty when none were)."""
+def left_out_text(timed: int, left_out: Counter | None) -> str:
+    """"0 of the 4 the heel strikes found could make; 3 left out holding a missed heel strike or a pause, 1 split by
+    a false heel strike" (only the number timed when none was left out). Counted between the strikes found, not
+    the strides walked: a false strike splitting a step puts three "strides" where two were walked, a missed one
+    two where two were walked."""
     if not left_out or not sum(left_out.values()):
-        return ""
-    return (f", {sum(left_out.values())} left out: "
+        return str(timed)
+    return (f"{timed} of the {timed + sum(left_out.values())} the heel strikes found could make; left out: "
             + ", ".join(f"{n} {why}" for why, n in left_out.most_common() if n))
 
 
