@@ -87,28 +87,27 @@ def _assess(poses: Poses, settings: GaitSettings, walk: GaitAnalysis) -> Assessm
     per_side_strides = {s: [st for st in walk.strides if st.side == s] for s in SIDES}
     delivered = timing.delivery(poses, bouts)
     fps = delivered.fps
-    metrics, warnings, phases, durations = step_timing(walk, bouts, n_steps, per_side_strides, travel_speeds(poses, bouts),
+    left_out: Counter = Counter()
+    timed = side_free_strides(walk, travel_speeds(poses, bouts), left_out)
+    metrics, warnings, phases, durations = step_timing(walk, bouts, n_steps, per_side_strides, timed, left_out,
                                                        1.0 / fps if np.isfinite(fps) and fps > 0 else 0.0,
                                                        timing.steady(delivered))
     metrics += _scaled_metrics(poses, bouts, walk.found, settings, leg)
     angle_metrics, angle_warnings, unflagged = angle_metrics_for(poses, bouts, view, per_side_strides, leg)
     return _gated(poses, walk, view, events, metrics + angle_metrics, warnings + angle_warnings, phases,
-                  durations, per_side_strides, unflagged)
+                  durations, per_side_strides, unflagged, delivered, _cadence_strides(len(timed), left_out))
 
 
 def _gated(poses: Poses, walk: GaitAnalysis, view: str, events: list[Event], metrics: list[Metric],
            warnings: list[str], phases: dict, durations: list[float], per_side_strides: dict[str, list[Stride]],
-           unflagged: list[str]) -> Assessment:
+           unflagged: list[str], delivered: timing.Delivery, cadence_strides: dict) -> Assessment:
     """The measures with what the camera delivered, the sides and the strides' number taken into account (values
     and flags withheld with the reason), the warnings, and the quality block. ``unflagged``: the legs'
     differences seen but not flagged, said only where a flag could have been given (sides told apart,
-    enough strides of each)."""
+    enough strides of each); ``cadence_strides``: :func:`_cadence_strides`."""
     bouts, strides = walk.bouts, walk.strides
-    cadence_left_out: Counter = Counter()
-    timed = side_free_strides(walk, travel_speeds(poses, bouts), cadence_left_out)
     metrics = _withhold_unreliable_flags(metrics, {s: len(per_side_strides[s]) for s in SIDES},
-                                         {"cadence": len(timed)})
-    delivered = timing.delivery(poses, bouts)
+                                         {"cadence": cadence_strides["timed"]})
     metrics, timing_warnings = timing.apply(metrics, delivered, view,
                                             float(np.median(durations)) if durations else None)
     warnings += timing_warnings
@@ -153,7 +152,7 @@ def _gated(poses: Poses, walk: GaitAnalysis, view: str, events: list[Event], met
                                "event_uncertainty": timing.event_uncertainty(view, delivered.fps),
                                "camera_delivered": delivered.to_dict(),
                                "steps": _step_quality(walk, phases, sides_reason),
-                               "cadence_strides": _cadence_strides(len(timed), cadence_left_out)})
+                               "cadence_strides": cadence_strides})
 
 
 def _cadence_strides(timed: int, left_out: Counter) -> dict:

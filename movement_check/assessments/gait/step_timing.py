@@ -142,12 +142,11 @@ def _without_false_strikes(strikes: list) -> tuple[np.ndarray, np.ndarray]:
 
 
 def step_timing(walk: GaitAnalysis, bouts: list[Bout], n_steps: int, per_side_strides: dict[str, list[Stride]],
-                travel: dict[int, float] | None = None, frame_s: float = 0.0, steady_camera: bool = False
+                strides: list[float], left_out: Counter, frame_s: float = 0.0, steady_camera: bool = False
                 ) -> tuple[list[Metric], list[str], dict[str, list], list[float]]:
     """The timing metrics, warnings, each side's strides' phases (gated) and the stride durations.
+    ``strides``, ``left_out``: the strides timed in time order and those left out (:func:`side_free_strides`);
     ``frame_s``: the frame interval (s), for the cadence's uncertainty; ``steady_camera``: :func:`.timing.steady`."""
-    left_out: Counter = Counter()
-    strides = side_free_strides(walk, travel, left_out)
     inconsistent = front_strides_problem(walk, len(strides))
     if inconsistent:
         metrics, warnings = [Metric.unmeasured("cadence", "steps/min", inconsistent)], [f"cadence not given: {inconsistent}"]
@@ -224,8 +223,8 @@ def cadence_metrics(strides: list[float], frame_s: float = 0.0, left_out: Counte
 
 
 def left_out_text(timed: int, left_out: Counter | None) -> str:
-    """"0 of the 4 the heel strikes found could make; 3 left out holding a missed heel strike or a pause, 1 split by
-    a false heel strike" (only the number timed when none was left out). Counted between the strikes found, not
+    """"0 of the 4 the heel strikes found could make; left out: 3 holding a missed heel strike or a pause, 1 split
+    by a false heel strike" (only the number timed when none was left out). Counted between the strikes found, not
     the strides walked: a false strike splitting a step puts three "strides" where two were walked, a missed one
     two where two were walked."""
     if not left_out or not sum(left_out.values()):

@@ -51,9 +51,9 @@ def toe_offs(per_side: dict, named: bool, median_step: float) -> list[float]:
     """A bout's toe-off times, both feet. Seen from the front (``named``: the model tells the feet apart) a
     toe-off is the toe highest in the picture, and a foot's toe is raised as its heel lands too; a foot stands
     through the other's swing, so its toe leaves a stance (MIN_STANCE_S, or ``median_step``, the bout's median
-    step, if shorter) or more after its own strike, and a "toe-off" sooner is that landing, not counted (the real front walk with
-    frames dropped: a left one 0.01 s after the left strike, and with the landmarks jittered a right one 0.35 s
-    after the right strike, made good 1.0 s steps hold two and left their strides out)."""
+    step, if shorter) or more after its own strike, and a "toe-off" sooner is that landing, not counted (the real
+    front walk with frames dropped: a left one 0.01 s after the left strike, and with the landmarks jittered a
+    right one 0.35 s after the right strike, made good 1.0 s steps hold two and left their strides out)."""
     stance = min(median_step, MIN_STANCE_S)
     out = []
     for side in SIDES:
