@@ -141,3 +141,51 @@ def test_an_added_edge_step_is_voted_to_the_foot_that_landed_not_copied_from_its
     out, out_votes = landed(poses, bout, events, lefts, votes, leg=LEG_PX, pad=0, step_s=0.6)
     assert len(out) == 6 and out[-1].time_s == pytest.approx(_landing(right_starts[2]), abs=0.01)
     assert out_votes[-1] == -1.0
+
+
+def _clip_starting_mid_walk(seen_before_s: float, *, standing: bool = False):
+    """The step-to walk as a clip that starts ``seen_before_s`` before the right foot's first landing, that
+    foot hidden (behind the near leg) until it has landed, so no landing of it is seen; ``standing``: the
+    pelvis still until then (the first step from standing). Returns the heel strikes as the Zeni rule and
+    filling give them (the left foot's, found; the right foot's second), the right foot's own Zeni peak (3
+    frames after it landed: a foot that never leads peaks late) and its first landing's time."""
+    poses, bout, left_starts, right_starts = _step_to_walk()
+    first_landing = _landing(right_starts[0])
+    start = int(round((first_landing - seen_before_s) * FPS))
+    poses.image[:start] = np.nan
+    poses.image[:int(first_landing * FPS) + 1, [L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX]] = np.nan
+    if standing:
+        poses.image[:int(first_landing * FPS) + 1, [L.LEFT_HIP, L.RIGHT_HIP], 0] = poses.image[
+            int(first_landing * FPS) + 1, L.LEFT_HIP, 0]
+    lefts = [Extremum(_landing(s) * FPS, _landing(s), 1.0, 0.5) for s in left_starts[1:3]]
+    rights = [Extremum(_landing(s) * FPS, _landing(s), -0.2, 0.2) for s in right_starts[1:2]]
+    events = sorted(lefts + rights, key=lambda e: e.time_s)
+    votes = [1.0 if e in lefts else -1.0 for e in events]
+    peak = Extremum(first_landing * FPS + 3, first_landing + 3 / FPS, -0.2, 0.2)
+    return poses, bout, events, lefts, votes, peak, first_landing
+
+
+def test_a_clip_starting_mid_walk_gets_its_first_step_from_the_other_foot_s_own_peak():
+    """The clip starts 0.4 s (two thirds of a step) before the right foot lands, the walker under way: that
+    step, whose swing nobody saw, is the right foot's own Zeni peak before the first strike; given only to the
+    foot that did not make the first strike, voted to it."""
+    poses, bout, events, lefts, votes, peak, _ = _clip_starting_mid_walk(0.4)
+    own = {"left": [], "right": [peak]}
+    out, out_votes = landed(poses, bout, events, lefts, votes, leg=LEG_PX, pad=0, step_s=0.6, own=own)
+    assert out[0] == peak and out_votes[0] == -1.0
+    assert [e.time_s for e in out[1:len(events) + 1]] == pytest.approx([e.time_s for e in events], abs=0.01)
+    # without the feet's own peaks, or with the peak given to the foot that made the first strike, nothing
+    for given in (None, {"left": [peak], "right": []}):
+        out, _ = landed(poses, bout, events, lefts, votes, leg=LEG_PX, pad=0, step_s=0.6, own=given)
+        assert out[0] == events[0]
+
+
+@pytest.mark.parametrize("seen_before_s, standing", [(0.15, False), (0.4, True), (1.0, False)])
+def test_a_first_step_is_not_added_from_too_little_of_the_clip_nor_from_standing_nor_inside_it(seen_before_s, standing):
+    """A quarter of the step before it seen (under ``EDGE_SEEN_SHARE``): whether the walker was walking is not
+    known; two thirds seen but the pelvis still (the first step from standing): not steady walking; the whole
+    step seen (the clip starts earlier) and no landing in it: a peak with no swing seen is no step."""
+    poses, bout, events, lefts, votes, peak, _ = _clip_starting_mid_walk(seen_before_s, standing=standing)
+    out, _ = landed(poses, bout, events, lefts, votes, leg=LEG_PX, pad=0, step_s=0.6,
+                    own={"left": [], "right": [peak]})
+    assert out[0] == events[0]

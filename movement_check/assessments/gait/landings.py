@@ -69,7 +69,8 @@ EDGE_STEP_RANGE = (0.6, 1.5)
 
 
 def landed(poses: Poses, bout: Bout, events: list[Extremum], found: list[Extremum], votes: list[float], *,
-           leg: float, pad: int, step_s: float) -> tuple[list[Extremum], list[float]]:
+           leg: float, pad: int, step_s: float, own: dict[str, list[Extremum]] | None = None
+           ) -> tuple[list[Extremum], list[float]]:
     """A side-view bout's heel strikes with the steps of a foot that did not lead timed at its landing.
 
     ``events`` / ``votes``: the heel strikes in time order and which labelled foot made each (positive: the
@@ -80,7 +81,10 @@ def landed(poses: Poses, bout: Bout, events: list[Extremum], found: list[Extremu
     foot ``EDGE_STEP_RANGE`` steps before the first strike or after the last, inside the bout (or the few
     frames beside it where the feet are seen), is added, voted to the labelled foot that landed, when the
     walker walked on through it (:func:`_walked_through`): not the first step from standing, nor the closing
-    step into it. A foot outside the picture is not seen to land (the model holds it at the edge).
+    step into it. A foot outside the picture is not seen to land (the model holds it at the edge). Where no
+    landing is seen there because the clip starts or ends within that step (showing only part of that foot's
+    swing), the other foot's own Zeni peak (``own``, per labelled foot) stands in for it, by alternation as
+    inside the walk.
     """
     lands = {}
     for side in SIDES:
@@ -104,27 +108,56 @@ def landed(poses: Poses, bout: Bout, events: list[Extremum], found: list[Extremu
     # each landing keeps the labelled foot it came from: its vote is that foot's, not copied from its neighbour
     # (a copied vote always agrees with alternation and would inflate the side vote)
     either = [(x, 1.0 if side == "left" else -1.0) for side in SIDES for x in lands[side]]
-    lo, hi = EDGE_STEP_RANGE
     going = _walked_through(poses, bout, step_s)
-    before = [(x, v) for x, v in either
-              if lo * step_s <= out[0].time_s - x.time_s <= hi * step_s and going(x.time_s, -1)]
-    after = [(x, v) for x, v in either
-             if lo * step_s <= x.time_s - out[-1].time_s <= hi * step_s and going(x.time_s, 1)]
+    seen = poses.times[np.isfinite(poses.image[:, L.LEFT_HIP, 0] + poses.image[:, L.RIGHT_HIP, 0])]
+    before = _edge_step(either, _other_foot(own, out_votes[0]), out[0].time_s, -1, step_s, going, seen)
+    after = _edge_step(either, _other_foot(own, out_votes[-1]), out[-1].time_s, 1, step_s, going, seen)
     if before:
-        x, v = max(before, key=lambda xv: xv[0].time_s)
-        out.insert(0, x)
-        out_votes.insert(0, v)
+        out.insert(0, before[0])
+        out_votes.insert(0, before[1])
     if after:
-        x, v = min(after, key=lambda xv: xv[0].time_s)
-        out.append(x)
-        out_votes.append(v)
+        out.append(after[0])
+        out_votes.append(after[1])
     return out, out_votes
+
+
+def _other_foot(own: dict[str, list[Extremum]] | None, vote: float) -> list[tuple[Extremum, float]]:
+    """The own Zeni peaks of the foot that did not make an event voted ``vote`` (positive: the model's left),
+    each with that foot's vote; none when the vote is undecided."""
+    if not own or vote == 0:
+        return []
+    other, v = ("right", -1.0) if vote > 0 else ("left", 1.0)
+    return [(x, v) for x in own.get(other, [])]
+
+
+def _edge_step(lands: list[tuple[Extremum, float]], zeni: list[tuple[Extremum, float]], t: float, way: int,
+               step_s: float, going, seen: np.ndarray) -> tuple[Extremum, float] | None:
+    """The walk's step before (``way`` -1) or after (+1) the heel strike at ``t``: the nearest landing of either
+    foot ``EDGE_STEP_RANGE`` steps away that the walker walked through, else the nearest such Zeni peak whose
+    own step (the one before it, or after it) runs past the seen frames ``seen`` (times, s): only there can a
+    swing have gone unseen. Inside the clip a foot's own peak with no landing is no step (the first sway from
+    standing makes one)."""
+    lo, hi = EDGE_STEP_RANGE
+    if seen.size == 0:
+        return None
+
+    def cut(x: Extremum) -> bool:
+        return x.time_s - step_s < seen[0] if way < 0 else x.time_s + step_s > seen[-1]
+
+    for pool, edge_only in ((lands, False), (zeni, True)):
+        near = [(x, v) for x, v in pool if lo * step_s <= way * (x.time_s - t) <= hi * step_s
+                and going(x.time_s, way) and (cut(x) or not edge_only)]
+        if near:
+            return min(near, key=lambda xv: abs(xv[0].time_s - t))
+    return None
 
 
 #: a walk's first or last step counts only when the pelvis kept this share of the bout's mean speed over a step
 #: before it (first) or after it (last): starting from or stopping into standing is not steady walking (a step-to
 #: limp's pelvis nearly stops after each short step, so the share is low and the window a whole step)
 WALKED_THROUGH_SHARE = 0.3
+#: ... judged over the part of that step the clip shows, when it shows at least this share of it
+EDGE_SEEN_SHARE = 0.5
 
 
 def _walked_through(poses: Poses, bout: Bout, step_s: float):
@@ -141,7 +174,9 @@ def _walked_through(poses: Poses, bout: Bout, step_s: float):
 
     def going(t: float, way: int) -> bool:
         a, b = sorted((t, t + way * step_s))
-        if a < times[seen][0] or b > times[seen][-1]:
+        # a clip that starts or ends within that step: judged by the part seen, when it is most of it
+        a, b = max(a, times[seen][0]), min(b, times[seen][-1])
+        if b - a < EDGE_SEEN_SHARE * step_s:
             return False
         moved = np.interp(b, times[seen], pelvis[seen]) - np.interp(a, times[seen], pelvis[seen])
         return bool(speed > 0 and moved >= WALKED_THROUGH_SHARE * speed * (b - a))

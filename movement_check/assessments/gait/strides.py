@@ -138,7 +138,7 @@ def side_view_events(poses: Poses, bout: Bout, leg: float) -> tuple[dict[str, di
         gap = (signals["left"] - signals["right"]) * (1 if kind == "max" else -1)
         events, votes = fill_alternation(found, [_at(gap, e.frame) for e in found], own, stride_s=2 * step_s)
         if name == HEEL_STRIKE and bout.direction_from == "travel":
-            events, votes = landed(poses, bout, events, found, votes, leg=leg, pad=pad, step_s=step_s)
+            events, votes = landed(poses, bout, events, found, votes, leg=leg, pad=pad, step_s=step_s, own=own)
         sides, agreeing, judged = alternate_sides([e.time_s for e in events], votes)
         if name == HEEL_STRIKE:
             agreement = (agreeing, judged)
