@@ -189,3 +189,29 @@ def test_a_first_step_is_not_added_from_too_little_of_the_clip_nor_from_standing
     out, _ = landed(poses, bout, events, lefts, votes, leg=LEG_PX, pad=0, step_s=0.6,
                     own={"left": [], "right": [peak]})
     assert out[0] == events[0]
+
+
+@pytest.mark.parametrize("hidden", [False, True])
+def test_a_clip_ending_mid_walk_adds_the_last_step_only_where_its_swing_was_seen_to_land(hidden):
+    """The step-to walk's clip ends 0.4 s (two thirds of a step) after the right foot's third landing, the
+    walker under way. Its landing is the walk's last step, judged by the part of the step after it the clip
+    shows. With that swing hidden (behind the near leg) no landing is seen, and its own Zeni peak does not stand
+    in: a swing ends at its landing, so this one was inside the clip; the clip's end hid nothing of it (as with
+    a clip ending later, a hidden swing inside the clip is no step)."""
+    poses, bout, left_starts, right_starts = _step_to_walk()
+    third = _landing(right_starts[2])
+    peak = Extremum(third * FPS + 3, third + 3 / FPS, -0.2, 0.2)
+    poses.image[int(round((peak.time_s + 0.4) * FPS)):] = np.nan
+    if hidden:
+        swing = slice(int((right_starts[2] - 0.05) * FPS), int(third * FPS) + 2)
+        poses.image[swing, [L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX]] = np.nan
+    lefts = [Extremum(_landing(s) * FPS, _landing(s), 1.0, 0.5) for s in left_starts[:3]]
+    rights = [Extremum(_landing(s) * FPS, _landing(s), -0.2, 0.2) for s in right_starts[:2]]
+    events = sorted(lefts + rights, key=lambda e: e.time_s)
+    votes = [1.0 if e in lefts else -1.0 for e in events]
+    out, out_votes = landed(poses, bout, events, lefts, votes, leg=LEG_PX, pad=0, step_s=0.6,
+                            own={"left": [], "right": [peak]})
+    if hidden:
+        assert [e.time_s for e in out] == pytest.approx([e.time_s for e in events], abs=0.01)
+    else:
+        assert len(out) == 6 and out[-1].time_s == pytest.approx(third, abs=0.01) and out_votes[-1] == -1.0

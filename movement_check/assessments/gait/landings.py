@@ -82,9 +82,10 @@ def landed(poses: Poses, bout: Bout, events: list[Extremum], found: list[Extremu
     frames beside it where the feet are seen), is added, voted to the labelled foot that landed, when the
     walker walked on through it (:func:`_walked_through`): not the first step from standing, nor the closing
     step into it. A foot outside the picture is not seen to land (the model holds it at the edge). Where no
-    landing is seen there because the clip starts or ends within that step (showing only part of that foot's
-    swing), the other foot's own Zeni peak (``own``, per labelled foot) stands in for it, by alternation as
-    inside the walk.
+    landing is seen before the first strike because the clip starts within that step (showing only part of
+    that foot's swing), the other foot's own Zeni peak (``own``, per labelled foot) stands in for it, by
+    alternation as inside the walk. Not after the last: a swing ends at its landing, so a clip that shows a
+    foot's peak has shown that foot's swing; one unseen there was hidden, as inside the clip.
     """
     lands = {}
     for side in SIDES:
@@ -133,16 +134,16 @@ def _other_foot(own: dict[str, list[Extremum]] | None, vote: float) -> list[tupl
 def _edge_step(lands: list[tuple[Extremum, float]], zeni: list[tuple[Extremum, float]], t: float, way: int,
                step_s: float, going, seen: np.ndarray) -> tuple[Extremum, float] | None:
     """The walk's step before (``way`` -1) or after (+1) the heel strike at ``t``: the nearest landing of either
-    foot ``EDGE_STEP_RANGE`` steps away that the walker walked through, else the nearest such Zeni peak whose
-    own step (the one before it, or after it) runs past the seen frames ``seen`` (times, s): only there can a
+    foot ``EDGE_STEP_RANGE`` steps away that the walker walked through, else (before only) the nearest such Zeni
+    peak whose own step, the one before it, starts before the seen frames ``seen`` (times, s): only there can a
     swing have gone unseen. Inside the clip a foot's own peak with no landing is no step (the first sway from
-    standing makes one)."""
+    standing makes one); nor after the last strike: the swing before a peak the clip shows is inside it."""
     lo, hi = EDGE_STEP_RANGE
     if seen.size == 0:
         return None
 
     def cut(x: Extremum) -> bool:
-        return x.time_s - step_s < seen[0] if way < 0 else x.time_s + step_s > seen[-1]
+        return way < 0 and x.time_s - step_s < seen[0]
 
     for pool, edge_only in ((lands, False), (zeni, True)):
         near = [(x, v) for x, v in pool if lo * step_s <= way * (x.time_s - t) <= hi * step_s
@@ -162,7 +163,8 @@ EDGE_SEEN_SHARE = 0.5
 
 def _walked_through(poses: Poses, bout: Bout, step_s: float):
     """``going(t, way)``: whether the pelvis moved forward at ``WALKED_THROUGH_SHARE`` of the bout's speed over
-    the step after (way +1) or before (way -1) time ``t``."""
+    the step after (way +1) or before (way -1) time ``t``, or over the part of it inside the frames where the
+    pelvis is seen (anywhere in the clip) when that part is at least ``EDGE_SEEN_SHARE`` of the step."""
     pelvis = 0.5 * (poses.image[:, L.LEFT_HIP, 0] + poses.image[:, L.RIGHT_HIP, 0]) * bout.direction
     seen = np.isfinite(pelvis)
     inside = seen.copy()
