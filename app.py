@@ -8,7 +8,10 @@ home-exercise checks (/exercises, opened from the link made on /patients).
 
 import streamlit as st
 
+from app_pages.page_recovery import reload_a_crashed_page
+
 st.set_page_config(page_title="movement-check", layout="wide")
+reload_a_crashed_page()             # a page Streamlit's frontend crashed reloads instead of staying blank
 pages = [
     st.Page("app_pages/home.py", title="Home", default=True),
     st.Page("app_pages/therapist.py", title="Live visit (therapist)", url_path="therapist"),
