@@ -4,10 +4,13 @@ Streamlit 1.67's page crashes ("Cannot set a node at a delta path", the whole pa
 rerun stops drawing a fragment that refreshes itself (``run_every``) while that fragment is being refreshed: the
 therapist's live panel when "Sign out" draws only the sign-in, the patient's cues when a visit ends. Reproduced
 with a 30-line app (a 0.25 s fragment in a column, a sign-out that stops before it): 4-9 of 30 sign-outs left the
-page blank, whether the sign-out reran the page, ran as a callback, or the fragment reran the app itself. With this
-script, 0 of 30 (5 crashes, each reloaded). A reload loses nothing: the sign-in is kept in a cookie, the visit's
-inputs on the server, and a patient's tab takes its visit back (:mod:`app_pages.browser_tab`). At most
-``MAX_RELOADS`` a minute, so a page that crashes on every load is not reloaded for ever.
+page blank, whether the sign-out reran the page, ran as a callback, or the fragment reran the app itself. With the
+same handler in the sidebar and no limit, 0 of 30 (5 crashes, each reloaded); with this one, in the same app, a
+sign-out every 1-3 s: 8 crashes in 30, 6 reloaded, the 4th and 5th within a minute left blank (the limit). A reload
+loses nothing the server keeps: the sign-in is kept in a cookie, the visit's inputs on the server, and a patient's
+tab takes its visit back (:mod:`app_pages.browser_tab`), its camera off until they press START again (their page
+says so; a step recording meanwhile reads "paused"). At most ``MAX_RELOADS`` a minute, so a page that crashes on
+every load is not reloaded for ever.
 """
 
 from __future__ import annotations
