@@ -40,8 +40,10 @@ _SCRIPT = """<script>
 
 
 #: the script's own element takes no room: hidden (a style alone takes none), so the page's first line stays put
-_HIDDEN = ("<style>.st-key-page-recovery, div[data-testid='stElementContainer']:has(.st-key-page-recovery), "
-           "div[data-testid='stLayoutWrapper']:has(.st-key-page-recovery) {display: none;}</style>")
+#: (two rules: a browser without ``:has()``, Firefox before 121 or Safari before 15.4, drops only the second, and its
+#: empty wrapper then leaves a 16 px gap above the page's title; nothing is shown)
+_HIDDEN = ("<style>.st-key-page-recovery {display: none;} "
+           "div[data-testid='stLayoutWrapper']:has(> .st-key-page-recovery) {display: none;}</style>")
 
 
 def reload_a_crashed_page() -> None:

@@ -287,8 +287,17 @@ def test_patient_streams_therapist_watches_runs_a_gait_step_and_a_stranger_sees_
 def signed_out_page(therapist, page_errors: list[str]) -> None:
     """After "Sign out": the sign-in. Streamlit's frontend sometimes crashes into a blank page on the way (a
     rerun that stops drawing the self-refreshing live panel mid-refresh); the page then reloads itself
-    (app_pages/page_recovery.py) and shows the sign-in all the same: said in the output when it happened."""
-    expect(therapist.get_by_role("button", name="Sign in")).to_be_visible(timeout=30_000)
+    (app_pages/page_recovery.py) and shows the sign-in all the same: said in the output when it happened. A click
+    Streamlit dropped (the page still signed in 15 s later with no error: about 1 in 30 sign-outs in a 30-line app
+    with a self-refreshing fragment, with or without the recovery) is clicked once more, as a person would, and said."""
+    sign_in, sign_out = therapist.get_by_role("button", name="Sign in"), therapist.get_by_role("button", name="Sign out")
+    try:
+        expect(sign_in).to_be_visible(timeout=15_000)
+    except AssertionError:                    # a slow page still gets its 30 s below
+        if sign_out.count() == 1 and sign_out.is_visible():
+            print("\nthe Sign out click was dropped (still signed in 15 s later); clicked again")
+            sign_out.click()
+    expect(sign_in).to_be_visible(timeout=30_000)
     if any(CRASH in e for e in page_errors):
         print(f"\nafter Sign out Streamlit's frontend crashed ({CRASH!r}); the page reloaded itself")
 
