@@ -266,6 +266,8 @@ def test_patient_streams_therapist_watches_runs_a_gait_step_and_a_stranger_sees_
             # signing out ends the sign-in: the cookie goes, and a reload asks for the password
             page_errors: list[str] = []
             therapist.on("pageerror", lambda error: page_errors.append(str(error)))
+            therapist.on("console", lambda m: page_errors.append(f"console {m.type}: {m.text}"[:300])
+                         if m.type in ("error", "warning") else None)
             therapist.get_by_role("button", name="Sign out").click()
             signed_out_page(therapist, page_errors)
             time.sleep(1.0)
@@ -297,7 +299,11 @@ def signed_out_page(therapist, page_errors: list[str]) -> None:
         if sign_out.count() == 1 and sign_out.is_visible():
             print("\nthe Sign out click was dropped (still signed in 15 s later); clicked again")
             sign_out.click()
-    expect(sign_in).to_be_visible(timeout=30_000)
+    try:
+        expect(sign_in).to_be_visible(timeout=30_000)
+    except AssertionError as exc:             # what the browser said, for whoever looks into it
+        raise AssertionError(f"{exc}\nthe page's errors and console warnings since Sign out: {page_errors[-20:]}; "
+                             f"the page reads: {therapist.locator('body').inner_text()[-500:]!r}") from None
     if any(CRASH in e for e in page_errors):
         print(f"\nafter Sign out Streamlit's frontend crashed ({CRASH!r}); the page reloaded itself")
 
