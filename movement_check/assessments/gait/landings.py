@@ -109,10 +109,10 @@ def landed(poses: Poses, bout: Bout, events: list[Extremum], found: list[Extremu
     # each landing keeps the labelled foot it came from: its vote is that foot's, not copied from its neighbour
     # (a copied vote always agrees with alternation and would inflate the side vote)
     either = [(x, 1.0 if side == "left" else -1.0) for side in SIDES for x in lands[side]]
-    going = _walked_through(poses, bout, step_s)
-    seen = poses.times[np.isfinite(poses.image[:, L.LEFT_HIP, 0] + poses.image[:, L.RIGHT_HIP, 0])]
-    before = _edge_step(either, _other_foot(own, out_votes[0]), out[0].time_s, -1, step_s, going, seen)
-    after = _edge_step(either, _other_foot(own, out_votes[-1]), out[-1].time_s, 1, step_s, going, seen)
+    going, first_seen = _walked_through(poses, bout, step_s)
+    # the other foot's own peak stands in before the first strike only (see above)
+    before = _edge_step(either, _other_foot(own, out_votes[0]), out[0].time_s, -1, step_s, going, first_seen)
+    after = _edge_step(either, [], out[-1].time_s, 1, step_s, going, first_seen)
     if before:
         out.insert(0, before[0])
         out_votes.insert(0, before[1])
@@ -132,22 +132,17 @@ def _other_foot(own: dict[str, list[Extremum]] | None, vote: float) -> list[tupl
 
 
 def _edge_step(lands: list[tuple[Extremum, float]], zeni: list[tuple[Extremum, float]], t: float, way: int,
-               step_s: float, going, seen: np.ndarray) -> tuple[Extremum, float] | None:
+               step_s: float, going, first_seen: float) -> tuple[Extremum, float] | None:
     """The walk's step before (``way`` -1) or after (+1) the heel strike at ``t``: the nearest landing of either
-    foot ``EDGE_STEP_RANGE`` steps away that the walker walked through, else (before only) the nearest such Zeni
-    peak whose own step, the one before it, starts before the seen frames ``seen`` (times, s): only there can a
-    swing have gone unseen. Inside the clip a foot's own peak with no landing is no step (the first sway from
-    standing makes one); nor after the last strike: the swing before a peak the clip shows is inside it."""
+    foot ``EDGE_STEP_RANGE`` steps away that the walker walked through, else the nearest such Zeni peak of
+    ``zeni`` (given before the first strike only) whose own step, the one before it, starts before
+    ``first_seen`` (s, the pelvis's first seen frame): only there can a swing have gone unseen. Inside the clip a
+    foot's own peak with no landing is no step (the first sway from standing makes one); nor after the last
+    strike: the swing before a peak the clip shows is inside it."""
     lo, hi = EDGE_STEP_RANGE
-    if seen.size == 0:
-        return None
-
-    def cut(x: Extremum) -> bool:
-        return way < 0 and x.time_s - step_s < seen[0]
-
     for pool, edge_only in ((lands, False), (zeni, True)):
         near = [(x, v) for x, v in pool if lo * step_s <= way * (x.time_s - t) <= hi * step_s
-                and going(x.time_s, way) and (cut(x) or not edge_only)]
+                and going(x.time_s, way) and (not edge_only or x.time_s - step_s < first_seen)]
         if near:
             return min(near, key=lambda xv: abs(xv[0].time_s - t))
     return None
@@ -162,7 +157,8 @@ EDGE_SEEN_SHARE = 0.5
 
 
 def _walked_through(poses: Poses, bout: Bout, step_s: float):
-    """``going(t, way)``: whether the pelvis moved forward at ``WALKED_THROUGH_SHARE`` of the bout's speed over
+    """``(going, first_seen)``: the time (s) of the first frame the pelvis is seen (inf when too few are), and
+    ``going(t, way)``: whether the pelvis moved forward at ``WALKED_THROUGH_SHARE`` of the bout's speed over
     the step after (way +1) or before (way -1) time ``t``, or over the part of it inside the frames where the
     pelvis is seen (anywhere in the clip) when that part is at least ``EDGE_SEEN_SHARE`` of the step."""
     pelvis = 0.5 * (poses.image[:, L.LEFT_HIP, 0] + poses.image[:, L.RIGHT_HIP, 0]) * bout.direction
@@ -171,7 +167,7 @@ def _walked_through(poses: Poses, bout: Bout, step_s: float):
     inside[:bout.start], inside[bout.stop:] = False, False
     times = poses.times
     if inside.sum() < 3 or seen.sum() < 3:
-        return lambda t, way: False
+        return (lambda t, way: False), np.inf
     speed = np.polyfit(times[inside], pelvis[inside], 1)[0]
 
     def going(t: float, way: int) -> bool:
@@ -182,4 +178,4 @@ def _walked_through(poses: Poses, bout: Bout, step_s: float):
             return False
         moved = np.interp(b, times[seen], pelvis[seen]) - np.interp(a, times[seen], pelvis[seen])
         return bool(speed > 0 and moved >= WALKED_THROUGH_SHARE * speed * (b - a))
-    return going
+    return going, float(times[seen][0])
