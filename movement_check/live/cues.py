@@ -14,8 +14,11 @@ Thresholds, each a judgement for a live prompt, not a measurement:
   is not out of the picture);
 - head "out of the picture": the landmark outside the frame (2 % margin) or
   seen with a visibility under 0.5 (MediaPipe's own "likely visible");
-- "too dark": mean brightness under 50 of 255 (MediaPipe's detections thin
-  out well before the image looks black to a person);
+- "too dark": the level the picture's brightest parts reach under 90 of 255, the
+  rule a clip is said to be dark by (:mod:`movement_check.pipeline.exposure`: the pose
+  model places the body less surely in dim light without saying so). Its mean
+  brightness (the rule until 2026-12-02, under 50) called a well-lit clip with
+  black letterbox bars dark and missed a dim room with a white wall;
 - view: the clips' rule (:mod:`movement_check.body.views`: horizontal shoulder
   width over trunk length, under 0.5 side-on, else facing); no cue while the
   shoulders or hips are unseen;
@@ -47,12 +50,12 @@ from movement_check.body.kinematics import hip_flexion, knee_flexion, leg_elevat
 from movement_check.body.landmarks import LEG, SIDES, Landmark as L
 from movement_check.assessments.leg_raise.raises import RaiseSettings, floor_levels, hysteresis_step, lift_above, one_leg_up
 from movement_check.assessments.leg_raise.stance import stands_under
+from movement_check.pipeline.exposure import DARK_BELOW
 from movement_check.body.views import FRONT, SIDE, SIDE_VIEW_MAX_RATIO, frame_views, shoulder_ratio, view_of
 from movement_check.body.walking import ankles_apart, leading_ankle, leg_lengths
 
 HEAD = (L.NOSE, L.LEFT_EAR, L.RIGHT_EAR)
 MIN_VISIBILITY = 0.5
-DARK_BELOW = 50.0
 RAISE = RaiseSettings()
 #: the raise's references (each ankle's floor, each leg's upright height, each leg's rest lying) move only to a
 #: position seen in this many frames in a row (module notes)
@@ -65,13 +68,6 @@ TOO_DARK = "It is too dark: turn on a light, or face a window."
 TWO_PEOPLE = "More than one person is in the picture: only the patient should be in view."
 TURN_SIDE_ON = "Turn side-on to the camera."
 FACE_CAMERA = "Face the camera."
-
-
-def brightness(bgr: np.ndarray) -> float:
-    """Mean brightness (0-255) of a frame, from a subsample (every 8th pixel) for speed."""
-    small = bgr[::8, ::8].astype(np.float32)
-    # ITU-R BT.601 luma from B, G, R
-    return float(np.mean(small[..., 0] * 0.114 + small[..., 1] * 0.587 + small[..., 2] * 0.299))
 
 
 def inside_frame(xy: np.ndarray, frame_size: tuple[int, int], *, margin: float = 0.02) -> np.ndarray:
@@ -101,17 +97,18 @@ def seen_view(person: np.ndarray) -> str | None:
 
 
 def cues(person: np.ndarray | None, visibility: np.ndarray | None, *, frame_size: tuple[int, int],
-         people: int, brightness_level: float, view: str | None = None, lying: bool = False,
+         people: int, light_level: float, view: str | None = None, lying: bool = False,
          presence: np.ndarray | None = None) -> list[str]:
     """The prompts for one processed frame, most important first.
 
     ``person`` (33, 3) pixels, ``visibility`` and ``presence`` (33,) of the patient
-    (presence taken as sure when not given), or None when nobody was found; ``people``: how many were found; ``view``: the
+    (presence taken as sure when not given), or None when nobody was found; ``people``: how many were found;
+    ``light_level``: :func:`movement_check.pipeline.exposure.frame_light` of the frame; ``view``: the
     view the current test needs (None = any); ``lying``: the patient lies down
     (the view is then judged by the body's length, not the shoulders).
     """
     out = []
-    if brightness_level < DARK_BELOW:
+    if light_level < DARK_BELOW:
         out.append(TOO_DARK)
     if person is None:
         return out + [NOBODY]

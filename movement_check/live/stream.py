@@ -29,7 +29,8 @@ import numpy as np
 from movement_check.pipeline.annotate import draw_skeleton
 from movement_check.pipeline.estimator import EstimatorSettings, PoseEstimator
 from movement_check.pipeline.following import LiveFollower
-from movement_check.live.cues import Counters, brightness, cues
+from movement_check.live.cues import Counters, cues
+from movement_check.pipeline.exposure import frame_light
 from movement_check.pipeline.pose_model import resolve_model
 from movement_check.clinic.protocol import Step
 from movement_check.live.recording import Recording
@@ -156,7 +157,7 @@ class LiveStream:
             step = self._step
             self._cues = tuple(cues(person, visibility, frame_size=(bgr.shape[1], bgr.shape[0]),
                                     people=max(len(found), getattr(self._estimator, "people_in_view", 0)),
-                                    brightness_level=brightness(bgr),
+                                    light_level=frame_light(bgr),
                                     view=step.view if step else None, lying=bool(step and step.lying),
                                     presence=presence))
             self._counters.update(time_s, person, raised_side=step.raised_side if step else None,

@@ -20,6 +20,7 @@ import cv2
 import numpy as np
 
 from movement_check.errors import InputError
+from movement_check.pipeline.exposure import dark_warning
 from movement_check.pipeline.estimator import Detections, EstimatorSettings, PoseEstimator
 from movement_check.pipeline.following import FollowSettings, SubjectFollower, fill_in
 from movement_check.pipeline.halves import detect_in_halves, middle
@@ -331,7 +332,7 @@ def choose(people: PeopleInClip, subject: str | int = "auto",
             and fill(people, choice.person.frames, choice.person.candidates):
         everyone = _everyone(people, tracking)
         choice = choose_subject(everyone, subject, tracking)
-    warnings = list(people.video.warnings)
+    warnings = list(people.video.warnings) + [w for w in [dark_warning(people.video.light)] if w]
     if len(everyone) > 1:
         warnings.append(f"{len(everyone)} people were seen; the analysis follows person {choice.person.number}, "
                         f"{choice.reason} (another person can be chosen by number)")

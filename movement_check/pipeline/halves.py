@@ -25,7 +25,7 @@ shorter than ``MIN_SPLIT_S`` are analysed in one pass.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -150,7 +150,9 @@ def detect_in_halves(path: str | Path, info: VideoInfo, split: int, *, model: Po
                 report(len(second.found) - (met + 1 - second.start))      # the last, however fast it ended
                 if second.ended and not second.stop.is_set():
                     k = met + 1 - second.start
-                    return times + second.times[k:], found + second.found[k:], second.info
+                    light = [m for m in reader.light if m[0] <= met] + [m for m in second.info.light if m[0] > met]
+                    return times + second.times[k:], found + second.found[k:], replace(second.info,
+                                                                                      light=tuple(light))
             for frame in frames:            # alone: no agreement, or the second model failed
                 one(frame)
         return times, found, reader.info

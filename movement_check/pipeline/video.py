@@ -17,7 +17,7 @@ import errno
 import os
 import tempfile
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterator
 
@@ -25,6 +25,7 @@ import cv2
 import numpy as np
 
 from movement_check.errors import InputError, shorten
+from movement_check.pipeline.exposure import EVERY, frame_light
 
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".webm", ".avi", ".mkv")
 
@@ -62,6 +63,8 @@ class VideoInfo:
     frames_decoded: int = 0
     variable_frame_rate: bool = False
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    #: ``(frame index, level)`` of the frames whose light was measured (:mod:`exposure`)
+    light: tuple[tuple[int, float], ...] = ()
 
     def to_dict(self) -> dict:
         return {
@@ -238,6 +241,7 @@ class ClipReader:
         self._probed = probe(self.path, limits)   # what the header says; each pass adds what it measured
         self.info = self._probed
         self._times: list[float] = []
+        self.light: list[tuple[int, float]] = []   # this pass's measured frames (:mod:`exposure`), as it goes
 
     def __iter__(self) -> Iterator[Frame]:
         return self.frames()
@@ -246,6 +250,7 @@ class ClipReader:
         """Every frame from index ``start`` on; the frames before it are passed over without being converted
         to pixels (their times are still measured, so ``info`` describes the whole clip)."""
         self._times = []                 # each pass measures the clip afresh
+        self.light = []
         cap = _open(self.path, self.threads)
         index = 0
         last_t = -np.inf
@@ -266,6 +271,8 @@ class ClipReader:
                                      "limit: trim the clip to the test itself, or raise the limit.")
                 last_t = t
                 self._times.append(t)
+                if index >= start and index % EVERY == 0:
+                    self.light.append((index, frame_light(frame)))
                 if index >= start:
                     yield Frame(index=index, time_s=t, bgr=frame)
                 index += 1
@@ -274,7 +281,7 @@ class ClipReader:
             self.info = self._finish()
 
     def _finish(self) -> VideoInfo:
-        return with_timing(self._probed, np.asarray(self._times))
+        return replace(with_timing(self._probed, np.asarray(self._times)), light=tuple(self.light))
 
 
 def with_timing(info: VideoInfo, times: np.ndarray) -> VideoInfo:

@@ -104,6 +104,12 @@ def test_the_halves_are_joined_where_they_agree_and_give_one_models_findings(cli
     assert second.frames[0] == 90 - 6 and first.frames[-1] == 90 + halves.AGREE - 1
     assert first.thread != second.thread
     assert {c[2] for c in calls} == {threading.get_ident()} and calls[-1][:2] == (180, 180)
+    one_pass = ClipReader(clip)
+    list(one_pass)
+    # the light measured over the whole clip once, from whichever half read each frame: frame i is red i
+    assert measured.light == one_pass.info.light
+    assert [i for i, _ in measured.light] == list(range(0, 180, 8))
+    assert [level for _, level in measured.light] == pytest.approx([0.299 * i for i in range(0, 180, 8)], abs=0.01)
 
 
 def test_halves_that_never_agree_leave_the_first_model_to_go_on_alone(clip):

@@ -6,7 +6,8 @@ import pytest
 from movement_check.errors import InputError
 from movement_check.pipeline.video import ClipReader, VideoInfo, VideoLimits, check_measured_rate, probe
 
-from tests.fixtures.clips import scramble_stream, set_rotation, truncate, write_clip, write_empty_clip, write_pyav_clip
+from tests.fixtures.clips import (pattern_frame, scramble_stream, set_rotation, truncate, write_clip, write_empty_clip,
+                                 write_frames, write_pyav_clip)
 
 
 def _read_all(path, limits=VideoLimits()):
@@ -165,3 +166,22 @@ def test_reading_twice_does_not_repeat_warnings(tmp_path):
     first = reader.info.warnings
     list(reader)
     assert reader.info.warnings == first and len(first) == 1
+
+
+def test_a_dark_clip_is_said_to_be_dark_and_a_lit_one_is_not(tmp_path):
+    """The light is measured on every 8th frame as it is read; a room at a quarter of the light is dark."""
+    from movement_check.pipeline.exposure import DARK_BELOW, dark_warning
+
+    lit = [pattern_frame(k, 160, 120) for k in range(30)]
+    dim = [(f.astype(np.float32) * 0.25).astype(np.uint8) for f in lit]
+    for frames, name in ((lit, "lit.mp4"), (dim, "dim.mp4")):
+        reader, _ = _read_all(write_frames(tmp_path / name, frames, 30.0))
+        assert [i for i, _ in reader.info.light] == [0, 8, 16, 24]
+        levels = [level for _, level in reader.info.light]
+        if name == "lit.mp4":
+            assert min(levels) > 240 and dark_warning(reader.info.light) is None
+        else:
+            assert max(levels) < 70 < DARK_BELOW
+            assert "the clip is dark (its brightest parts reach 6" in dark_warning(reader.info.light)
+    reader = ClipReader(tmp_path / "dim.mp4")
+    assert list(reader.frames(start=10)) and [i for i, _ in reader.info.light] == [16, 24]   # only frames read

@@ -41,11 +41,11 @@ def _one(poses, i=30):
 def test_cues_for_a_well_framed_patient_are_none_and_each_problem_gets_its_own():
     side, _ = walk(Script(segments=[("walk", 5.0)]))
     person, vis = _one(side, 90)                     # in front of the camera
-    kw = dict(frame_size=side.frame_size, people=1, brightness_level=120.0)
+    kw = dict(frame_size=side.frame_size, people=1, light_level=200.0)
     assert lc.cues(person, vis, view="side", **kw) == []
     assert lc.cues(person, vis, view="front", **kw) == [lc.FACE_CAMERA]
     assert lc.cues(None, None, **kw) == [lc.NOBODY]
-    assert lc.cues(person, vis, **{**kw, "brightness_level": 30.0}) == [lc.TOO_DARK]
+    assert lc.cues(person, vis, **{**kw, "light_level": 60.0}) == [lc.TOO_DARK]
     assert lc.cues(person, vis, **{**kw, "people": 2}) == [lc.TWO_PEOPLE]
     low = person.copy()
     low[:, 1] += side.frame_size[1] - person[:, 1].max() + 40    # the feet cut off by the bottom edge
@@ -66,7 +66,7 @@ def test_the_feet_cue_follows_the_clips_framing_rule_on_the_same_frames():
 
     side, _ = walk(Script(segments=[("walk", 5.0)]))
     person, vis = _one(side, 90)
-    kw = dict(frame_size=side.frame_size, people=1, brightness_level=120.0)
+    kw = dict(frame_size=side.frame_size, people=1, light_level=200.0)
     far_hidden = vis.copy()
     far_hidden[[L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX, L.RIGHT_ANKLE]] = 0.1          # the far foot, behind the near leg
     both_hidden = vis.copy()
@@ -91,17 +91,27 @@ def test_a_walker_toward_the_camera_is_told_to_turn_side_on_for_a_side_view_test
     front, _ = walk(Script(segments=[("walk", 3.0)], speed_mps=0.0), camera=FRONT)
     person, vis = _one(front)
     assert lc.seen_view(person) == "front" and shoulder_ratio(person) >= SIDE_VIEW_MAX_RATIO
-    kw = dict(frame_size=front.frame_size, people=1, brightness_level=120.0)
+    kw = dict(frame_size=front.frame_size, people=1, light_level=200.0)
     assert lc.cues(person, vis, view="side", **kw) == [lc.TURN_SIDE_ON]
     assert lc.cues(person, vis, view="front", **kw) == []
     assert lc.cues(person, vis, view="side", lying=True, **kw) == []
 
 
-def test_brightness_is_the_frames_luma():
-    assert lc.brightness(grey_frame((64, 48), 200)) == pytest.approx(200, abs=0.5)
-    frame = np.zeros((48, 64, 3), np.uint8)
-    frame[..., 1] = 100                              # green only: 0.587 of it
-    assert lc.brightness(frame) == pytest.approx(58.7, abs=0.5)
+def test_too_dark_is_a_dim_picture_not_black_bars():
+    """The cue reads the level the picture's brightest parts reach (the clips' rule), not its mean: a well-lit
+    picture letterboxed in black bars is not dark; a dim room with a white wall, whose mean is 58, is."""
+    from movement_check.pipeline.exposure import frame_light
+
+    side, _ = walk(Script(segments=[("walk", 5.0)]))
+    person, vis = _one(side, 90)
+    kw = dict(frame_size=side.frame_size, people=1)
+    letterboxed = np.zeros((480, 640, 3), np.uint8)
+    letterboxed[120:360] = 200                       # a bright picture in a 4:3 box: the mean is 100
+    dim_room = np.full((480, 640, 3), 66, np.uint8)  # a white wall at a quarter of the light
+    dim_room[360:] = 20                              # a dark floor
+    assert lc.cues(person, vis, light_level=frame_light(letterboxed), **kw) == []
+    assert lc.cues(person, vis, light_level=frame_light(dim_room), **kw) == [lc.TOO_DARK]
+    assert float(dim_room.mean()) > 50               # what the mean brightness rule missed
 
 
 # -- counters -----------------------------------------------------------------------------------
@@ -656,7 +666,7 @@ def test_a_camera_that_stops_is_told_from_one_that_never_started():
 def test_a_side_on_walker_near_the_cut_off_is_not_told_to_turn_side_on():
     side, _ = walk(Script(segments=[("walk", 5.0)]))
     ratios = shoulder_ratio(side.image)
-    kw = dict(frame_size=side.frame_size, people=1, brightness_level=120.0)
+    kw = dict(frame_size=side.frame_size, people=1, light_level=200.0)
     near = [i for i, r in enumerate(ratios) if SIDE_VIEW_MAX_RATIO <= r < SIDE_VIEW_MAX_RATIO + lc.CUE_MARGIN]
     assert near                                      # the walk has such frames (near the edges of the view)
     for i in near:
