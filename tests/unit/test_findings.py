@@ -117,6 +117,18 @@ def test_a_camera_delivering_12_frames_a_second_limits_the_confidence():
     assert conf.level == LIMITED and "12 frames a second" in conf.reason
 
 
+def test_a_dark_clip_limits_the_confidence(steady):
+    """The warning movement_check.pipeline.exposure gives a dark clip: the walk's values stay, limited."""
+    from movement_check.pipeline.exposure import dark_warning
+
+    result = copy.deepcopy(steady)
+    result["warnings"].append(dark_warning([(0, 48.0), (8, 50.0)]))
+    conf = confidence(result)
+    assert confidence(steady).level == GOOD
+    assert conf.level == LIMITED and conf.reasons == ("the clip is dark (the pose model sees less in dim light "
+                                                      "without saying so)",)
+
+
 def _metric(name, value, unit, side=None, normal=None, flag=None, note=None):
     return {"name": name, "value": value, "unit": unit, "side": side, "normal_range": normal, "flag": flag,
             "note": note, "uncertainty": None}
