@@ -44,6 +44,7 @@ LIMITING_WARNINGS = (
     ("camera assumed level", "the camera's tilt was not found"),
     ("left out as impossible", "some steps were left out as impossible"),
     ("not low-pass filtered", "too few frames a second to filter the landmark noise"),
+    ("the clip is dark", "the clip was dark"),            # movement_check.pipeline.exposure
 )
 
 

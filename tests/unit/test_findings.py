@@ -117,6 +117,16 @@ def test_a_camera_delivering_12_frames_a_second_limits_the_confidence():
     assert conf.level == LIMITED and "12 frames a second" in conf.reason
 
 
+def test_a_dark_clip_limits_the_confidence(steady):
+    """The pose model places the body less surely in dim light without saying so (pipeline.exposure): the badge
+    must not read "good" beside the dark clip's warning."""
+    from movement_check.pipeline.exposure import dark_warning
+
+    assert confidence(steady).level == GOOD
+    conf = confidence({**steady, "warnings": [dark_warning([(0, 40.0), (8, 42.0)])]})
+    assert conf.level == LIMITED and conf.reasons == ("the clip was dark",)
+
+
 def _metric(name, value, unit, side=None, normal=None, flag=None, note=None):
     return {"name": name, "value": value, "unit": unit, "side": side, "normal_range": normal, "flag": flag,
             "note": note, "uncertainty": None}
