@@ -11,7 +11,8 @@ told from the pixels: the level the brightest parts of the picture reach.
 
 The level is the 95th percentile of the frame's luma (ITU-R BT.601, every 8th
 pixel each way), taken every ``EVERY``-th frame; the clip's level is the median
-of those. Every real clip we have reaches 140-255 (the low-resolution lab clip
+of those. A live step's frames, held in memory, are measured the same way
+(:class:`movement_check.pipeline.extraction.FrameDetector`). Every real clip we have reaches 140-255 (the low-resolution lab clip
 140, the well-lit ones 210-255), the darkened copies 24-66. ``DARK_BELOW`` sits
 between them. The live visit's "too dark" cue uses the same rule
 (:mod:`movement_check.live.cues`); the mean brightness it used before (under 50

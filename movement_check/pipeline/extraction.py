@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 
 from movement_check.errors import InputError
-from movement_check.pipeline.exposure import dark_warning
+from movement_check.pipeline.exposure import EVERY, dark_warning, frame_light
 from movement_check.pipeline.estimator import Detections, EstimatorSettings, PoseEstimator
 from movement_check.pipeline.following import FollowSettings, SubjectFollower, fill_in
 from movement_check.pipeline.halves import detect_in_halves, middle
@@ -198,6 +198,7 @@ class FrameDetector:
         self.detections: list[Detections] = []
         self._census: list[bool] = []
         self.size = (0, 0)
+        self.light: list[tuple[int, float]] = []      # every EVERY-th frame's, as a clip's (:mod:`exposure`)
 
     def add(self, time_s: float, rgb: np.ndarray) -> None:
         """One RGB frame shown at ``time_s`` (after every frame added so far)."""
@@ -206,6 +207,8 @@ class FrameDetector:
             self._census.append(everyone)
         else:
             found = self._est.detect(rgb, time_s)
+        if len(self.times) % EVERY == 0:
+            self.light.append((len(self.times), frame_light(rgb[..., ::-1])))      # it reads BGR
         self.detections.append(found)
         self.times.append(time_s)
         self.size = (rgb.shape[1], rgb.shape[0])
@@ -227,7 +230,7 @@ class FrameDetector:
                              "record the step again.")
         times = np.asarray(self.times)
         info = with_timing(VideoInfo(path=name, width=self.size[0], height=self.size[1], nominal_fps=float("nan"),
-                                     frame_count=0, rotation=0, file_bytes=0), times)
+                                     frame_count=0, rotation=0, file_bytes=0, light=tuple(self.light)), times)
         check_measured_rate(info, limits)
         return PeopleInClip(times=times, detections=self.detections, video=info, model=self.model,
                             census=self.census, estimator=self.estimator)

@@ -314,7 +314,7 @@ def with_timing(info: VideoInfo, times: np.ndarray) -> VideoInfo:
         path=info.path, width=info.width, height=info.height, nominal_fps=info.nominal_fps,
         frame_count=info.frame_count, rotation=info.rotation, file_bytes=info.file_bytes,
         duration_s=duration, measured_fps=measured, frames_decoded=n, variable_frame_rate=vfr,
-        warnings=tuple(warnings),
+        warnings=tuple(warnings), light=info.light,
     )
 
 

@@ -112,18 +112,35 @@ def test_the_halves_are_joined_where_they_agree_and_give_one_models_findings(cli
     assert [level for _, level in measured.light] == pytest.approx([0.299 * i for i in range(0, 180, 8)], abs=0.01)
 
 
+def _one_pass_light(path):
+    reader = ClipReader(path)
+    list(reader)
+    return reader.info.light
+
+
+def test_halves_joined_at_a_frame_whose_light_is_measured_count_it_once(clip):
+    """With a memory of 11 the second model (from frame 84) agrees from frame 94 on, so the first stops at 96,
+    a frame whose light is measured: it is in the joined light once, which is one pass's."""
+    _, _, found, measured, _ = _run(clip, memory=11)
+    (first,) = [m for m in Remembering.made if m.frames[0] == 0]
+    assert first.frames[-1] == 94 + halves.AGREE - 1 == 96 and 96 % 8 == 0
+    assert measured.light == _one_pass_light(clip)
+
+
 def test_halves_that_never_agree_leave_the_first_model_to_go_on_alone(clip):
-    _, _, found, _, _ = _run(clip, never=True)
+    _, _, found, measured, _ = _run(clip, never=True)
     (first,) = [m for m in Remembering.made if m.frames[0] == 0]
     assert first.frames == list(range(180))                              # one model through the whole clip
     assert all(halves.same(a, b) for a, b in zip(found, _one_model(clip, never=True)))
+    assert measured.light == _one_pass_light(clip)
 
 
 @pytest.mark.parametrize("fail_at", [100, 170])       # before they agree, and after (the first goes on from there)
 def test_a_second_model_that_fails_leaves_the_first_to_go_on_alone(clip, fail_at):
-    _, _, found, _, _ = _run(clip, memory=5, fail_at=fail_at)
+    _, _, found, measured, _ = _run(clip, memory=5, fail_at=fail_at)
     assert [m.frames for m in Remembering.made if m.frames[0] == 0] == [list(range(180))]
     assert len(found) == 180 and all(halves.same(a, b) for a, b in zip(found, _one_model(clip, memory=5)))
+    assert measured.light == _one_pass_light(clip)
 
 
 def test_short_clips_and_clips_of_unknown_length_are_one_pass():

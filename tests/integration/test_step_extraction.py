@@ -152,6 +152,23 @@ def _assert_same(after, during) -> None:
     assert after.frames_processed == during.frames_processed and set(after.figures) == set(during.figures)
 
 
+def test_a_step_recorded_in_a_dim_room_is_said_to_be_dark_as_a_clip_would_be(monkeypatch):
+    """The light of a live step's frames is measured as a clip's is (every 8th frame; the frames held in RGB),
+    while it records and after Stop alike: a dim room gets the dark clip's warning, a lit one does not."""
+    poses, _ = walk(Script(segments=[("walk", 6.0)]))
+    monkeypatch.setattr(extraction, "PoseEstimator", lambda model, settings, **_: KnownPeople(poses))
+    for level, dark in ((40, True), (200, False)):
+        frame = grey_frame(poses.frame_size, level)
+        frame[..., 2] = min(255, 2 * level)         # red only in the red channel: the level reads it as BGR
+        after, during = _same_frames(poses, [(float(t), frame) for t in poses.times])
+        _assert_same(after, during)
+        said = [w for w in during.result["warnings"] if w.startswith("the clip is dark")]
+        assert len(said) == int(dark), during.result["warnings"]
+        if dark:
+            # luma 0.114 * 40 + 0.587 * 40 + 0.299 * 80 = 52 (read as RGB it would be 0.299 * 40 + ... + 0.114 * 80)
+            assert said[0].startswith("the clip is dark (its brightest parts reach 52 of 255)")
+
+
 @pytest.mark.slow
 def test_a_real_walk_gives_the_same_landmarks_and_result_through_the_real_pose_model():
     """The full pose model over a real two-person walk (at webcam size): while recording or after Stop, the same

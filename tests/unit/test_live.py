@@ -99,19 +99,20 @@ def test_a_walker_toward_the_camera_is_told_to_turn_side_on_for_a_side_view_test
 
 def test_too_dark_is_a_dim_picture_not_black_bars():
     """The cue reads the level the picture's brightest parts reach (the clips' rule), not its mean: a well-lit
-    picture letterboxed in black bars is not dark; a dim room with a white wall, whose mean is 58, is."""
+    portrait picture in black bars (the portrait lunge clip in a 640 x 480 camera means 45) is not dark; a dim
+    room with a white wall, whose mean is over 50, is."""
     from movement_check.pipeline.exposure import frame_light
 
     side, _ = walk(Script(segments=[("walk", 5.0)]))
     person, vis = _one(side, 90)
     kw = dict(frame_size=side.frame_size, people=1)
     letterboxed = np.zeros((480, 640, 3), np.uint8)
-    letterboxed[120:360] = 200                       # a bright picture in a 4:3 box: the mean is 100
+    letterboxed[:, 192:448] = 110                    # a portrait picture, 40 % of the width: the mean is 44
     dim_room = np.full((480, 640, 3), 66, np.uint8)  # a white wall at a quarter of the light
     dim_room[360:] = 20                              # a dark floor
     assert lc.cues(person, vis, light_level=frame_light(letterboxed), **kw) == []
     assert lc.cues(person, vis, light_level=frame_light(dim_room), **kw) == [lc.TOO_DARK]
-    assert float(dim_room.mean()) > 50               # what the mean brightness rule missed
+    assert float(dim_room.mean()) > 50 > float(letterboxed.mean())      # what the mean brightness rule got wrong
 
 
 # -- counters -----------------------------------------------------------------------------------
