@@ -12,7 +12,9 @@ therapist's page every second, and the server's resident memory from /proc.
 Printed per model: received fps, processed fps (after a 10 s warm-up),
 per-frame latency in the server (median and 90th percentile), frames dropped as
 stale (received - processed), the server's memory at the start, end and
-highest, and its level at each minute.
+highest, and its level at each minute; in a run of 2 minutes or more, each
+minute's analysed frames a second and median delays (``by_minute``: does a
+delay grow over a long visit?).
 
 Glass to glass: every frame of the fake camera's clip carries its number as a
 row of black and white blocks at the top (in the letterbox bar, away from the
@@ -146,6 +148,26 @@ def glass_to_glass(local: list, remote: list, *, after_ms: float = 10_000) -> li
     return out
 
 
+def by_minute(local: list, remote: list, watched: list, readings: list) -> list[dict]:
+    """Per minute of the run: frames analysed a second, and the median delays to the patient's and the
+    therapist's pages (whether a delay grows over a long visit)."""
+    out = []
+    if not local or not readings:
+        return out
+    t0 = local[0][0]
+    for m in range(int(readings[-1][0] // 60) + 1):
+        lo, hi = m * 60_000, (m + 1) * 60_000
+        trip = glass_to_glass(local, [(t, n) for t, n in remote if lo <= t - t0 < hi])
+        seen = glass_to_glass(local, [(t, n) for t, n in watched if lo <= t - t0 < hi])
+        inside = [r for r in readings if lo / 1000 <= r[0] < hi / 1000 and r[0] > 10.0]
+        span = inside[-1][0] - inside[0][0] if len(inside) > 1 else 0
+        out.append({"minute": m + 1,
+                    "processed_fps": round((inside[-1][3] - inside[0][3]) / span, 1) if span > 0 else None,
+                    "glass_to_glass_ms_median": round(statistics.median(trip)) if trip else None,
+                    "camera_to_therapist_ms_median": round(statistics.median(seen)) if seen else None})
+    return out
+
+
 def probe_readings(page) -> tuple[list, list]:
     """(camera frames shown, frames of the video received shown) by the probe in one of the page's frames."""
     for frame in page.frames:
@@ -274,6 +296,7 @@ def run(model: str, seconds: float, y4m: Path, folder: Path, *, steps: bool = Fa
         "dropped_share": round(1 - (last[3] - first[3]) / max(last[1] - first[1], 1), 2),
         "server_mb_start": round(start_mb), "server_mb_end": round(last[6]),
         "server_mb_max": round(max(r[6] for r in readings)), "server_mb_by_minute": minutes,
+        "by_minute": by_minute(local, remote, watched, readings) if seconds >= 120 else None,
         "steps_analysed": analysed if steps else None,
         "step_result_s": result_s if steps else None,
         "step_results": step_results(folder / model) if steps else None,

@@ -21,7 +21,8 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Callable
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
 import cv2
 import numpy as np
@@ -120,6 +121,7 @@ class LiveStream:
         self._updated = 0.0
         self._last_time: float | None = None
         self._closed = False                    # the visit ended: frames still arriving are not analysed
+        self._resting = 0                       # step analyses that have the CPU: frames passed on unanalysed
 
     # -- the worker thread ---------------------------------------------------------------------
     @property
@@ -144,38 +146,63 @@ class LiveStream:
                 for t, bgr in frames:
                     self._recording.add(t, bgr, arrived_s=start)
             time_s, bgr = frames[-1]
-            if self._last_time is not None and time_s < self._last_time - 1.0:
-                self._close_estimator()              # the stream restarted: a fresh graph for new timestamps
-            self._last_time = time_s
-            if self._estimator is None:
-                self._estimator = self._factory()
-            found = self._estimator.detect(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), time_s)
-            person, visibility, presence = _patient(found)
-            out = bgr.copy()
-            if person is not None:
-                draw_skeleton(out, person)
-            step = self._step
-            self._cues = tuple(cues(person, visibility, frame_size=(bgr.shape[1], bgr.shape[0]),
-                                    people=max(len(found), getattr(self._estimator, "people_in_view", 0)),
-                                    light_level=frame_light(bgr),
-                                    view=step.view if step else None, lying=bool(step and step.lying),
-                                    presence=presence))
-            self._counters.update(time_s, person, raised_side=step.raised_side if step else None,
-                                  lying=bool(step and step.lying))
-            if person is not None:
-                self._angles.append((time_s, self._counters.angles))
-            while self._angles and time_s - self._angles[0][0] > self._figure_s:
-                self._angles.popleft()
+            if self._resting and self._recording is None:
+                out = bgr                            # passed on as it came: the CPU is the step analysis'
+            else:
+                out = self._analysed(time_s, bgr)
+                self._processed += 1
             self._picture = out
-            self._processed += 1
             end = self._clock()
-            self._px_rate.tick(end)
-            self._latency_ms = (end - start) * 1000.0
+            if out is not bgr:
+                self._px_rate.tick(end)
+                self._latency_ms = (end - start) * 1000.0
             self._updated = end
             watchers = tuple(self._watchers)
         for watcher in watchers:                      # outside the lock: a watcher never holds up the pages
             watcher(out)
         return out
+
+    def _analysed(self, time_s: float, bgr: np.ndarray) -> np.ndarray:
+        """One frame through the pose model (the lock held): cues, counters and angles updated; the picture with
+        the skeleton drawn."""
+        if self._last_time is not None and time_s < self._last_time - 1.0:
+            self._close_estimator()              # the stream restarted: a fresh graph for new timestamps
+        self._last_time = time_s
+        if self._estimator is None:
+            self._estimator = self._factory()
+        found = self._estimator.detect(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), time_s)
+        person, visibility, presence = _patient(found)
+        out = bgr.copy()
+        if person is not None:
+            draw_skeleton(out, person)
+        step = self._step
+        self._cues = tuple(cues(person, visibility, frame_size=(bgr.shape[1], bgr.shape[0]),
+                                people=max(len(found), getattr(self._estimator, "people_in_view", 0)),
+                                light_level=frame_light(bgr),
+                                view=step.view if step else None, lying=bool(step and step.lying),
+                                presence=presence))
+        self._counters.update(time_s, person, raised_side=step.raised_side if step else None,
+                              lying=bool(step and step.lying))
+        if person is not None:
+            self._angles.append((time_s, self._counters.angles))
+        while self._angles and time_s - self._angles[0][0] > self._figure_s:
+            self._angles.popleft()
+        return out
+
+    @contextmanager
+    def resting(self) -> Iterator[None]:
+        """While a stopped step's remaining frames go through the pose model (the therapist waits for its
+        result), the preview passes the camera's pictures on as they come, unanalysed: no skeleton, no cues, the
+        video still moving. On this 2-core machine with both browsers the preview's model took the CPU the rest
+        needed (a 20 s step's result 20.5 and 26.1 s after Stop). A step recording meanwhile is analysed."""
+        with self._lock:
+            self._resting += 1
+            self._cues = ()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._resting -= 1
 
     def watch(self, watcher: Callable[[np.ndarray], None]) -> None:
         """Call ``watcher(picture)`` with every processed frame, skeleton drawn (BGR), in the worker thread, as

@@ -6,6 +6,7 @@ Who may join it, and when a visit ends, is the book's (:mod:`movement_check.live
 from __future__ import annotations
 
 import threading
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -184,8 +185,9 @@ class Visit:
 
         def run() -> None:
             try:
-                outcome = analyse(job, recording, extraction=extraction, model=self.stream.model,
-                                  live_fps=live_fps, **options)
+                with nullcontext() if job.where else self.stream.resting():    # the CPU to the rest, here
+                    outcome = analyse(job, recording, extraction=extraction, model=self.stream.model,
+                                      live_fps=live_fps, **options)
                 recording.clear()
                 with self.lock:
                     self.outcomes.append(outcome)

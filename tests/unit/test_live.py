@@ -430,6 +430,61 @@ def test_a_step_is_analysed_from_every_frame_received(monkeypatch):
     assert set(outcome.figures) == {"gait_cycle", "foot_paths"} and outcome.npz
 
 
+def test_while_a_stopped_steps_rest_is_analysed_the_preview_passes_pictures_on_unanalysed():
+    """The preview rests (no pose model, no skeleton, no cues) while the therapist waits for a step's result, so
+    the rest gets the CPU; the video keeps moving and a step recording meanwhile is analysed as ever."""
+    poses, _ = walk(Script(segments=[("walk", 4.0)]))
+    stream, model = _stream(poses)
+    seen = []
+    stream.watch(seen.append)
+
+    def one(i):
+        picture = grey_frame(poses.frame_size)
+        return picture, stream.receive([(float(poses.times[i]), picture)])
+
+    picture, out = one(0)
+    assert len(model.calls) == 1 and out is not picture          # analysed: the skeleton drawn on a copy
+    with stream.resting():
+        picture, out = one(1)
+        view = stream.view()
+        assert len(model.calls) == 1 and out is picture and seen[-1] is picture
+        assert view.frames_processed == 1 and view.frames_received == 2
+        assert view.streaming and not view.camera_lost and view.cues == ()
+        stream.start_step(step("walk-side"), name="the next step")
+        one(2)
+        assert len(model.calls) == 2                              # a step recording is analysed while resting
+        stream.stop_step()
+        one(3)
+        assert len(model.calls) == 2
+    one(4)
+    assert len(model.calls) == 3 and stream.view().frames_processed == 3
+
+
+def test_the_preview_rests_while_a_stopped_step_is_analysed_here(monkeypatch):
+    poses, _ = walk(Script(segments=[("walk", 6.0)]))
+    visit = _book().create("jdoe")
+    model = KnownPeople(poses)
+    visit.stream._factory = lambda: model
+    import movement_check.live.visit as live_visit
+    import movement_check.pipeline.extraction as extraction
+    monkeypatch.setattr(extraction, "PoseEstimator", lambda model, settings, **_: KnownPeople(poses))
+    real, during = live_visit.analyse, []
+
+    def analyse(job, recording, **kw):            # the preview is handed a frame while the step is analysed
+        calls = len(model.calls)
+        visit.stream.receive([(float(poses.times[-1]) + 1.0, grey_frame(poses.frame_size))])
+        during.append(len(model.calls) - calls)
+        return real(job, recording, **kw)
+
+    monkeypatch.setattr(live_visit, "analyse", analyse)
+    visit.start_step(step("walk-side"))
+    feed_grey(poses, visit.stream, batch=4)
+    visit.stop_step(wait=True)
+    assert during == [0] and visit.outcomes[0].error is None
+    visit.stream.receive([(float(poses.times[-1]) + 2.0, grey_frame(poses.frame_size))])
+    assert model.calls[-1] == pytest.approx(float(poses.times[-1]) + 2.0)        # analysed again after
+
+
 def test_a_step_whose_video_reconnected_keeps_the_frames_after_and_says_so(monkeypatch):
     poses, _ = walk(Script(segments=[("walk", 6.0)]))
     visit = _book().create("jdoe")
