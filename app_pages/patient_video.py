@@ -65,7 +65,9 @@ def video_state(visit: Visit, player) -> None:
     No still picture is made while the moving video plays."""
     view = visit.stream.view()
     if moving_video(visit, player, view):
-        st.caption(f"{MOVING} of the patient's camera, as analysed ({view.processed_fps:.0f} pictures a second)")
+        st.caption(f"{MOVING} of the patient's camera, not analysed while the step's result is worked out"
+                   if view.resting else
+                   f"{MOVING} of the patient's camera, as analysed ({view.processed_fps:.0f} pictures a second)")
         return
     # the player has nothing to show (connecting, or no picture going out): its empty box is hidden, not
     # removed, so that its connection carries on; the still picture below stands in for it

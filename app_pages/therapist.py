@@ -156,7 +156,8 @@ def signs(view) -> None:
     st.image(knee_angles_image(view.angle_times, view.angles), channels="BGR")
     st.caption(f"Frames received {view.frames_received} ({view.received_fps:.0f}/s) · "
                f"analysed live {view.frames_processed} ({view.processed_fps:.0f}/s)"
-               + (f" · {view.latency_ms:.0f} ms per frame" if math.isfinite(view.latency_ms) else ""))
+               + (f" · {view.latency_ms:.0f} ms per frame" if math.isfinite(view.latency_ms) else "")
+               + (" · resting while the step's result is worked out" if view.resting else ""))
 
 
 def step_controls(visit: Visit) -> None:

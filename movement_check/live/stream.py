@@ -64,6 +64,7 @@ class LiveView:
     updated: float                      # monotonic time of the newest processed frame (0 = never)
     streaming: bool
     silent_s: float | None = None       # seconds since the newest processed frame (None: none yet)
+    resting: bool = False               # pictures passed on unanalysed while a step's result is worked out
 
     @property
     def camera_lost(self) -> bool:
@@ -107,7 +108,7 @@ class LiveStream:
         self._figure_s = figure_s
         self._angles: deque = deque()           # (time, {name: deg}) over the last figure_s seconds
         self._picture: np.ndarray | None = None    # the newest processed frame with the skeleton drawn
-        self._jpeg: tuple[int, bytes] | None = None   # (frames processed when encoded, the JPEG), made on demand
+        self._jpeg: tuple[int, bytes] | None = None   # (pictures handed back when encoded, the JPEG), on demand
         self._watchers: list[Callable[[np.ndarray], None]] = []
         self._cues: tuple[str, ...] = ()
         self._step: Step | None = None
@@ -122,6 +123,7 @@ class LiveStream:
         self._last_time: float | None = None
         self._closed = False                    # the visit ended: frames still arriving are not analysed
         self._resting = 0                       # step analyses that have the CPU: frames passed on unanalysed
+        self._pictures = 0                      # pictures handed back (analysed or passed on): the still's key
 
     # -- the worker thread ---------------------------------------------------------------------
     @property
@@ -152,6 +154,7 @@ class LiveStream:
                 out = self._analysed(time_s, bgr)
                 self._processed += 1
             self._picture = out
+            self._pictures += 1
             end = self._clock()
             if out is not bgr:
                 self._px_rate.tick(end)
@@ -247,7 +250,7 @@ class LiveStream:
         """The newest processed frame, skeleton drawn, as a JPEG; None before the first. Encoded here, when a
         page asks for still pictures (not for every frame analysed), and once per frame however many ask."""
         with self._lock:
-            picture, number, done = self._picture, self._processed, self._jpeg
+            picture, number, done = self._picture, self._pictures, self._jpeg
         if picture is None:
             return None
         if done is not None and done[0] == number:
@@ -277,7 +280,8 @@ class LiveStream:
                 received_fps=self._rx_rate.per_s(now), processed_fps=self._px_rate.per_s(now),
                 latency_ms=self._latency_ms, updated=self._updated,
                 streaming=self._updated > 0 and now - self._updated < STOPPED_S,
-                silent_s=now - self._updated if self._updated > 0 else None)
+                silent_s=now - self._updated if self._updated > 0 else None,
+                resting=bool(self._resting) and self._recording is None)
 
     def close(self) -> None:
         """The visit ended: the pose model closed, the pictures and watchers let go (an ended visit may be kept

@@ -6,6 +6,7 @@ Known answers come from the synthetic walker and raiser (tests/fixtures/walker.p
 
 import json
 
+import cv2
 import numpy as np
 import pytest
 
@@ -444,12 +445,16 @@ def test_while_a_stopped_steps_rest_is_analysed_the_preview_passes_pictures_on_u
 
     picture, out = one(0)
     assert len(model.calls) == 1 and out is not picture          # analysed: the skeleton drawn on a copy
+    drawn = cv2.imdecode(np.frombuffer(stream.snapshot_jpeg(), np.uint8), cv2.IMREAD_COLOR)
+    assert float(drawn.astype(float).std()) > 2                  # the skeleton on the grey picture
     with stream.resting():
         picture, out = one(1)
         view = stream.view()
         assert len(model.calls) == 1 and out is picture and seen[-1] is picture
         assert view.frames_processed == 1 and view.frames_received == 2
-        assert view.streaming and not view.camera_lost and view.cues == ()
+        assert view.streaming and not view.camera_lost and view.cues == () and view.resting
+        still = cv2.imdecode(np.frombuffer(stream.snapshot_jpeg(), np.uint8), cv2.IMREAD_COLOR)
+        assert abs(float(still.astype(float).std())) < 2      # the still picture is the new one, not the last drawn
         stream.start_step(step("walk-side"), name="the next step")
         one(2)
         assert len(model.calls) == 2                              # a step recording is analysed while resting
@@ -457,7 +462,7 @@ def test_while_a_stopped_steps_rest_is_analysed_the_preview_passes_pictures_on_u
         one(3)
         assert len(model.calls) == 2
     one(4)
-    assert len(model.calls) == 3 and stream.view().frames_processed == 3
+    assert len(model.calls) == 3 and stream.view().frames_processed == 3 and not stream.view().resting
 
 
 def test_the_preview_rests_while_a_stopped_step_is_analysed_here(monkeypatch):
