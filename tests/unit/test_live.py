@@ -439,12 +439,13 @@ def test_while_a_stopped_steps_rest_is_analysed_the_preview_passes_pictures_on_u
     seen = []
     stream.watch(seen.append)
 
-    def one(i):
-        picture = grey_frame(poses.frame_size)
+    def one(i, level=128):
+        picture = grey_frame(poses.frame_size, level)
         return picture, stream.receive([(float(poses.times[i]), picture)])
 
-    picture, out = one(0)
+    picture, out = one(0, level=30)                              # a dark room: a cue to the patient
     assert len(model.calls) == 1 and out is not picture          # analysed: the skeleton drawn on a copy
+    assert stream.view().cues and not stream.view().resting      # the cue is not left up through the rest
     drawn = cv2.imdecode(np.frombuffer(stream.snapshot_jpeg(), np.uint8), cv2.IMREAD_COLOR)
     assert float(drawn.astype(float).std()) > 2                  # the skeleton on the grey picture
     with stream.resting():
@@ -458,6 +459,7 @@ def test_while_a_stopped_steps_rest_is_analysed_the_preview_passes_pictures_on_u
         stream.start_step(step("walk-side"), name="the next step")
         one(2)
         assert len(model.calls) == 2                              # a step recording is analysed while resting
+        assert not stream.view().resting                          # and the pages say it is analysed
         stream.stop_step()
         one(3)
         assert len(model.calls) == 2
@@ -488,6 +490,32 @@ def test_the_preview_rests_while_a_stopped_step_is_analysed_here(monkeypatch):
     assert during == [0] and visit.outcomes[0].error is None
     visit.stream.receive([(float(poses.times[-1]) + 2.0, grey_frame(poses.frame_size))])
     assert model.calls[-1] == pytest.approx(float(poses.times[-1]) + 2.0)        # analysed again after
+
+
+def test_a_step_sent_to_the_cluster_leaves_the_preview_analysed(monkeypatch):
+    """The cluster, not this server, works the step out: the preview goes on drawing the skeleton."""
+    from movement_check.live.step_results import StepOutcome
+    import movement_check.live.visit as live_visit
+
+    poses, _ = walk(Script(segments=[("walk", 2.0)]))
+    visit = _book().create("jdoe")
+    visit.scheduler = "tcp://127.0.0.1:1"
+    model = KnownPeople(poses)
+    visit.stream._factory = lambda: model
+    during = []
+
+    def analyse(job, recording, **kw):
+        calls = len(model.calls)
+        visit.stream.receive([(float(poses.times[-1]) + 1.0, grey_frame(poses.frame_size))])
+        during.append((len(model.calls) - calls, visit.stream.view().resting))
+        return StepOutcome(step=job.step.key, title=job.step.title, started="", frames_received=len(recording),
+                           received_fps=recording.fps, live_fps=kw["live_fps"], error="not here")
+
+    monkeypatch.setattr(live_visit, "analyse", analyse)
+    visit.start_step(step("walk-side"))
+    feed_grey(poses, visit.stream, batch=4)
+    visit.stop_step(wait=True)
+    assert during == [(1, False)] and visit.outcomes[0].error == "not here"
 
 
 def test_a_step_whose_video_reconnected_keeps_the_frames_after_and_says_so(monkeypatch):
