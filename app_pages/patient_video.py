@@ -81,5 +81,7 @@ def video_state(visit: Visit, player) -> None:
                                                     else ", connecting" if not player.state.playing
                                                     else ", no picture has gone out yet"))
     shown = (f"The last picture, {view.silent_s:.0f} s ago" if view.camera_lost
-             else f"{STILL} of the patient's camera, as analysed, refreshed {1 / REFRESH_S:.1f} times a second")
+             else f"{STILL} of the patient's camera, "
+             + ("not analysed while the step's result is worked out" if view.resting else "as analysed")
+             + f", refreshed {1 / REFRESH_S:.1f} times a second")
     st.caption(f"{shown} ({why}).")

@@ -147,8 +147,9 @@ def signs(view) -> None:
     cols[0].metric("Steps", counters["steps"])
     cols[1].metric("Hold", f"{counters['hold_s']:.1f} s")
     cols[2].metric("Longest hold", f"{counters['longest_hold_s']:.1f} s")
+    # resting, the angles are the last analysed frame's, seconds old: not shown as if live
     angles = {k: counters[k] for k in ("left_knee", "right_knee", "left_hip", "right_hip") if k in counters}
-    if angles:
+    if angles and not view.resting:
         cols = st.columns(4)
         for col, (k, v) in zip(cols, angles.items()):
             col.metric(k.replace("_", " "), f"{v:.0f}°")
@@ -156,7 +157,8 @@ def signs(view) -> None:
     st.image(knee_angles_image(view.angle_times, view.angles), channels="BGR")
     st.caption(f"Frames received {view.frames_received} ({view.received_fps:.0f}/s) · "
                f"analysed live {view.frames_processed} ({view.processed_fps:.0f}/s)"
-               + (f" · {view.latency_ms:.0f} ms per frame" if math.isfinite(view.latency_ms) else "")
+               + (f" · {view.latency_ms:.0f} ms per frame" if math.isfinite(view.latency_ms) and not view.resting
+                  else "")
                + (" · resting while the step's result is worked out" if view.resting else ""))
 
 

@@ -442,3 +442,33 @@ def test_the_therapist_sees_when_the_patients_camera_stops_and_the_step_keeps_wh
     assert "The visit goes on when they are back" in lost
     (paused,) = [w.value for w in therapist.warning if w.value.startswith("Recording paused")]
     assert f"{kept:.0f} s kept" in paused and not any(s.value.startswith("Recording: ") for s in therapist.success)
+
+
+def test_while_a_steps_result_is_worked_out_the_therapist_is_not_shown_stale_figures_as_live(live_env):
+    """The preview rests (pictures passed on unanalysed): the panel says so, and the last analysed frame's
+    angles and time per frame, seconds old, are not shown as if live; the still picture is not called analysed."""
+    from app_pages import state
+
+    therapist = signed_in()
+    therapist.button(key="new-visit").click().run()
+    patient = _checked_in(open_page("patient", code=_link(therapist).split("code=")[1]))
+    (kwargs,) = live_env
+    feed_frames(kwargs["queued_video_frames_callback"], limit=30)
+    therapist.run()
+    (visit,) = state.visit_book().of("jdoe")
+
+    def shown(page):
+        assert not page.exception
+        return " ".join(c.value for c in page.caption), [m.label for m in page.metric]
+
+    caption, metrics = shown(therapist)
+    assert "ms per frame" in caption and "resting" not in caption and "left knee" in metrics
+    assert "Still pictures of the patient's camera, as analysed" in caption
+    with visit.stream.resting():
+        feed_frames(kwargs["queued_video_frames_callback"], limit=6)
+        caption, metrics = shown(therapist.run())
+    assert "resting while the step's result is worked out" in caption and "ms per frame" not in caption
+    assert "left knee" not in metrics and "Steps" in metrics
+    assert "Still pictures of the patient's camera, not analysed while the step's result is worked out" in caption
+    assert "nan" not in caption and "None" not in caption
+    assert not patient.exception
