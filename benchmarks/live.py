@@ -181,7 +181,8 @@ def probe_readings(page) -> tuple[list, list]:
     return [], []
 
 
-PANEL = re.compile(r"Frames received (\d+) \((\d+)/s\) · analysed live (\d+) \((\d+)/s\) · (\d+|nan) ms per frame")
+#: the therapist's panel; no time per frame while the preview rests (a step's result worked out)
+PANEL = re.compile(r"Frames received (\d+) \((\d+)/s\) · analysed live (\d+) \((\d+)/s\)(?: · (\d+) ms per frame)?")
 
 
 def therapist_decoded(page) -> int | None:
@@ -242,7 +243,7 @@ def run(model: str, seconds: float, y4m: Path, folder: Path, *, steps: bool = Fa
                 if found:
                     rx, rx_fps, px, px_fps, ms = found.groups()
                     readings.append((now - t0, int(rx), int(rx_fps), int(px), int(px_fps),
-                                     float(ms) if ms != "nan" else float("nan"), rss_mb(server.pid)))
+                                     float(ms) if ms else float("nan"), rss_mb(server.pid)))
                 if now - t0 >= 60 * (len(minutes) + 1):
                     minutes.append(round(rss_mb(server.pid)))
                     print(f"  {model} minute {len(minutes)}: {minutes[-1]} MB, steps analysed {analysed}",
