@@ -148,18 +148,23 @@ def glass_to_glass(local: list, remote: list, *, after_ms: float = 10_000) -> li
     return out
 
 
-def by_minute(local: list, remote: list, watched: list, readings: list) -> list[dict]:
+def by_minute(local: list, remote: list, watched: list, readings: list, *, start_ms: float | None = None
+              ) -> list[dict]:
     """Per minute of the run: frames analysed a second, and the median delays to the patient's and the
-    therapist's pages (whether a delay grows over a long visit)."""
+    therapist's pages (whether a delay grows over a long visit). ``start_ms``: the run's start (the readings'
+    0) in the pages' clock (ms since the epoch), so that a minute's delays and its readings are the same
+    minute; a last minute with under two readings is left out."""
     out = []
     if not local or not readings:
         return out
-    t0 = local[0][0]
+    t0 = local[0][0] if start_ms is None else start_ms
     for m in range(int(readings[-1][0] // 60) + 1):
         lo, hi = m * 60_000, (m + 1) * 60_000
+        inside = [r for r in readings if lo / 1000 <= r[0] < hi / 1000 and r[0] > 10.0]
+        if m and len(inside) < 2:
+            break
         trip = glass_to_glass(local, [(t, n) for t, n in remote if lo <= t - t0 < hi])
         seen = glass_to_glass(local, [(t, n) for t, n in watched if lo <= t - t0 < hi])
-        inside = [r for r in readings if lo / 1000 <= r[0] < hi / 1000 and r[0] > 10.0]
         span = inside[-1][0] - inside[0][0] if len(inside) > 1 else 0
         out.append({"minute": m + 1,
                     "processed_fps": round((inside[-1][3] - inside[0][3]) / span, 1) if span > 0 else None,
@@ -232,7 +237,7 @@ def run(model: str, seconds: float, y4m: Path, folder: Path, *, steps: bool = Fa
             therapist, patient, _ = open_visit(browser, base, patient_script=PROBE if probe else None,
                                                therapist_script=PROBE if probe else None)
             start_mb = rss_mb(server.pid)
-            t0 = time.monotonic()
+            t0, start_ms = time.monotonic(), time.time() * 1000.0    # the pages' clock: ms since the epoch
             phase, since = "idle", t0
             while time.monotonic() - t0 < seconds:
                 time.sleep(1.0)
@@ -297,7 +302,8 @@ def run(model: str, seconds: float, y4m: Path, folder: Path, *, steps: bool = Fa
         "dropped_share": round(1 - (last[3] - first[3]) / max(last[1] - first[1], 1), 2),
         "server_mb_start": round(start_mb), "server_mb_end": round(last[6]),
         "server_mb_max": round(max(r[6] for r in readings)), "server_mb_by_minute": minutes,
-        "by_minute": by_minute(local, remote, watched, readings) if seconds >= 120 else None,
+        "by_minute": (by_minute(local, remote, watched, readings, start_ms=start_ms)
+                      if seconds >= 120 else None),
         "steps_analysed": analysed if steps else None,
         "step_result_s": result_s if steps else None,
         "step_results": step_results(folder / model) if steps else None,
