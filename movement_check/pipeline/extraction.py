@@ -147,7 +147,8 @@ def detect_people(path: str | Path, *, model: PoseModel | str = "full",
 
     worker.start()
     try:
-        with FrameDetector(model, estimator, follow=follow, rule=rule) as detector:
+        # the clip's reader measures its light as it decodes (reader.info): not measured a second time here
+        with FrameDetector(model, estimator, follow=follow, rule=rule, light=False) as detector:
             _detect_each(detector, decoded(), expected, progress)
     finally:
         stop.set()
@@ -189,8 +190,11 @@ class FrameDetector:
     """
 
     def __init__(self, model: PoseModel | str = "full", estimator: EstimatorSettings = EstimatorSettings(), *,
-                 follow: FollowSettings | None = None, rule: str | int = "auto"):
+                 follow: FollowSettings | None = None, rule: str | int = "auto", light: bool = True):
+        """``light``: measure the frames' light for :meth:`people` (:mod:`exposure`); False where the frames'
+        clip is measured as it is read."""
         self.model = resolve_model(model) if not isinstance(model, PoseModel) else model
+        self._measure_light = light
         self.estimator = estimator
         self._est = _estimator(self.model, estimator, follow, rule)
         self._following = follow is not None
@@ -207,7 +211,7 @@ class FrameDetector:
             self._census.append(everyone)
         else:
             found = self._est.detect(rgb, time_s)
-        if len(self.times) % EVERY == 0:
+        if self._measure_light and len(self.times) % EVERY == 0:
             self.light.append((len(self.times), frame_light(rgb[..., ::-1])))      # it reads BGR
         self.detections.append(found)
         self.times.append(time_s)
