@@ -29,6 +29,8 @@ VIEWER = {"style": {"width": "100%", "maxHeight": "400px", "objectFit": "contain
           "autoPlay": True, "controls": False, "muted": True}
 MOVING = "Moving video"
 STILL = "Still pictures"
+#: what the pictures are while the preview rests (:meth:`LiveStream.resting`)
+RESTING = "not analysed while the step's result is worked out"
 REFRESH_S = 0.4              # the therapist's live panels run again this often
 # the player's frame on this page (the only WebRTC component the therapist's page has)
 HIDE_PLAYER = "iframe[title*='webrtc'] { height: 0 !important; visibility: hidden; }"
@@ -65,7 +67,7 @@ def video_state(visit: Visit, player) -> None:
     No still picture is made while the moving video plays."""
     view = visit.stream.view()
     if moving_video(visit, player, view):
-        st.caption(f"{MOVING} of the patient's camera, not analysed while the step's result is worked out"
+        st.caption(f"{MOVING} of the patient's camera, {RESTING}"
                    if view.resting else
                    f"{MOVING} of the patient's camera, as analysed ({view.processed_fps:.0f} pictures a second)")
         return
@@ -82,6 +84,6 @@ def video_state(visit: Visit, player) -> None:
                                                     else ", no picture has gone out yet"))
     shown = (f"The last picture, {view.silent_s:.0f} s ago" if view.camera_lost
              else f"{STILL} of the patient's camera, "
-             + ("not analysed while the step's result is worked out" if view.resting else "as analysed")
+             + (RESTING if view.resting else "as analysed")
              + f", refreshed {1 / REFRESH_S:.1f} times a second")
     st.caption(f"{shown} ({why}).")

@@ -107,7 +107,7 @@ class LiveStream:
         self.max_step_s = max_step_s
         self._figure_s = figure_s
         self._angles: deque = deque()           # (time, {name: deg}) over the last figure_s seconds
-        self._picture: np.ndarray | None = None    # the newest processed frame with the skeleton drawn
+        self._picture: np.ndarray | None = None    # the newest picture handed back (skeleton drawn unless resting)
         self._jpeg: tuple[int, bytes] | None = None   # (pictures handed back when encoded, the JPEG), on demand
         self._watchers: list[Callable[[np.ndarray], None]] = []
         self._cues: tuple[str, ...] = ()
@@ -148,15 +148,14 @@ class LiveStream:
                 for t, bgr in frames:
                     self._recording.add(t, bgr, arrived_s=start)
             time_s, bgr = frames[-1]
-            if self._resting and self._recording is None:
-                out = bgr                            # passed on as it came: the CPU is the step analysis'
-            else:
-                out = self._analysed(time_s, bgr)
-                self._processed += 1
+            analysed = not self._rests()
+            # resting, the picture is passed on as it came: the CPU is the step analysis'
+            out = self._analysed(time_s, bgr) if analysed else bgr
             self._picture = out
             self._pictures += 1
             end = self._clock()
-            if out is not bgr:
+            if analysed:
+                self._processed += 1
                 self._px_rate.tick(end)
                 self._latency_ms = (end - start) * 1000.0
             self._updated = end
@@ -207,9 +206,13 @@ class LiveStream:
             with self._lock:
                 self._resting -= 1
 
+    def _rests(self) -> bool:
+        """Pictures are passed on unanalysed (the lock held): a step's result is worked out and none records."""
+        return bool(self._resting) and self._recording is None
+
     def watch(self, watcher: Callable[[np.ndarray], None]) -> None:
-        """Call ``watcher(picture)`` with every processed frame, skeleton drawn (BGR), in the worker thread, as
-        soon as it is drawn. It must return at once and must not change the picture."""
+        """Call ``watcher(picture)`` with every picture handed back (BGR: skeleton drawn, unless the preview
+        rests), in the worker thread, as soon as it is drawn. It must return at once and must not change the picture."""
         with self._lock:
             self._watchers.append(watcher)
 
@@ -247,7 +250,7 @@ class LiveStream:
             return float(self._recording.times[-1] - self._recording.times[0])   # the newest frame kept
 
     def snapshot_jpeg(self) -> bytes | None:
-        """The newest processed frame, skeleton drawn, as a JPEG; None before the first. Encoded here, when a
+        """The newest picture handed back (skeleton drawn unless resting) as a JPEG; None before the first. Encoded here, when a
         page asks for still pictures (not for every frame analysed), and once per frame however many ask."""
         with self._lock:
             picture, number, done = self._picture, self._pictures, self._jpeg
@@ -281,7 +284,7 @@ class LiveStream:
                 latency_ms=self._latency_ms, updated=self._updated,
                 streaming=self._updated > 0 and now - self._updated < STOPPED_S,
                 silent_s=now - self._updated if self._updated > 0 else None,
-                resting=bool(self._resting) and self._recording is None)
+                resting=self._rests())
 
     def close(self) -> None:
         """The visit ended: the pose model closed, the pictures and watchers let go (an ended visit may be kept
