@@ -33,10 +33,14 @@ import cv2  # noqa: E402
 
 from benchmarks import accuracy as acc  # noqa: E402
 from movement_check.analysis import assess, prepare  # noqa: E402
+from movement_check.assessments.gait.gates import (CADENCE_POSSIBLE, DOUBLE_SUPPORT_POSSIBLE,  # noqa: E402
+                                                   STANCE_POSSIBLE)
 from movement_check.pipeline.exposure import clip_light  # noqa: E402
 from movement_check.pipeline.extraction import ExtractionSettings  # noqa: E402
 
-LIMITS = {"stance": (45, 80), "swing": (20, 55), "double_support": (0, 50), "cadence": (30, 200)}
+#: what no walk can have: the gait gates' own bounds (swing is the rest of the stride after stance)
+LIMITS = {"stance": STANCE_POSSIBLE, "swing": (100 - STANCE_POSSIBLE[1], 100 - STANCE_POSSIBLE[0]),
+          "double_support": DOUBLE_SUPPORT_POSSIBLE, "cadence": CADENCE_POSSIBLE}
 
 
 def _kinds(rng: np.random.Generator) -> dict:
