@@ -2,7 +2,7 @@
 
     clip -> frames (decoded in a background thread, overlapping inference)
          -> every person's landmarks per frame (estimator)
-         -> people followed through the clip, one chosen (tracking)
+         -> people followed through the clip, one chosen (tracking), followed again where missed (edges)
          -> Poses of the subject (a NaN row where the subject was not found)
 
 Cleaning (gaps, swaps, filtering) comes after, in :mod:`movement_check.pipeline.cleaning`.
@@ -20,6 +20,7 @@ import cv2
 import numpy as np
 
 from movement_check.errors import InputError
+from movement_check.pipeline.edges import follow_edges
 from movement_check.pipeline.exposure import EVERY, dark_warning, frame_light
 from movement_check.pipeline.estimator import Detections, EstimatorSettings, PoseEstimator
 from movement_check.pipeline.following import FollowSettings, SubjectFollower, fill_in
@@ -282,12 +283,15 @@ def _everyone(people: PeopleInClip, tracking: TrackingSettings):
 
 
 def fill(people: PeopleInClip, frames: np.ndarray, candidates: np.ndarray) -> bool:
-    """Follow one person again, in place, over the stretches where they were seen only by the censuses (the
-    clip is read again only when there are such stretches); True when there were."""
-    filled = fill_in(people.frames_again, people.detections, people.census, frames, candidates,
-                     people.model, people.estimator, estimator_factory=PoseEstimator)
-    people.detections, before = filled, people.detections
-    return filled is not before
+    """Follow one person again, in place, where the detector missed them (see the module's doc); the clip is
+    read again only when there is somewhere to follow. True when anything was added."""
+    before = people.detections
+    if people.census is not None:
+        people.detections = fill_in(people.frames_again, people.detections, people.census, frames, candidates,
+                                    people.model, people.estimator, estimator_factory=PoseEstimator)
+    people.detections = follow_edges(people.frames_again, people.detections, people.times, people.frame_size,
+                                     frames, candidates, people.model, people.estimator)
+    return people.detections is not before
 
 
 def subject_poses(people: PeopleInClip, choice: SubjectChoice) -> Poses:
@@ -328,14 +332,14 @@ def extract(path: str | Path, settings: ExtractionSettings = ExtractionSettings(
 
 def choose(people: PeopleInClip, subject: str | int = "auto",
            tracking: TrackingSettings = TrackingSettings()) -> Extraction:
-    """Follow everyone and pick the subject (cheap: re-run it to choose someone else, unless that person was
-    not followed through the clip: then they are followed again where they were missed, see :func:`fill`)."""
+    """Follow everyone and pick the subject (cheap: re-run it to choose someone else), followed again where
+    they were missed (:func:`fill`)."""
     everyone = _everyone(people, tracking)
     if not everyone:
         raise InputError(f"Nobody was found in {Path(people.video.path).name}: film the whole body, in good light, "
                          "with the person facing or side-on to the camera.")
     choice = choose_subject(everyone, subject, tracking)
-    if people.census is not None and people.frames_again is not None and choice.person is not None \
+    if people.frames_again is not None and choice.person is not None \
             and fill(people, choice.person.frames, choice.person.candidates):
         everyone = _everyone(people, tracking)
         choice = choose_subject(everyone, subject, tracking)

@@ -27,7 +27,9 @@ pytestmark = pytest.mark.slow
 FLOORS = {
     "side_walk_home_normal": (1.0, 1.0, 0.8, 3.0),
     "side_walk_lab_lowres": (1.0, 1.0, 1.0, 3.0),
-    "side_walk_outdoor_two_people": (0.85, 1.0, 1.0, 3.0),
+    # 7 of 7 since the walker is followed back to where she steps out from behind the tree (frame 36; the detector
+    # finds her from frame 59: pipeline/edges.py); before, the strike at frame 60 had no swing before it (6 of 7)
+    "side_walk_outdoor_two_people": (1.0, 1.0, 1.0, 3.0),
     "studio_walk_side": (0.88, 0.88, 0.9, 3.0),
     # a step-to limp: the right foot lands beside or behind the left, toes first, with the legs half hidden;
     # 9 of 9 heel strikes found, none false, cadence within 1 %. The right foot never leads: its strikes are timed at
