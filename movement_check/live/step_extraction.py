@@ -4,14 +4,16 @@
         -> StepExtraction's thread: each frame in order, decoded, through one
            FrameDetector (VIDEO mode, the frames' times from the step's first);
            its JPEG then let go (the result needs the landmarks only)
-    Stop -> finish(): the frames not done yet -> everyone found in each frame (PeopleInClip)
+    Stop -> finish(): the frames not done yet (their second half through a second
+            model at once, :mod:`step_halves`) -> everyone found in each frame (PeopleInClip)
         -> analysis.analyse_people: the same path as after analyse_frames
 
-One graph for the whole step, every frame in order with the times
+One graph for the step while it records, every frame in order with the times
 :meth:`Recording.rgb_frames` gives and the settings the after-Stop analysis
 uses (:func:`step_results.step_settings`): the same detections as running
 :func:`analysis.analyse_frames` over the recording after Stop, however far
-behind the thread was.
+behind the thread was (with a second model after Stop, too: the two are
+joined where they agree exactly).
 
 The thread runs at a lower priority than the live preview (:mod:`priority`),
 and its model's threads too: when the computer is busy it falls behind and
@@ -28,6 +30,7 @@ import threading
 import movement_check.live.priority as priority
 from movement_check.pipeline.extraction import ExtractionSettings, FrameDetector, PeopleInClip, Progress
 from movement_check.live.recording import Recording, rgb
+from movement_check.live.step_halves import Agreement, SecondHalf, split_at
 
 #: nice steps below the live preview while the step records: under Linux it then gets about a third of the CPU
 #: time the preview gets when both want the same core (benchmarks/step_result_time.py compares 0, 3, 5 and 10)
@@ -55,6 +58,8 @@ class StepExtraction:
         self._cancel = threading.Event()
         self._lock = threading.Lock()
         self._lowered: tuple[int, set[int]] | None = None      # (nice before, the threads lowered)
+        self._halved = False                  # whether the frames left at Stop were looked at for two models
+        self._agreement: Agreement | None = None
         self._thread = threading.Thread(target=self._run, name=f"extract {recording.name}", daemon=True)
 
     def start(self) -> "StepExtraction":
@@ -90,10 +95,13 @@ class StepExtraction:
             self._thread.join(timeout=CANCEL_S)
 
     def _run(self) -> None:
+        second: SecondHalf | None = None
         try:
             self._open()
             index = 0
             while not self._cancel.is_set():
+                if self._finish.is_set() and not self._halved:
+                    second = self._halve(index)
                 item = self.recording.frame(index, timeout=WAIT_S)
                 if item is None:
                     if self._finish.is_set() and index >= len(self.recording):
@@ -101,17 +109,59 @@ class StepExtraction:
                     continue
                 time_s, jpeg = item
                 self._detector.add(time_s, rgb(jpeg))
-                self.recording.release(index)
+                if second is None or index < second.start:      # the second model may still need it
+                    self.recording.release(index)
                 index += 1
-                self.done = index
+                self.done = index + (max(second.count - (index - second.start), 0) if second else 0)
                 progress = self._progress
                 if progress is not None:
-                    progress(index, len(self.recording))
+                    progress(self.done, len(self.recording))
+                if second is not None:
+                    verdict = self._agreement.check(second, index - 1, time_s, self._detector.detections[-1])
+                    if verdict and self._take_over(second, index - 1):
+                        return
+                    if verdict is None or verdict:           # they never will agree / the second failed
+                        second = self._alone(second, index)
         except Exception as exc:        # handed to finish(), which raises it in the analysis' thread
             self._error = exc
         finally:
+            if second is not None:
+                second.close()
             if (self._cancel.is_set() or self._error is not None) and self._detector is not None:
                 self._detector.close()
+
+    def _halve(self, done: int) -> SecondHalf | None:
+        """At Stop: the second model on the second half of the frames left (:mod:`step_halves`), if worth it."""
+        self._halved = True
+        at = split_at(self.recording, done, self.settings)
+        if at is None:
+            return None
+        self._agreement = Agreement(at[0], self.recording.fps)
+        return SecondHalf(self.recording, self.settings, self.rule, at[1]).begin()
+
+    def _take_over(self, second: SecondHalf, met: int) -> bool:
+        """The two agreed up to frame ``met``: the second's frames after it are the step's (True), once it has
+        done them all; False when it could not."""
+        if not second.finish():
+            return False
+        k = met + 1 - second.start
+        theirs = second.detector
+        self._detector.times.extend(theirs.times[k:])
+        self._detector.detections.extend(theirs.detections[k:])
+        self._detector.light.extend((i, v) for i, v in second.light if i > met)
+        for index in range(second.start, len(self.recording)):
+            self.recording.release(index)
+        self.done = len(self.recording)
+        if self._progress is not None:
+            self._progress(self.done, self.done)
+        return True
+
+    def _alone(self, second: SecondHalf, index: int) -> None:
+        """The second model stopped: the first goes on alone (the frames it did already let go)."""
+        second.close()
+        for done in range(second.start, index):
+            self.recording.release(done)
+        return None
 
     def _open(self) -> None:
         """The pose model, made in this thread after its priority was lowered, so that the model's own threads

@@ -5,6 +5,7 @@ dropped, a new one started, the visit ended or the patient's camera stops mid-st
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 import os
 import pickle
 import threading
@@ -101,19 +102,52 @@ def test_after_stop_only_the_frames_not_analysed_while_recording_go_through_the_
     assert recording.released == 100                 # the frames analysed have let their JPEG go
     assert recording.bytes_kept == sum(len(f) for f in recording.frames[100:])
     job = visit.stop_step(height_cm=175)
-    (graph,) = model.made                            # one graph for the whole step
     assert job.before_stop == 100 and job.frames == len(poses) and job.remaining == len(poses) - 100
     left = len(poses) - 100
     assert job.progress_text == (f"Analysing \"{job.step.title}\": 100 of {len(poses)} frames analysed while "
                                  f"recording; the other {left}: 0 done")
     model.go.set()                                   # the rest, after Stop
     job.thread.join(timeout=60)
-    assert graph.calls == pytest.approx(list(poses.times - poses.times[0]))     # every frame once, in order
-    assert job.done == job.frames and job.remaining == 0 and graph.closed
+    # one graph while recording; at Stop a second takes the second half of the 80 frames left, from 0.2 s before
+    # its middle (frame 140), and the first stops once the two found the same in 3 frames in a row (step_halves)
+    first, second = model.made
+    times = list(poses.times - poses.times[0])
+    assert first.calls == pytest.approx(times[:143]) and second.calls == pytest.approx(times[134:])
+    assert job.done == job.frames and job.remaining == 0 and first.closed and second.closed
     (outcome,) = visit.outcomes
     assert outcome.error is None, outcome.error
     assert outcome.frames_processed == len(poses) and _metric(outcome.result, "cadence") == pytest.approx(110, rel=0.01)
     assert not _extracting() and visit.analysis is None
+
+
+@pytest.mark.parametrize("how", ["disagrees", "fails"])
+def test_a_second_model_that_never_agrees_or_fails_leaves_the_first_to_go_on_alone(monkeypatch, how):
+    """The second model of the frames left at Stop finds something else (a bystander held by one and not the
+    other, say) or raises: the first goes through every frame alone, and the result is one model's."""
+    poses, _ = walk(Script(segments=[("walk", 10.0)]))
+    other = replace(poses, image=poses.image + 1.0)
+    made: list[KnownPeople] = []
+
+    def factory(model, settings, **_):
+        made.append(KnownPeople(poses if len(made) != 1 else other))
+        if len(made) == 2 and how == "fails":
+            made[-1].detect = lambda rgb, time_s: 1 / 0
+        return made[-1]
+
+    monkeypatch.setattr(extraction, "PoseEstimator", factory)
+    frames = [(float(t), grey_frame(poses.frame_size)) for t in poses.times]
+    recorded = Recording(name="the step")
+    extracting = start_extraction(recorded, step("walk-side"))
+    for t, bgr in frames:
+        recorded.add(t, bgr)
+    during = analyse_step(recorded, step("walk-side"), extraction=extracting, height_cm=175)
+    assert len(made) == 2 and made[0].calls == pytest.approx(list(poses.times - poses.times[0]))
+    assert recorded.released == len(frames) and recorded.bytes_kept == 0
+    monkeypatch.setattr(extraction, "PoseEstimator", lambda model, settings, **_: KnownPeople(poses))
+    whole = Recording(name="the step")
+    for t, bgr in frames:
+        whole.add(t, bgr)
+    _assert_same(analyse_step(whole, step("walk-side"), height_cm=175), during)
 
 
 def test_the_result_is_the_same_as_analysing_every_frame_after_stop(monkeypatch):
