@@ -1,4 +1,5 @@
-"""Seconds from "Stop and analyse" to a live step's result: analysed after Stop (before) or while recording (after).
+"""Seconds from "Stop and analyse" to a live step's result: analysed after Stop (before), or while recording and
+the frames left at Stop through two models at once (after) or one (after-one-model).
 
 A walking clip is fed at real time into a live visit in this process, as
 the patient's page hands frames to the server: a "camera" thread puts each
@@ -13,7 +14,7 @@ until the result is in (the preview still running, as the patient stays in
 view); the camera stops once the result is in.
 
     .venv/bin/python benchmarks/step_result_time.py [--seconds 20] [--model full] [--repeat 1]
-        [--clip PATH] [--paths before,after] [--no-preview]
+        [--clip PATH] [--paths after-one-model,after] [--no-preview]
 
 Printed per run (a JSON line) and as a table at the end: the path, the step's
 length and frames, the frames analysed while recording, seconds from Stop to
@@ -42,6 +43,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import movement_check.live.step_extraction as step_extraction  # noqa: E402
+import movement_check.live.visit as visit_module  # noqa: E402
 import movement_check.live.visits as visits  # noqa: E402
 from movement_check.live.stream import LiveStream  # noqa: E402
 from movement_check.clinic.protocol import step  # noqa: E402
@@ -121,9 +123,11 @@ def one_run(path: str, frames: list[np.ndarray], fps: float, *, seconds: float, 
     factory = (lambda m: LiveStream(m)) if preview else (lambda m: LiveStream(m, estimator_factory=_NobodyThere))
     book = visits.VisitBook(model=model, stream_factory=factory)
     visit = book.create("bench")
-    real = visits.start_extraction
+    real, real_split = visit_module.start_extraction, step_extraction.split_at
     if path == "before":                 # the step analysed after Stop only, as before the background extraction
-        visits.start_extraction = lambda *a, **k: None
+        visit_module.start_extraction = lambda *a, **k: None
+    if path == "after-one-model":        # the frames left at Stop through one model, as before step_halves
+        step_extraction.split_at = lambda *a, **k: None
     load = os.getloadavg()[0]
     try:
         with Camera(visit.stream, frames, fps):
@@ -141,7 +145,7 @@ def one_run(path: str, frames: list[np.ndarray], fps: float, *, seconds: float, 
             t2 = time.monotonic()
             p2 = visit.stream.view().frames_processed
     finally:
-        visits.start_extraction = real
+        visit_module.start_extraction, step_extraction.split_at = real, real_split
         book.end(visit)
     (outcome,) = visit.outcomes
     return {"path": path, "model": model, "step_s": round(seconds, 1), "frames": job.frames,
@@ -160,7 +164,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--model", default="full")
     parser.add_argument("--repeat", type=int, default=1)
-    parser.add_argument("--paths", default="before,after")
+    parser.add_argument("--paths", default="after-one-model,after")
     parser.add_argument("--clip", type=Path, default=SHARED_WALK if SHARED_WALK.exists() else SAMPLE_WALK)
     parser.add_argument("--no-preview", action="store_true")
     parser.add_argument("--nice", type=int, default=None,

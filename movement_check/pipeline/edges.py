@@ -114,7 +114,7 @@ def reach(times: np.ndarray, person_frames: np.ndarray, detections: list[Detecti
     if n < 2 or len(person_frames) == 0:
         return range(0), range(0)
     dt = float(np.median(np.diff(times)))
-    most = int(np.ceil(MAX_S / dt)) if dt > 0 else 0
+    most = int(MAX_S / dt + 1e-6) if dt > 0 else 0
     first, last = int(person_frames[0]), int(person_frames[-1])
     back = range(first - 1, max(first - 1 - most, -1), -1) if first >= 2 else range(0)
     gone = _frame_at_edge(detections[last].image[int(person_candidates[-1])], size)
@@ -122,14 +122,15 @@ def reach(times: np.ndarray, person_frames: np.ndarray, detections: list[Detecti
     return back, on
 
 
-def follow_edges(frames: Callable[[], Iterable[tuple[float, np.ndarray]]], detections: list[Detections],
+def follow_edges(frames: Callable[..., Iterable[tuple[float, np.ndarray]]], detections: list[Detections],
                  times: np.ndarray, size: tuple[int, int], person_frames: np.ndarray,
                  person_candidates: np.ndarray, model: PoseModel,
                  settings: EstimatorSettings = EstimatorSettings(),
                  estimator_factory=PoseEstimator) -> list[Detections]:
     """The person (``person_frames``, ``person_candidates``: their detection in each frame they were found in)
-    followed back before their first frame and on after their last (see the module's doc). ``frames()``
-    yields the clip's frames again, in order; it is called only when there is somewhere to follow. Returns
+    followed back before their first frame and on after their last (see the module's doc). ``frames(start=k)``
+    yields the clip's frames again, in order, from frame k (those before passed over undecoded where the
+    clip allows); it is called only when there is somewhere to follow. Returns
     ``detections`` itself when nothing was added, else a new list with the person first in the frames added
     (everything else unchanged)."""
     back, on = reach(times, person_frames, detections, person_candidates, size)
@@ -141,10 +142,9 @@ def follow_edges(frames: Callable[[], Iterable[tuple[float, np.ndarray]]], detec
     kept: deque[tuple[int, np.ndarray]] | None = None
     forward: _Trace | None = None
     end = max([first] + ([on[-1]] if on else []))
+    begin = back[-1] if back else last
     try:
-        for index, (_, rgb) in enumerate(frames()):
-            if index > end or (forward is not None and forward.done and index > first):
-                break
+        for index, (_, rgb) in enumerate(frames(start=begin), start=begin):
             if back and index <= first:
                 if kept is None:        # the frames nearest the first, as many as fit
                     kept = deque(maxlen=max(1, min(len(back) + 1, MAX_BYTES // max(rgb.nbytes, 1))))
@@ -161,6 +161,8 @@ def follow_edges(frames: Callable[[], Iterable[tuple[float, np.ndarray]]], detec
                 _follow_back(dict(kept), back, first, detections, out, int(person_candidates[0]), model, settings,
                              dt, estimator_factory)
                 kept = None
+            if index >= end or (forward is not None and forward.done and index >= first):
+                break                   # nothing more to follow: the rest of the clip is not read
     finally:
         if forward is not None:
             forward.close()

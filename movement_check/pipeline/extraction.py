@@ -65,7 +65,7 @@ class PeopleInClip:
     #: frames in which everybody was looked for (None: all of them)
     census: np.ndarray | None = None
     #: frames again, in order, to follow a person who was not followed (None: not possible, e.g. live)
-    frames_again: Callable[[], Iterable[tuple[float, np.ndarray]]] | None = None
+    frames_again: Callable[..., Iterable[tuple[float, np.ndarray]]] | None = None
     estimator: EstimatorSettings = EstimatorSettings()
 
     @property
@@ -165,8 +165,8 @@ def _people(path: str | Path, times: list[float], detections: list[Detections], 
         raise InputError(f"{Path(path).name} holds no frames that could be decoded: record the clip again.")
     check_measured_rate(info, limits)
 
-    def frames_again() -> Iterator[tuple[float, np.ndarray]]:
-        for frame in ClipReader(path, limits, threads=1):
+    def frames_again(start: int = 0) -> Iterator[tuple[float, np.ndarray]]:
+        for frame in ClipReader(path, limits, threads=1).frames(start=start):
             yield frame.time_s, cv2.cvtColor(frame.bgr, cv2.COLOR_BGR2RGB)
 
     return PeopleInClip(times=np.asarray(times), detections=detections, video=info, model=model,

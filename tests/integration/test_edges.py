@@ -65,8 +65,8 @@ class Model:
 
 
 def _frames(read):
-    def frames():
-        for f in range(N):
+    def frames(start=0):
+        for f in range(start, N):
             read.append(f)
             yield f / FPS, np.full((SIZE[1], SIZE[0], 3), f + 1, np.uint8)
     return frames
@@ -98,7 +98,7 @@ def test_a_walker_found_late_and_lost_early_is_followed_back_and_on_while_in_vie
     assert all(out[f] is detections[f] for f in range(60, 151))           # what was found is left as it was
     # back: the first frame, then newest first, down to the frame where the walker was hidden
     assert log[:22] == [60] + list(range(59, 39, -1)) + [39]
-    assert max(read) == 172              # read only as far as needed: stopped at the frame after it lost them
+    assert max(read) == 171              # read only as far as needed: to the frame in which it lost them
 
 
 def test_nothing_to_follow_reads_nothing():
@@ -163,3 +163,11 @@ def test_the_walker_of_the_two_people_sample_is_found_from_where_she_steps_out_f
     # her near heel lands at 41 (benchmarks/labels/side_walk_outdoor_two_people.json)
     assert 33 <= seen[0] <= 40
     assert np.all(np.diff(seen[:30]) == 1)
+
+
+def test_followed_back_at_most_two_seconds_and_the_clip_read_from_there():
+    times, walker = _walker(entry_x=1100.0, first=0, last=N - 1)
+    detections = _found(100, N - 1, walker)
+    out, log, read = _run([walker], detections, range(100, N))
+    assert [f for f in range(N) if out[f] is not detections[f]] == list(range(40, 100))   # 60 frames: 2 s
+    assert read == list(range(40, 101))

@@ -127,7 +127,7 @@ def test_the_person_chosen_is_followed_again_where_they_were_missed():
     info = VideoInfo(path="scene.mp4", width=SIZE[0], height=SIZE[1], nominal_fps=FPS, frame_count=len(times),
                      rotation=0, file_bytes=0)
     people = PeopleInClip(times=times, detections=detections, video=info, model=resolve_model("full"),
-                          census=census, frames_again=lambda: iter(frames))
+                          census=census, frames_again=lambda start=0: iter(frames[start:]))
     import movement_check.pipeline.extraction as extraction
     real = extraction.PoseEstimator
     extraction.PoseEstimator = factory
