@@ -39,8 +39,9 @@ With ``--steps`` the therapist records gait steps over and over during the run
 so the memory figures include recording and analysis; the number of results
 shown is printed as ``steps_analysed``, and the seconds from the click on
 "Stop and analyse" to the result on the therapist's page (read every second)
-as ``step_result_s``; each step's result (frames and rate received, cadence, steps, how many warnings) as
-``step_results``, to compare with the same clip analysed offline. ``--app FOLDER`` serves the app of another copy of the
+as ``step_result_s``, and of each step's frames those analysed before Stop (the page's progress) as
+``step_analysed_while_recording``; each step's result (frames and rate received, cadence, steps, how many
+warnings) as ``step_results``, to compare with the same clip analysed offline. ``--app FOLDER`` serves the app of another copy of the
 code (e.g. an older commit, ``git archive``d) to compare. Needs
 /usr/bin/chromium and playwright.
 """
@@ -224,6 +225,7 @@ def run(model: str, seconds: float, y4m: Path, folder: Path, *, steps: bool = Fa
     decoded = []
     started = analysed = 0
     result_s = []                 # Stop clicked -> the step's result shown, per step
+    while_recording = []          # per step, "N/M": of its M frames, N analysed before Stop (the page's progress)
     try:
         for _ in range(200):
             try:
@@ -263,6 +265,9 @@ def run(model: str, seconds: float, y4m: Path, folder: Path, *, steps: bool = Fa
                         therapist.get_by_role("button", name="Stop and analyse").click(timeout=10_000)
                         phase, since = "analysing", now
                     elif phase == "analysing":
+                        before = re.search(r"(\d+) of (\d+) frames analysed while\s+recording", text)
+                        if before and len(while_recording) < started:
+                            while_recording.append(f"{before.group(1)}/{before.group(2)}")
                         analysed = len(re.findall(r"(?m)^\d+\. Walk across", text))
                         if analysed >= started:
                             result_s.append(round(now - since, 1))
@@ -306,6 +311,7 @@ def run(model: str, seconds: float, y4m: Path, folder: Path, *, steps: bool = Fa
                       if seconds >= 120 else None),
         "steps_analysed": analysed if steps else None,
         "step_result_s": result_s if steps else None,
+        "step_analysed_while_recording": while_recording if steps else None,
         "step_results": step_results(folder / model) if steps else None,
         "load_average_end": round(os.getloadavg()[0], 2),
     }
