@@ -105,5 +105,7 @@ def test_two_people_sample_analyses_the_walker(gait):
     assert result["quality"]["subject"]["rule"] == "walker"
     strikes = np.concatenate([_strikes(result, "left"), _strikes(result, "right")])
     assert strikes.size >= 4
-    assert strikes.min() > 1.9 and strikes.max() < 6.8       # while she is in view (frames ~60-205)
+    # while she is in view: from stepping out from behind the tree (frame ~36; her near heel lands at 41, labelled
+    # in benchmarks/labels) to the left edge (~205)
+    assert strikes.min() > 36 / 30 and strikes.max() < 6.8
     assert 80 <= _value(result, "cadence") <= 140
