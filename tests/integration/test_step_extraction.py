@@ -127,9 +127,14 @@ def test_a_second_model_that_never_agrees_or_fails_leaves_the_first_to_go_on_alo
     poses, _ = walk(Script(segments=[("walk", 10.0)]))
     other = replace(poses, image=poses.image + 1.0)
     made: list[KnownPeople] = []
+    holder: list = []
 
     def factory(model, settings, **_):
         made.append(KnownPeople(poses if len(made) != 1 else other))
+        if len(made) == 1:                      # the first waits for Stop (not timing): frames are left for two
+            detect = made[0].detect
+            made[0].detect = lambda rgb, time_s: (_wait(lambda: holder and holder[0]._finish.is_set()),
+                                                  detect(rgb, time_s))[1]
         if len(made) == 2 and how == "fails":
             made[-1].detect = lambda rgb, time_s: 1 / 0
         return made[-1]
@@ -138,6 +143,7 @@ def test_a_second_model_that_never_agrees_or_fails_leaves_the_first_to_go_on_alo
     frames = [(float(t), grey_frame(poses.frame_size)) for t in poses.times]
     recorded = Recording(name="the step")
     extracting = start_extraction(recorded, step("walk-side"))
+    holder.append(extracting)
     for t, bgr in frames:
         recorded.add(t, bgr)
     during = analyse_step(recorded, step("walk-side"), extraction=extracting, height_cm=175)
@@ -474,3 +480,29 @@ def test_a_second_model_that_cannot_be_made_leaves_the_first_to_go_on_alone(monk
     assert outcome.error is None, outcome.error
     assert made[0].calls == pytest.approx(list(poses.times - poses.times[0]))
     assert recorded.released == len(poses.times)
+
+
+def test_the_light_of_a_step_joined_from_two_models_is_measured_on_one_models_grid(monkeypatch):
+    """Every EVERY-th frame from the step's first, once each, whichever model went through it."""
+    from movement_check.pipeline.exposure import EVERY
+    poses, _ = walk(Script(segments=[("walk", 4.0)]))
+    made: list[KnownPeople] = []
+    holder: list = []
+
+    def factory(model, settings, **_):
+        made.append(KnownPeople(poses))
+        if len(made) == 1:
+            detect = made[0].detect
+            made[0].detect = lambda rgb, time_s: (_wait(lambda: holder and holder[0]._finish.is_set()),
+                                                  detect(rgb, time_s))[1]
+        return made[-1]
+
+    monkeypatch.setattr(extraction, "PoseEstimator", factory)
+    recorded = Recording(name="the step")
+    extracting = start_extraction(recorded, step("walk-side"))
+    holder.append(extracting)
+    for t in poses.times:
+        recorded.add(float(t), grey_frame(poses.frame_size))
+    people = extracting.finish()
+    assert len(made) == 2 and len(made[0].calls) < len(poses.times)      # joined: the second did the end
+    assert [i for i, _ in people.video.light] == list(range(0, len(poses.times), EVERY))
