@@ -199,3 +199,11 @@ def test_a_person_chosen_by_number_stays_chosen_when_followed_back_before_somebo
     ex = choose(people, 2)
     seen = np.flatnonzero(np.isfinite(ex.poses.image[:, 23, 0]))
     assert seen[0] == 20 and np.allclose(ex.poses.image[seen], walker[seen])
+
+
+def test_followed_on_at_most_two_seconds_and_the_clip_read_from_the_last_frame():
+    times, walker = _walker(entry_x=1100.0, first=0, last=N - 1)
+    detections = _found(0, 40, walker)
+    out, log, read = _run([walker], detections, range(41))
+    assert [f for f in range(N) if out[f] is not detections[f]] == list(range(41, 101))   # 60 frames: 2 s
+    assert read == list(range(40, 101))
