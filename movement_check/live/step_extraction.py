@@ -60,6 +60,7 @@ class StepExtraction:
         self._lowered: tuple[int, set[int]] | None = None      # (nice before, the threads lowered)
         self._halved = False                  # whether the frames left at Stop were looked at for two models
         self._agreement: Agreement | None = None
+        self._second: SecondHalf | None = None        # the second model while it runs (cancel stops it too)
         self._thread = threading.Thread(target=self._run, name=f"extract {recording.name}", daemon=True)
 
     def start(self) -> "StepExtraction":
@@ -91,6 +92,9 @@ class StepExtraction:
         """Stop at once, keep nothing (the step was dropped or the visit ended); the thread has ended on return
         (or is ending within one frame on a computer too busy to end it within :data:`CANCEL_S`)."""
         self._cancel.set()
+        second = self._second
+        if second is not None:          # not waited for to the end of its half
+            second.stop.set()
         if self._thread.is_alive() and self._thread is not threading.current_thread():
             self._thread.join(timeout=CANCEL_S)
 
@@ -105,6 +109,8 @@ class StepExtraction:
                 item = self.recording.frame(index, timeout=WAIT_S)
                 if item is None:
                     if self._finish.is_set() and index >= len(self.recording):
+                        if second is not None:      # the end came before they agreed or gave up: let all go
+                            second = self._alone(second, index)
                         return
                     continue
                 time_s, jpeg = item
@@ -137,7 +143,11 @@ class StepExtraction:
         if at is None:
             return None
         self._agreement = Agreement(at[0], self.recording.fps)
-        return SecondHalf(self.recording, self.settings, self.rule, at[1]).begin()
+        try:
+            self._second = SecondHalf(self.recording, self.settings, self.rule, at[1]).begin()
+        except Exception:               # no second model (e.g. no memory left for it): the first goes on alone
+            return None
+        return self._second
 
     def _take_over(self, second: SecondHalf, met: int) -> bool:
         """The two agreed up to frame ``met``: the second's frames after it are the step's (True), once it has

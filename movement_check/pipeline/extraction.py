@@ -28,7 +28,7 @@ from movement_check.pipeline.halves import detect_in_halves, middle
 from movement_check.body.landmarks import N_LANDMARKS
 from movement_check.pipeline.pose_model import PoseModel, resolve_model
 from movement_check.body.poses import Poses
-from movement_check.pipeline.tracking import SubjectChoice, TrackingSettings, choose_subject, follow_people
+from movement_check.pipeline.tracking import SubjectChoice, TrackingSettings, choose_again, choose_subject, follow_people
 from movement_check.pipeline.video import ClipReader, VideoInfo, VideoLimits, check_measured_rate, with_timing
 
 Progress = Callable[[int, int], None]
@@ -289,8 +289,8 @@ def fill(people: PeopleInClip, frames: np.ndarray, candidates: np.ndarray) -> bo
     if people.census is not None:
         people.detections = fill_in(people.frames_again, people.detections, people.census, frames, candidates,
                                     people.model, people.estimator, estimator_factory=PoseEstimator)
-    people.detections = follow_edges(people.frames_again, people.detections, people.times, people.frame_size,
-                                     frames, candidates, people.model, people.estimator)
+    people.detections = follow_edges(people.frames_again, people.detections, people.times, people.frame_size, frames,
+                                     candidates, people.model, people.estimator, estimator_factory=PoseEstimator)
     return people.detections is not before
 
 
@@ -342,7 +342,7 @@ def choose(people: PeopleInClip, subject: str | int = "auto",
     if people.frames_again is not None and choice.person is not None \
             and fill(people, choice.person.frames, choice.person.candidates):
         everyone = _everyone(people, tracking)
-        choice = choose_subject(everyone, subject, tracking)
+        choice = choose_again(everyone, subject, choice.person, tracking)
     warnings = list(people.video.warnings) + [w for w in [dark_warning(people.video.light)] if w]
     if len(everyone) > 1:
         warnings.append(f"{len(everyone)} people were seen; the analysis follows person {choice.person.number}, "

@@ -224,3 +224,16 @@ def choose_subject(people: list[Person], rule: str | int = "auto",
         person = max(people, key=lambda p: (p.coverage, p.frames.size))
         reason = f"the person seen longest ({person.coverage:.0%} of the frames)"
     return SubjectChoice(person, rule, reason, people)
+
+
+def choose_again(people: list[Person], rule: str | int, before: Person,
+                 settings: TrackingSettings = TrackingSettings()) -> SubjectChoice:
+    """:func:`choose_subject` once more after the person chosen (``before``) was followed again where they had
+    been missed (:func:`extraction.fill`), which may number everybody afresh (by first appearance): a person
+    chosen by number stays the same person (the one holding most of ``before``'s detections, which were left in
+    place); a rule is applied again."""
+    if not (isinstance(rule, int) or (isinstance(rule, str) and rule.isdigit())) or not people:
+        return choose_subject(people, rule, settings)
+    theirs = set(zip(before.frames.tolist(), before.candidates.tolist()))
+    person = max(people, key=lambda p: len(theirs & set(zip(p.frames.tolist(), p.candidates.tolist()))))
+    return SubjectChoice(person, "chosen", f"person {person.number} was chosen by the user", people)

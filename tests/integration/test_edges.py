@@ -171,3 +171,39 @@ def test_followed_back_at_most_two_seconds_and_the_clip_read_from_there():
     out, log, read = _run([walker], detections, range(100, N))
     assert [f for f in range(N) if out[f] is not detections[f]] == list(range(40, 100))   # 60 frames: 2 s
     assert read == list(range(40, 101))
+
+
+def test_a_person_chosen_by_number_stays_chosen_when_followed_back_before_somebody_else(monkeypatch):
+    """People are numbered by first appearance: the walker (found from frame 60, after a bystander found from
+    50: person 2) chosen by number is followed back to frame 20, before the bystander, which numbers them
+    afresh; the person analysed is still the walker, not whoever is person 2 now."""
+    import movement_check.pipeline.extraction as extraction
+    from movement_check.pipeline.extraction import PeopleInClip, choose
+    from movement_check.pipeline.video import VideoInfo
+
+    times, walker = _walker(entry_x=1100.0, first=20, last=N - 1)
+    still = walker[20].copy()
+    still[:, 0] -= 700.0
+    bystander = np.repeat(still[None], N, axis=0)
+    bystander[:50] = np.nan
+    detections = []
+    for f in range(N):
+        imgs = [img[f] for img, since in ((bystander, 50), (walker, 60)) if f >= since]
+        detections.append(Detections(image=np.array(imgs).reshape(-1, 33, 3), world=np.zeros((len(imgs), 33, 3)),
+                                     visibility=np.full((len(imgs), 33), 0.9), presence=np.full((len(imgs), 33), 0.9)))
+    info = VideoInfo(path="scene.mp4", width=SIZE[0], height=SIZE[1], nominal_fps=FPS, frame_count=N, rotation=0,
+                     file_bytes=0)
+    people = PeopleInClip(times=np.arange(N) / FPS, detections=detections, video=info, model=resolve_model("full"),
+                          frames_again=_frames([]))
+    monkeypatch.setattr(extraction, "PoseEstimator", lambda model, settings, **_: Model([walker], []))
+    ex = choose(people, 2)
+    seen = np.flatnonzero(np.isfinite(ex.poses.image[:, 23, 0]))
+    assert seen[0] == 20 and np.allclose(ex.poses.image[seen], walker[seen])
+
+
+def test_followed_on_at_most_two_seconds_and_the_clip_read_from_the_last_frame():
+    times, walker = _walker(entry_x=1100.0, first=0, last=N - 1)
+    detections = _found(0, 40, walker)
+    out, log, read = _run([walker], detections, range(41))
+    assert [f for f in range(N) if out[f] is not detections[f]] == list(range(41, 101))   # 60 frames: 2 s
+    assert read == list(range(40, 101))

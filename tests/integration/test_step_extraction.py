@@ -127,9 +127,14 @@ def test_a_second_model_that_never_agrees_or_fails_leaves_the_first_to_go_on_alo
     poses, _ = walk(Script(segments=[("walk", 10.0)]))
     other = replace(poses, image=poses.image + 1.0)
     made: list[KnownPeople] = []
+    holder: list = []
 
     def factory(model, settings, **_):
         made.append(KnownPeople(poses if len(made) != 1 else other))
+        if len(made) == 1:                      # the first waits for Stop (not timing): frames are left for two
+            detect = made[0].detect
+            made[0].detect = lambda rgb, time_s: (_wait(lambda: holder and holder[0]._finish.is_set()),
+                                                  detect(rgb, time_s))[1]
         if len(made) == 2 and how == "fails":
             made[-1].detect = lambda rgb, time_s: 1 / 0
         return made[-1]
@@ -138,6 +143,7 @@ def test_a_second_model_that_never_agrees_or_fails_leaves_the_first_to_go_on_alo
     frames = [(float(t), grey_frame(poses.frame_size)) for t in poses.times]
     recorded = Recording(name="the step")
     extracting = start_extraction(recorded, step("walk-side"))
+    holder.append(extracting)
     for t, bgr in frames:
         recorded.add(t, bgr)
     during = analyse_step(recorded, step("walk-side"), extraction=extracting, height_cm=175)
@@ -389,3 +395,114 @@ def test_a_visit_ended_while_a_stopped_step_is_analysed_still_gets_that_steps_re
     (outcome,) = visit.outcomes
     assert outcome.error is None and outcome.frames_processed == len(poses)
     assert not job.thread.is_alive() and not _extracting() and model.made[0].closed
+
+
+def test_frames_left_too_few_for_the_two_models_to_give_up_are_all_let_go(monkeypatch):
+    """The step ends before the two models agree and before the first gives up on them (under GIVE_UP_S after
+    the middle): the first goes through every frame to the end, and every JPEG is let go all the same."""
+    poses, _ = walk(Script(segments=[("walk", 4.0)]))
+    other = replace(poses, image=poses.image + 1.0)
+    made: list[KnownPeople] = []
+    holder: list = []
+
+    def factory(model, settings, **_):
+        made.append(KnownPeople(poses if len(made) != 1 else other))
+        if len(made) == 1:                      # the first waits for Stop: every frame is left for after it
+            detect = made[0].detect
+            made[0].detect = lambda rgb, time_s: (_wait(lambda: holder and holder[0]._finish.is_set()),
+                                                  detect(rgb, time_s))[1]
+        return made[-1]
+
+    monkeypatch.setattr(extraction, "PoseEstimator", factory)
+    recorded = Recording(name="the step")
+    extracting = start_extraction(recorded, step("walk-side"))
+    holder.append(extracting)
+    for t in poses.times:
+        recorded.add(float(t), grey_frame(poses.frame_size))
+    outcome = analyse_step(recorded, step("walk-side"), extraction=extracting, height_cm=175)
+    assert outcome.error is None, outcome.error
+    assert len(made) == 2 and made[0].calls == pytest.approx(list(poses.times - poses.times[0]))
+    assert recorded.released == len(poses.times) and recorded.bytes_kept == 0
+
+
+def test_a_step_dropped_while_the_second_model_finishes_its_half_ends_within_a_frame(monkeypatch):
+    """The two models agreed and the first waits for the second to do the rest of its half: the step is dropped
+    (cancel): the second stops too, and the thread ends within a frame or so, not at the end of the half."""
+    poses, _ = walk(Script(segments=[("walk", 10.0)]))
+    made: list[KnownPeople] = []
+    holder: list = []
+
+    def factory(model, settings, **_):
+        made.append(KnownPeople(poses))
+        detect = made[-1].detect
+        if len(made) == 1:                      # the first waits for Stop: every frame is left for after it
+            made[0].detect = lambda rgb, time_s: (_wait(lambda: holder and holder[0]._finish.is_set()),
+                                                  detect(rgb, time_s))[1]
+        else:                                   # the second is slow: its half takes seconds
+            made[1].detect = lambda rgb, time_s: (time.sleep(0.04), detect(rgb, time_s))[1]
+        return made[-1]
+
+    monkeypatch.setattr(extraction, "PoseEstimator", factory)
+    recorded = Recording(name="the step")
+    extracting = start_extraction(recorded, step("walk-side"))
+    holder.append(extracting)
+    for t in poses.times:
+        recorded.add(float(t), grey_frame(poses.frame_size))
+    threading.Thread(target=lambda: extracting.finish(), daemon=True).start()
+    _wait(lambda: len(made) == 2 and len(made[0].calls) >= len(poses.times) // 2 + 3)  # agreed past the middle
+    began = time.monotonic()
+    extracting.cancel()
+    assert not extracting.running and time.monotonic() - began < 1.0
+    assert len(made[1].calls) < len(poses.times) // 2
+
+
+def test_a_second_model_that_cannot_be_made_leaves_the_first_to_go_on_alone(monkeypatch):
+    poses, _ = walk(Script(segments=[("walk", 4.0)]))
+    made: list[KnownPeople] = []
+    holder: list = []
+
+    def factory(model, settings, **_):
+        if len(made) == 1:
+            raise RuntimeError("no room for a second model")
+        made.append(KnownPeople(poses))
+        detect = made[0].detect
+        made[0].detect = lambda rgb, time_s: (_wait(lambda: holder and holder[0]._finish.is_set()),
+                                              detect(rgb, time_s))[1]
+        return made[-1]
+
+    monkeypatch.setattr(extraction, "PoseEstimator", factory)
+    recorded = Recording(name="the step")
+    extracting = start_extraction(recorded, step("walk-side"))
+    holder.append(extracting)
+    for t in poses.times:
+        recorded.add(float(t), grey_frame(poses.frame_size))
+    outcome = analyse_step(recorded, step("walk-side"), extraction=extracting, height_cm=175)
+    assert outcome.error is None, outcome.error
+    assert made[0].calls == pytest.approx(list(poses.times - poses.times[0]))
+    assert recorded.released == len(poses.times)
+
+
+def test_the_light_of_a_step_joined_from_two_models_is_measured_on_one_models_grid(monkeypatch):
+    """Every EVERY-th frame from the step's first, once each, whichever model went through it."""
+    from movement_check.pipeline.exposure import EVERY
+    poses, _ = walk(Script(segments=[("walk", 4.0)]))
+    made: list[KnownPeople] = []
+    holder: list = []
+
+    def factory(model, settings, **_):
+        made.append(KnownPeople(poses))
+        if len(made) == 1:
+            detect = made[0].detect
+            made[0].detect = lambda rgb, time_s: (_wait(lambda: holder and holder[0]._finish.is_set()),
+                                                  detect(rgb, time_s))[1]
+        return made[-1]
+
+    monkeypatch.setattr(extraction, "PoseEstimator", factory)
+    recorded = Recording(name="the step")
+    extracting = start_extraction(recorded, step("walk-side"))
+    holder.append(extracting)
+    for t in poses.times:
+        recorded.add(float(t), grey_frame(poses.frame_size))
+    people = extracting.finish()
+    assert len(made) == 2 and len(made[0].calls) < len(poses.times)      # joined: the second did the end
+    assert [i for i, _ in people.video.light] == list(range(0, len(poses.times), EVERY))
