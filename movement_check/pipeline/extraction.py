@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -282,16 +282,16 @@ def _everyone(people: PeopleInClip, tracking: TrackingSettings):
                          census=people.census)
 
 
-def fill(people: PeopleInClip, frames: np.ndarray, candidates: np.ndarray) -> bool:
-    """Follow one person again, in place, where the detector missed them (see the module's doc); the clip is
-    read again only when there is somewhere to follow. True when anything was added."""
-    before = people.detections
+def fill(people: PeopleInClip, frames: np.ndarray, candidates: np.ndarray) -> PeopleInClip:
+    """One person followed again where the detector missed them (module doc; the clip read again only if need be):
+    ``people`` itself when nothing was added, else a copy with them added (``people`` is left as found)."""
+    found = people.detections
     if people.census is not None:
-        people.detections = fill_in(people.frames_again, people.detections, people.census, frames, candidates,
-                                    people.model, people.estimator, estimator_factory=PoseEstimator)
-    people.detections = follow_edges(people.frames_again, people.detections, people.times, people.frame_size, frames,
-                                     candidates, people.model, people.estimator, estimator_factory=PoseEstimator)
-    return people.detections is not before
+        found = fill_in(people.frames_again, found, people.census, frames, candidates, people.model,
+                        people.estimator, estimator_factory=PoseEstimator)
+    found = follow_edges(people.frames_again, found, people.times, people.frame_size, frames, candidates,
+                         people.model, people.estimator, estimator_factory=PoseEstimator)
+    return people if found is people.detections else replace(people, detections=found)
 
 
 def subject_poses(people: PeopleInClip, choice: SubjectChoice) -> Poses:
@@ -332,16 +332,16 @@ def extract(path: str | Path, settings: ExtractionSettings = ExtractionSettings(
 
 def choose(people: PeopleInClip, subject: str | int = "auto",
            tracking: TrackingSettings = TrackingSettings()) -> Extraction:
-    """Follow everyone and pick the subject (cheap: re-run it to choose someone else), followed again where
-    they were missed (:func:`fill`)."""
+    """Follow everyone, pick the subject, follow them again where they were missed (:func:`fill`)."""
     everyone = _everyone(people, tracking)
     if not everyone:
         raise InputError(f"Nobody was found in {Path(people.video.path).name}: film the whole body, in good light, "
                          "with the person facing or side-on to the camera.")
     choice = choose_subject(everyone, subject, tracking)
-    if people.frames_again is not None and choice.person is not None \
-            and fill(people, choice.person.frames, choice.person.candidates):
-        everyone = _everyone(people, tracking)
+    filled = fill(people, choice.person.frames, choice.person.candidates) \
+        if people.frames_again is not None and choice.person is not None else people
+    if filled is not people:
+        people, everyone = filled, _everyone(filled, tracking)
         choice = choose_again(everyone, subject, choice.person, tracking)
     warnings = list(people.video.warnings) + [w for w in [dark_warning(people.video.light)] if w]
     if len(everyone) > 1:

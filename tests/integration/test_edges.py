@@ -207,3 +207,24 @@ def test_followed_on_at_most_two_seconds_and_the_clip_read_from_the_last_frame()
     out, log, read = _run([walker], detections, range(41))
     assert [f for f in range(N) if out[f] is not detections[f]] == list(range(41, 101))   # 60 frames: 2 s
     assert read == list(range(40, 101))
+
+
+def test_choosing_again_starts_from_the_people_as_found(monkeypatch):
+    """choose() follows the subject back in a copy: the people passed are left as found, so choosing twice gives
+    the same (following back is not stretched 2 s more each time)."""
+    import movement_check.pipeline.extraction as extraction
+    from movement_check.pipeline.extraction import PeopleInClip, choose
+    from movement_check.pipeline.video import VideoInfo
+    times, walker = _walker(entry_x=1100.0, first=0, last=N - 1)
+    detections = _found(100, N - 1, walker)
+    log: list[int] = []
+    monkeypatch.setattr(extraction, "PoseEstimator", lambda model, settings: Model([walker], log))
+    info = VideoInfo(path="walk.mp4", width=SIZE[0], height=SIZE[1], nominal_fps=FPS, frame_count=N, rotation=0,
+                     file_bytes=0)
+    people = PeopleInClip(times=times, detections=detections, video=info, model=resolve_model("full"),
+                          frames_again=_frames([]))
+    first = choose(people, "auto")
+    second = choose(people, "auto")
+    assert people.detections is detections
+    for ex in (first, second):
+        assert np.flatnonzero(np.isfinite(ex.poses.image[:, 23, 0]))[0] == 40
