@@ -26,9 +26,8 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from movement_check.pipeline.bodies import body_heights, trunk_centres
 from movement_check.pipeline.estimator import Detections, EstimatorSettings, PoseEstimator
-from movement_check.pipeline.following import box_around, masked, merge, pixels, same_person
+from movement_check.pipeline.following import black_out, box_around, masked, merge, same_person
 from movement_check.pipeline.pose_model import PoseModel
 
 #: how far back (on) from the subject's first (last) frame they are followed at most
@@ -52,16 +51,6 @@ def _frame_at_edge(image: np.ndarray, size: tuple[int, int]) -> bool:
     return bool(box[0] <= EDGE * w or box[1] <= EDGE * h or box[2] >= (1 - EDGE) * w or box[3] >= (1 - EDGE) * h)
 
 
-def _same_walker(before: np.ndarray, now: np.ndarray, dt: float) -> bool:
-    """``now`` is the person of ``before`` one frame (``dt`` s) later: near enough and about as large."""
-    cb, cn = trunk_centres(before[None], None)[0], trunk_centres(now[None], None)[0]
-    hb, hn = body_heights(before[None])[0], body_heights(now[None])[0]
-    if not (np.all(np.isfinite(cb)) and np.all(np.isfinite(cn))) or not min(hb, hn) > 0:
-        return False
-    most = max(0.1, MOST_SPEED * dt) * max(hb, hn)
-    return bool(np.linalg.norm(cn - cb) <= most and max(hb, hn) / min(hb, hn) < 4 / 3)
-
-
 class _Trace:
     """One direction: a ``num_poses=1`` model shown the subject's box, fed frames one at a time."""
 
@@ -77,15 +66,12 @@ class _Trace:
     def show(self, rgb: np.ndarray, others: Detections, *, seed: bool = False) -> Detections | None:
         """The person in this frame (None when lost; then :attr:`done`). ``others``: already found here (not
         them); ``seed``: the anchor's own frame, which starts the model on the person and is not kept."""
-        box = box_around(self._last, MARGIN)
-        self._buffer = masked(rgb, box, self._buffer)
-        for k in range(len(others)):
-            tight = box_around(others.image[k], 0.0)
-            if tight is not None:
-                self._buffer[pixels(tight, self._buffer.shape)] = 0
+        self._buffer = black_out(masked(rgb, box_around(self._last, MARGIN), self._buffer), others)
         found = self._est.detect(self._buffer, self._clock)
         self._clock += self._dt
-        ok = len(found) > 0 and _same_walker(self._last, found.image[0], 0.0 if seed else self._dt)
+        # the same walker one frame on: a trunk no farther than a walker moves in a frame, a size a third off at most
+        within = max(0.1, MOST_SPEED * (0.0 if seed else self._dt))
+        ok = len(found) > 0 and same_person(self._last, found.image[0], within=within, size_ratio=4 / 3)
         ok = ok and not any(same_person(found.image[0], others.image[k]) for k in range(len(others)))
         if not ok:
             self.done = True
@@ -106,14 +92,13 @@ def _others(detections: Detections, skip: int | None = None) -> Detections:
                       detections.presence[pick])
 
 
-def reach(times: np.ndarray, person_frames: np.ndarray, detections: list[Detections],
+def reach(n: int, dt: float, person_frames: np.ndarray, detections: list[Detections],
           person_candidates: np.ndarray, size: tuple[int, int]) -> tuple[range, range]:
-    """The frames to follow the person back through (newest first) and on through: empty when they were found
-    from the clip's start (to its end), or were last seen at the picture's edge (walked out of it)."""
-    n = len(times)
+    """Of a clip's ``n`` frames, ``dt`` s apart, the frames to follow the person back through (newest first) and
+    on through: empty when they were found from the clip's start (to its end), or were last seen at the
+    picture's edge (walked out of it)."""
     if n < 2 or len(person_frames) == 0:
         return range(0), range(0)
-    dt = float(np.median(np.diff(times)))
     most = int(MAX_S / dt + 1e-6) if dt > 0 else 0
     first, last = int(person_frames[0]), int(person_frames[-1])
     back = range(first - 1, max(first - 1 - most, -1), -1) if first >= 2 else range(0)
@@ -133,10 +118,10 @@ def follow_edges(frames: Callable[..., Iterable[tuple[float, np.ndarray]]], dete
     clip allows); it is called only when there is somewhere to follow. Returns
     ``detections`` itself when nothing was added, else a new list with the person first in the frames added
     (everything else unchanged)."""
-    back, on = reach(times, person_frames, detections, person_candidates, size)
+    dt = float(np.median(np.diff(times))) if len(times) > 1 else 0.0
+    back, on = reach(len(times), dt, person_frames, detections, person_candidates, size)
     if not back and not on:
         return detections
-    dt = float(np.median(np.diff(times)))
     first, last = int(person_frames[0]), int(person_frames[-1])
     out = list(detections)
     kept: deque[tuple[int, np.ndarray]] | None = None

@@ -30,7 +30,7 @@ import numpy as np
 from movement_check.pipeline.bodies import body_heights, trunk_centres
 from movement_check.pipeline.estimator import Detections, EstimatorSettings, PoseEstimator
 from movement_check.pipeline.pose_model import PoseModel
-from movement_check.pipeline.tracking import TrackingSettings, choose_subject, follow_people
+from movement_check.pipeline.tracking import TrackingSettings, by_number, choose_subject, follow_people
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,16 @@ def pixels(box: np.ndarray, shape: tuple[int, ...]) -> tuple[slice, slice]:
     return slice(y0, y1), slice(x0, x1)
 
 
+def black_out(picture: np.ndarray, people: Detections) -> np.ndarray:
+    """``picture`` (changed in place, and returned) black over the box around each of ``people`` (their
+    landmarks, no margin): a one-person model shown it does not take them again."""
+    for k in range(len(people)):
+        tight = box_around(people.image[k], 0.0)
+        if tight is not None:
+            picture[pixels(tight, picture.shape)] = 0
+    return picture
+
+
 def same_person(a: np.ndarray, b: np.ndarray, *, within: float = 0.1, size_ratio: float = 1.3) -> bool:
     """Two detections (33, 3 pixels) of one frame are one person: trunks within ``within`` body heights,
     sizes alike. The follower and the census differ by 0.01-0.03 body heights on the same person (seen on
@@ -113,7 +123,7 @@ class SubjectFollower:
     def __init__(self, model: PoseModel, settings: EstimatorSettings = EstimatorSettings(), *,
                  rule: str | int = "auto", tracking: TrackingSettings = TrackingSettings(),
                  follow: FollowSettings = FollowSettings(), estimator_factory=PoseEstimator):
-        self.rule = "auto" if isinstance(rule, int) or str(rule).isdigit() else rule
+        self.rule = "auto" if by_number(rule) else rule
         self.tracking = tracking
         self.follow = follow
         self._follower = estimator_factory(model, replace(settings, max_people=1))
@@ -296,11 +306,7 @@ def fill_in(frames: Callable[[], Iterable[tuple[float, np.ndarray]]], detections
                 if follower is not None:
                     follower.close()
                 follower, run_now = estimator_factory(model, replace(settings, max_people=1)), run_of[index]
-            buffer = masked(rgb, boxes[index], buffer)
-            for k in range(len(out[index])):         # whom the follower held here: not them again
-                tight = box_around(out[index].image[k], 0.0)
-                if tight is not None:
-                    buffer[pixels(tight, buffer.shape)] = 0
+            buffer = black_out(masked(rgb, boxes[index], buffer), out[index])   # whom the follower held: not again
             found = follower.detect(buffer, time_s)
             if len(found) and not any(same_person(found.image[0], out[index].image[k])
                                       for k in range(len(out[index]))):

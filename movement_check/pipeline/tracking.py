@@ -181,6 +181,15 @@ def _person(frames: np.ndarray, cands: np.ndarray, times: np.ndarray, centres: l
                   coverage=float(census[frames].sum() / max(int(census.sum()), 1)), joined=joined)
 
 
+def by_number(rule: str | int) -> bool:
+    """The subject rule is a person's number (an int, or a string of digits)."""
+    return isinstance(rule, int) or (isinstance(rule, str) and rule.isdigit())
+
+
+def _chosen(person: Person, people: list[Person]) -> SubjectChoice:
+    return SubjectChoice(person, "chosen", f"person {person.number} was chosen by the user", people)
+
+
 def choose_subject(people: list[Person], rule: str | int = "auto",
                    settings: TrackingSettings = TrackingSettings()) -> SubjectChoice:
     """Pick the person to analyse; the reason is a sentence for the result.
@@ -190,11 +199,11 @@ def choose_subject(people: list[Person], rule: str | int = "auto",
     """
     if not people:
         return SubjectChoice(None, str(rule), "nobody was found in the clip", [])
-    if isinstance(rule, int) or (isinstance(rule, str) and rule.isdigit()):
+    if by_number(rule):
         number = int(rule)
         for person in people:
             if person.number == number:
-                return SubjectChoice(person, "chosen", f"person {number} was chosen by the user", people)
+                return _chosen(person, people)
         raise InputError(f"There is no person {number} in this clip: {len(people)} "
                          f"{'person was' if len(people) == 1 else 'people were'} seen (numbered 1 to {len(people)}).")
     if rule not in RULES:
@@ -232,8 +241,8 @@ def choose_again(people: list[Person], rule: str | int, before: Person,
     been missed (:func:`extraction.fill`), which may number everybody afresh (by first appearance): a person
     chosen by number stays the same person (the one holding most of ``before``'s detections, which were left in
     place); a rule is applied again."""
-    if not (isinstance(rule, int) or (isinstance(rule, str) and rule.isdigit())) or not people:
+    if not by_number(rule) or not people:
         return choose_subject(people, rule, settings)
     theirs = set(zip(before.frames.tolist(), before.candidates.tolist()))
-    person = max(people, key=lambda p: len(theirs & set(zip(p.frames.tolist(), p.candidates.tolist()))))
-    return SubjectChoice(person, "chosen", f"person {person.number} was chosen by the user", people)
+    return _chosen(max(people, key=lambda p: len(theirs & set(zip(p.frames.tolist(), p.candidates.tolist())))),
+                   people)
