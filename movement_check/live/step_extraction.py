@@ -30,7 +30,8 @@ import threading
 import movement_check.live.priority as priority
 from movement_check.pipeline.extraction import ExtractionSettings, FrameDetector, PeopleInClip, Progress
 from movement_check.live.recording import Recording, rgb
-from movement_check.live.step_halves import Agreement, SecondHalf, split_at
+from movement_check.live.step_halves import SecondHalf, split_at
+from movement_check.pipeline.halves import Agreement
 
 #: nice steps below the live preview while the step records: under Linux it then gets about a third of the CPU
 #: time the preview gets when both want the same core (benchmarks/step_result_time.py compares 0, 3, 5 and 10)

@@ -17,7 +17,7 @@ from movement_check.live.recording import Recording, rgb
 from movement_check.pipeline.estimator import Detections
 from movement_check.pipeline.exposure import EVERY, frame_light
 from movement_check.pipeline.extraction import ExtractionSettings, FrameDetector
-from movement_check.pipeline.halves import AGREE, GIVE_UP_S, MIN_SPLIT_S, WARM_UP_S, same
+from movement_check.pipeline.halves import MIN_SPLIT_S, WARM_UP_S
 
 
 def split_at(recording: Recording, done: int, settings: ExtractionSettings) -> tuple[int, int] | None:
@@ -100,22 +100,3 @@ class SecondHalf:
             self._added.notify_all()
         self._thread.join(timeout=10)
         self.detector.close()
-
-
-class Agreement:
-    """Counts the frames past the split in which the first model found what the second did, bit for bit."""
-
-    def __init__(self, split: int, fps: float):
-        self.split, self.fps, self.run = split, fps, 0
-
-    def check(self, second: SecondHalf, index: int, time_s: float, found: Detections) -> bool | None:
-        """After the first model's frame ``index``: True when they have agreed long enough (the first may stop),
-        None when they never will (the second is stopped: the first goes on alone), else False."""
-        if index < self.split:
-            return False
-        theirs = second.at(index)
-        if theirs is None or (index - self.split) >= GIVE_UP_S * self.fps:
-            second.stop.set()
-            return None
-        self.run = self.run + 1 if theirs[0] == time_s and same(found, theirs[1]) else 0
-        return self.run >= AGREE

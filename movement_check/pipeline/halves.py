@@ -162,20 +162,37 @@ def detect_in_halves(path: str | Path, info: VideoInfo, split: int, *, model: Po
         worker.join(timeout=10)
 
 
+class Agreement:
+    """Counts the frames past the split in which the first model found what the second did, bit for bit (a
+    clip's halves here; a live step's rest in :mod:`movement_check.live.step_halves`)."""
+
+    def __init__(self, split: int, fps: float):
+        self.split, self.fps, self.run = split, fps, 0
+
+    def check(self, second, index: int, time_s: float, found: Detections) -> bool | None:
+        """After the first model's frame ``index`` (shown at ``time_s``, ``found`` in it): True when they have
+        agreed for :data:`AGREE` frames in a row (the first may stop), None when they never will (no second
+        half's frame, or :data:`GIVE_UP_S` past the split: ``second`` is stopped, the first goes on alone), else
+        False. ``second``: the second model, with ``at(index) -> (time, Detections) | None`` and ``stop``."""
+        if index < self.split:
+            return False
+        theirs = second.at(index)
+        if theirs is None or (index - self.split) >= GIVE_UP_S * self.fps:
+            second.stop.set()
+            return None
+        self.run = self.run + 1 if theirs[0] == time_s and same(found, theirs[1]) else 0
+        return self.run >= AGREE
+
+
 def _until_they_agree(frames, one: Callable, second: _Second, split: int, fps: float) -> int | None:
     """The first model over ``frames`` until it and the second agreed for :data:`AGREE` frames in a row past
     the middle: the last of those frames; None when it went through the clip alone (no agreement within
     :data:`GIVE_UP_S`, or no second half)."""
-    agreed = 0
+    agreement = Agreement(split, fps)
     for frame in frames:
-        here = one(frame)
-        if frame.index < split:
-            continue
-        theirs = second.at(frame.index)
-        if theirs is None or frame.index - split >= GIVE_UP_S * fps:
-            second.stop.set()
+        verdict = agreement.check(second, frame.index, frame.time_s, one(frame))
+        if verdict is None:
             return None
-        agreed = agreed + 1 if theirs[0] == frame.time_s and same(here, theirs[1]) else 0
-        if agreed >= AGREE:
+        if verdict:
             return frame.index
     return None
