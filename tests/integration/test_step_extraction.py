@@ -120,6 +120,24 @@ def test_after_stop_only_the_frames_not_analysed_while_recording_go_through_the_
     assert not _extracting() and visit.analysis is None
 
 
+def _held_until_stop(graph: KnownPeople, holder: list) -> None:
+    """``graph`` waits, before each frame, for Stop (the extraction put in ``holder`` told to finish): every frame
+    is left for after Stop, whatever the machine's speed."""
+    detect = graph.detect
+    graph.detect = lambda rgb, time_s: (_wait(lambda: holder and holder[0]._finish.is_set()), detect(rgb, time_s))[1]
+
+
+def _recorded_step(poses, holder: list):
+    """A walking step's recording of every frame of ``poses`` (grey pictures) with its extraction running, which
+    is put in ``holder`` before the first frame: (recording, extraction)."""
+    recorded = Recording(name="the step")
+    extracting = start_extraction(recorded, step("walk-side"))
+    holder.append(extracting)
+    for t in poses.times:
+        recorded.add(float(t), grey_frame(poses.frame_size))
+    return recorded, extracting
+
+
 @pytest.mark.parametrize("how", ["disagrees", "fails"])
 def test_a_second_model_that_never_agrees_or_fails_leaves_the_first_to_go_on_alone(monkeypatch, how):
     """The second model of the frames left at Stop finds something else (a bystander held by one and not the
@@ -132,20 +150,14 @@ def test_a_second_model_that_never_agrees_or_fails_leaves_the_first_to_go_on_alo
     def factory(model, settings, **_):
         made.append(KnownPeople(poses if len(made) != 1 else other))
         if len(made) == 1:                      # the first waits for Stop (not timing): frames are left for two
-            detect = made[0].detect
-            made[0].detect = lambda rgb, time_s: (_wait(lambda: holder and holder[0]._finish.is_set()),
-                                                  detect(rgb, time_s))[1]
+            _held_until_stop(made[0], holder)
         if len(made) == 2 and how == "fails":
             made[-1].detect = lambda rgb, time_s: 1 / 0
         return made[-1]
 
     monkeypatch.setattr(extraction, "PoseEstimator", factory)
     frames = [(float(t), grey_frame(poses.frame_size)) for t in poses.times]
-    recorded = Recording(name="the step")
-    extracting = start_extraction(recorded, step("walk-side"))
-    holder.append(extracting)
-    for t, bgr in frames:
-        recorded.add(t, bgr)
+    recorded, extracting = _recorded_step(poses, holder)
     during = analyse_step(recorded, step("walk-side"), extraction=extracting, height_cm=175)
     assert len(made) == 2 and made[0].calls == pytest.approx(list(poses.times - poses.times[0]))
     assert recorded.released == len(frames) and recorded.bytes_kept == 0
@@ -408,17 +420,11 @@ def test_frames_left_too_few_for_the_two_models_to_give_up_are_all_let_go(monkey
     def factory(model, settings, **_):
         made.append(KnownPeople(poses if len(made) != 1 else other))
         if len(made) == 1:                      # the first waits for Stop: every frame is left for after it
-            detect = made[0].detect
-            made[0].detect = lambda rgb, time_s: (_wait(lambda: holder and holder[0]._finish.is_set()),
-                                                  detect(rgb, time_s))[1]
+            _held_until_stop(made[0], holder)
         return made[-1]
 
     monkeypatch.setattr(extraction, "PoseEstimator", factory)
-    recorded = Recording(name="the step")
-    extracting = start_extraction(recorded, step("walk-side"))
-    holder.append(extracting)
-    for t in poses.times:
-        recorded.add(float(t), grey_frame(poses.frame_size))
+    recorded, extracting = _recorded_step(poses, holder)
     outcome = analyse_step(recorded, step("walk-side"), extraction=extracting, height_cm=175)
     assert outcome.error is None, outcome.error
     assert len(made) == 2 and made[0].calls == pytest.approx(list(poses.times - poses.times[0]))
@@ -436,18 +442,13 @@ def test_a_step_dropped_while_the_second_model_finishes_its_half_ends_within_a_f
         made.append(KnownPeople(poses))
         detect = made[-1].detect
         if len(made) == 1:                      # the first waits for Stop: every frame is left for after it
-            made[0].detect = lambda rgb, time_s: (_wait(lambda: holder and holder[0]._finish.is_set()),
-                                                  detect(rgb, time_s))[1]
+            _held_until_stop(made[0], holder)
         else:                                   # the second is slow: its half takes seconds
             made[1].detect = lambda rgb, time_s: (time.sleep(0.04), detect(rgb, time_s))[1]
         return made[-1]
 
     monkeypatch.setattr(extraction, "PoseEstimator", factory)
-    recorded = Recording(name="the step")
-    extracting = start_extraction(recorded, step("walk-side"))
-    holder.append(extracting)
-    for t in poses.times:
-        recorded.add(float(t), grey_frame(poses.frame_size))
+    recorded, extracting = _recorded_step(poses, holder)
     threading.Thread(target=lambda: extracting.finish(), daemon=True).start()
     _wait(lambda: len(made) == 2 and len(made[0].calls) >= len(poses.times) // 2 + 3)  # agreed past the middle
     began = time.monotonic()
@@ -465,17 +466,11 @@ def test_a_second_model_that_cannot_be_made_leaves_the_first_to_go_on_alone(monk
         if len(made) == 1:
             raise RuntimeError("no room for a second model")
         made.append(KnownPeople(poses))
-        detect = made[0].detect
-        made[0].detect = lambda rgb, time_s: (_wait(lambda: holder and holder[0]._finish.is_set()),
-                                              detect(rgb, time_s))[1]
+        _held_until_stop(made[0], holder)
         return made[-1]
 
     monkeypatch.setattr(extraction, "PoseEstimator", factory)
-    recorded = Recording(name="the step")
-    extracting = start_extraction(recorded, step("walk-side"))
-    holder.append(extracting)
-    for t in poses.times:
-        recorded.add(float(t), grey_frame(poses.frame_size))
+    recorded, extracting = _recorded_step(poses, holder)
     outcome = analyse_step(recorded, step("walk-side"), extraction=extracting, height_cm=175)
     assert outcome.error is None, outcome.error
     assert made[0].calls == pytest.approx(list(poses.times - poses.times[0]))
@@ -492,17 +487,11 @@ def test_the_light_of_a_step_joined_from_two_models_is_measured_on_one_models_gr
     def factory(model, settings, **_):
         made.append(KnownPeople(poses))
         if len(made) == 1:
-            detect = made[0].detect
-            made[0].detect = lambda rgb, time_s: (_wait(lambda: holder and holder[0]._finish.is_set()),
-                                                  detect(rgb, time_s))[1]
+            _held_until_stop(made[0], holder)
         return made[-1]
 
     monkeypatch.setattr(extraction, "PoseEstimator", factory)
-    recorded = Recording(name="the step")
-    extracting = start_extraction(recorded, step("walk-side"))
-    holder.append(extracting)
-    for t in poses.times:
-        recorded.add(float(t), grey_frame(poses.frame_size))
+    recorded, extracting = _recorded_step(poses, holder)
     people = extracting.finish()
     assert len(made) == 2 and len(made[0].calls) < len(poses.times)      # joined: the second did the end
     assert [i for i, _ in people.video.light] == list(range(0, len(poses.times), EVERY))
