@@ -113,6 +113,13 @@ def drop_duplicates(image: np.ndarray, visibility: np.ndarray, *, overlap: float
     return np.array(sorted(keep), dtype=int)
 
 
+def second_skeleton(mine: np.ndarray, other: np.ndarray) -> bool:
+    """``other`` (33, 3 pixels) is a second skeleton of the body ``mine`` is, by :func:`drop_duplicates`' rules
+    (which would keep ``mine`` were it seen better)."""
+    first = np.stack([np.ones(len(mine)), np.zeros(len(other))])
+    return len(drop_duplicates(np.stack([mine, other]), first)) == 1
+
+
 def body_heights(image: np.ndarray) -> np.ndarray:
     """(K,) body size in pixels, the same whether the person stands, lies, sits or lifts a leg.
 

@@ -1,4 +1,4 @@
-"""The subject followed back before the first frame and on after the last frame in which they were found.
+"""The subject followed back before the first frame, through frames missed between, and on after the last frame in which they were found.
 
 MediaPipe's person detector finds somebody coming into view late: on the two-people sample the walker steps
 out from behind a tree at frame 36 and is found from frame 59 only, so the heel strike at frame 60 had no
@@ -8,14 +8,19 @@ were in the frame before, which it can do where the detector alone cannot. So, a
 - **back**: a fresh ``num_poses=1`` model is shown the subject's first frame (only the box around them, as
   :mod:`following` does), then the frames before it one by one, newest first (MediaPipe needs increasing
   times: the times given to it run forward while the frames run back);
+- **through**: the frames missing between two in which they were found (the detector lost them for a few
+  frames, or a second, partial skeleton of them was taken for somebody else: frames 21-24 of the home walk
+  re-encoded, just as the walker comes into the picture), on from the frame before, then back from the
+  frame after for what that left; cleaning would otherwise draw a straight line over a short gap and leave a
+  longer one empty, and a heel strike inside it was lost;
 - **on**: the same from the subject's last frame forward, unless they were last seen touching the picture's
   edge (they walked out of it: nothing to follow);
 
 each until the model loses the person, the person it holds jumps (a trunk farther than a walker moves in one
 frame, or a size that changes by a third), it holds somebody already found in that frame, or ``MAX_S`` has
-passed. Everyone already found in a frame is blacked out, as in :func:`following.fill_in`. The clip is read
-again only when there is something to follow, and only as far as needed; the frames before the first are
-kept in memory (at most ``MAX_BYTES``).
+passed (a gap: its end). Everyone already found in a frame is blacked out, as in :func:`following.fill_in`.
+The clip is read again only when there is something to follow, and only as far as needed; the frames before
+the first, and a gap's frames not yet followed, are kept in memory (at most ``MAX_BYTES``).
 """
 
 from __future__ import annotations
@@ -107,51 +112,115 @@ def reach(n: int, dt: float, person_frames: np.ndarray, detections: list[Detecti
     return back, on
 
 
+def gaps(person_frames: np.ndarray, person_candidates: np.ndarray, most: int) -> list[tuple[int, int, range]]:
+    """The frames missing between two in which the person was found: for each such gap, (the frame before
+    it, the person's detection there, the missing frames: ``most`` at most)."""
+    pf = np.asarray(person_frames, dtype=int)
+    return [(int(a), int(c), range(a + 1, min(b, a + 1 + most)))
+            for a, b, c in zip(pf[:-1], pf[1:], np.asarray(person_candidates)[:-1]) if b - a > 1 and most > 0]
+
+
 def follow_edges(frames: Callable[..., Iterable[tuple[float, np.ndarray]]], detections: list[Detections],
                  times: np.ndarray, size: tuple[int, int], person_frames: np.ndarray,
                  person_candidates: np.ndarray, model: PoseModel,
                  settings: EstimatorSettings = EstimatorSettings(),
                  estimator_factory=PoseEstimator) -> list[Detections]:
     """The person (``person_frames``, ``person_candidates``: their detection in each frame they were found in)
-    followed back before their first frame and on after their last (see the module's doc). ``frames(start=k)``
-    yields the clip's frames again, in order, from frame k (those before passed over undecoded where the
-    clip allows); it is called only when there is somewhere to follow. Returns
-    ``detections`` itself when nothing was added, else a new list with the person first in the frames added
-    (everything else unchanged)."""
+    followed back before their first frame, through the frames missing between two they were found in (on
+    from the frame before, then back from the frame after for what that left), and on after their last (see
+    the module's doc). ``frames(start=k)`` yields the clip's frames again, in order, from frame k (those
+    before passed over undecoded where the clip allows); it is called only when there is somewhere to
+    follow. Returns ``detections`` itself when nothing was added, else a new list with the person first in
+    the frames added (everything else unchanged)."""
     dt = float(np.median(np.diff(times))) if len(times) > 1 else 0.0
     back, on = reach(len(times), dt, person_frames, detections, person_candidates, size)
-    if not back and not on:
+    most = int(MAX_S / dt + 1e-6) if dt > 0 else 0
+    spans = gaps(person_frames, person_candidates, most) if len(person_frames) else []
+    if on:
+        spans.append((int(person_frames[-1]), int(person_candidates[-1]), on))
+    if not back and not spans:
         return detections
-    first, last = int(person_frames[0]), int(person_frames[-1])
+    first = int(person_frames[0])
+    found_at = dict(zip(np.asarray(person_frames, dtype=int).tolist(), np.asarray(person_candidates).tolist()))
     out = list(detections)
+    follow = _Spans(spans, bool(on), detections, out, found_at, model, settings, dt, estimator_factory)
     kept: deque[tuple[int, np.ndarray]] | None = None
-    forward: _Trace | None = None
-    end = max([first] + ([on[-1]] if on else []))
-    begin = back[-1] if back else last
+    # read as far as a gap's frame after (followed back from) or the last frame followed on
+    end = max([first] + [rng.stop for _, _, rng in spans[:-1 if on else None]] + ([on[-1]] if on else []))
     try:
-        for index, (_, rgb) in enumerate(frames(start=begin), start=begin):
+        for index, (_, rgb) in enumerate(frames(start=back[-1] if back else spans[0][0]),
+                                         start=back[-1] if back else spans[0][0]):
             if back and index <= first:
                 if kept is None:        # the frames nearest the first, as many as fit
                     kept = deque(maxlen=max(1, min(len(back) + 1, MAX_BYTES // max(rgb.nbytes, 1))))
                 kept.append((index, rgb))
-            if on and index == last:
-                forward = _Trace(model, settings, detections[last].image[int(person_candidates[-1])], dt,
-                                 estimator_factory)
-                forward.show(rgb, _others(detections[last], int(person_candidates[-1])), seed=True)
-            elif forward is not None and not forward.done and index in on:
-                found = forward.show(rgb, detections[index])
-                if found is not None:
-                    out[index] = merge(found, detections[index])
+            follow.frame(index, rgb)
             if index == first and back:
                 _follow_back(dict(kept), back, first, detections, out, int(person_candidates[0]), model, settings,
                              dt, estimator_factory)
                 kept = None
-            if index >= end or (forward is not None and forward.done and index >= first):
+            if index >= end or (follow.over and index >= first):
                 break                   # nothing more to follow: the rest of the clip is not read
     finally:
-        if forward is not None:
-            forward.close()
+        follow.close()
     return out if any(a is not b for a, b in zip(out, detections)) else detections
+
+
+class _Spans:
+    """Following on, frame by frame as the clip is read: through each gap and after the last frame (``spans``:
+    (the frame to start on, the person's detection there, the frames to follow through), in order); a gap's
+    frames the model did not reach are followed back from the frame after it."""
+
+    def __init__(self, spans, tail, detections, out, found_at, model, settings, dt, estimator_factory):
+        self._spans, self._tail, self._next = spans, tail, 0
+        self._detections, self._out, self._found_at = detections, out, found_at
+        self._make = lambda anchor: _Trace(model, settings, anchor, dt, estimator_factory)
+        self._back = lambda kept, rng, at: _follow_back(kept, rng, at, detections, out, found_at[at], model,
+                                                         settings, dt, estimator_factory)
+        self._trace: _Trace | None = None
+        self._missed: deque[tuple[int, np.ndarray]] = deque()
+        self._behind: tuple[range, dict[int, np.ndarray]] | None = None     # a gap to follow back into
+
+    @property
+    def over(self) -> bool:
+        """Nothing more to follow: every span done, no gap to follow back into, or only the last frame's span
+        left with its model lost (nothing after it)."""
+        if self._behind is not None:
+            return False
+        left = len(self._spans) - self._next
+        return left == 0 or (left == 1 and self._tail and self._trace is not None and self._trace.done)
+
+    def frame(self, index: int, rgb: np.ndarray) -> None:
+        if self._behind is not None and index == self._behind[0].stop:      # the frame after a gap: back into it
+            rng, kept = self._behind
+            self._behind = None
+            if kept and index in self._found_at:
+                kept[index] = rgb
+                self._back(kept, range(rng.stop - 1, rng.start - 1, -1), index)
+        if self._next >= len(self._spans):
+            return
+        start, candidate, rng = self._spans[self._next]
+        if index == start:
+            self.close()
+            self._trace = self._make(self._detections[start].image[candidate])
+            self._trace.show(rgb, _others(self._detections[start], candidate), seed=True)
+            self._missed = deque(maxlen=max(1, min(len(rng), MAX_BYTES // max(rgb.nbytes, 1))))
+        elif self._trace is not None and index in rng:
+            found = None if self._trace.done else self._trace.show(rgb, self._detections[index])
+            if found is not None:
+                self._out[index] = merge(found, self._detections[index])
+            else:
+                self._missed.append((index, rgb))
+        if self._trace is not None and index == rng[-1]:
+            if self._missed and not (self._tail and self._next == len(self._spans) - 1):
+                self._behind = (rng, dict(self._missed))
+            self.close()
+            self._next += 1
+
+    def close(self) -> None:
+        if self._trace is not None:
+            self._trace.close()
+            self._trace = None
 
 
 def _follow_back(kept: dict[int, np.ndarray], back: range, first: int, detections: list[Detections],

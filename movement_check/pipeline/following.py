@@ -27,7 +27,7 @@ from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
-from movement_check.pipeline.bodies import body_heights, trunk_centres
+from movement_check.pipeline.bodies import body_heights, second_skeleton, trunk_centres
 from movement_check.pipeline.estimator import Detections, EstimatorSettings, PoseEstimator
 from movement_check.pipeline.pose_model import PoseModel
 from movement_check.pipeline.tracking import TrackingSettings, by_number, choose_subject, follow_people
@@ -99,11 +99,12 @@ def same_person(a: np.ndarray, b: np.ndarray, *, within: float = 0.1, size_ratio
 
 
 def merge(mine: Detections, everyone: Detections | None) -> Detections:
-    """The follower's person first, then the census's people who are not that person."""
+    """The follower's person first, then the census's people who are neither that person nor a second, partial
+    skeleton of them (seen better than the whole one the follower holds, it would be kept in its place)."""
     if everyone is None or len(everyone) == 0:
         return mine
-    others = [k for k in range(len(everyone))
-              if not (len(mine) and same_person(mine.image[0], everyone.image[k]))]
+    others = [k for k in range(len(everyone)) if not (len(mine) and (
+        same_person(mine.image[0], everyone.image[k]) or second_skeleton(mine.image[0], everyone.image[k])))]
     if not others:
         return mine
     pick = np.asarray(others)

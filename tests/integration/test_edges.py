@@ -228,3 +228,57 @@ def test_choosing_again_starts_from_the_people_as_found(monkeypatch):
     assert people.detections is detections
     for ex in (first, second):
         assert np.flatnonzero(np.isfinite(ex.poses.image[:, 23, 0]))[0] == 40
+
+
+def test_frames_the_detector_missed_between_two_it_found_are_followed_through():
+    """Missed in 80-84 while in view: followed on from 79 through the gap; nothing else is shown to a model,
+    and the clip is read from the frame before the gap to the frame after it only."""
+    times, walker = _walker(first=0, last=N - 1)
+    found = [f for f in range(N) if not 80 <= f <= 84]
+    detections = [d if f in found else Detections.empty() for f, d in enumerate(_found(0, N - 1, walker))]
+    out, log, read = _run([walker], detections, found)
+    assert [f for f in range(N) if out[f] is not detections[f]] == list(range(80, 85))
+    for f in range(80, 85):
+        assert len(out[f]) == 1 and np.allclose(out[f].image[0], walker[f])
+    assert log == [79, 80, 81, 82, 83, 84] and read == list(range(79, 85))
+
+
+def test_a_gap_is_followed_back_from_its_far_side_where_following_on_lost_the_walker():
+    """Missed in 80-86, hidden in frame 82 only: on from 79 gives 80-81, back from 87 gives 86 down to 83."""
+    times, walker = _walker(first=0, last=N - 1)
+    walker[82] = np.nan
+    found = [f for f in range(N) if not 80 <= f <= 86]
+    detections = [d if f in found else Detections.empty() for f, d in enumerate(_found(0, N - 1, walker))]
+    out, log, read = _run([walker], detections, found)
+    assert [f for f in range(N) if out[f] is not detections[f]] == [80, 81, 83, 84, 85, 86]
+    assert log == [79, 80, 81, 82] + [87, 86, 85, 84, 83, 82]
+    assert read == list(range(79, 88))
+
+
+def test_a_walker_hidden_through_a_gap_is_not_made_up():
+    times, walker = _walker(first=0, last=N - 1)
+    walker[80:85] = np.nan
+    found = [f for f in range(N) if not 80 <= f <= 84]
+    detections = [d if f in found else Detections.empty() for f, d in enumerate(_found(0, N - 1, walker))]
+    out, log, read = _run([walker], detections, found)
+    assert out is detections
+
+
+def test_a_partial_second_skeleton_of_the_person_followed_is_dropped_and_a_bystander_kept():
+    """MediaPipe sometimes finds a second, smaller skeleton on the same body (a person half in the picture):
+    seen better than the whole one, the tracker would keep it instead; merge() leaves it out."""
+    from movement_check.pipeline.following import merge
+    times, walker = _walker(first=0, last=N - 1)
+    mine = walker[90]
+    centre = mine[[23, 24], :2].mean(axis=0)
+    partial = mine.copy()
+    partial[:, :2] = centre + 0.5 * (mine[:, :2] - centre)           # half the size, inside the walker's box
+    bystander = mine.copy()
+    bystander[:, 0] -= 500.0
+
+    def dets(*images):
+        img = np.array(images)
+        return Detections(image=img, world=np.zeros_like(img), visibility=np.full((len(img), 33), 0.9),
+                          presence=np.full((len(img), 33), 0.9))
+    merged = merge(dets(mine), dets(partial, bystander))
+    assert len(merged) == 2 and np.allclose(merged.image[0], mine) and np.allclose(merged.image[1], bystander)
