@@ -215,3 +215,20 @@ def test_a_clip_ending_mid_walk_adds_the_last_step_only_where_its_swing_was_seen
         assert [e.time_s for e in out] == pytest.approx([e.time_s for e in events], abs=0.01)
     else:
         assert len(out) == 6 and out[-1].time_s == pytest.approx(third, abs=0.01) and out_votes[-1] == -1.0
+
+
+@pytest.mark.parametrize("at_edge", [True, False])
+def test_a_walker_found_as_they_come_into_the_picture_walked_through_their_first_step(at_edge):
+    """As above, a quarter of the step before the first strike seen, but the walker is first found at the
+    picture's edge behind them: they walked into the picture, so they were walking, and the step counts. Whether
+    the detector found them a frame sooner or later (the same walk re-encoded or mirrored) no longer decides it.
+    Found away from the edge (a clip that starts then), it is not known, as before."""
+    poses, bout, events, lefts, votes, peak, _ = _clip_starting_mid_walk(0.15)
+    first = int(np.flatnonzero(np.isfinite(poses.image[:, L.LEFT_HIP, 0]))[0])
+    poses.image[..., 0] -= np.nanmin(poses.image[first, :, 0]) - (5.0 if at_edge else 60.0)
+    out, out_votes = landed(poses, bout, events, lefts, votes, leg=LEG_PX, pad=0, step_s=0.6,
+                            own={"left": [], "right": [peak]})
+    if at_edge:
+        assert out[0] == peak and out_votes[0] == -1.0
+    else:
+        assert out[0] == events[0]

@@ -156,11 +156,28 @@ WALKED_THROUGH_SHARE = 0.3
 EDGE_SEEN_SHARE = 0.5
 
 
+#: a person whose landmarks reach this share of the picture's width from its edge is at the edge
+AT_EDGE = 0.01
+
+
+def _at_edge(poses: Poses, frame: int, side: int) -> bool:
+    """The person reaches the picture's left (``side`` -1) or right (+1) edge in ``frame``."""
+    x = poses.image[frame, :, 0]
+    if not np.isfinite(x).any():
+        return False
+    w = poses.frame_size[0]
+    return bool(np.nanmin(x) <= AT_EDGE * w) if side < 0 else bool(np.nanmax(x) >= (1 - AT_EDGE) * w)
+
+
 def _walked_through(poses: Poses, bout: Bout, step_s: float):
     """``(going, first_seen)``: the time (s) of the first frame the pelvis is seen (inf when too few are), and
     ``going(t, way)``: whether the pelvis moved forward at ``WALKED_THROUGH_SHARE`` of the bout's speed over
     the step after (way +1) or before (way -1) time ``t``, or over the part of it inside the frames where the
-    pelvis is seen (anywhere in the clip) when that part is at least ``EDGE_SEEN_SHARE`` of the step."""
+    pelvis is seen (anywhere in the clip) when that part is at least ``EDGE_SEEN_SHARE`` of the step, or at
+    least two frames of it when the walker came into the picture across its edge behind them (way -1: first
+    seen there) or left it across the edge ahead (way +1: last seen there). Someone who walks into or out of
+    the picture is walking; whether the first frame they are found in comes a frame earlier or later (the
+    same walk re-encoded or mirrored) must not decide whether their first step counts."""
     pelvis = 0.5 * (poses.image[:, L.LEFT_HIP, 0] + poses.image[:, L.RIGHT_HIP, 0]) * bout.direction
     seen = np.isfinite(pelvis)
     inside = seen.copy()
@@ -170,11 +187,16 @@ def _walked_through(poses: Poses, bout: Bout, step_s: float):
         return (lambda t, way: False), np.inf
     speed = np.polyfit(times[inside], pelvis[inside], 1)[0]
 
+    first, last = int(np.flatnonzero(seen)[0]), int(np.flatnonzero(seen)[-1])
+    # walked in across the edge behind them, out across the edge ahead (x grows forward when direction is +1)
+    crossed = {-1: _at_edge(poses, first, -bout.direction), 1: _at_edge(poses, last, bout.direction)}
+
     def going(t: float, way: int) -> bool:
         a, b = sorted((t, t + way * step_s))
-        # a clip that starts or ends within that step: judged by the part seen, when it is most of it
+        # a clip that starts or ends within that step: judged by the part seen, when it is most of it (or
+        # any two frames of it where the walker crossed the picture's edge)
         a, b = max(a, times[seen][0]), min(b, times[seen][-1])
-        if b - a < EDGE_SEEN_SHARE * step_s:
+        if b - a < (1.5 * np.median(np.diff(times)) if crossed[way] else EDGE_SEEN_SHARE * step_s):
             return False
         moved = np.interp(b, times[seen], pelvis[seen]) - np.interp(a, times[seen], pelvis[seen])
         return bool(speed > 0 and moved >= WALKED_THROUGH_SHARE * speed * (b - a))
