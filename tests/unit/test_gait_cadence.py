@@ -409,3 +409,17 @@ def test_no_camera_advice_where_the_camera_delivered_a_steady_rate():
     left_out = Counter({MISSED_STRIKE: 1})
     assert "camera steady" not in cadence_metrics([1.1, 1.1], 1 / 30, left_out, steady_camera=True)[0][0].note
     assert "camera steady" in cadence_metrics([1.1, 1.1], 1 / 24, left_out, steady_camera=False)[0][0].note
+
+
+def test_a_heel_strike_of_a_foot_barely_seen_times_no_stride():
+    """Steps of 0.6 s, the strike at 3.0 s placed 0.12 s early, its foot barely seen (a far foot landing behind the
+    near leg: its event confidence under MIN_STRIKE_CONFIDENCE). The three strides that hold it are left out and
+    counted as such; the others are timed; without the flag the early strike times a short and a long one."""
+    from collections import Counter
+    from movement_check.assessments.gait.step_timing import UNSEEN_STRIKE
+    times = [0.0, 0.6, 1.2, 1.8, 2.4, 3.0 - 0.12, 3.6, 4.2]
+    walk = _walk([(t, "left" if i % 2 else "right") for i, t in enumerate(times)])
+    left_out = Counter()
+    assert side_free_strides(walk, None, left_out, {0: {3.0 - 0.12}}) == pytest.approx([1.2, 1.2, 1.2])
+    assert left_out == Counter({UNSEEN_STRIKE: 3})
+    assert sorted(side_free_strides(walk)) == pytest.approx([1.08, 1.2, 1.2, 1.2, 1.2, 1.32])

@@ -43,7 +43,7 @@ from movement_check.body.walking import Bout, LEG_SHARE_OF_HEIGHT, in_bouts, jum
 import movement_check.assessments.gait.reference as ref
 from movement_check.assessments.base import Assessment
 from movement_check.assessments.gait.angles import angle_metrics_for
-from movement_check.assessments.gait.step_timing import side_free_strides, step_timing
+from movement_check.assessments.gait.step_timing import MIN_STRIKE_CONFIDENCE, side_free_strides, step_timing
 import movement_check.assessments.gait.timing as timing
 from movement_check.assessments.gait.gates import sides_problem, stride_steps_problem
 from movement_check.assessments.gait.strides import GaitAnalysis, Stride, analyse, travel_speeds
@@ -88,7 +88,7 @@ def _assess(poses: Poses, settings: GaitSettings, walk: GaitAnalysis) -> Assessm
     delivered = timing.delivery(poses, bouts)
     fps = delivered.fps
     left_out: Counter = Counter()
-    timed = side_free_strides(walk, travel_speeds(poses, bouts), left_out)
+    timed = side_free_strides(walk, travel_speeds(poses, bouts), left_out, _barely_seen(walk, events))
     metrics, warnings, phases, durations = step_timing(walk, bouts, n_steps, per_side_strides, timed, left_out,
                                                        1.0 / fps if np.isfinite(fps) and fps > 0 else 0.0,
                                                        timing.steady(delivered))
@@ -169,6 +169,13 @@ def sides_withheld(walk: GaitAnalysis) -> str | None:
                           for per_side in walk.found.values()], list(walk.side_votes.values())) \
         or stride_steps_problem({s: mean_of(st.duration for st in per_side_strides[s]) for s in SIDES},
                                 {s: mean_of(walk.steps[s]) for s in SIDES})
+
+
+def _barely_seen(walk: GaitAnalysis, events: list[Event]) -> dict[int, set[float]]:
+    """Per bout, the times of the heel strikes under MIN_STRIKE_CONFIDENCE (``events``: the walk's, in its order)."""
+    unsure = {(e.time_s, e.side) for e in events if e.name == HEEL_STRIKE and e.confidence < MIN_STRIKE_CONFIDENCE}
+    return {b: {e.time_s for side in SIDES for e in per_side[side][HEEL_STRIKE] if (e.time_s, side) in unsure}
+            for b, per_side in walk.found.items()}
 
 
 def event_confidence(poses: Poses, e, side: str, scale: float) -> float:

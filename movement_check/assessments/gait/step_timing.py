@@ -40,12 +40,18 @@ FALSE_PAIR_STEPS = 1.2
 #: why a stride was left out of the cadence (:func:`side_free_strides`), in the cadence's reason and the quality block
 MISSED_STRIKE = "holding a missed heel strike or a pause"
 FALSE_STRIKE = "split by a false heel strike"
+UNSEEN_STRIKE = "timed from a foot barely seen"
+#: a heel strike with an event confidence under this (:func:`.assess.event_confidence`: the foot's visibility around
+#: it times the sharpness of its peak) times no stride: on the labelled walks and their mirrored and re-encoded
+#: copies, the two below 0.4 were both 3.7-3.8 frames off (a far foot landing behind the near leg), the 104 within
+#: 2 frames of their labels all 0.43 or more
+MIN_STRIKE_CONFIDENCE = 0.3
 #: the walk's usual stride is this quantile of its strides (:func:`usual_stride`)
 USUAL_STRIDE_QUANTILE = 0.25
 
 
 def side_free_strides(walk: GaitAnalysis, travel: dict[int, float] | None = None,
-                      left_out: Counter | None = None) -> list[float]:
+                      left_out: Counter | None = None, unseen: dict[int, set[float]] | None = None) -> list[float]:
     """Durations (s) of the strides in each bout's heel strikes taken in time order, whatever foot each was given:
     strike i to strike i + 2 (a stride holds two steps; the foot's name is not needed to time it).
 
@@ -62,7 +68,9 @@ def side_free_strides(walk: GaitAnalysis, travel: dict[int, float] | None = None
     MIN_STRIDE_SHARE-MAX_STRIDE_STEPS of it; two steps under MIN_STRIDE_SHARE of it or FALSE_PAIR_STEPS median steps
     (one step split by a false strike) are left out with the strides on either side, which share a step with them.
     ``left_out``: counts the strides the heel strikes could make (strike i to i + 2 in each bout) that were left
-    out, by reason (MISSED_STRIKE, FALSE_STRIKE): with those returned, they add up to all of them.
+    out, by reason (MISSED_STRIKE, FALSE_STRIKE, UNSEEN_STRIKE): with those returned, they add up to all of them.
+    ``unseen``: per bout, the times of heel strikes whose foot was barely seen (MIN_STRIKE_CONFIDENCE): a stride
+    that starts, ends or turns at one is left out (UNSEEN_STRIKE); the strike still parts the steps around it.
     """
     pairs, all_steps = [], []
     left_out = Counter() if left_out is None else left_out
@@ -85,8 +93,11 @@ def side_free_strides(walk: GaitAnalysis, travel: dict[int, float] | None = None
         named = b < len(walk.bouts) and walk.bouts[b].view != SIDE
         ok &= ~(feet[:-1] == feet[1:]) | (not named)
         ok &= ~holds_two_toe_offs(t, toe_offs(per_side, named, float(np.median(steps))))
+        barely = np.isin(t, sorted((unseen or {}).get(b, ())))
         for i, (a, z) in enumerate(zip(steps[:-1], steps[1:])):
-            if ok[i] and ok[i + 1] and speed * (a + z) <= MAX_STRIDE_LEGS:
+            if barely[i:i + 3].any():
+                left_out[UNSEEN_STRIKE] += 1
+            elif ok[i] and ok[i + 1] and speed * (a + z) <= MAX_STRIDE_LEGS:
                 pairs.append((b, i, a, z))
             else:
                 left_out[MISSED_STRIKE] += 1
