@@ -423,3 +423,17 @@ def test_a_heel_strike_of_a_foot_barely_seen_times_no_stride():
     assert side_free_strides(walk, None, left_out, {0: {3.0 - 0.12}}) == pytest.approx([1.2, 1.2, 1.2])
     assert left_out == Counter({UNSEEN_STRIKE: 3})
     assert sorted(side_free_strides(walk)) == pytest.approx([1.08, 1.2, 1.2, 1.2, 1.2, 1.32])
+
+
+def test_two_short_steps_in_a_row_are_one_step_split_by_a_false_strike_but_a_limp_s_short_steps_are_not():
+    """Steps of 0.6 s, one split 0.35 + 0.4 s by a false strike (0.75 s together: 1.25 median steps, over
+    FALSE_PAIR_STEPS): both under SHORT_PAIR_STEPS of the median step, so the strides holding them are left out and
+    the cadence stays 100. A step-to limp's short steps (0.4 s) alternate with long ones (0.8 s): never two short
+    in a row, every stride kept."""
+    times = [0.0, 0.6, 1.2, 1.8, 2.15, 2.55, 3.15, 3.75, 4.35, 4.95]
+    walk = _walk([(t, "left" if i % 2 else "right") for i, t in enumerate(times)])
+    assert side_free_strides(walk) == pytest.approx([1.2] * 5)
+    assert _cadence(walk) == pytest.approx(100.0, abs=0.1)
+    limp = [0.0, 0.8, 1.2, 2.0, 2.4, 3.2, 3.6, 4.4, 4.8]
+    walk = _walk([(t, "left" if i % 2 else "right") for i, t in enumerate(limp)])
+    assert side_free_strides(walk) == pytest.approx([1.2] * 7)

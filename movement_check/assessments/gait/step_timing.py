@@ -37,6 +37,11 @@ MIN_STRIDE_SHARE = 0.67
 #: two steps within this many times the walk's median step are one step split by a false heel strike (a whole
 #: stride is two steps; a step-to limp's long and short step make over 1.2 of its long one: MAX_STEP_OF_STRIDE)
 FALSE_PAIR_STEPS = 1.2
+#: two steps in a row each shorter than this share of the median step are one step split by a false heel strike
+#: too: a limp's short step is followed by a long one, never by another short one (the two-people walk as a starved
+#: video call, JPEG quality 8: a strike 6 frames into an 18-frame step made steps of 10 and 12, 1.26 median steps
+#: together, and read 113 steps/min for 97)
+SHORT_PAIR_STEPS = 0.75
 #: why a stride was left out of the cadence (:func:`side_free_strides`), in the cadence's reason and the quality block
 MISSED_STRIKE = "holding a missed heel strike or a pause"
 FALSE_STRIKE = "split by a false heel strike"
@@ -116,7 +121,9 @@ def _against_usual(pairs: list[tuple], all_steps: list[float], left_out: Counter
     # stride down (their typical stride, two of six: +13 %)
     step = float(np.median(all_steps))
     false = {(b, i + k) for b, i, a, z in pairs
-             if a + z < MIN_STRIDE_SHARE * usual or a + z <= FALSE_PAIR_STEPS * step for k in (-1, 0, 1)}
+             if a + z < MIN_STRIDE_SHARE * usual or a + z <= FALSE_PAIR_STEPS * step
+             or max(a, z) < SHORT_PAIR_STEPS * step
+             for k in (-1, 0, 1)}
     kept = []
     for b, i, a, z in pairs:
         if (b, i) in false:
