@@ -8,11 +8,11 @@ were in the frame before, which it can do where the detector alone cannot. So, a
 - **back**: a fresh ``num_poses=1`` model is shown the subject's first frame (only the box around them, as
   :mod:`following` does), then the frames before it one by one, newest first (MediaPipe needs increasing
   times: the times given to it run forward while the frames run back);
-- **through**: the frames missing between two in which they were found (the detector lost them for a few
-  frames, or a second, partial skeleton of them was taken for somebody else: frames 21-24 of the home walk
-  re-encoded, just as the walker comes into the picture), on from the frame before, then back from the
-  frame after for what that left; cleaning would otherwise draw a straight line over a short gap and leave a
-  longer one empty, and a heel strike inside it was lost;
+- **through**: the frames missing between two in which they were found, for longer than cleaning fills
+  (``SHORT_GAP_S``: the detector lost them for a few frames, or a second, partial skeleton of them was
+  taken for somebody else: frames 21-24 of the home walk re-encoded, just as the walker comes into the
+  picture, where a heel strike was lost), on from the frame before, then back from the frame after for
+  what that left;
 - **on**: the same from the subject's last frame forward, unless they were last seen touching the picture's
   edge (they walked out of it: nothing to follow);
 
@@ -31,6 +31,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from movement_check.pipeline.cleaning import CleaningSettings
 from movement_check.pipeline.estimator import Detections, EstimatorSettings, PoseEstimator
 from movement_check.pipeline.following import black_out, box_around, masked, merge, same_person
 from movement_check.pipeline.pose_model import PoseModel
@@ -45,6 +46,8 @@ MARGIN = 0.35
 MOST_SPEED = 2.5
 #: the picture's edge: within this share of its width or height
 EDGE = 0.01
+#: gaps no longer than this are left to cleaning (``CleaningSettings.max_gap_s``: a straight line across them)
+SHORT_GAP_S = CleaningSettings().max_gap_s
 
 
 def _frame_at_edge(image: np.ndarray, size: tuple[int, int]) -> bool:
@@ -112,12 +115,16 @@ def reach(n: int, dt: float, person_frames: np.ndarray, detections: list[Detecti
     return back, on
 
 
-def gaps(person_frames: np.ndarray, person_candidates: np.ndarray, most: int) -> list[tuple[int, int, range]]:
-    """The frames missing between two in which the person was found: for each such gap, (the frame before
-    it, the person's detection there, the missing frames: ``most`` at most)."""
+def gaps(person_frames: np.ndarray, person_candidates: np.ndarray, most: int, dt: float,
+         longer_than_s: float = SHORT_GAP_S) -> list[tuple[int, int, range]]:
+    """The frames missing between two in which the person was found, for more than ``longer_than_s`` (the
+    shorter gaps cleaning fills by a straight line: following them cost a model each and the clip read again,
+    +30 % on the limp's extraction, for no gain measured); for each, (the frame before it, the person's
+    detection there, the missing frames: ``most`` at most)."""
     pf = np.asarray(person_frames, dtype=int)
     return [(int(a), int(c), range(a + 1, min(b, a + 1 + most)))
-            for a, b, c in zip(pf[:-1], pf[1:], np.asarray(person_candidates)[:-1]) if b - a > 1 and most > 0]
+            for a, b, c in zip(pf[:-1], pf[1:], np.asarray(person_candidates)[:-1])
+            if (b - a - 1) * dt > longer_than_s + 1e-9 and most > 0]
 
 
 def follow_edges(frames: Callable[..., Iterable[tuple[float, np.ndarray]]], detections: list[Detections],
@@ -135,7 +142,7 @@ def follow_edges(frames: Callable[..., Iterable[tuple[float, np.ndarray]]], dete
     dt = float(np.median(np.diff(times))) if len(times) > 1 else 0.0
     back, on = reach(len(times), dt, person_frames, detections, person_candidates, size)
     most = int(MAX_S / dt + 1e-6) if dt > 0 else 0
-    spans = gaps(person_frames, person_candidates, most) if len(person_frames) else []
+    spans = gaps(person_frames, person_candidates, most, dt) if len(person_frames) else []
     if on:
         spans.append((int(person_frames[-1]), int(person_candidates[-1]), on))
     if not back and not spans:

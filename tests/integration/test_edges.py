@@ -282,3 +282,14 @@ def test_a_partial_second_skeleton_of_the_person_followed_is_dropped_and_a_bysta
                           presence=np.full((len(img), 33), 0.9))
     merged = merge(dets(mine), dets(partial, bystander))
     assert len(merged) == 2 and np.allclose(merged.image[0], mine) and np.allclose(merged.image[1], bystander)
+
+
+def test_a_gap_cleaning_fills_is_not_followed_and_nothing_is_read():
+    """Missed in 80-82 (0.1 s at 30 fps: no longer than cleaning's straight line, SHORT_GAP_S): left to cleaning,
+    no model made, the clip not read again; 80-83 (0.133 s) is followed."""
+    times, walker = _walker(first=0, last=N - 1)
+    for missed, followed in ((range(80, 83), False), (range(80, 84), True)):
+        found = [f for f in range(N) if f not in missed]
+        detections = [d if f in found else Detections.empty() for f, d in enumerate(_found(0, N - 1, walker))]
+        out, log, read = _run([walker], detections, found)
+        assert (out is not detections) == followed and (read != []) == followed

@@ -118,10 +118,10 @@ RATE_CLIPS = [n for n in SIDE_CLIPS if FLOORS[n][3] is not None] + ["studio_walk
 DRAWS = range(10)
 #: of those draws, the share with a cadence within 3 % of the full-rate one, or withheld with the reason. The step-to
 #: limp's far foot lands hidden behind the near leg: with a third of its frames gone a strike is missed or moved by
-#: 3-5 frames in about half of the draws (measured: 4 of these 10 within 3 % or withheld, 12 of 20 draws; the worst
-#: 9.4 steps/min low, 9.9 %, said as +-6.6). Three draws were tested before, and happened to pass (-1.3, -2.6,
-#: -2.6 %, while draws 4, 5 and 9 gave -9.8, +5.5 and -3.8 %): issue 17's target is not met there.
-UNEVEN_SHARE = {"side_walk_home_limp": 0.4}
+#: 3-5 frames in some of the draws (measured: 7 of these 10 within 3 % or withheld, 2 of them withheld; over 30
+#: draws 24, 11 withheld; the worst 9.8 % low, said as +-6.6). Three draws were tested before, and happened to pass
+#: (-1.3, -2.6, -2.6 %, while draws 4, 5 and 9 gave -9.8, +5.5 and -3.8 %): issue 17's target is not met there.
+UNEVEN_SHARE = {"side_walk_home_limp": 0.7}
 
 
 @pytest.mark.parametrize("name", RATE_CLIPS)
