@@ -293,3 +293,16 @@ def test_a_gap_cleaning_fills_is_not_followed_and_nothing_is_read():
         detections = [d if f in found else Detections.empty() for f, d in enumerate(_found(0, N - 1, walker))]
         out, log, read = _run([walker], detections, found)
         assert (out is not detections) == followed and (read != []) == followed
+
+
+def test_a_gap_longer_than_max_s_is_followed_back_from_its_far_side_too():
+    """Missed in 20-89 (70 frames, over MAX_S), hidden in frame 50 only: on from 19 gives 20-49, back from 90
+    gives 89 down to 51, as for a shorter gap (each side MAX_S at most)."""
+    times, walker = _walker(entry_x=1200.0, first=0, last=N - 1)
+    walker[50] = np.nan
+    found = [f for f in range(N) if not 20 <= f <= 89]
+    detections = [d if f in found else Detections.empty() for f, d in enumerate(_found(0, N - 1, walker))]
+    out, log, read = _run([walker], detections, found)
+    assert [f for f in range(N) if out[f] is not detections[f]] == list(range(20, 50)) + list(range(51, 90))
+    assert log == list(range(19, 51)) + list(range(90, 49, -1))
+    assert read == list(range(19, 91))
