@@ -116,15 +116,17 @@ def reach(n: int, dt: float, person_frames: np.ndarray, detections: list[Detecti
 
 
 def gaps(person_frames: np.ndarray, person_candidates: np.ndarray, most: int, dt: float,
-         longer_than_s: float = SHORT_GAP_S) -> list[tuple[int, int, range]]:
+         longer_than_s: float = SHORT_GAP_S, times: np.ndarray | None = None) -> list[tuple[int, int, range]]:
     """The frames missing between two in which the person was found, for more than ``longer_than_s`` (the
     shorter gaps cleaning fills by a straight line: following them cost a model each and the clip read again,
     +30 % on the limp's extraction, for no gain measured); for each, (the frame before it, the person's
-    detection there, the missing frames: all of them; each side follows ``most`` of them at most)."""
+    detection there, the missing frames: all of them; each side follows ``most`` of them at most). A gap's
+    length is measured as cleaning measures it: the frames' ``times`` (when given) apart, less ``dt``."""
     pf = np.asarray(person_frames, dtype=int)
+    t = np.arange(int(pf.max()) + 1 if pf.size else 0) * dt if times is None else np.asarray(times, dtype=float)
     return [(int(a), int(c), range(a + 1, b))
             for a, b, c in zip(pf[:-1], pf[1:], np.asarray(person_candidates)[:-1])
-            if (b - a - 1) * dt > longer_than_s + 1e-9 and most > 0]
+            if b - a > 1 and t[b] - t[a] - dt > longer_than_s + 1e-9 and most > 0]
 
 
 def follow_edges(frames: Callable[..., Iterable[tuple[float, np.ndarray]]], detections: list[Detections],
@@ -142,7 +144,7 @@ def follow_edges(frames: Callable[..., Iterable[tuple[float, np.ndarray]]], dete
     dt = float(np.median(np.diff(times))) if len(times) > 1 else 0.0
     back, on = reach(len(times), dt, person_frames, detections, person_candidates, size)
     most = int(MAX_S / dt + 1e-6) if dt > 0 else 0
-    spans = gaps(person_frames, person_candidates, most, dt) if len(person_frames) else []
+    spans = gaps(person_frames, person_candidates, most, dt, times=times) if len(person_frames) else []
     if on:
         spans.append((int(person_frames[-1]), int(person_candidates[-1]), on))
     if not back and not spans:
