@@ -116,15 +116,17 @@ def reach(n: int, dt: float, person_frames: np.ndarray, detections: list[Detecti
 
 
 def gaps(person_frames: np.ndarray, person_candidates: np.ndarray, most: int, dt: float,
-         longer_than_s: float = SHORT_GAP_S) -> list[tuple[int, int, range]]:
+         longer_than_s: float = SHORT_GAP_S, times: np.ndarray | None = None) -> list[tuple[int, int, range]]:
     """The frames missing between two in which the person was found, for more than ``longer_than_s`` (the
     shorter gaps cleaning fills by a straight line: following them cost a model each and the clip read again,
     +30 % on the limp's extraction, for no gain measured); for each, (the frame before it, the person's
-    detection there, the missing frames: ``most`` at most)."""
+    detection there, the missing frames: all of them; each side follows ``most`` of them at most). A gap's
+    length is measured as cleaning measures it: the frames' ``times`` (when given) apart, less ``dt``."""
     pf = np.asarray(person_frames, dtype=int)
-    return [(int(a), int(c), range(a + 1, min(b, a + 1 + most)))
+    t = np.arange(int(pf.max()) + 1 if pf.size else 0) * dt if times is None else np.asarray(times, dtype=float)
+    return [(int(a), int(c), range(a + 1, b))
             for a, b, c in zip(pf[:-1], pf[1:], np.asarray(person_candidates)[:-1])
-            if (b - a - 1) * dt > longer_than_s + 1e-9 and most > 0]
+            if b - a > 1 and t[b] - t[a] - dt > longer_than_s + 1e-9 and most > 0]
 
 
 def follow_edges(frames: Callable[..., Iterable[tuple[float, np.ndarray]]], detections: list[Detections],
@@ -142,7 +144,7 @@ def follow_edges(frames: Callable[..., Iterable[tuple[float, np.ndarray]]], dete
     dt = float(np.median(np.diff(times))) if len(times) > 1 else 0.0
     back, on = reach(len(times), dt, person_frames, detections, person_candidates, size)
     most = int(MAX_S / dt + 1e-6) if dt > 0 else 0
-    spans = gaps(person_frames, person_candidates, most, dt) if len(person_frames) else []
+    spans = gaps(person_frames, person_candidates, most, dt, times=times) if len(person_frames) else []
     if on:
         spans.append((int(person_frames[-1]), int(person_candidates[-1]), on))
     if not back and not spans:
@@ -150,7 +152,7 @@ def follow_edges(frames: Callable[..., Iterable[tuple[float, np.ndarray]]], dete
     first = int(person_frames[0])
     found_at = dict(zip(np.asarray(person_frames, dtype=int).tolist(), np.asarray(person_candidates).tolist()))
     out = list(detections)
-    follow = _Spans(spans, bool(on), detections, out, found_at, model, settings, dt, estimator_factory)
+    follow = _Spans(spans, bool(on), most, detections, out, found_at, model, settings, dt, estimator_factory)
     kept: deque[tuple[int, np.ndarray]] | None = None
     # read as far as a gap's frame after (followed back from) or the last frame followed on
     end = max([first] + [rng.stop for _, _, rng in spans[:-1 if on else None]] + ([on[-1]] if on else []))
@@ -176,10 +178,10 @@ def follow_edges(frames: Callable[..., Iterable[tuple[float, np.ndarray]]], dete
 class _Spans:
     """Following on, frame by frame as the clip is read: through each gap and after the last frame (``spans``:
     (the frame to start on, the person's detection there, the frames to follow through), in order); a gap's
-    frames the model did not reach are followed back from the frame after it."""
+    frames the model did not reach are followed back from the frame after it (each side ``most`` frames at most)."""
 
-    def __init__(self, spans, tail, detections, out, found_at, model, settings, dt, estimator_factory):
-        self._spans, self._tail, self._next = spans, tail, 0
+    def __init__(self, spans, tail, most, detections, out, found_at, model, settings, dt, estimator_factory):
+        self._spans, self._tail, self._most, self._next = spans, tail, most, 0
         self._detections, self._out, self._found_at = detections, out, found_at
         self._make = lambda anchor: _Trace(model, settings, anchor, dt, estimator_factory)
         self._back = lambda kept, rng, at: _follow_back(kept, rng, at, detections, out, found_at[at], model,
@@ -203,7 +205,7 @@ class _Spans:
             self._behind = None
             if kept and index in self._found_at:
                 kept[index] = rgb
-                self._back(kept, range(rng.stop - 1, rng.start - 1, -1), index)
+                self._back(kept, range(rng.stop - 1, max(rng.start - 1, rng.stop - 1 - self._most), -1), index)
         if self._next >= len(self._spans):
             return
         start, candidate, rng = self._spans[self._next]
@@ -211,9 +213,10 @@ class _Spans:
             self.close()
             self._trace = self._make(self._detections[start].image[candidate])
             self._trace.show(rgb, _others(self._detections[start], candidate), seed=True)
-            self._missed = deque(maxlen=max(1, min(len(rng), MAX_BYTES // max(rgb.nbytes, 1))))
+            self._missed = deque(maxlen=max(1, min(len(rng), self._most, MAX_BYTES // max(rgb.nbytes, 1))))
         elif self._trace is not None and index in rng:
-            found = None if self._trace.done else self._trace.show(rgb, self._detections[index])
+            reached = not self._trace.done and index - start <= self._most     # MAX_S on from the frame before
+            found = self._trace.show(rgb, self._detections[index]) if reached else None
             if found is not None:
                 self._out[index] = merge(found, self._detections[index])
             else:
@@ -221,6 +224,7 @@ class _Spans:
         if self._trace is not None and index == rng[-1]:
             if self._missed and not (self._tail and self._next == len(self._spans) - 1):
                 self._behind = (rng, dict(self._missed))
+            self._missed = deque()      # held once only (MAX_BYTES)
             self.close()
             self._next += 1
 

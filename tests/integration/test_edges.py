@@ -293,3 +293,31 @@ def test_a_gap_cleaning_fills_is_not_followed_and_nothing_is_read():
         detections = [d if f in found else Detections.empty() for f, d in enumerate(_found(0, N - 1, walker))]
         out, log, read = _run([walker], detections, found)
         assert (out is not detections) == followed and (read != []) == followed
+
+
+def test_a_gap_longer_than_max_s_is_followed_back_from_its_far_side_too():
+    """Missed in 20-89 (70 frames, over MAX_S), hidden in frame 50 only: on from 19 gives 20-49, back from 90
+    gives 89 down to 51, as for a shorter gap (each side MAX_S at most)."""
+    times, walker = _walker(entry_x=1200.0, first=0, last=N - 1)
+    walker[50] = np.nan
+    found = [f for f in range(N) if not 20 <= f <= 89]
+    detections = [d if f in found else Detections.empty() for f, d in enumerate(_found(0, N - 1, walker))]
+    out, log, read = _run([walker], detections, found)
+    assert [f for f in range(N) if out[f] is not detections[f]] == list(range(20, 50)) + list(range(51, 90))
+    assert log == list(range(19, 51)) + list(range(90, 49, -1))
+    assert read == list(range(19, 91))
+
+
+def test_a_gap_is_measured_in_time_as_cleaning_measures_it():
+    """A variable-rate clip: frames 80-82 missed, and the clip skipped a frame's time at 82: the person was unseen
+    for 4 frame intervals (0.133 s), longer than cleaning fills (it measures by the frames' times), so it is
+    followed, though only 3 frames are missing."""
+    times, walker = _walker(first=0, last=N - 1)
+    times = np.arange(N) / FPS
+    times[82:] += 1 / FPS
+    found = [f for f in range(N) if not 80 <= f <= 82]
+    detections = [d if f in found else Detections.empty() for f, d in enumerate(_found(0, N - 1, walker))]
+    log, read = [], []
+    out = follow_edges(_frames(read), detections, times, SIZE, np.asarray(found), np.zeros(len(found), int),
+                       resolve_model("full"), estimator_factory=lambda model, settings: Model([walker], log))
+    assert [f for f in range(N) if out[f] is not detections[f]] == [80, 81, 82]

@@ -437,3 +437,16 @@ def test_two_short_steps_in_a_row_are_one_step_split_by_a_false_strike_but_a_lim
     limp = [0.0, 0.8, 1.2, 2.0, 2.4, 3.2, 3.6, 4.4, 4.8]
     walk = _walk([(t, "left" if i % 2 else "right") for i, t in enumerate(limp)])
     assert side_free_strides(walk) == pytest.approx([1.2] * 7)
+
+
+def test_a_strike_barely_seen_in_one_bout_is_not_taken_as_barely_seen_in_another_at_the_same_time():
+    """Bouts look beyond their ends (EDGE_PAD_S), so two bouts can hold a strike at the same time and foot, with
+    confidences that differ (scaled by each bout's view): each bout's strike is judged by its own event."""
+    from movement_check.assessments.gait.assess import _barely_seen
+    from movement_check.assessments.result import Event
+    strike = Extremum(60.0, 2.0, 1.0, 1.0)
+    per_side = {"left": {"heel_strike": [strike], "toe_off": []}, "right": {"heel_strike": [], "toe_off": []}}
+    walk = GaitAnalysis(bouts=[], found={0: per_side, 1: per_side}, strides=[], steps={"left": [], "right": []},
+                        side_votes={})
+    events = [Event(2.0, "heel_strike", "left", 60, 0.9), Event(2.0, "heel_strike", "left", 60, 0.1)]
+    assert _barely_seen(walk, events) == {0: set(), 1: {2.0}}

@@ -172,10 +172,15 @@ def sides_withheld(walk: GaitAnalysis) -> str | None:
 
 
 def _barely_seen(walk: GaitAnalysis, events: list[Event]) -> dict[int, set[float]]:
-    """Per bout, the times of the heel strikes under MIN_STRIKE_CONFIDENCE (``events``: the walk's, in its order)."""
-    unsure = {(e.time_s, e.side) for e in events if e.name == HEEL_STRIKE and e.confidence < MIN_STRIKE_CONFIDENCE}
-    return {b: {e.time_s for side in SIDES for e in per_side[side][HEEL_STRIKE] if (e.time_s, side) in unsure}
-            for b, per_side in walk.found.items()}
+    """Per bout, the times of the heel strikes under MIN_STRIKE_CONFIDENCE (``events``: the walk's, in its order,
+    as :func:`_assess` makes them: each bout's own, where two bouts hold a strike at the same time and foot)."""
+    found = [(b, name, e.time_s) for b, per_side in walk.found.items() for side in SIDES
+             for name in (HEEL_STRIKE, TOE_OFF) for e in per_side[side][name]]
+    out: dict[int, set[float]] = {b: set() for b in walk.found}
+    for (b, name, t), event in zip(found, events):
+        if name == HEEL_STRIKE and event.confidence is not None and event.confidence < MIN_STRIKE_CONFIDENCE:
+            out[b].add(t)
+    return out
 
 
 def event_confidence(poses: Poses, e, side: str, scale: float) -> float:
