@@ -143,13 +143,13 @@ def test_an_added_edge_step_is_voted_to_the_foot_that_landed_not_copied_from_its
     assert out_votes[-1] == -1.0
 
 
-def _clip_starting_mid_walk(seen_before_s: float, *, standing: bool = False):
+def _clip_starting_mid_walk(seen_before_s: float, *, standing: bool = False, way: int = 1):
     """The step-to walk as a clip that starts ``seen_before_s`` before the right foot's first landing, that
     foot hidden (behind the near leg) until it has landed, so no landing of it is seen; ``standing``: the
     pelvis still until then (the first step from standing). Returns the heel strikes as the Zeni rule and
     filling give them (the left foot's, found; the right foot's second), the right foot's own Zeni peak (3
     frames after it landed: a foot that never leads peaks late) and its first landing's time."""
-    poses, bout, left_starts, right_starts = _step_to_walk()
+    poses, bout, left_starts, right_starts = _step_to_walk(way=way)
     first_landing = _landing(right_starts[0])
     start = int(round((first_landing - seen_before_s) * FPS))
     poses.image[:start] = np.nan
@@ -217,15 +217,21 @@ def test_a_clip_ending_mid_walk_adds_the_last_step_only_where_its_swing_was_seen
         assert len(out) == 6 and out[-1].time_s == pytest.approx(third, abs=0.01) and out_votes[-1] == -1.0
 
 
+@pytest.mark.parametrize("way", [1, -1])
 @pytest.mark.parametrize("at_edge", [True, False])
-def test_a_walker_found_as_they_come_into_the_picture_walked_through_their_first_step(at_edge):
+def test_a_walker_found_as_they_come_into_the_picture_walked_through_their_first_step(at_edge, way):
     """As above, a quarter of the step before the first strike seen, but the walker is first found at the
-    picture's edge behind them: they walked into the picture, so they were walking, and the step counts. Whether
-    the detector found them a frame sooner or later (the same walk re-encoded or mirrored) no longer decides it.
-    Found away from the edge (a clip that starts then), it is not known, as before."""
-    poses, bout, events, lefts, votes, peak, _ = _clip_starting_mid_walk(0.15)
+    picture's edge behind them (the left edge walking right, the right edge walking left): they walked into the
+    picture, so they were walking, and the step counts. Whether the detector found them a frame sooner or later
+    (the same walk re-encoded or mirrored) no longer decides it. Found away from that edge (a clip that starts
+    then), it is not known, as before."""
+    poses, bout, events, lefts, votes, peak, _ = _clip_starting_mid_walk(0.15, way=way)
     first = int(np.flatnonzero(np.isfinite(poses.image[:, L.LEFT_HIP, 0]))[0])
-    poses.image[..., 0] -= np.nanmin(poses.image[first, :, 0]) - (5.0 if at_edge else 60.0)
+    gap = 5.0 if at_edge else 60.0
+    if way > 0:
+        poses.image[..., 0] -= np.nanmin(poses.image[first, :, 0]) - gap
+    else:
+        poses.image[..., 0] += (poses.frame_size[0] - gap) - np.nanmax(poses.image[first, :, 0])
     out, out_votes = landed(poses, bout, events, lefts, votes, leg=LEG_PX, pad=0, step_s=0.6,
                             own={"left": [], "right": [peak]})
     if at_edge:

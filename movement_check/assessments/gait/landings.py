@@ -174,7 +174,7 @@ def _walked_through(poses: Poses, bout: Bout, step_s: float):
     ``going(t, way)``: whether the pelvis moved forward at ``WALKED_THROUGH_SHARE`` of the bout's speed over
     the step after (way +1) or before (way -1) time ``t``, or over the part of it inside the frames where the
     pelvis is seen (anywhere in the clip) when that part is at least ``EDGE_SEEN_SHARE`` of the step, or at
-    least two frames of it when the walker came into the picture across its edge behind them (way -1: first
+    least two frame intervals of it when the walker came into the picture across its edge behind them (way -1: first
     seen there) or left it across the edge ahead (way +1: last seen there). Someone who walks into or out of
     the picture is walking; whether the first frame they are found in comes a frame earlier or later (the
     same walk re-encoded or mirrored) must not decide whether their first step counts."""
@@ -194,7 +194,7 @@ def _walked_through(poses: Poses, bout: Bout, step_s: float):
     def going(t: float, way: int) -> bool:
         a, b = sorted((t, t + way * step_s))
         # a clip that starts or ends within that step: judged by the part seen, when it is most of it (or
-        # any two frames of it where the walker crossed the picture's edge)
+        # two frame intervals of it where the walker crossed the picture's edge)
         a, b = max(a, times[seen][0]), min(b, times[seen][-1])
         if b - a < (1.5 * np.median(np.diff(times)) if crossed[way] else EDGE_SEEN_SHARE * step_s):
             return False
