@@ -95,6 +95,12 @@ def low_pass_applied(poses: Poses) -> tuple[float, int] | None:
 
 
 # ---------------------------------------------------------------- gap filling
+def too_long(span_s: float, frame_s: float, max_gap_s: float) -> bool:
+    """A gap between two seen frames ``span_s`` apart is longer than :func:`fill_gaps` fills: the time nobody was
+    seen (the span less the typical frame interval ``frame_s``) over ``max_gap_s``."""
+    return span_s - frame_s > max_gap_s + 1e-9
+
+
 def fill_gaps(values: np.ndarray, times: np.ndarray, /, *, max_gap_s: float = 0.12) -> np.ndarray:
     """Fill interior NaN gaps of at most ``max_gap_s`` by linear interpolation in time.
 
@@ -118,7 +124,7 @@ def fill_gaps(values: np.ndarray, times: np.ndarray, /, *, max_gap_s: float = 0.
                 continue
             before, after = start - 1, stop
             span = times[after] - times[before]
-            if span - frame_s > max_gap_s + 1e-9:
+            if too_long(span, frame_s, max_gap_s):
                 continue
             w = (times[start:stop] - times[before]) / span
             flat[start:stop, cols] = (1 - w)[:, None] * flat[before, cols] + w[:, None] * flat[after, cols]

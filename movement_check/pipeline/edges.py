@@ -31,7 +31,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from movement_check.pipeline.cleaning import CleaningSettings
+from movement_check.pipeline.cleaning import CleaningSettings, too_long
 from movement_check.pipeline.estimator import Detections, EstimatorSettings, PoseEstimator
 from movement_check.pipeline.following import black_out, box_around, masked, merge, same_person
 from movement_check.pipeline.pose_model import PoseModel
@@ -115,18 +115,18 @@ def reach(n: int, dt: float, person_frames: np.ndarray, detections: list[Detecti
     return back, on
 
 
-def gaps(person_frames: np.ndarray, person_candidates: np.ndarray, most: int, dt: float,
-         longer_than_s: float = SHORT_GAP_S, times: np.ndarray | None = None) -> list[tuple[int, int, range]]:
-    """The frames missing between two in which the person was found, for more than ``longer_than_s`` (the
-    shorter gaps cleaning fills by a straight line: following them cost a model each and the clip read again,
-    +30 % on the limp's extraction, for no gain measured); for each, (the frame before it, the person's
-    detection there, the missing frames: all of them; each side follows ``most`` of them at most). A gap's
-    length is measured as cleaning measures it: the frames' ``times`` (when given) apart, less ``dt``."""
+def gaps(person_frames: np.ndarray, person_candidates: np.ndarray, most: int, times: np.ndarray,
+         longer_than_s: float = SHORT_GAP_S) -> list[tuple[int, int, range]]:
+    """The frames missing between two in which the person was found, for longer than cleaning fills with a straight
+    line (:func:`cleaning.too_long`, by the frames' ``times``; following the shorter ones cost a model each and
+    the clip read again, +30 % on the limp's extraction, for no gain measured); for each, (the frame before it,
+    the person's detection there, the missing frames: all of them; each side follows ``most`` of them at most)."""
     pf = np.asarray(person_frames, dtype=int)
-    t = np.arange(int(pf.max()) + 1 if pf.size else 0) * dt if times is None else np.asarray(times, dtype=float)
+    t = np.asarray(times, dtype=float)
+    dt = float(np.median(np.diff(t))) if t.size > 1 else 0.0
     return [(int(a), int(c), range(a + 1, b))
             for a, b, c in zip(pf[:-1], pf[1:], np.asarray(person_candidates)[:-1])
-            if b - a > 1 and t[b] - t[a] - dt > longer_than_s + 1e-9 and most > 0]
+            if b - a > 1 and too_long(t[b] - t[a], dt, longer_than_s) and most > 0]
 
 
 def follow_edges(frames: Callable[..., Iterable[tuple[float, np.ndarray]]], detections: list[Detections],
@@ -144,7 +144,7 @@ def follow_edges(frames: Callable[..., Iterable[tuple[float, np.ndarray]]], dete
     dt = float(np.median(np.diff(times))) if len(times) > 1 else 0.0
     back, on = reach(len(times), dt, person_frames, detections, person_candidates, size)
     most = int(MAX_S / dt + 1e-6) if dt > 0 else 0
-    spans = gaps(person_frames, person_candidates, most, dt, times=times) if len(person_frames) else []
+    spans = gaps(person_frames, person_candidates, most, times) if len(person_frames) else []
     if on:
         spans.append((int(person_frames[-1]), int(person_candidates[-1]), on))
     if not back and not spans:
@@ -156,9 +156,9 @@ def follow_edges(frames: Callable[..., Iterable[tuple[float, np.ndarray]]], dete
     kept: deque[tuple[int, np.ndarray]] | None = None
     # read as far as a gap's frame after (followed back from) or the last frame followed on
     end = max([first] + [rng.stop for _, _, rng in spans[:-1 if on else None]] + ([on[-1]] if on else []))
+    begin = back[-1] if back else spans[0][0]
     try:
-        for index, (_, rgb) in enumerate(frames(start=back[-1] if back else spans[0][0]),
-                                         start=back[-1] if back else spans[0][0]):
+        for index, (_, rgb) in enumerate(frames(start=begin), start=begin):
             if back and index <= first:
                 if kept is None:        # the frames nearest the first, as many as fit
                     kept = deque(maxlen=max(1, min(len(back) + 1, MAX_BYTES // max(rgb.nbytes, 1))))

@@ -79,16 +79,17 @@ def _assess(poses: Poses, settings: GaitSettings, walk: GaitAnalysis) -> Assessm
     views = {b.view for b in bouts}
     view = views.pop() if len(views) == 1 else "mixed"
     leg = leg_length_px(poses)
+    found = [(b, side, name, e) for b, per_side in walk.found.items() for side in SIDES
+             for name in (HEEL_STRIKE, TOE_OFF) for e in per_side[side][name]]
     events = [Event(e.time_s, name, side, int(round(e.frame)),
                     event_confidence(poses, e, side, leg if bouts[b].view == SIDE else 0.3 * leg))
-              for b, per_side in walk.found.items() for side in SIDES for name in (HEEL_STRIKE, TOE_OFF)
-              for e in per_side[side][name]]
+              for b, side, name, e in found]
     n_steps = sum(1 for e in events if e.name == HEEL_STRIKE)
     per_side_strides = {s: [st for st in walk.strides if st.side == s] for s in SIDES}
     delivered = timing.delivery(poses, bouts)
     fps = delivered.fps
     left_out: Counter = Counter()
-    timed = side_free_strides(walk, travel_speeds(poses, bouts), left_out, _barely_seen(walk, events))
+    timed = side_free_strides(walk, travel_speeds(poses, bouts), left_out, _barely_seen(found, events))
     metrics, warnings, phases, durations = step_timing(walk, bouts, n_steps, per_side_strides, timed, left_out,
                                                        1.0 / fps if np.isfinite(fps) and fps > 0 else 0.0,
                                                        timing.steady(delivered))
@@ -171,15 +172,14 @@ def sides_withheld(walk: GaitAnalysis) -> str | None:
                                 {s: mean_of(walk.steps[s]) for s in SIDES})
 
 
-def _barely_seen(walk: GaitAnalysis, events: list[Event]) -> dict[int, set[float]]:
-    """Per bout, the times of the heel strikes under MIN_STRIKE_CONFIDENCE (``events``: the walk's, in its order,
-    as :func:`_assess` makes them: each bout's own, where two bouts hold a strike at the same time and foot)."""
-    found = [(b, name, e.time_s) for b, per_side in walk.found.items() for side in SIDES
-             for name in (HEEL_STRIKE, TOE_OFF) for e in per_side[side][name]]
-    out: dict[int, set[float]] = {b: set() for b in walk.found}
-    for (b, name, t), event in zip(found, events):
+def _barely_seen(found: list[tuple], events: list[Event]) -> dict[int, set[float]]:
+    """Per bout, the times of the heel strikes under MIN_STRIKE_CONFIDENCE. ``found``: (bout, side, name,
+    Extremum) of each of ``events``, in their order (each bout's own, where two bouts hold a strike at the same
+    time and foot)."""
+    out: dict[int, set[float]] = {b: set() for b, *_ in found}
+    for (b, _, name, e), event in zip(found, events):
         if name == HEEL_STRIKE and event.confidence is not None and event.confidence < MIN_STRIKE_CONFIDENCE:
-            out[b].add(t)
+            out[b].add(e.time_s)
     return out
 
 
