@@ -59,12 +59,9 @@ def refine_peak(times: np.ndarray, values: np.ndarray, i: int) -> Extremum:
     return Extremum(frame, float(times[i] + dt), float(a * dt * dt + b * dt + c))
 
 
-def dominant_period(times: np.ndarray, signal: np.ndarray, *, lo_s: float = 0.6, hi_s: float = 2.5) -> float | None:
-    """Strongest period (s) between ``lo_s`` and ``hi_s`` in a signal (autocorrelation), or None.
-
-    Used to set how far apart two heel strikes of the same foot must be
-    (a stride lasts 0.8-1.6 s in adults; slower walkers up to ~2.5 s).
-    """
+def autocorrelation(times: np.ndarray, signal: np.ndarray) -> tuple[np.ndarray, float] | None:
+    """A signal's autocorrelation (lag 0 = 1) on an even grid at its median frame interval, and that interval (s);
+    unseen samples interpolated; None with under 10 seen or a flat signal."""
     ok = np.isfinite(signal)
     if ok.sum() < 10:
         return None
@@ -74,7 +71,19 @@ def dominant_period(times: np.ndarray, signal: np.ndarray, *, lo_s: float = 0.6,
     if not np.any(x):
         return None
     ac = np.correlate(x, x, mode="full")[x.size - 1:]
-    ac = ac / ac[0]
+    return ac / ac[0], dt
+
+
+def dominant_period(times: np.ndarray, signal: np.ndarray, *, lo_s: float = 0.6, hi_s: float = 2.5) -> float | None:
+    """Strongest period (s) between ``lo_s`` and ``hi_s`` in a signal (autocorrelation), or None.
+
+    Used to set how far apart two heel strikes of the same foot must be
+    (a stride lasts 0.8-1.6 s in adults; slower walkers up to ~2.5 s).
+    """
+    found = autocorrelation(times, signal)
+    if found is None:
+        return None
+    ac, dt = found
     lo, hi = int(lo_s / dt), min(int(hi_s / dt), ac.size - 1)
     if hi <= lo + 2:
         return None

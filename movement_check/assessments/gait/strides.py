@@ -14,6 +14,7 @@ from movement_check.assessments.gait.events import (HEEL_STRIKE, TOE_OFF, Extrem
                       foot_top_strikes, zeni_events)
 from movement_check.assessments.gait.gates import CADENCE_POSSIBLE
 from movement_check.assessments.gait.landings import landed
+from movement_check.assessments.gait.repeat import step_duration
 from movement_check.body.landmarks import LEG, OTHER, SIDES, Landmark as L
 from movement_check.body.poses import Poses
 from movement_check.body.framing import FEET, out_of_frame
@@ -115,16 +116,9 @@ def side_view_events(poses: Poses, bout: Bout, leg: float) -> tuple[dict[str, di
         heel, toe = ahead_signals(poses, bout, side, pad=pad)
         rear[side], front[side] = np.minimum(heel, toe), np.maximum(heel, toe)
     times = poses.times
-    # The strongest repeat of both feet together is a step, or a stride when a limp makes the steps differ;
-    # one foot's own signal repeats once a stride, which tells the two apart. Events are at least 60 % of a
-    # step apart (a limp's short step is still ~0.35 of its stride: 70 % of a mean step), never under 0.2 s.
-    strides = [p for p in (dominant_period(times, rear[s]) for s in SIDES) if p]
-    stride_s = float(np.median(strides)) if strides else None
-    repeat = dominant_period(times, np.maximum(rear["left"], rear["right"]), lo_s=0.25, hi_s=2.5)
-    if repeat:
-        step_s = repeat / 2 if stride_s and repeat > 0.75 * stride_s else repeat
-    else:
-        step_s = stride_s / 2 if stride_s else 0.55          # a typical adult step when no repeat is clear
+    # events are at least 60 % of a step apart (a limp's short step is still ~0.35 of its stride: 70 % of a mean
+    # step), never under 0.2 s
+    step_s = step_duration(times, rear, poses, bout)
     spacing = max(0.2, 0.6 * step_s)
     out: dict[str, dict[str, list[Extremum]]] = {s: {HEEL_STRIKE: [], TOE_OFF: []} for s in SIDES}
     agreement = (0, 0)
