@@ -348,3 +348,36 @@ def test_a_limp_s_good_strides_are_kept_when_its_short_steps_are_the_majority():
     dropped = Counter()
     assert [st.duration for st in strides_from_events(walk, {0: 0.5}, dropped)] == pytest.approx([1.3, 1.3])
     assert not dropped[SLOW_STRIDE]
+
+
+def test_a_bump_on_the_way_down_from_a_strike_before_the_clip_is_no_strike():
+    """A clip that starts just after a heel strike: the signal falls from its first sample, with a small bump on the
+    way down (the limp cut 3-5 frames later had one, 5 px of a 64 px strike). The bump is a strict local peak
+    within EDGE_SAMPLES of the start and the seen side falls far after it, but the signal fell before it (it did
+    not rise into it from the edge) and it is well short of the walk's strikes: no strike. The same bump rising
+    from the edge all the way, but short of the strikes' height, is none either."""
+    from movement_check.assessments.gait.events import find_extrema
+
+    times = np.arange(60) / 30.0
+    signal = 0.5 * np.cos(2 * np.pi * (times - 0.4) / 1.1)       # peaks at frame 12 and 45
+    seen = signal.copy()
+    seen[:16] = np.nan                                             # first seen 4 frames after the peak
+    seen[16:21] += np.array([0.0, -0.05, 0.0, 0.04, 0.0])          # falling, dipping, then a bump at frame 19
+    assert [round(e.frame) for e in find_extrema(times, seen, kind="max", min_interval_s=0.3, min_prominence=0.1,
+                                                 edges=True)] == [45]
+    low = signal.copy()
+    low[:18] = np.nan
+    low[18:21] = signal[21] + np.array([-0.04, -0.02, 0.005])     # rising from the edge into a bump at frame 20,
+    assert low[20] < 0.0                                           # near the signal's middle, far from a strike
+    assert [round(e.frame) for e in find_extrema(times, low, kind="max", min_interval_s=0.3, min_prominence=0.1,
+                                                 edges=True)] == [45]
+
+
+def test_a_walk_s_first_or_last_step_is_like_its_other_steps():
+    from movement_check.assessments.gait.landings import EDGE_STEP_RANGE, edge_step_window
+
+    even = [0.0, 0.5, 1.0, 1.5]
+    assert edge_step_window(even, 0.5) == pytest.approx((0.425, 0.575))
+    limp = [0.0, 0.4, 1.2, 1.6, 2.4]                              # short and long steps: both count
+    assert edge_step_window(limp, 0.6) == pytest.approx((0.36, 0.9))
+    assert edge_step_window([0.0, 0.5], 0.5) == pytest.approx((EDGE_STEP_RANGE[0] * 0.5, EDGE_STEP_RANGE[1] * 0.5))

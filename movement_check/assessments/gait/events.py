@@ -117,7 +117,13 @@ def find_extrema(times: np.ndarray, signal: np.ndarray, *, kind: str, min_interv
     peaks, props = find_peaks(y, distance=distance, prominence=min_prominence)
     found = [(int(i), float(p)) for i, p in zip(peaks, props["prominences"])]
     if edges:
-        found += _edge_peaks(y, finite, [i for i, _ in found], distance=distance, min_prominence=min_prominence)
+        tops = [i for i, _ in found if finite[i]]
+        # an edge peak reaches half way from the signal's middle to the walk's usual peaks (a bump on the way
+        # down from a peak before the clip does not: the limp clip cut 3-5 frames later made one, 4.6 frames early)
+        middle = float(np.median(y[finite]))
+        reach = middle + EDGE_REACH * (float(np.median(y[tops])) - middle) if tops else -np.inf
+        found += _edge_peaks(y, finite, [i for i, _ in found], distance=distance, min_prominence=min_prominence,
+                             reach=reach)
     out = []
     for i, prominence in sorted(found):
         if not np.all(np.isfinite(x[max(0, i - 1):i + 2])):
@@ -129,24 +135,31 @@ def find_extrema(times: np.ndarray, signal: np.ndarray, *, kind: str, min_interv
 
 #: a peak this many samples from where the seen data starts or stops is judged by the side that was seen
 EDGE_SAMPLES = 3
+#: ... and counts when it reaches this share of the way from the signal's median to its other peaks' median
+EDGE_REACH = 0.5
 
 
 def _edge_peaks(y: np.ndarray, finite: np.ndarray, taken: list[int], *, distance: int,
-                min_prominence: float) -> list[tuple[int, float]]:
+                min_prominence: float, reach: float = -np.inf) -> list[tuple[int, float]]:
     """Peaks right where the seen data starts or stops (a person entering the picture at a heel strike).
 
     A peak's prominence needs the signal to fall on both sides; within ``EDGE_SAMPLES`` of the first or last
     seen sample one side was not seen, and the held edge value gave such a peak almost none. Here it counts
-    when it is a strict local peak (its seen neighbour on the short side is lower, so it rose into it) and
-    the seen side falls by ``min_prominence`` before rising above it again.
+    when the short side rises into it all the way from the edge (each seen sample there higher than the one
+    before), it reaches ``reach`` (a heel strike's height: not a bump on the way down from a peak before the
+    clip) and the seen side falls by ``min_prominence`` before rising above it again.
     """
     out = []
     for start, stop in runs(finite):
         for i in list(range(start + 1, min(stop - 1, start + 1 + EDGE_SAMPLES))) + \
                 list(range(max(start + 1, stop - 1 - EDGE_SAMPLES), stop - 1)):
-            if not (y[i - 1] < y[i] >= y[i + 1]) or any(abs(i - j) < distance for j in taken + [k for k, _ in out]):
+            if not (y[i - 1] < y[i] >= y[i + 1]) or y[i] < reach \
+                    or any(abs(i - j) < distance for j in taken + [k for k, _ in out]):
                 continue
             near_start = i - start <= EDGE_SAMPLES
+            short = y[start:i + 1] if near_start else y[i:stop][::-1]
+            if np.any(np.diff(short) <= 0):          # it fell somewhere between the edge and the peak
+                continue
             side = y[i + 1:stop] if near_start else y[start:i][::-1]
             higher = np.flatnonzero(side > y[i])
             drop = y[i] - float(np.min(side[:higher[0]] if higher.size else side))

@@ -78,7 +78,8 @@ def landed(poses: Poses, bout: Bout, events: list[Extremum], found: list[Extremu
     found over both feet at once (a leading foot's, kept as they are). Each strike added by the filling is
     moved to its foot's nearest landing within half a step. A walk's first or last step made by a foot that
     did not lead (the landing foot coming down beside the other) has no event at all: a landing of either
-    foot ``EDGE_STEP_RANGE`` steps before the first strike or after the last, inside the bout (or the few
+    foot a step like the walk's others before the first strike or after the last (:func:`edge_step_window`),
+    inside the bout (or the few
     frames beside it where the feet are seen), is added, voted to the labelled foot that landed, when the
     walker walked on through it (:func:`_walked_through`): not the first step from standing, nor the closing
     step into it. A foot outside the picture is not seen to land (the model holds it at the edge). Where no
@@ -110,9 +111,10 @@ def landed(poses: Poses, bout: Bout, events: list[Extremum], found: list[Extremu
     # (a copied vote always agrees with alternation and would inflate the side vote)
     either = [(x, 1.0 if side == "left" else -1.0) for side in SIDES for x in lands[side]]
     going, first_seen = _walked_through(poses, bout, step_s)
+    window = edge_step_window([e.time_s for e in out], step_s)
     # the other foot's own peak stands in before the first strike only (see above)
-    before = _edge_step(either, _other_foot(own, out_votes[0]), out[0].time_s, -1, step_s, going, first_seen)
-    after = _edge_step(either, [], out[-1].time_s, 1, step_s, going, first_seen)
+    before = _edge_step(either, _other_foot(own, out_votes[0]), out[0].time_s, -1, step_s, going, first_seen, window)
+    after = _edge_step(either, [], out[-1].time_s, 1, step_s, going, first_seen, window)
     if before:
         out.insert(0, before[0])
         out_votes.insert(0, before[1])
@@ -131,17 +133,35 @@ def _other_foot(own: dict[str, list[Extremum]] | None, vote: float) -> list[tupl
     return [(x, v) for x in own.get(other, [])]
 
 
+#: a walk's first or last step lasts as long as its other steps, give or take this share (``edge_step_window``)
+EDGE_STEP_LIKE = 0.15
+
+
+def edge_step_window(strikes: list[float], step_s: float) -> tuple[float, float]:
+    """How long (s) a walk's first or last step may last: ``EDGE_STEP_RANGE`` steps of ``step_s``, narrowed to its
+    other steps' range (the steps between ``strikes``, s), give or take ``EDGE_STEP_LIKE``, when there are two or
+    more. A limp's short and long steps both count; in an even walk a foot's landing 0.6 of a step after the last
+    strike is no step (the lab walk, whose pose model names the feet front and back, "lands" its rear-named foot
+    where it passes the other: its clip stopped a frame after the last strike read that as one, +3.7 %)."""
+    lo, hi = EDGE_STEP_RANGE[0] * step_s, EDGE_STEP_RANGE[1] * step_s
+    steps = np.diff(strikes)
+    if steps.size < 2:
+        return lo, hi
+    return max(lo, (1 - EDGE_STEP_LIKE) * float(steps.min())), min(hi, (1 + EDGE_STEP_LIKE) * float(steps.max()))
+
+
 def _edge_step(lands: list[tuple[Extremum, float]], zeni: list[tuple[Extremum, float]], t: float, way: int,
-               step_s: float, going, first_seen: float) -> tuple[Extremum, float] | None:
+               step_s: float, going, first_seen: float, window: tuple[float, float]) -> tuple[Extremum, float] | None:
     """The walk's step before (``way`` -1) or after (+1) the heel strike at ``t``: the nearest landing of either
-    foot ``EDGE_STEP_RANGE`` steps away that the walker walked through, else the nearest such Zeni peak of
+    foot ``window`` (s, :func:`edge_step_window`) away that the walker walked through, else the nearest Zeni peak of
     ``zeni`` (given before the first strike only) whose own step, the one before it, starts before
     ``first_seen`` (s, the pelvis's first seen frame): only there can a swing have gone unseen. Inside the clip a
     foot's own peak with no landing is no step (the first sway from standing makes one); nor after the last
     strike: the swing before a peak the clip shows is inside it."""
-    lo, hi = EDGE_STEP_RANGE
-    for pool, edge_only in ((lands, False), (zeni, True)):
-        near = [(x, v) for x, v in pool if lo * step_s <= way * (x.time_s - t) <= hi * step_s
+    # a foot that never leads peaks after it lands: its own peak's step reads short, and is held to the wider range
+    wide = (EDGE_STEP_RANGE[0] * step_s, EDGE_STEP_RANGE[1] * step_s)
+    for pool, edge_only, (lo, hi) in ((lands, False, window), (zeni, True, wide)):
+        near = [(x, v) for x, v in pool if lo <= way * (x.time_s - t) <= hi
                 and going(x.time_s, way) and (not edge_only or x.time_s - step_s < first_seen)]
         if near:
             return min(near, key=lambda xv: abs(xv[0].time_s - t))
