@@ -66,3 +66,19 @@ def test_a_walk_goes_on_at_a_steady_pace_and_a_step_to_limp_surges():
     jerky = Poses(times=t, image=surging, world=poses.world, visibility=poses.visibility, presence=poses.presence,
                   frame_size=poses.frame_size, source=poses.source)
     assert pelvis_speed_spread(jerky, bout) > LIMP_SPEED_SPREAD
+
+
+def test_a_slow_walk_at_an_angle_keeps_its_stride():
+    """The synthetic slow walk seen 35 deg off the walking line at 15 fps, its legs swapped for 30 frames: both
+    feet's signal repeats once a stride (near and far foot at different depths) with no step showing between at
+    that frame rate, and its pelvis is steady. Before the rule that a walk at an angle keeps its stride (the step
+    width keeps one foot ahead in the picture), its step was taken for the whole stride: 43.1 for 85."""
+    from benchmarks.gait_camera_angles import SCRIPTS
+    from tests.fixtures.cameras import camera
+
+    script, middle = SCRIPTS["slow walk"]
+    poses, _ = walk(script, fps=15.0, noise_px=2.0, seed=2, camera=camera(5.0, 1.0, 5.0, 35, middle=middle),
+                    swap=(40, 70))
+    result = assess(clean(poses)[0])
+    assert any(b.get("seen_at_an_angle") for b in result.quality["walking_bouts"])
+    assert _cadence(result) == pytest.approx(85.0, rel=0.03)

@@ -9,10 +9,13 @@ low-resolution side view may call the foot ahead "right" whatever foot it is, an
 repeats once a step too. Taken for a limp's stride, that repeat halves the step and lets a bump between two heel
 strikes count as a third (the lab walk, which the model names so, slowed to 69 steps a minute read 112).
 
-The two are told apart by the pelvis. A step-to limp surges and nearly stops once a stride (the labelled limp:
-its forward speed's interquartile range 1.2 times its median); a walk's pelvis goes on at a steady speed (0.2-0.4
-on the labelled walks). With no pelvis travel to judge by (a treadmill, a camera following the walker) one foot's
-repeat decides, as before.
+The repeat is a stride, as before, when each step of it shows (both feet's signal repeats, weaker, half way
+through it: steps that differ, in a limp, or near and far feet seen at different depths), when the walk is seen
+at an angle (the step width then keeps one foot ahead in the picture whatever the naming), or with no pelvis
+travel to judge by (a treadmill, a camera following the walker). Otherwise the pelvis tells: a step-to limp surges
+and nearly stops once a stride (the labelled limp: its forward speed's interquartile range 0.9-1.4 times its
+median, at every frame rate and pace tried); a walk's pelvis goes on at a steady speed (0.1-0.44 on the labelled
+walks): then the repeat is a step.
 """
 
 from __future__ import annotations
@@ -46,7 +49,7 @@ def step_duration(times: np.ndarray, rear: dict[str, np.ndarray], poses: Poses, 
         return stride_s / 2 if stride_s else TYPICAL_STEP_S
     if not stride_s or repeat <= 0.75 * stride_s:
         return repeat
-    if bout.direction_from != "travel" or _marks_between(times, both, repeat):
+    if bout.direction_from != "travel" or bout.at_angle or _marks_between(times, both, repeat):
         return repeat / 2
     spread = pelvis_speed_spread(poses, bout)
     return repeat / 2 if spread is None or spread >= LIMP_SPEED_SPREAD else repeat
