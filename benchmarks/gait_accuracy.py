@@ -8,6 +8,8 @@ per clip: heel-strike and toe-off recall and precision within 1 and 2 frames, me
 (ms and frames), cadence against the labels' cadence (%), and mean step time against the labels' (ms).
 Clips in ``../shared/videos`` are local only; a missing one is listed as skipped.
 
+``--paces``: also each walk 0.8-2.1 times slower (``PACES``), cadence against the full-pace one / k.
+
 ``--rates``: also the same walks at 25, 20, 15 and 12 frames a second and with 30 % of the frames dropped
 unevenly (the landmark track thinned out, as a slower or stuttering camera would deliver it; ``DRAWS`` random
 draws), with each cadence against the full-rate one.
@@ -31,6 +33,9 @@ from movement_check.pipeline.extraction import ExtractionSettings  # noqa: E402
 from movement_check.body.poses import Poses  # noqa: E402
 
 RATES = (25, 20, 15, 12)
+#: ``--paces``: each walk this many times slower (every time stretched: the same steps at a slower pace, seen at a
+#: lower frame rate; 1.8 and 2.1 make the lab walk 69 and 60 steps a minute)
+PACES = (0.8, 1.25, 1.5, 1.8, 2.1)
 
 
 def thinned(raw: Poses, fps: float | None = None, *, drop: float = 0.0, seed: int = 0) -> Poses:
@@ -45,6 +50,26 @@ def thinned(raw: Poses, fps: float | None = None, *, drop: float = 0.0, seed: in
         keep = np.sort(rng.choice(len(t), size=int(round(len(t) * (1 - drop))), replace=False))
     return Poses(times=t[keep], image=raw.image[keep], world=raw.world[keep], visibility=raw.visibility[keep],
                  presence=raw.presence[keep], frame_size=raw.frame_size, source=raw.source)
+
+
+def slower(raw: Poses, k: float) -> Poses:
+    """The track with every time stretched ``k`` times: the same walk at 1/k of its pace."""
+    return Poses(times=raw.times * k, image=raw.image, world=raw.world, visibility=raw.visibility,
+                 presence=raw.presence, frame_size=raw.frame_size, source=raw.source)
+
+
+def pace_cells(raw: Poses, full: float | None) -> list[str]:
+    """Cadence at each of PACES against the full-pace one / k: the error (%) and its stated standard errors."""
+    cells = []
+    for k in PACES:
+        m = next(m for m in assess_gait(clean(slower(raw, k))[0]).metrics if m.name == "cadence")
+        if m.value is None or full is None:
+            cells.append("-")
+            continue
+        error = m.value - full / k
+        cells.append(f"{100 * error / (full / k):+.1f} % ({abs(error) / m.uncertainty:.1f} SE)" if m.uncertainty
+                     else f"{100 * error / (full / k):+.1f} %")
+    return cells
 
 
 def cadence_of(result) -> float | None:
@@ -126,9 +151,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default="full")
     parser.add_argument("--rates", action="store_true", help="also thinned to lower and uneven frame rates")
+    parser.add_argument("--paces", action="store_true", help="also each walk at slower and faster paces")
     parser.add_argument("--markdown", action="store_true", help="print tables as Markdown (for the README)")
     args = parser.parse_args()
-    rows, rate_rows = [], []
+    rows, rate_rows, pace_rows = [], [], []
     for labels in acc.all_labels():
         if not labels.path.exists():
             print(f"skipped {labels.clip}: not at {labels.path}")
@@ -144,16 +170,26 @@ def main() -> None:
                 cells.append("-" if value is None or full is None else f"{value:.1f} ({100 * (value - full) / full:+.1f} %)")
             cells.append(dropped_cell(prepared.raw, full))
             rate_rows.append((labels.clip, "-" if full is None else f"{full:.1f}", *cells))
+        if args.paces:
+            full = cadence_of(result)
+            pace_rows.append((labels.clip, "-" if full is None else f"{full:.1f}", *pace_cells(prepared.raw, full)))
     print_table(rows, args.markdown)
+    if args.paces:
+        print()
+        _print_rows(("clip", "cadence at its pace", *(f"times x {k:g}" for k in PACES)), pace_rows, args.markdown)
     if args.rates:
         head = ("clip", "cadence at the clip's rate", *(f"{r} fps" for r in RATES),
                 f"30 % dropped unevenly ({DRAWS} draws): within 3 % or withheld; median, worst error")
         print()
-        if args.markdown:
-            print("| " + " | ".join(head) + " |")
-            print("|" + "---|" * len(head))
-        for r in rate_rows:
-            print("| " + " | ".join(r) + " |" if args.markdown else "  ".join(f"{h}: {v}" for h, v in zip(head, r)))
+        _print_rows(head, rate_rows, args.markdown)
+
+
+def _print_rows(head: tuple, rows: list[tuple], markdown: bool) -> None:
+    if markdown:
+        print("| " + " | ".join(head) + " |")
+        print("|" + "---|" * len(head))
+    for r in rows:
+        print("| " + " | ".join(r) + " |" if markdown else "  ".join(f"{h}: {v}" for h, v in zip(head, r)))
 
 
 if __name__ == "__main__":

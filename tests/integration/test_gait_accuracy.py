@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from benchmarks import accuracy as acc
-from benchmarks.gait_accuracy import thinned
+from benchmarks.gait_accuracy import PACES, slower, thinned
 from movement_check.analysis import assess, prepare
 from movement_check.assessments.gait.assess import assess as assess_gait
 from movement_check.pipeline.cleaning import clean
@@ -118,10 +118,11 @@ RATE_CLIPS = [n for n in SIDE_CLIPS if FLOORS[n][3] is not None] + ["studio_walk
 DRAWS = range(10)
 #: of those draws, the share with a cadence within 3 % of the full-rate one, or withheld with the reason. The step-to
 #: limp's far foot lands hidden behind the near leg: with a third of its frames gone a strike is missed or moved by
-#: 3-5 frames in some of the draws (measured: 7 of these 10 within 3 % or withheld, 2 of them withheld; over 30
-#: draws 24, 11 withheld; the worst 9.8 % low, said as +-6.6). Three draws were tested before, and happened to pass
-#: (-1.3, -2.6, -2.6 %, while draws 4, 5 and 9 gave -9.8, +5.5 and -3.8 %): issue 17's target is not met there.
-UNEVEN_SHARE = {"side_walk_home_limp": 0.7}
+#: 3-5 frames in some of the draws (measured: 9 of these 10 within 3 % or withheld, 2 of them withheld; over 30
+#: draws 26, 12 withheld; the worst 4.7 % high, 0.8 of its stated standard error). Before the edge-peak rules of
+#: 2026-12-03 (events._edge_peaks, landings.edge_step_window): 7 of 10, over 30 draws 24, the worst 9.8 % low. Three
+#: draws were tested before that, and happened to pass: issue 17's target (90 %) is not met there over 30 draws.
+UNEVEN_SHARE = {"side_walk_home_limp": 0.8}
 
 
 @pytest.mark.parametrize("name", RATE_CLIPS)
@@ -152,14 +153,10 @@ def test_cadence_holds_at_lower_and_uneven_frame_rates(analysed, name):
     assert good >= UNEVEN_SHARE.get(name, 0.9) * len(DRAWS), good
 
 
-#: each walk played this many times slower (every time stretched: the same steps at a slower pace, seen at a lower
-#: frame rate): the lab walk at 1.8 and 2.1 is 69 and 60 steps a minute, the pace of a slow or painful walk
-PACES = (0.8, 1.25, 1.5, 1.8, 2.1)
-
-
 @pytest.mark.parametrize("name", RATE_CLIPS)
 def test_the_same_walk_at_a_slower_or_faster_pace_keeps_its_cadence(analysed, name):
-    """Every time of the walk stretched by ``k`` (PACES): cadence the full-pace value / k within 3 % or two of its
+    """Every time of the walk stretched by ``k`` (PACES: the same steps at a slower pace, seen at a lower frame rate;
+    the lab walk at 1.8 and 2.1 is 69 and 60 steps a minute, the pace of a slow or painful walk): cadence the full-pace value / k within 3 % or two of its
     stated standard errors, or withheld with the reason. Before assessments/gait/repeat.py the lab walk, whose pose
     model names the feet front and back, read 112 at 1.8 (69 steps a minute) and 118 at 2.1 (60): its step was
     taken for half of one."""
@@ -167,9 +164,7 @@ def test_the_same_walk_at_a_slower_or_faster_pace_keeps_its_cadence(analysed, na
     full = _cadence(result)
     raw = prepared.raw
     for k in PACES:
-        slower = Poses(times=raw.times * k, image=raw.image, world=raw.world, visibility=raw.visibility,
-                       presence=raw.presence, frame_size=raw.frame_size, source=raw.source)
-        m = _cadence_metric(assess_gait(clean(slower)[0]))
+        m = _cadence_metric(assess_gait(clean(slower(raw, k))[0]))
         if m.value is None:
             assert m.note, k
         else:
