@@ -119,7 +119,7 @@ DRAWS = range(10)
 #: of those draws, the share with a cadence within 3 % of the full-rate one, or withheld with the reason. The step-to
 #: limp's far foot lands hidden behind the near leg: with a third of its frames gone a strike is missed or moved by
 #: 3-5 frames in some of the draws (measured: 9 of these 10 within 3 % or withheld, 2 of them withheld; over 30
-#: draws 26, 12 withheld; the worst 4.7 % high, 0.8 of its stated standard error). Before the edge-peak rules of
+#: draws 26, 12 withheld; the worst 5.5 % high, 0.6 of its stated standard error). Before the edge-peak rules of
 #: 2026-12-03 (events._edge_peaks, landings.edge_step_window): 7 of 10, over 30 draws 24, the worst 9.8 % low. Three
 #: draws were tested before that, and happened to pass: issue 17's target (90 %) is not met there over 30 draws.
 UNEVEN_SHARE = {"side_walk_home_limp": 0.8}

@@ -377,7 +377,9 @@ def test_a_walk_s_first_or_last_step_is_like_its_other_steps():
     from movement_check.assessments.gait.landings import EDGE_STEP_RANGE, edge_step_window
 
     even = [0.0, 0.5, 1.0, 1.5]
-    assert edge_step_window(even, 0.5) == pytest.approx((0.425, 0.575))
+    assert edge_step_window(even, 0.5) == pytest.approx((0.425, 0.75))
     limp = [0.0, 0.4, 1.2, 1.6, 2.4]                              # short and long steps: both count
     assert edge_step_window(limp, 0.6) == pytest.approx((0.36, 0.9))
+    early = [0.0, 0.5, 1.0, 1.42]                                 # the last strike found early: the next step long
+    assert edge_step_window(early, 0.5) == pytest.approx((0.357, 0.75))
     assert edge_step_window([0.0, 0.5], 0.5) == pytest.approx((EDGE_STEP_RANGE[0] * 0.5, EDGE_STEP_RANGE[1] * 0.5))

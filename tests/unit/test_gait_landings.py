@@ -238,3 +238,17 @@ def test_a_walker_found_as_they_come_into_the_picture_walked_through_their_first
         assert out[0] == peak and out_votes[0] == -1.0
     else:
         assert out[0] == events[0]
+
+
+def test_the_foot_that_made_the_last_strike_does_not_land_again_a_step_later():
+    """After the last strike (0.0 s), made by the foot named left (its landing at 0.03 s), the next step is the
+    other foot's: a landing of the left 0.58 s later is none (the two-people walk as a JPEG-8 video call had one,
+    5 frames before the right foot's true landing, and took it for the last step); the right's at 0.75 s stays.
+    With no landing at the strike, which foot made it is not seen and every landing stays."""
+    from movement_check.assessments.gait.landings import _not_of
+
+    left_at, left_later, right_later = (Extremum(1.0, 0.03, 0.5), Extremum(18.4, 0.58, 0.5),
+                                        Extremum(23.2, 0.75, 0.5))
+    lands = [(left_at, 1.0), (left_later, 1.0), (right_later, -1.0)]
+    assert _not_of(lands, 0.0, 0.6) == [(right_later, -1.0)]
+    assert _not_of(lands[1:], 0.0, 0.6) == lands[1:]
