@@ -240,15 +240,16 @@ def test_a_walker_found_as_they_come_into_the_picture_walked_through_their_first
         assert out[0] == events[0]
 
 
-def test_the_foot_that_made_the_last_strike_does_not_land_again_a_step_later():
+def test_after_the_last_strike_the_other_foot_s_landing_comes_first():
     """After the last strike (0.0 s), made by the foot named left (its landing at 0.03 s), the next step is the
-    other foot's: a landing of the left 0.58 s later is none (the two-people walk as a JPEG-8 video call had one,
-    5 frames before the right foot's true landing, and took it for the last step); the right's at 0.75 s stays.
-    With no landing at the strike, which foot made it is not seen and every landing stays."""
-    from movement_check.assessments.gait.landings import _not_of
+    other foot's: the right's landing at 0.75 s is taken before a left one 0.58 s later, though that is nearer (the
+    two-people walk as a JPEG-8 video call took such a one, 5 frames before the right foot's true landing). Where
+    the other foot has none in reach, the same foot's is all there is (the model may name one foot for both); with
+    no landing at the strike, which foot made it is not seen and the landings are one group."""
+    from movement_check.assessments.gait.landings import _other_first
 
     left_at, left_later, right_later = (Extremum(1.0, 0.03, 0.5), Extremum(18.4, 0.58, 0.5),
                                         Extremum(23.2, 0.75, 0.5))
     lands = [(left_at, 1.0), (left_later, 1.0), (right_later, -1.0)]
-    assert _not_of(lands, 0.0, 0.6) == [(right_later, -1.0)]
-    assert _not_of(lands[1:], 0.0, 0.6) == lands[1:]
+    assert _other_first(lands, 0.0, 0.6) == [[(right_later, -1.0)], [(left_at, 1.0), (left_later, 1.0)]]
+    assert _other_first(lands[1:], 0.0, 0.6) == [lands[1:]]

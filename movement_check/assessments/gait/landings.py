@@ -78,8 +78,8 @@ def landed(poses: Poses, bout: Bout, events: list[Extremum], found: list[Extremu
     found over both feet at once (a leading foot's, kept as they are). Each strike added by the filling is
     moved to its foot's nearest landing within half a step. A walk's first or last step made by a foot that
     did not lead (the landing foot coming down beside the other) has no event at all: a landing of either
-    foot other than the one that made that strike, a step like the walk's others before the first strike or after
-    the last (:func:`edge_step_window`), inside the bout (or the few
+    foot (the other one than landed at that strike first), a step like the walk's others before the first strike
+    or after the last (:func:`edge_step_window`), inside the bout (or the few
     frames beside it where the feet are seen), is added, voted to the labelled foot that landed, when the
     walker walked on through it (:func:`_walked_through`): not the first step from standing, nor the closing
     step into it. A foot outside the picture is not seen to land (the model holds it at the edge). Where no
@@ -114,11 +114,11 @@ def landed(poses: Poses, bout: Bout, events: list[Extremum], found: list[Extremu
     window = edge_step_window([e.time_s for e in out], step_s)
     # the other foot's own peak stands in before the first strike only (see above)
     # the foot that landed at the first strike (or the last) stood on the floor through the step after it (or
-    # before): that step is the other foot's, so a landing of the same named foot there is none
-    before = _edge_step(_not_of(either, out[0].time_s, step_s), _other_foot(own, out_votes[0]), out[0].time_s, -1,
-                        step_s, going, first_seen, window)
-    after = _edge_step(_not_of(either, out[-1].time_s, step_s), [], out[-1].time_s, 1, step_s, going, first_seen,
-                       window)
+    # before): that step is the other foot's, whose landings come first
+    before = _edge_step(_other_first(either, out[0].time_s, step_s), _other_foot(own, out_votes[0]), out[0].time_s,
+                        -1, step_s, going, first_seen, window)
+    after = _edge_step(_other_first(either, out[-1].time_s, step_s), [], out[-1].time_s, 1, step_s, going,
+                       first_seen, window)
     if before:
         out.insert(0, before[0])
         out_votes.insert(0, before[1])
@@ -133,16 +133,18 @@ def landed(poses: Poses, bout: Bout, events: list[Extremum], found: list[Extremu
 AT_STRIKE_STEPS = 0.25
 
 
-def _not_of(lands: list[tuple[Extremum, float]], t: float, step_s: float) -> list[tuple[Extremum, float]]:
-    """The landings (each with its named foot's vote) not of the named foot whose landing is nearest to the heel
-    strike at ``t`` within AT_STRIKE_STEPS (all when none is: which foot made it is not seen). Judged by the
-    landings, not by the strike's vote: the pose model's brief swap of the legs mislabels a strike, not a foot's
-    whole trajectory."""
+def _other_first(lands: list[tuple[Extremum, float]], t: float, step_s: float) -> list[list[tuple[Extremum, float]]]:
+    """The landings (each with its named foot's vote) in two groups, looked through in turn: those not of the named
+    foot whose landing is nearest to the heel strike at ``t`` within AT_STRIKE_STEPS, then that foot's (one group
+    when no landing is that near: which foot made the strike is not seen). Judged by the landings, not by the
+    strike's vote (a brief swap of the legs mislabels a strike), and only a preference: the model may name one foot
+    for both feet's landings a step apart (the home walk as a JPEG-8 video call: the right "landed" at its first
+    two strikes), where the one that foot has is all there is."""
     near = [(abs(x.time_s - t), v) for x, v in lands if abs(x.time_s - t) <= AT_STRIKE_STEPS * step_s]
     if not near:
-        return lands
-    foot = min(near)[1]
-    return [(x, v) for x, v in lands if np.sign(v) != np.sign(foot)]
+        return [lands]
+    foot = np.sign(min(near)[1])
+    return [[(x, v) for x, v in lands if np.sign(v) != foot], [(x, v) for x, v in lands if np.sign(v) == foot]]
 
 
 def _other_foot(own: dict[str, list[Extremum]] | None, vote: float) -> list[tuple[Extremum, float]]:
@@ -173,17 +175,17 @@ def edge_step_window(strikes: list[float], step_s: float) -> tuple[float, float]
     return max(lo, (1 - EDGE_STEP_LIKE) * float(steps.min())), hi
 
 
-def _edge_step(lands: list[tuple[Extremum, float]], zeni: list[tuple[Extremum, float]], t: float, way: int,
+def _edge_step(lands: list[list[tuple[Extremum, float]]], zeni: list[tuple[Extremum, float]], t: float, way: int,
                step_s: float, going, first_seen: float, window: tuple[float, float]) -> tuple[Extremum, float] | None:
     """The walk's step before (``way`` -1) or after (+1) the heel strike at ``t``: the nearest landing of either
-    foot ``window`` (s, :func:`edge_step_window`) away that the walker walked through, else the nearest Zeni peak of
+    foot (``lands``: groups looked through in turn, :func:`_other_first`) ``window`` (s, :func:`edge_step_window`) away that the walker walked through, else the nearest Zeni peak of
     ``zeni`` (given before the first strike only) whose own step, the one before it, starts before
     ``first_seen`` (s, the pelvis's first seen frame): only there can a swing have gone unseen. Inside the clip a
     foot's own peak with no landing is no step (the first sway from standing makes one); nor after the last
     strike: the swing before a peak the clip shows is inside it."""
     # a foot that never leads peaks after it lands: its own peak's step reads short, and is held to the wider range
     wide = (EDGE_STEP_RANGE[0] * step_s, EDGE_STEP_RANGE[1] * step_s)
-    for pool, edge_only, (lo, hi) in ((lands, False, window), (zeni, True, wide)):
+    for pool, edge_only, (lo, hi) in [(group, False, window) for group in lands] + [(zeni, True, wide)]:
         near = [(x, v) for x, v in pool if lo <= way * (x.time_s - t) <= hi
                 and going(x.time_s, way) and (not edge_only or x.time_s - step_s < first_seen)]
         if near:
