@@ -383,3 +383,28 @@ def test_a_walk_s_first_or_last_step_is_like_its_other_steps():
     early = [0.0, 0.5, 1.0, 1.42]                                 # the last strike found early: the next step long
     assert edge_step_window(early, 0.5) == pytest.approx((0.357, 0.75))
     assert edge_step_window([0.0, 0.5], 0.5) == pytest.approx((EDGE_STEP_RANGE[0] * 0.5, EDGE_STEP_RANGE[1] * 0.5))
+
+
+def test_an_edge_strike_with_a_flat_top_or_a_held_edge_frame_is_kept_at_either_end():
+    """A strike right where the seen data starts or stops keeps counting when two samples are equal on the short
+    side: a flat top (the last two frames before the clip stops at the same height) or a frame held at the edge (a
+    video call repeats a frame). Neither is the signal falling between the edge and the peak, and the rule is the
+    same at the start as at the (mirrored) end."""
+    from movement_check.assessments.gait.events import find_extrema
+
+    times = np.arange(60) / 30.0
+    signal = 0.5 * np.cos(2 * np.pi * (times - 0.4) / 1.1)       # peaks at frame 12 and 45
+
+    def strikes(seen):
+        return [round(e.frame) for e in find_extrema(times, seen, kind="max", min_interval_s=0.3,
+                                                     min_prominence=0.1, edges=True)]
+    flat = signal.copy()
+    flat[:11] = np.nan                                             # seen from frame 11, a flat top at 12-13
+    flat[13] = flat[12]
+    assert strikes(flat)[0] in (12, 13)
+    assert strikes(flat[::-1].copy())[-1] in (46, 47)              # the same stopping: before, lost
+    held = signal.copy()
+    held[:9] = np.nan                                              # seen from frame 9, held for one frame
+    held[9] = held[10]
+    assert strikes(held) == [12, 45]
+    assert strikes(held[::-1].copy()) == [14, 47]
