@@ -408,3 +408,20 @@ def test_an_edge_strike_with_a_flat_top_or_a_held_edge_frame_is_kept_at_either_e
     held[9] = held[10]
     assert strikes(held) == [12, 45]
     assert strikes(held[::-1].copy()) == [14, 47]
+
+
+def test_a_high_bump_on_the_way_down_is_no_strike_though_it_reaches_a_strike_s_height():
+    """The clip starts 2 frames after a strike: the signal falls, then bumps up again still near the strike's
+    height (above EDGE_REACH of the way to the walk's strikes). Only the rise-into-it rule tells it is no strike
+    (the bump test above is also short of the strikes' height, so it holds without that rule)."""
+    from movement_check.assessments.gait.events import EDGE_REACH, find_extrema
+
+    times = np.arange(60) / 30.0
+    signal = 0.5 * np.cos(2 * np.pi * (times - 0.4) / 1.1)       # peaks at frame 12 and 45
+    seen = signal.copy()
+    seen[:14] = np.nan
+    seen[15] -= 0.05                                               # a dip, then a bump at frame 16
+    seen[16] = seen[14] - 0.01
+    assert seen[16] > EDGE_REACH * 0.5 and seen[16] > seen[17]
+    assert [round(e.frame) for e in find_extrema(times, seen, kind="max", min_interval_s=0.3, min_prominence=0.1,
+                                                 edges=True)] == [45]
