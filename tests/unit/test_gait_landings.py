@@ -253,3 +253,19 @@ def test_after_the_last_strike_the_other_foot_s_landing_comes_first():
     lands = [(left_at, 1.0), (left_later, 1.0), (right_later, -1.0)]
     assert _other_first(lands, 0.0, 0.6) == [[(right_later, -1.0)], [(left_at, 1.0), (left_later, 1.0)]]
     assert _other_first(lands[1:], 0.0, 0.6) == [lands[1:]]
+
+
+def test_the_edge_step_looks_through_the_other_foot_s_landings_first_then_the_same_foot_s():
+    """``_edge_step`` with the groups of ``_other_first``: the other foot's landing (0.75 s) is taken though the same
+    foot's (0.58 s) is nearer; with no other-foot landing in reach, the same foot's is (the model named one foot for
+    both). The group test above holds whether ``_edge_step`` looks through the groups in turn, pools them, or
+    stops at the first; this one does not."""
+    from movement_check.assessments.gait.landings import _edge_step, _other_first
+
+    left_at, left_later, right_later = (Extremum(1.0, 0.03, 0.5), Extremum(18.4, 0.58, 0.5),
+                                        Extremum(23.2, 0.75, 0.5))
+
+    def after(lands):
+        return _edge_step(_other_first(lands, 0.0, 0.6), [], 0.0, 1, 0.6, lambda t, way: True, -np.inf, (0.36, 0.9))
+    assert after([(left_at, 1.0), (left_later, 1.0), (right_later, -1.0)]) == (right_later, -1.0)
+    assert after([(left_at, 1.0), (left_later, 1.0)]) == (left_later, 1.0)

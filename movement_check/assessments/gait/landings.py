@@ -178,11 +178,11 @@ def edge_step_window(strikes: list[float], step_s: float) -> tuple[float, float]
 def _edge_step(lands: list[list[tuple[Extremum, float]]], zeni: list[tuple[Extremum, float]], t: float, way: int,
                step_s: float, going, first_seen: float, window: tuple[float, float]) -> tuple[Extremum, float] | None:
     """The walk's step before (``way`` -1) or after (+1) the heel strike at ``t``: the nearest landing of either
-    foot (``lands``: groups looked through in turn, :func:`_other_first`) ``window`` (s, :func:`edge_step_window`) away that the walker walked through, else the nearest Zeni peak of
-    ``zeni`` (given before the first strike only) whose own step, the one before it, starts before
-    ``first_seen`` (s, the pelvis's first seen frame): only there can a swing have gone unseen. Inside the clip a
-    foot's own peak with no landing is no step (the first sway from standing makes one); nor after the last
-    strike: the swing before a peak the clip shows is inside it."""
+    foot (``lands``: groups looked through in turn, :func:`_other_first`) ``window`` (s, :func:`edge_step_window`)
+    away that the walker walked through, else the nearest Zeni peak of ``zeni`` (given before the first strike
+    only) whose own step, the one before it, starts before ``first_seen`` (s, the pelvis's first seen frame): only
+    there can a swing have gone unseen. Inside the clip a foot's own peak with no landing is no step (the first sway
+    from standing makes one); nor after the last strike: the swing before a peak the clip shows is inside it."""
     # a foot that never leads peaks after it lands: its own peak's step reads short, and is held to the wider range
     wide = (EDGE_STEP_RANGE[0] * step_s, EDGE_STEP_RANGE[1] * step_s)
     for pool, edge_only, (lo, hi) in [(group, False, window) for group in lands] + [(zeni, True, wide)]:
