@@ -146,8 +146,9 @@ def _edge_peaks(y: np.ndarray, finite: np.ndarray, taken: list[int], *, distance
     A peak's prominence needs the signal to fall on both sides; within ``EDGE_SAMPLES`` of the first or last
     seen sample one side was not seen, and the held edge value gave such a peak almost none. Here it counts
     when the short side rises into it all the way from the edge (no seen sample there lower than the one before:
-    a held frame or a flat top is no fall, in either direction), it reaches ``reach`` (a heel strike's height: not a bump on the way down from a peak before the
-    clip) and the seen side falls by ``min_prominence`` before rising above it again.
+    a held frame or a flat top is no fall, in either direction), it reaches ``reach`` (a heel strike's height:
+    not a bump on the way down from a peak before the clip) and the seen side falls by ``min_prominence`` before
+    rising above it again.
     """
     out = []
     for start, stop in runs(finite):
