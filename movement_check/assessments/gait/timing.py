@@ -42,6 +42,11 @@ from movement_check.body.walking import Bout, leg_length_px
 MIN_FPS_PHASES = 20.0
 MIN_FPS_TIMING = 15.0
 MIN_FPS_CADENCE = 11.5     # a 12 fps clip measures 11.9-12.0 over a walk
+#: a camera within this share of MIN_FPS_TIMING or MIN_FPS_PHASES delivers it (MIN_FPS_CADENCE has its own
+#: slack): frames over time of an exact 20 fps clip add up to 19.999999999999996 a second (the synthetic walker's
+#: did, and its stance was withheld "needing 20"), and a clip's millisecond timestamps or one frame lost in a walk
+#: move it by as much
+RATE_SLACK = 0.01
 #: side view: frames arriving this unevenly below MIN_FPS_TIMING give no cadence either
 MAX_UNEVEN = 0.1
 MIN_LEG_PX = 25.0
@@ -86,7 +91,7 @@ def delivery(poses: Poses, bouts: list[Bout]) -> Delivery:
 def steady(d: Delivery) -> bool:
     """Whether the camera delivered MIN_FPS_TIMING frames a second or more, evenly (MAX_UNEVEN) and without a
     stall (MAX_STALL_S): then a heel strike left out was not lost to the camera, and advice on it is not given."""
-    return bool(np.isfinite(d.fps) and d.fps >= MIN_FPS_TIMING and d.uneven <= MAX_UNEVEN
+    return bool(np.isfinite(d.fps) and not below(d.fps, MIN_FPS_TIMING) and d.uneven <= MAX_UNEVEN
                 and d.longest_interval_s <= MAX_STALL_S)
 
 
@@ -101,7 +106,7 @@ def withheld(d: Delivery, view: str | None = None) -> dict[str, str]:
         why = (f"the person is {d.leg_px:.0f} pixels from hip to ankle: too small in the picture to time steps "
                f"(needs {MIN_LEG_PX:g}); film closer or at a higher resolution")
         return {name: why for name in ("cadence",) + TIMING_METRICS + PHASE_METRICS}
-    if np.isfinite(d.fps) and (d.fps < MIN_FPS_CADENCE or (d.fps < MIN_FPS_TIMING and d.uneven > MAX_UNEVEN)):
+    if np.isfinite(d.fps) and (d.fps < MIN_FPS_CADENCE or (below(d.fps, MIN_FPS_TIMING) and d.uneven > MAX_UNEVEN)):
         needs = MIN_FPS_CADENCE if d.uneven <= MAX_UNEVEN else MIN_FPS_TIMING
         how = f"{rate(d.fps, needs)} frames a second" + (f", {100 * d.uneven:.0f} % of them late or missing"
                                                           if d.uneven > MAX_UNEVEN else "")
@@ -109,15 +114,20 @@ def withheld(d: Delivery, view: str | None = None) -> dict[str, str]:
         why = (f"the camera delivered {how}: too few to count steps reliably (needs {needs:g} a second{steady}); "
                "film at a higher frame rate")
         return {name: why for name in ("cadence",) + TIMING_METRICS + PHASE_METRICS}
-    if np.isfinite(d.fps) and d.fps < MIN_FPS_TIMING:
+    if np.isfinite(d.fps) and below(d.fps, MIN_FPS_TIMING):
         why = (f"the camera delivered {rate(d.fps, MIN_FPS_TIMING)} frames a second: too few for step timing (needs "
                f"{MIN_FPS_TIMING:g})")
         out.update({name: why for name in TIMING_METRICS + PHASE_METRICS})
-    elif np.isfinite(d.fps) and d.fps < MIN_FPS_PHASES:
+    elif np.isfinite(d.fps) and below(d.fps, MIN_FPS_PHASES):
         why = (f"the camera delivered {rate(d.fps, MIN_FPS_PHASES)} frames a second: too few for the phases of a "
                f"stride (needs {MIN_FPS_PHASES:g})")
         out.update({name: why for name in PHASE_METRICS})
     return out
+
+
+def below(fps: float, needs: float) -> bool:
+    """Fewer frames a second than ``needs``, beyond RATE_SLACK."""
+    return fps < needs * (1 - RATE_SLACK)
 
 
 def rate(fps: float, needs: float) -> str:
