@@ -48,6 +48,22 @@ def test_a_slow_walk_whose_feet_are_named_front_and_back_keeps_its_cadence(caden
         assert _cadence(assess(clean(named)[0])) == pytest.approx(cadence, rel=0.04), seed
 
 
+@pytest.mark.parametrize("fps", [25.0, 30.0])
+def test_a_steady_pelvis_with_noisy_landmarks_is_no_limp_s_surge(fps):
+    """A slow walk (66 steps a minute) with 6 px of landmark noise, its feet named front and back: the pelvis goes
+    on steadily, and its speed measured over SPEED_OVER_S says so in every draw. Measured from one frame to the next
+    (before), the noise alone spread it 0.42-0.65, past LIMP_SPEED_SPREAD in one draw at each rate, whose step was
+    then halved: 128-136 steps a minute for 66."""
+    from movement_check.body.walking import find_bouts
+    script = Script(segments=[("walk", 8.0)], cadence=66.0, speed_mps=0.35 + 0.006 * 66.0)
+    for seed in range(6):
+        poses, _ = walk(script, fps=fps, noise_px=6.0, seed=seed)
+        named = clean(_named_front_and_back(poses))[0]
+        spreads = [pelvis_speed_spread(named, b) for b in find_bouts(named)]
+        assert spreads and all(s is not None and s < 0.8 * LIMP_SPEED_SPREAD for s in spreads), (seed, spreads)
+        assert _cadence(assess(named)) == pytest.approx(66.0, rel=0.04), seed
+
+
 def test_a_walk_goes_on_at_a_steady_pace_and_a_step_to_limp_surges():
     """The synthetic walker's pelvis goes on at a steady speed; one that stops for a third of each stride
     (a step-to limp's pelvis nearly stops after its short step) surges past LIMP_SPEED_SPREAD."""
@@ -82,3 +98,22 @@ def test_a_slow_walk_at_an_angle_keeps_its_stride():
     result = assess(clean(poses)[0])
     assert any(b.get("seen_at_an_angle") for b in result.quality["walking_bouts"])
     assert _cadence(result) == pytest.approx(85.0, rel=0.03)
+
+
+@pytest.mark.parametrize("fps", [30.0, 15.0])
+def test_a_step_to_limp_whose_pelvis_goes_on_steadily_keeps_its_short_steps(fps):
+    """The synthetic walker limping hard (steps of 0.36 and 0.84 s, 0.3 and 0.7 of its 1.2 s stride) with a pelvis
+    that goes on at 1.2 m/s: no step shows half way through the repeat and the pelvis does not surge, but over one
+    repeat it travels 1.44 m, 1.6 leg lengths, further than a step covers: the repeat is a stride. Before, it was
+    taken for a step, the strikes of the short steps were never looked for, and every step and stride failed the
+    pelvis-travel gates: no cadence, "film a longer walk" for an 8 s walk of 12 steps."""
+    script = Script(segments=[("walk", 8.0)], cadence=100.0, limp=0.2)
+    for seed in range(3):
+        poses, _ = walk(script, fps=fps, noise_px=2.0, seed=seed)
+        result = assess(clean(poses)[0])
+        assert _cadence(result) == pytest.approx(100.0, rel=0.03), seed
+        if fps < 20:        # step times at 15 fps sit on the documented limit (withheld below it): cadence only
+            continue
+        steps = {m.side: m.value for m in result.metrics if m.name == "step_time" and m.side}
+        assert steps["left"] == pytest.approx(0.36, abs=0.04), seed       # the step ending on the left foot
+        assert steps["right"] == pytest.approx(0.84, abs=0.04), seed

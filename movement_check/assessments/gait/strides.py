@@ -118,7 +118,7 @@ def side_view_events(poses: Poses, bout: Bout, leg: float) -> tuple[dict[str, di
     times = poses.times
     # events are at least 60 % of a step apart (a limp's short step is still ~0.35 of its stride: 70 % of a mean
     # step), never under 0.2 s
-    step_s = step_duration(times, rear, poses, bout)
+    step_s = step_duration(times, rear, poses, bout, longest_step_px=MAX_STEP_LEGS * leg)
     spacing = max(0.2, 0.6 * step_s)
     out: dict[str, dict[str, list[Extremum]]] = {s: {HEEL_STRIKE: [], TOE_OFF: []} for s in SIDES}
     agreement = (0, 0)
