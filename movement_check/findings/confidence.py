@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from movement_check.assessments.foot_rotation.assess import FootRotationSettings
 from movement_check.assessments.gait.assess import MIN_STRIDES
-from movement_check.assessments.gait.timing import MIN_FPS_PHASES, rate
+from movement_check.assessments.gait.timing import MIN_FPS_PHASES, below, rate
 from movement_check.body.landmarks import SIDES
 
 GOOD, LIMITED, NOT_USABLE = "good", "limited", "not usable"
@@ -144,7 +144,7 @@ def _gait(result: dict, found: dict) -> tuple[list[str], list[str]]:
     if any(b.get("seen_at_an_angle") for b in found.get("walking_bouts") or []):
         limited.append("the camera saw the walk at an angle, so no joint angles, speed, step length or pelvic drop")
     fps = _fps(result)
-    if fps is not None and fps < MIN_FPS_PHASES:
+    if fps is not None and below(fps, MIN_FPS_PHASES):
         limited.append(f"the camera delivered {rate(fps, MIN_FPS_PHASES)} frames a second (stride phases need "
                        f"{MIN_FPS_PHASES:g})")
     return unusable, limited

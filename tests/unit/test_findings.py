@@ -117,6 +117,17 @@ def test_a_camera_delivering_12_frames_a_second_limits_the_confidence():
     assert conf.level == LIMITED and "12 frames a second" in conf.reason
 
 
+def test_a_camera_at_20_frames_a_second_does_not_limit_the_confidence():
+    """An exact 20 fps clip's frames over time add up to 19.999999999999996 a second: its stride phases are
+    measured (gait.timing.RATE_SLACK), so the confidence does not say the camera fell short of 20."""
+    result = _walk_with()
+    result["quality"]["assessment"]["camera_delivered"]["frames_per_second"] = 19.999999999999996
+    assert confidence(result).level == GOOD, confidence(result).reasons
+    result["quality"]["assessment"]["camera_delivered"]["frames_per_second"] = 19.5
+    assert confidence(result).level == LIMITED
+    assert confidence(result).reason == "the camera delivered 19.5 frames a second (stride phases need 20)"
+
+
 def test_a_dark_clip_limits_the_confidence(steady):
     """The warning movement_check.pipeline.exposure gives a dark clip: the walk's values stay, limited."""
     from movement_check.pipeline.exposure import dark_warning
