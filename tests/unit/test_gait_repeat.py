@@ -118,24 +118,3 @@ def test_a_step_to_limp_whose_pelvis_goes_on_steadily_keeps_its_short_steps(fps)
         assert steps["left"] == pytest.approx(0.36, abs=0.04), seed       # the step ending on the left foot
         assert steps["right"] == pytest.approx(0.84, abs=0.04), seed
 
-
-def _looked_down_on(poses: Poses, height: float) -> Poses:
-    """The walk as a camera looking down on it sees it: every height in the picture ``height`` times as tall."""
-    image = poses.image.copy()
-    middle = np.nanmean(image[..., 1])
-    image[..., 1] = middle + (image[..., 1] - middle) * height
-    return Poses(times=poses.times, image=image, world=poses.world, visibility=poses.visibility,
-                 presence=poses.presence, frame_size=poses.frame_size, source=poses.source)
-
-
-def test_a_camera_looking_down_does_not_make_a_slow_walk_s_step_a_stride():
-    """Looked down on, legs are shorter in the picture but steps are not: a slow walk's step (60 a minute, feet
-    named front and back, heights x0.6) covers 1.3 leg lengths, past MAX_STEP_LEGS. Taken for a stride by that
-    alone (0c90fab's rule), its step was halved: 119-121 steps a minute in 3 of 4 draws. The step's travel is
-    under STRIDE_OVER_REACH of the feet's reach (0.98-1.0), a step-to limp's stride 1.8-2.0: now the cadence is
-    right or withheld (every step then fails the pelvis-travel gate, measured in leg lengths), never doubled."""
-    script = Script(segments=[("walk", 8.0)], cadence=60.0, speed_mps=0.35 + 0.006 * 60.0)
-    for seed in range(4):
-        poses, _ = walk(script, fps=25.0, noise_px=4.0, seed=seed)
-        cadence = _cadence(assess(clean(_looked_down_on(_named_front_and_back(poses), 0.6))[0]))
-        assert cadence is None or cadence == pytest.approx(60.0, rel=0.04), seed

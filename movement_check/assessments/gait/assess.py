@@ -46,7 +46,8 @@ from movement_check.assessments.gait.angles import angle_metrics_for
 from movement_check.assessments.gait.step_timing import MIN_STRIKE_CONFIDENCE, side_free_strides, step_timing
 import movement_check.assessments.gait.timing as timing
 from movement_check.assessments.gait.gates import sides_problem, stride_steps_problem
-from movement_check.assessments.gait.strides import GaitAnalysis, Stride, analyse, travel_speeds
+from movement_check.assessments.gait.step_scale import travel_speeds
+from movement_check.assessments.gait.strides import GaitAnalysis, Stride, analyse
 from movement_check.assessments.gait.settings import GaitSettings, walking
 from movement_check.assessments.stride_stats import make_metric, mean_of, rounded, value_at
 

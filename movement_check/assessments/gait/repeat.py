@@ -19,10 +19,9 @@ steady speed (0.10-0.37 on the labelled walks at the same rates and paces; up to
 with 6 px of landmark noise): then the repeat is a step. The speed is the pelvis's travel over SPEED_OVER_S.
 Unless the pelvis goes further over the repeat than any step covers: a step-to limp whose pelvis goes on
 steadily (the synthetic walker's: steps of 0.3 and 0.7 of its stride, 1.6 leg lengths a stride) is a stride.
-Leg lengths alone mislead when the camera looks down (legs shorter in the picture, steps not: a slow walk's step,
-heights x0.6, covers 1.3 of them), so that travel must also be STRIDE_OVER_REACH times the feet's reach along the
-walk, which a camera's tilt leaves as it leaves the travel: a step's travel is 0.8-1.0 of it, a step-to limp's stride
-1.8-2.0 (the synthetic walker; a reviewer measured the labelled walks' steps at 0.77-0.94).
+"Further than any step covers" is measured as the pelvis-travel gates measure it, in leg lengths or the feet's reach
+along the walk where that is longer (:mod:`movement_check.assessments.gait.step_scale`): on leg lengths alone, a
+camera looking down (legs shorter in the picture, steps not) made a slow walk's step a stride and halved it.
 """
 
 from __future__ import annotations
@@ -43,12 +42,6 @@ LIMP_SPEED_SPREAD = 0.5
 HALF_WAY = (0.35, 0.65)
 #: a typical adult step (s) when the feet show no clear repeat
 TYPICAL_STEP_S = 0.55
-#: a repeat over which the pelvis travels further than a step covers is a stride only if that travel is also this
-#: many times the feet's reach along the walk (:func:`feet_reach`): a camera looking down shortens the legs in the
-#: picture, not the steps, and a step then covers more leg lengths than MAX_STEP_LEGS
-STRIDE_OVER_REACH = 1.25
-#: the feet's reach is this quantile of their distance apart along the walk over a bout (a heel strike's)
-REACH_QUANTILE = 0.9
 #: the pelvis's speed is its travel over this long (s): a frame-to-frame difference is mostly landmark noise
 SPEED_OVER_S = 0.2
 
@@ -68,19 +61,10 @@ def step_duration(times: np.ndarray, rear: dict[str, np.ndarray], poses: Poses, 
         return repeat
     if bout.direction_from != "travel" or bout.at_angle or _marks_between(times, both, repeat):
         return repeat / 2
-    travel = abs(travel_slope(poses, bout.start, bout.stop)) * repeat
-    if travel > longest_step_px and travel > STRIDE_OVER_REACH * feet_reach(rear):
+    if abs(travel_slope(poses, bout.start, bout.stop)) * repeat > longest_step_px:
         return repeat / 2
     spread = pelvis_speed_spread(poses, bout)
     return repeat / 2 if spread is None or spread >= LIMP_SPEED_SPREAD else repeat
-
-
-def feet_reach(rear: dict[str, np.ndarray]) -> float:
-    """How far apart the feet get along the walk (pixels, heel to heel: ``rear`` per side), at a heel strike: the
-    REACH_QUANTILE of their distance over the bout (NaN when unseen)."""
-    apart = np.abs(rear["left"] - rear["right"])
-    apart = apart[np.isfinite(apart)]
-    return float(np.quantile(apart, REACH_QUANTILE)) if apart.size else float("nan")
 
 
 def _marks_between(times: np.ndarray, both: np.ndarray, repeat: float) -> bool:

@@ -15,21 +15,25 @@ from movement_check.assessments.gait.events import (HEEL_STRIKE, TOE_OFF, Extrem
 from movement_check.assessments.gait.gates import CADENCE_POSSIBLE
 from movement_check.assessments.gait.landings import landed
 from movement_check.assessments.gait.repeat import step_duration
+from movement_check.assessments.gait.step_scale import feet_reach, step_scale, travel_speeds
 from movement_check.body.landmarks import LEG, OTHER, SIDES, Landmark as L
 from movement_check.body.poses import Poses
 from movement_check.body.framing import FEET, out_of_frame
 from movement_check.body.views import SIDE
-from movement_check.body.walking import MAX_INTERRUPTION_S, Bout, find_bouts, leg_length_px, midpoint, travel_slope
+from movement_check.body.walking import MAX_INTERRUPTION_S, Bout, find_bouts, leg_length_px, midpoint
 
 #: events are also looked for this long beyond a bout's ends (where the feet are in the frame): a bout's
 #: frames are those of steady walking, and its first and last heel strikes lie on its edges
 EDGE_PAD_S = 0.25
 #: a step covers at most ~1 leg length even at a fast walk (step length ~0.7-0.9 leg lengths at comfortable
-#: speed); over a longer distance of pelvis travel, a heel strike between was missed
+#: speed); over a longer distance of pelvis travel, a heel strike between was missed. In leg lengths, or the feet's
+#: reach along the walk where that is longer (a camera looking down: :mod:`movement_check.assessments.gait.step_scale`)
 MAX_STEP_LEGS = 1.25
 MAX_STRIDE_LEGS = 2.5
-LONG_STEP = f"a step over which the pelvis travelled more than {MAX_STEP_LEGS:g} leg lengths (a heel strike missed)"
-LONG_STRIDE = f"a stride over which the pelvis travelled more than {MAX_STRIDE_LEGS:g} leg lengths (a heel strike missed)"
+LONG_STEP = (f"a step over which the pelvis travelled more than {MAX_STEP_LEGS:g} leg lengths and {MAX_STEP_LEGS:g} "
+             "times the feet's reach (a heel strike missed)")
+LONG_STRIDE = (f"a stride over which the pelvis travelled more than {MAX_STRIDE_LEGS:g} leg lengths and "
+               f"{MAX_STRIDE_LEGS:g} times the feet's reach (a heel strike missed)")
 #: no walking step is shorter: over 200 steps a minute is running (gates.CADENCE_POSSIBLE); a shorter "step" ends at a
 #: false heel strike. Unlike the pelvis-travel gates it works on a treadmill or with a camera following the walker
 MIN_STEP_S = 60.0 / CADENCE_POSSIBLE[1]
@@ -118,7 +122,7 @@ def side_view_events(poses: Poses, bout: Bout, leg: float) -> tuple[dict[str, di
     times = poses.times
     # events are at least 60 % of a step apart (a limp's short step is still ~0.35 of its stride: 70 % of a mean
     # step), never under 0.2 s
-    step_s = step_duration(times, rear, poses, bout, longest_step_px=MAX_STEP_LEGS * leg)
+    step_s = step_duration(times, rear, poses, bout, longest_step_px=MAX_STEP_LEGS * step_scale(leg, feet_reach(rear)))
     spacing = max(0.2, 0.6 * step_s)
     out: dict[str, dict[str, list[Extremum]]] = {s: {HEEL_STRIKE: [], TOE_OFF: []} for s in SIDES}
     agreement = (0, 0)
@@ -320,18 +324,6 @@ class GaitAnalysis:
     side_votes: dict[int, tuple[int, int]]       # side-view bouts: (heel strikes agreeing, judged)
     dropped: Counter = field(default_factory=Counter)     # steps and strides left out, by reason
     asked: tuple = (None, MIN_BOUT_S)                   # (view, min_bout_s) it was found with (:func:`analyse`)
-
-
-def travel_speeds(poses: Poses, bouts: list[Bout]) -> dict[int, float]:
-    """Per side-view bout that crossed the frame: the pelvis's speed in leg lengths a second."""
-    leg = leg_length_px(poses)
-    out = {}
-    for b, bout in enumerate(bouts):
-        if bout.view == SIDE and bout.direction_from == "travel" and leg > 0:
-            slope = travel_slope(poses, bout.start, bout.stop)
-            if np.isfinite(slope):
-                out[b] = abs(slope) / leg
-    return out
 
 
 def analyse(poses: Poses, *, view: str | None = None, min_bout_s: float = MIN_BOUT_S) -> GaitAnalysis:
