@@ -49,8 +49,13 @@ def step_scale(leg: float, reach: float) -> float:
     return max(leg, reach) if np.isfinite(reach) else leg
 
 
+def bout_scale(poses: Poses, bout: Bout, leg: float) -> float:
+    """A side-view bout's yardstick (pixels): :func:`step_scale` of the clip's leg length and the bout's reach."""
+    return step_scale(leg, feet_reach(rear_points(poses, bout)))
+
+
 def travel_speeds(poses: Poses, bouts: list[Bout]) -> dict[int, float]:
-    """Per side-view bout that crossed the frame: the pelvis's speed in yardsticks (:func:`step_scale`, leg
+    """Per side-view bout that crossed the frame: the pelvis's speed in yardsticks (:func:`bout_scale`, leg
     lengths unless the feet reach further) a second."""
     leg = leg_length_px(poses)
     out = {}
@@ -58,5 +63,5 @@ def travel_speeds(poses: Poses, bouts: list[Bout]) -> dict[int, float]:
         if bout.view == SIDE and bout.direction_from == "travel" and leg > 0:
             slope = travel_slope(poses, bout.start, bout.stop)
             if np.isfinite(slope):
-                out[b] = abs(slope) / step_scale(leg, feet_reach(rear_points(poses, bout)))
+                out[b] = abs(slope) / bout_scale(poses, bout, leg)
     return out

@@ -15,7 +15,7 @@ from movement_check.assessments.gait.events import (HEEL_STRIKE, TOE_OFF, Extrem
 from movement_check.assessments.gait.gates import CADENCE_POSSIBLE
 from movement_check.assessments.gait.landings import landed
 from movement_check.assessments.gait.repeat import step_duration
-from movement_check.assessments.gait.step_scale import feet_reach, step_scale, travel_speeds
+from movement_check.assessments.gait.step_scale import bout_scale, travel_speeds
 from movement_check.body.landmarks import LEG, OTHER, SIDES, Landmark as L
 from movement_check.body.poses import Poses
 from movement_check.body.framing import FEET, out_of_frame
@@ -122,7 +122,7 @@ def side_view_events(poses: Poses, bout: Bout, leg: float) -> tuple[dict[str, di
     times = poses.times
     # events are at least 60 % of a step apart (a limp's short step is still ~0.35 of its stride: 70 % of a mean
     # step), never under 0.2 s
-    step_s = step_duration(times, rear, poses, bout, longest_step_px=MAX_STEP_LEGS * step_scale(leg, feet_reach(rear)))
+    step_s = step_duration(times, rear, poses, bout, longest_step_px=MAX_STEP_LEGS * bout_scale(poses, bout, leg))
     spacing = max(0.2, 0.6 * step_s)
     out: dict[str, dict[str, list[Extremum]]] = {s: {HEEL_STRIKE: [], TOE_OFF: []} for s in SIDES}
     agreement = (0, 0)
