@@ -51,6 +51,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from movement_check.body.body_size import leg_length_in, leg_length_over_time
 from movement_check.body.framing import out_of_frame
 from movement_check.body.landmarks import Landmark as L
 from movement_check.body.poses import Poses
@@ -105,20 +106,6 @@ def in_bouts(n: int, bouts: list[Bout]) -> np.ndarray:
 
 def midpoint(poses: Poses, a: L, b: L) -> np.ndarray:
     return 0.5 * (poses.image[:, a, :2] + poses.image[:, b, :2])
-
-
-def leg_lengths(landmarks: np.ndarray) -> np.ndarray:
-    """Hip-to-ankle distance in pixels of each leg, left then right: (33, 2+) gives (2,), (T, 33, 2+) (T, 2)."""
-    pts = np.asarray(landmarks, dtype=float)
-    return np.stack([np.linalg.norm(pts[..., hip, :2] - pts[..., ankle, :2], axis=-1)
-                     for hip, ankle in ((L.LEFT_HIP, L.LEFT_ANKLE), (L.RIGHT_HIP, L.RIGHT_ANKLE))], axis=-1)
-
-
-def leg_length_px(poses: Poses) -> float:
-    """Median hip-to-ankle distance in pixels over both legs (the body scale of this clip)."""
-    seen = leg_lengths(poses.image).T.ravel()
-    seen = seen[np.isfinite(seen)]
-    return float(np.median(seen)) if seen.size else float("nan")
 
 
 #: the ankles' order along the direction of travel is known only once they are this far apart (leg lengths):
@@ -179,7 +166,7 @@ MIN_JUMP_LEGS = 1.0
 JUMP_WINDOW_S = 0.2
 
 
-def pelvis_jumps(poses: Poses, leg: float) -> np.ndarray:
+def pelvis_jumps(poses: Poses, leg: float | np.ndarray) -> np.ndarray:
     """(T,) True at each frame the hip midpoint reached by moving, from where it was up to ``JUMP_WINDOW_S``
     before, at least ``MIN_JUMP_LEGS`` leg lengths faster than ``MAX_PELVIS_LEGS_PER_S``: the picture jumped
     there (a moved camera, a cut or looped clip, another person taken for the patient). Frames where the pelvis
@@ -187,7 +174,8 @@ def pelvis_jumps(poses: Poses, leg: float) -> np.ndarray:
     out = np.zeros(len(poses), dtype=bool)
     pelvis = midpoint(poses, L.LEFT_HIP, L.RIGHT_HIP)[:, :2]
     seen = np.flatnonzero(np.isfinite(pelvis).all(axis=1))
-    if len(seen) < 2 or not np.isfinite(leg) or leg <= 0:
+    legs = np.broadcast_to(np.asarray(leg, dtype=float), (len(poses),))[seen]
+    if len(seen) < 2 or not np.isfinite(legs).any() or np.nanmax(legs) <= 0:
         return out
     t, xy = poses.times[seen], pelvis[seen]
     hit = np.zeros(len(seen), dtype=bool)
@@ -198,8 +186,9 @@ def pelvis_jumps(poses: Poses, leg: float) -> np.ndarray:
         if lag > 1 and not within.any():
             break
         moved = np.linalg.norm(xy[lag:] - xy[:-lag], axis=1)
-        hit[lag:] |= (within | (lag == 1)) & (moved >= MIN_JUMP_LEGS * leg) \
-            & (moved > MAX_PELVIS_LEGS_PER_S * leg * dt)
+        size = np.fmax(legs[lag:], legs[:-lag])          # the larger of the two frames' sizes (NaN: the other)
+        hit[lag:] |= (within | (lag == 1)) & (moved >= MIN_JUMP_LEGS * size) \
+            & (moved > MAX_PELVIS_LEGS_PER_S * size * dt)
         lag += 1
     out[seen[hit]] = True
     return out
@@ -242,8 +231,9 @@ def find_bouts(poses: Poses, *, view: str | None = None, min_bout_s: float = 1.5
         return []
     times = poses.times
     fps = 1.0 / float(np.median(np.diff(times)))
-    leg = leg_length_px(poses)
-    if not np.isfinite(leg) or leg <= 0:
+    # the size in the picture as it goes: a walk back along a far wall is smaller than the walk there
+    leg = leg_length_over_time(poses)
+    if not np.isfinite(leg).any() or np.nanmax(leg) <= 0:
         return []
     feet = [L.LEFT_HEEL, L.RIGHT_HEEL, L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX, L.LEFT_HIP, L.RIGHT_HIP]
     inside = ~out_of_frame(poses.image[:, feet, :2], poses.frame_size, margin=edge_margin).any(axis=1)
@@ -256,7 +246,8 @@ def find_bouts(poses: Poses, *, view: str | None = None, min_bout_s: float = 1.5
     # which way the feet point (side view) / which way the person faces (front view)
     foot_x = 0.5 * ((poses.image[:, L.LEFT_FOOT_INDEX, 0] - poses.image[:, L.LEFT_HEEL, 0])
                     + (poses.image[:, L.RIGHT_FOOT_INDEX, 0] - poses.image[:, L.RIGHT_HEEL, 0]))
-    foot_len = np.nanmedian(np.abs(foot_x[inside])) if inside.any() else np.nan
+    # the foot's usual length (x extent) in leg lengths, at the size the person is at each frame
+    foot_len = leg * np.nanmedian(np.abs(foot_x[inside]) / leg[inside]) if inside.any() else np.nan
     feet_dir = np.nan_to_num(np.sign(moving_mean(foot_x, window, keep_gaps=False)))
     travel = pelvis_travel(poses, window)
     moving = np.abs(np.nan_to_num(travel)) >= MIN_TRAVEL_LEGS_PER_S * leg
@@ -278,16 +269,24 @@ def find_bouts(poses: Poses, *, view: str | None = None, min_bout_s: float = 1.5
             while end < stop and direction[end] == direction[k] and frame_view[end] == frame_view[k]:
                 end += 1
             if times[end - 1] - times[k] >= min_bout_s:
-                views, counts = np.unique(frame_view[k:end], return_counts=True)
-                bout_view = str(views[np.argmax(counts)])
-                bout = Bout(start=k, stop=end, view=bout_view, direction=int(direction[k]),
-                            start_s=float(times[k]), stop_s=float(times[end - 1]))
-                if across and view is None and bout_view == FRONT and \
-                        feet_cross_the_picture(poses.image[k:end], leg, window):
-                    bout = replace(bout, view=SIDE, at_angle=True)
-                bouts += [b for b in [_oriented(poses, bout, foot_x, leg)] if takes_steps(poses, b, leg)]
+                bouts += _bout(poses, k, end, frame_view, int(direction[k]), foot_x,
+                               window=window if across and view is None else 0)
             k = end
     return bouts
+
+
+def _bout(poses: Poses, start: int, stop: int, frame_view: np.ndarray, direction: int, foot_x: np.ndarray, *,
+          window: int) -> list[Bout]:
+    """Frames [start, stop) as a bout (none if it takes no steps), in its own leg lengths (a walk back along a far
+    wall is smaller in the picture). ``window`` (frames; 0: never): a front view whose feet cross the picture over
+    it is timed as a side view seen at an angle."""
+    views, counts = np.unique(frame_view[start:stop], return_counts=True)
+    bout = Bout(start=start, stop=stop, view=str(views[np.argmax(counts)]), direction=direction,
+                start_s=float(poses.times[start]), stop_s=float(poses.times[stop - 1]))
+    leg = leg_length_in(poses, start, stop)
+    if window and bout.view == FRONT and feet_cross_the_picture(poses.image[start:stop], leg, window):
+        bout = replace(bout, view=SIDE, at_angle=True)
+    return [b for b in [_oriented(poses, bout, foot_x, leg)] if takes_steps(poses, b, leg)]
 
 
 #: a bout's feet take turns leading at least this often (:func:`takes_steps`), unless the person travels

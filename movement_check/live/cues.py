@@ -52,7 +52,8 @@ from movement_check.assessments.leg_raise.raises import RaiseSettings, floor_lev
 from movement_check.assessments.leg_raise.stance import stands_under
 from movement_check.pipeline.exposure import DARK_BELOW
 from movement_check.body.views import FRONT, SIDE, SIDE_VIEW_MAX_RATIO, frame_views, shoulder_ratio, view_of
-from movement_check.body.walking import ankles_apart, leading_ankle, leg_lengths
+from movement_check.body.body_size import leg_lengths
+from movement_check.body.walking import ankles_apart, leading_ankle
 
 HEAD = (L.NOSE, L.LEFT_EAR, L.RIGHT_EAR)
 MIN_VISIBILITY = 0.5

@@ -211,7 +211,8 @@ def _with_frames_cut(poses, start_s: float, stop_s: float):
 
 
 def test_a_walk_is_split_where_the_picture_jumps_and_says_so():
-    from movement_check.body.walking import MAX_INTERRUPTION_S, find_bouts, leg_length_px, pelvis_jumps
+    from movement_check.body.body_size import leg_length_px
+    from movement_check.body.walking import MAX_INTERRUPTION_S, find_bouts, pelvis_jumps
 
     poses, _ = walk(Script(segments=[("walk", 7.7)], speed_mps=1.2), fps=30)
     whole = clean(poses)[0]

@@ -11,7 +11,8 @@ from movement_check.assessments.gait.assess import GaitSettings, assess
 from movement_check.assessments.gait.figures import gait_cycle_figure
 from movement_check.assessments.gait.strides import analyse
 from movement_check.body.views import FRONT, SIDE, shoulder_ratio, SIDE_VIEW_MAX_RATIO
-from movement_check.body.walking import MAX_INTERRUPTION_S, find_bouts, leg_length_px
+from movement_check.body.body_size import leg_length_px
+from movement_check.body.walking import MAX_INTERRUPTION_S, find_bouts
 from movement_check.pipeline.cleaning import clean
 
 from tests.fixtures.cameras import camera

@@ -7,6 +7,7 @@ import pytest
 
 import movement_check.body.walking as walking
 from movement_check.assessments.gait.assess import assess
+from movement_check.body.body_size import leg_length_px
 from movement_check.body.landmarks import Landmark as L
 from movement_check.body.poses import Poses
 from movement_check.pipeline.cleaning import clean
@@ -32,7 +33,7 @@ def _standing(lift_px, camera=FRONT, swing_px=lambda t: 0.0) -> Poses:
 
 
 def _leg_px(poses: Poses) -> float:
-    return walking.leg_length_px(poses)
+    return leg_length_px(poses)
 
 
 def test_standing_on_one_leg_is_no_walk(monkeypatch):
@@ -106,7 +107,7 @@ def test_a_step_to_gait_that_travels_is_a_walk(camera, speed_mps, lift_m, view):
                             cadence=90.0, knee_lift_m=lift_m), camera)
     bouts = walking.find_bouts(poses, bridge_s=0.25, across=True)
     assert [b.view for b in bouts] == [view] and bouts[0].duration_s > 2.0
-    leg = walking.leg_length_px(poses)
+    leg = leg_length_px(poses)
     for along in {view, "front"}:                                                           # travel decided it
         lead = walking.leading_ankle(walking.ankles_apart(poses.image[bouts[0].start:bouts[0].stop], along), leg,
                                      along)

@@ -15,7 +15,8 @@ from movement_check.assessments.gait.assess import assess
 from movement_check.assessments.gait.step_scale import feet_reach, rear_points, step_scale, travel_speeds
 from movement_check.assessments.gait.strides import MAX_STEP_LEGS
 from movement_check.body.poses import Poses
-from movement_check.body.walking import find_bouts, leg_length_px
+from movement_check.body.body_size import leg_length_px
+from movement_check.body.walking import find_bouts
 from movement_check.pipeline.cleaning import clean
 from tests.fixtures.walker import Script, walk
 from tests.unit.test_gait_repeat import _cadence, _named_front_and_back

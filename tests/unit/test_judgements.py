@@ -16,7 +16,8 @@ from movement_check.assessments.leg_raise.raises import (RaiseSettings, floor_le
                                    raise_angles, up_masks)
 from movement_check.assessments.leg_raise.stance import stands_under
 from movement_check.body.views import FRONT, SIDE, frame_views, shoulder_ratio, view_of
-from movement_check.body.walking import ankles_apart, leading_ankle, leg_lengths
+from movement_check.body.body_size import leg_lengths
+from movement_check.body.walking import ankles_apart, leading_ankle
 from tests.fixtures.raiser import Raise, Script as RaiseScript, perform
 
 

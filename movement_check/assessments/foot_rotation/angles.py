@@ -12,7 +12,8 @@ from movement_check.assessments.foot_rotation.footprints import (FOOT_OVER_HIP, 
                           footprint, ground_velocity, heel_lift, hip_height, progression_angle, walking_line)
 from movement_check.body.landmarks import SIDES, Landmark as L
 from movement_check.body.poses import Poses
-from movement_check.body.walking import Bout, in_bouts, leg_length_px
+from movement_check.body.body_size import leg_length_px
+from movement_check.body.walking import Bout, in_bouts
 
 from movement_check.assessments.foot_rotation.settings import OUTLIER_DEG, STANDING, FootRotationAnalysis
 

@@ -39,7 +39,8 @@ from movement_check.body.landmarks import LEG, OTHER, SIDES, Landmark as L
 from movement_check.body.poses import Poses
 from movement_check.assessments.result import Event, Metric
 from movement_check.body.views import FRONT, SIDE
-from movement_check.body.walking import Bout, LEG_SHARE_OF_HEIGHT, in_bouts, jump_warnings, leg_length_px, midpoint
+from movement_check.body.body_size import leg_length_in, leg_length_over_time, leg_length_px
+from movement_check.body.walking import Bout, LEG_SHARE_OF_HEIGHT, in_bouts, jump_warnings, midpoint
 import movement_check.assessments.gait.reference as ref
 from movement_check.assessments.base import Assessment
 from movement_check.assessments.gait.angles import angle_metrics_for
@@ -82,8 +83,9 @@ def _assess(poses: Poses, settings: GaitSettings, walk: GaitAnalysis) -> Assessm
     leg = leg_length_px(poses)
     found = [(b, side, name, e) for b, per_side in walk.found.items() for side in SIDES
              for name in (HEEL_STRIKE, TOE_OFF) for e in per_side[side][name]]
+    legs = [leg_length_in(poses, bout.start, bout.stop) for bout in bouts]
     events = [Event(e.time_s, name, side, int(round(e.frame)),
-                    event_confidence(poses, e, side, leg if bouts[b].view == SIDE else 0.3 * leg))
+                    event_confidence(poses, e, side, legs[b] if bouts[b].view == SIDE else 0.3 * legs[b]))
               for b, side, name, e in found]
     n_steps = sum(1 for e in events if e.name == HEEL_STRIKE)
     per_side_strides = {s: [st for st in walk.strides if st.side == s] for s in SIDES}
@@ -94,7 +96,7 @@ def _assess(poses: Poses, settings: GaitSettings, walk: GaitAnalysis) -> Assessm
     metrics, warnings, phases, durations = step_timing(walk, bouts, n_steps, per_side_strides, timed, left_out,
                                                        1.0 / fps if np.isfinite(fps) and fps > 0 else 0.0,
                                                        timing.steady(delivered))
-    metrics += _scaled_metrics(poses, bouts, walk.found, settings, leg)
+    metrics += _scaled_metrics(poses, bouts, walk.found, settings)
     angle_metrics, angle_warnings, unflagged = angle_metrics_for(poses, bouts, view, per_side_strides, leg)
     return _gated(poses, walk, view, events, metrics + angle_metrics, warnings + angle_warnings, phases,
                   durations, per_side_strides, unflagged, delivered, _cadence_strides(len(timed), left_out))
@@ -134,7 +136,7 @@ def _gated(poses: Poses, walk: GaitAnalysis, view: str, events: list[Event], met
     if sides_reason and len(strides) < 2 * MIN_STRIDES:
         warnings.append(f"only {len(strides)} clean strides (fewer than {2 * MIN_STRIDES}): the values are not "
                         "reliable; film a longer walk")
-    warnings += _poorly_seen_legs(poses, bouts) + jump_warnings(poses, bouts, leg_length_px(poses))
+    warnings += _poorly_seen_legs(poses, bouts) + jump_warnings(poses, bouts, leg_length_over_time(poses))
     if view == FRONT:
         warnings.append("front view: steps are timed from the feet's height and pitch in the image, which puts heel "
                         "strikes up to 3 frames early (cadence is unaffected; stance and double support read long); "
@@ -242,8 +244,7 @@ def _withhold_unreliable_flags(metrics: list[Metric], strides: dict[str, int], o
     return out
 
 
-def _scaled_metrics(poses: Poses, bouts: list[Bout], found: dict, settings: GaitSettings,
-                    leg: float) -> list[Metric]:
+def _scaled_metrics(poses: Poses, bouts: list[Bout], found: dict, settings: GaitSettings) -> list[Metric]:
     """Gait speed and step length: need a side view and the patient's height."""
     if settings.height_cm is None:
         why = "no scale: give the patient's height (--height-cm) to measure it"
@@ -255,17 +256,19 @@ def _scaled_metrics(poses: Poses, bouts: list[Bout], found: dict, settings: Gait
             "needs the camera square to the walk: it saw the walker at an angle (shoulders apart)"
         return [Metric.unmeasured("gait_speed", "m/s", why)] + \
                [Metric.unmeasured("step_length", "m", why, side=s) for s in SIDES]
-    px_per_m = leg / (LEG_SHARE_OF_HEIGHT * settings.height_cm / 100.0)
+    # pixels a metre per bout, from its own leg length: a walk back along a far wall is smaller in the picture
+    px_per_m = {b: leg_length_in(poses, bout.start, bout.stop) / (LEG_SHARE_OF_HEIGHT * settings.height_cm / 100.0)
+                for b, bout in side_bouts}
     scale_note = (f"scaled by leg length = {LEG_SHARE_OF_HEIGHT} x height (Drillis & Contini); "
                   "assumes walking square to the camera")
     pelvis_x = midpoint(poses, L.LEFT_HIP, L.RIGHT_HIP)[:, 0]
     speeds, weights = [], []
-    for _, bout in side_bouts:
+    for b, bout in side_bouts:
         x = pelvis_x[bout.start:bout.stop]
         t = poses.times[bout.start:bout.stop]
         ok = np.isfinite(x)
         if ok.sum() > 2 and t[ok][-1] > t[ok][0]:
-            speeds.append(abs(np.polyfit(t[ok], x[ok], 1)[0]) / px_per_m)
+            speeds.append(abs(np.polyfit(t[ok], x[ok], 1)[0]) / px_per_m[b])
             weights.append(t[ok][-1] - t[ok][0])
     speed = float(np.average(speeds, weights=weights)) if speeds else None
     metrics = []
@@ -285,7 +288,7 @@ def _scaled_metrics(poses: Poses, bouts: list[Bout], found: dict, settings: Gait
                 a = value_at(poses.times, poses.image[:, LEG[side][3], 0], e.time_s)
                 o = value_at(poses.times, poses.image[:, LEG[other][3], 0], e.time_s)
                 if np.isfinite(a) and np.isfinite(o):
-                    lengths.append(abs(a - o) / px_per_m)
+                    lengths.append(abs(a - o) / px_per_m[b])
         metrics.append(make_metric("step_length", rounded(mean_of(lengths), 3), "m", side=side, note=scale_note))
     return metrics
 

@@ -23,7 +23,8 @@ import numpy as np
 from movement_check.body.landmarks import LEG, SIDES
 from movement_check.body.poses import Poses
 from movement_check.body.views import SIDE
-from movement_check.body.walking import Bout, leg_length_px, travel_slope
+from movement_check.body.body_size import leg_length_in
+from movement_check.body.walking import Bout, travel_slope
 
 #: the feet's reach is this quantile of their distance apart along the walk over a bout: at the heel strikes
 REACH_QUANTILE = 0.9
@@ -50,16 +51,16 @@ def step_scale(leg: float, reach: float) -> float:
 
 
 def bout_scale(poses: Poses, bout: Bout, leg: float) -> float:
-    """A side-view bout's yardstick (pixels): :func:`step_scale` of the clip's leg length and the bout's reach."""
+    """A side-view bout's yardstick (pixels): :func:`step_scale` of its leg length and its reach."""
     return step_scale(leg, feet_reach(rear_points(poses, bout)))
 
 
 def travel_speeds(poses: Poses, bouts: list[Bout]) -> dict[int, float]:
     """Per side-view bout that crossed the frame: the pelvis's speed in yardsticks (:func:`bout_scale`, leg
     lengths unless the feet reach further) a second."""
-    leg = leg_length_px(poses)
     out = {}
     for b, bout in enumerate(bouts):
+        leg = leg_length_in(poses, bout.start, bout.stop)
         if bout.view == SIDE and bout.direction_from == "travel" and leg > 0:
             slope = travel_slope(poses, bout.start, bout.stop)
             if np.isfinite(slope):

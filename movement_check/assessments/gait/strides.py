@@ -20,7 +20,8 @@ from movement_check.body.landmarks import LEG, OTHER, SIDES, Landmark as L
 from movement_check.body.poses import Poses
 from movement_check.body.framing import FEET, out_of_frame
 from movement_check.body.views import SIDE
-from movement_check.body.walking import MAX_INTERRUPTION_S, Bout, find_bouts, leg_length_px, midpoint
+from movement_check.body.body_size import leg_length_in
+from movement_check.body.walking import MAX_INTERRUPTION_S, Bout, find_bouts, midpoint
 
 #: events are also looked for this long beyond a bout's ends (where the feet are in the frame): a bout's
 #: frames are those of steady walking, and its first and last heel strikes lie on its edges
@@ -203,9 +204,9 @@ def detect_events(poses: Poses, bouts: list[Bout]) -> tuple[dict[int, dict[str, 
                                                              dict[int, tuple[int, int]]]:
     """Per bout, per side: heel strikes and toe-offs (refined extrema); per side-view bout, the side vote
     (see :func:`side_view_events`; a front view's sides are the model's own, which it sees there)."""
-    leg = leg_length_px(poses)
     out, agreement = {}, {}
     for b, bout in enumerate(bouts):
+        leg = leg_length_in(poses, bout.start, bout.stop)      # this bout's: a walk back further away is smaller
         if bout.view == SIDE:
             out[b], agreement[b] = side_view_events(poses, bout, leg)
             continue

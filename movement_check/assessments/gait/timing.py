@@ -37,7 +37,8 @@ import numpy as np
 from movement_check.body.poses import Poses
 from movement_check.assessments.result import Metric
 from movement_check.body.views import SIDE
-from movement_check.body.walking import Bout, leg_length_px
+from movement_check.body.body_size import leg_length_px
+from movement_check.body.walking import Bout
 
 MIN_FPS_PHASES = 20.0
 MIN_FPS_TIMING = 15.0

@@ -28,7 +28,8 @@ from movement_check.body.poses import Poses
 from movement_check.body.posture import STANDING, facing
 from movement_check.assessments.leg_raise.raises import Repetition
 from movement_check.body.views import SIDE
-from movement_check.body.walking import LEG_SHARE_OF_HEIGHT, leg_length_px, midpoint
+from movement_check.body.body_size import leg_length_px
+from movement_check.body.walking import LEG_SHARE_OF_HEIGHT, midpoint
 
 #: above this thigh elevation MediaPipe's hip landmark on the raised side follows the thigh (see raises)
 PELVIC_DROP_MAX_THIGH_DEG = 20.0

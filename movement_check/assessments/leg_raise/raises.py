@@ -48,7 +48,7 @@ from movement_check.body.poses import Poses
 from movement_check.body.signals import moving_mean, runs
 from movement_check.assessments.leg_raise.stance import bearing_weight
 from movement_check.body.views import SIDE
-from movement_check.body.walking import leg_length_px
+from movement_check.body.body_size import leg_length_px
 
 
 @dataclass(frozen=True)
