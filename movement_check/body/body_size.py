@@ -23,6 +23,12 @@ from movement_check.body.poses import Poses
 LEG_WINDOW_S = 2.0
 #: a leg's length counts where the model saw its hip and ankle at least this well (MediaPipe's visibility)
 SEEN_VISIBILITY = 0.5
+#: the running size is used where the walker's size strays over this share from the clip's (10th or 90th
+#: percentile): a walk back along a far wall (0.6-0.8 of the size), or toward the camera. One that stays within it
+#: keeps the clip's one size: the limp walk, drifting 8 % smaller across the picture, on its running size ended its
+#: walk a frame or three later, and on its backlit copy that halved its cadence (the feet's autocorrelation there
+#: has near-equal stride and double-stride peaks, 0.21 / 0.28)
+SAME_SIZE = 0.15
 
 
 def leg_lengths(landmarks: np.ndarray) -> np.ndarray:
@@ -60,7 +66,8 @@ def leg_length_in(poses: Poses, start: int, stop: int) -> float:
 def leg_length_over_time(poses: Poses, window_s: float = LEG_WINDOW_S) -> np.ndarray:
     """(T,) the leg length at each frame: the median of both legs' lengths (:func:`seen_leg_lengths`) over
     ``window_s`` around it, as :func:`leg_length_in` takes it over a stretch (a leg unseen at a frame takes its
-    nearest seen frames' length there). All NaN where no leg was ever placed."""
+    nearest seen frames' length there) when the walker's size strays from the clip's (the median of all seen) by
+    more than ``SAME_SIZE``; else the clip's at every frame. All NaN where no leg was ever placed."""
     legs = seen_leg_lengths(poses)
     idx = np.arange(len(poses))
     columns = [np.interp(idx, idx[np.isfinite(leg)], leg[np.isfinite(leg)]) for leg in legs.T if np.isfinite(leg).any()]
@@ -69,4 +76,10 @@ def leg_length_over_time(poses: Poses, window_s: float = LEG_WINDOW_S) -> np.nda
     dt = float(np.median(np.diff(poses.times))) if len(poses) > 1 else 1.0
     half = max(0, int(round(window_s / dt)) // 2)
     both = np.pad(np.stack(columns, axis=1), ((half, half), (0, 0)), mode="edge")
-    return np.median(sliding_window_view(both, (2 * half + 1, both.shape[1])), axis=(-2, -1))[:, 0]
+    local = np.median(sliding_window_view(both, (2 * half + 1, both.shape[1])), axis=(-2, -1))[:, 0]
+    # the thresholds counted in leg lengths hold within SAME_SIZE of the size: a walker who stays that near one
+    # size (most of the time) is judged in the clip's one size, as a clip always was
+    whole = float(np.nanmedian(legs))
+    seen = np.isfinite(legs).any(axis=1)
+    low, high = np.percentile(local[seen], [10, 90]) / whole if seen.any() else (1.0, 1.0)
+    return np.full(len(poses), whole) if max(1.0 - low, high - 1.0) <= SAME_SIZE else local

@@ -51,6 +51,28 @@ def test_the_leg_length_follows_the_walker_back_further_away():
     assert np.isnan(leg_length_over_time(nobody)).all()
 
 
+def _drifting(poses: Poses, to: float) -> Poses:
+    """The walk growing smaller in the picture steadily from its first frame to ``to`` times the size at its last (a
+    walk slanting away from the camera)."""
+    k = np.linspace(1.0, to, len(poses))[:, None, None]
+    image = poses.image.copy()
+    middle = np.array(poses.frame_size, dtype=float) / 2
+    image[..., :2] = middle + (image[..., :2] - middle) * k
+    return poses.with_arrays(image=image)
+
+
+def test_a_walker_near_one_size_is_judged_in_one_and_one_drifting_further_as_they_go():
+    """Within SAME_SIZE of one size (the limp walk drifts 8 %) the clip's one leg length holds at every frame, as
+    before; a walk that halves its size in the picture is followed frame by frame."""
+    there, _ = walk(WALK, fps=30.0, noise_px=2.0, seed=1)
+    slight = leg_length_over_time(_drifting(there, 0.9))
+    assert np.ptp(slight) == 0.0
+    strong = leg_length_over_time(_drifting(there, 0.5))
+    n = len(there)
+    assert strong[n // 10] == pytest.approx(0.95 * leg_length_px(there), rel=0.05)
+    assert strong[-n // 10] == pytest.approx(0.55 * leg_length_px(there), rel=0.05)
+
+
 @pytest.mark.parametrize("far", [1.0, 0.6, 0.4])
 def test_a_walk_there_and_back_further_away_is_two_crossings_as_each_alone(far):
     there, back, both = there_and_back(far)
