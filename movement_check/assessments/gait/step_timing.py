@@ -64,7 +64,7 @@ def side_free_strides(walk: GaitAnalysis, travel: dict[int, float] | None = None
     of strikes, and with few strides one such stride moves the median. In time order every strike is used. Two
     steps make a stride only if each is a step: not shorter than MIN_STEP_S (of two strikes closer than that, the
     less sharp one is taken as false and left out: :func:`_without_false_strikes`) nor, with the pelvis crossing the
-    frame (``travel``: leg lengths a second, per bout), over MAX_STEP_LEGS leg lengths of travel and
+    frame (``travel``: yardsticks a second, per bout: step_scale), over MAX_STEP_LEGS of them of travel and
     LONG_AGAINST_STEPS times the median step, and the two within MAX_STRIDE_LEGS; seen from the front (where the
     model tells the feet apart), nor between two strikes of one foot; nor holding two toe-offs a whole swing apart
     (:func:`holds_two_toe_offs`). Then against the walk's usual stride

@@ -229,8 +229,9 @@ def strides_from_events(found: dict, travel: dict[int, float] | None = None,
                         dropped: Counter | None = None) -> list[Stride]:
     """Strides (heel strike to next heel strike of the same foot) with their phases, within each bout.
 
-    ``travel``: per bout, how fast the pelvis crossed the frame (leg lengths a second); a stride over which
-    it went farther than ``MAX_STRIDE_LEGS`` hides a missed step and is left out (counted in ``dropped``).
+    ``travel``: per bout, how fast the pelvis crossed the frame (yardsticks a second:
+    :func:`movement_check.assessments.gait.step_scale.travel_speeds`); a stride over which it went farther than
+    ``MAX_STRIDE_LEGS`` of them hides a missed step and is left out (counted in ``dropped``).
     """
     strides = []
     travel = travel or {}
@@ -294,7 +295,8 @@ def step_pair_asymmetry(found: dict) -> list[float]:
 def step_times(found: dict, travel: dict[int, float] | None = None,
                dropped: Counter | None = None) -> dict[str, list[float]]:
     """Step times per side: from the other foot's heel strike to this foot's, consecutive within a bout; a step
-    over which the pelvis travelled more than ``MAX_STEP_LEGS`` leg lengths is left out (a step was missed)."""
+    over which the pelvis travelled more than ``MAX_STEP_LEGS`` yardsticks (step_scale) is left out (a step was
+    missed)."""
     steps: dict[str, list[float]] = {"left": [], "right": []}
     travel = travel or {}
     for b, per_side in found.items():
