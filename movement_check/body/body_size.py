@@ -76,7 +76,10 @@ def leg_length_over_time(poses: Poses, window_s: float = LEG_WINDOW_S) -> np.nda
     dt = float(np.median(np.diff(poses.times))) if len(poses) > 1 else 1.0
     half = max(0, int(round(window_s / dt)) // 2)
     both = np.pad(np.stack(columns, axis=1), ((half, half), (0, 0)), mode="edge")
-    local = np.median(sliding_window_view(both, (2 * half + 1, both.shape[1])), axis=(-2, -1))[:, 0]
+    # a size changes slowly: worked out every tenth of the window and drawn straight between (10x less work)
+    at = np.unique(np.r_[idx[::max(1, half // 5)], idx[-1]])
+    windows = sliding_window_view(both, (2 * half + 1, both.shape[1]))[at, 0]
+    local = np.interp(idx, at, np.median(windows, axis=(-2, -1)))
     # the thresholds counted in leg lengths hold within SAME_SIZE of the size: a walker who stays that near one
     # size (most of the time) is judged in the clip's one size, as a clip always was
     whole = float(np.nanmedian(legs))
