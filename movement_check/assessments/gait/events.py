@@ -75,7 +75,9 @@ def autocorrelation(times: np.ndarray, signal: np.ndarray) -> tuple[np.ndarray, 
 
 
 def dominant_period(times: np.ndarray, signal: np.ndarray, *, lo_s: float = 0.6, hi_s: float = 2.5) -> float | None:
-    """Strongest period (s) between ``lo_s`` and ``hi_s`` in a signal (autocorrelation), or None.
+    """The period (s) between ``lo_s`` and ``hi_s`` of a signal: its autocorrelation's strongest peak, or the
+    peak at a half or a third of its lag where that stands near as high (``FUNDAMENTAL_SHARE``); None when no
+    peak reaches 0.2.
 
     Used to set how far apart two heel strikes of the same foot must be
     (a stride lasts 0.8-1.6 s in adults; slower walkers up to ~2.5 s).
@@ -90,8 +92,23 @@ def dominant_period(times: np.ndarray, signal: np.ndarray, *, lo_s: float = 0.6,
     peaks, _ = find_peaks(ac[lo:hi + 1])
     if peaks.size == 0:
         return None
-    best = lo + peaks[np.argmax(ac[lo + peaks])]
+    peaks = lo + peaks
+    best = peaks[np.argmax(ac[peaks])]
+    # a period's multiples repeat too: a noisy signal's strongest peak may be at twice or three times its period
+    # (the backlit limp's feet: 0.28 at two strides, 0.21 at one). The shortest near-equal one is the period.
+    for p in peaks[peaks < best]:
+        k = best / p
+        if round(k) in (2, 3) and abs(k - round(k)) <= FUNDAMENTAL_SLACK * round(k) \
+                and ac[p] >= FUNDAMENTAL_SHARE * ac[best] and ac[p] > 0.2:
+            best = p
+            break
     return float(best * dt) if ac[best] > 0.2 else None
+
+
+#: a peak at a half or a third of the strongest one's lag (within this share) is the period ...
+FUNDAMENTAL_SLACK = 0.1
+#: ... when it is at least this share of the strongest peak's height
+FUNDAMENTAL_SHARE = 0.7
 
 
 def find_extrema(times: np.ndarray, signal: np.ndarray, *, kind: str, min_interval_s: float,
