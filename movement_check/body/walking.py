@@ -231,7 +231,6 @@ def find_bouts(poses: Poses, *, view: str | None = None, min_bout_s: float = 1.5
         return []
     times = poses.times
     fps = 1.0 / float(np.median(np.diff(times)))
-    # the size in the picture as it goes: a walk back along a far wall is smaller than the walk there
     leg = leg_length_over_time(poses)
     if not np.isfinite(leg).any() or np.nanmax(leg) <= 0:
         return []
@@ -239,6 +238,7 @@ def find_bouts(poses: Poses, *, view: str | None = None, min_bout_s: float = 1.5
     inside = ~out_of_frame(poses.image[:, feet, :2], poses.frame_size, margin=edge_margin).any(axis=1)
     window = max(3, int(round(1.0 * fps)))
     frame_view = frame_views(poses.image) if view is None else np.full(n, view)
+    leg = np.where(frame_view == SIDE, leg, leg_length_in(poses, 0, n))    # side-on only: body_size notes
     # legs alternate along the direction of travel: x in a side view, y (depth) in a front view
     along = ankles_apart(poses.image, frame_view)
     # seen from the front, depth shows as a smaller vertical offset: a lower threshold
