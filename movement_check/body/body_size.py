@@ -22,6 +22,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from movement_check.body.landmarks import Landmark as L
 from movement_check.body.poses import Poses
+from movement_check.body.views import SIDE
 
 #: the running leg length is the median over this long (s): two strides or more, so a knee bending in swing
 #: (shorter hip-to-ankle for a fraction of each stride) does not show, a change of distance does
@@ -91,3 +92,10 @@ def leg_length_over_time(poses: Poses, window_s: float = LEG_WINDOW_S) -> np.nda
     seen = np.isfinite(legs).any(axis=1)
     low, high = np.percentile(local[seen], [10, 90]) / whole if seen.any() else (1.0, 1.0)
     return np.full(len(poses), whole) if max(1.0 - low, high - 1.0) <= SAME_SIZE else local
+
+
+def walking_leg_lengths(poses: Poses, frame_view: np.ndarray) -> np.ndarray:
+    """(T,) the leg length each frame's walking is judged in (:func:`movement_check.body.walking.find_bouts`, and
+    where it says the picture jumped): side-on, the size as it goes (:func:`leg_length_over_time`); in frames seen
+    from the front (``frame_view``), the clip's (module notes)."""
+    return np.where(np.asarray(frame_view) == SIDE, leg_length_over_time(poses), leg_length_in(poses, 0, len(poses)))

@@ -51,7 +51,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from movement_check.body.body_size import leg_length_in, leg_length_over_time
+from movement_check.body.body_size import leg_length_in, walking_leg_lengths
 from movement_check.body.framing import out_of_frame
 from movement_check.body.landmarks import Landmark as L
 from movement_check.body.poses import Poses
@@ -194,13 +194,15 @@ def pelvis_jumps(poses: Poses, leg: float | np.ndarray) -> np.ndarray:
     return out
 
 
-def jump_warnings(poses: Poses, bouts: list[Bout], leg: float) -> list[str]:
-    """Where the picture jumped (:func:`pelvis_jumps`) between the first walking bout's start and the last one's
-    end: said, since the walk was split there."""
+def jump_warnings(poses: Poses, bouts: list[Bout], view: str | None = None) -> list[str]:
+    """Where the picture jumped (:func:`pelvis_jumps`, in the sizes :func:`find_bouts` judged ``view`` in) between the
+    first walking bout's start and the last one's end: said, since the walk was split there."""
     if not bouts:
         return []
     first, last = min(b.start for b in bouts), max(b.stop for b in bouts)
-    at = [float(poses.times[a]) for a, _ in runs(pelvis_jumps(poses, leg)) if first <= a < last]
+    frame_view = frame_views(poses.image) if view is None else np.full(len(poses), view)
+    at = [float(poses.times[a]) for a, _ in runs(pelvis_jumps(poses, walking_leg_lengths(poses, frame_view)))
+          if first <= a < last]
     if not at:
         return []
     return [f"the picture jumped at {', '.join(f'{s:.1f} s' for s in at)} (the pelvis moved faster than anyone "
@@ -231,14 +233,13 @@ def find_bouts(poses: Poses, *, view: str | None = None, min_bout_s: float = 1.5
         return []
     times = poses.times
     fps = 1.0 / float(np.median(np.diff(times)))
-    leg = leg_length_over_time(poses)
+    frame_view = frame_views(poses.image) if view is None else np.full(n, view)
+    leg = walking_leg_lengths(poses, frame_view)
     if not np.isfinite(leg).any() or np.nanmax(leg) <= 0:
         return []
     feet = [L.LEFT_HEEL, L.RIGHT_HEEL, L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX, L.LEFT_HIP, L.RIGHT_HIP]
     inside = ~out_of_frame(poses.image[:, feet, :2], poses.frame_size, margin=edge_margin).any(axis=1)
     window = max(3, int(round(1.0 * fps)))
-    frame_view = frame_views(poses.image) if view is None else np.full(n, view)
-    leg = np.where(frame_view == SIDE, leg, leg_length_in(poses, 0, n))    # side-on only: body_size notes
     # legs alternate along the direction of travel: x in a side view, y (depth) in a front view
     along = ankles_apart(poses.image, frame_view)
     # seen from the front, depth shows as a smaller vertical offset: a lower threshold

@@ -39,7 +39,7 @@ from movement_check.body.landmarks import LEG, OTHER, SIDES, Landmark as L
 from movement_check.body.poses import Poses
 from movement_check.assessments.result import Event, Metric
 from movement_check.body.views import FRONT, SIDE
-from movement_check.body.body_size import leg_length_in, leg_length_over_time, leg_length_px
+from movement_check.body.body_size import leg_length_in, leg_length_px
 from movement_check.body.walking import Bout, LEG_SHARE_OF_HEIGHT, in_bouts, jump_warnings, midpoint
 import movement_check.assessments.gait.reference as ref
 from movement_check.assessments.base import Assessment
@@ -136,7 +136,7 @@ def _gated(poses: Poses, walk: GaitAnalysis, view: str, events: list[Event], met
     if sides_reason and len(strides) < 2 * MIN_STRIDES:
         warnings.append(f"only {len(strides)} clean strides (fewer than {2 * MIN_STRIDES}): the values are not "
                         "reliable; film a longer walk")
-    warnings += _poorly_seen_legs(poses, bouts) + jump_warnings(poses, bouts, leg_length_over_time(poses))
+    warnings += _poorly_seen_legs(poses, bouts) + jump_warnings(poses, bouts, walk.asked[0])
     if view == FRONT:
         warnings.append("front view: steps are timed from the feet's height and pitch in the image, which puts heel "
                         "strikes up to 3 frames early (cadence is unaffected; stance and double support read long); "
