@@ -3,8 +3,8 @@ back along a wall further from the camera, is smaller in the picture on the way 
 
 With one leg length for the whole clip (the median over both crossings), every threshold counted in leg lengths
 was off for both: the pelvis's travel a second read twice as fast on the near crossing as on the far one at the
-same pace, and on the real limp walk (tests/integration/test_gait_there_and_back.py) the near crossing's walk ran
-on behind a table and gained heel strikes there.
+same pace, and on the real limp walk (the there-and-back test in tests/integration/test_gait_accuracy.py) the near
+crossing's walk ran on behind a table and gained heel strikes there.
 """
 
 import numpy as np
