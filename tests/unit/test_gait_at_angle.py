@@ -141,16 +141,21 @@ def test_the_front_angles_of_a_walk_seen_at_an_angle_say_why_they_are_withheld()
     assert lean.value is None and "at an angle" in lean.note
 
 
-def test_a_front_view_whose_strides_disagree_gives_no_cadence():
+def test_a_front_view_whose_strides_disagree_gives_the_feet_rhythm_not_its_strides():
     """From the front, the synthetic walker (its feet do not tip in swing, so the feet's height and pitch time
     little): 3 of the 7 possible strides agreed, and the cadence read 60.3 for 85 (-29 %) with a standard error of
-    3.7. Now withheld with the reason, and so are the step and stride times timed from the same strikes."""
+    3.7. Then withheld with the reason; now the cadence is the feet's rhythm (:mod:`.rhythm`: 86.3 +- 2.2), said so,
+    and the step and stride times timed from the same strikes stay withheld."""
     script = Script(segments=[("stand", 0.5), ("walk", 8.0), ("stand", 0.5)], speed_mps=0.6, cadence=85)
     poses, _ = walk(script, fps=30.0, noise_px=2.0, seed=2, swap=(40, 70), camera=camera(5.0, 1.0, 5.0, 0.0, middle=2.4))
     found = assess(clean(poses)[0])
     assert found.quality["view"] == FRONT
     c = _cadence(found)
-    assert c.value is None and "agreed with each other" in c.note
+    assert abs(c.value - 85) <= 0.03 * 85 and abs(c.value - 85) <= 1.5 * c.uncertainty
+    assert "to-and-fro" in c.note and found.quality["cadence_strides"]["rhythm"] >= 3
+    assert any(w.startswith("cadence from the feet's rhythm") and "agreed with each other" in w
+               for w in found.warnings)
+    assert not any(w.startswith("cadence not given") for w in found.warnings)
     timed = [m for m in found.metrics if m.name in ("step_time", "stride_time", "stance", "stride_time_cv")]
     assert timed and all(m.value is None for m in timed)
     assert all("agreed with each other" in m.note for m in timed if m.name == "step_time")

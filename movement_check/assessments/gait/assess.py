@@ -44,6 +44,7 @@ from movement_check.body.walking import Bout, LEG_SHARE_OF_HEIGHT, in_bouts, jum
 import movement_check.assessments.gait.reference as ref
 from movement_check.assessments.base import Assessment
 from movement_check.assessments.gait.angles import angle_metrics_for
+from movement_check.assessments.gait.rhythm import front_rhythm, with_rhythm
 from movement_check.assessments.gait.step_timing import MIN_STRIKE_CONFIDENCE, side_free_strides, step_timing
 import movement_check.assessments.gait.timing as timing
 from movement_check.assessments.gait.gates import sides_problem, stride_steps_problem
@@ -96,10 +97,18 @@ def _assess(poses: Poses, settings: GaitSettings, walk: GaitAnalysis) -> Assessm
     metrics, warnings, phases, durations = step_timing(walk, bouts, n_steps, per_side_strides, timed, left_out,
                                                        1.0 / fps if np.isfinite(fps) and fps > 0 else 0.0,
                                                        timing.steady(delivered))
+    # a front view's cadence against the feet's rhythm, unless the camera's frames could not give that either
+    untimed = timing.withheld(delivered, view).get("cadence")
+    rhythm = front_rhythm(poses, bouts) if view == FRONT and "cadence" not in timing.withheld(
+        delivered, view, rhythm=True) else None
+    metrics, warnings, from_rhythm = with_rhythm(metrics, warnings, rhythm, untimed)
+    cadence_strides = _cadence_strides(len(timed), left_out)
+    if from_rhythm:
+        cadence_strides["rhythm"] = round(rhythm.strides, 1)        # strides the feet's rhythm spans
     metrics += _scaled_metrics(poses, bouts, walk.found, settings)
     angle_metrics, angle_warnings, unflagged = angle_metrics_for(poses, bouts, view, per_side_strides, leg)
     return _gated(poses, walk, view, events, metrics + angle_metrics, warnings + angle_warnings, phases,
-                  durations, per_side_strides, unflagged, delivered, _cadence_strides(len(timed), left_out))
+                  durations, per_side_strides, unflagged, delivered, cadence_strides)
 
 
 def _gated(poses: Poses, walk: GaitAnalysis, view: str, events: list[Event], metrics: list[Metric],
@@ -111,9 +120,9 @@ def _gated(poses: Poses, walk: GaitAnalysis, view: str, events: list[Event], met
     enough strides of each); ``cadence_strides``: :func:`_cadence_strides`."""
     bouts, strides = walk.bouts, walk.strides
     metrics = _withhold_unreliable_flags(metrics, {s: len(per_side_strides[s]) for s in SIDES},
-                                         {"cadence": cadence_strides["timed"]})
-    metrics, timing_warnings = timing.apply(metrics, delivered, view,
-                                            float(np.median(durations)) if durations else None)
+                                         {"cadence": int(cadence_strides.get("rhythm", cadence_strides["timed"]))})
+    metrics, timing_warnings = timing.apply(metrics, delivered, view, float(np.median(durations)) if durations else None,
+                                            rhythm="rhythm" in cadence_strides)
     warnings += timing_warnings
     sides_reason = sides_withheld(walk)
     if not sides_reason and min(len(per_side_strides[s]) for s in SIDES) >= MIN_STRIDES:

@@ -96,13 +96,14 @@ def steady(d: Delivery) -> bool:
                 and d.longest_interval_s <= MAX_STALL_S)
 
 
-def withheld(d: Delivery, view: str | None = None) -> dict[str, str]:
-    """Metric name -> why it is not given, for what this delivery cannot time."""
+def withheld(d: Delivery, view: str | None = None, *, rhythm: bool = False) -> dict[str, str]:
+    """Metric name -> why it is not given, for what this delivery cannot time. ``rhythm``: the cadence is the
+    feet's rhythm, taken over the frames' own times whatever came late or went missing (:mod:`.rhythm`)."""
     out: dict[str, str] = {}
     if view not in (None, SIDE) and d.uneven > MAX_UNEVEN_FRONT:       # front or mixed
         why = (f"{100 * d.uneven:.0f} % of the frames came late or were missing: from the front, steps are timed "
                "from slow changes of the feet's height that a missing frame moves; film at a steady frame rate")
-        return {name: why for name in ("cadence",) + TIMING_METRICS + PHASE_METRICS}
+        return {name: why for name in ("cadence",) * (not rhythm) + TIMING_METRICS + PHASE_METRICS}
     if np.isfinite(d.leg_px) and d.leg_px < MIN_LEG_PX:
         why = (f"the person is {d.leg_px:.0f} pixels from hip to ankle: too small in the picture to time steps "
                f"(needs {MIN_LEG_PX:g}); film closer or at a higher resolution")
@@ -163,9 +164,11 @@ def timing_uncertainty(m: Metric, view: str, fps: float, stride_s: float | None)
     return None
 
 
-def apply(metrics: list[Metric], d: Delivery, view: str, stride_s: float | None) -> tuple[list[Metric], list[str]]:
-    """Metrics with what this delivery cannot time withheld (and why), and timing uncertainties; warnings."""
-    gone = withheld(d, view)
+def apply(metrics: list[Metric], d: Delivery, view: str, stride_s: float | None, *, rhythm: bool = False
+          ) -> tuple[list[Metric], list[str]]:
+    """Metrics with what this delivery cannot time withheld (and why), and timing uncertainties; warnings.
+    ``rhythm``: the cadence is the feet's rhythm (:mod:`.rhythm`), not timed from single steps."""
+    gone = withheld(d, view, rhythm=rhythm)
     out, reasons = [], []
     for m in metrics:
         if m.name in gone and m.value is not None:
