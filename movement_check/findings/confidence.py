@@ -141,6 +141,9 @@ def _gait(result: dict, found: dict) -> tuple[list[str], list[str]]:
     if few and not sides.startswith("withheld"):
         limited.append("only " + " and ".join(f"{n} clean {s} stride{'s' if n != 1 else ''}" for s, n in few.items())
                        + f" ({MIN_STRIDES_PER_SIDE} of each are needed to flag a value)")
+    rhythm = (found.get("cadence_strides") or {}).get("rhythm")
+    if rhythm and cadence is not None and cadence.get("value") is not None:
+        limited.append(f"the cadence is the feet's rhythm over {rhythm:g} strides, not timed from single steps")
     if any(b.get("seen_at_an_angle") for b in found.get("walking_bouts") or []):
         limited.append("the camera saw the walk at an angle, so no joint angles, speed, step length or pelvic drop")
     fps = _fps(result)

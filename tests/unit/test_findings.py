@@ -272,3 +272,15 @@ def test_with_nothing_flagged_four_values_outside_their_range_are_all_findings(s
     shown = {f.metric for f in found if f.kind == UNSURE}
     assert shown == set(outside), [f.line for f in found]
     assert len(found) <= 6 and sum(f.kind == NOT_MEASURED for f in found) >= 1
+
+
+def test_a_front_walk_timed_from_the_feet_rhythm_says_so_in_its_confidence():
+    """The synthetic walker coming toward the camera from 7.5 m (its heel strikes from the front disagree): the
+    cadence is the feet's rhythm (tests/unit/test_gait_rhythm.py); the confidence is limited and says so."""
+    from tests.fixtures.cameras import camera
+    result = gait_result(Script(segments=[("stand", 0.5), ("walk", 5.0), ("stand", 0.5)]),
+                         camera=camera(5.0, 1.0, 5.0, 0.0, middle=3.0), noise_px=2.0, seed=1)
+    conf = confidence(result)
+    cadence = next(m for m in result["metrics"] if m["name"] == "cadence")
+    assert cadence["value"] is not None
+    assert conf.level == LIMITED and "the cadence is the feet's rhythm over" in conf.reason
