@@ -156,3 +156,18 @@ def test_a_front_walk_with_too_few_frames_left_has_no_cadence_from_the_rhythm():
     c = next(m for m in found.metrics if m.name == "cadence")
     assert c.value is None, c.note
     assert not any(w.startswith("cadence from the feet's rhythm") for w in found.warnings)
+
+
+def test_the_swing_is_evened_over_time_where_frames_are_missing():
+    """A swing growing e-fold every 2 s, its second half with two frames of three missing and a gap of 0.3 s: divided
+    by its root mean square over 1.1 s of time it is even throughout. Taken over 33 samples (1.1 s at the usual
+    interval) the window spanned 3.3 s where frames were missing, and the second half read 0.80 of the first."""
+    from movement_check.assessments.gait.rhythm import even
+
+    t = np.arange(0.0, 8.0, 1.0 / 30.0)
+    t = t[(t < 4.0) | (np.arange(t.size) % 3 == 0)]
+    x = np.exp(t / 2.0) * np.sin(2 * np.pi * t / 1.1)
+    x[(t > 2.0) & (t < 2.3)] = np.nan
+    y = even(t, x)
+    swing = [float(np.sqrt(np.nanmean(y[(t >= a) & (t < a + 1.1)] ** 2))) for a in (1.0, 2.5, 4.5, 6.0)]
+    assert max(swing) / min(swing) < 1.1, swing
