@@ -124,3 +124,50 @@ def test_frames_missing_from_the_front_still_give_the_rhythm_not_the_step_times(
     assert "to-and-fro" in c.note
     assert all(m.value is None for m in found.metrics if m.name in ("step_time", "stride_time", "stance"))
     assert any(w.startswith("cadence from the feet's rhythm") and "came late or were missing" in w for w in found.warnings)
+
+
+@pytest.mark.parametrize("fps, leg_px, why", [(7.5, 200.0, "frames a second"), (25.0, 20.0, "pixels from hip")])
+def test_uneven_frames_from_the_front_do_not_lift_the_other_gates_from_the_rhythm(fps, leg_px, why):
+    """The rhythm is taken over the frames' own times, so uneven frames from the front no longer withhold it; the
+    camera's other limits still do, as they do with even frames and from the side (the uneven-frames rule returned
+    first: a front clip at 7.5 frames a second with 47 % of them late was given the rhythm's cadence where the same
+    clip at an even 7.5 was not)."""
+    from movement_check.assessments.gait.timing import Delivery, withheld
+
+    uneven = Delivery(fps=fps, longest_interval_s=0.2, leg_px=leg_px, uneven=0.47)
+    even = Delivery(fps=fps, longest_interval_s=0.2, leg_px=leg_px, uneven=0.0)
+    assert why in withheld(even, FRONT)["cadence"]
+    assert why in withheld(uneven, FRONT, rhythm=True)["cadence"]
+    # the steps themselves stay withheld for the frames' unevenness whatever else
+    assert "came late or were missing" in withheld(uneven, FRONT, rhythm=True)["step_time"]
+
+
+def test_a_front_walk_with_too_few_frames_left_has_no_cadence_from_the_rhythm():
+    """15 fps with half its frames dropped (7.7 a second delivered, 47 % late): below MIN_FPS_CADENCE, withheld
+    as an even 7.5 fps clip is (it was given 109.5 +- 2.4 from the rhythm)."""
+    from movement_check.body.poses import Poses
+
+    script = Script(segments=[("walk", 10.0)], speed_mps=0.0)
+    poses, _ = walk(script, fps=15.0, noise_px=2.0, seed=1, camera=camera(5.0, 1.0, 5.0, 0.0, middle=0.0))
+    keep = np.sort(np.random.default_rng(1).choice(len(poses), size=len(poses) // 2, replace=False))
+    gappy = Poses(times=poses.times[keep], image=poses.image[keep], world=poses.world[keep],
+                  visibility=poses.visibility[keep], presence=poses.presence[keep], frame_size=poses.frame_size)
+    found = assess(clean(gappy)[0])
+    c = next(m for m in found.metrics if m.name == "cadence")
+    assert c.value is None, c.note
+    assert not any(w.startswith("cadence from the feet's rhythm") for w in found.warnings)
+
+
+def test_the_swing_is_evened_over_time_where_frames_are_missing():
+    """A swing growing e-fold every 2 s, its second half with two frames of three missing and a gap of 0.3 s: divided
+    by its root mean square over 1.1 s of time it is even throughout. Taken over 33 samples (1.1 s at the usual
+    interval) the window spanned 3.3 s where frames were missing, and the second half read 0.80 of the first."""
+    from movement_check.assessments.gait.rhythm import even
+
+    t = np.arange(0.0, 8.0, 1.0 / 30.0)
+    t = t[(t < 4.0) | (np.arange(t.size) % 3 == 0)]
+    x = np.exp(t / 2.0) * np.sin(2 * np.pi * t / 1.1)
+    x[(t > 2.0) & (t < 2.3)] = np.nan
+    y = even(t, x)
+    swing = [float(np.sqrt(np.nanmean(y[(t >= a) & (t < a + 1.1)] ** 2))) for a in (1.0, 2.5, 4.5, 6.0)]
+    assert max(swing) / min(swing) < 1.1, swing

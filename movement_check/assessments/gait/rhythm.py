@@ -10,8 +10,9 @@ pelvis) needs no single event: over a whole walk it is the mean stride time.
 
 Three things make it hold as the walker comes nearer (measured on the synthetic walker coming from 7.5 to 2.5 m,
 which grows threefold in the picture): the feet's heights are divided by the walker's size at each moment
-(:func:`movement_check.body.body_size.leg_length_over_time`), and by their own swing over about a stride
-(:func:`even`: the to-and-fro toward the camera grows as the square of the size); each lag's correlation is taken
+(:func:`movement_check.body.body_size.leg_length_over_time`), and the two feet's difference by its own swing over
+about a stride (:func:`even`: the to-and-fro toward the camera grows as the square of the size; each foot's own
+height, about a leg length, changes little by it); each lag's correlation is taken
 over the samples it overlaps (:func:`lag_correlation`; summed over the whole signal, the autocorrelation falls
 with the lag and pulls its peak short: +1 to +3 %); and the peak is placed between frames (a parabola through the
 peak and its two neighbours): a whole-frame lag at 30 fps is a stride of 32 or 33 frames, 112.5 or 109.1 steps a
@@ -133,17 +134,19 @@ def feet_depth(poses: Poses, bout: Bout) -> dict[str, np.ndarray]:
 
 
 def even(times: np.ndarray, x: np.ndarray, window_s: float = 1.1) -> np.ndarray:
-    """``x`` divided by its own size over about a stride (root mean square over ``window_s``): a foot's to-and-fro
-    toward the camera grows in the picture as the square of the walker's size, and the size divides out only once."""
+    """``x`` divided by its root mean square over ``window_s`` of time around each moment (taken on an even grid at
+    the median frame interval, so that missing frames neither stretch the window nor move the gaps' fill). For the
+    two feet's difference, whose mean is near 0, that is its swing, which grows in the picture as the square of the
+    walker's size; each foot's own height below the pelvis is about a leg length more than its swing, so it is
+    divided by about that and changes little (the 288-case front sweep read the same without it)."""
     ok = np.isfinite(x)
     if ok.sum() < 10:
         return x
-    idx = np.arange(x.size)
-    y = np.interp(idx, idx[ok], x[ok])
     dt = float(np.median(np.diff(times)))
-    w = max(3, int(round(window_s / dt)))
-    rms = np.sqrt(uniform_filter1d(y * y, w, mode="nearest"))
-    return np.where(ok, x / np.maximum(rms, 1e-9), np.nan)
+    grid = np.arange(times[0], times[-1] + 0.5 * dt, dt)
+    y = np.interp(grid, times[ok], x[ok])
+    rms = np.sqrt(uniform_filter1d(y * y, max(3, int(round(window_s / dt))), mode="nearest"))
+    return np.where(ok, x / np.maximum(np.interp(times, grid, rms), 1e-9), np.nan)
 
 
 def bout_rhythm(poses: Poses, bout: Bout) -> Rhythm | None:

@@ -30,7 +30,7 @@ frames a second with stalls of several hundred milliseconds; a person far away i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -98,12 +98,17 @@ def steady(d: Delivery) -> bool:
 
 def withheld(d: Delivery, view: str | None = None, *, rhythm: bool = False) -> dict[str, str]:
     """Metric name -> why it is not given, for what this delivery cannot time. ``rhythm``: the cadence is the
-    feet's rhythm, taken over the frames' own times whatever came late or went missing (:mod:`.rhythm`)."""
+    feet's rhythm, taken over the frames' own times whatever came late or went missing (:mod:`.rhythm`): withheld
+    only where the same frames coming evenly would withhold a cadence (too few a second, the walker too small)."""
     out: dict[str, str] = {}
     if view not in (None, SIDE) and d.uneven > MAX_UNEVEN_FRONT:       # front or mixed
         why = (f"{100 * d.uneven:.0f} % of the frames came late or were missing: from the front, steps are timed "
                "from slow changes of the feet's height that a missing frame moves; film at a steady frame rate")
-        return {name: why for name in ("cadence",) * (not rhythm) + TIMING_METRICS + PHASE_METRICS}
+        gone = {name: why for name in ("cadence",) + TIMING_METRICS + PHASE_METRICS}
+        if rhythm:      # the rhythm's cadence is gated as the same camera's frames coming evenly would be
+            gone.pop("cadence")
+            gone.update({k: v for k, v in withheld(replace(d, uneven=0.0), view).items() if k == "cadence"})
+        return gone
     if np.isfinite(d.leg_px) and d.leg_px < MIN_LEG_PX:
         why = (f"the person is {d.leg_px:.0f} pixels from hip to ankle: too small in the picture to time steps "
                f"(needs {MIN_LEG_PX:g}); film closer or at a higher resolution")
