@@ -16,7 +16,7 @@ height, about a leg length, changes little by it); each lag's correlation is tak
 over the samples it overlaps (:func:`lag_correlation`; summed over the whole signal, the autocorrelation falls
 with the lag and pulls its peak short: +1 to +3 %); and the peak is placed between frames (a parabola through the
 peak and its two neighbours): a whole-frame lag at 30 fps is a stride of 32 or 33 frames, 112.5 or 109.1 steps a
-minute for a true 110. What is left: +0.5 to +1.6 % coming nearer, -0.6 to +0.1 % on a treadmill, -0.3 to -1.7 %
+minute for a true 110. What is left: +0.5 to +1.6 % coming nearer, -0.6 to +0.1 % on a treadmill, -1.4 to +0.2 %
 on the real front walk with 30 % of its frames dropped (``SYSTEMATIC`` allows for it in the stated uncertainty).
 The moments themselves (stance, double support) still need the heel strikes; only the cadence comes from here.
 
@@ -182,8 +182,8 @@ def front_rhythm(poses: Poses, bouts: list[Bout]) -> Rhythm | None:
 AGREE = 0.03
 #: ... and the rhythm's cadence is stated no surer than this share of it: seen coming toward the camera, the
 #: feet's signals change shape as the walker nears, and the synthetic walker (7.5 to 2.5 m, and 9 to 3 m) read
-#: +0.5 to +1.6 % high (a treadmill -0.6 to +0.1 %); the real front walk with 30 % of its frames dropped -0.3 to
-#: -1.7 % against its labels
+#: +0.5 to +1.6 % high (a treadmill -0.6 to +0.1 %); the real front walk with 30 % of its frames dropped -1.4 to
+#: +0.2 % against its labels (-0.3 to -1.7 % before its swing was evened over time)
 SYSTEMATIC = 0.02
 #: the timing measures the heel strikes give besides the cadence (withheld when those strikes miss the rhythm)
 TIMED_BY_STRIKES = ("step_time", "stride_time", "stance", "swing", "double_support", "step_time_asymmetry",
