@@ -86,23 +86,28 @@ def dominant_period(times: np.ndarray, signal: np.ndarray, *, lo_s: float = 0.6,
     if found is None:
         return None
     ac, dt = found
-    lo, hi = int(lo_s / dt), min(int(hi_s / dt), ac.size - 1)
+    best = period_peak(ac, int(lo_s / dt), min(int(hi_s / dt), ac.size - 1))
+    return float(best * dt) if best is not None and ac[best] > 0.2 else None
+
+
+def period_peak(ac: np.ndarray, lo: int, hi: int) -> int | None:
+    """The lag (samples, ``lo``-``hi``) of an autocorrelation's strongest peak, or of the peak at a half or a third
+    of it where that stands near as high (``FUNDAMENTAL_SHARE``) and over 0.2; None without a peak there."""
     if hi <= lo + 2:
         return None
     peaks, _ = find_peaks(ac[lo:hi + 1])
     if peaks.size == 0:
         return None
     peaks = lo + peaks
-    best = peaks[np.argmax(ac[peaks])]
+    best = int(peaks[np.argmax(ac[peaks])])
     # a period's multiples repeat too: a noisy signal's strongest peak may be at twice or three times its period
     # (the backlit limp's feet: 0.28 at two strides, 0.21 at one). The shortest near-equal one is the period.
     for p in peaks[peaks < best]:
         k = best / p
         if round(k) in (2, 3) and abs(k - round(k)) <= FUNDAMENTAL_SLACK * round(k) \
                 and ac[p] >= FUNDAMENTAL_SHARE * ac[best] and ac[p] > 0.2:
-            best = p
-            break
-    return float(best * dt) if ac[best] > 0.2 else None
+            return int(p)
+    return best
 
 
 #: a peak at a half or a third of the strongest one's lag (within this share) is the period ...

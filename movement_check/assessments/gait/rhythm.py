@@ -31,10 +31,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.ndimage import uniform_filter1d
-from scipy.signal import find_peaks
 
 import movement_check.assessments.gait.reference as ref
-from movement_check.assessments.gait.events import FUNDAMENTAL_SHARE, FUNDAMENTAL_SLACK
+from movement_check.assessments.gait.events import period_peak
 from movement_check.assessments.gait.strides import ahead_signals
 from movement_check.assessments.result import Metric
 from movement_check.assessments.stride_stats import range_flag, rounded
@@ -79,20 +78,9 @@ def period(times: np.ndarray, signal: np.ndarray, lo_s: float = SHORTEST_STRIDE_
     ac, dt = lag_correlation(times, signal, hi_s)
     if ac is None:
         return None
-    lo, hi = int(lo_s / dt), ac.size - 2
-    if hi <= lo + 2:
+    best = period_peak(ac, int(lo_s / dt), ac.size - 2)
+    if best is None:
         return None
-    peaks, _ = find_peaks(ac[lo:hi + 1])
-    if peaks.size == 0:
-        return None
-    peaks = lo + peaks
-    best = int(peaks[np.argmax(ac[peaks])])
-    for p in peaks[peaks < best]:
-        k = best / p
-        if round(k) in (2, 3) and abs(k - round(k)) <= FUNDAMENTAL_SLACK * round(k) \
-                and ac[p] >= FUNDAMENTAL_SHARE * ac[best]:
-            best = int(p)
-            break
     y0, y1, y2 = ac[best - 1:best + 2]
     bend = y0 - 2 * y1 + y2
     shift = 0.5 * (y0 - y2) / bend if bend < 0 else 0.0
