@@ -18,10 +18,10 @@ in the picture, gave a false heel strike (confidence 0.95).
 from __future__ import annotations
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from movement_check.body.landmarks import Landmark as L
 from movement_check.body.poses import Poses
+from movement_check.body.signals import slow_window_stat
 from movement_check.body.views import SIDE
 
 #: the running leg length is the median over this long (s): two strides or more, so a knee bending in swing
@@ -81,11 +81,7 @@ def leg_length_over_time(poses: Poses, window_s: float = LEG_WINDOW_S) -> np.nda
         return np.full(len(poses), np.nan)
     dt = float(np.median(np.diff(poses.times))) if len(poses) > 1 else 1.0
     half = max(0, int(round(window_s / dt)) // 2)
-    both = np.pad(np.stack(columns, axis=1), ((half, half), (0, 0)), mode="edge")
-    # a size changes slowly: worked out every tenth of the window and drawn straight between (10x less work)
-    at = np.unique(np.r_[idx[::max(1, half // 5)], idx[-1]])
-    windows = sliding_window_view(both, (2 * half + 1, both.shape[1]))[at, 0]
-    local = np.interp(idx, at, np.median(windows, axis=(-2, -1)))
+    local = slow_window_stat(np.stack(columns, axis=1), half, lambda w: np.median(w, axis=(1, 2)))
     # the thresholds counted in leg lengths hold within SAME_SIZE of the size: a walker who stays that near one
     # size (most of the time) is judged in the clip's one size, as a clip always was
     whole = float(np.nanmedian(legs))

@@ -34,6 +34,7 @@ import numpy as np
 from scipy.ndimage import label
 
 from movement_check.body.landmarks import LEFT_LEG, RIGHT_LEG, Landmark as L
+from movement_check.body.signals import slow_window_stat
 
 #: the window: +-0.15 s (+-4 frames at 24 fps, +-5 at 30, +-3 at 15, +-2 at 12); a spike of up to 3 frames is
 #: out-voted from 15 fps up, of 1-2 frames below
@@ -139,25 +140,18 @@ def off_the_shank(image: np.ndarray, times: np.ndarray, /) -> np.ndarray:
         return out
     dt = float(np.median(np.diff(np.asarray(times, dtype=float))))
     half = max(1, int(round(SHANK_WINDOW_S / 2 / dt)))
-    padded = np.full((n + 2 * half, 2), np.nan)
-    padded[half:half + n] = shanks
-    # worked out every tenth of the window and drawn straight between (a size changes slowly): 11 -> 2 ms on 60 s
-    at = np.unique(np.r_[np.arange(0, n, max(1, half // 5)), n - 1])
-    windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1, axis=0)[at]     # (len(at), 2, W)
     with warnings.catch_warnings():           # a stretch with no shank seen: nothing judged there
         warnings.simplefilter("ignore", RuntimeWarning)
-        sampled = np.nanmax(np.nanmedian(windows, axis=2), axis=1)
-    known = np.isfinite(sampled)
-    if not known.any():
+        usual = slow_window_stat(shanks, half, lambda w: np.nanmax(np.nanmedian(w, axis=2), axis=1), pad="nan")
+    if not np.isfinite(usual).any():
         return out
-    usual = np.interp(np.arange(n), at[known], sampled[known])
     for column, leg in enumerate((LEFT_LEG, RIGHT_LEG)):
         ratio = shanks[:, column] / usual
         # the whole stretch the foot stays off (past SHANK_STRETCH), where it once went past MAX_SHANK: a foot
         # left out only where furthest off leaves its nearer frames to make the false steps
         stretches, _ = label(ratio > SHANK_STRETCH)
         off = np.isin(stretches, np.unique(stretches[ratio > MAX_SHANK]))
-        out[np.ix_(off & (stretches > 0), [int(j) for j in leg[2:]])] = True
+        out[np.ix_(off, [int(j) for j in leg[2:]])] = True
     return out
 
 
