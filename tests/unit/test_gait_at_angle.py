@@ -144,7 +144,7 @@ def test_the_front_angles_of_a_walk_seen_at_an_angle_say_why_they_are_withheld()
 def test_a_front_view_whose_strides_disagree_gives_the_feet_rhythm_not_its_strides():
     """From the front, the synthetic walker (its feet do not tip in swing, so the feet's height and pitch time
     little): 3 of the 7 possible strides agreed, and the cadence read 60.3 for 85 (-29 %) with a standard error of
-    3.7. Then withheld with the reason; now the cadence is the feet's rhythm (:mod:`.rhythm`: 86.3 +- 2.2), said so,
+    3.7. Then withheld with the reason; now the cadence is the feet's rhythm (:mod:`.rhythm`: 86.4 +- 1.8), said so,
     and the step and stride times timed from the same strikes stay withheld."""
     script = Script(segments=[("stand", 0.5), ("walk", 8.0), ("stand", 0.5)], speed_mps=0.6, cadence=85)
     poses, _ = walk(script, fps=30.0, noise_px=2.0, seed=2, swap=(40, 70), camera=camera(5.0, 1.0, 5.0, 0.0, middle=2.4))
