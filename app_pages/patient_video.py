@@ -19,7 +19,7 @@ import streamlit_webrtc          # looked up on each call (tests replace webrtc_
 from streamlit_webrtc import WebRtcMode
 
 from movement_check.config import LiveConfig
-from movement_check.live.stream import STOPPED_S, LiveView
+from movement_check.live.stream import REST_FPS, STOPPED_S, LiveView
 from movement_check.live.visits import Visit
 
 from app_pages.camera import media_addresses_problem
@@ -30,7 +30,7 @@ VIEWER = {"style": {"width": "100%", "maxHeight": "400px", "objectFit": "contain
 MOVING = "Moving video"
 STILL = "Still pictures"
 #: what the pictures are while the preview rests (:meth:`LiveStream.resting`)
-RESTING = "not analysed while the step's result is worked out"
+RESTING = f"not analysed, {REST_FPS:.0f} pictures a second, while the step's result is worked out"
 REFRESH_S = 0.4              # the therapist's live panels run again this often
 # the player's frame on this page (the only WebRTC component the therapist's page has)
 HIDE_PLAYER = "iframe[title*='webrtc'] { height: 0 !important; visibility: hidden; }"

@@ -154,7 +154,7 @@ def signs(view) -> None:
         for col, (k, v) in zip(cols, angles.items()):
             col.metric(k.replace("_", " "), f"{v:.0f}°")
         st.caption("Knee and hip angles mean something side-on to the camera only.")
-    st.image(knee_angles_image(view.angle_times, view.angles), channels="BGR")
+    st.image(knee_angles_image(view.angle_times, view.angles, before_stop=view.resting), channels="BGR")
     st.caption(f"Frames received {view.frames_received} ({view.received_fps:.0f}/s) · "
                f"analysed live {view.frames_processed} ({view.processed_fps:.0f}/s)"
                + (f" · {view.latency_ms:.0f} ms per frame" if math.isfinite(view.latency_ms) and not view.resting

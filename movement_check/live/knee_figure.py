@@ -18,11 +18,12 @@ RANGE_DEG = (-10.0, 90.0)
 
 
 def knee_angles_image(times: list[float], angles: dict[str, list[float]], *,
-                      window_s: float = 10.0) -> np.ndarray:
+                      window_s: float = 10.0, before_stop: bool = False) -> np.ndarray:
     """BGR image of left and right knee flexion (deg) against time over the last ``window_s`` seconds.
 
     ``times`` (s) and ``angles['left_knee']`` / ``['right_knee']`` as in
-    :class:`movement_check.live.stream.LiveView`; NaN values leave gaps.
+    :class:`movement_check.live.stream.LiveView`; NaN values leave gaps. ``before_stop``: the preview rests
+    (nothing analysed since Stop), and the title says the angles are from before it.
     """
     w, h = SIZE
     left, top, right, bottom = MARGIN
@@ -38,8 +39,9 @@ def knee_angles_image(times: list[float], angles: dict[str, list[float]], *,
         y = int(round(float(y_of(np.array(deg)))))
         cv2.line(img, (x0, y), (x1, y), (225, 225, 225), 1)
         cv2.putText(img, f"{deg}", (4, y + 4), font, 0.4, (90, 90, 90), 1, cv2.LINE_AA)
-    cv2.putText(img, f"knee flexion (deg), last {window_s:.0f} s", (x0 + 4, h - 7), font, 0.4, (90, 90, 90), 1,
-                cv2.LINE_AA)
+    title = (f"knee flexion (deg), the {window_s:.0f} s before Stop" if before_stop
+             else f"knee flexion (deg), last {window_s:.0f} s")
+    cv2.putText(img, title, (x0 + 4, h - 7), font, 0.4, (90, 90, 90), 1, cv2.LINE_AA)
     if times:
         t = np.asarray(times, float)
         x = x1 - (t[-1] - t) / window_s * (x1 - x0)

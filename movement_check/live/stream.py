@@ -44,6 +44,9 @@ EstimatorFactory = Callable[[], PoseEstimator]
 #: about 3 frames a second (0.33 s apart), so 1.2 s is never one slow frame; with the therapist's panel
 #: refreshed every 0.4 s, a closed patient page shows within about 2 s (measured in the browser test)
 STOPPED_S = 1.2
+#: while the preview rests, pictures passed on a second at most: each one is encoded here and decoded in both
+#: browsers, which on a computer shared with them took CPU from the step's result being worked out
+REST_FPS = 5.0
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,7 @@ class LiveStream:
         self._closed = False                    # the visit ended: frames still arriving are not analysed
         self._resting = 0                       # step analyses that have the CPU: frames passed on unanalysed
         self._pictures = 0                      # pictures handed back (analysed or passed on): the still's key
+        self._passed_at = float("-inf")         # when a resting preview last passed a picture on
 
     # -- the worker thread ---------------------------------------------------------------------
     @property
@@ -131,9 +135,10 @@ class LiveStream:
         """True while a step records (every frame received is then needed)."""
         return self._recording is not None
 
-    def receive(self, frames: list[tuple[float, np.ndarray]], *, skipped: int = 0) -> np.ndarray:
+    def receive(self, frames: list[tuple[float, np.ndarray]], *, skipped: int = 0) -> np.ndarray | None:
         """Take the frames received since the last call ((time_s, BGR uint8), oldest first);
-        return the newest with the patient's skeleton drawn.
+        return the newest with the patient's skeleton drawn (resting: as it came, ``REST_FPS`` a second at
+        most; None for a picture not passed on).
 
         ``skipped``: frames received before these that the caller did not
         decode (no step recording): counted as received, nothing else.
@@ -149,6 +154,9 @@ class LiveStream:
                     self._recording.add(t, bgr, arrived_s=start)
             time_s, bgr = frames[-1]
             analysed = not self._rests()
+            if not analysed and start - self._passed_at < 1.0 / REST_FPS:
+                self._updated = start
+                return None
             # resting, the picture is passed on as it came: the CPU is the step analysis'
             out = self._analysed(time_s, bgr) if analysed else bgr
             self._picture = out
@@ -158,6 +166,8 @@ class LiveStream:
                 self._processed += 1
                 self._px_rate.tick(end)
                 self._latency_ms = (end - start) * 1000.0
+            else:
+                self._passed_at = start
             self._updated = end
             watchers = tuple(self._watchers)
         for watcher in watchers:                      # outside the lock: a watcher never holds up the pages
@@ -194,9 +204,11 @@ class LiveStream:
     @contextmanager
     def resting(self) -> Iterator[None]:
         """While a stopped step's remaining frames go through the pose model (the therapist waits for its
-        result), the preview passes the camera's pictures on as they come, unanalysed: no skeleton, no cues, the
-        video still moving. On this 2-core machine with both browsers the preview's model took the CPU the rest
-        needed (a 20 s step's result 20.5 and 26.1 s after Stop). A step recording meanwhile is analysed."""
+        result), the preview passes the camera's pictures on unanalysed, ``REST_FPS`` a second: no skeleton, no
+        cues, the video still moving. On this 2-core machine with both browsers the preview's model took the CPU
+        the rest needed (a 20 s step's result 20.5 and 26.1 s after Stop), and so did every picture passed on at
+        the camera's rate (encoded here, decoded in both browsers: median 28 -> 20 s at 5 a second). A step
+        recording meanwhile is analysed."""
         with self._lock:
             self._resting += 1
             self._cues = ()

@@ -469,6 +469,7 @@ def test_while_a_steps_result_is_worked_out_the_therapist_is_not_shown_stale_fig
         caption, metrics = shown(therapist.run())
     assert "resting while the step's result is worked out" in caption and "ms per frame" not in caption
     assert "left knee" not in metrics and "Steps" in metrics
-    assert "Still pictures of the patient's camera, not analysed while the step's result is worked out" in caption
+    assert ("Still pictures of the patient's camera, not analysed, 5 pictures a second, while the step's result is "
+            "worked out") in caption
     assert "nan" not in caption and "None" not in caption
     assert not patient.exception

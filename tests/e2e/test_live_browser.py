@@ -192,6 +192,11 @@ def test_patient_streams_therapist_watches_runs_a_gait_step_and_a_stranger_sees_
             expect(patient.get_by_text("Walk across the room")).to_be_visible(timeout=30_000)
             expect(therapist.get_by_text(re.compile(r"Recording: .* 1[5-9] s"))).to_be_visible(timeout=60_000)
             therapist.get_by_role("button", name="Stop and analyse").click()
+            # the page while the therapist waits (the preview resting, its video slowed), for a reviewer: not
+            # asserted, as on a quiet machine the result may be in before it is drawn
+            therapist.wait_for_timeout(1500)
+            therapist.screenshot(path=str(tmp_path / "therapist_waiting.png"))
+            keep(tmp_path / "therapist_waiting.png")
             expect(therapist.get_by_role("heading", name=re.compile(r"1\. Walk across"))).to_be_visible(
                 timeout=300_000)
             try:

@@ -467,6 +467,32 @@ def test_while_a_stopped_steps_rest_is_analysed_the_preview_passes_pictures_on_u
     assert len(model.calls) == 3 and stream.view().frames_processed == 3 and not stream.view().resting
 
 
+def test_a_resting_preview_passes_few_pictures_on_and_still_counts_every_frame_as_coming():
+    """Resting, every picture passed on is encoded here and decoded in the browsers, which share the computer
+    with the step's rest: REST_FPS a second at most go out (to the watchers and back); the others return None,
+    yet count as received, so the stream is not taken for stopped."""
+    from movement_check.live.stream import REST_FPS
+    poses, _ = walk(Script(segments=[("walk", 4.0)]))
+    model = KnownPeople(poses)
+    now = [100.0]
+    stream = LiveStream("full", estimator_factory=lambda: model, clock=lambda: now[0])
+    seen = []
+    stream.watch(seen.append)
+    outs = []
+    with stream.resting():
+        for i in range(60):                                   # 2 s of a 30 fps camera
+            now[0] = 100.0 + i / 30
+            outs.append(stream.receive([(float(poses.times[i]), grey_frame(poses.frame_size))]))
+            assert not stream.view().camera_lost
+    passed = [i for i, out in enumerate(outs) if out is not None]
+    assert len(passed) == len(seen) == pytest.approx(2 * REST_FPS, abs=1)
+    assert np.diff(passed).min() * (1 / 30) >= 1 / REST_FPS - 1e-9
+    assert stream.view().frames_received == 60 and model.calls == []
+    now[0] += 1 / 30                                          # no longer resting: every picture analysed and out
+    assert stream.receive([(float(poses.times[60]), grey_frame(poses.frame_size))]) is not None
+    assert len(model.calls) == 1 and len(seen) == len(passed) + 1
+
+
 def test_the_preview_rests_while_a_stopped_step_is_analysed_here(monkeypatch):
     poses, _ = walk(Script(segments=[("walk", 6.0)]))
     visit = _book().create("jdoe")
