@@ -100,6 +100,9 @@ def basis(result: dict) -> str:
             withheld = str((found.get("steps") or {}).get("sides", "")).startswith("withheld")
             parts.append(f"from {left + right} stride{'s' if left + right != 1 else ''}"
                          + ("" if withheld else f" ({left} left, {right} right)"))   # no sides: no count a side
+        rhythm = (found.get("cadence_strides") or {}).get("rhythm")
+        if rhythm and _value(result, "cadence") is not None:     # the cadence rests on no single stride
+            parts.append(f"the cadence from the feet's rhythm over {rhythm:g} strides")
     elif test == "leg-raise":
         left, right = _value(result, "repetitions", "left"), _value(result, "repetitions", "right")
         if left is not None and right is not None:

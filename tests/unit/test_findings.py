@@ -284,3 +284,6 @@ def test_a_front_walk_timed_from_the_feet_rhythm_says_so_in_its_confidence():
     cadence = next(m for m in result["metrics"] if m["name"] == "cadence")
     assert cadence["value"] is not None
     assert conf.level == LIMITED and "the cadence is the feet's rhythm over" in conf.reason
+    # what it rests on says it too, not only the clean strides the other values rest on
+    rhythm = result["quality"]["assessment"]["cadence_strides"]["rhythm"]
+    assert f"the cadence from the feet's rhythm over {rhythm:g} strides" in conf.basis
