@@ -50,6 +50,39 @@ def test_no_period_without_a_repeat():
         or period(times, np.random.default_rng(0).normal(size=times.size))[1] < 0.4
 
 
+@pytest.mark.parametrize("stride_s, expected", [
+    (1.2, 1.2),         # a walk: its double (2.4 s) also lies in the range
+    (0.7, 0.7),         # a fast walk: three strides (2.1 s) lie in the range too
+    (0.61, 0.61),       # at the range's very edge (18.3 frames at 30 fps): no peak inside it, seen from below
+    (0.55, None),       # faster than a stride can be (218 steps a minute): refused, not read at 1.1 s
+    (0.48, None),       # 250 steps a minute: its fifth multiple (2.4 s) stood highest and read 50
+])
+def test_a_clean_repeat_is_read_at_its_own_period_not_a_multiple(stride_s, expected):
+    """Every multiple of a clean repeat stands near as high as the period itself (0.95-0.98): the shortest is the
+    period, and one shorter than the shortest stride is none (jogging on the spot read 102.5 +- 2.1 for 205 steps
+    a minute, and 50 for 250)."""
+    times = np.arange(0.0, 8.0, 1.0 / 30.0)
+    found = period(times, _sawtooth(times, stride_s))
+    if expected is None:
+        assert found is None
+    else:
+        assert found is not None and abs(found[0] - expected) < 0.01 * expected
+
+
+@pytest.mark.parametrize("cadence, expected", [(195, 195.0), (205, None), (215, None), (250, None)])
+def test_jogging_on_the_spot_faster_than_a_walk_gets_no_halved_cadence(cadence, expected):
+    """The synthetic walker on a treadmill, facing the camera, faster than 200 steps a minute (out of the range a
+    cadence is given in): no cadence rather than half or a fifth of it (read 102.5 +- 2.1, 107.5 +- 2.2 and 50.0
+    +- 1.0); 195 is read as it is (was 97.5 +- 2.0: its stride lay at the range's very edge)."""
+    script = Script(segments=[("walk", 8.0)], speed_mps=0.0, cadence=cadence)
+    poses, _ = walk(script, fps=30.0, noise_px=1.0, seed=1, camera=camera(5.0, 1.0, 5.0, 0.0, middle=0.0))
+    c = next(m for m in assess(clean(poses)[0]).metrics if m.name == "cadence")
+    if expected is None:
+        assert c.value is None, (c.value, c.note)
+    else:
+        assert c.value is not None and abs(c.value - expected) <= 0.03 * expected, c.value
+
+
 def _metrics(cadence: float | None, note: str = "") -> list[Metric]:
     return [Metric("cadence", cadence, "steps/min", note=note or None, uncertainty=None if cadence is None else 1.0),
             Metric("step_time", 0.55, "s", side="left"), Metric("steps", 8, "count")]
