@@ -48,8 +48,8 @@ def frame_callback(stream: LiveStream, still_held: Callable[[], bool]):
         keep = frames if stream.recording else frames[-1:]
         items = [(f.time if f.time is not None else time.monotonic(), f.to_ndarray(format="bgr24")) for f in keep]
         out = stream.receive(items, skipped=len(frames) - len(keep))
-        if out is None:                 # the preview rests and passes few pictures on
-            return []
+        if out is None:     # the preview rests and passes few pictures on; streamlit-webrtc sends the last one
+            return []       # back again for each frame (still encoded, at the camera's rate, but not made anew)
         # sent back at half size: encoding the return video costs the server's CPU for every frame
         # received, and the patient's own view needs no more (measured: see benchmarks/live.py)
         small = cv2.resize(out, (out.shape[1] // 2, out.shape[0] // 2), interpolation=cv2.INTER_AREA)

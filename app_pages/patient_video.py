@@ -30,7 +30,7 @@ VIEWER = {"style": {"width": "100%", "maxHeight": "400px", "objectFit": "contain
 MOVING = "Moving video"
 STILL = "Still pictures"
 #: what the pictures are while the preview rests (:meth:`LiveStream.resting`)
-RESTING = f"not analysed, {REST_FPS:.0f} pictures a second, while the step's result is worked out"
+RESTING = "not analysed while the step's result is worked out"
 REFRESH_S = 0.4              # the therapist's live panels run again this often
 # the player's frame on this page (the only WebRTC component the therapist's page has)
 HIDE_PLAYER = "iframe[title*='webrtc'] { height: 0 !important; visibility: hidden; }"
@@ -67,7 +67,7 @@ def video_state(visit: Visit, player) -> None:
     No still picture is made while the moving video plays."""
     view = visit.stream.view()
     if moving_video(visit, player, view):
-        st.caption(f"{MOVING} of the patient's camera, {RESTING}"
+        st.caption(f"{MOVING} of the patient's camera, {RESTING} (at most {REST_FPS:.0f} pictures a second)"
                    if view.resting else
                    f"{MOVING} of the patient's camera, as analysed ({view.processed_fps:.0f} pictures a second)")
         return

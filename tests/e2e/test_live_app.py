@@ -469,7 +469,15 @@ def test_while_a_steps_result_is_worked_out_the_therapist_is_not_shown_stale_fig
         caption, metrics = shown(therapist.run())
     assert "resting while the step's result is worked out" in caption and "ms per frame" not in caption
     assert "left knee" not in metrics and "Steps" in metrics
-    assert ("Still pictures of the patient's camera, not analysed, 5 pictures a second, while the step's result is "
-            "worked out") in caption
+    # a still picture gives one rate only, its own (not the moving video's too)
+    assert ("Still pictures of the patient's camera, not analysed while the step's result is worked out, "
+            "refreshed 2.5 times a second") in caption
     assert "nan" not in caption and "None" not in caption
+    live_env.playing = True                               # the moving video plays: the pictures it passes on
+    with visit.stream.resting():
+        feed_frames(kwargs["queued_video_frames_callback"], limit=3)
+        asyncio.run(asyncio.wait_for(visit.video_track().recv(), timeout=5))
+        caption, _ = shown(therapist.run())
+    assert ("Moving video of the patient's camera, not analysed while the step's result is worked out "
+            "(at most 5 pictures a second)") in caption and "Still pictures" not in caption
     assert not patient.exception
