@@ -1,12 +1,14 @@
 """The patient's analysed video on the therapist's page: moving video over WebRTC, still pictures otherwise.
 
 Moving video: the visit's video track (:meth:`movement_check.live.visits.Visit.video_track`, every picture
-the server analysed, skeleton drawn) played by a receive-only ``webrtc_streamer``; streamlit-webrtc relays
+the server analysed, skeleton drawn; while a step's result is worked out, the camera's pictures unanalysed, at
+most ``REST_FPS`` a second) played by a receive-only ``webrtc_streamer``; streamlit-webrtc relays
 the track (aiortc's ``MediaRelay``) to each therapist page watching. Its connection uses the configured
 media addresses only, like the patient's camera. While it plays, no still picture is made for this page.
 
 Still pictures (the fallback: connecting, a connection that failed, a browser without WebRTC, the
-patient's camera stopped): the newest analysed picture as a JPEG, each time the live panel refreshes.
+patient's camera stopped): the newest picture handed back (analysed, unless resting) as a JPEG, each time
+the live panel refreshes.
 The page says which of the two is shown.
 
 The player sits in the page's own script; what is shown under it is a fragment run a few times a second.

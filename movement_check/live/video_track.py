@@ -5,10 +5,12 @@
         -> PictureTrack.recv()              on streamlit-webrtc's event loop, through its MediaRelay
         -> one RTCPeerConnection per therapist page watching (VP8, to the browser)
 
-Only the pictures the server analysed go out, each once, as soon as its
-skeleton is drawn: the therapist's video runs at the rate of the live
-analysis, and a picture never waits behind an older one (a viewer slower than
-the analysis gets the newest). The frames' timestamps are the moments they
+The pictures the live stream hands back go out, each once: those the server
+analysed as soon as their skeleton is drawn (the therapist's video then runs
+at the rate of the live analysis), and while the preview rests (a step's
+result being worked out) the camera's pictures unanalysed, at most
+``stream.REST_FPS`` a second. A picture never waits behind an older one (a
+viewer slower than the pictures gets the newest). The frames' timestamps are the moments they
 were drawn, so the therapist's browser plays them with the pace they had.
 
 One track per visit (:meth:`movement_check.live.visits.Visit.video_track`), made
