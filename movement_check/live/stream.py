@@ -207,7 +207,7 @@ class LiveStream:
         result), the preview passes the camera's pictures on unanalysed, ``REST_FPS`` a second: no skeleton, no
         cues, the video still moving. On this 2-core machine with both browsers the preview's model took the CPU
         the rest needed (a 20 s step's result 20.5 and 26.1 s after Stop), and so did every picture passed on at
-        the camera's rate (encoded here, decoded in both browsers: median 28 -> 20 s at 5 a second). A step
+        the camera's rate (encoded here, decoded in both browsers: median 30.5 -> 19.8 s at 5 a second). A step
         recording meanwhile is analysed."""
         with self._lock:
             self._resting += 1

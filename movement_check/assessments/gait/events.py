@@ -91,20 +91,22 @@ def dominant_period(times: np.ndarray, signal: np.ndarray, *, lo_s: float = 0.6,
 
 
 def period_peak(ac: np.ndarray, lo: int, hi: int, *, floor: int | None = None) -> int | None:
-    """The lag (samples, ``lo``-``hi``) of an autocorrelation's strongest peak, or of the peak at a half or a third
-    of it where that stands near as high (``FUNDAMENTAL_SHARE``) and over 0.2; None without a peak there.
+    """The lag (samples, ``lo``-``hi``) of an autocorrelation's strongest peak, or of the peak at a whole share of
+    it (a half, a third, ...) where that stands near as high (``FUNDAMENTAL_SHARE``) and over 0.2; None without a
+    peak there.
 
-    ``floor`` (< ``lo``): that half or third is looked for down to this lag, so a period shorter than ``lo`` (or at
-    its very edge, where no peak can be seen within the range) is returned as it is, below ``lo``, rather than
-    its double: the caller decides what a period out of its range means."""
+    ``floor`` (< ``lo``): that share is looked for down to this lag, so a period shorter than ``lo`` (or at its
+    very edge, where no peak can be seen within the range) is returned as it is, below ``lo``, rather than a
+    multiple of it: the caller decides what a period out of its range means."""
     floor = lo if floor is None else min(floor, lo)
     if hi <= lo + 2:
         return None
     peaks, _ = find_peaks(ac[floor:hi + 1])
     peaks = floor + peaks
-    if not np.any(peaks >= lo):
+    inside = peaks[peaks >= lo]
+    if inside.size == 0:
         return None
-    best = int(peaks[peaks >= lo][np.argmax(ac[peaks[peaks >= lo]])])
+    best = int(inside[np.argmax(ac[inside])])
     # a period's multiples repeat too: a noisy signal's strongest peak may be at twice or three times its period
     # (the backlit limp's feet: 0.28 at two strides, 0.21 at one), a clean one's at any multiple the range holds
     # (jogging on the spot at 250 steps a minute: 0.98 at five strides, 0.95 at one). The shortest near-equal
