@@ -45,15 +45,24 @@ def rounded(value: float | None, digits: int = 2) -> float | None:
 
 
 def value_at(times: np.ndarray, series: np.ndarray, t: float) -> float:
+    """``series`` at time ``t``, between its seen samples (NaN outside them, or with under two seen)."""
+    return sampler(times, series)(t)
+
+
+def sampler(times: np.ndarray, series: np.ndarray):
+    """:func:`value_at` of one series at many times: its seen samples picked out once (a minute's walk asks for
+    thousands of values)."""
     ok = np.isfinite(series)
-    if ok.sum() < 2 or t < times[ok][0] or t > times[ok][-1]:
-        return float("nan")
-    return float(np.interp(t, times[ok], series[ok]))
+    seen_t, seen_v = times[ok], series[ok]
+    if seen_t.size < 2:
+        return lambda t: float("nan")
+    first, last = seen_t[0], seen_t[-1]
+    return lambda t: float("nan") if t < first or t > last else float(np.interp(t, seen_t, seen_v))
 
 
 def window(times: np.ndarray, series: np.ndarray, a: float, b: float) -> np.ndarray:
-    inside = (times >= a) & (times <= b)
-    return series[inside]
+    """``series`` from time ``a`` to ``b``, both included (``times`` ascending)."""
+    return series[np.searchsorted(times, a, side="left"):np.searchsorted(times, b, side="right")]
 
 
 def range_flag(value: float | None, normal: tuple[float, float]) -> str | None:

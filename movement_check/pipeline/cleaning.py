@@ -153,49 +153,85 @@ def find_swaps(image: np.ndarray, times: np.ndarray, left: tuple[int, ...], righ
     if seen.sum() < 3:
         return swapped
     legs = np.linalg.norm(xy[seen][:, left[0]] - xy[seen][:, left[2]], axis=-1)
-    fit = _Fit(xy[:, left].tolist(), xy[:, right].tolist(), np.asarray(times, dtype=float).tolist(), margin,
-               min_gain=0.03 * float(np.nanmedian(legs)) * len(left))
+    times = np.asarray(times, dtype=float)
+    fit = _Fit(xy[:, left], xy[:, right], times.tolist(), margin, min_gain=0.03 * float(np.nanmedian(legs)) * len(left))
     tlist = fit.times
     state = False
-    history: list[tuple[float, list, list]] = []  # (time, L, R) as corrected
+    history: list[tuple[int, bool]] = []        # the last two frames kept: (frame, whether its labels were exchanged)
     frames = [t for t in range(n) if seen[t]]
+    plain = _plain_switches(xy, times, left, right, frames, margin, fit.min_gain)
     for i, t in enumerate(frames):
-        if history and tlist[t] - history[-1][0] > max_gap_s:
+        if history and tlist[t] - tlist[history[-1][0]] > max_gap_s:
             history, state = [], False
-        if history and fit.switched(t, history, state):
+        # the two frames just before, kept with the labels as they are now: the answer worked out for all frames at
+        # once (exchanging every label alike changes no cost); otherwise (after a switch or a glitch) frame by frame
+        usual = history == [(frames[i - 2], state), (frames[i - 1], state)] if i >= 2 else False
+        if history and (plain[i] if usual else fit.switched(t, history, state)):
             # one frame's glitch (the feet thrown onto each other's side for a frame) is skipped: taken as a switch,
             # it exchanged the legs of that frame, and sometimes of the good frame after it
             after = frames[i + 1] if i + 1 < len(frames) else None
             if after is not None and tlist[after] - tlist[t] <= max_gap_s:
-                flipped = (fit.lefts[t], fit.rights[t]) if state else (fit.rights[t], fit.lefts[t])
-                trial = (history + [(tlist[t], *flipped)])[-2:]
+                trial = (history + [(t, not state)])[-2:]
                 if fit.switched(after, trial, not state):      # the next frame switches straight back: a glitch
                     swapped[t] = state
                     continue
             state = not state
-        cur_l, cur_r = (fit.rights[t], fit.lefts[t]) if state else (fit.lefts[t], fit.rights[t])
         swapped[t] = state
-        history = (history + [(tlist[t], cur_l, cur_r)])[-2:]
+        history = (history + [(t, state)])[-2:]
     return swapped
 
 
-class _Fit:
-    """Both landmark groups of every frame (plain floats: in this sequential loop NumPy's per-call overhead on
-    5 points dominated), and whether a frame fits the prediction better with the labels exchanged."""
+def _plain_switches(xy: np.ndarray, times: np.ndarray, left: list, right: list, frames: list[int], margin: float,
+                    min_gain: float) -> np.ndarray:
+    """(len(frames),) bool: :meth:`_Fit.switched` of each seen frame against the two seen frames before it as they
+    were labelled, for all frames at once (the same sums in the same order); False for the first two."""
+    out = np.zeros(len(frames), dtype=bool)
+    if len(frames) < 3:
+        return out
+    f = np.asarray(frames)
+    now, last, before = f[2:], f[1:-1], f[:-2]
+    k = ((times[now] - times[last]) / (times[last] - times[before]))[:, None, None]
 
-    def __init__(self, lefts: list, rights: list, times: list, margin: float, *, min_gain: float):
+    def cost(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        each = np.hypot(a[..., 0] - b[..., 0], a[..., 1] - b[..., 1])
+        total = each[:, 0]
+        for j in range(1, each.shape[1]):
+            total = total + each[:, j]
+        return total
+
+    pred_l = xy[last][:, left] + k * (xy[last][:, left] - xy[before][:, left])
+    pred_r = xy[last][:, right] + k * (xy[last][:, right] - xy[before][:, right])
+    cur_l, cur_r = xy[now][:, left], xy[now][:, right]
+    keep = cost(cur_l, pred_l) + cost(cur_r, pred_r)
+    swap = cost(cur_r, pred_l) + cost(cur_l, pred_r)
+    out[2:] = (swap < margin * keep) & (keep - swap > min_gain)
+    return out
+
+
+class _Fit:
+    """Both landmark groups of every frame, and whether a frame fits the prediction better with the labels
+    exchanged (in plain floats: one frame at a time, NumPy's per-call overhead on 5 points dominated)."""
+
+    def __init__(self, lefts: np.ndarray, rights: np.ndarray, times: list, margin: float, *, min_gain: float):
         self.lefts, self.rights, self.times, self.margin, self.min_gain = lefts, rights, times, margin, min_gain
+
+    def labelled(self, t: int, exchanged: bool) -> tuple[list, list]:
+        """Frame t's (left, right) points, with the labels exchanged or not."""
+        a, b = self.lefts[t].tolist(), self.rights[t].tolist()
+        return (b, a) if exchanged else (a, b)
 
     @staticmethod
     def cost(a_pts: list, b_pts: list) -> float:
         return sum(math.hypot(p[0] - q[0], p[1] - q[1]) for p, q in zip(a_pts, b_pts))
 
-    def switched(self, t: int, history: list, state: bool) -> bool:
-        """Do frame t's landmarks fit the prediction from ``history`` better with the labels exchanged?"""
-        cur_l, cur_r = (self.rights[t], self.lefts[t]) if state else (self.lefts[t], self.rights[t])
-        t1, l1, r1 = history[-1]
+    def switched(self, t: int, history: list[tuple[int, bool]], state: bool) -> bool:
+        """Do frame t's landmarks fit the prediction from ``history`` (frames and their states) better with the
+        labels exchanged?"""
+        cur_l, cur_r = self.labelled(t, state)
+        l1, r1 = self.labelled(*history[-1])
         if len(history) >= 2:
-            t0, l0, r0 = history[-2]
+            l0, r0 = self.labelled(*history[-2])
+            t1, t0 = self.times[history[-1][0]], self.times[history[-2][0]]
             k = (self.times[t] - t1) / (t1 - t0)
             pred_l = [(p[0] + k * (p[0] - q[0]), p[1] + k * (p[1] - q[1])) for p, q in zip(l1, l0)]
             pred_r = [(p[0] + k * (p[0] - q[0]), p[1] + k * (p[1] - q[1])) for p, q in zip(r1, r0)]

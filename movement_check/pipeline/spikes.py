@@ -34,7 +34,7 @@ import numpy as np
 from scipy.ndimage import label
 
 from movement_check.body.landmarks import LEFT_LEG, RIGHT_LEG, Landmark as L
-from movement_check.body.signals import slow_window_stat
+from movement_check.body.signals import nanmedian_across, slow_window_stat
 
 #: the window: +-0.15 s (+-4 frames at 24 fps, +-5 at 30, +-3 at 15, +-2 at 12); a spike of up to 3 frames is
 #: out-voted from 15 fps up, of 1-2 frames below
@@ -98,9 +98,7 @@ def find_spikes(image: np.ndarray, times: np.ndarray, /, *, landmarks: tuple[int
         stack[half - k][~pair] = np.nan
         stack[half + k][~pair] = np.nan
         pairs |= pair
-    with warnings.catch_warnings():          # a window with nothing seen: not judged anyway
-        warnings.simplefilter("ignore", RuntimeWarning)
-        centre = np.nanmedian(stack, axis=0)
+    centre = nanmedian_across(stack)         # a window with nothing seen: NaN, not judged anyway
     off = np.linalg.norm(xy - centre, axis=-1)
     out[:, cols] = pairs & (off > max_jump_legs * scale)
     thrown_parts = sum(out[:, list(part)].any(axis=1).astype(int) for part in PARTS)

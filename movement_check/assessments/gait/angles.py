@@ -18,7 +18,7 @@ from movement_check.body.views import FRONT, SIDE
 from movement_check.body.walking import Bout, in_bouts, midpoint
 import movement_check.assessments.gait.reference as ref
 from movement_check.assessments.gait.strides import Stride
-from movement_check.assessments.stride_stats import lower_side, make_metric, mean_of, rounded, value_at, window
+from movement_check.assessments.stride_stats import lower_side, make_metric, mean_of, rounded, sampler, window
 
 
 def bout_direction(poses: Poses, bouts: list[Bout]) -> np.ndarray:
@@ -88,8 +88,10 @@ def _per_stride(poses: Poses, strides: dict[str, list[Stride]], leg: float, seri
     times, img = poses.times, poses.image
     out: dict[str, dict] = {k: {} for k in ("knee_peak", "knee_range", "hip_range", "dorsiflexion", "toe_height")}
 
+    direction_at = sampler(times, direction)
+
     def way(t: float) -> int:
-        d = value_at(times, direction, t)
+        d = direction_at(t)
         return int(np.sign(d)) if np.isfinite(d) else 0
 
     def at_peak(series_: np.ndarray, a: float, b: float, how) -> list:
@@ -106,8 +108,9 @@ def _per_stride(poses: Poses, strides: dict[str, list[Stride]], leg: float, seri
         out["knee_range"][side] = [v for st in strides[side] for v in at_peak(knee_f, st.start, st.stop, spread)]
         out["hip_range"][side] = [v for st in strides[side] for v in at_peak(hip_f, st.start, st.stop, spread)]
         mids = [(st.toe_off + st.stop) / 2 for st in strides[side] if st.toe_off]
-        out["dorsiflexion"][side] = [(v, way(t)) for t in mids for v in [value_at(times, dors, t)] if np.isfinite(v)]
-        out["toe_height"][side] = [(v, way(t)) for t in mids for v in [value_at(times, rise, t)] if np.isfinite(v)]
+        dors_at, rise_at = sampler(times, dors), sampler(times, rise)
+        out["dorsiflexion"][side] = [(v, way(t)) for t in mids for v in [dors_at(t)] if np.isfinite(v)]
+        out["toe_height"][side] = [(v, way(t)) for t in mids for v in [rise_at(t)] if np.isfinite(v)]
     return out
 
 

@@ -51,7 +51,7 @@ from movement_check.assessments.gait.gates import sides_problem, stride_steps_pr
 from movement_check.assessments.gait.step_scale import travel_speeds
 from movement_check.assessments.gait.strides import GaitAnalysis, Stride, analyse
 from movement_check.assessments.gait.settings import GaitSettings, walking
-from movement_check.assessments.stride_stats import make_metric, mean_of, rounded, value_at
+from movement_check.assessments.stride_stats import make_metric, mean_of, rounded, sampler
 
 MIN_STRIDES = 4
 
@@ -201,7 +201,8 @@ def event_confidence(poses: Poses, e, side: str, scale: float) -> float:
     i = int(round(e.frame))
     _, _, ankle, heel, toe = LEG[side]
     vis = poses.visibility[max(0, i - 2):i + 3, [ankle, heel, toe]]
-    seen = float(np.nanmean(vis)) if np.isfinite(vis).any() else 0.0
+    vis = vis[np.isfinite(vis)]
+    seen = float(vis.mean()) if vis.size else 0.0
     sharp = 1.0 if not np.isfinite(e.prominence) else min(1.0, e.prominence / (0.3 * scale)) if scale > 0 else 0.0
     return round(max(0.0, min(1.0, seen)) * sharp, 2)
 
@@ -292,10 +293,11 @@ def _scaled_metrics(poses: Poses, bouts: list[Bout], found: dict, settings: Gait
     for side in SIDES:
         other = OTHER[side]
         lengths = []
+        heel_at = sampler(poses.times, poses.image[:, LEG[side][3], 0])
+        other_at = sampler(poses.times, poses.image[:, LEG[other][3], 0])
         for b, _ in side_bouts:
             for e in found[b][side][HEEL_STRIKE]:
-                a = value_at(poses.times, poses.image[:, LEG[side][3], 0], e.time_s)
-                o = value_at(poses.times, poses.image[:, LEG[other][3], 0], e.time_s)
+                a, o = heel_at(e.time_s), other_at(e.time_s)
                 if np.isfinite(a) and np.isfinite(o):
                     lengths.append(abs(a - o) / px_per_m[b])
         metrics.append(make_metric("step_length", rounded(mean_of(lengths), 3), "m", side=side, note=scale_note))
