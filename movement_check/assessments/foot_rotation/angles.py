@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from movement_check.assessments.foot_rotation.floor import FloorCamera
-from movement_check.assessments.foot_rotation.footprints import (FOOT_OVER_HIP, Footprint, foot_axis, foot_tracks, foot_velocities,
+from movement_check.assessments.foot_rotation.footprints import (FOOT_OVER_HIP, Footprint, foot_axes, foot_tracks, foot_velocities,
                           footprint, ground_velocity, heel_lift, hip_height, progression_angle, walking_line)
 from movement_check.body.landmarks import SIDES, Landmark as L
 from movement_check.body.poses import Poses
@@ -51,11 +51,11 @@ def foot_angles(poses: Poses, camera: FloorCamera, prints: list[Footprint], mode
                 floor_velocity: np.ndarray | None = None, *, length_scale: float = 1.0) -> Angles:
     """Walking: each footprint's progression angle against its bout's walking line (NaN if the bout has
     under 3 footprints). Standing: each foot against the line from the feet to the camera (floor origin).
-    The foot's line is :func:`movement_check.assessments.foot_rotation.footprints.foot_axis`."""
+    The foot's line is :func:`movement_check.assessments.foot_rotation.footprints.foot_axes`."""
     hip_h = hip_height(poses, camera, prints)
     length = FOOT_OVER_HIP * hip_h * length_scale
     lift = heel_lift(prints, length)
-    axes = [foot_axis(p, camera, length, lift) for p in prints]
+    axes = foot_axes(prints, camera, length, lift)
     if mode == STANDING:
         centre = np.mean([p.centre for p in prints], axis=0)
         toward_camera = -centre / np.linalg.norm(centre)
@@ -82,10 +82,15 @@ def side_means(prints: list[Footprint], angles: list[float]) -> dict[str, float]
 def apart_from_the_rest(prints: list[Footprint], angles: list[float]) -> list[bool]:
     """Per footprint, False when its angle lies more than ``OUTLIER_DEG`` from the median of the same foot's
     other footprints (judged only with at least 3 others)."""
-    keep = []
-    for i, (p, a) in enumerate(zip(prints, angles)):
-        others = [b for j, (q, b) in enumerate(zip(prints, angles)) if j != i and q.side == p.side and np.isfinite(b)]
-        keep.append(not (np.isfinite(a) and len(others) >= 3 and abs(a - float(np.median(others))) > OUTLIER_DEG))
+    values = np.asarray(angles, dtype=float)
+    keep = [True] * len(prints)
+    for side in SIDES:
+        seen = [i for i, p in enumerate(prints) if p.side == side and np.isfinite(values[i])]
+        if len(seen) < 4:                   # each has under 3 others
+            continue
+        same = values[seen]
+        for k, i in enumerate(seen):
+            keep[i] = not abs(values[i] - float(np.median(np.delete(same, k)))) > OUTLIER_DEG
     return keep
 
 

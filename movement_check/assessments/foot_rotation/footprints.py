@@ -21,7 +21,7 @@ are stretches in which a foot moved with the floor, and positions are taken
 on the floor (camera floor position minus the floor's travel since the
 start). A fixed camera gives zero and changes nothing.
 
-The **foot's line** (:func:`foot_axis`) is not simply heel->toe on the
+The **foot's line** (:func:`foot_axes`) is not simply heel->toe on the
 floor. Seen from the front, a foot points along the line of sight: the floor
 shows its sideways part well, but its length badly, since one pixel down the
 image is several centimetres along the floor, and a heel or toe landmark
@@ -53,9 +53,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.ndimage import binary_dilation
-from scipy.optimize import minimize_scalar
 
 from movement_check.assessments.foot_rotation.floor import FloorCamera, signed_angle_2d
+from movement_check.assessments.foot_rotation.foot_line import foot_lines, least
 from movement_check.body.landmarks import LEG, SIDES, Landmark as L
 from movement_check.body.poses import Poses
 from movement_check.body.signals import derivative, moving_mean, runs
@@ -247,10 +247,19 @@ def walking_line(prints: list[Footprint], floor_velocity: np.ndarray | None = No
 def hip_height(poses: Poses, camera: FloorCamera, prints: list[Footprint]) -> float:
     """The hip midpoint's height over the floor (camera heights), median over the footprints, each taken
     over its frames and above its centre (in stance the hips are over the feet, give or take a step)."""
+    if not prints:
+        return float("nan")
     hips = midpoint(poses, L.LEFT_HIP, L.RIGHT_HIP)
-    found = [float(camera.height_over(np.nanmean(hips[p.start:p.stop], axis=0), p.centre[1])) for p in prints]
-    found = [h for h in found if np.isfinite(h) and h > 0]
-    return float(np.median(found)) if found else float("nan")
+    seen = np.isfinite(hips).all(axis=1)
+    # each footprint's mean hip position from running sums (one pass for all of them)
+    sums = np.concatenate([np.zeros((1, 2)), np.cumsum(np.where(seen[:, None], hips, 0.0), axis=0)])
+    counts = np.concatenate([[0], np.cumsum(seen)])
+    start, stop = np.array([p.start for p in prints]), np.array([p.stop for p in prints])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = (sums[stop] - sums[start]) / (counts[stop] - counts[start])[:, None]
+    found = camera.height_over(means, np.array([p.centre[1] for p in prints]))
+    found = found[np.isfinite(found) & (found > 0)]
+    return float(np.median(found)) if found.size else float("nan")
 
 
 def heel_lift(prints: list[Footprint], foot_length: float) -> float:
@@ -271,43 +280,28 @@ def heel_lift(prints: list[Footprint], foot_length: float) -> float:
         lengths = np.linalg.norm(toes[None] - heels[None] * (1.0 - lifts[:, None, None]), axis=2)
         return np.abs(lengths - foot_length).sum(axis=1)
 
-    return _least(misfit, np.linspace(lo, hi, 41))
+    return float(least(lambda lifts: misfit(lifts[0])[None], np.linspace(lo, hi, 41)[None])[0])
+
+
+def foot_axes(prints: list[Footprint], camera: FloorCamera, foot_length: float, lift: float = 0.0,
+              settings: FootprintSettings = FootprintSettings()) -> list[np.ndarray]:
+    """Each footprint's heel->toe line on the floor (module notes): the heel taken down by ``lift``
+    (:func:`heel_lift`), then the line (direction and length) that best fits the seen heel->toe line, each
+    part weighted by how well the camera saw it, with its length held near ``foot_length`` (give or take
+    ``length_sd_share``; :func:`.foot_line.foot_lines`). The seen lines when the foot length is unknown."""
+    if not prints:
+        return []
+    heels, toes = np.array([p.heel for p in prints], dtype=float), np.array([p.toe for p in prints], dtype=float)
+    jacobians = camera.jacobian(0.5 * (heels + toes))
+    lines = foot_lines(toes - heels * (1.0 - lift), jacobians, foot_length, noise_px=settings.landmark_noise_px,
+                       length_sd_share=settings.length_sd_share)
+    return list(lines)
 
 
 def foot_axis(p: Footprint, camera: FloorCamera, foot_length: float, lift: float = 0.0,
               settings: FootprintSettings = FootprintSettings()) -> np.ndarray:
-    """The foot's heel->toe line on the floor (module notes): the heel taken down by ``lift``
-    (:func:`heel_lift`), then the line (direction and length) that best fits the seen heel->toe line, each
-    part weighted by how well the camera saw it, with its length held near ``foot_length`` (give or take
-    ``length_sd_share``). The seen line itself when the foot length is unknown."""
-    seen = np.asarray(p.toe) - np.asarray(p.heel) * (1.0 - lift)
-    if not np.isfinite(foot_length) or foot_length <= 0:
-        return seen
-    prior = 1.0 / (settings.length_sd_share * foot_length) ** 2
-    jac = camera.jacobian(p.centre)
-    weight = np.linalg.inv(2.0 * settings.landmark_noise_px ** 2 * jac @ jac.T)
-
-    def fit(angles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Per direction, the best length (closed form) and the cost."""
-        u = np.stack([np.cos(angles), np.sin(angles)], axis=-1)
-        wu = u @ weight
-        best = ((wu @ seen) + prior * foot_length) / (np.einsum("ni,ni->n", wu, u) + prior)
-        miss = seen - best[:, None] * u
-        return best, np.einsum("ni,ij,nj->n", miss, weight, miss) + prior * (best - foot_length) ** 2
-
-    start = np.arctan2(seen[1], seen[0])
-    # the foot points within 90 deg of the seen heel->toe line (the toe is seen nearer or farther than the heel)
-    a = _least(lambda angles: fit(angles)[1], start + np.radians(np.linspace(-89.0, 89.0, 179)))
-    return float(fit(np.array([a]))[0][0]) * np.array([np.cos(a), np.sin(a)])
-
-
-def _least(cost, grid: np.ndarray) -> float:
-    """Where ``cost`` (vectorised over its argument) is least: the best point of ``grid``, then refined
-    between its neighbours."""
-    k = int(np.argmin(cost(grid)))
-    lo, hi = grid[max(k - 1, 0)], grid[min(k + 1, len(grid) - 1)]
-    return float(minimize_scalar(lambda x: float(cost(np.array([x]))[0]), bounds=(lo, hi), method="bounded",
-                                 options={"xatol": 1e-6}).x)
+    """One footprint's line (:func:`foot_axes`)."""
+    return foot_axes([p], camera, foot_length, lift, settings)[0]
 
 
 def progression_angle(side: str, direction: np.ndarray, axis: np.ndarray) -> float:
@@ -316,6 +310,6 @@ def progression_angle(side: str, direction: np.ndarray, axis: np.ndarray) -> flo
     return a if side == "left" else -a
 
 
-__all__ = ["FOOT_OVER_HIP", "Footprint", "FootprintSettings", "find_footprints", "foot_axis", "foot_tracks",
+__all__ = ["FOOT_OVER_HIP", "Footprint", "FootprintSettings", "find_footprints", "foot_axes", "foot_axis", "foot_tracks",
            "foot_velocities", "footprint", "ground_velocity", "heel_lift", "hip_height", "on_floor",
            "progression_angle", "walking_line", "walking_line_sd"]
