@@ -137,3 +137,32 @@ def test_the_pitch_search_gives_each_pitchs_own_spread():
         good = np.isfinite(hip_h) & (feet_y > 0)
         assert spread == pytest.approx(np.std(hip_h[good]) / np.mean(hip_h[good]), rel=1e-9)
     assert tilts[int(np.argmin(got))] == 12.0
+
+
+def test_span_means_are_each_footprints_heel_and_toe():
+    from movement_check.assessments.foot_rotation.footprints import footprint, span_means
+    rng = np.random.default_rng(5)
+    heel, toe = rng.normal(size=(60, 2)), rng.normal(size=(60, 2))
+    heel[[3, 4, 20]] = np.nan
+    toe[[10, 21, 22, 23, 24, 25]] = np.nan
+    spans = [(0, 8), (18, 26), (21, 26), (40, 60)]
+    heels, toes = span_means(heel, toe, spans)
+    for (a, b), h, t in zip(spans, heels, toes):
+        p = footprint("left", heel, toe, a, b, np.arange(60) / 30.0, min_frames=1)
+        if p is None:                              # 21-26: no frame with both seen
+            assert np.isnan(h).all() and np.isnan(t).all()
+        else:
+            np.testing.assert_allclose(h, p.heel, rtol=1e-12)
+            np.testing.assert_allclose(t, p.toe, rtol=1e-12)
+    assert np.isnan(heels[2]).all()
+
+
+def test_progression_angles_of_all_footprints_are_each_ones():
+    from movement_check.assessments.foot_rotation.angles import progression_angles
+    from movement_check.assessments.foot_rotation.footprints import Footprint, progression_angle
+    rng = np.random.default_rng(6)
+    prints = [Footprint(side, 0, 5, 0.1, (0.0, 1.0), (0.0, 1.2), 1.0) for side in ("left", "right", "left")]
+    directions, axes = list(rng.normal(size=(3, 2))), list(rng.normal(size=(3, 2)))
+    got = progression_angles(prints, directions, axes)
+    assert got == [progression_angle(p.side, d, a) for p, d, a in zip(prints, directions, axes)]
+    assert np.isnan(progression_angles(prints[:1], [np.full(2, np.nan)], axes[:1])[0])

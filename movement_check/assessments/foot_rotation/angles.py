@@ -7,9 +7,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from movement_check.assessments.foot_rotation.floor import FloorCamera
-from movement_check.assessments.foot_rotation.footprints import (FOOT_OVER_HIP, Footprint, foot_axes, foot_tracks, foot_velocities,
-                          footprint, ground_velocity, heel_lift, hip_height, progression_angle, walking_line)
+from movement_check.assessments.foot_rotation.floor import FloorCamera, signed_angle_2d
+from movement_check.assessments.foot_rotation.footprints import (
+    FOOT_OVER_HIP, Footprint, foot_axes, foot_tracks, foot_velocities, footprint, ground_velocity, heel_lift,
+    hip_height, span_means, walking_line)
 from movement_check.body.landmarks import SIDES, Landmark as L
 from movement_check.body.poses import Poses
 from movement_check.body.body_size import leg_length_px
@@ -23,12 +24,20 @@ def prints_under(poses: Poses, camera: FloorCamera, found: "FootRotationAnalysis
     """The same footprints (same frames, same well-seen heels and toes) through another camera model, and
     the floor's velocity past it."""
     tracks = foot_tracks(poses, camera) if found.mode != STANDING else feet_down_tracks(poses, camera)
-    moved = [footprint(p.side, *tracks[p.side], p.start, p.stop, poses.times, min_frames=1) for p in found.prints]
+    moved = list(found.prints)          # a footprint none of whose frames has heel and toe seen stays as it was
+    for side in SIDES:
+        which = [i for i, p in enumerate(found.prints) if p.side == side]
+        if not which:
+            continue
+        heels, toes = span_means(*tracks[side], [(found.prints[i].start, found.prints[i].stop) for i in which])
+        for i, heel, toe in zip(which, heels.tolist(), toes.tolist()):
+            if np.isfinite(heel).all():         # the frames' spread (frame_sd_deg) stays the first camera's
+                moved[i] = replace(found.prints[i], heel=tuple(heel), toe=tuple(toe))
     floor_v = None
     if found.floor_velocity is not None and np.any(found.floor_velocity):
         floor_v = ground_velocity(foot_velocities(tracks, poses.times), in_bouts(len(poses), found.bouts),
                                   moving=True)
-    return [p if m is None else m for p, m in zip(found.prints, moved)], floor_v
+    return moved, floor_v
 
 
 def bout_of(p: Footprint, bouts: list[Bout]) -> int:
@@ -59,15 +68,21 @@ def foot_angles(poses: Poses, camera: FloorCamera, prints: list[Footprint], mode
     if mode == STANDING:
         centre = np.mean([p.centre for p in prints], axis=0)
         toward_camera = -centre / np.linalg.norm(centre)
-        return Angles([progression_angle(p.side, toward_camera, a) for p, a in zip(prints, axes)], axes, {}, hip_h,
-                      lift)
+        return Angles(progression_angles(prints, [toward_camera] * len(prints), axes), axes, {}, hip_h, lift)
     lines = {i: walking_line([p for p in prints if bout_of(p, bouts) == i], floor_velocity)
              for i in range(len(bouts))}
-    angles = []
-    for p, a in zip(prints, axes):
-        w = lines.get(bout_of(p, bouts))
-        angles.append(float("nan") if w is None else progression_angle(p.side, w, a))
-    return Angles(angles, axes, {i: w for i, w in lines.items() if w is not None}, hip_h, lift)
+    along = [lines.get(bout_of(p, bouts)) for p in prints]
+    along = [np.full(2, np.nan) if w is None else w for w in along]        # no line for its bout: NaN
+    return Angles(progression_angles(prints, along, axes), axes, {i: w for i, w in lines.items() if w is not None},
+                  hip_h, lift)
+
+
+def progression_angles(prints: list[Footprint], directions: list[np.ndarray], axes: list[np.ndarray]) -> list[float]:
+    """:func:`.footprints.progression_angle` of every footprint at once (deg, + = toe-out)."""
+    if not prints:
+        return []
+    a = signed_angle_2d(np.array(directions, dtype=float), np.array(axes, dtype=float))
+    return [float(v) if p.side == "left" else float(-v) for p, v in zip(prints, a)]
 
 
 def side_means(prints: list[Footprint], angles: list[float]) -> dict[str, float]:
@@ -144,6 +159,10 @@ def angles_with_toes_moved(poses: Poses, found: FootRotationAnalysis, side: str,
                             ) -> list[float]:
     """The angles again with ``side``'s toe landmarks moved by ``shift_px`` in the image."""
     cam = found.camera
-    moved = [replace(p, toe=tuple(float(v) for v in cam.to_floor(cam.to_image(np.asarray(p.toe)) + shift_px)))
-             if p.side == side else p for p in found.prints]
+    which = [i for i, p in enumerate(found.prints) if p.side == side]
+    moved = list(found.prints)
+    if which:
+        toes = cam.to_floor(cam.to_image(np.array([found.prints[i].toe for i in which], dtype=float)) + shift_px)
+        for i, toe in zip(which, toes.tolist()):
+            moved[i] = replace(found.prints[i], toe=tuple(toe))
     return foot_angles(poses, cam, moved, found.mode, found.bouts, found.floor_velocity).angles

@@ -127,6 +127,21 @@ def footprint(side: str, heel: np.ndarray, toe: np.ndarray, a: int, b: int, time
                      toe=tuple(float(v) for v in t[ok].mean(axis=0)), frame_sd_deg=float(np.std(per_frame)))
 
 
+def span_means(heel: np.ndarray, toe: np.ndarray, spans: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """(k, 2) mean heel and toe over each span of frames [a, b), the frames with both seen (NaN where none is):
+    :func:`footprint`'s heel and toe, for many spans at once from running sums."""
+    ok = np.isfinite(heel).all(axis=1) & np.isfinite(toe).all(axis=1)
+    counts = np.concatenate([[0], np.cumsum(ok)])
+    a, b = np.array([s[0] for s in spans], dtype=int), np.array([s[1] for s in spans], dtype=int)
+    n = (counts[b] - counts[a])[:, None]
+    out = []
+    for track in (heel, toe):
+        sums = np.concatenate([np.zeros((1, 2)), np.cumsum(np.where(ok[:, None], track, 0.0), axis=0)])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out.append(np.where(n > 0, (sums[b] - sums[a]) / np.maximum(n, 1), np.nan))
+    return out[0], out[1]
+
+
 def foot_velocities(tracks: dict[str, tuple[np.ndarray, np.ndarray]], times: np.ndarray) -> dict[str, np.ndarray]:
     """Per side, (T, 2) floor velocity of the foot's centre (3-frame smoothed over seen frames, differentiated
     between seen neighbours only: :mod:`movement_check.body.signals`); NaN where unseen and within 2 frames of it."""
@@ -257,7 +272,8 @@ def hip_height(poses: Poses, camera: FloorCamera, prints: list[Footprint]) -> fl
     start, stop = np.array([p.start for p in prints]), np.array([p.stop for p in prints])
     with np.errstate(invalid="ignore", divide="ignore"):
         means = (sums[stop] - sums[start]) / (counts[stop] - counts[start])[:, None]
-    found = camera.height_over(means, np.array([p.centre[1] for p in prints]))
+    centres_y = 0.5 * (np.array([p.heel[1] for p in prints]) + np.array([p.toe[1] for p in prints]))
+    found = camera.height_over(means, centres_y)
     found = found[np.isfinite(found) & (found > 0)]
     return float(np.median(found)) if found.size else float("nan")
 
@@ -310,6 +326,6 @@ def progression_angle(side: str, direction: np.ndarray, axis: np.ndarray) -> flo
     return a if side == "left" else -a
 
 
-__all__ = ["FOOT_OVER_HIP", "Footprint", "FootprintSettings", "find_footprints", "foot_axes", "foot_axis", "foot_tracks",
-           "foot_velocities", "footprint", "ground_velocity", "heel_lift", "hip_height", "on_floor",
-           "progression_angle", "walking_line", "walking_line_sd"]
+__all__ = ["FOOT_OVER_HIP", "Footprint", "FootprintSettings", "find_footprints", "foot_axes", "foot_axis",
+           "foot_tracks", "foot_velocities", "footprint", "ground_velocity", "heel_lift", "hip_height", "on_floor",
+           "progression_angle", "span_means", "walking_line", "walking_line_sd"]
