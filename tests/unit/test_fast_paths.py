@@ -23,10 +23,12 @@ def test_nanmedian_across_is_numpys_to_the_bit(shape):
     rng = np.random.default_rng(sum(shape))
     stack = rng.normal(size=shape) * 100
     stack[rng.random(shape) < 0.4] = np.nan            # every count of seen values, none included
+    stack[rng.random(shape) < 0.05] = np.inf           # NumPy counts them (sorted before NaN; -inf first)
+    stack[rng.random(shape) < 0.05] = -np.inf
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        expected = np.nanmedian(stack, axis=0)
-    np.testing.assert_array_equal(nanmedian_across(stack), expected)
+        warnings.simplefilter("ignore", RuntimeWarning)     # all unseen; inf - inf
+        expected, got = np.nanmedian(stack, axis=0), nanmedian_across(stack)
+    np.testing.assert_array_equal(got, expected)
 
 
 @pytest.mark.parametrize("margin, min_gain", [(0.5, 3.0), (0.5, 500.0), (0.7, 3.0)])   # each threshold deciding
@@ -127,15 +129,16 @@ def test_a_frame_on_the_knifes_edge_is_asked_frame_by_frame():
 
 
 def test_a_peak_between_frames_is_the_parabolas_vertex():
-    times = np.array([0.0, 0.04, 0.07, 0.1])                 # uneven
-    vertex_t, top = 0.061, 3.0
-    values = top - 50.0 * (times - vertex_t) ** 2
-    e = refine_peak(times, values, 2)
-    assert e.time_s == pytest.approx(vertex_t, abs=1e-12)
-    assert e.value == pytest.approx(top, abs=1e-12)
-    assert e.frame == pytest.approx(1 + (vertex_t - 0.04) / 0.03, abs=1e-9)
-    rising = np.array([0.0, 0.5, 1.0, 1.2])              # the parabola's top lies past the next frame
-    assert refine_peak(times, rising, 2).time_s == pytest.approx(0.1)        # clipped to it
+    times = np.array([0.0, 0.04, 0.07, 0.12])                # uneven: 30 ms before frame 2, 50 ms after
+    top = 3.0
+    for vertex_t, frame in ((0.061, 1 + (0.061 - 0.04) / 0.03), (0.09, 2 + (0.09 - 0.07) / 0.05)):
+        values = top - 50.0 * (times - vertex_t) ** 2
+        e = refine_peak(times, values, 2)
+        assert e.time_s == pytest.approx(vertex_t, abs=1e-12)
+        assert e.value == pytest.approx(top, abs=1e-12)
+        assert e.frame == pytest.approx(frame, abs=1e-9)
+    rising = np.array([0.0, 0.5, 1.0, 1.4])              # the parabola's top lies past the next frame
+    assert refine_peak(times, rising, 2).time_s == pytest.approx(0.12)       # clipped to it
 
 
 def test_sampler_and_window_are_interpolation_and_a_time_slice():
@@ -203,12 +206,57 @@ def test_the_pitch_search_gives_each_pitchs_own_spread():
     def smoothed(x):
         return uniform_filter1d(x, n, axis=0, mode="nearest")
 
-    tilts = np.array([-5.0, 0.0, 11.5, 12.0, 12.5, 30.0])
+    # -10: hips seen above the floor in 15 frames only, under a stride (inf); 80: looking down so steeply that some
+    # feet come out behind the camera
+    tilts = np.array([-10.0, -5.0, 0.0, 11.5, 12.0, 12.5, 30.0, 80.0])
     got = _spreads(camera.rays(heels), camera.rays(smoothed(hips)), tilts, smoothed, n)
     for tilt, spread in zip(tilts, got):
         cam = camera.with_tilt(tilt)
         feet_y = smoothed(cam.to_floor(heels).mean(axis=1)[:, 1])
         hip_h = cam.height_over(smoothed(hips), feet_y)
         good = np.isfinite(hip_h) & (feet_y > 0)
-        assert spread == pytest.approx(np.std(hip_h[good]) / np.mean(hip_h[good]), rel=1e-9)
+        if good.sum() < n:
+            assert spread == np.inf
+        else:
+            assert spread == pytest.approx(np.std(hip_h[good]) / np.mean(hip_h[good]), rel=1e-9)
     assert tilts[int(np.argmin(got))] == 12.0
+
+
+def test_outliers_are_judged_against_the_same_foots_other_seen_footprints():
+    """apart_from_the_rest against the check footprint by footprint: unseen angles, 0-6 footprints a foot."""
+    from movement_check.assessments.foot_rotation.angles import OUTLIER_DEG, apart_from_the_rest
+    from movement_check.assessments.foot_rotation.footprints import Footprint
+    rng = np.random.default_rng(5)
+    for _ in range(300):
+        prints = [Footprint(str(side), 0, 1, 0.0, (0.0, 2.0), (0.0, 2.2), 0.0)
+                  for side in rng.choice(["left", "right"], rng.integers(0, 13))]
+        angles = np.where(rng.random(len(prints)) < 0.2, np.nan, rng.normal(0.0, 12.0, len(prints))).tolist()
+        plain = []
+        for i, (p, a) in enumerate(zip(prints, angles)):
+            others = [b for j, (q, b) in enumerate(zip(prints, angles))
+                      if j != i and q.side == p.side and np.isfinite(b)]
+            plain.append(not (np.isfinite(a) and len(others) >= 3 and abs(a - np.median(others)) > OUTLIER_DEG))
+        assert apart_from_the_rest(prints, angles) == plain
+
+
+def test_each_footprints_hip_height_is_over_its_frames_hips_seen():
+    """hip_height's running sums against each footprint's own mean of the hips seen (a footprint with none: left
+    out)."""
+    from movement_check.assessments.foot_rotation.footprints import Footprint, hip_height
+    from movement_check.body.landmarks import Landmark as L
+    from movement_check.body.walking import midpoint
+    poses = walking_poses(seconds=4.0, fps=30.0, noise_px=2.0, seed=2)
+    image = poses.image.copy()
+    image[20:50, L.LEFT_HIP] = np.nan                   # no hip midpoint in frames 20-49
+    image[70:75, L.RIGHT_HIP] = np.nan
+    poses = poses.with_arrays(image=image)
+    camera = FloorCamera(700.0, (poses.frame_size[0] / 2, poses.frame_size[1] / 2), tilt_deg=10.0)
+    prints = [Footprint("left", a, b, 0.0, (0.0, y), (0.0, y + 0.2), 0.0)
+              for a, b, y in ((0, 12, 2.0), (15, 45, 3.0), (25, 45, 3.5), (60, 80, 2.5), (90, 110, 4.0))]
+    hips = midpoint(poses, L.LEFT_HIP, L.RIGHT_HIP)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)     # the footprint with no hip seen
+        each = [float(camera.height_over(np.nanmean(hips[p.start:p.stop], axis=0), p.centre[1])) for p in prints]
+    assert np.isnan(each[2]) and np.isfinite(each).sum() == 4
+    assert hip_height(poses, camera, prints) == pytest.approx(np.nanmedian(each), rel=1e-12)
+    assert np.isnan(hip_height(poses, camera, []))
