@@ -154,9 +154,9 @@ def nanmedian_across(stack: np.ndarray, /) -> np.ndarray:
     """The median of ``stack`` over its first axis, NaN left out (NaN where all are): ``np.nanmedian(stack,
     axis=0)`` for a short first axis (a few frames around each), which NumPy works out through masked arrays,
     ten times slower. Sorting puts NaN last; the median is the middle of the seen values (the mean of the two
-    middle ones for an even count, as NumPy's)."""
+    middle ones for an even count, as NumPy's); an infinite value counts, as in NumPy's."""
     ordered = np.sort(stack, axis=0)
-    seen = np.isfinite(ordered).sum(axis=0)
+    seen = (~np.isnan(ordered)).sum(axis=0)
     low = np.take_along_axis(ordered, np.maximum(seen - 1, 0)[None] // 2, axis=0)[0]
     high = np.take_along_axis(ordered, (seen // 2)[None], axis=0)[0]
     middle = np.where(seen % 2 == 1, low, (low + high) / 2)

@@ -159,13 +159,14 @@ def find_swaps(image: np.ndarray, times: np.ndarray, left: tuple[int, ...], righ
     state = False
     history: list[tuple[int, bool]] = []        # the last two frames kept: (frame, whether its labels were exchanged)
     frames = [t for t in range(n) if seen[t]]
-    plain = _plain_switches(xy, times, left, right, frames, margin, fit.min_gain)
+    plain, sure = _plain_switches(xy, times, left, right, frames, margin, fit.min_gain)
     for i, t in enumerate(frames):
         if history and tlist[t] - tlist[history[-1][0]] > max_gap_s:
             history, state = [], False
         # the two frames just before, kept with the labels as they are now: the answer worked out for all frames at
-        # once (exchanging every label alike changes no cost); otherwise (after a switch or a glitch) frame by frame
-        usual = history == [(frames[i - 2], state), (frames[i - 1], state)] if i >= 2 else False
+        # once (exchanging every label alike changes no cost); otherwise (after a switch or a glitch, or a frame
+        # within a rounding error of a threshold) frame by frame
+        usual = i >= 2 and sure[i] and history == [(frames[i - 2], state), (frames[i - 1], state)]
         if history and (plain[i] if usual else fit.switched(t, history, state)):
             # one frame's glitch (the feet thrown onto each other's side for a frame) is skipped: taken as a switch,
             # it exchanged the legs of that frame, and sometimes of the good frame after it
@@ -182,12 +183,15 @@ def find_swaps(image: np.ndarray, times: np.ndarray, left: tuple[int, ...], righ
 
 
 def _plain_switches(xy: np.ndarray, times: np.ndarray, left: list, right: list, frames: list[int], margin: float,
-                    min_gain: float) -> np.ndarray:
-    """(len(frames),) bool: :meth:`_Fit.switched` of each seen frame against the two seen frames before it as they
-    were labelled, for all frames at once (the same sums in the same order); False for the first two."""
-    out = np.zeros(len(frames), dtype=bool)
+                    min_gain: float) -> tuple[np.ndarray, np.ndarray]:
+    """(len(frames),) bool twice: :meth:`_Fit.switched` of each seen frame against the two seen frames before it as
+    they were labelled, for all frames at once (the same sums in the same order), and whether that answer is sure;
+    neither for the first two. NumPy's hypot and Python's math.hypot (which ``_Fit`` uses) can differ in the last
+    bit (here, for about one distance in 500), so a frame whose costs lie within a rounding error of either
+    threshold is not sure: :func:`find_swaps` asks ``_Fit`` for it."""
+    out, sure = np.zeros(len(frames), dtype=bool), np.zeros(len(frames), dtype=bool)
     if len(frames) < 3:
-        return out
+        return out, sure
     f = np.asarray(frames)
     now, last, before = f[2:], f[1:-1], f[:-2]
     k = ((times[now] - times[last]) / (times[last] - times[before]))[:, None, None]
@@ -205,7 +209,9 @@ def _plain_switches(xy: np.ndarray, times: np.ndarray, left: list, right: list, 
     keep = cost(cur_l, pred_l) + cost(cur_r, pred_r)
     swap = cost(cur_r, pred_l) + cost(cur_l, pred_r)
     out[2:] = (swap < margin * keep) & (keep - swap > min_gain)
-    return out
+    rounding = 1e-9 * (keep + swap)
+    sure[2:] = (np.abs(swap - margin * keep) > rounding) & (np.abs(keep - swap - min_gain) > rounding)
+    return out, sure
 
 
 class _Fit:
