@@ -6,8 +6,8 @@ line", gives the reasons and the figures). Per footprint the best length for a d
 direction is searched on a grid within 90 deg of the seen line, then finer (:func:`least`).
 
 All footprints go through the same NumPy calls together: one at a time, with SciPy's bounded minimum search,
-fitting the foot lines took 0.5-0.9 s of a minute's walk seen from the side (0.5-0.6 ms a footprint, 15 passes
-over its 115 footprints for the stated uncertainty), most of it the calls' overheads.
+fitting the foot lines took about 0.5 s (profiled) of a minute's walk seen from the side: 15 passes over its 115
+footprints for the stated uncertainty, about 0.3 ms a footprint, most of it the calls' overheads.
 """
 
 from __future__ import annotations
