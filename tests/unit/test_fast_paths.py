@@ -154,15 +154,26 @@ def test_sampler_and_window_are_interpolation_and_a_time_slice():
 
 
 def test_least_finds_a_minimum_between_grid_points_and_stays_in_the_grid():
-    grid = np.linspace(-1.0, 1.0, 21)[None].repeat(3, axis=0) + np.array([[0.0], [0.5], [2.0]])
+    base, offsets = np.array([0.0, 0.5, 2.0]), np.linspace(-1.0, 1.0, 21)
     true = np.array([0.0137, 0.9, 2.3])
 
-    def cost(x):
-        return (x - true[:, None]) ** 2 + 0.3 * (x - true[:, None]) ** 4
+    def cost(centre, deltas):
+        x = centre[:, None] + deltas[None] - true[:, None]
+        return x ** 2 + 0.3 * x ** 4
 
-    np.testing.assert_allclose(least(cost, grid), true, atol=1e-6)
-    # a minimum past the grid's end gives the end (as a bounded search did)
-    assert least(lambda x: (x - 5.0) ** 2, np.linspace(0.0, 1.0, 11))[0] == pytest.approx(1.0)
+    np.testing.assert_allclose(least(cost, base, offsets), true, atol=1e-6)
+    np.testing.assert_allclose(least(cost, base, offsets, refine=10), true, atol=1e-6)
+
+    def beyond(centre, deltas):          # least past either end of the grid: the end (as a bounded search gave)
+        return -np.abs(centre[:, None] + deltas[None] - 0.37)
+
+    np.testing.assert_allclose(least(beyond, np.array([0.4, 0.0]), np.linspace(0.0, 1.0, 11)), [1.4, 1.0])
+    ends = least(lambda c, d: (c[:, None] + d[None] - np.array([[5.0], [-5.0]])) ** 2, np.zeros(2),
+                 np.linspace(0.0, 1.0, 11))
+    np.testing.assert_allclose(ends, [1.0, 0.0])
+    # a kink between grid points (no parabola): within the fine grid's step
+    assert least(lambda c, d: np.abs(c[:, None] + d[None] - 0.4321), np.zeros(1),
+                 np.linspace(0.0, 1.0, 11))[0] == pytest.approx(0.4321, abs=0.1 / 100)
 
 
 def _one_line(seen, jac, length, noise_px=3.0, sd_share=0.1):

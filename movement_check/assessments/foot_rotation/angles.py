@@ -30,9 +30,11 @@ def prints_under(poses: Poses, camera: FloorCamera, found: "FootRotationAnalysis
         if not which:
             continue
         heels, toes = span_means(*tracks[side], [(found.prints[i].start, found.prints[i].stop) for i in which])
-        for i, heel, toe in zip(which, heels.tolist(), toes.tolist()):
-            if np.isfinite(heel).all():         # the frames' spread (frame_sd_deg) stays the first camera's
-                moved[i] = replace(found.prints[i], heel=tuple(heel), toe=tuple(toe))
+        seen = np.isfinite(heels).all(axis=1).tolist()
+        for i, ok, heel, toe in zip(which, seen, heels.tolist(), toes.tolist()):
+            if ok:                              # the frames' spread (frame_sd_deg) stays the first camera's
+                p = found.prints[i]
+                moved[i] = Footprint(p.side, p.start, p.stop, p.time_s, tuple(heel), tuple(toe), p.frame_sd_deg)
     floor_v = None
     if found.floor_velocity is not None and np.any(found.floor_velocity):
         floor_v = ground_velocity(foot_velocities(tracks, poses.times), in_bouts(len(poses), found.bouts),

@@ -24,8 +24,6 @@ unknown and the camera is then assumed level.
 
 from __future__ import annotations
 
-import warnings
-
 from dataclasses import dataclass
 
 import numpy as np
@@ -166,22 +164,28 @@ def estimate_tilt(camera: FloorCamera, hips: np.ndarray, heels: np.ndarray, fram
 def _spreads(feet_rays: np.ndarray, hip_rays: np.ndarray, tilts: np.ndarray, smoothed, min_seen: int) -> np.ndarray:
     """(K,): :func:`estimate_tilt`'s ``spread_at`` for K pitches at once (the rays through the heels (N, 2, 3) and
     the smoothed hips (N, 3) are the same for all; one by one, the search took a third of a second for a minute's
-    walk). inf where fewer than ``min_seen`` frames give a hip above the floor."""
+    walk). inf where fewer than ``min_seen`` frames give a hip above the floor (the spread is the standard deviation over
+    the mean, as ``np.std`` / ``np.mean`` of the frames that do)."""
     t = np.radians(np.asarray(tilts, dtype=float))
-    up = np.stack([np.zeros_like(t), -np.cos(t), -np.sin(t)], axis=-1)              # (K, 3), as FloorCamera.up
-    ahead = np.stack([np.zeros_like(t), -np.sin(t), np.cos(t)], axis=-1)
-    down = np.einsum("nsi,ki->kns", feet_rays, up)
-    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)       # a pitch that sees no hip: inf below
-        scale = np.where(down < -1e-9, -1.0 / np.where(down < -1e-9, down, -1.0), np.nan)
+    cos, sin = np.cos(t)[:, None, None], np.sin(t)[:, None, None]
+    # the rays' (x, y, 1) against FloorCamera.up (0, -cos, -sin) and .ahead (0, -sin, cos), written out
+    down = feet_rays[None, ..., 1] * -cos + -sin                                      # (K, N, 2)
+    ahead_of_feet = feet_rays[None, ..., 1] * -sin + cos
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scale = -1.0 / down
+        scale[~(down < -1e-9)] = np.nan                   # the ray does not come down to the floor
         # both heels' mean distance along the floor, smoothed over a stride (``smoothed`` works down axis 0)
-        feet_y = smoothed((np.einsum("nsi,ki->kns", feet_rays, ahead) * scale).mean(axis=2).T).T
-        along = hip_rays @ ahead.T                                                     # (N, K)
-        lam = np.where(along > 1e-9, feet_y.T / np.where(along > 1e-9, along, 1.0), np.nan)
-        hip_h = (1.0 + lam * (hip_rays @ up.T)).T                                      # (K, N)
-        hip_h = np.where(np.isfinite(hip_h) & (feet_y > 0), hip_h, np.nan)
-        seen, mean = np.isfinite(hip_h).sum(axis=1), np.nanmean(hip_h, axis=1)
-        return np.where((seen >= min_seen) & (mean > 0), np.nanstd(hip_h, axis=1) / mean, np.inf)
+        per_heel = ahead_of_feet * scale
+        feet_y = smoothed((0.5 * (per_heel[..., 0] + per_heel[..., 1])).T).T          # (K, N)
+        along = hip_rays[None, :, 1] * -sin[:, :, 0] + cos[:, :, 0]                       # (K, N)
+        lam = feet_y / along
+        lam[~(along > 1e-9)] = np.nan
+        hip_h = 1.0 + lam * (hip_rays[None, :, 1] * -cos[:, :, 0] + -sin[:, :, 0])
+        good = np.isfinite(hip_h) & (feet_y > 0)
+        seen = good.sum(axis=1)
+        mean = np.where(good, hip_h, 0.0).sum(axis=1) / seen
+        spread = np.sqrt((np.where(good, hip_h - mean[:, None], 0.0) ** 2).sum(axis=1) / seen) / mean
+    return np.where((seen >= min_seen) & (mean > 0), spread, np.inf)
 
 
 def signed_angle_2d(u: np.ndarray, v: np.ndarray) -> np.ndarray:

@@ -292,11 +292,16 @@ def heel_lift(prints: list[Footprint], foot_length: float) -> float:
     seen = float(np.median(np.linalg.norm(toes - heels, axis=1)))
     lo, hi = -1.5 * foot_length / distance, 0.8 * seen / distance
 
+    # |toe - heel (1 - lift)|^2 = |toe - heel|^2 + 2 lift heel.(toe - heel) + lift^2 |heel|^2, per footprint
+    gap = toes - heels
+    a, b, c = (gap * gap).sum(axis=1), 2.0 * (heels * gap).sum(axis=1), (heels * heels).sum(axis=1)
+
     def misfit(lifts: np.ndarray) -> np.ndarray:
-        lengths = np.linalg.norm(toes[None] - heels[None] * (1.0 - lifts[:, None, None]), axis=2)
+        lift = lifts[:, None]
+        lengths = np.sqrt(np.maximum(a + lift * (b + lift * c), 0.0))
         return np.abs(lengths - foot_length).sum(axis=1)
 
-    return float(least(lambda lifts: misfit(lifts[0])[None], np.linspace(lo, hi, 41)[None])[0])
+    return float(least(lambda centre, deltas: misfit(centre[0] + deltas)[None], np.zeros(1), np.linspace(lo, hi, 41))[0])
 
 
 def foot_axes(prints: list[Footprint], camera: FloorCamera, foot_length: float, lift: float = 0.0,
