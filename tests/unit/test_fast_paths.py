@@ -300,3 +300,24 @@ def test_each_footprints_hip_height_is_over_its_frames_hips_seen():
     assert np.isnan(each[2]) and np.isfinite(each).sum() == 4
     assert hip_height(poses, camera, prints) == pytest.approx(np.nanmedian(each), rel=1e-12)
     assert np.isnan(hip_height(poses, camera, []))
+
+
+def test_footprints_of_many_spans_are_each_spans_footprint():
+    from movement_check.assessments.foot_rotation.footprints import footprint, footprints_of
+    rng = np.random.default_rng(8)
+    heel = rng.normal(size=(80, 2)) * 0.01 + [0.0, 3.0]
+    toe = heel + [0.05, 0.25] + rng.normal(size=(80, 2)) * 0.01
+    heel[[5, 6, 33]] = np.nan
+    toe[[40, 41, 42]] = np.nan
+    times = np.cumsum(rng.uniform(0.02, 0.05, 80))           # uneven frames
+    spans = [(0, 10), (20, 35), (40, 43), (50, 80)]
+    got = footprints_of("right", heel, toe, spans, times)
+    for (a, b), p in zip(spans, got):
+        q = footprint("right", heel, toe, a, b, times)
+        if q is None:                                        # 40-43: no frame with both seen
+            assert p is None
+            continue
+        assert (p.side, p.start, p.stop) == (q.side, q.start, q.stop)
+        np.testing.assert_allclose([p.time_s, *p.heel, *p.toe, p.frame_sd_deg],
+                                   [q.time_s, *q.heel, *q.toe, q.frame_sd_deg], rtol=1e-9)
+    assert got[3].frame_sd_deg > 1.0                          # the frames' directions do scatter

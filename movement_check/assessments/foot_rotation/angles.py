@@ -8,9 +8,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from movement_check.assessments.foot_rotation.floor import FloorCamera, signed_angle_2d
+from movement_check.assessments.foot_rotation.foot_line import foot_axes, heel_lift
 from movement_check.assessments.foot_rotation.footprints import (
-    FOOT_OVER_HIP, Footprint, foot_axes, foot_tracks, foot_velocities, footprint, ground_velocity, heel_lift,
-    hip_height, span_means, walking_line)
+    FOOT_OVER_HIP, Footprint, foot_tracks, foot_velocities, footprint, ground_velocity, hip_height, span_means,
+    walking_line)
 from movement_check.body.landmarks import SIDES, Landmark as L
 from movement_check.body.poses import Poses
 from movement_check.body.body_size import leg_length_px
@@ -55,14 +56,14 @@ class Angles:
     axes: list[np.ndarray]
     lines: dict[int, np.ndarray]            # walking line per bout
     hip_height: float                       # camera heights
-    heel_lift: float                        # camera heights (footprints.heel_lift)
+    heel_lift: float                        # camera heights (foot_line.heel_lift)
 
 
 def foot_angles(poses: Poses, camera: FloorCamera, prints: list[Footprint], mode: str, bouts: list[Bout],
                 floor_velocity: np.ndarray | None = None, *, length_scale: float = 1.0) -> Angles:
     """Walking: each footprint's progression angle against its bout's walking line (NaN if the bout has
     under 3 footprints). Standing: each foot against the line from the feet to the camera (floor origin).
-    The foot's line is :func:`movement_check.assessments.foot_rotation.footprints.foot_axes`."""
+    The foot's line is :func:`movement_check.assessments.foot_rotation.foot_line.foot_axes`."""
     hip_h = hip_height(poses, camera, prints)
     length = FOOT_OVER_HIP * hip_h * length_scale
     lift = heel_lift(prints, length)

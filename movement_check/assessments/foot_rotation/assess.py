@@ -20,7 +20,7 @@ Method (one camera):
    and toe sit off the floor, which in a front view stretches or shrinks the
    foot along the line of sight; one heel lift for the clip and the foot's
    length from the hip height put it right
-   (:func:`movement_check.assessments.foot_rotation.footprints.foot_axis`).
+   (:func:`movement_check.assessments.foot_rotation.foot_line.foot_axes`).
 4. **Angle.** Against the bout's walking line; positive = toe-out. Standing
    (no walking in the clip), against the line from the feet to the camera:
    ``static_toe_out``.

@@ -161,11 +161,12 @@ def estimate_tilt(camera: FloorCamera, hips: np.ndarray, heels: np.ndarray, fram
     return TiltFit(best, ratio, spread)
 
 
-def _spreads(feet_rays: np.ndarray, hip_rays: np.ndarray, tilts: np.ndarray, smoothed, min_seen: int) -> np.ndarray:
+def _spreads(feet_rays: np.ndarray, hip_rays: np.ndarray, tilts: np.ndarray, smoothed, min_seen: int
+             ) -> np.ndarray:
     """(K,): :func:`estimate_tilt`'s ``spread_at`` for K pitches at once (the rays through the heels (N, 2, 3) and
     the smoothed hips (N, 3) are the same for all; one by one, the search took a third of a second for a minute's
-    walk). inf where fewer than ``min_seen`` frames give a hip above the floor (the spread is the standard deviation over
-    the mean, as ``np.std`` / ``np.mean`` of the frames that do)."""
+    walk). inf where fewer than ``min_seen`` frames give a hip above the floor (the spread is the standard
+    deviation over the mean, as ``np.std`` / ``np.mean`` of the frames that do)."""
     t = np.radians(np.asarray(tilts, dtype=float))
     cos, sin = np.cos(t)[:, None, None], np.sin(t)[:, None, None]
     # the rays' (x, y, 1) against FloorCamera.up (0, -cos, -sin) and .ahead (0, -sin, cos), written out

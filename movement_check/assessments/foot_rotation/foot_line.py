@@ -1,4 +1,4 @@
-"""The foot's line on the floor, for every footprint at once (pure functions).
+"""The foot's line on the floor, for every footprint at once, and the heel lift it is taken with (pure functions).
 
 The line that best fits each footprint's seen heel->toe line, each part weighted by how well the camera saw it,
 with its length held near the body's (:mod:`movement_check.assessments.foot_rotation.footprints`, "The foot's
@@ -13,6 +13,9 @@ footprints for the stated uncertainty, about 0.3 ms a footprint, most of it the 
 from __future__ import annotations
 
 import numpy as np
+
+from movement_check.assessments.foot_rotation.floor import FloorCamera
+from movement_check.assessments.foot_rotation.footprints import Footprint, FootprintSettings
 
 #: :func:`least` refines between the best grid point's neighbours on a grid this much finer, then through a parabola
 #: (a cost with kinks, as the heel lift's sum of absolute misfits, needs the fine grid itself)
@@ -88,3 +91,51 @@ def foot_lines(seen: np.ndarray, jacobians: np.ndarray, foot_length: float, *, n
                       refine=20)
     length = fit(direction, np.zeros(1))[0][:, 0]
     return length[:, None] * np.stack([np.cos(direction), np.sin(direction)], axis=-1)
+
+
+def heel_lift(prints: list[Footprint], foot_length: float) -> float:
+    """How much higher MediaPipe put the heel than the toe (camera heights; :mod:`.footprints` notes), the one value for
+    the clip that makes the footprints' heel->toe lengths best match ``foot_length`` (least absolute
+    deviations). A heel seen ``lift`` above the floor lands 1 / (1 - lift) as far away, so its floor
+    position is scaled back by (1 - lift). A lift may not take the heel up to the toe (the foot would turn
+    round: a second, false fit) nor move it back by more than 1.5 feet."""
+    if not prints or not np.isfinite(foot_length) or foot_length <= 0:
+        return 0.0
+    heels = np.array([p.heel for p in prints])
+    toes = np.array([p.toe for p in prints])
+    distance = float(np.median(np.linalg.norm(heels, axis=1)))
+    seen = float(np.median(np.linalg.norm(toes - heels, axis=1)))
+    lo, hi = -1.5 * foot_length / distance, 0.8 * seen / distance
+
+    # |toe - heel (1 - lift)|^2 = |toe - heel|^2 + 2 lift heel.(toe - heel) + lift^2 |heel|^2, per footprint
+    gap = toes - heels
+    a, b, c = (gap * gap).sum(axis=1), 2.0 * (heels * gap).sum(axis=1), (heels * heels).sum(axis=1)
+
+    def misfit(lifts: np.ndarray) -> np.ndarray:
+        lift = lifts[:, None]
+        lengths = np.sqrt(np.maximum(a + lift * (b + lift * c), 0.0))
+        return np.abs(lengths - foot_length).sum(axis=1)
+
+    return float(least(lambda centre, deltas: misfit(centre[0] + deltas)[None], np.zeros(1),
+                       np.linspace(lo, hi, 41))[0])
+
+
+def foot_axes(prints: list[Footprint], camera: FloorCamera, foot_length: float, lift: float = 0.0,
+              settings: FootprintSettings = FootprintSettings()) -> list[np.ndarray]:
+    """Each footprint's heel->toe line on the floor (module notes): the heel taken down by ``lift``
+    (:func:`heel_lift`), then the line (direction and length) that best fits the seen heel->toe line, each
+    part weighted by how well the camera saw it, with its length held near ``foot_length`` (give or take
+    ``length_sd_share``; :func:`foot_lines`). The seen lines when the foot length is unknown."""
+    if not prints:
+        return []
+    heels, toes = np.array([p.heel for p in prints], dtype=float), np.array([p.toe for p in prints], dtype=float)
+    jacobians = camera.jacobian(0.5 * (heels + toes))
+    lines = foot_lines(toes - heels * (1.0 - lift), jacobians, foot_length, noise_px=settings.landmark_noise_px,
+                       length_sd_share=settings.length_sd_share)
+    return list(lines)
+
+
+def foot_axis(p: Footprint, camera: FloorCamera, foot_length: float, lift: float = 0.0,
+              settings: FootprintSettings = FootprintSettings()) -> np.ndarray:
+    """One footprint's line (:func:`foot_axes`)."""
+    return foot_axes([p], camera, foot_length, lift, settings)[0]

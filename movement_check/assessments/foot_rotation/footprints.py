@@ -21,7 +21,7 @@ are stretches in which a foot moved with the floor, and positions are taken
 on the floor (camera floor position minus the floor's travel since the
 start). A fixed camera gives zero and changes nothing.
 
-The **foot's line** (:func:`foot_axes`) is not simply heel->toe on the
+The **foot's line** (:func:`.foot_line.foot_axes`) is not simply heel->toe on the
 floor. Seen from the front, a foot points along the line of sight: the floor
 shows its sideways part well, but its length badly, since one pixel down the
 image is several centimetres along the floor, and a heel or toe landmark
@@ -55,7 +55,6 @@ import numpy as np
 from scipy.ndimage import binary_dilation
 
 from movement_check.assessments.foot_rotation.floor import FloorCamera, signed_angle_2d
-from movement_check.assessments.foot_rotation.foot_line import foot_lines, least
 from movement_check.body.landmarks import LEG, SIDES, Landmark as L
 from movement_check.body.poses import Poses
 from movement_check.body.signals import derivative, moving_mean, runs
@@ -125,6 +124,31 @@ def footprint(side: str, heel: np.ndarray, toe: np.ndarray, a: int, b: int, time
     return Footprint(side=side, start=a, stop=b, time_s=float(np.mean(times[a:b])),
                      heel=tuple(float(v) for v in h[ok].mean(axis=0)),
                      toe=tuple(float(v) for v in t[ok].mean(axis=0)), frame_sd_deg=float(np.std(per_frame)))
+
+
+def footprints_of(side: str, heel: np.ndarray, toe: np.ndarray, spans: list[tuple[int, int]], times: np.ndarray, *,
+                  min_frames: int = 2) -> list[Footprint | None]:
+    """:func:`footprint` of each of the non-overlapping ``spans`` of frames [a, b) at once (a walk's hundred or so
+    footprints: one at a time took a tenth of the foot rotation's time)."""
+    if not spans:
+        return []
+    heels, toes = span_means(heel, toe, spans)
+    ok = np.isfinite(heel).all(axis=1) & np.isfinite(toe).all(axis=1)
+    span_of = np.full(len(heel), -1)
+    for i, (a, b) in enumerate(spans):
+        span_of[a:b] = i
+    frames = np.flatnonzero(ok & (span_of >= 0))
+    ids = span_of[frames]
+    counts = np.bincount(ids, minlength=len(spans))
+    # each frame's foot direction against its footprint's mean heel->toe line, and their spread
+    angle = signed_angle_2d((toes - heels)[ids], toe[frames] - heel[frames])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.bincount(ids, weights=angle, minlength=len(spans)) / counts
+        sd = np.sqrt(np.bincount(ids, weights=(angle - mean[ids]) ** 2, minlength=len(spans)) / counts)
+    sums = np.concatenate([[0.0], np.cumsum(times)])
+    return [Footprint(side=side, start=a, stop=b, time_s=float((sums[b] - sums[a]) / (b - a)),
+                      heel=tuple(heels[i].tolist()), toe=tuple(toes[i].tolist()), frame_sd_deg=float(sd[i]))
+            if counts[i] >= min_frames else None for i, (a, b) in enumerate(spans)]
 
 
 def span_means(heel: np.ndarray, toe: np.ndarray, spans: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
@@ -203,16 +227,14 @@ def find_footprints(poses: Poses, camera: FloorCamera, frames: np.ndarray,
     prints: list[Footprint] = []
     for side, (heel, toe) in tracks.items():
         still = frames & np.isfinite(speeds[side]) & (speeds[side] < limit)
+        spans = []
         for s, e in runs(still):
             if e - s < min_frames:
                 continue
             cut = int(round((e - s) * (1 - settings.core_share) / 2))
             a, b = s + cut, e - cut
-            if b - a < 2:
-                a, b = s, e
-            found = footprint(side, heel, toe, a, b, times)
-            if found is not None:
-                prints.append(found)
+            spans.append((s, e) if b - a < 2 else (a, b))
+        prints += [p for p in footprints_of(side, heel, toe, spans, times) if p is not None]
     return sorted(prints, key=lambda p: p.time_s), floor_v
 
 
@@ -278,59 +300,12 @@ def hip_height(poses: Poses, camera: FloorCamera, prints: list[Footprint]) -> fl
     return float(np.median(found)) if found.size else float("nan")
 
 
-def heel_lift(prints: list[Footprint], foot_length: float) -> float:
-    """How much higher MediaPipe put the heel than the toe (camera heights; module notes), the one value for
-    the clip that makes the footprints' heel->toe lengths best match ``foot_length`` (least absolute
-    deviations). A heel seen ``lift`` above the floor lands 1 / (1 - lift) as far away, so its floor
-    position is scaled back by (1 - lift). A lift may not take the heel up to the toe (the foot would turn
-    round: a second, false fit) nor move it back by more than 1.5 feet."""
-    if not prints or not np.isfinite(foot_length) or foot_length <= 0:
-        return 0.0
-    heels = np.array([p.heel for p in prints])
-    toes = np.array([p.toe for p in prints])
-    distance = float(np.median(np.linalg.norm(heels, axis=1)))
-    seen = float(np.median(np.linalg.norm(toes - heels, axis=1)))
-    lo, hi = -1.5 * foot_length / distance, 0.8 * seen / distance
-
-    # |toe - heel (1 - lift)|^2 = |toe - heel|^2 + 2 lift heel.(toe - heel) + lift^2 |heel|^2, per footprint
-    gap = toes - heels
-    a, b, c = (gap * gap).sum(axis=1), 2.0 * (heels * gap).sum(axis=1), (heels * heels).sum(axis=1)
-
-    def misfit(lifts: np.ndarray) -> np.ndarray:
-        lift = lifts[:, None]
-        lengths = np.sqrt(np.maximum(a + lift * (b + lift * c), 0.0))
-        return np.abs(lengths - foot_length).sum(axis=1)
-
-    return float(least(lambda centre, deltas: misfit(centre[0] + deltas)[None], np.zeros(1), np.linspace(lo, hi, 41))[0])
-
-
-def foot_axes(prints: list[Footprint], camera: FloorCamera, foot_length: float, lift: float = 0.0,
-              settings: FootprintSettings = FootprintSettings()) -> list[np.ndarray]:
-    """Each footprint's heel->toe line on the floor (module notes): the heel taken down by ``lift``
-    (:func:`heel_lift`), then the line (direction and length) that best fits the seen heel->toe line, each
-    part weighted by how well the camera saw it, with its length held near ``foot_length`` (give or take
-    ``length_sd_share``; :func:`.foot_line.foot_lines`). The seen lines when the foot length is unknown."""
-    if not prints:
-        return []
-    heels, toes = np.array([p.heel for p in prints], dtype=float), np.array([p.toe for p in prints], dtype=float)
-    jacobians = camera.jacobian(0.5 * (heels + toes))
-    lines = foot_lines(toes - heels * (1.0 - lift), jacobians, foot_length, noise_px=settings.landmark_noise_px,
-                       length_sd_share=settings.length_sd_share)
-    return list(lines)
-
-
-def foot_axis(p: Footprint, camera: FloorCamera, foot_length: float, lift: float = 0.0,
-              settings: FootprintSettings = FootprintSettings()) -> np.ndarray:
-    """One footprint's line (:func:`foot_axes`)."""
-    return foot_axes([p], camera, foot_length, lift, settings)[0]
-
-
 def progression_angle(side: str, direction: np.ndarray, axis: np.ndarray) -> float:
     """Foot progression angle (deg) of a foot ``axis`` (heel->toe, floor) against ``direction``; + = toe-out."""
     a = float(signed_angle_2d(direction, axis))
     return a if side == "left" else -a
 
 
-__all__ = ["FOOT_OVER_HIP", "Footprint", "FootprintSettings", "find_footprints", "foot_axes", "foot_axis",
-           "foot_tracks", "foot_velocities", "footprint", "ground_velocity", "heel_lift", "hip_height", "on_floor",
-           "progression_angle", "span_means", "walking_line", "walking_line_sd"]
+__all__ = ["FOOT_OVER_HIP", "Footprint", "FootprintSettings", "find_footprints", "foot_tracks", "foot_velocities",
+           "footprint", "footprints_of", "ground_velocity", "hip_height", "on_floor", "progression_angle", "span_means",
+           "walking_line", "walking_line_sd"]

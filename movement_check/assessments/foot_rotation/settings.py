@@ -60,5 +60,5 @@ class FootRotationAnalysis:
     axes: list[np.ndarray] = field(default_factory=list)     # per footprint, the foot's line (floor)
     hip_height: float = float("nan")                         # camera heights
     seen_length_share: float | None = None                   # seen heel->toe length / the body's foot length
-    heel_lift: float = 0.0                                   # camera heights (footprints.heel_lift)
+    heel_lift: float = 0.0                                   # camera heights (foot_line.heel_lift)
     left_out: int = 0                                        # stance phases far from the same foot's others
