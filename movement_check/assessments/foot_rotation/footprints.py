@@ -241,7 +241,8 @@ def find_footprints(poses: Poses, camera: FloorCamera, frames: np.ndarray,
 def on_floor(prints: list[Footprint], floor_velocity: np.ndarray | None = None) -> np.ndarray:
     """(N, 2) the footprints' centres on the floor: their camera floor positions minus how far the floor
     had slid past the camera by then (:func:`ground_velocity`; nothing for a fixed camera)."""
-    c = np.array([p.centre for p in prints]).reshape(-1, 2)
+    c = (0.5 * (np.array([p.heel for p in prints], dtype=float) + np.array([p.toe for p in prints], dtype=float))
+         ).reshape(-1, 2)                 # each centre, as Footprint.centre (one array call, not one per footprint)
     if floor_velocity is None or not len(prints):
         return c
     t = np.array([p.time_s for p in prints])
