@@ -174,6 +174,12 @@ def test_least_finds_a_minimum_between_grid_points_and_stays_in_the_grid():
     # a kink between grid points (no parabola): within the fine grid's step
     assert least(lambda c, d: np.abs(c[:, None] + d[None] - 0.4321), np.zeros(1),
                  np.linspace(0.0, 1.0, 11))[0] == pytest.approx(0.4321, abs=0.1 / 100)
+    # a row that costs inf everywhere stays on the grid (its first point, as before), and warns of nothing
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        everywhere = least(lambda c, d: np.where(np.arange(c.size)[:, None] == 0, np.inf, (c[:, None] + d[None]) ** 2),
+                           np.zeros(2), np.linspace(0.0, 1.0, 11))
+    np.testing.assert_array_equal(everywhere, [0.0, 0.0])
 
 
 def _one_line(seen, jac, length, noise_px=3.0, sd_share=0.1):

@@ -41,10 +41,12 @@ def least(cost, base: np.ndarray, offsets: np.ndarray, refine: int = REFINE) -> 
               (offsets[k][:, None] + deltas[None] > offsets[-1] + 1e-12 * abs(step))
     values = np.where(outside, np.inf, values)
     best_j = np.argmin(values, axis=1)
+    # a row costing inf at every point inside: the first grid's best point (argmin would give a masked one)
+    best_j = np.where(outside[rows, best_j], refine, best_j)
     j = np.clip(best_j, 1, deltas.size - 2)
     y0, y1, y2 = (values[rows, j + d] for d in (-1, 0, 1))
-    curve = y0 - 2.0 * y1 + y2
     with np.errstate(divide="ignore", invalid="ignore"):
+        curve = y0 - 2.0 * y1 + y2                    # inf - inf: NaN, no parabola
         shift = np.where((curve > 0) & np.isfinite(curve), 0.5 * (y0 - y2) / curve, 0.0)
     fine_step = deltas[1] - deltas[0]
     vertex = deltas[j] + np.clip(shift, -1.0, 1.0) * fine_step
