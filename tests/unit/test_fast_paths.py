@@ -237,6 +237,9 @@ def test_the_pitch_search_gives_each_pitchs_own_spread():
         else:
             assert spread == pytest.approx(np.std(hip_h[good]) / np.mean(hip_h[good]), rel=1e-9)
     assert tilts[int(np.argmin(got))] == 12.0
+    # hips seen under the floor (a mean height below 0) count as not seen: inf, as for spread_at
+    under = true.to_image(np.column_stack([np.zeros(frames), depth]), height=-0.5)
+    assert _spreads(camera.rays(heels), camera.rays(smoothed(under)), np.array([12.0]), smoothed, n)[0] == np.inf
 
 
 def test_span_means_are_each_footprints_heel_and_toe():
@@ -316,8 +319,9 @@ def test_footprints_of_many_spans_are_each_spans_footprint():
     heel[[5, 6, 33]] = np.nan
     toe[[40, 41, 42]] = np.nan
     times = np.cumsum(rng.uniform(0.02, 0.05, 80))           # uneven frames
-    spans = [(0, 10), (20, 35), (40, 43), (50, 80)]
+    spans = [(0, 4), (4, 7), (20, 32), (32, 35), (40, 43), (50, 80)]     # 4-7: one frame seen, 32-35: two (enough)
     got = footprints_of("right", heel, toe, spans, times)
+    assert [p is None for p in got] == [False, True, False, False, True, False]
     for (a, b), p in zip(spans, got):
         q = footprint("right", heel, toe, a, b, times)
         if q is None:                                        # 40-43: no frame with both seen
@@ -326,4 +330,28 @@ def test_footprints_of_many_spans_are_each_spans_footprint():
         assert (p.side, p.start, p.stop) == (q.side, q.start, q.stop)
         np.testing.assert_allclose([p.time_s, *p.heel, *p.toe, p.frame_sd_deg],
                                    [q.time_s, *q.heel, *q.toe, q.frame_sd_deg], rtol=1e-9)
-    assert got[3].frame_sd_deg > 1.0                          # the frames' directions do scatter
+    assert got[5].frame_sd_deg > 1.0                          # the frames' directions do scatter
+
+
+def test_heel_lift_is_the_least_absolute_misfit_of_the_lengths():
+    """heel_lift's lengths from a quadratic in the lift against the lengths worked out for each lift: the least
+    absolute misfit (a kinked cost), to least()'s fine step (hi - lo) / 4000 (SciPy's bounded search gave ~1e-6)."""
+    from movement_check.assessments.foot_rotation.foot_line import heel_lift
+    from movement_check.assessments.foot_rotation.footprints import Footprint
+    rng = np.random.default_rng(4)
+    n, length, lift = 25, 0.25, 0.03
+    heels = np.column_stack([rng.normal(0.0, 0.3, n), rng.uniform(2.0, 6.0, n)])
+    toes = heels * (1.0 - lift) + np.column_stack([rng.normal(0.0, 0.05, n), rng.normal(length, 0.05, n)])
+    prints = [Footprint("left", 0, 2, 0.0, tuple(h), tuple(t), 1.0) for h, t in zip(heels.tolist(), toes.tolist())]
+
+    def misfit(lifts):
+        lengths = np.linalg.norm(toes[None] - heels[None] * (1.0 - np.asarray(lifts)[:, None, None]), axis=2)
+        return np.abs(lengths - length).sum(axis=1)
+
+    lo = -1.5 * length / np.median(np.linalg.norm(heels, axis=1))
+    hi = 0.8 * np.median(np.linalg.norm(toes - heels, axis=1)) / np.median(np.linalg.norm(heels, axis=1))
+    fine = np.linspace(lo, hi, 40001)
+    truth = fine[int(np.argmin(misfit(fine)))]
+    got = heel_lift(prints, length)
+    assert abs(got - truth) < (hi - lo) / 4000 and abs(got - lift) < 0.01
+    assert heel_lift(prints, float("nan")) == 0.0 and heel_lift([], length) == 0.0
