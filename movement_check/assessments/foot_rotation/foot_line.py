@@ -6,7 +6,7 @@ line", gives the reasons and the figures). Per footprint the best length for a d
 direction is searched on a grid within 90 deg of the seen line, then finer (:func:`least`).
 
 All footprints go through the same NumPy calls together: one at a time, with SciPy's bounded minimum search,
-fitting the foot lines took about 0.5 s (profiled) of a minute's walk seen from the side: 15 passes over its 115
+fitting the foot lines took about 0.5 s (profiled) of a minute's walk seen from the front: 15 passes over its 110
 footprints for the stated uncertainty, about 0.3 ms a footprint, most of it the calls' overheads.
 """
 
@@ -88,7 +88,7 @@ def foot_lines(seen: np.ndarray, jacobians: np.ndarray, foot_length: float, *, n
     start = np.arctan2(seen[:, 1], seen[:, 0])
     # the foot points within 90 deg of the seen heel->toe line (the toe is seen nearer or farther than the heel)
     # every 2 deg, then 0.1 deg: the cost is smooth in the direction, and a parabola through points 0.1 deg apart
-    # finds its least to ~1e-5 deg
+    # finds its least to ~1e-4 deg
     direction = least(lambda centre, deltas: fit(centre, deltas)[1], start, np.radians(np.linspace(-89.0, 89.0, 90)),
                       refine=20)
     length = fit(direction, np.zeros(1))[0][:, 0]
