@@ -335,10 +335,10 @@ def test_footprints_of_many_spans_are_each_spans_footprint():
 
 def test_heel_lift_is_the_least_absolute_misfit_of_the_lengths():
     """heel_lift's lengths from a quadratic in the lift against the lengths worked out for each lift: the least
-    absolute misfit (a kinked cost), to least()'s fine step (hi - lo) / 4000 (SciPy's bounded search gave ~1e-6)."""
+    absolute misfit (a kinked cost: its least on a kink, which the parabola alone missed by up to a fine step)."""
     from movement_check.assessments.foot_rotation.foot_line import heel_lift
     from movement_check.assessments.foot_rotation.footprints import Footprint
-    rng = np.random.default_rng(4)
+    rng = np.random.default_rng(10)
     n, length, lift = 25, 0.25, 0.03
     heels = np.column_stack([rng.normal(0.0, 0.3, n), rng.uniform(2.0, 6.0, n)])
     toes = heels * (1.0 - lift) + np.column_stack([rng.normal(0.0, 0.05, n), rng.normal(length, 0.05, n)])
@@ -353,5 +353,5 @@ def test_heel_lift_is_the_least_absolute_misfit_of_the_lengths():
     fine = np.linspace(lo, hi, 40001)
     truth = fine[int(np.argmin(misfit(fine)))]
     got = heel_lift(prints, length)
-    assert abs(got - truth) < (hi - lo) / 4000 and abs(got - lift) < 0.01
+    assert abs(got - truth) <= (hi - lo) / 40000 and abs(got - lift) < 0.01             # the dense grid's step
     assert heel_lift(prints, float("nan")) == 0.0 and heel_lift([], length) == 0.0

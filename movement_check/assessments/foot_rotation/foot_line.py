@@ -118,8 +118,18 @@ def heel_lift(prints: list[Footprint], foot_length: float) -> float:
         lengths = np.sqrt(np.maximum(a + lift * (b + lift * c), 0.0))
         return np.abs(lengths - foot_length).sum(axis=1)
 
-    return float(least(lambda centre, deltas: misfit(centre[0] + deltas)[None], np.zeros(1),
-                       np.linspace(lo, hi, 41))[0])
+    grid = np.linspace(lo, hi, 41)
+    found = float(least(lambda centre, deltas: misfit(centre[0] + deltas)[None], np.zeros(1), grid)[0])
+    # the misfit's kinks (a footprint's length equal to foot_length: roots of the quadratic) near it: the least of a
+    # sum of absolute values mostly lies on one, which the parabola only comes near (the least lies within a fine
+    # step of the best fine point, the vertex within a step of that)
+    near = 2.0 * (grid[1] - grid[0]) / REFINE
+    with np.errstate(invalid="ignore", divide="ignore"):
+        root = np.sqrt(b * b - 4.0 * c * (a - foot_length ** 2))
+        kinks = np.concatenate([(-b - root) / (2.0 * c), (-b + root) / (2.0 * c)])
+    kinks = kinks[np.isfinite(kinks) & (np.abs(kinks - found) <= near) & (kinks >= lo) & (kinks <= hi)]
+    candidates = np.concatenate([[found], kinks])
+    return float(candidates[int(np.argmin(misfit(candidates)))])
 
 
 def foot_axes(prints: list[Footprint], camera: FloorCamera, foot_length: float, lift: float = 0.0,
