@@ -226,20 +226,22 @@ def test_the_pitch_search_gives_each_pitchs_own_spread():
     # -10: hips seen above the floor in 15 frames only, under a stride (inf); 80: looking down so steeply that some
     # feet come out behind the camera
     tilts = np.array([-10.0, -5.0, 0.0, 11.5, 12.0, 12.5, 30.0, 80.0])
-    got = _spreads(camera.rays(heels), camera.rays(smoothed(hips)), tilts, smoothed, n)
-    for tilt, spread in zip(tilts, got):
+    got, feet_ys, goods = _spreads(camera.rays(heels), camera.rays(smoothed(hips)), tilts, smoothed, n)
+    for tilt, spread, feet_y_k, good_k in zip(tilts, got, feet_ys, goods):
         cam = camera.with_tilt(tilt)
         feet_y = smoothed(cam.to_floor(heels).mean(axis=1)[:, 1])
         hip_h = cam.height_over(smoothed(hips), feet_y)
         good = np.isfinite(hip_h) & (feet_y > 0)
+        np.testing.assert_array_equal(good_k, good)                 # the frames that count, and their distances
+        np.testing.assert_allclose(feet_y_k[good], feet_y[good], rtol=1e-12)
         if good.sum() < n:
             assert spread == np.inf
         else:
             assert spread == pytest.approx(np.std(hip_h[good]) / np.mean(hip_h[good]), rel=1e-9)
     assert tilts[int(np.argmin(got))] == 12.0
-    # hips seen under the floor (a mean height below 0) count as not seen: inf, as for spread_at
+    # hips seen under the floor (a mean height below 0) count as not seen: inf
     under = true.to_image(np.column_stack([np.zeros(frames), depth]), height=-0.5)
-    assert _spreads(camera.rays(heels), camera.rays(smoothed(under)), np.array([12.0]), smoothed, n)[0] == np.inf
+    assert _spreads(camera.rays(heels), camera.rays(smoothed(under)), np.array([12.0]), smoothed, n)[0][0] == np.inf
 
 
 def test_span_means_are_each_footprints_heel_and_toe():

@@ -131,30 +131,17 @@ def estimate_tilt(camera: FloorCamera, hips: np.ndarray, heels: np.ndarray, fram
     idx = np.flatnonzero(ok)
     h_px, f_px = hips[idx], heels[idx]
 
-    def spread_at(tilt: float) -> tuple[float, float]:
-        cam = camera.with_tilt(tilt)
-        feet = cam.to_floor(f_px).mean(axis=1)                   # (N, 2) mean of both heels
-        feet_y = smoothed(feet[:, 1])
-        hip_h = cam.height_over(smoothed(h_px), feet_y)
-        good = np.isfinite(hip_h) & (feet_y > 0)
-        if good.sum() < n or np.nanmean(hip_h[good]) <= 0:
-            return np.inf, float("nan")
-        ratio = float(np.nanpercentile(feet_y[good], 90) / np.nanpercentile(feet_y[good], 10))
-        return float(np.std(hip_h[good]) / np.mean(hip_h[good])), ratio
-
     feet_rays, hip_rays = camera.rays(f_px), camera.rays(smoothed(h_px))
-
-    def spreads_at(tilts: np.ndarray) -> np.ndarray:
-        return _spreads(feet_rays, hip_rays, tilts, smoothed, n)
-
     grid = np.arange(search_deg[0], search_deg[1] + 1e-9, 1.0)
-    spreads = spreads_at(grid)
+    spreads = _spreads(feet_rays, hip_rays, grid, smoothed, n)[0]
     if not np.isfinite(spreads).any():
         return TiltFit(None, float("nan"), float("nan"), "the feet were not seen below the horizon")
     best = float(grid[int(np.nanargmin(spreads))])
     fine = np.arange(best - 1.0, best + 1.0 + 1e-9, 0.05)
-    best = float(fine[int(np.nanargmin(spreads_at(fine)))])
-    spread, ratio = spread_at(best)
+    best = float(fine[int(np.nanargmin(_spreads(feet_rays, hip_rays, fine, smoothed, n)[0]))])
+    spreads, feet_y, good = _spreads(feet_rays, hip_rays, np.array([best]), smoothed, n)
+    spread, feet_y = float(spreads[0]), feet_y[0][good[0]]
+    ratio = float(np.percentile(feet_y, 90) / np.percentile(feet_y, 10)) if np.isfinite(spread) else float("nan")
     if not np.isfinite(ratio) or ratio < MIN_DEPTH_RATIO:
         return TiltFit(None, ratio, spread, f"the distance to the camera changed by a factor of {ratio:.2f} only "
                                             f"(needs {MIN_DEPTH_RATIO:g}: walk toward or away from the camera)")
@@ -162,11 +149,13 @@ def estimate_tilt(camera: FloorCamera, hips: np.ndarray, heels: np.ndarray, fram
 
 
 def _spreads(feet_rays: np.ndarray, hip_rays: np.ndarray, tilts: np.ndarray, smoothed, min_seen: int
-             ) -> np.ndarray:
-    """(K,): :func:`estimate_tilt`'s ``spread_at`` for K pitches at once (the rays through the heels (N, 2, 3) and
-    the smoothed hips (N, 3) are the same for all; one by one, the search took a third of a second for a minute's
-    walk). inf where fewer than ``min_seen`` frames give a hip above the floor (the spread is the standard
-    deviation over the mean, as ``np.std`` / ``np.mean`` of the frames that do)."""
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For K pitches at once: the hip height's relative spread (K,), the heels' smoothed mean distance along the
+    floor (K, N) and the frames that count (K, N: a hip above the floor, the feet ahead). The rays through the
+    heels (N, 2, 3) and the smoothed hips (N, 3) are the same for all pitches (one pitch at a time, the search
+    took a third of a second for a minute's walk). The spread is the standard deviation over the mean, as
+    ``np.std`` / ``np.mean`` of the frames that count; inf where fewer than ``min_seen`` count or the mean is not
+    above the floor."""
     t = np.radians(np.asarray(tilts, dtype=float))
     cos, sin = np.cos(t)[:, None, None], np.sin(t)[:, None, None]
     # the rays' (x, y, 1) against FloorCamera.up (0, -cos, -sin) and .ahead (0, -sin, cos), written out
@@ -186,7 +175,7 @@ def _spreads(feet_rays: np.ndarray, hip_rays: np.ndarray, tilts: np.ndarray, smo
         seen = good.sum(axis=1)
         mean = np.where(good, hip_h, 0.0).sum(axis=1) / seen
         spread = np.sqrt((np.where(good, hip_h - mean[:, None], 0.0) ** 2).sum(axis=1) / seen) / mean
-    return np.where((seen >= min_seen) & (mean > 0), spread, np.inf)
+    return np.where((seen >= min_seen) & (mean > 0), spread, np.inf), feet_y, good
 
 
 def signed_angle_2d(u: np.ndarray, v: np.ndarray) -> np.ndarray:
