@@ -153,17 +153,25 @@ def footprints_of(side: str, heel: np.ndarray, toe: np.ndarray, spans: list[tupl
 
 def span_means(heel: np.ndarray, toe: np.ndarray, spans: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
     """(k, 2) mean heel and toe over each span of frames [a, b), the frames with both seen (NaN where none is):
-    :func:`footprint`'s heel and toe, for many spans at once from running sums."""
+    :func:`footprint`'s heel and toe, for many spans at once."""
     ok = np.isfinite(heel).all(axis=1) & np.isfinite(toe).all(axis=1)
-    counts = np.concatenate([[0], np.cumsum(ok)])
+    return seen_means(heel, ok, spans), seen_means(toe, ok, spans)
+
+
+def seen_means(track: np.ndarray, seen: np.ndarray, spans: list[tuple[int, int]]) -> np.ndarray:
+    """(k, d) mean of ``track``'s (T, d) ``seen`` rows over each span of frames [a, b), from running sums (one pass
+    for all spans); NaN for a span with none seen."""
+    counts = np.concatenate([[0], np.cumsum(seen)])
     a, b = np.array([s[0] for s in spans], dtype=int), np.array([s[1] for s in spans], dtype=int)
     n = (counts[b] - counts[a])[:, None]
-    out = []
-    for track in (heel, toe):
-        sums = np.concatenate([np.zeros((1, 2)), np.cumsum(np.where(ok[:, None], track, 0.0), axis=0)])
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out.append(np.where(n > 0, (sums[b] - sums[a]) / np.maximum(n, 1), np.nan))
-    return out[0], out[1]
+    sums = np.concatenate([np.zeros((1, track.shape[1])), np.cumsum(np.where(seen[:, None], track, 0.0), axis=0)])
+    return np.where(n > 0, (sums[b] - sums[a]) / np.maximum(n, 1), np.nan)
+
+
+def centres(prints: list[Footprint]) -> np.ndarray:
+    """(N, 2) the footprints' centres (as :attr:`Footprint.centre`), in one array call, not one per footprint."""
+    return (0.5 * (np.array([p.heel for p in prints], dtype=float) + np.array([p.toe for p in prints], dtype=float))
+            ).reshape(-1, 2)
 
 
 def foot_velocities(tracks: dict[str, tuple[np.ndarray, np.ndarray]], times: np.ndarray) -> dict[str, np.ndarray]:
@@ -241,8 +249,7 @@ def find_footprints(poses: Poses, camera: FloorCamera, frames: np.ndarray,
 def on_floor(prints: list[Footprint], floor_velocity: np.ndarray | None = None) -> np.ndarray:
     """(N, 2) the footprints' centres on the floor: their camera floor positions minus how far the floor
     had slid past the camera by then (:func:`ground_velocity`; nothing for a fixed camera)."""
-    c = (0.5 * (np.array([p.heel for p in prints], dtype=float) + np.array([p.toe for p in prints], dtype=float))
-         ).reshape(-1, 2)                 # each centre, as Footprint.centre (one array call, not one per footprint)
+    c = centres(prints)
     if floor_velocity is None or not len(prints):
         return c
     t = np.array([p.time_s for p in prints])
@@ -288,15 +295,8 @@ def hip_height(poses: Poses, camera: FloorCamera, prints: list[Footprint]) -> fl
     if not prints:
         return float("nan")
     hips = midpoint(poses, L.LEFT_HIP, L.RIGHT_HIP)
-    seen = np.isfinite(hips).all(axis=1)
-    # each footprint's mean hip position from running sums (one pass for all of them)
-    sums = np.concatenate([np.zeros((1, 2)), np.cumsum(np.where(seen[:, None], hips, 0.0), axis=0)])
-    counts = np.concatenate([[0], np.cumsum(seen)])
-    start, stop = np.array([p.start for p in prints]), np.array([p.stop for p in prints])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        means = (sums[stop] - sums[start]) / (counts[stop] - counts[start])[:, None]
-    centres_y = 0.5 * (np.array([p.heel[1] for p in prints]) + np.array([p.toe[1] for p in prints]))
-    found = camera.height_over(means, centres_y)
+    means = seen_means(hips, np.isfinite(hips).all(axis=1), [(p.start, p.stop) for p in prints])
+    found = camera.height_over(means, centres(prints)[:, 1])
     found = found[np.isfinite(found) & (found > 0)]
     return float(np.median(found)) if found.size else float("nan")
 
@@ -307,6 +307,6 @@ def progression_angle(side: str, direction: np.ndarray, axis: np.ndarray) -> flo
     return a if side == "left" else -a
 
 
-__all__ = ["FOOT_OVER_HIP", "Footprint", "FootprintSettings", "find_footprints", "foot_tracks", "foot_velocities",
-           "footprint", "footprints_of", "ground_velocity", "hip_height", "on_floor", "progression_angle", "span_means",
-           "walking_line", "walking_line_sd"]
+__all__ = ["FOOT_OVER_HIP", "Footprint", "FootprintSettings", "centres", "find_footprints", "foot_tracks",
+           "foot_velocities", "footprint", "footprints_of", "ground_velocity", "hip_height", "on_floor",
+           "progression_angle", "seen_means", "span_means", "walking_line", "walking_line_sd"]
