@@ -290,6 +290,19 @@ def test_outliers_are_judged_against_the_same_foots_other_seen_footprints():
         assert apart_from_the_rest(prints, angles) == plain
 
 
+def test_the_median_of_the_others_is_numpys_median_without_that_value():
+    """medians_of_the_others against np.median(np.delete(...)) to the bit: odd and even counts, ties, 2-40 values."""
+    from movement_check.assessments.foot_rotation.angles import medians_of_the_others
+    rng = np.random.default_rng(8)
+    for n in list(range(2, 12)) * 20 + [39, 40]:
+        values = rng.normal(0.0, 12.0, n)
+        if rng.random() < 0.4:                              # ties
+            values = np.round(values / 5.0) * 5.0
+        got = medians_of_the_others(values)
+        want = np.array([np.median(np.delete(values, k)) for k in range(n)])
+        assert np.array_equal(got, want), (values, got, want)
+
+
 def test_each_footprints_hip_height_is_over_its_frames_hips_seen():
     """hip_height's running sums against each footprint's own mean of the hips seen (a footprint with none: left
     out)."""

@@ -101,15 +101,31 @@ def apart_from_the_rest(prints: list[Footprint], angles: list[float]) -> list[bo
     """Per footprint, False when its angle lies more than ``OUTLIER_DEG`` from the median of the same foot's
     other footprints (judged only with at least 3 others)."""
     values = np.asarray(angles, dtype=float)
-    keep = [True] * len(prints)
+    keep = np.ones(len(prints), dtype=bool)
+    sides = np.array([p.side for p in prints])
     for side in SIDES:
-        seen = [i for i, p in enumerate(prints) if p.side == side and np.isfinite(values[i])]
+        seen = np.flatnonzero((sides == side) & np.isfinite(values))
         if len(seen) < 4:                   # each has under 3 others
             continue
-        same = values[seen]
-        for k, i in enumerate(seen):
-            keep[i] = not abs(values[i] - float(np.median(np.delete(same, k)))) > OUTLIER_DEG
-    return keep
+        keep[seen] = ~(np.abs(values[seen] - medians_of_the_others(values[seen])) > OUTLIER_DEG)
+    return keep.tolist()
+
+
+def medians_of_the_others(values: np.ndarray) -> np.ndarray:
+    """For each of n values, the median of the other n - 1 (as ``np.median(np.delete(values, k))``, to the bit),
+    from one sort: taking out the value of rank r moves the ranks above it down by one."""
+    order = np.argsort(values, kind="stable")
+    ranked = values[order]
+    rank = np.empty(len(values), dtype=int)
+    rank[order] = np.arange(len(values))
+    m = len(values) - 1                     # how many remain
+
+    def remaining(j: int) -> np.ndarray:    # the j-th smallest of the others, for every value taken out
+        return ranked[np.where(j < rank, j, j + 1)]
+
+    if m % 2:
+        return remaining(m // 2)
+    return (remaining(m // 2 - 1) + remaining(m // 2)) / 2
 
 
 def least_tilt(poses: Poses, camera: FloorCamera) -> float:

@@ -208,7 +208,8 @@ def ground_velocity(velocities: dict[str, np.ndarray], frames: np.ndarray,
         near = np.linalg.norm(v - mode, axis=1) < radius
         if near.sum() < 3:
             break
-        moved, mode = np.linalg.norm(v[near].mean(axis=0) - mode), v[near].mean(axis=0)
+        mean = v[near].mean(axis=0)
+        moved, mode = np.linalg.norm(mean - mode), mean
         if moved < 1e-3 * radius:
             break
     # over whole strides each foot keeps up with the body, so the mean of the feet's velocities is the body's
