@@ -42,6 +42,20 @@ def test_noisy_landmarks_within_3_deg_and_the_asymmetry_sign_right(height, tilt,
     assert metric_of(a, "foot_progression_asymmetry").value > 0
 
 
+def test_a_footprint_that_flips_under_a_camera_error_does_not_set_the_uncertainty():
+    # a camera 0.8 m high, 8 m away, looking down 5 deg: with the pitch 3 deg less (the stated pitch error) the
+    # farthest right footprint's foot line turned round (168 deg) and moved the right foot's mean by 26 deg, so the
+    # uncertainty read +-26.8 for a foot measured 0.5 deg off. The analysis under that pitch would have left that
+    # footprint out (over 15 deg from its foot's others), and now its mean does too
+    poses, _ = walk(Script(segments=[("walk", 6.0)], toe_out_deg=(12.0, 6.0)), camera=camera(8.0, 0.8, 5.0, 0.0),
+                    noise_px=1.5, seed=3)
+    a = assess(clean(poses)[0])
+    assert max(a.quality["systematic_deg"]["camera"][s] for s in ("left", "right")) < 3.0
+    for side, truth in (("left", 12.0), ("right", 6.0)):
+        m = metric_of(a, "foot_progression_angle", side)
+        assert abs(m.value - truth) < 1.0 and 3.0 < m.uncertainty < 8.0
+
+
 def test_mirrored_toe_out_swaps_the_sign_of_the_asymmetry():
     poses, _ = walk(Script(segments=[("walk", 5.0)], toe_out_deg=(15.0, -5.0)), camera=camera(8.0, 1.2, 10.0, 0.0))
     a = assess(poses, settings=FootRotationSettings(fov_deg=FOV))

@@ -31,7 +31,12 @@ Method (one camera):
    ``foot_length`` (the body's foot proportion +-10 %), ``placement``
    (MediaPipe's toe 3 px off on one foot, as its right heel was on the
    rendered clip), ``walking_line`` (how well the footprints fix its
-   direction). The quality block also gives how oblique the view was and the
+   direction). Under each such error a footprint that lands over ``OUTLIER_DEG``
+   from its foot's others is left out of that error's mean, as the analysis
+   itself would leave it out (a camera 0.8 m high looking down 5 deg, its pitch
+   3 deg less: the farthest footprint's foot line turned round and the stated
+   uncertainty read +-26.8 deg for a foot measured 0.5 deg off; now +-4.9).
+   The quality block also gives how oblique the view was and the
    degrees one pixel of toe error moves a step's angle. An oblique view is
    honest but poor: a foot seen across the line of sight turns with the heel
    lift and the foot's length, and its uncertainty says so (10-30 deg at 30-60 deg).
@@ -208,7 +213,9 @@ def _systematic(poses: Poses, found: FootRotationAnalysis, settings: FootRotatio
     def worst(variants: list[list[float]]) -> dict[str, float]:
         out = {k: 0.0 for k in keys}
         for angles in variants:
-            moved = side_means(found.prints, angles)
+            # the analysis under that error would leave out a footprint apart from the rest, as analyse() does
+            keep = apart_from_the_rest(found.prints, angles)
+            moved = side_means(found.prints, [a if k else float("nan") for a, k in zip(angles, keep)])
             for k in keys:
                 if np.isfinite(moved[k]) and np.isfinite(base[k]):
                     out[k] = max(out[k], abs(moved[k] - base[k]))
