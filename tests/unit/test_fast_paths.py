@@ -209,9 +209,12 @@ def test_foot_lines_of_many_footprints_are_each_ones_own_fit():
     np.testing.assert_array_equal(foot_lines(seen, jacobians, float("nan"), noise_px=3.0, length_sd_share=0.1), seen)
 
 
-def test_the_pitch_search_gives_each_pitchs_own_spread():
+@pytest.mark.parametrize("budget", [1 << 16, 1000, 1])          # all 8 pitches at once, 2 at a time, 1 at a time
+def test_the_pitch_search_gives_each_pitchs_own_spread(budget, monkeypatch):
     """_spreads for many pitches at once against the spread worked out for each pitch's own camera."""
     from scipy.ndimage import uniform_filter1d
+    from movement_check.assessments.foot_rotation import floor
+    monkeypatch.setattr(floor, "SPREADS_BUDGET", budget)
     camera = FloorCamera(700.0, (320.0, 240.0), tilt_deg=0.0)
     true = camera.with_tilt(12.0)
     n, frames = 30, 240
@@ -288,6 +291,21 @@ def test_outliers_are_judged_against_the_same_foots_other_seen_footprints():
                       if j != i and q.side == p.side and np.isfinite(b)]
             plain.append(not (np.isfinite(a) and len(others) >= 3 and abs(a - np.median(others)) > OUTLIER_DEG))
         assert apart_from_the_rest(prints, angles) == plain
+
+
+def test_each_footprints_bout_is_the_first_holding_its_start():
+    """bouts_of against bout_of footprint by footprint: starts before, between, inside and after bouts, no bouts."""
+    from movement_check.assessments.foot_rotation.angles import bout_of, bouts_of, by_bout
+    from movement_check.assessments.foot_rotation.footprints import Footprint
+    from movement_check.body.walking import Bout
+    rng = np.random.default_rng(9)
+    for _ in range(200):
+        edges = np.sort(rng.choice(np.arange(0, 100), 2 * rng.integers(0, 4), replace=False))
+        bouts = [Bout(int(a), int(b), "side", 1, a / 30, b / 30) for a, b in zip(edges[::2], edges[1::2])]
+        prints = [Footprint("left", int(s), int(s) + 3, 0.0, (0.0, 2.0), (0.0, 2.2), 0.0)
+                  for s in rng.integers(0, 105, rng.integers(0, 9))]
+        assert bouts_of(prints, bouts) == [bout_of(p, bouts) for p in prints]
+        assert by_bout(prints, bouts) == [[p for p in prints if bout_of(p, bouts) == i] for i in range(len(bouts))]
 
 
 def test_the_median_of_the_others_is_numpys_median_without_that_value():

@@ -72,7 +72,7 @@ from movement_check.body.walking import find_bouts, in_bouts, midpoint
 import movement_check.assessments.foot_rotation.reference as ref
 from movement_check.assessments.base import Assessment
 from movement_check.assessments.foot_rotation.angles import (Angles, angles_under, angles_with_toes_moved, apart_from_the_rest,  # noqa: F401
-                                   bout_of, foot_angles, least_tilt, prints_under, side_means, standing_prints)
+                                   bout_of, by_bout, foot_angles, least_tilt, prints_under, side_means, standing_prints)
 from movement_check.assessments.foot_rotation.settings import (IMPLAUSIBLE_DEG, OUTLIER_DEG, STANDING, WALKING,  # noqa: F401
                                      FootRotationAnalysis, FootRotationSettings)
 
@@ -131,9 +131,9 @@ def _view_quality(found: FootRotationAnalysis, poses: Poses, lines: dict[int, np
         return
     if found.mode == WALKING and lines:
         obl = []
+        groups = by_bout(found.prints, found.bouts)
         for i, w in lines.items():
-            centres = [p.centre for p in found.prints if bout_of(p, found.bouts) == i]
-            m = np.mean(centres, axis=0)
+            m = np.mean([p.centre for p in groups[i]], axis=0)
             obl.append(float(np.degrees(np.arccos(min(1.0, abs(float(np.dot(w, m / np.linalg.norm(m)))))))))
         found.obliqueness_deg = float(np.median(obl))
         if found.obliqueness_deg > settings.max_obliqueness_deg:
@@ -240,8 +240,7 @@ def _systematic(poses: Poses, found: FootRotationAnalysis, settings: FootRotatio
     parts["placement"] = placement
     line = 0.0
     if found.mode == WALKING:
-        sds = [walking_line_sd([p for p in found.prints if bout_of(p, found.bouts) == i], found.floor_velocity)
-               for i in range(len(found.bouts))]
+        sds = [walking_line_sd(group, found.floor_velocity) for group in by_bout(found.prints, found.bouts)]
         sds = [v for v in sds if np.isfinite(v)]
         line = float(np.median(sds)) if sds else 0.0
     # a turned walking line adds to one foot's toe-out what it takes from the other's
