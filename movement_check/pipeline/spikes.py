@@ -28,7 +28,6 @@ swings, and the labelled walks' cadence at those rates got worse.)
 
 from __future__ import annotations
 
-import warnings
 
 import numpy as np
 from scipy.ndimage import label
@@ -138,9 +137,11 @@ def off_the_shank(image: np.ndarray, times: np.ndarray, /) -> np.ndarray:
         return out
     dt = float(np.median(np.diff(np.asarray(times, dtype=float))))
     half = max(1, int(round(SHANK_WINDOW_S / 2 / dt)))
-    with warnings.catch_warnings():           # a stretch with no shank seen: nothing judged there
-        warnings.simplefilter("ignore", RuntimeWarning)
-        usual = slow_window_stat(shanks, half, lambda w: np.nanmax(np.nanmedian(w, axis=2), axis=1), pad="nan")
+    # each window's median shank per leg, the longer of the two; a stretch with no shank seen gives NaN (nothing
+    # judged there) without NumPy's all-NaN warning, so no warnings filter is changed (those are process-wide: the
+    # app cleans in several threads at once)
+    usual = slow_window_stat(shanks, half, lambda w: np.fmax.reduce(nanmedian_across(np.moveaxis(w, 2, 0)), axis=1),
+                             pad="nan")
     if not np.isfinite(usual).any():
         return out
     for column, leg in enumerate((LEFT_LEG, RIGHT_LEG)):
