@@ -145,7 +145,8 @@ def means_as_analysed(prints: list[Footprint], angles: list[float]) -> list[dict
 
 
 def medians_of_the_others(values: np.ndarray) -> np.ndarray:
-    """For each of n values, the median of the other n - 1 (as ``np.median(np.delete(values, k))``, to the bit),
+    """For each of n >= 2 values, the median of the other n - 1 (as ``np.median(np.delete(values, k))``, to the bit
+    but for the sign of a zero; values with no NaN: NumPy's median of others holding a NaN is NaN, this is not),
     from one sort: taking out the value of rank r moves the ranks above it down by one."""
     order = np.argsort(values, kind="stable")
     ranked = values[order]
