@@ -277,14 +277,16 @@ def test_progression_angles_of_all_footprints_are_each_ones():
 
 
 def test_outliers_are_judged_against_the_same_foots_other_seen_footprints():
-    """apart_from_the_rest against the check footprint by footprint: unseen angles, 0-6 footprints a foot."""
+    """apart_from_the_rest against the check footprint by footprint: unseen angles, 0-6 footprints a foot, angles
+    exactly OUTLIER_DEG from the others' median (kept)."""
     from movement_check.assessments.foot_rotation.angles import OUTLIER_DEG, apart_from_the_rest
     from movement_check.assessments.foot_rotation.footprints import Footprint
     rng = np.random.default_rng(5)
-    for _ in range(300):
+    for k in range(300):
         prints = [Footprint(str(side), 0, 1, 0.0, (0.0, 2.0), (0.0, 2.2), 0.0)
                   for side in rng.choice(["left", "right"], rng.integers(0, 13))]
-        angles = np.where(rng.random(len(prints)) < 0.2, np.nan, rng.normal(0.0, 12.0, len(prints))).tolist()
+        angles = np.where(rng.random(len(prints)) < 0.2, np.nan, rng.normal(0.0, 12.0, len(prints)))
+        angles = (np.round(angles / 5.0) * 5.0 if k % 2 else angles).tolist()     # whole 5s: differences of 15
         plain = []
         for i, (p, a) in enumerate(zip(prints, angles)):
             others = [b for j, (q, b) in enumerate(zip(prints, angles))

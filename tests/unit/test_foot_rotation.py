@@ -56,6 +56,37 @@ def test_a_footprint_that_flips_under_a_camera_error_does_not_set_the_uncertaint
         assert abs(m.value - truth) < 1.0 and 3.0 < m.uncertainty < 8.0
 
 
+def test_a_foot_split_in_two_under_a_camera_error_stays_in_the_uncertainty(monkeypatch):
+    # under every camera error 3 of the right foot's 5 stance phases turned round: each one's others have their median
+    # between the two groups, so all 5 were judged apart, the right mean under that error was NaN and it dropped out
+    # of the uncertainty (+-0.2 deg for the camera). The analysis could not have measured that foot: it must show
+    import movement_check.assessments.foot_rotation.assess as fr
+    poses, _ = walk(Script(segments=[("walk", 6.0)], toe_out_deg=(12.0, 6.0)), camera=camera(8.0, 1.2, 10.0, 0.0),
+                    noise_px=1.5, seed=3)
+    plain = fr.angles_under
+
+    def turned(poses, found, cam):
+        rights = [i for i, p in enumerate(found.prints) if p.side == "right"][::2]
+        return [a + 160.0 if i in rights else a for i, a in enumerate(plain(poses, found, cam))]
+
+    monkeypatch.setattr(fr, "angles_under", turned)
+    a = assess(clean(poses)[0], settings=FootRotationSettings(fov_deg=FOV))
+    assert a.quality["systematic_deg"]["camera"]["right"] > 50.0 and a.quality["systematic_deg"]["camera"]["left"] < 3.0
+
+
+def test_a_stray_footprint_is_left_out_of_an_errors_mean_and_a_split_foot_is_not():
+    from movement_check.assessments.foot_rotation.angles import means_as_analysed
+    from movement_check.assessments.foot_rotation.footprints import Footprint
+    prints = [Footprint(s, i, i + 3, 0.0, (0.0, 2.0), (0.0, 2.2), 0.0)
+              for i, s in enumerate(["left"] * 5 + ["right"] * 4)]
+    [stray] = means_as_analysed(prints, [5.0, 6.0, 7.0, 8.0, 170.0, 10.0, 11.0, 12.0, 13.0])
+    assert (stray["left"], stray["right"]) == (6.5, 11.5)
+    # right: two and two, each one over 15 deg from its others' median, so all four judged apart
+    ruled, whole = means_as_analysed(prints, [5.0, 6.0, 7.0, 8.0, 170.0, 10.0, 11.0, 170.0, 172.0])
+    assert ruled["left"] == whole["left"] == 6.5 and ruled["right"] != ruled["right"]
+    assert whole["right"] == (10.0 + 11.0 + 170.0 + 172.0) / 4
+
+
 def test_mirrored_toe_out_swaps_the_sign_of_the_asymmetry():
     poses, _ = walk(Script(segments=[("walk", 5.0)], toe_out_deg=(15.0, -5.0)), camera=camera(8.0, 1.2, 10.0, 0.0))
     a = assess(poses, settings=FootRotationSettings(fov_deg=FOV))

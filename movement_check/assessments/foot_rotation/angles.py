@@ -125,8 +125,28 @@ def apart_from_the_rest(prints: list[Footprint], angles: list[float]) -> list[bo
     return keep.tolist()
 
 
+def means_as_analysed(prints: list[Footprint], angles: list[float]) -> list[dict[str, float]]:
+    """:func:`side_means` as the analysis would give them from these angles (under one plausible error): without the
+    footprints :func:`apart_from_the_rest` judges apart, as :func:`analyse` leaves them out. A foot that loses half
+    or more of its footprints so has not one stray footprint but is split in two (often all of it: the median of the
+    others falls between the groups, and its mean is NaN), which the analysis could not measure: then the means
+    with that foot's footprints all in come too, for its move to count and not vanish from the uncertainty."""
+    keep = apart_from_the_rest(prints, angles)
+    out = [side_means(prints, [a if k else float("nan") for a, k in zip(angles, keep)])]
+    split = set()
+    for side in SIDES:
+        judged = [k for p, a, k in zip(prints, angles, keep) if p.side == side and np.isfinite(a)]
+        if 2 * judged.count(False) >= max(1, len(judged)):
+            split.add(side)
+    if split:
+        out.append(side_means(prints, [a if k or p.side in split else float("nan")
+                                       for p, a, k in zip(prints, angles, keep)]))
+    return out
+
+
 def medians_of_the_others(values: np.ndarray) -> np.ndarray:
-    """For each of n values, the median of the other n - 1 (as ``np.median(np.delete(values, k))``, to the bit),
+    """For each of n >= 2 values, the median of the other n - 1 (as ``np.median(np.delete(values, k))``, to the bit
+    but for the sign of a zero; values with no NaN: NumPy's median of others holding a NaN is NaN, this is not),
     from one sort: taking out the value of rank r moves the ranks above it down by one."""
     order = np.argsort(values, kind="stable")
     ranked = values[order]

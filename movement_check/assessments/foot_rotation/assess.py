@@ -36,6 +36,9 @@ Method (one camera):
    itself would leave it out (a camera 0.8 m high looking down 5 deg, its pitch
    3 deg less: the farthest footprint's foot line turned round and the stated
    uncertainty read +-26.8 deg for a foot measured 0.5 deg off; now +-4.9).
+   A foot that would lose half or more of its footprints so is split in two,
+   not left with a stray (all of it is then judged apart, its mean NaN): its
+   mean with them all in counts too, so that the error shows, not vanishes.
    The quality block also gives how oblique the view was and the
    degrees one pixel of toe error moves a step's angle. An oblique view is
    honest but poor: a foot seen across the line of sight turns with the heel
@@ -72,7 +75,8 @@ from movement_check.body.walking import find_bouts, in_bouts, midpoint
 import movement_check.assessments.foot_rotation.reference as ref
 from movement_check.assessments.base import Assessment
 from movement_check.assessments.foot_rotation.angles import (Angles, angles_under, angles_with_toes_moved, apart_from_the_rest,  # noqa: F401
-                                   bout_of, by_bout, foot_angles, least_tilt, prints_under, side_means, standing_prints)
+                                   bout_of, by_bout, foot_angles, least_tilt, means_as_analysed, prints_under,
+                                   side_means, standing_prints)
 from movement_check.assessments.foot_rotation.settings import (IMPLAUSIBLE_DEG, OUTLIER_DEG, STANDING, WALKING,  # noqa: F401
                                      FootRotationAnalysis, FootRotationSettings)
 
@@ -214,11 +218,10 @@ def _systematic(poses: Poses, found: FootRotationAnalysis, settings: FootRotatio
         out = {k: 0.0 for k in keys}
         for angles in variants:
             # the analysis under that error would leave out a footprint apart from the rest, as analyse() does
-            keep = apart_from_the_rest(found.prints, angles)
-            moved = side_means(found.prints, [a if k else float("nan") for a, k in zip(angles, keep)])
-            for k in keys:
-                if np.isfinite(moved[k]) and np.isfinite(base[k]):
-                    out[k] = max(out[k], abs(moved[k] - base[k]))
+            for moved in means_as_analysed(found.prints, angles):
+                for k in keys:
+                    if np.isfinite(moved[k]) and np.isfinite(base[k]):
+                        out[k] = max(out[k], abs(moved[k] - base[k]))
         return out
 
     tilt_err = (0.0 if found.tilt_from == "given" else
