@@ -308,6 +308,7 @@ def test_each_footprints_bout_is_the_first_holding_its_start():
                   for s in rng.integers(0, 105, rng.integers(0, 9))]
         assert bouts_of(prints, bouts) == [bout_of(p, bouts) for p in prints]
         assert by_bout(prints, bouts) == [[p for p in prints if bout_of(p, bouts) == i] for i in range(len(bouts))]
+        assert by_bout(prints, bouts, bouts_of(prints, bouts)) == by_bout(prints, bouts)
 
 
 def test_the_median_of_the_others_is_numpys_median_without_that_value():

@@ -57,9 +57,9 @@ def bouts_of(prints: list[Footprint], bouts: list[Bout]) -> list[int]:
     return np.where(inside.any(axis=1), inside.argmax(axis=1), -1).tolist()
 
 
-def by_bout(prints: list[Footprint], bouts: list[Bout]) -> list[list[Footprint]]:
-    """The footprints of each bout, in order."""
-    which = bouts_of(prints, bouts)
+def by_bout(prints: list[Footprint], bouts: list[Bout], which: list[int] | None = None) -> list[list[Footprint]]:
+    """The footprints of each bout, in order (``which``: their :func:`bouts_of`, if already found)."""
+    which = bouts_of(prints, bouts) if which is None else which
     return [[p for p, k in zip(prints, which) if k == i] for i in range(len(bouts))]
 
 
@@ -87,8 +87,9 @@ def foot_angles(poses: Poses, camera: FloorCamera, prints: list[Footprint], mode
         centre = np.mean([p.centre for p in prints], axis=0)
         toward_camera = -centre / np.linalg.norm(centre)
         return Angles(progression_angles(prints, [toward_camera] * len(prints), axes), axes, {}, hip_h, lift)
-    lines = {i: walking_line(group, floor_velocity) for i, group in enumerate(by_bout(prints, bouts))}
-    along = [lines.get(k) for k in bouts_of(prints, bouts)]
+    which = bouts_of(prints, bouts)
+    lines = {i: walking_line(group, floor_velocity) for i, group in enumerate(by_bout(prints, bouts, which))}
+    along = [lines.get(k) for k in which]
     along = [np.full(2, np.nan) if w is None else w for w in along]        # no line for its bout: NaN
     return Angles(progression_angles(prints, along, axes), axes, {i: w for i, w in lines.items() if w is not None},
                   hip_h, lift)

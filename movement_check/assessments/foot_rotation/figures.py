@@ -10,7 +10,8 @@ import numpy as np
 from matplotlib.figure import Figure
 
 import movement_check.assessments.foot_rotation.reference as foot_ref
-from movement_check.assessments.foot_rotation.assess import WALKING, FootRotationAnalysis, FootRotationSettings, bout_of
+from movement_check.assessments.foot_rotation.angles import bouts_of
+from movement_check.assessments.foot_rotation.assess import WALKING, FootRotationAnalysis, FootRotationSettings
 from movement_check.assessments.foot_rotation.assess import analyse as analyse_feet
 from movement_check.assessments.figure_style import COLOURS
 from movement_check.assessments.foot_rotation.footprints import on_floor, walking_line
@@ -68,7 +69,8 @@ def footprints_figure(poses: Poses, settings: FootRotationSettings = FootRotatio
     fig, ax, found = _feet_figure(poses, settings, found, (4.2, 6.0))
     if found is None:
         return fig
-    groups = ([[i for i, p in enumerate(found.prints) if bout_of(p, found.bouts) == k] for k in range(len(found.bouts))]
+    which = bouts_of(found.prints, found.bouts)
+    groups = ([[i for i, b in enumerate(which) if b == k] for k in range(len(found.bouts))]
               if found.mode == WALKING else [list(range(len(found.prints)))])
     x_offset = 0.0
     for idx in groups:
