@@ -12,7 +12,9 @@ Clips in ``../shared/videos`` are local only; a missing one is listed as skipped
 
 ``--rates``: also the same walks at 25, 20, 15 and 12 frames a second and with 30 % of the frames dropped
 unevenly (the landmark track thinned out, as a slower or stuttering camera would deliver it; ``DRAWS`` random
-draws), with each cadence against the full-rate one.
+draws), with each cadence against the full-rate one; and each rate again from each of the clip's first ``STARTS``
+frames (which frames a slower camera catches depends on when it started: one start said too little, as one draw of
+dropped frames did).
 """
 
 from __future__ import annotations
@@ -147,6 +149,33 @@ def dropped_cell(raw: Poses, full: float | None) -> str:
             + (f"{np.median(np.abs(errors)):.1f} %, {worst:+.1f} %" if errors else "all withheld"))
 
 
+#: ``--rates``: each lower rate also taken from each of the clip's first STARTS frames
+STARTS = 6
+
+
+def started_at(raw: Poses, k: int) -> Poses:
+    """The track from its frame ``k`` on (a camera started ``k`` frames later)."""
+    return Poses(times=raw.times[k:], image=raw.image[k:], world=raw.world[k:], visibility=raw.visibility[k:],
+                 presence=raw.presence[k:], frame_size=raw.frame_size, source=raw.source)
+
+
+def starts_cell(raw: Poses, fps: float, full: float | None) -> str:
+    """Cadence at ``fps`` from each of the first STARTS frames against the full-rate ``full``: how many were within
+    3 % or withheld, and the worst error (%) of those given with its stated standard errors."""
+    if full is None:
+        return "-"
+    found = [next(m for m in assess_gait(clean(thinned(started_at(raw, k), fps))[0]).metrics if m.name == "cadence")
+             for k in range(STARTS)]
+    given = [m for m in found if m.value is not None]
+    good = sum(abs(m.value - full) <= 0.03 * full for m in given) + len(found) - len(given)
+    if not given:
+        return f"{good}/{STARTS} (all withheld)"
+    worst = max(given, key=lambda m: abs(m.value - full))
+    error = 100 * (worst.value - full) / full
+    se = f" ({abs(worst.value - full) / worst.uncertainty:.1f} SE)" if worst.uncertainty else ""
+    return f"{good}/{STARTS} ({len(found) - len(given)} withheld); worst {error:+.1f} %{se}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default="full")
@@ -154,7 +183,7 @@ def main() -> None:
     parser.add_argument("--paces", action="store_true", help="also each walk at slower and faster paces")
     parser.add_argument("--markdown", action="store_true", help="print tables as Markdown (for the README)")
     args = parser.parse_args()
-    rows, rate_rows, pace_rows = [], [], []
+    rows, rate_rows, pace_rows, start_rows = [], [], [], []
     for labels in acc.all_labels():
         if not labels.path.exists():
             print(f"skipped {labels.clip}: not at {labels.path}")
@@ -170,6 +199,7 @@ def main() -> None:
                 cells.append("-" if value is None or full is None else f"{value:.1f} ({100 * (value - full) / full:+.1f} %)")
             cells.append(dropped_cell(prepared.raw, full))
             rate_rows.append((labels.clip, "-" if full is None else f"{full:.1f}", *cells))
+            start_rows.append((labels.clip, *(starts_cell(prepared.raw, fps, full) for fps in RATES)))
         if args.paces:
             full = cadence_of(result)
             pace_rows.append((labels.clip, "-" if full is None else f"{full:.1f}", *pace_cells(prepared.raw, full)))
@@ -182,6 +212,9 @@ def main() -> None:
                 f"30 % dropped unevenly ({DRAWS} draws): within 3 % or withheld; median, worst error")
         print()
         _print_rows(head, rate_rows, args.markdown)
+        print()
+        _print_rows(("clip", *(f"{r} fps from each of the first {STARTS} frames: within 3 % or withheld; worst"
+                               for r in RATES)), start_rows, args.markdown)
 
 
 def _print_rows(head: tuple, rows: list[tuple], markdown: bool) -> None:
