@@ -453,3 +453,25 @@ def test_a_strike_barely_seen_in_one_bout_is_not_taken_as_barely_seen_in_another
              for name in ("heel_strike", "toe_off") for e in sides[side][name]]       # as _assess lists them
     events = [Event(2.0, "heel_strike", "left", 60, 0.9), Event(2.0, "heel_strike", "left", 60, 0.1)]
     assert _barely_seen(found, events) == {0: set(), 1: {2.0}}
+
+
+@pytest.mark.parametrize("cadence, speed", [(210.0, 3.2), (230.0, 3.5)])
+def test_a_jog_is_said_to_be_faster_than_walking_not_a_walk_of_false_strikes(cadence, speed):
+    """Steps faster than 200 a minute (the synthetic walker jogging) are running, or a clip playing too fast: the
+    cadence and the other timing measures say so, and no warning calls its steps false heel strikes or asks for a
+    longer walk (before: 'too few whole strides ... split by a false heel strike: film a longer walk')."""
+    poses, _ = walk(Script(segments=[("walk", 8.0)], cadence=cadence, speed_mps=speed), fps=30.0, noise_px=1.0,
+                    seed=1)
+    found = assess(clean(poses)[0])
+    m = {(x.name, x.side): x for x in found.metrics}
+    assert m[("cadence", None)].value is None
+    assert "faster than walking" in m[("cadence", None)].note
+    assert f"one every {60 / cadence:.2f} s" in m[("cadence", None)].note
+    assert m[("step_time", "left")].value is None and "faster than walking" in m[("step_time", "left")].note
+    assert not any("false heel strike" in w or "film a longer walk" in w for w in found.warnings)
+
+
+def test_a_brisk_walk_under_200_steps_a_minute_is_still_timed():
+    poses, _ = walk(Script(segments=[("walk", 8.0)], cadence=190.0, speed_mps=3.0), fps=30.0, noise_px=1.0, seed=1)
+    m = {(x.name, x.side): x for x in assess(clean(poses)[0]).metrics}
+    assert m[("cadence", None)].value == pytest.approx(190.0, rel=0.01)

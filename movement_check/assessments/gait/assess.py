@@ -45,11 +45,12 @@ import movement_check.assessments.gait.reference as ref
 from movement_check.assessments.base import Assessment
 from movement_check.assessments.gait.angles import angle_metrics_for
 from movement_check.assessments.gait.rhythm import front_rhythm, with_rhythm
-from movement_check.assessments.gait.step_timing import MIN_STRIKE_CONFIDENCE, side_free_strides, step_timing
+from movement_check.assessments.gait.step_timing import (MIN_STRIKE_CONFIDENCE, side_free_strides, step_timing,
+                                                         too_fast_problem)
 import movement_check.assessments.gait.timing as timing
 from movement_check.assessments.gait.gates import sides_problem, stride_steps_problem
 from movement_check.assessments.gait.step_scale import travel_speeds
-from movement_check.assessments.gait.strides import GaitAnalysis, Stride, analyse
+from movement_check.assessments.gait.strides import SHORT_STEP, GaitAnalysis, Stride, analyse
 from movement_check.assessments.gait.settings import GaitSettings, walking
 from movement_check.assessments.stride_stats import make_metric, mean_of, rounded, sampler
 
@@ -133,16 +134,19 @@ def _gated(poses: Poses, walk: GaitAnalysis, view: str, events: list[Event], met
         warnings.append(f"left and right are not told apart: {sides_reason}; the values of each side are withheld "
                         "(cadence and the step times of both feet together are kept)")
     dropped = Counter(reason for side in SIDES for ph in phases[side] for reason in ph.dropped) + walk.dropped
+    running = too_fast_problem(walk) is not None      # its steps are not a walk's to count (the cadence says why)
+    if running:
+        dropped.pop(SHORT_STEP, None)
     if dropped:
         warnings.append("left out as impossible: " + "; ".join(f"{n} x {why}" for why, n in dropped.items()))
 
     # ---- quality
-    for side in SIDES if not sides_reason else ():
+    for side in SIDES if not sides_reason and not running else ():
         n = len(per_side_strides[side])
         if n < MIN_STRIDES:
             warnings.append(f"only {n} clean {side} stride{'s' if n != 1 else ''} (fewer than {MIN_STRIDES}): "
                             "the values are not reliable; film a longer walk")
-    if sides_reason and len(strides) < 2 * MIN_STRIDES:
+    if sides_reason and not running and len(strides) < 2 * MIN_STRIDES:
         warnings.append(f"only {len(strides)} clean strides (fewer than {2 * MIN_STRIDES}): the values are not "
                         "reliable; film a longer walk")
     warnings += _poorly_seen_legs(poses, bouts) + jump_warnings(poses, bouts, walk.asked[0])
