@@ -116,7 +116,7 @@ def test_the_angles_of_a_clip_partly_seen_at_an_angle_come_from_the_square_walk_
     leg = leg_length_px(poses)
     per_side = {s: [st for st in walk_.strides if st.side == s] for s in ("left", "right")}
     square_only = {s: [st for st in per_side[s] if st.bout == 1] for s in per_side}
-    shipped, _, _ = angle_metrics_for(poses, walk_.bouts, SIDE, per_side, leg)
+    shipped, _, _ = angle_metrics_for(poses, walk_.bouts, per_side, leg)
     expected, _ = side_angle_metrics(poses, [walk_.bouts[1]], square_only, leg)
     shipped = {(m.name, m.side): m.value for m in shipped}
     for m in expected:

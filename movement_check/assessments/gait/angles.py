@@ -296,7 +296,7 @@ AT_AN_ANGLE = ("needs the camera square to the walk: it saw the walker at an ang
                "foreshortens the angles")
 
 
-def angle_metrics_for(poses: Poses, bouts: list[Bout], view: str, strides: dict[str, list[Stride]],
+def angle_metrics_for(poses: Poses, bouts: list[Bout], strides: dict[str, list[Stride]],
                       leg: float) -> tuple[list[Metric], list[str], list[str]]:
     """The angles the walk's view allows (side: knee, hip, ankle, trunk lean; front: trunk lateral lean,
     pelvic drop), each one it does not allow said as not measured with why; warnings; and the legs'
@@ -305,7 +305,7 @@ def angle_metrics_for(poses: Poses, bouts: list[Bout], view: str, strides: dict[
     warnings: list[str] = []
     unflagged: list[str] = []
     square = [b for b in bouts if b.view == SIDE and not b.at_angle]
-    if view == SIDE and square:
+    if square:          # a side view's walk, or the part of a walk seen both ways that was seen from the side
         # only the strides of the walks seen square: a clip can hold both (a wide-angle camera sees the walker at
         # an angle near the picture's edge), and the knee's and foot's angles need no direction, so they would be
         # read from the walk at an angle too
@@ -322,7 +322,7 @@ def angle_metrics_for(poses: Poses, bouts: list[Bout], view: str, strides: dict[
         if all(b.direction_from == "feet" for b in square):
             unflagged = [u.replace(ACROSS_AND_BACK, ON_THE_SPOT) for u in unflagged]
     else:
-        why = AT_AN_ANGLE if view == SIDE else "needs a side view (walking across the camera)"
+        why = AT_AN_ANGLE if any(b.view == SIDE for b in bouts) else "needs a side view (walking across the camera)"
         for name in ("knee_flexion_swing_peak", "knee_range", "hip_range", "ankle_dorsiflexion_mid_swing",
                      "toe_height_mid_swing"):
             for side in SIDES:

@@ -45,8 +45,9 @@ import movement_check.assessments.gait.reference as ref
 from movement_check.assessments.base import Assessment
 from movement_check.assessments.gait.angles import angle_metrics_for
 from movement_check.assessments.gait.rhythm import front_rhythm, with_rhythm
-from movement_check.assessments.gait.step_timing import (MIN_STRIKE_CONFIDENCE, side_free_strides, step_timing,
-                                                         too_fast_problem)
+from movement_check.assessments.gait.mixed_views import side_part, timed_from_the_side
+from movement_check.assessments.gait.step_timing import (MIN_CADENCE_STRIDES, MIN_STRIKE_CONFIDENCE, side_free_strides,
+                                                         step_timing, too_fast_problem)
 import movement_check.assessments.gait.timing as timing
 from movement_check.assessments.gait.gates import sides_problem, stride_steps_problem
 from movement_check.assessments.gait.step_scale import travel_speeds
@@ -90,14 +91,16 @@ def _assess(poses: Poses, settings: GaitSettings, walk: GaitAnalysis) -> Assessm
                     event_confidence(poses, e, side, legs[b] if bouts[b].view == SIDE else 0.3 * legs[b]))
               for b, side, name, e in found]
     n_steps = sum(1 for e in events if e.name == HEEL_STRIKE)
-    per_side_strides = {s: [st for st in walk.strides if st.side == s] for s in SIDES}
-    delivered = timing.delivery(poses, bouts)
+    # the steps are timed from ``timed_walk``: a walk seen from the front and the side, from the side (mixed_views)
+    timed_walk, timed_view, timed, left_out = _timing_walk(poses, walk, view, _barely_seen(found, events))
+    per_side_strides = {s: [st for st in timed_walk.strides if st.side == s] for s in SIDES}
+    delivered = timing.delivery(poses, [bouts[b] for b in timed_walk.found])
     fps = delivered.fps
-    left_out: Counter = Counter()
-    timed = side_free_strides(walk, travel_speeds(poses, bouts), left_out, _barely_seen(found, events))
-    metrics, warnings, phases, durations = step_timing(walk, bouts, n_steps, per_side_strides, timed, left_out,
+    metrics, warnings, phases, durations = step_timing(timed_walk, bouts, n_steps, per_side_strides, timed, left_out,
                                                        1.0 / fps if np.isfinite(fps) and fps > 0 else 0.0,
                                                        timing.steady(delivered))
+    if timed_walk is not walk:
+        warnings.append(timed_from_the_side(walk))
     # a front view's cadence against the feet's rhythm, unless the camera's frames could not give that either
     untimed = timing.withheld(delivered, view).get("cadence")
     rhythm = front_rhythm(poses, bouts) if view == FRONT and "cadence" not in timing.withheld(
@@ -107,22 +110,39 @@ def _assess(poses: Poses, settings: GaitSettings, walk: GaitAnalysis) -> Assessm
     if from_rhythm:
         cadence_strides["rhythm"] = round(rhythm.strides, 1)        # strides the feet's rhythm spans
     metrics += _scaled_metrics(poses, bouts, walk.found, settings)
-    angle_metrics, angle_warnings, unflagged = angle_metrics_for(poses, bouts, view, per_side_strides, leg)
-    return _gated(poses, walk, view, events, metrics + angle_metrics, warnings + angle_warnings, phases,
-                  durations, per_side_strides, unflagged, delivered, cadence_strides)
+    angle_metrics, angle_warnings, unflagged = angle_metrics_for(
+        poses, bouts, {s: [st for st in walk.strides if st.side == s] for s in SIDES}, leg)
+    return _gated(poses, timed_walk, (view, timed_view), events, metrics + angle_metrics, warnings + angle_warnings,
+                  phases, durations, per_side_strides, unflagged, delivered, cadence_strides)
 
 
-def _gated(poses: Poses, walk: GaitAnalysis, view: str, events: list[Event], metrics: list[Metric],
+def _timing_walk(poses: Poses, walk: GaitAnalysis, view: str, unseen: dict[int, set[float]]
+                 ) -> tuple[GaitAnalysis, str, list[float], Counter]:
+    """The walking the steps are timed from, its view, the strides timed and those left out
+    (:func:`.step_timing.side_free_strides`): a walk seen from the front and the side, from its side-view bouts where
+    they time a cadence on their own (:mod:`.mixed_views`); otherwise the whole walk."""
+    travel = travel_speeds(poses, walk.bouts)
+    if view == "mixed":
+        side, left_out = side_part(poses, walk), Counter()
+        timed = side_free_strides(side, travel, left_out, unseen)
+        if len(timed) >= MIN_CADENCE_STRIDES:
+            return side, SIDE, timed, left_out
+    left_out = Counter()
+    return walk, view, side_free_strides(walk, travel, left_out, unseen), left_out
+
+
+def _gated(poses: Poses, walk: GaitAnalysis, views: tuple[str, str], events: list[Event], metrics: list[Metric],
            warnings: list[str], phases: dict, durations: list[float], per_side_strides: dict[str, list[Stride]],
            unflagged: list[str], delivered: timing.Delivery, cadence_strides: dict) -> Assessment:
     """The measures with what the camera delivered, the sides and the strides' number taken into account (values
-    and flags withheld with the reason), the warnings, and the quality block. ``unflagged``: the legs'
-    differences seen but not flagged, said only where a flag could have been given (sides told apart,
-    enough strides of each); ``cadence_strides``: :func:`_cadence_strides`."""
-    bouts, strides = walk.bouts, walk.strides
+    and flags withheld with the reason), the warnings, and the quality block. ``walk``: the walking the steps were
+    timed from; ``views``: the clip's and that walking's; ``unflagged``: the legs' differences seen but not
+    flagged, said only where a flag could have been given (sides told apart, enough strides of each)."""
+    (view, timed_view), bouts, strides = views, walk.bouts, walk.strides
     metrics = _withhold_unreliable_flags(metrics, {s: len(per_side_strides[s]) for s in SIDES},
                                          {"cadence": int(cadence_strides.get("rhythm", cadence_strides["timed"]))})
-    metrics, timing_warnings = timing.apply(metrics, delivered, view, float(np.median(durations)) if durations else None,
+    metrics, timing_warnings = timing.apply(metrics, delivered, timed_view,
+                                            float(np.median(durations)) if durations else None,
                                             rhythm="rhythm" in cadence_strides)
     warnings += timing_warnings
     sides_reason = sides_withheld(walk)

@@ -1,0 +1,41 @@
+"""A walk seen both from the front and from the side: its steps timed from the side.
+
+From the front a heel strike is timed at the foot's top in late swing, 2-3 frames before the contact a front camera
+cannot see, and frames that arrive unevenly move it (:mod:`.timing`: such frames are not timed from the front);
+from the side it falls within 2 frames of the contact. A clip holding both (walking toward the camera, turning,
+walking across the room) pooled them: its stance and double support read long by the front's early strikes, every
+timing measure took the front's wider uncertainty, and with frames arriving unevenly nothing was timed, the side's
+walking included (the studio front walk followed by its side walk, 30 % of the frames dropped: no cadence, where
+each alone gives one). Its steps are now timed from the walking seen from the side where that times a cadence on its
+own (:data:`.step_timing.MIN_CADENCE_STRIDES` strides or more); the front's walking still gives what needs it (the
+trunk's sideways lean, the pelvic drop).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from movement_check.assessments.gait.step_scale import travel_speeds
+from movement_check.assessments.gait.strides import GaitAnalysis, step_times, strides_from_events
+from movement_check.body.poses import Poses
+from movement_check.body.views import SIDE
+
+
+def side_part(poses: Poses, walk: GaitAnalysis) -> GaitAnalysis:
+    """The walk's side-view bouts alone: their events, strides, steps and side votes. The bouts keep their indices
+    (``bouts`` is the whole walk's; ``found`` holds the side-view ones), as everything keyed by bout expects."""
+    found = {b: per_side for b, per_side in walk.found.items() if walk.bouts[b].view == SIDE}
+    travel, dropped = travel_speeds(poses, walk.bouts), Counter()
+    return GaitAnalysis(bouts=walk.bouts, found=found, strides=strides_from_events(found, travel, dropped),
+                        steps=step_times(found, travel, dropped),
+                        side_votes={b: v for b, v in walk.side_votes.items() if b in found}, dropped=dropped,
+                        asked=walk.asked)
+
+
+def timed_from_the_side(walk: GaitAnalysis) -> str:
+    """The warning that says which walking timed the steps and what the rest gave."""
+    def spans(view_is_side: bool) -> str:
+        return ", ".join(f"{b.start_s:.1f}-{b.stop_s:.1f} s" for b in walk.bouts if (b.view == SIDE) == view_is_side)
+    return (f"steps timed from the walking seen from the side ({spans(True)}): from the front heel strikes come 2-3 "
+            f"frames early; the walking toward or away from the camera ({spans(False)}) gave the trunk's sideways "
+            "lean and the pelvic drop")
