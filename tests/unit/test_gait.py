@@ -6,6 +6,7 @@ import pytest
 from movement_check.assessments.gait.assess import GaitSettings, assess
 from movement_check.pipeline.cleaning import clean
 
+from tests.fixtures.reshaped import mirrored, one_after_the_other, smaller
 from tests.fixtures.walker import Camera, Script, walk, walk_edges
 
 FPS = 30.0
@@ -236,3 +237,17 @@ def test_on_a_treadmill_the_advice_is_to_film_the_other_side_not_to_walk_across(
     assert {b.direction_from for b in found.analysis.bouts} == {"feet"}         # the pelvis did not travel
     said = [w for w in found.warnings if "foot looked lower" in w]
     assert said and "film the other side too" in said[0] and "across the room" not in said[0]
+
+
+def test_the_toes_height_is_in_the_walker_s_leg_length_of_the_moment():
+    """A walk across followed by the same walk back along a far wall, 0.6 times the size in the picture: the toe's
+    height at mid-swing in leg lengths is the same as with the walk back at the same size (in the clip's one leg
+    length the far crossing's toes read lower: the labelled home walk so read 0.078 / 0.099 below the heel for
+    0.076 / 0.076)."""
+    one_way, _ = walk(Script(segments=[("walk", 6.0)], foot_drop_deg=(0.0, 15.0)), noise_px=0.5, seed=1)
+    # (mirrored: the way back is the walker seen from the other side, the dropped foot then named left)
+    near, far = (assess(clean(one_after_the_other(one_way, smaller(mirrored(one_way), k)))[0]) for k in (1.0, 0.6))
+    for side in ("left", "right"):
+        got = [next(m.value for m in r.metrics if m.name == "toe_height_mid_swing" and m.side == side)
+               for r in (near, far)]
+        assert got[1] == pytest.approx(got[0], abs=0.003), side

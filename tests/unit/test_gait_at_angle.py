@@ -11,7 +11,6 @@ from movement_check.assessments.gait.assess import GaitSettings, assess
 from movement_check.assessments.gait.figures import gait_cycle_figure
 from movement_check.assessments.gait.strides import analyse
 from movement_check.body.views import FRONT, SIDE, shoulder_ratio, SIDE_VIEW_MAX_RATIO
-from movement_check.body.body_size import leg_length_px
 from movement_check.body.walking import MAX_INTERRUPTION_S, find_bouts
 from movement_check.pipeline.cleaning import clean
 
@@ -113,11 +112,10 @@ def test_the_angles_of_a_clip_partly_seen_at_an_angle_come_from_the_square_walk_
     walk_ = analyse(poses)
     assert [(b.view, b.at_angle) for b in walk_.bouts] == [(SIDE, True), (SIDE, False)]
     assert any(st.bout == 0 for st in walk_.strides)               # the walk at an angle has strides of its own
-    leg = leg_length_px(poses)
     per_side = {s: [st for st in walk_.strides if st.side == s] for s in ("left", "right")}
     square_only = {s: [st for st in per_side[s] if st.bout == 1] for s in per_side}
-    shipped, _, _ = angle_metrics_for(poses, walk_.bouts, per_side, leg)
-    expected, _ = side_angle_metrics(poses, [walk_.bouts[1]], square_only, leg)
+    shipped, _, _ = angle_metrics_for(poses, walk_.bouts, per_side)
+    expected, _ = side_angle_metrics(poses, [walk_.bouts[1]], square_only)
     shipped = {(m.name, m.side): m.value for m in shipped}
     for m in expected:
         assert shipped[(m.name, m.side)] == m.value, (m.name, m.side)

@@ -11,6 +11,7 @@ from scipy.signal import butter, freqz
 import movement_check.body.kinematics as kin
 from movement_check.body.landmarks import LEG, OTHER, SIDES, Landmark as L
 from movement_check.body.poses import Poses
+from movement_check.body.body_size import leg_length_over_time
 from movement_check.body.signals import lowpass
 from movement_check.pipeline.cleaning import low_pass_applied
 from movement_check.assessments.result import Metric
@@ -48,8 +49,8 @@ def side_angle_series(poses: Poses, bouts: list[Bout]) -> dict[str, dict[str, np
     return out
 
 
-def side_angle_metrics(poses: Poses, bouts: list[Bout], strides: dict[str, list[Stride]],
-                       leg: float) -> tuple[list[Metric], list[str]]:
+def side_angle_metrics(poses: Poses, bouts: list[Bout], strides: dict[str, list[Stride]]
+                       ) -> tuple[list[Metric], list[str]]:
     """Knee, hip and foot angles per side from a side view, and what the legs' comparison could not say.
 
     The legs are compared (a knee low or asymmetric in swing; a foot-drop sign: one foot's angle or toe
@@ -60,7 +61,7 @@ def side_angle_metrics(poses: Poses, bouts: list[Bout], strides: dict[str, list[
     hiding anything, by 4 deg from the perspective alone). A difference seen but not flagged is said in the
     second list (the caller adds it to the warnings when the sides' values are given at all)."""
     direction = bout_direction(poses, bouts)
-    per = _per_stride(poses, strides, leg, side_angle_series(poses, bouts), direction)
+    per = _per_stride(poses, strides, side_angle_series(poses, bouts), direction)
     metrics, unflagged = _knee_metrics(per["knee_peak"])
     for side in SIDES:
         metrics.append(make_metric("knee_range", rounded(mean_of(v for v, _ in per["knee_range"][side]), 1), "deg",
@@ -81,12 +82,16 @@ def side_angle_metrics(poses: Poses, bouts: list[Bout], strides: dict[str, list[
 Values = list[tuple[float, int]]
 
 
-def _per_stride(poses: Poses, strides: dict[str, list[Stride]], leg: float, series: dict, direction: np.ndarray
+def _per_stride(poses: Poses, strides: dict[str, list[Stride]], series: dict, direction: np.ndarray
                 ) -> dict[str, dict[str, Values]]:
     """Per side, a value per stride with the direction walked: knee swing peak, knee and hip range, and the
     foot's angle and toe height at mid-swing."""
     times, img = poses.times, poses.image
     out: dict[str, dict] = {k: {} for k in ("knee_peak", "knee_range", "hip_range", "dorsiflexion", "toe_height")}
+    # in the walker's leg length of the moment: a walk back along a far wall is smaller in the picture, and in the
+    # clip's one leg its toes read lower (each labelled walk followed by itself mirrored at 0.6 of the size: the
+    # sides 0.078 / 0.099 leg lengths below the heel for 0.076 / 0.076 at the same size)
+    size = leg_length_over_time(poses)
 
     direction_at = sampler(times, direction)
 
@@ -101,7 +106,7 @@ def _per_stride(poses: Poses, strides: dict[str, list[Stride]], leg: float, seri
     for side in SIDES:
         _, _, _, heel, toe = (img[:, j] for j in LEG[side])
         knee_f, hip_f, dors = series["knee"][side], series["hip"][side], series["ankle"][side]
-        rise = (heel[:, 1] - toe[:, 1]) / leg           # toe above heel, in leg lengths
+        rise = (heel[:, 1] - toe[:, 1]) / size          # toe above heel, in leg lengths
         spread = lambda w: np.nanmax(w) - np.nanmin(w)  # noqa: E731
         out["knee_peak"][side] = [v for st in strides[side] if st.toe_off
                                   for v in at_peak(knee_f, st.toe_off, st.stop, np.nanmax)]
@@ -296,8 +301,8 @@ AT_AN_ANGLE = ("needs the camera square to the walk: it saw the walker at an ang
                "foreshortens the angles")
 
 
-def angle_metrics_for(poses: Poses, bouts: list[Bout], strides: dict[str, list[Stride]],
-                      leg: float) -> tuple[list[Metric], list[str], list[str]]:
+def angle_metrics_for(poses: Poses, bouts: list[Bout], strides: dict[str, list[Stride]]
+                      ) -> tuple[list[Metric], list[str], list[str]]:
     """The angles the walk's view allows (side: knee, hip, ankle, trunk lean; front: trunk lateral lean,
     pelvic drop), each one it does not allow said as not measured with why; warnings; and the legs'
     differences seen but not flagged (:func:`side_angle_metrics`)."""
@@ -311,7 +316,7 @@ def angle_metrics_for(poses: Poses, bouts: list[Bout], strides: dict[str, list[S
         # read from the walk at an angle too
         kept = {i for i, b in enumerate(bouts) if b.view == SIDE and not b.at_angle}
         metrics, unflagged = side_angle_metrics(poses, square, {s: [st for st in strides[s] if st.bout in kept]
-                                                                for s in strides}, leg)
+                                                                for s in strides})
         if any(b.feet_against_travel for b in square):
             why = ("the pose model fitted the feet the wrong way round (toes pointing against the walk): the foot's "
                    "angle and toe height cannot be read")

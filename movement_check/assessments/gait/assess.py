@@ -39,7 +39,7 @@ from movement_check.body.landmarks import LEG, OTHER, SIDES, Landmark as L
 from movement_check.body.poses import Poses
 from movement_check.assessments.result import Event, Metric
 from movement_check.body.views import FRONT, SIDE
-from movement_check.body.body_size import leg_length_in, leg_length_px
+from movement_check.body.body_size import leg_length_in
 from movement_check.body.walking import Bout, LEG_SHARE_OF_HEIGHT, in_bouts, jump_warnings, midpoint
 import movement_check.assessments.gait.reference as ref
 from movement_check.assessments.base import Assessment
@@ -83,7 +83,6 @@ def _assess(poses: Poses, settings: GaitSettings, walk: GaitAnalysis) -> Assessm
             quality={"walking_bouts": [], "view": None})
     views = {b.view for b in bouts}
     view = views.pop() if len(views) == 1 else "mixed"
-    leg = leg_length_px(poses)
     found = [(b, side, name, e) for b, per_side in walk.found.items() for side in SIDES
              for name in (HEEL_STRIKE, TOE_OFF) for e in per_side[side][name]]
     legs = [leg_length_in(poses, bout.start, bout.stop) for bout in bouts]
@@ -111,7 +110,7 @@ def _assess(poses: Poses, settings: GaitSettings, walk: GaitAnalysis) -> Assessm
         cadence_strides["rhythm"] = round(rhythm.strides, 1)        # strides the feet's rhythm spans
     metrics += _scaled_metrics(poses, bouts, walk.found, settings)
     angle_metrics, angle_warnings, unflagged = angle_metrics_for(
-        poses, bouts, {s: [st for st in walk.strides if st.side == s] for s in SIDES}, leg)
+        poses, bouts, {s: [st for st in walk.strides if st.side == s] for s in SIDES})
     return _gated(poses, timed_walk, (view, timed_view), events, metrics + angle_metrics, warnings + angle_warnings,
                   phases, durations, per_side_strides, unflagged, delivered, cadence_strides)
 
