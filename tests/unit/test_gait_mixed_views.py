@@ -9,6 +9,7 @@ import pytest
 
 from movement_check.assessments.gait.assess import GaitSettings, assess
 from movement_check.assessments.gait.events import HEEL_STRIKE
+from movement_check.assessments.gait.figures import gait_cycle_figure
 from movement_check.assessments.gait.settings import walking
 from movement_check.assessments.gait.step_scale import travel_speeds
 from movement_check.assessments.gait.strides import GaitAnalysis, step_times, strides_from_events
@@ -134,3 +135,19 @@ def test_legs_mixed_up_in_the_front_part_withhold_what_the_front_part_gives_by_s
     assert all(e.side is None for e in found.events if e.time_s <= front_stop)
     assert all(e.side is not None for e in found.events if e.time_s > front_stop)
     assert any("not told apart in the walking seen from the front" in w for w in found.warnings)
+
+
+def test_the_gait_cycle_figure_names_the_feet_as_the_values_do(both_ways):
+    """The figure judged the sides on the whole walk while the values were judged on the side part the steps are
+    timed from: the synthetic front-then-side clip (its front bout 5 left / 3 right heel strikes) drew 'one foot'
+    and 'the other foot', 'left and right not told apart', beside a left and a right knee value and stance."""
+    front, side = both_ways
+    poses = clean(one_after_the_other(front, side))[0]
+    found = assess(poses)
+    assert found.quality["steps"]["sides"] == "told apart"
+    m = {(x.name, x.side): x for x in found.metrics}
+    assert m[("knee_flexion_swing_peak", "left")].value is not None and m[("stance", "right")].value is not None
+    fig = gait_cycle_figure(poses, walk=found.analysis)
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert [x.split(" (")[0] for x in labels] == ["left", "right"]
+    assert "not told apart" not in fig._suptitle.get_text()
