@@ -112,6 +112,10 @@ def _assess(poses: Poses, settings: GaitSettings, walk: GaitAnalysis) -> Assessm
     metrics += _scaled_metrics(poses, bouts, walk.found, settings)
     angle_metrics, angle_warnings, unflagged = angle_metrics_for(
         poses, bouts, {s: [st for st in walk.strides if st.side == s] for s in SIDES}, leg)
+    # the side angles' flags need strides of their own (the square side bouts'), where the timed part holds front ones
+    square = {b for b, bout in enumerate(bouts) if bout.view == SIDE and not bout.at_angle}
+    angle_metrics = _withhold_unreliable_flags(angle_metrics, {s: sum(st.side == s and st.bout in square
+                                                                       for st in walk.strides) for s in SIDES})
     # the sides are judged on the timed part (_gated); the front part's own, where its values are shown by side
     front_reason = sides_withheld(walk) if timed_walk is not walk and not sides_withheld(timed_walk) else None
     if front_reason:
