@@ -45,7 +45,7 @@ import movement_check.assessments.gait.reference as ref
 from movement_check.assessments.base import Assessment
 from movement_check.assessments.gait.angles import angle_metrics_for
 from movement_check.assessments.gait.rhythm import front_rhythm, with_rhythm
-from movement_check.assessments.gait.mixed_views import side_part, timed_from_the_side
+from movement_check.assessments.gait.mixed_views import side_part, timed_from_the_side, without_front_sides
 from movement_check.assessments.gait.step_timing import (MIN_CADENCE_STRIDES, MIN_STRIKE_CONFIDENCE, side_free_strides,
                                                          step_timing, too_fast_problem)
 import movement_check.assessments.gait.timing as timing
@@ -111,6 +111,16 @@ def _assess(poses: Poses, settings: GaitSettings, walk: GaitAnalysis) -> Assessm
     metrics += _scaled_metrics(poses, bouts, walk.found, settings)
     angle_metrics, angle_warnings, unflagged = angle_metrics_for(
         poses, bouts, {s: [st for st in walk.strides if st.side == s] for s in SIDES})
+    # the side angles' flags need strides of their own (the square side bouts'), where the timed part holds front ones
+    square = {b for b, bout in enumerate(bouts) if bout.view == SIDE and not bout.at_angle}
+    angle_metrics = _withhold_unreliable_flags(angle_metrics, {s: sum(st.side == s and st.bout in square
+                                                                       for st in walk.strides) for s in SIDES})
+    # the sides are judged on the timed part (_gated); the front part's own, where its values are shown by side
+    front_reason = sides_withheld(walk) if timed_walk is not walk and not sides_withheld(timed_walk) else None
+    if front_reason:
+        angle_metrics, events, why = without_front_sides(angle_metrics, events, [b for b, *_ in found], timed_walk,
+                                                         front_reason)
+        angle_warnings.append(why)
     return _gated(poses, timed_walk, (view, timed_view), events, metrics + angle_metrics, warnings + angle_warnings,
                   phases, durations, per_side_strides, unflagged, delivered, cadence_strides)
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import Counter
 
 from movement_check.assessments.gait.step_scale import travel_speeds
+from movement_check.assessments.result import Event, Metric
 from movement_check.assessments.gait.strides import GaitAnalysis, step_times, strides_from_events
 from movement_check.body.poses import Poses
 from movement_check.body.views import SIDE
@@ -39,3 +40,21 @@ def timed_from_the_side(walk: GaitAnalysis) -> str:
     return (f"steps timed from the walking seen from the side ({spans(True)}): from the front heel strikes come 2-3 "
             f"frames early; the walking toward or away from the camera ({spans(False)}) gave the trunk's sideways "
             "lean and the pelvic drop")
+
+
+#: the values of each side read from the walking seen from the front (:func:`.angles.front_angle_metrics`)
+FRONT_SIDED = ("pelvic_drop",)
+
+
+def without_front_sides(metrics: list[Metric], events: list[Event], event_bouts: list[int], timed: GaitAnalysis,
+                        reason: str) -> tuple[list[Metric], list[Event], str]:
+    """A walk timed from its side part whose side part tells left from right but whose whole walk does not
+    (``reason``, :func:`.assess.sides_withheld`: the front part's heel strikes do not alternate): the values of each
+    side read from the front withheld, the front part's events (``event_bouts``: each one's bout) not named by side,
+    and the warning. The side part's own values of each side stay (its sides were judged alone)."""
+    why = f"left and right not told apart in the walking seen from the front: {reason}"
+    metrics = [Metric.unmeasured(m.name, m.unit, why, side=m.side) if m.name in FRONT_SIDED and m.side else m
+               for m in metrics]
+    events = [e if b in timed.found else Event(e.time_s, e.name, None, e.frame, e.confidence)
+              for b, e in zip(event_bouts, events)]
+    return metrics, events, f"{why}; its events are not named by side and its pelvic drop is withheld"
