@@ -158,26 +158,32 @@ def test_cadence_holds_at_lower_and_uneven_frame_rates(analysed, name):
 #: hides a strike beside its 2-frame dropout, and her strides, 28-34 frames, then average differently), the lab walk 1
 #: (12 fps, +3.3 %: three strides); the rest none
 STARTS_OFF = {"side_walk_home_limp": 3, "side_walk_lab_lowres": 1}
+#: of those, how many may be withheld (measured: the two-people walk at 12 fps from one start; the rest none)
+STARTS_WITHHELD = {"side_walk_outdoor_two_people": 1}
 
 
 @pytest.mark.parametrize("name", RATE_CLIPS)
 def test_cadence_at_lower_rates_whichever_frame_the_camera_started_on(analysed, name):
     """Which frames a slower camera catches depends on when it started: each lower rate taken from each of the
-    clip's first STARTS frames gives a cadence within 3 % of the full-rate one, or withheld with the reason, or (at
-    most ``STARTS_OFF`` of them) further off but within two of its stated standard errors."""
+    clip's first STARTS frames gives a cadence within 3 % of the full-rate one, or (at most ``STARTS_OFF`` of them)
+    further off but within two of its stated standard errors, or (at most ``STARTS_WITHHELD``) withheld with the
+    reason."""
     _, prepared, result = analysed(name)
     full = _cadence(result)
-    off = 0
+    assert full is not None
+    off = withheld = 0
     for fps in (25, 20, 15, 12):
         for k in range(STARTS):
             m = _cadence_metric(assess_gait(clean(thinned(started_at(prepared.raw, k), fps))[0]))
             if m.value is None:
                 assert m.note, (fps, k)
+                withheld += 1
                 continue
             error = abs(m.value - full)
             assert error <= max(0.03 * full, 2 * m.uncertainty), (fps, k, m.value, m.uncertainty)
             off += error > 0.03 * full
     assert off <= STARTS_OFF.get(name, 0), off
+    assert withheld <= STARTS_WITHHELD.get(name, 0), withheld
 
 
 @pytest.mark.parametrize("name", RATE_CLIPS)

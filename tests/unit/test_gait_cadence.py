@@ -6,6 +6,7 @@ import pytest
 
 from movement_check.assessments.gait.assess import GaitSettings, assess
 from movement_check.assessments.gait.events import Extremum
+from movement_check.assessments.gait.running import too_fast_problem
 from movement_check.assessments.gait.step_timing import cadence_metrics, cadence_uncertainty, side_free_strides
 from movement_check.assessments.gait.toe_offs import holds_two_toe_offs
 from movement_check.assessments.gait.strides import GaitAnalysis
@@ -475,3 +476,16 @@ def test_a_brisk_walk_under_200_steps_a_minute_is_still_timed():
     poses, _ = walk(Script(segments=[("walk", 8.0)], cadence=190.0, speed_mps=3.0), fps=30.0, noise_px=1.0, seed=1)
     m = {(x.name, x.side): x for x in assess(clean(poses)[0]).metrics}
     assert m[("cadence", None)].value == pytest.approx(190.0, rel=0.01)
+
+
+def test_false_strikes_in_a_brisk_walk_are_not_taken_for_running():
+    """A brisk walk (a step every 0.4 s, 150 a minute) with a false strike 0.12 s after 7 of its 14 strikes: its
+    steps of 0.12, 0.28 and 0.40 s have a median under 0.3 s, but come unevenly (second reviewer: read as running
+    and its cadence withheld); a jog's come evenly."""
+    real = [0.4 * k for k in range(14)]
+    false = [real[k] + 0.12 for k in range(1, 14, 2)]
+    strikes = sorted([(t, "left" if k % 2 else "right") for k, t in enumerate(real)] + [(t, "left") for t in false])
+    assert too_fast_problem(_walk(strikes, weak=tuple(false))) is None
+    jitter = np.random.default_rng(0).normal(0.0, 0.01, 20)
+    jog = [(0.286 * k + jitter[k], "left" if k % 2 else "right") for k in range(20)]
+    assert "faster than walking" in too_fast_problem(_walk(jog))

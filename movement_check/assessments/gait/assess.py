@@ -46,8 +46,9 @@ from movement_check.assessments.base import Assessment
 from movement_check.assessments.gait.angles import angle_metrics_for
 from movement_check.assessments.gait.rhythm import front_rhythm, with_rhythm
 from movement_check.assessments.gait.mixed_views import side_part, timed_from_the_side, without_front_sides
+from movement_check.assessments.gait.running import too_fast_problem
 from movement_check.assessments.gait.step_timing import (MIN_CADENCE_STRIDES, MIN_STRIKE_CONFIDENCE, side_free_strides,
-                                                         step_timing, too_fast_problem)
+                                                         step_timing)
 import movement_check.assessments.gait.timing as timing
 from movement_check.assessments.gait.gates import sides_problem, stride_steps_problem
 from movement_check.assessments.gait.step_scale import travel_speeds
@@ -251,13 +252,13 @@ def _withhold_per_side(metrics: list[Metric], reason: str) -> list[Metric]:
 
 
 def _step_quality(walk: GaitAnalysis, phases: dict, sides_reason: str | None) -> dict:
-    """How many heel strikes were found, how many made clean strides, what was dropped and why."""
+    """Heel strikes found in the bouts timed (``of_bouts``), how many made clean strides, what was dropped and why."""
     strikes = sum(len(per_side[s][HEEL_STRIKE]) for per_side in walk.found.values() for s in SIDES)
     in_strides = {(st.bout, st.side, st.start) for st in walk.strides} | {(st.bout, st.side, st.stop)
                                                                            for st in walk.strides}
     dropped = Counter(r for s in SIDES for ph in phases[s] for r in ph.dropped) + walk.dropped
     votes = list(walk.side_votes.values())
-    return {"heel_strikes": strikes, "heel_strikes_in_clean_strides": len(in_strides),
+    return {"heel_strikes": strikes, "heel_strikes_in_clean_strides": len(in_strides), "of_bouts": sorted(walk.found),
             "left_out": dict(dropped),
             "side_vote": [f"{a} of {n} heel strikes labelled as alternation says" for a, n in votes],
             "sides": "withheld: " + sides_reason if sides_reason else "told apart"}

@@ -38,8 +38,8 @@ def timed_from_the_side(walk: GaitAnalysis) -> str:
     def spans(view_is_side: bool) -> str:
         return ", ".join(f"{b.start_s:.1f}-{b.stop_s:.1f} s" for b in walk.bouts if (b.view == SIDE) == view_is_side)
     return (f"steps timed from the walking seen from the side ({spans(True)}): from the front heel strikes come 2-3 "
-            f"frames early; the walking toward or away from the camera ({spans(False)}) gave the trunk's sideways "
-            "lean and the pelvic drop")
+            f"frames early; the walking toward or away from the camera ({spans(False)}) is read for what needs it "
+            "(the trunk's sideways lean, the pelvic drop)")
 
 
 #: the values of each side read from the walking seen from the front (:func:`.angles.front_angle_metrics`)

@@ -13,7 +13,8 @@ import numpy as np
 from movement_check.assessments.result import Metric
 from movement_check.body.walking import Bout
 import movement_check.assessments.gait.reference as ref
-from movement_check.assessments.gait.gates import CADENCE_POSSIBLE, cadence_problem, stride_phases
+from movement_check.assessments.gait.gates import cadence_problem, stride_phases
+from movement_check.assessments.gait.running import too_fast_problem
 from movement_check.assessments.gait.events import HEEL_STRIKE
 from movement_check.assessments.gait.strides import (MAX_STEP_LEGS, MAX_STRIDE_LEGS, MAX_STRIDE_STEPS, MIN_STEP_S, GaitAnalysis, Stride,
                                                      step_pair_asymmetry)
@@ -208,25 +209,6 @@ def front_strides_problem(walk: GaitAnalysis, timed: int) -> str | None:
         return None
     return (f"from the front only {timed} of the {possible} strides between the heel strikes found agreed with "
             "each other (two thirds are needed): the steps were not timed reliably; film the walk from the side")
-
-
-#: a walk's steps are too fast to be walking when the median of this many or more is under MIN_STEP_S
-MIN_STEPS_TOO_FAST = 4
-
-
-def too_fast_problem(walk: GaitAnalysis) -> str | None:
-    """Why no step is timed when the heel strikes themselves come faster than walking: the median time between
-    consecutive strikes (each bout's, whatever the foot; MIN_STEPS_TOO_FAST or more) under MIN_STEP_S. Each such
-    step is otherwise left out as one split by a false strike, and a jog on the spot at 210 steps a minute read
-    'too few whole strides ... split by a false heel strike: film a longer walk' (the synthetic walker at 210 and
-    230; at 170 and 190 its cadence is given, within 0.4 %)."""
-    steps = [float(d) for per_side in walk.found.values()
-             for d in np.diff(sorted(e.time_s for side in SIDES for e in per_side[side][HEEL_STRIKE]))]
-    if len(steps) < MIN_STEPS_TOO_FAST or float(np.median(steps)) >= MIN_STEP_S:
-        return None
-    return (f"the steps came faster than walking (one every {float(np.median(steps)):.2f} s, over "
-            f"{CADENCE_POSSIBLE[1]:g} steps a minute): running or jogging, or a clip playing faster than it was filmed; "
-            "the gait test times walking: film the patient walking at their usual pace")
 
 
 def cadence_metrics(strides: list[float], frame_s: float = 0.0, left_out: Counter | None = None,
