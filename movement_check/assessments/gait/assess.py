@@ -45,13 +45,11 @@ import movement_check.assessments.gait.reference as ref
 from movement_check.assessments.base import Assessment
 from movement_check.assessments.gait.angles import angle_metrics_for
 from movement_check.assessments.gait.rhythm import front_rhythm, with_rhythm
-from movement_check.assessments.gait.mixed_views import side_part, timed_from_the_side, without_front_sides
+from movement_check.assessments.gait.mixed_views import timed_from_the_side, timing_part, without_front_sides
 from movement_check.assessments.gait.running import too_fast_problem
-from movement_check.assessments.gait.step_timing import (MIN_CADENCE_STRIDES, MIN_STRIKE_CONFIDENCE, side_free_strides,
-                                                         step_timing)
+from movement_check.assessments.gait.step_timing import MIN_STRIKE_CONFIDENCE, step_timing
 import movement_check.assessments.gait.timing as timing
 from movement_check.assessments.gait.gates import sides_problem, stride_steps_problem
-from movement_check.assessments.gait.step_scale import travel_speeds
 from movement_check.assessments.gait.strides import SHORT_STEP, GaitAnalysis, Stride, analyse
 from movement_check.assessments.gait.settings import GaitSettings, walking
 from movement_check.assessments.stride_stats import make_metric, mean_of, rounded, sampler
@@ -92,7 +90,8 @@ def _assess(poses: Poses, settings: GaitSettings, walk: GaitAnalysis) -> Assessm
               for b, side, name, e in found]
     n_steps = sum(1 for e in events if e.name == HEEL_STRIKE)
     # the steps are timed from ``timed_walk``: a walk seen from the front and the side, from the side (mixed_views)
-    timed_walk, timed_view, timed, left_out = _timing_walk(poses, walk, view, _barely_seen(found, events))
+    timed_walk, timed, left_out = timing_part(poses, walk, _barely_seen(found, events))
+    timed_view = SIDE if timed_walk is not walk else view
     per_side_strides = {s: [st for st in timed_walk.strides if st.side == s] for s in SIDES}
     delivered = timing.delivery(poses, [bouts[b] for b in timed_walk.found])
     fps = delivered.fps
@@ -124,21 +123,6 @@ def _assess(poses: Poses, settings: GaitSettings, walk: GaitAnalysis) -> Assessm
         angle_warnings.append(why)
     return _gated(poses, timed_walk, (view, timed_view), events, metrics + angle_metrics, warnings + angle_warnings,
                   phases, durations, per_side_strides, unflagged, delivered, cadence_strides)
-
-
-def _timing_walk(poses: Poses, walk: GaitAnalysis, view: str, unseen: dict[int, set[float]]
-                 ) -> tuple[GaitAnalysis, str, list[float], Counter]:
-    """The walking the steps are timed from, its view, the strides timed and those left out
-    (:func:`.step_timing.side_free_strides`): a walk seen from the front and the side, from its side-view bouts where
-    they time a cadence on their own (:mod:`.mixed_views`); otherwise the whole walk."""
-    travel = travel_speeds(poses, walk.bouts)
-    if view == "mixed":
-        side, left_out = side_part(poses, walk), Counter()
-        timed = side_free_strides(side, travel, left_out, unseen)
-        if len(timed) >= MIN_CADENCE_STRIDES:
-            return side, SIDE, timed, left_out
-    left_out = Counter()
-    return walk, view, side_free_strides(walk, travel, left_out, unseen), left_out
 
 
 def _gated(poses: Poses, walk: GaitAnalysis, views: tuple[str, str], events: list[Event], metrics: list[Metric],

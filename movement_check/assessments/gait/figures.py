@@ -11,9 +11,7 @@ from matplotlib.figure import Figure
 
 from movement_check.assessments.gait.assess import GaitSettings, sides_withheld, walking
 from movement_check.assessments.gait.angles import side_angle_series
-from movement_check.assessments.gait.mixed_views import side_part
-from movement_check.assessments.gait.step_scale import travel_speeds
-from movement_check.assessments.gait.step_timing import MIN_CADENCE_STRIDES, side_free_strides
+from movement_check.assessments.gait.mixed_views import timing_part
 from movement_check.assessments.gait.strides import GaitAnalysis, ahead_signals
 from movement_check.assessments.figure_style import COLOURS
 from movement_check.assessments.gait.events import HEEL_STRIKE, TOE_OFF
@@ -39,16 +37,6 @@ def _walk(poses: Poses, settings: GaitSettings, walk: GaitAnalysis | None) -> Ga
     return walk if walk is not None else walking(poses, settings)
 
 
-def _timed_part(poses: Poses, walk: GaitAnalysis) -> GaitAnalysis:
-    """The walking whose left and right the assessment judged for the strides drawn: a walk seen both from the front
-    and the side, its side part where that times a cadence alone (:func:`.assess._timing_walk`; its barely seen
-    strikes aside), else the whole walk."""
-    if len({b.view for b in walk.bouts}) < 2:
-        return walk
-    side = side_part(poses, walk)
-    return side if len(side_free_strides(side, travel_speeds(poses, walk.bouts))) >= MIN_CADENCE_STRIDES else walk
-
-
 def gait_cycle_figure(poses: Poses, settings: GaitSettings = GaitSettings(), *,
                       walk: GaitAnalysis | None = None) -> Figure:
     """Hip, knee and ankle angles over the normalised gait cycle, mean +- SD per side (side view).
@@ -69,7 +57,9 @@ def gait_cycle_figure(poses: Poses, settings: GaitSettings = GaitSettings(), *,
         return fig
     series = side_angle_series(poses, side_bouts)
     pct = np.linspace(0, 100, 101)
-    unsure = sides_withheld(_timed_part(poses, walk))
+    # left and right judged on the walking the assessment timed (a walk seen both ways: its side part; the barely
+    # seen strikes, which need the events' confidence, not set aside here)
+    unsure = sides_withheld(timing_part(poses, walk)[0])
     names = {"left": "one foot", "right": "the other foot"} if unsure else {s: s for s in SIDES}
     titles = {"hip": "Hip flexion (thigh vs trunk)", "knee": "Knee flexion", "ankle": "Ankle dorsiflexion"}
     for ax, joint in zip(axes, ("hip", "knee", "ankle")):

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import Counter
 
 from movement_check.assessments.gait.step_scale import travel_speeds
+from movement_check.assessments.gait.step_timing import MIN_CADENCE_STRIDES, side_free_strides
 from movement_check.assessments.result import Event, Metric
 from movement_check.assessments.gait.strides import GaitAnalysis, step_times, strides_from_events
 from movement_check.body.poses import Poses
@@ -31,6 +32,21 @@ def side_part(poses: Poses, walk: GaitAnalysis) -> GaitAnalysis:
                         steps=step_times(found, travel, dropped),
                         side_votes={b: v for b, v in walk.side_votes.items() if b in found}, dropped=dropped,
                         asked=walk.asked)
+
+
+def timing_part(poses: Poses, walk: GaitAnalysis, unseen: dict[int, set[float]] | None = None
+                ) -> tuple[GaitAnalysis, list[float], Counter]:
+    """The walking the steps are timed from, the strides timed and those left out
+    (:func:`.step_timing.side_free_strides`; ``unseen``: its barely seen strikes): a walk seen from the front and the
+    side, its side part where that times a cadence on its own; otherwise the whole walk."""
+    travel = travel_speeds(poses, walk.bouts)
+    if len({b.view for b in walk.bouts}) > 1:
+        side, left_out = side_part(poses, walk), Counter()
+        timed = side_free_strides(side, travel, left_out, unseen)
+        if len(timed) >= MIN_CADENCE_STRIDES:
+            return side, timed, left_out
+    left_out = Counter()
+    return walk, side_free_strides(walk, travel, left_out, unseen), left_out
 
 
 def timed_from_the_side(walk: GaitAnalysis) -> str:
