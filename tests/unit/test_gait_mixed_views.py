@@ -4,9 +4,9 @@ both ways and joined, nobody seen for a second between)."""
 
 from collections import Counter
 
-import numpy as np
 import pytest
 
+from benchmarks.gait_accuracy import thinned
 from movement_check.assessments.gait.assess import GaitSettings, assess
 from movement_check.assessments.gait.events import HEEL_STRIKE
 from movement_check.assessments.gait.figures import gait_cycle_figure
@@ -18,7 +18,7 @@ from movement_check.body.views import FRONT
 from movement_check.pipeline.cleaning import clean
 
 from tests.fixtures.cameras import camera
-from tests.fixtures.reshaped import one_after_the_other
+from tests.fixtures.reshaped import first_seconds, one_after_the_other
 from tests.fixtures.walker import Camera, Script, walk
 
 FRONT_CAMERA = Camera(position=(14.0, 0.0, 1.1), target=(0.0, 0.0, 0.8), focal_px=1400.0)
@@ -28,14 +28,6 @@ STEADY = Script(segments=[("stand", 1.0), ("walk", 6.0), ("stand", 1.0)])
 def _metrics(poses: Poses):
     found = assess(clean(poses)[0], settings=GaitSettings(height_cm=STEADY.height_m * 100))
     return {(m.name, m.side): m for m in found.metrics}, found
-
-
-def _dropped(poses: Poses, share: float, seed: int) -> Poses:
-    """``share`` of the frames missing at random (frames arriving unevenly)."""
-    keep = np.sort(np.random.default_rng(seed).choice(len(poses), int(round(len(poses) * (1 - share))), replace=False))
-    return Poses(times=poses.times[keep], image=poses.image[keep], world=poses.world[keep],
-                 visibility=poses.visibility[keep], presence=poses.presence[keep], frame_size=poses.frame_size,
-                 source=poses.source)
 
 
 @pytest.fixture(scope="module")
@@ -71,16 +63,14 @@ def test_frames_arriving_unevenly_still_time_the_side_walk(both_ways):
     the side walk's too (the studio front walk then its side walk, 30 % of the frames dropped: no cadence)."""
     front, side = both_ways
     for seed in range(3):
-        mixed, _ = _metrics(_dropped(one_after_the_other(front, side), 0.3, seed))
+        mixed, _ = _metrics(thinned(one_after_the_other(front, side), drop=0.3, seed=seed))
         assert mixed[("cadence", None)].value == pytest.approx(STEADY.cadence, rel=0.03), seed
         assert "from the front" not in (mixed[("cadence", None)].note or "")
 
 
 def test_a_side_walk_too_short_to_time_leaves_the_timing_to_the_whole_walk(both_ways):
     front, side = both_ways
-    n = 105                                   # 1 s standing, 2.5 s walking across: too few strides to time alone
-    short = Poses(times=side.times[:n], image=side.image[:n], world=side.world[:n], visibility=side.visibility[:n],
-                  presence=side.presence[:n], frame_size=side.frame_size, source=side.source)
+    short = first_seconds(side, 3.5)          # 1 s standing, 2.5 s walking across: too few strides to time alone
     mixed, found = _metrics(one_after_the_other(front, short))
     assert found.quality["view"] == "mixed"
     assert not any(w.startswith("steps timed from the walking seen from the side") for w in found.warnings)
@@ -162,9 +152,7 @@ def test_the_side_angles_of_a_side_walk_too_short_to_time_are_flagged_by_their_o
     front, _ = walk(Script(segments=[("walk", 10.0)], speed_mps=0.0, **stiff), fps=30.0, noise_px=0.5, seed=1,
                     camera=Camera(position=(6.0, 0.0, 1.1), target=(0.0, 0.0, 0.8), focal_px=1000.0))
     side, _ = walk(Script(segments=STEADY.segments, **stiff), fps=30.0, noise_px=0.5, seed=1)
-    n = 105                                                   # 1 s standing, 2.5 s walking across
-    short = Poses(times=side.times[:n], image=side.image[:n], world=side.world[:n], visibility=side.visibility[:n],
-                  presence=side.presence[:n], frame_size=side.frame_size, source=side.source)
+    short = first_seconds(side, 3.5)                          # 1 s standing, 2.5 s walking across
     whole, _ = _metrics(side)
     mixed, found = _metrics(one_after_the_other(front, short))
     assert not any(w.startswith("steps timed from the walking seen from the side") for w in found.warnings)
